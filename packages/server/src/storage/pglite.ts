@@ -1,0 +1,43 @@
+import { PGlite } from '@electric-sql/pglite';
+import type { SqlExecutor } from './sql/executor.js';
+import { migrate } from './sql/migrate.js';
+import { SqlStore } from './sql/sql-store.js';
+import type { Store } from './store.js';
+
+export interface PGliteStoreOptions {
+  /**
+   * Where the embedded database lives: a directory path (Node), `idb://name` (browser), or
+   * omitted for a throw-away in-memory database.
+   */
+  dataDir?: string;
+  /** Use an already opened PGlite instance instead (it is closed with the store). */
+  db?: PGlite;
+}
+
+/**
+ * Opens the embedded PostgreSQL (PGlite, compiled to WASM) and applies migrations.
+ * A new data directory takes a few seconds to initialise; reopening one is fast.
+ */
+export async function createPGliteStore(options: PGliteStoreOptions = {}): Promise<Store> {
+  const db = options.db ?? (options.dataDir ? await PGlite.create(options.dataDir) : await PGlite.create());
+  const executor = pgliteExecutor(db);
+  await migrate(executor);
+  return new SqlStore(executor);
+}
+
+type PGliteQueryable = Pick<PGlite, 'query'>;
+
+function pgliteExecutor(db: PGlite): SqlExecutor {
+  const wrap = (q: PGliteQueryable, inTransaction: boolean): SqlExecutor => ({
+    inTransaction,
+    async query<T>(sql: string, params: unknown[] = []) {
+      const r = await q.query<T>(sql, params);
+      return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+    },
+    transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+      return inTransaction ? fn(this) : db.transaction((tx) => fn(wrap(tx, true)));
+    },
+    close: () => db.close(),
+  });
+  return wrap(db, false);
+}

@@ -1,0 +1,89 @@
+import pg from 'pg';
+import type { SqlExecutor } from './sql/executor.js';
+import { migrate } from './sql/migrate.js';
+import { SqlStore } from './sql/sql-store.js';
+import type { Store } from './store.js';
+
+export interface PostgresStoreOptions {
+  /** `postgres://user:pass@host:port/db`. */
+  connectionString: string;
+  /**
+   * Schema to keep Twofold's tables in (created if missing). Default: the connection's
+   * `search_path` (usually `public`).
+   */
+  schema?: string;
+  /** Pool size. Default 10. */
+  max?: number;
+}
+
+/**
+ * Connects to PostgreSQL through a `pg` pool and applies migrations. Many server processes may
+ * share one database: migrations take an advisory lock and every primitive is atomic in SQL.
+ * Fails fast (rejects) when the server cannot be reached.
+ */
+export async function createPostgresStore(options: PostgresStoreOptions): Promise<Store> {
+  const { schema } = options;
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new Error(`invalid schema name: ${schema}`);
+  }
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: 5000,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  // An idle client losing its connection must not crash the process.
+  pool.on('error', () => {});
+  try {
+    if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    const executor = poolExecutor(pool);
+    await migrate(executor);
+    return new SqlStore(executor);
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw error;
+  }
+}
+
+// pg serialises Buffers as bytea; plain Uint8Arrays are converted here.
+const params = (values: unknown[]) =>
+  values.map((v) => (v instanceof Uint8Array && !Buffer.isBuffer(v) ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v));
+
+function poolExecutor(pool: pg.Pool): SqlExecutor {
+  return {
+    inTransaction: false,
+    async query<T>(sql: string, values: unknown[] = []) {
+      const r = await pool.query(sql, params(values));
+      return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
+    },
+    async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(clientExecutor(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+function clientExecutor(client: pg.PoolClient): SqlExecutor {
+  return {
+    inTransaction: true,
+    async query<T>(sql: string, values: unknown[] = []) {
+      const r = await client.query(sql, params(values));
+      return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
+    },
+    transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+      return fn(this);
+    },
+    close: async () => {},
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * The one SQL schema, shared by every adapter, as ordered migrations. Append only: never edit
+ * a migration that has shipped; add a new one. `version` must increase by one each time.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'foundation',
+    sql: `
+CREATE TABLE users (
+  id            text PRIMARY KEY,
+  username      text NOT NULL,
+  display_name  text NOT NULL,
+  created_at    timestamptz NOT NULL,
+  CONSTRAINT users_username_key UNIQUE (username)
+);
+
+CREATE TABLE devices (
+  id            text PRIMARY KEY,
+  user_id       text NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  type          text NOT NULL CHECK (type IN ('passkey', 'backup', 'temporary')),
+  name          text NOT NULL,
+  created_at    timestamptz NOT NULL,
+  last_used_at  timestamptz
+);
+CREATE INDEX devices_user_id_idx ON devices (user_id);
+
+CREATE TABLE passkeys (
+  credential_id    text PRIMARY KEY,
+  device_id        text NOT NULL UNIQUE REFERENCES devices(id) ON DELETE CASCADE,
+  user_id          text NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  public_key       bytea NOT NULL,
+  counter          bigint NOT NULL CHECK (counter >= 0),
+  transports       jsonb NOT NULL,
+  aaguid           text NOT NULL,
+  backup_eligible  boolean NOT NULL,
+  backed_up        boolean NOT NULL
+);
+CREATE INDEX passkeys_user_id_idx ON passkeys (user_id);
+
+CREATE TABLE ceremonies (
+  id          text PRIMARY KEY,
+  kind        text NOT NULL,
+  challenge   text NOT NULL,
+  user_id     text,
+  data        jsonb NOT NULL,
+  created_at  timestamptz NOT NULL,
+  expires_at  timestamptz NOT NULL
+);
+CREATE INDEX ceremonies_expires_at_idx ON ceremonies (expires_at);
+
+CREATE TABLE signing_keys (
+  kid          text PRIMARY KEY,
+  alg          text NOT NULL,
+  public_jwk   jsonb NOT NULL,
+  private_jwk  jsonb NOT NULL,
+  created_at   timestamptz NOT NULL,
+  retired_at   timestamptz
+);
+
+CREATE TABLE api_keys (
+  id           text PRIMARY KEY,
+  name         text NOT NULL,
+  secret_hash  text NOT NULL,
+  scopes       jsonb NOT NULL,
+  created_at   timestamptz NOT NULL,
+  CONSTRAINT api_keys_secret_hash_key UNIQUE (secret_hash)
+);
+
+CREATE TABLE audit_events (
+  seq        bigserial PRIMARY KEY,
+  id         text NOT NULL UNIQUE,
+  type       text NOT NULL,
+  at         timestamptz NOT NULL,
+  user_id    text,
+  device_id  text,
+  actor      text NOT NULL,
+  data       jsonb NOT NULL
+);
+CREATE INDEX audit_events_user_id_idx ON audit_events (user_id, seq);
+`,
+  },
+];

@@ -1,0 +1,259 @@
+import {
+  StoreConflictError,
+  type ApiKeyRecord,
+  type AuditEventRecord,
+  type CeremonyRecord,
+  type DeviceRecord,
+  type PasskeyRecord,
+  type SigningKeyRecord,
+  type Store,
+  type UserRecord,
+} from '../store.js';
+import type { SqlExecutor } from './executor.js';
+
+type Row = Record<string, unknown>;
+
+/** The {@link Store} over any {@link SqlExecutor}: the one implementation of the SQL. */
+export class SqlStore implements Store {
+  constructor(private readonly db: SqlExecutor) {}
+
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+    if (this.db.inTransaction) return fn(this);
+    return this.db.transaction((tx) => fn(new SqlStore(tx)));
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+
+  private async run(sql: string, params: unknown[] = []): Promise<{ rows: Row[]; rowCount: number }> {
+    try {
+      return await this.db.query<Row>(sql, params);
+    } catch (error) {
+      const e = error as { code?: string; constraint?: string };
+      if (e.code === '23505') throw new StoreConflictError(e.constraint ?? 'unique', { cause: error });
+      throw error;
+    }
+  }
+
+  // users
+  async insertUser(u: UserRecord): Promise<void> {
+    await this.run('INSERT INTO users (id, username, display_name, created_at) VALUES ($1, $2, $3, $4)', [
+      u.id,
+      u.username,
+      u.displayName,
+      u.createdAt,
+    ]);
+  }
+  async getUserById(id: string): Promise<UserRecord | null> {
+    const { rows } = await this.run('SELECT * FROM users WHERE id = $1', [id]);
+    return rows[0] ? toUser(rows[0]) : null;
+  }
+  async getUserByUsername(username: string): Promise<UserRecord | null> {
+    const { rows } = await this.run('SELECT * FROM users WHERE username = $1', [username]);
+    return rows[0] ? toUser(rows[0]) : null;
+  }
+
+  // devices
+  async insertDevice(d: DeviceRecord): Promise<void> {
+    await this.run(
+      'INSERT INTO devices (id, user_id, type, name, created_at, last_used_at) VALUES ($1, $2, $3, $4, $5, $6)',
+      [d.id, d.userId, d.type, d.name, d.createdAt, d.lastUsedAt],
+    );
+  }
+  async getDevice(userId: string, deviceId: string): Promise<DeviceRecord | null> {
+    const { rows } = await this.run('SELECT * FROM devices WHERE user_id = $1 AND id = $2', [userId, deviceId]);
+    return rows[0] ? toDevice(rows[0]) : null;
+  }
+  async listDevices(userId: string): Promise<DeviceRecord[]> {
+    const { rows } = await this.run('SELECT * FROM devices WHERE user_id = $1 ORDER BY created_at, id', [userId]);
+    return rows.map(toDevice);
+  }
+  async renameDevice(userId: string, deviceId: string, name: string): Promise<boolean> {
+    const r = await this.run('UPDATE devices SET name = $3 WHERE user_id = $1 AND id = $2', [userId, deviceId, name]);
+    return r.rowCount === 1;
+  }
+  async deleteDevice(userId: string, deviceId: string): Promise<boolean> {
+    const r = await this.run('DELETE FROM devices WHERE user_id = $1 AND id = $2', [userId, deviceId]);
+    return r.rowCount === 1;
+  }
+  async touchDevice(deviceId: string, at: Date): Promise<void> {
+    await this.run('UPDATE devices SET last_used_at = $2 WHERE id = $1', [deviceId, at]);
+  }
+
+  // passkeys
+  async insertPasskey(p: PasskeyRecord): Promise<void> {
+    await this.run(
+      `INSERT INTO passkeys (credential_id, device_id, user_id, public_key, counter, transports, aaguid, backup_eligible, backed_up)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [
+        p.credentialId,
+        p.deviceId,
+        p.userId,
+        p.publicKey,
+        p.counter,
+        JSON.stringify(p.transports),
+        p.aaguid,
+        p.backupEligible,
+        p.backedUp,
+      ],
+    );
+  }
+  async getPasskeyByCredentialId(credentialId: string): Promise<PasskeyRecord | null> {
+    const { rows } = await this.run('SELECT * FROM passkeys WHERE credential_id = $1', [credentialId]);
+    return rows[0] ? toPasskey(rows[0]) : null;
+  }
+  async listPasskeys(userId: string): Promise<PasskeyRecord[]> {
+    const { rows } = await this.run('SELECT * FROM passkeys WHERE user_id = $1', [userId]);
+    return rows.map(toPasskey);
+  }
+  async updatePasskeyCounter(a: {
+    credentialId: string;
+    expectedCounter: number;
+    newCounter: number;
+    backedUp: boolean;
+  }): Promise<boolean> {
+    const r = await this.run(
+      'UPDATE passkeys SET counter = $3, backed_up = $4 WHERE credential_id = $1 AND counter = $2',
+      [a.credentialId, a.expectedCounter, a.newCounter, a.backedUp],
+    );
+    return r.rowCount === 1;
+  }
+
+  // ceremonies
+  async insertCeremony(c: CeremonyRecord): Promise<void> {
+    await this.run(
+      'INSERT INTO ceremonies (id, kind, challenge, user_id, data, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+      [c.id, c.kind, c.challenge, c.userId, JSON.stringify(c.data), c.createdAt, c.expiresAt],
+    );
+  }
+  async consumeCeremony(id: string): Promise<CeremonyRecord | null> {
+    // One statement: the row lock taken by DELETE makes concurrent callers wait, and all but
+    // the first then find nothing to delete.
+    const { rows } = await this.run('DELETE FROM ceremonies WHERE id = $1 RETURNING *', [id]);
+    return rows[0] ? toCeremony(rows[0]) : null;
+  }
+  async deleteExpiredCeremonies(now: Date): Promise<number> {
+    return (await this.run('DELETE FROM ceremonies WHERE expires_at < $1', [now])).rowCount;
+  }
+
+  // signing keys
+  async insertSigningKey(k: SigningKeyRecord): Promise<void> {
+    await this.run(
+      'INSERT INTO signing_keys (kid, alg, public_jwk, private_jwk, created_at, retired_at) VALUES ($1, $2, $3, $4, $5, $6)',
+      [k.kid, k.alg, JSON.stringify(k.publicJwk), JSON.stringify(k.privateJwk), k.createdAt, k.retiredAt],
+    );
+  }
+  async listSigningKeys(): Promise<SigningKeyRecord[]> {
+    const { rows } = await this.run('SELECT * FROM signing_keys ORDER BY created_at DESC, kid DESC');
+    return rows.map(toSigningKey);
+  }
+  async retireSigningKey(kid: string, at: Date): Promise<void> {
+    await this.run('UPDATE signing_keys SET retired_at = $2 WHERE kid = $1 AND retired_at IS NULL', [kid, at]);
+  }
+  async deleteSigningKey(kid: string): Promise<void> {
+    await this.run('DELETE FROM signing_keys WHERE kid = $1', [kid]);
+  }
+
+  // api keys
+  async insertApiKey(k: ApiKeyRecord): Promise<void> {
+    await this.run('INSERT INTO api_keys (id, name, secret_hash, scopes, created_at) VALUES ($1, $2, $3, $4, $5)', [
+      k.id,
+      k.name,
+      k.secretHash,
+      JSON.stringify(k.scopes),
+      k.createdAt,
+    ]);
+  }
+  async getApiKeyBySecretHash(secretHash: string): Promise<ApiKeyRecord | null> {
+    const { rows } = await this.run('SELECT * FROM api_keys WHERE secret_hash = $1', [secretHash]);
+    return rows[0] ? toApiKey(rows[0]) : null;
+  }
+  async deleteApiKey(id: string): Promise<boolean> {
+    return (await this.run('DELETE FROM api_keys WHERE id = $1', [id])).rowCount === 1;
+  }
+
+  // audit
+  async insertAuditEvent(e: AuditEventRecord): Promise<void> {
+    await this.run(
+      'INSERT INTO audit_events (id, type, at, user_id, device_id, actor, data) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+      [e.id, e.type, e.at, e.userId, e.deviceId, e.actor, JSON.stringify(e.data)],
+    );
+  }
+  async listAuditEvents(filter: { userId?: string; limit?: number }): Promise<AuditEventRecord[]> {
+    const limit = Math.min(Math.max(filter.limit ?? 100, 1), 1000);
+    const { rows } =
+      filter.userId === undefined
+        ? await this.run('SELECT * FROM audit_events ORDER BY seq DESC LIMIT $1', [limit])
+        : await this.run('SELECT * FROM audit_events WHERE user_id = $1 ORDER BY seq DESC LIMIT $2', [
+            filter.userId,
+            limit,
+          ]);
+    return rows.map(toAuditEvent);
+  }
+}
+
+// Row mappers: drivers differ (pg gives Buffer for bytea and strings for bigint; PGlite gives
+// Uint8Array), so every value is normalised here.
+const date = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)));
+const dateOrNull = (v: unknown): Date | null => (v === null || v === undefined ? null : date(v));
+const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
+
+const toUser = (r: Row): UserRecord => ({
+  id: String(r.id),
+  username: String(r.username),
+  displayName: String(r.display_name),
+  createdAt: date(r.created_at),
+});
+const toDevice = (r: Row): DeviceRecord => ({
+  id: String(r.id),
+  userId: String(r.user_id),
+  type: r.type as DeviceRecord['type'],
+  name: String(r.name),
+  createdAt: date(r.created_at),
+  lastUsedAt: dateOrNull(r.last_used_at),
+});
+const toPasskey = (r: Row): PasskeyRecord => ({
+  credentialId: String(r.credential_id),
+  deviceId: String(r.device_id),
+  userId: String(r.user_id),
+  publicKey: new Uint8Array(r.public_key as Uint8Array),
+  counter: Number(r.counter),
+  transports: json<string[]>(r.transports),
+  aaguid: String(r.aaguid),
+  backupEligible: Boolean(r.backup_eligible),
+  backedUp: Boolean(r.backed_up),
+});
+const toCeremony = (r: Row): CeremonyRecord => ({
+  id: String(r.id),
+  kind: r.kind as CeremonyRecord['kind'],
+  challenge: String(r.challenge),
+  userId: r.user_id === null ? null : String(r.user_id),
+  data: json<Record<string, unknown>>(r.data),
+  createdAt: date(r.created_at),
+  expiresAt: date(r.expires_at),
+});
+const toSigningKey = (r: Row): SigningKeyRecord => ({
+  kid: String(r.kid),
+  alg: 'ES256',
+  publicJwk: json<Record<string, unknown>>(r.public_jwk),
+  privateJwk: json<Record<string, unknown>>(r.private_jwk),
+  createdAt: date(r.created_at),
+  retiredAt: dateOrNull(r.retired_at),
+});
+const toApiKey = (r: Row): ApiKeyRecord => ({
+  id: String(r.id),
+  name: String(r.name),
+  secretHash: String(r.secret_hash),
+  scopes: json<string[]>(r.scopes),
+  createdAt: date(r.created_at),
+});
+const toAuditEvent = (r: Row): AuditEventRecord => ({
+  id: String(r.id),
+  type: String(r.type),
+  at: date(r.at),
+  userId: r.user_id === null ? null : String(r.user_id),
+  deviceId: r.device_id === null ? null : String(r.device_id),
+  actor: String(r.actor),
+  data: json<Record<string, unknown>>(r.data),
+});

@@ -1,0 +1,157 @@
+/**
+ * The storage boundary. Every domain module talks to a {@link Store}; adapters (PGlite,
+ * PostgreSQL) implement it over one SQL schema (`sql/migrations.ts`).
+ *
+ * Atomicity contract, checked by the conformance suite (`test/storage/conformance.ts`) against
+ * every adapter:
+ * - {@link Store.transaction} runs its callback in one database transaction: all writes happen
+ *   or none do. Nested calls join the outer transaction.
+ * - {@link Store.consumeCeremony} is consume-once: of any number of concurrent callers with the
+ *   same id, exactly one receives the record; it is deleted in the same statement.
+ * - {@link Store.updatePasskeyCounter} is a compare-and-set: it only writes when the stored
+ *   counter still equals `expectedCounter`, so two racing assertions cannot both advance it.
+ * - Unique constraints (username, credential id, API-key hash) surface as {@link StoreConflictError}.
+ *
+ * All timestamps are passed in by the caller (the instance clock), never taken from the database,
+ * so tests can move time with a clock seam.
+ */
+export interface Store {
+  /** Runs `fn` inside one transaction; rolls back if it throws. Nested calls join the outer one. */
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+  /** Releases connections / closes the embedded database. */
+  close(): Promise<void>;
+
+  insertUser(user: UserRecord): Promise<void>;
+  getUserById(id: string): Promise<UserRecord | null>;
+  getUserByUsername(username: string): Promise<UserRecord | null>;
+
+  insertDevice(device: DeviceRecord): Promise<void>;
+  getDevice(userId: string, deviceId: string): Promise<DeviceRecord | null>;
+  listDevices(userId: string): Promise<DeviceRecord[]>;
+  /** @returns false when no such device belongs to the user. */
+  renameDevice(userId: string, deviceId: string, name: string): Promise<boolean>;
+  /** Deletes the device and whatever hangs off it (its passkey). @returns false when absent. */
+  deleteDevice(userId: string, deviceId: string): Promise<boolean>;
+  touchDevice(deviceId: string, at: Date): Promise<void>;
+
+  insertPasskey(passkey: PasskeyRecord): Promise<void>;
+  getPasskeyByCredentialId(credentialId: string): Promise<PasskeyRecord | null>;
+  listPasskeys(userId: string): Promise<PasskeyRecord[]>;
+  /**
+   * Compare-and-set of the signature counter (WebAuthn §6.1.1).
+   * @returns false when the stored counter no longer equals `expectedCounter`.
+   */
+  updatePasskeyCounter(args: {
+    credentialId: string;
+    expectedCounter: number;
+    newCounter: number;
+    backedUp: boolean;
+  }): Promise<boolean>;
+
+  insertCeremony(ceremony: CeremonyRecord): Promise<void>;
+  /** Atomically deletes and returns the ceremony; null when it does not exist (any more). */
+  consumeCeremony(id: string): Promise<CeremonyRecord | null>;
+  /** Housekeeping: removes ceremonies that expired before `now`. @returns how many. */
+  deleteExpiredCeremonies(now: Date): Promise<number>;
+
+  insertSigningKey(key: SigningKeyRecord): Promise<void>;
+  /** All keys, newest first. */
+  listSigningKeys(): Promise<SigningKeyRecord[]>;
+  retireSigningKey(kid: string, at: Date): Promise<void>;
+  deleteSigningKey(kid: string): Promise<void>;
+
+  insertApiKey(key: ApiKeyRecord): Promise<void>;
+  getApiKeyBySecretHash(secretHash: string): Promise<ApiKeyRecord | null>;
+  deleteApiKey(id: string): Promise<boolean>;
+
+  insertAuditEvent(event: AuditEventRecord): Promise<void>;
+  listAuditEvents(filter: { userId?: string; limit?: number }): Promise<AuditEventRecord[]>;
+}
+
+export interface UserRecord {
+  id: string;
+  username: string;
+  displayName: string;
+  createdAt: Date;
+}
+
+export type DeviceType = 'passkey' | 'backup' | 'temporary';
+
+export interface DeviceRecord {
+  id: string;
+  userId: string;
+  type: DeviceType;
+  name: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+}
+
+export interface PasskeyRecord {
+  deviceId: string;
+  userId: string;
+  /** base64url credential id (WebAuthn §5.1 `rawId`). */
+  credentialId: string;
+  /** COSE public key bytes. */
+  publicKey: Uint8Array;
+  counter: number;
+  transports: string[];
+  /** Authenticator model id from the attested credential data (WebAuthn §6.5.2). */
+  aaguid: string;
+  /** BE flag (WebAuthn §6.1): may the credential be synced to other devices. */
+  backupEligible: boolean;
+  /** BS flag (WebAuthn §6.1): is it currently backed up. */
+  backedUp: boolean;
+}
+
+export type CeremonyKind = 'registration' | 'authentication';
+
+export interface CeremonyRecord {
+  id: string;
+  kind: CeremonyKind;
+  /** base64url challenge sent to the authenticator. */
+  challenge: string;
+  /** The user the ceremony is for, when known. */
+  userId: string | null;
+  /** Ceremony-specific data (e.g. the pending username of a sign-up). */
+  data: Record<string, unknown>;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+export interface SigningKeyRecord {
+  kid: string;
+  alg: 'ES256';
+  publicJwk: Record<string, unknown>;
+  privateJwk: Record<string, unknown>;
+  createdAt: Date;
+  /** Set once a newer key took over; retired keys still verify until they are deleted. */
+  retiredAt: Date | null;
+}
+
+export interface ApiKeyRecord {
+  id: string;
+  name: string;
+  /** SHA-256 (base64url) of the full secret; the secret itself is never stored. */
+  secretHash: string;
+  scopes: string[];
+  createdAt: Date;
+}
+
+export interface AuditEventRecord {
+  id: string;
+  type: string;
+  at: Date;
+  userId: string | null;
+  deviceId: string | null;
+  /** Who did it: `user:<id>`, `service:<keyId>` or `system`. */
+  actor: string;
+  data: Record<string, unknown>;
+}
+
+/** A unique constraint was violated; `constraint` names which. */
+export class StoreConflictError extends Error {
+  override readonly name = 'StoreConflictError';
+  constructor(readonly constraint: string, options?: ErrorOptions) {
+    super(`unique constraint violated: ${constraint}`, options);
+  }
+}

@@ -1,0 +1,213 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StoreConflictError, type DeviceRecord, type PasskeyRecord, type Store, type UserRecord } from '../../src/storage/store.js';
+
+let seq = 0;
+const uid = (p: string) => `${p}-${Date.now().toString(36)}-${(seq++).toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+const t0 = new Date('2026-01-01T00:00:00Z');
+
+const user = (): UserRecord => ({ id: uid('u'), username: uid('name'), displayName: 'Ada', createdAt: t0 });
+const device = (userId: string): DeviceRecord => ({
+  id: uid('d'),
+  userId,
+  type: 'passkey',
+  name: 'Laptop',
+  createdAt: t0,
+  lastUsedAt: null,
+});
+const passkey = (d: DeviceRecord): PasskeyRecord => ({
+  deviceId: d.id,
+  userId: d.userId,
+  credentialId: uid('cred'),
+  publicKey: new Uint8Array([1, 2, 3, 250]),
+  counter: 0,
+  transports: ['internal', 'hybrid'],
+  aaguid: '00000000-0000-0000-0000-000000000000',
+  backupEligible: true,
+  backedUp: false,
+});
+
+/**
+ * The contract of {@link Store}, run against every adapter. An adapter that passes this suite
+ * can back a Twofold server.
+ */
+export function describeStoreConformance(name: string, open: () => Promise<{ store: Store; close: () => Promise<void> }>) {
+  describe(`Store conformance: ${name}`, () => {
+    let store: Store;
+    let close: () => Promise<void>;
+    beforeAll(async () => {
+      ({ store, close } = await open());
+    }, 60_000);
+    afterAll(async () => close?.());
+
+    it('stores and finds users; usernames are unique', async () => {
+      const u = user();
+      await store.insertUser(u);
+      expect(await store.getUserById(u.id)).toEqual(u);
+      expect(await store.getUserByUsername(u.username)).toEqual(u);
+      expect(await store.getUserById('nope')).toBeNull();
+      const dup = { ...user(), username: u.username };
+      await expect(store.insertUser(dup)).rejects.toBeInstanceOf(StoreConflictError);
+      expect(await store.getUserById(dup.id)).toBeNull();
+    });
+
+    it('keeps devices per user; rename and delete are scoped to the owner', async () => {
+      const a = user();
+      const b = user();
+      await store.insertUser(a);
+      await store.insertUser(b);
+      const d = device(a.id);
+      await store.insertDevice(d);
+      expect(await store.listDevices(a.id)).toEqual([d]);
+      expect(await store.listDevices(b.id)).toEqual([]);
+      expect(await store.renameDevice(b.id, d.id, 'stolen')).toBe(false);
+      expect(await store.renameDevice(a.id, d.id, 'Phone')).toBe(true);
+      const used = new Date('2026-02-02T00:00:00Z');
+      await store.touchDevice(d.id, used);
+      expect(await store.getDevice(a.id, d.id)).toEqual({ ...d, name: 'Phone', lastUsedAt: used });
+      expect(await store.deleteDevice(b.id, d.id)).toBe(false);
+      expect(await store.deleteDevice(a.id, d.id)).toBe(true);
+      expect(await store.deleteDevice(a.id, d.id)).toBe(false);
+    });
+
+    it('stores passkeys with bytes, flags and transports intact; deleting the device deletes the passkey', async () => {
+      const u = user();
+      await store.insertUser(u);
+      const d = device(u.id);
+      await store.insertDevice(d);
+      const p = passkey(d);
+      await store.insertPasskey(p);
+      expect(await store.getPasskeyByCredentialId(p.credentialId)).toEqual(p);
+      expect(await store.listPasskeys(u.id)).toEqual([p]);
+      await expect(store.insertPasskey({ ...p, deviceId: d.id })).rejects.toBeInstanceOf(StoreConflictError);
+      await store.deleteDevice(u.id, d.id);
+      expect(await store.getPasskeyByCredentialId(p.credentialId)).toBeNull();
+    });
+
+    it('updatePasskeyCounter is a compare-and-set: of racing updates from one counter exactly one wins', async () => {
+      const u = user();
+      await store.insertUser(u);
+      const d = device(u.id);
+      await store.insertDevice(d);
+      const p = { ...passkey(d), counter: 5 };
+      await store.insertPasskey(p);
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          store.updatePasskeyCounter({ credentialId: p.credentialId, expectedCounter: 5, newCounter: 6 + i, backedUp: true }),
+        ),
+      );
+      expect(results.filter(Boolean)).toHaveLength(1);
+      const stored = await store.getPasskeyByCredentialId(p.credentialId);
+      expect(stored?.counter).toBe(6 + results.indexOf(true));
+      expect(stored?.backedUp).toBe(true);
+      // a counter beyond int32 survives (WebAuthn counters are uint32)
+      expect(
+        await store.updatePasskeyCounter({ credentialId: p.credentialId, expectedCounter: stored!.counter, newCounter: 4_294_967_295, backedUp: true }),
+      ).toBe(true);
+      expect((await store.getPasskeyByCredentialId(p.credentialId))?.counter).toBe(4_294_967_295);
+    });
+
+    it('consumeCeremony hands a ceremony out exactly once, even to concurrent callers', async () => {
+      const id = uid('cer');
+      const c = {
+        id,
+        kind: 'authentication' as const,
+        challenge: 'abc',
+        userId: null,
+        data: { username: 'x', nested: { n: 1 } },
+        createdAt: t0,
+        expiresAt: new Date(t0.getTime() + 60_000),
+      };
+      await store.insertCeremony(c);
+      const got = await Promise.all(Array.from({ length: 10 }, () => store.consumeCeremony(id)));
+      const winners = got.filter((g) => g !== null);
+      expect(winners).toEqual([c]);
+      expect(await store.consumeCeremony(id)).toBeNull();
+    });
+
+    it('deleteExpiredCeremonies removes only expired ones', async () => {
+      const base = { kind: 'registration' as const, challenge: 'c', userId: null, data: {}, createdAt: t0 };
+      const old = { ...base, id: uid('old'), expiresAt: new Date('2000-01-01T00:00:00Z') };
+      const fresh = { ...base, id: uid('fresh'), expiresAt: new Date('2100-01-01T00:00:00Z') };
+      await store.insertCeremony(old);
+      await store.insertCeremony(fresh);
+      expect(await store.deleteExpiredCeremonies(new Date('2001-01-01T00:00:00Z'))).toBeGreaterThanOrEqual(1);
+      expect(await store.consumeCeremony(old.id)).toBeNull();
+      expect(await store.consumeCeremony(fresh.id)).not.toBeNull();
+    });
+
+    it('transaction commits all writes or none', async () => {
+      const u = user();
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.insertUser(u);
+          await tx.insertDevice(device(u.id));
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      expect(await store.getUserById(u.id)).toBeNull();
+
+      const v = user();
+      const d = device(v.id);
+      await store.transaction(async (tx) => {
+        await tx.insertUser(v);
+        await tx.transaction(async (inner) => inner.insertDevice(d)); // nested joins the outer
+      });
+      expect(await store.listDevices(v.id)).toEqual([d]);
+    });
+
+    it('a conflict inside a transaction rolls back the earlier writes', async () => {
+      const taken = user();
+      await store.insertUser(taken);
+      const u = user();
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.insertUser(u);
+          await tx.insertUser({ ...user(), username: taken.username });
+        }),
+      ).rejects.toBeInstanceOf(StoreConflictError);
+      expect(await store.getUserById(u.id)).toBeNull();
+    });
+
+    it('keeps signing keys newest first and retires them', async () => {
+      const k = (kid: string, at: string) => ({
+        kid,
+        alg: 'ES256' as const,
+        publicJwk: { kty: 'EC', kid },
+        privateJwk: { kty: 'EC', d: 'secret', kid },
+        createdAt: new Date(at),
+        retiredAt: null,
+      });
+      const older = k(uid('k1'), '2030-01-01T00:00:00Z');
+      const newer = k(uid('k2'), '2030-01-02T00:00:00Z');
+      await store.insertSigningKey(older);
+      await store.insertSigningKey(newer);
+      const keys = await store.listSigningKeys();
+      expect(keys.findIndex((x) => x.kid === newer.kid)).toBeLessThan(keys.findIndex((x) => x.kid === older.kid));
+      const at = new Date('2030-02-01T00:00:00Z');
+      await store.retireSigningKey(older.kid, at);
+      expect((await store.listSigningKeys()).find((x) => x.kid === older.kid)?.retiredAt).toEqual(at);
+      await store.deleteSigningKey(older.kid);
+      expect((await store.listSigningKeys()).find((x) => x.kid === older.kid)).toBeUndefined();
+    });
+
+    it('finds API keys by secret hash only; hashes are unique', async () => {
+      const key = { id: uid('key'), name: 'backend', secretHash: uid('hash'), scopes: ['users.create'], createdAt: t0 };
+      await store.insertApiKey(key);
+      expect(await store.getApiKeyBySecretHash(key.secretHash)).toEqual(key);
+      await expect(store.insertApiKey({ ...key, id: uid('key2') })).rejects.toBeInstanceOf(StoreConflictError);
+      expect(await store.deleteApiKey(key.id)).toBe(true);
+      expect(await store.getApiKeyBySecretHash(key.secretHash)).toBeNull();
+    });
+
+    it('appends audit events and lists them newest first per user', async () => {
+      const u = user();
+      for (const type of ['a', 'b', 'c']) {
+        await store.insertAuditEvent({ id: uid('ev'), type, at: t0, userId: u.id, deviceId: null, actor: 'system', data: { type } });
+      }
+      const events = await store.listAuditEvents({ userId: u.id });
+      expect(events.map((e) => e.type)).toEqual(['c', 'b', 'a']);
+      expect(events[0]?.data).toEqual({ type: 'c' });
+      expect(await store.listAuditEvents({ userId: u.id, limit: 1 })).toHaveLength(1);
+    });
+  });
+}
