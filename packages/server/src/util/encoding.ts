@@ -2,7 +2,7 @@ import { base64url } from 'jose';
 
 /** base64url without padding (RFC 4648 §5), as WebAuthn JSON uses. */
 export const toBase64Url = (bytes: Uint8Array): string => base64url.encode(bytes);
-export const fromBase64Url = (text: string): Uint8Array => base64url.decode(text);
+export const fromBase64Url = (text: string): Uint8Array<ArrayBuffer> => new Uint8Array(base64url.decode(text));
 
 /** `n` bytes from the platform CSPRNG. */
 export function randomBytes(n: number): Uint8Array {

@@ -1,0 +1,48 @@
+/**
+ * Node adapter: serves a Fetch-standard handler with `node:http`. The conversion between
+ * IncomingMessage/ServerResponse and Request/Response is `@hono/node-server`'s.
+ */
+import { getRequestListener } from '@hono/node-server';
+import { createServer, type Server } from 'node:http';
+
+/** A `node:http` request listener for `handler` (mount it in `http.createServer` or Express). */
+export function toNodeListener(handler: (req: Request) => Promise<Response> | Response) {
+  return getRequestListener((req) => handler(req));
+}
+
+export interface ServeOptions {
+  handler: (req: Request) => Promise<Response> | Response;
+  port: number;
+  /** Interface to bind. Default: all interfaces (Node's default); pass `127.0.0.1` to restrict. */
+  hostname?: string;
+}
+
+/**
+ * Listens on `port` and resolves once listening. Rejects with a clear message when the port is
+ * taken. `close()` stops accepting, lets in-flight requests finish, then resolves.
+ */
+export function serve(options: ServeOptions): Promise<{ server: Server; port: number; close: () => Promise<void> }> {
+  const server = createServer(toNodeListener(options.handler));
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') reject(new Error(`Port ${options.port} is already in use. Stop the other process or choose another port (PORT=... or --port).`));
+      else if (error.code === 'EACCES') reject(new Error(`No permission to listen on port ${options.port}.`));
+      else reject(error);
+    });
+    server.listen(options.port, options.hostname, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : options.port;
+      resolve({
+        server,
+        port,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeIdleConnections();
+            // Requests still running after 10 s are cut, so shutdown always finishes.
+            setTimeout(() => server.closeAllConnections(), 10_000).unref();
+          }),
+      });
+    });
+  });
+}

@@ -1,0 +1,90 @@
+import { actor, recordEvent } from '../audit/audit.js';
+import type { TwofoldContext } from '../context.js';
+import { TwofoldError } from '../errors.js';
+import type { ApiKeyRecord } from '../storage/store.js';
+import { randomId, sha256Base64Url } from '../util/encoding.js';
+
+/** Scopes a service API key can hold; each service route names the one it needs. */
+export const SCOPES = [
+  'users.create',
+  'users.retrieve',
+  'devices.read',
+  'devices.delete',
+  'codes.generate',
+  'transactions.create',
+  'transactions.read',
+] as const;
+export type Scope = (typeof SCOPES)[number];
+
+/** Prefix of generated secrets, so leaked keys are recognisable by secret scanners. */
+export const API_KEY_PREFIX = 'tfk_';
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  scopes: Scope[];
+  createdAt: string;
+}
+
+const toApiKey = (k: ApiKeyRecord): ApiKey => ({
+  id: k.id,
+  name: k.name,
+  scopes: k.scopes as Scope[],
+  createdAt: k.createdAt.toISOString(),
+});
+
+/**
+ * Creates a service API key. The secret (256 random bits unless `secret` is given) is returned
+ * once and stored only as its SHA-256: a high-entropy secret needs no slow password hash.
+ */
+export async function createApiKey(
+  ctx: TwofoldContext,
+  options: { name: string; scopes: readonly Scope[]; secret?: string },
+): Promise<{ apiKey: ApiKey; secret: string }> {
+  const secret = options.secret ?? `${API_KEY_PREFIX}${randomId(32)}`;
+  if (secret.length < 16) throw new TwofoldError('INVALID_REQUEST', 'An API key secret must be at least 16 characters.');
+  const unknown = options.scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
+  if (unknown.length) throw new TwofoldError('INVALID_REQUEST', `Unknown scopes: ${unknown.join(', ')}`);
+  const record: ApiKeyRecord = {
+    id: randomId(9),
+    name: options.name,
+    secretHash: await sha256Base64Url(secret),
+    scopes: [...new Set(options.scopes)],
+    createdAt: ctx.now(),
+  };
+  const event = await ctx.store.transaction(async (tx) => {
+    await tx.insertApiKey(record);
+    return recordEvent(ctx, tx, {
+      type: 'api_key.created',
+      actor: actor.system,
+      data: { apiKeyId: record.id, name: record.name, scopes: record.scopes },
+    });
+  });
+  ctx.notify([event]);
+  return { apiKey: toApiKey(record), secret };
+}
+
+/**
+ * Makes sure a key with exactly this secret exists (for `TWOFOLD_API_KEY`), with every scope.
+ * Idempotent across restarts.
+ */
+export async function ensureApiKey(ctx: TwofoldContext, options: { name: string; secret: string }): Promise<ApiKey> {
+  const existing = await ctx.store.getApiKeyBySecretHash(await sha256Base64Url(options.secret));
+  if (existing) return toApiKey(existing);
+  return (await createApiKey(ctx, { name: options.name, scopes: SCOPES, secret: options.secret })).apiKey;
+}
+
+/** Looks a presented secret up by its hash. @returns null for an unknown secret. */
+export async function authenticateApiKey(ctx: TwofoldContext, secret: string): Promise<ApiKey | null> {
+  const record = await ctx.store.getApiKeyBySecretHash(await sha256Base64Url(secret));
+  return record ? toApiKey(record) : null;
+}
+
+/** Deletes an API key. @returns false when there was none with that id. */
+export async function deleteApiKey(ctx: TwofoldContext, options: { id: string }): Promise<boolean> {
+  const deleted = await ctx.store.deleteApiKey(options.id);
+  if (deleted) {
+    ctx.notify([await recordEvent(ctx, ctx.store, { type: 'api_key.deleted', actor: actor.system, data: { apiKeyId: options.id } })]);
+  }
+  return deleted;
+}

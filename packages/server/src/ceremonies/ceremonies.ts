@@ -1,0 +1,37 @@
+import type { TwofoldContext } from '../context.js';
+import { TwofoldError } from '../errors.js';
+import type { CeremonyKind, CeremonyRecord } from '../storage/store.js';
+import { randomId } from '../util/encoding.js';
+
+/** Stores a new server-side ceremony record; it expires after `ctx.ceremonyTtlSeconds`. */
+export async function beginCeremony(
+  ctx: TwofoldContext,
+  input: { kind: CeremonyKind; challenge: string; userId: string | null; data?: Record<string, unknown> },
+): Promise<CeremonyRecord> {
+  const createdAt = ctx.now();
+  const record: CeremonyRecord = {
+    id: randomId(18),
+    kind: input.kind,
+    challenge: input.challenge,
+    userId: input.userId,
+    data: input.data ?? {},
+    createdAt,
+    expiresAt: new Date(createdAt.getTime() + ctx.ceremonyTtlSeconds * 1000),
+  };
+  await ctx.store.insertCeremony(record);
+  return record;
+}
+
+/**
+ * Takes a ceremony out of the store, exactly once: a second call with the same id (a replay, or
+ * a retry after failure) gets `CHALLENGE_NOT_FOUND`. Expired ones are consumed too and refused.
+ */
+export async function consumeCeremony(ctx: TwofoldContext, id: string, kind: CeremonyKind): Promise<CeremonyRecord> {
+  const record = await ctx.store.consumeCeremony(id);
+  if (!record) throw new TwofoldError('CHALLENGE_NOT_FOUND', 'This ceremony does not exist or was already used.');
+  if (record.expiresAt.getTime() <= ctx.now().getTime()) {
+    throw new TwofoldError('CHALLENGE_EXPIRED', 'This ceremony expired; start again.');
+  }
+  if (record.kind !== kind) throw new TwofoldError('CEREMONY_MISMATCH', `This is not a ${kind} ceremony.`);
+  return record;
+}

@@ -1,0 +1,119 @@
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { serve } from '../adapters/node/index.js';
+import type { AuditEvent } from '../audit/audit.js';
+import { createPGliteStore } from '../storage/pglite.js';
+import { createPostgresStore } from '../storage/postgres.js';
+import type { Store } from '../storage/store.js';
+import { createTwofold } from '../twofold.js';
+import type { ServeSettings } from './settings.js';
+
+export interface RunningServer {
+  port: number;
+  url: string;
+  close: () => Promise<void>;
+}
+
+/**
+ * Starts the standalone server: store, Twofold instance, API under `/api/v1`, the static demo
+ * at `/`. Rejects with a readable message on bad settings, an unreachable database or a taken port.
+ */
+export async function startServer(settings: ServeSettings, log: (line: string) => void = console.log): Promise<RunningServer> {
+  const store = await openStore(settings, log);
+  let twofold;
+  try {
+    twofold = createTwofold({
+      store,
+      rp: { id: settings.rpId, name: 'Twofold', origins: settings.origins },
+      openRegistration: settings.openRegistration,
+      onEvent: (e: AuditEvent) => log(`event ${e.type} user=${e.userId ?? '-'} device=${e.deviceId ?? '-'}`),
+    });
+    if (settings.apiKey) await twofold.apiKeys.ensure({ name: 'TWOFOLD_API_KEY', secret: settings.apiKey });
+    await twofold.tokens.jwks(); // creates the first signing key now, not on the first request
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+
+  const app = new Hono();
+  app.all('/api/*', (c) => twofold.handler(c.req.raw));
+  if (settings.staticDir) {
+    const root = resolve(settings.staticDir);
+    if (!existsSync(root) || !statSync(root).isDirectory()) {
+      await store.close();
+      throw new Error(`Static directory ${root} does not exist. Build the demo first (pnpm build:demo).`);
+    }
+    const rel = relative(process.cwd(), root) || '.';
+    app.use('*', async (c, next) => {
+      await next();
+      // The demo talks only to its own origin; nothing else may be loaded or contacted.
+      c.res.headers.set(
+        'content-security-policy',
+        "default-src 'self'; connect-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+      );
+      c.res.headers.set('x-content-type-options', 'nosniff');
+      c.res.headers.set('referrer-policy', 'no-referrer');
+    });
+    app.use('*', serveStatic({ root: rel }));
+    app.get('*', serveStatic({ root: rel, path: 'index.html' }));
+  } else {
+    app.get('/', (c) => c.text('Twofold API server. The API is under /api/v1.\n'));
+  }
+
+  let running;
+  try {
+    running = await serve({ handler: app.fetch, port: settings.port, ...(settings.host && { hostname: settings.host }) });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const sweeper = setInterval(() => void twofold.sweep().catch(() => {}), 60_000);
+  sweeper.unref();
+  const url = `http://localhost:${running.port}`;
+  log(`Twofold listening on ${url} (API ${url}/api/v1, RP ID ${settings.rpId}, origins ${settings.origins.join(', ')})`);
+  return {
+    port: running.port,
+    url,
+    close: async () => {
+      clearInterval(sweeper);
+      await running.close();
+      await store.close();
+    },
+  };
+}
+
+async function openStore(settings: ServeSettings, log: (line: string) => void): Promise<Store> {
+  if (settings.databaseUrl) {
+    const where = describeUrl(settings.databaseUrl);
+    try {
+      const store = await createPostgresStore({ connectionString: settings.databaseUrl });
+      log(`Database: PostgreSQL at ${where}`);
+      return store;
+    } catch (error) {
+      throw new Error(`Cannot use DATABASE_URL (${where}): ${(error as Error).message || String(error)}`);
+    }
+  }
+  const dir = resolve(settings.dataDir);
+  const fresh = !existsSync(dir);
+  mkdirSync(dir, { recursive: true });
+  if (fresh) log(`Creating the embedded database in ${dir} (first start takes a few seconds)...`);
+  try {
+    const store = await createPGliteStore({ dataDir: dir });
+    log(`Database: embedded PGlite in ${dir}`);
+    return store;
+  } catch (error) {
+    throw new Error(`Cannot open the embedded database in ${dir}: ${(error as Error).message}`);
+  }
+}
+
+// Shows host:port/db of a URL without its password.
+function describeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || 5432}${u.pathname}`;
+  } catch {
+    return 'an unparsable URL';
+  }
+}

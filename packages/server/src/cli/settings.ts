@@ -1,0 +1,93 @@
+import { parseArgs } from 'node:util';
+
+/** Resolved settings of `twofold serve` (see the settings table in API.md). */
+export interface ServeSettings {
+  port: number;
+  host: string | undefined;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  rpId: string;
+  origins: string[];
+  apiKey: string | undefined;
+  openRegistration: boolean;
+  staticDir: string | undefined;
+}
+
+export const USAGE = `Usage: twofold serve [options]
+
+Options (each also read from the environment variable shown):
+  --port N                 PORT                        HTTP port (default 8080)
+  --host ADDR              HOST                        interface to bind (default: all)
+  --data-dir DIR           TWOFOLD_DATA_DIR            embedded database directory (default .twofold)
+  --database-url URL       DATABASE_URL                use PostgreSQL instead of the embedded database
+  --rp-id ID               TWOFOLD_RP_ID               WebAuthn RP ID (default localhost)
+  --origins A,B            TWOFOLD_ORIGINS             allowed origins (default http://localhost:PORT)
+  --api-key SECRET         TWOFOLD_API_KEY             ensure a service key with every scope and this secret
+  --open-registration B    TWOFOLD_OPEN_REGISTRATION   allow browser sign-up: true|false (default true)
+  --static-dir DIR         TWOFOLD_STATIC_DIR          serve this folder (the built demo) at /
+  -h, --help               show this help
+`;
+
+/** Parses flags over environment variables; throws an Error with a readable message. */
+export function resolveSettings(argv: string[], env: Record<string, string | undefined>): { command: string | undefined; help: boolean; settings: ServeSettings } {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'data-dir': { type: 'string' },
+      'database-url': { type: 'string' },
+      'rp-id': { type: 'string' },
+      origins: { type: 'string' },
+      'api-key': { type: 'string' },
+      'open-registration': { type: 'string' },
+      'static-dir': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const pick = (flag: keyof typeof values, name: string) => {
+    const v = values[flag] ?? env[name];
+    return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+  };
+  const portText = pick('port', 'PORT') ?? '8080';
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port < 0 || port > 65535) throw new Error(`PORT must be a number from 0 to 65535, not "${portText}".`);
+  const openText = (pick('open-registration', 'TWOFOLD_OPEN_REGISTRATION') ?? 'true').toLowerCase();
+  if (!['true', 'false', '1', '0', 'yes', 'no'].includes(openText)) {
+    throw new Error(`TWOFOLD_OPEN_REGISTRATION must be true or false, not "${openText}".`);
+  }
+  const databaseUrl = pick('database-url', 'DATABASE_URL');
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new Error('DATABASE_URL must be a postgres:// or postgresql:// URL.');
+  }
+  const origins = (pick('origins', 'TWOFOLD_ORIGINS') ?? `http://localhost:${port}`)
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  for (const o of origins) {
+    let ok = false;
+    try {
+      ok = new URL(o).origin === o;
+    } catch {}
+    if (!ok) throw new Error(`TWOFOLD_ORIGINS: "${o}" is not an origin like https://example.com (scheme, host, optional port, no path).`);
+  }
+  const apiKey = pick('api-key', 'TWOFOLD_API_KEY');
+  if (apiKey !== undefined && apiKey.length < 16) throw new Error('TWOFOLD_API_KEY must be at least 16 characters.');
+  return {
+    command: positionals[0],
+    help: values.help === true,
+    settings: {
+      port,
+      host: pick('host', 'HOST'),
+      dataDir: pick('data-dir', 'TWOFOLD_DATA_DIR') ?? '.twofold',
+      databaseUrl,
+      rpId: pick('rp-id', 'TWOFOLD_RP_ID') ?? 'localhost',
+      origins,
+      apiKey,
+      openRegistration: ['true', '1', 'yes'].includes(openText),
+      staticDir: pick('static-dir', 'TWOFOLD_STATIC_DIR'),
+    },
+  };
+}

@@ -1,0 +1,25 @@
+import type { AuditEvent } from './audit/audit.js';
+import type { Store } from './storage/store.js';
+import type { TokenService } from './tokens/tokens.js';
+
+/** Everything a domain function needs; built once per {@link createTwofold} instance. */
+export interface TwofoldContext {
+  store: Store;
+  rp: RelyingParty;
+  /** The instance clock. Tests replace it to move time (expiry) without sleeping. */
+  now: () => Date;
+  openRegistration: boolean;
+  ceremonyTtlSeconds: number;
+  tokens: TokenService;
+  /** Hands committed audit events to the host's `onEvent` hook. Never throws. */
+  notify: (events: AuditEvent[]) => void;
+}
+
+export interface RelyingParty {
+  /** WebAuthn RP ID (WebAuthn §5.1.2 `rp.id`), e.g. `example.com` or `localhost`. */
+  id: string;
+  /** Human-palatable RP name shown by authenticators. */
+  name: string;
+  /** Origins allowed in `clientDataJSON.origin` (WebAuthn §7.1 step 9). */
+  origins: string[];
+}

@@ -1,0 +1,100 @@
+import { recordEvent } from '../audit/audit.js';
+import type { TwofoldContext } from '../context.js';
+import { TwofoldError } from '../errors.js';
+import type { DeviceRecord, DeviceType, PasskeyRecord } from '../storage/store.js';
+
+/** A device as the API shows it. Passkey devices carry their authenticator facts. */
+export interface Device {
+  id: string;
+  type: DeviceType;
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  passkey?: {
+    credentialId: string;
+    aaguid: string;
+    backupEligible: boolean;
+    backedUp: boolean;
+    transports: string[];
+  };
+}
+
+const toDevice = (d: DeviceRecord, p?: PasskeyRecord): Device => ({
+  id: d.id,
+  type: d.type,
+  name: d.name,
+  createdAt: d.createdAt.toISOString(),
+  lastUsedAt: d.lastUsedAt?.toISOString() ?? null,
+  ...(p && {
+    passkey: {
+      credentialId: p.credentialId,
+      aaguid: p.aaguid,
+      backupEligible: p.backupEligible,
+      backedUp: p.backedUp,
+      transports: p.transports,
+    },
+  }),
+});
+
+async function requireUser(ctx: TwofoldContext, userId: string) {
+  if (!(await ctx.store.getUserById(userId))) throw new TwofoldError('USER_NOT_FOUND', 'No user has that id.');
+}
+
+/** Lists a user's devices, oldest first. Throws `USER_NOT_FOUND`. */
+export async function listDevices(ctx: TwofoldContext, options: { userId: string }): Promise<Device[]> {
+  await requireUser(ctx, options.userId);
+  const [devices, passkeys] = await Promise.all([
+    ctx.store.listDevices(options.userId),
+    ctx.store.listPasskeys(options.userId),
+  ]);
+  const byDevice = new Map(passkeys.map((p) => [p.deviceId, p]));
+  return devices.map((d) => toDevice(d, byDevice.get(d.id)));
+}
+
+/** Renames a device. Throws `DEVICE_NOT_FOUND`. */
+export async function renameDevice(
+  ctx: TwofoldContext,
+  options: { userId: string; deviceId: string; name: string; actor: string },
+): Promise<Device> {
+  const event = await ctx.store.transaction(async (tx) => {
+    const before = await tx.getDevice(options.userId, options.deviceId);
+    if (!before || !(await tx.renameDevice(options.userId, options.deviceId, options.name))) {
+      throw new TwofoldError('DEVICE_NOT_FOUND', 'No such device for this user.');
+    }
+    return recordEvent(ctx, tx, {
+      type: 'device.renamed',
+      userId: options.userId,
+      deviceId: options.deviceId,
+      actor: options.actor,
+      data: { from: before.name, to: options.name },
+    });
+  });
+  ctx.notify([event]);
+  const devices = await listDevices(ctx, { userId: options.userId });
+  return devices.find((d) => d.id === options.deviceId)!;
+}
+
+/**
+ * Removes a device and its credential. Removing the last passkey is allowed (a backend may do
+ * it during recovery); hosts that want to forbid it can check `listDevices` first.
+ * Throws `DEVICE_NOT_FOUND`.
+ */
+export async function deleteDevice(
+  ctx: TwofoldContext,
+  options: { userId: string; deviceId: string; actor: string },
+): Promise<void> {
+  const event = await ctx.store.transaction(async (tx) => {
+    const device = await tx.getDevice(options.userId, options.deviceId);
+    if (!device || !(await tx.deleteDevice(options.userId, options.deviceId))) {
+      throw new TwofoldError('DEVICE_NOT_FOUND', 'No such device for this user.');
+    }
+    return recordEvent(ctx, tx, {
+      type: 'device.removed',
+      userId: options.userId,
+      deviceId: options.deviceId,
+      actor: options.actor,
+      data: { type: device.type, name: device.name },
+    });
+  });
+  ctx.notify([event]);
+}

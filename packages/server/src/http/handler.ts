@@ -1,0 +1,173 @@
+import { Hono, type Context } from 'hono';
+import { listEvents, actor } from '../audit/audit.js';
+import type { TwofoldContext } from '../context.js';
+import { deleteDevice, listDevices, renameDevice } from '../devices/devices.js';
+import { TwofoldError } from '../errors.js';
+import {
+  generatePasskeyAuthenticationOptions,
+  generatePasskeyRegistrationOptions,
+  verifyPasskeyAuthentication,
+  verifyPasskeyRegistration,
+} from '../passkeys/passkeys.js';
+import { createUser, retrieveUser } from '../users/users.js';
+import { requireScope, requireSession, optionalSession } from './auth.js';
+import { readJson } from './body.js';
+import { problemResponse } from './problem.js';
+import * as s from './schemas.js';
+
+export interface HandlerOptions {
+  /** Path prefix the API is served under. Default `/api/v1`. */
+  basePath?: string;
+  /** Largest accepted request body. Default 64 KiB. */
+  bodyLimitBytes?: number;
+  /** Called with unexpected (5xx) errors. Default: `console.error`. */
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * The Fetch-standard HTTP handler: `(Request) => Promise<Response>`. Validates input, calls a
+ * domain function, and turns every {@link TwofoldError} into problem+json. Anything else is a
+ * 500 `INTERNAL` with no detail leaked.
+ */
+export function createHandler(ctx: TwofoldContext, options: HandlerOptions = {}): (req: Request) => Promise<Response> {
+  const limit = options.bodyLimitBytes ?? 64 * 1024;
+  const onError = options.onError ?? ((e: unknown) => console.error('[twofold] unexpected error', e));
+  const app = new Hono().basePath(options.basePath ?? '/api/v1');
+  const body = <S extends Parameters<typeof readJson>[1]>(c: Context, schema: S) => readJson(c.req.raw, schema, limit);
+  const json = (c: Context, value: unknown, status: 200 | 201 = 200) => c.json(value as object, status);
+
+  app.use(async (c, next) => {
+    await next();
+    c.res.headers.set('cache-control', 'no-store');
+    c.res.headers.set('x-content-type-options', 'nosniff');
+  });
+
+  // --- keys
+  app.get('/.well-known/jwks.json', async (c) => {
+    const res = c.json(await ctx.tokens.jwks());
+    return res;
+  });
+
+  // --- users (service)
+  app.post('/users', async (c) => {
+    const key = await requireScope(ctx, c.req.raw, 'users.create');
+    const input = await body(c, s.createUserBody);
+    const user = await createUser(ctx, { ...input, actor: actor.service(key.id) });
+    return json(c, { userId: user.userId, username: user.username, displayName: user.displayName }, 201);
+  });
+  app.post('/users/retrieve', async (c) => {
+    await requireScope(ctx, c.req.raw, 'users.retrieve');
+    const input = await body(c, s.retrieveUserBody);
+    return json(c, await retrieveUser(ctx, input));
+  });
+
+  // --- devices (service)
+  app.get('/users/:userId/devices', async (c) => {
+    await requireScope(ctx, c.req.raw, 'devices.read');
+    return json(c, { devices: await listDevices(ctx, { userId: c.req.param('userId') }) });
+  });
+  app.delete('/users/:userId/devices/:deviceId', async (c) => {
+    const key = await requireScope(ctx, c.req.raw, 'devices.delete');
+    await deleteDevice(ctx, { userId: c.req.param('userId'), deviceId: c.req.param('deviceId'), actor: actor.service(key.id) });
+    return c.body(null, 204);
+  });
+
+  // --- passkeys (browser)
+  app.post('/passkeys/register/options', async (c) => {
+    const session = await optionalSession(ctx, c.req.raw);
+    const input = await body(c, s.registerOptionsBody);
+    if (session) return json(c, await generatePasskeyRegistrationOptions(ctx, { userId: session.userId }));
+    if (input.username === undefined) {
+      throw new TwofoldError('INVALID_REQUEST', 'username: required to sign up (or send a session token to add a passkey)', {
+        issues: [{ path: 'username', message: 'required' }],
+      });
+    }
+    return json(c, await generatePasskeyRegistrationOptions(ctx, { username: input.username, displayName: input.displayName }));
+  });
+  app.post('/passkeys/register/verify', async (c) => {
+    const session = await optionalSession(ctx, c.req.raw);
+    const input = await body(c, s.registerVerifyBody);
+    return json(
+      c,
+      await verifyPasskeyRegistration(ctx, {
+        ...input,
+        userAgent: c.req.header('user-agent') ?? null,
+        sessionUserId: session?.userId ?? null,
+      }),
+    );
+  });
+  app.post('/passkeys/authenticate/options', async (c) => {
+    const input = await body(c, s.authenticateOptionsBody);
+    return json(c, await generatePasskeyAuthenticationOptions(ctx, input));
+  });
+  app.post('/passkeys/authenticate/verify', async (c) => {
+    const input = await body(c, s.authenticateVerifyBody);
+    return json(c, await verifyPasskeyAuthentication(ctx, input));
+  });
+
+  // --- the signed-in user
+  app.get('/me', async (c) => {
+    const session = await requireSession(ctx, c.req.raw);
+    const user = await ctx.store.getUserById(session.userId);
+    if (!user) throw new TwofoldError('USER_NOT_FOUND', 'This account no longer exists.');
+    return json(c, {
+      userId: user.id,
+      username: user.username,
+      displayName: user.displayName,
+      createdAt: user.createdAt.toISOString(),
+      amr: session.amr,
+    });
+  });
+  app.get('/me/devices', async (c) => {
+    const session = await requireSession(ctx, c.req.raw);
+    return json(c, { devices: await listDevices(ctx, { userId: session.userId }) });
+  });
+  app.patch('/me/devices/:deviceId', async (c) => {
+    const session = await requireSession(ctx, c.req.raw);
+    const input = await body(c, s.renameDeviceBody);
+    const device = await renameDevice(ctx, {
+      userId: session.userId,
+      deviceId: c.req.param('deviceId'),
+      name: input.name,
+      actor: actor.user(session.userId),
+    });
+    return json(c, device);
+  });
+  app.delete('/me/devices/:deviceId', async (c) => {
+    const session = await requireSession(ctx, c.req.raw);
+    await deleteDevice(ctx, { userId: session.userId, deviceId: c.req.param('deviceId'), actor: actor.user(session.userId) });
+    return c.body(null, 204);
+  });
+  app.get('/me/events', async (c) => {
+    const session = await requireSession(ctx, c.req.raw);
+    const events = await listEvents(ctx, { userId: session.userId, limit: 50 });
+    return json(c, { events: events.map((e) => ({ id: e.id, type: e.type, at: e.at.toISOString(), deviceId: e.deviceId, data: e.data })) });
+  });
+
+  app.notFound((c) => {
+    const path = new URL(c.req.url).pathname;
+    const allowed = app.routes
+      .filter((r) => r.method !== 'ALL' && routePattern(r.path).test(path))
+      .map((r) => r.method);
+    if (allowed.length) {
+      return problemResponse('METHOD_NOT_ALLOWED', `${c.req.method} is not allowed here.`, {}, { allow: [...new Set(allowed)].join(', ') });
+    }
+    return problemResponse('NOT_FOUND', `No route for ${c.req.method} ${path}.`);
+  });
+  app.onError((error) => {
+    if (error instanceof TwofoldError) return problemResponse(error.code, error.message, error.extensions);
+    onError(error);
+    return problemResponse('INTERNAL', 'Something went wrong on the server.');
+  });
+
+  return async (req) => {
+    const res = await app.fetch(req);
+    if (res.headers.get('content-type')?.startsWith('application/problem+json')) {
+      res.headers.set('cache-control', 'no-store');
+    }
+    return res;
+  };
+}
+
+const routePattern = (path: string) =>
+  new RegExp(`^${path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z]+/g, '[^/]+')}/?$`);

@@ -1,0 +1,56 @@
+import type { ErrorCode } from '../errors.js';
+
+/** The one place error codes become HTTP statuses. */
+export const STATUS_BY_CODE: Record<ErrorCode, number> = {
+  INVALID_REQUEST: 400,
+  INVALID_JSON: 400,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  BODY_TOO_LARGE: 413,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  UNAUTHENTICATED: 401,
+  INVALID_TOKEN: 401,
+  INSUFFICIENT_SCOPE: 403,
+  REGISTRATION_CLOSED: 403,
+  USERNAME_TAKEN: 409,
+  USER_NOT_FOUND: 404,
+  DEVICE_NOT_FOUND: 404,
+  CHALLENGE_NOT_FOUND: 400,
+  CHALLENGE_EXPIRED: 400,
+  CEREMONY_MISMATCH: 400,
+  CREDENTIAL_NOT_FOUND: 401,
+  CREDENTIAL_ALREADY_REGISTERED: 409,
+  REGISTRATION_FAILED: 400,
+  AUTHENTICATION_FAILED: 401,
+  USER_HANDLE_MISMATCH: 401,
+  COUNTER_REGRESSION: 401,
+  INTERNAL: 500,
+};
+
+const TITLES: Partial<Record<number, string>> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  500: 'Internal Server Error',
+};
+
+/** An RFC 9457 problem details response with Twofold's stable `code` member. */
+export function problemResponse(code: ErrorCode, detail: string, extensions: Record<string, unknown> = {}, headers?: HeadersInit): Response {
+  const status = STATUS_BY_CODE[code];
+  const body = {
+    ...extensions,
+    type: `https://twofold.dev/problems/${code.toLowerCase().replaceAll('_', '-')}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    code,
+    detail,
+  };
+  const h = new Headers(headers);
+  h.set('content-type', 'application/problem+json');
+  return new Response(JSON.stringify(body), { status, headers: h });
+}

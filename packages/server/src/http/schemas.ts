@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+// Wire shapes of the HTTP API (see API.md). WebAuthn values are base64url strings in the
+// JSON shapes of @simplewebauthn; sizes are capped well above what real authenticators send.
+const b64url = (max: number) => z.string().max(max).regex(/^[A-Za-z0-9_-]*$/, 'must be base64url');
+
+export const username = z.string().trim().min(1).max(64).regex(/^[^\s\p{C}]+$/u, 'must not contain spaces or control characters');
+export const displayName = z.string().trim().min(1).max(128);
+export const deviceName = z.string().trim().min(1).max(64);
+export const id = z.string().min(1).max(128);
+
+const transports = z.array(z.enum(['ble', 'cable', 'hybrid', 'internal', 'nfc', 'smart-card', 'usb'])).max(8);
+
+export const registrationResponse = z.object({
+  id: b64url(1400).min(1),
+  rawId: b64url(1400).min(1),
+  type: z.literal('public-key'),
+  response: z.object({
+    clientDataJSON: b64url(8192).min(1),
+    attestationObject: b64url(16384).min(1),
+    authenticatorData: b64url(8192).optional(),
+    transports: transports.optional(),
+    publicKeyAlgorithm: z.number().int().optional(),
+    publicKey: b64url(4096).optional(),
+  }),
+  authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
+  clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
+});
+
+export const authenticationResponse = z.object({
+  id: b64url(1400).min(1),
+  rawId: b64url(1400).min(1),
+  type: z.literal('public-key'),
+  response: z.object({
+    clientDataJSON: b64url(8192).min(1),
+    authenticatorData: b64url(8192).min(1),
+    signature: b64url(2048).min(1),
+    userHandle: b64url(128).optional(),
+  }),
+  authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
+  clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
+});
+
+export const createUserBody = z.object({ username, displayName: displayName.optional() });
+export const retrieveUserBody = z.object({ username });
+export const registerOptionsBody = z.object({ username: username.optional(), displayName: displayName.optional() });
+export const registerVerifyBody = z.object({ ceremonyId: id, response: registrationResponse, name: deviceName.optional() });
+export const authenticateOptionsBody = z.object({ username: username.optional() });
+export const authenticateVerifyBody = z.object({ ceremonyId: id, response: authenticationResponse });
+export const renameDeviceBody = z.object({ name: deviceName });

@@ -1,0 +1,321 @@
+import {
+  generateAuthenticationOptions,
+  generateRegistrationOptions,
+  verifyAuthenticationResponse,
+  verifyRegistrationResponse,
+  type AuthenticationResponseJSON,
+  type AuthenticatorTransportFuture,
+  type PublicKeyCredentialCreationOptionsJSON,
+  type PublicKeyCredentialRequestOptionsJSON,
+  type RegistrationResponseJSON,
+} from '@simplewebauthn/server';
+import { actor, recordEvent, type AuditEvent } from '../audit/audit.js';
+import { beginCeremony, consumeCeremony } from '../ceremonies/ceremonies.js';
+import type { TwofoldContext } from '../context.js';
+import { deviceNameFromUserAgent } from '../devices/device-name.js';
+import { TwofoldError } from '../errors.js';
+import { StoreConflictError, type DeviceRecord, type PasskeyRecord, type UserRecord } from '../storage/store.js';
+import { insertUserOrThrow, newUserId, normalizeUsername } from '../users/users.js';
+import { fromBase64Url, randomId } from '../util/encoding.js';
+
+/** Result of a successful ceremony: who, with which device, and a session token. */
+export interface CeremonyResult {
+  userId: string;
+  deviceId: string;
+  token: string;
+}
+
+// WebAuthn §5.4.6 / §5.8.6: we require discoverable credentials (username-less sign-in and
+// autofill need them) and user verification (a passkey is then a two-factor credential).
+const authenticatorSelection = { residentKey: 'required', requireResidentKey: true, userVerification: 'required' } as const;
+
+/**
+ * Starts passkey registration. Either signs up a new user (`username`; only while open
+ * registration is on; the user is created only when the ceremony completes, so an abandoned
+ * sign-up leaves nothing behind), or adds a passkey for the signed-in `userId`.
+ * Throws `USERNAME_TAKEN`, `REGISTRATION_CLOSED`, `USER_NOT_FOUND`.
+ */
+export async function generatePasskeyRegistrationOptions(
+  ctx: TwofoldContext,
+  options: { username: string; displayName?: string } | { userId: string },
+): Promise<{ ceremonyId: string; options: PublicKeyCredentialCreationOptionsJSON }> {
+  let user: UserRecord;
+  let newUser: boolean;
+  if ('userId' in options) {
+    const existing = await ctx.store.getUserById(options.userId);
+    if (!existing) throw new TwofoldError('USER_NOT_FOUND', 'No user has that id.');
+    user = existing;
+    newUser = false;
+  } else {
+    if (!ctx.openRegistration) throw new TwofoldError('REGISTRATION_CLOSED', 'Sign-up from the browser is turned off.');
+    const username = normalizeUsername(options.username);
+    if (await ctx.store.getUserByUsername(username)) throw new TwofoldError('USERNAME_TAKEN', 'That username is taken.');
+    user = { id: newUserId(), username, displayName: options.displayName?.trim() || username, createdAt: ctx.now() };
+    newUser = true;
+  }
+  return startRegistration(ctx, user, newUser, {});
+}
+
+/** Shared by sign-up, add-a-passkey and (later) add-with-code: options + ceremony record. */
+export async function startRegistration(
+  ctx: TwofoldContext,
+  user: UserRecord,
+  newUser: boolean,
+  extra: Record<string, unknown>,
+): Promise<{ ceremonyId: string; options: PublicKeyCredentialCreationOptionsJSON }> {
+  const existing = newUser ? [] : await ctx.store.listPasskeys(user.id);
+  const creationOptions = await generateRegistrationOptions({
+    rpName: ctx.rp.name,
+    rpID: ctx.rp.id,
+    userID: fromBase64Url(user.id),
+    userName: user.username,
+    userDisplayName: user.displayName,
+    timeout: ctx.ceremonyTtlSeconds * 1000,
+    attestationType: 'none',
+    // WebAuthn §5.4.3 excludeCredentials: stop the same authenticator registering twice.
+    excludeCredentials: existing.map((p) => ({
+      id: p.credentialId,
+      transports: p.transports as AuthenticatorTransportFuture[],
+    })),
+    authenticatorSelection,
+  });
+  const ceremony = await beginCeremony(ctx, {
+    kind: 'registration',
+    challenge: creationOptions.challenge,
+    userId: user.id,
+    data: { ...extra, newUser, username: user.username, displayName: user.displayName },
+  });
+  return { ceremonyId: ceremony.id, options: creationOptions };
+}
+
+/**
+ * Completes passkey registration: verifies the attestation with `@simplewebauthn/server`, then
+ * in one transaction creates the user (sign-up), the device, the passkey and audit events.
+ * `sessionUserId` must be the ceremony's user when adding to an existing account.
+ * Throws `CHALLENGE_NOT_FOUND`, `CHALLENGE_EXPIRED`, `REGISTRATION_FAILED`,
+ * `CREDENTIAL_ALREADY_REGISTERED`, `USERNAME_TAKEN`, `UNAUTHENTICATED`.
+ */
+export async function verifyPasskeyRegistration(
+  ctx: TwofoldContext,
+  options: {
+    ceremonyId: string;
+    response: RegistrationResponseJSON;
+    name?: string;
+    userAgent?: string | null;
+    sessionUserId?: string | null;
+  },
+): Promise<CeremonyResult> {
+  const ceremony = await consumeCeremony(ctx, options.ceremonyId, 'registration');
+  const data = ceremony.data as { newUser: boolean; username: string; displayName: string; via?: string };
+  if (data.via !== undefined) throw new TwofoldError('CEREMONY_MISMATCH', 'Finish this ceremony on its own route.');
+  if (!data.newUser && options.sessionUserId !== ceremony.userId) {
+    throw new TwofoldError('UNAUTHENTICATED', 'Adding a passkey needs the session of the account it is for.');
+  }
+  return completeRegistration(ctx, { ...options, ceremony: { ...ceremony, userId: ceremony.userId! }, amr: ['passkey'] });
+}
+
+/** Verifies a consumed registration ceremony and writes everything it creates, atomically. */
+export async function completeRegistration(
+  ctx: TwofoldContext,
+  options: {
+    ceremony: { challenge: string; userId: string; data: Record<string, unknown> };
+    response: RegistrationResponseJSON;
+    name?: string;
+    userAgent?: string | null;
+    amr: ('passkey' | 'code')[];
+    extraEvents?: (tx: import('../storage/store.js').Store, deviceId: string) => Promise<AuditEvent[]>;
+  },
+): Promise<CeremonyResult> {
+  const { ceremony } = options;
+  const data = ceremony.data as { newUser: boolean; username: string; displayName: string };
+  let verification;
+  try {
+    verification = await verifyRegistrationResponse({
+      response: options.response,
+      expectedChallenge: ceremony.challenge,
+      expectedOrigin: ctx.rp.origins,
+      expectedRPID: ctx.rp.id,
+      requireUserVerification: true,
+    });
+  } catch (error) {
+    throw new TwofoldError('REGISTRATION_FAILED', `The authenticator response was not accepted: ${messageOf(error)}`, {}, { cause: error });
+  }
+  if (!verification.verified) throw new TwofoldError('REGISTRATION_FAILED', 'The authenticator response was not accepted.');
+  const info = verification.registrationInfo;
+
+  const at = ctx.now();
+  const device: DeviceRecord = {
+    id: randomId(16),
+    userId: ceremony.userId,
+    type: 'passkey',
+    name: options.name?.trim() || deviceNameFromUserAgent(options.userAgent),
+    createdAt: at,
+    lastUsedAt: at,
+  };
+  const passkey: PasskeyRecord = {
+    deviceId: device.id,
+    userId: ceremony.userId,
+    credentialId: info.credential.id,
+    publicKey: info.credential.publicKey,
+    counter: info.credential.counter,
+    transports: info.credential.transports ?? options.response.response.transports ?? [],
+    aaguid: info.aaguid,
+    backupEligible: info.credentialDeviceType === 'multiDevice',
+    backedUp: info.credentialBackedUp,
+  };
+  const who = actor.user(ceremony.userId);
+  const events = await ctx.store.transaction(async (tx) => {
+    const written: AuditEvent[] = [];
+    if (data.newUser) {
+      await insertUserOrThrow(tx, { id: ceremony.userId, username: data.username, displayName: data.displayName, createdAt: at });
+      written.push(await recordEvent(ctx, tx, { type: 'user.created', userId: ceremony.userId, actor: who }));
+    } else if (!(await tx.getUserById(ceremony.userId))) {
+      throw new TwofoldError('USER_NOT_FOUND', 'The account was removed during the ceremony.');
+    }
+    await tx.insertDevice(device);
+    try {
+      await tx.insertPasskey(passkey);
+    } catch (error) {
+      if (error instanceof StoreConflictError) {
+        throw new TwofoldError('CREDENTIAL_ALREADY_REGISTERED', 'This passkey is already registered.');
+      }
+      throw error;
+    }
+    written.push(
+      await recordEvent(ctx, tx, {
+        type: 'passkey.added',
+        userId: ceremony.userId,
+        deviceId: device.id,
+        actor: who,
+        data: { name: device.name, aaguid: passkey.aaguid, backupEligible: passkey.backupEligible, via: options.amr.at(-1) },
+      }),
+    );
+    if (options.extraEvents) written.push(...(await options.extraEvents(tx, device.id)));
+    return written;
+  });
+  ctx.notify(events);
+  const token = await ctx.tokens.issue({ userId: ceremony.userId, amr: options.amr });
+  return { userId: ceremony.userId, deviceId: device.id, token };
+}
+
+/**
+ * Starts passkey sign-in. With `username`, the options list that user's credentials; without,
+ * they list none, for discoverable-credential sign-in and autofill (conditional mediation).
+ * An unknown username gets the same shape of answer as a known one, so it reveals nothing.
+ */
+export async function generatePasskeyAuthenticationOptions(
+  ctx: TwofoldContext,
+  options: { username?: string } = {},
+): Promise<{ ceremonyId: string; options: PublicKeyCredentialRequestOptionsJSON }> {
+  let userId: string | null = null;
+  let allow: PasskeyRecord[] = [];
+  if (options.username !== undefined) {
+    const user = await ctx.store.getUserByUsername(normalizeUsername(options.username));
+    if (user) {
+      userId = user.id;
+      allow = await ctx.store.listPasskeys(user.id);
+    }
+  }
+  const requestOptions = await generateAuthenticationOptions({
+    rpID: ctx.rp.id,
+    timeout: ctx.ceremonyTtlSeconds * 1000,
+    userVerification: 'required',
+    allowCredentials: allow.map((p) => ({ id: p.credentialId, transports: p.transports as AuthenticatorTransportFuture[] })),
+  });
+  const ceremony = await beginCeremony(ctx, {
+    kind: 'authentication',
+    challenge: requestOptions.challenge,
+    userId,
+    data: { username: options.username !== undefined, allow: allow.map((p) => p.credentialId) },
+  });
+  return { ceremonyId: ceremony.id, options: requestOptions };
+}
+
+/**
+ * Completes passkey sign-in: checks the credential belongs to the ceremony's user, verifies the
+ * assertion, and advances the signature counter with a compare-and-set.
+ * Throws `CHALLENGE_NOT_FOUND`, `CHALLENGE_EXPIRED`, `CREDENTIAL_NOT_FOUND`,
+ * `USER_HANDLE_MISMATCH`, `AUTHENTICATION_FAILED`, `COUNTER_REGRESSION`.
+ */
+export async function verifyPasskeyAuthentication(
+  ctx: TwofoldContext,
+  options: { ceremonyId: string; response: AuthenticationResponseJSON },
+): Promise<CeremonyResult> {
+  const ceremony = await consumeCeremony(ctx, options.ceremonyId, 'authentication');
+  const { response } = options;
+  const passkey = await ctx.store.getPasskeyByCredentialId(response.id);
+  const allow = (ceremony.data.allow as string[] | undefined) ?? [];
+  // WebAuthn §7.2 step 5: with allowCredentials, the credential must be one of them.
+  if (!passkey || (ceremony.data.username && !allow.includes(passkey.credentialId))) {
+    throw new TwofoldError('CREDENTIAL_NOT_FOUND', 'This passkey is not registered here.');
+  }
+  // WebAuthn §7.2 step 6: the user handle, when given (always, for discoverable sign-in),
+  // must be the credential's owner.
+  if (response.response.userHandle ? response.response.userHandle !== passkey.userId : allow.length === 0) {
+    throw new TwofoldError('USER_HANDLE_MISMATCH', 'The passkey does not belong to this account.');
+  }
+  let verification;
+  try {
+    verification = await verifyAuthenticationResponse({
+      response,
+      expectedChallenge: ceremony.challenge,
+      expectedOrigin: ctx.rp.origins,
+      expectedRPID: ctx.rp.id,
+      credential: {
+        id: passkey.credentialId,
+        publicKey: new Uint8Array(passkey.publicKey),
+        counter: passkey.counter,
+        transports: passkey.transports as AuthenticatorTransportFuture[],
+      },
+      requireUserVerification: true,
+    });
+  } catch (error) {
+    if (/counter value/i.test(messageOf(error))) await counterRegression(ctx, passkey);
+    throw new TwofoldError('AUTHENTICATION_FAILED', `The passkey assertion was not accepted: ${messageOf(error)}`, {}, { cause: error });
+  }
+  if (!verification.verified) throw new TwofoldError('AUTHENTICATION_FAILED', 'The passkey assertion was not accepted.');
+  const info = verification.authenticationInfo;
+
+  const events = await ctx.store.transaction(async (tx) => {
+    // WebAuthn §6.1.1: compare-and-set, so two assertions racing from one counter cannot both pass.
+    const advanced = await tx.updatePasskeyCounter({
+      credentialId: passkey.credentialId,
+      expectedCounter: passkey.counter,
+      newCounter: info.newCounter,
+      backedUp: info.credentialBackedUp,
+    });
+    if (!advanced) return null;
+    await tx.touchDevice(passkey.deviceId, ctx.now());
+    return [
+      await recordEvent(ctx, tx, {
+        type: 'user.signed_in',
+        userId: passkey.userId,
+        deviceId: passkey.deviceId,
+        actor: actor.user(passkey.userId),
+        data: { method: 'passkey' },
+      }),
+    ];
+  });
+  if (!events) await counterRegression(ctx, passkey);
+  ctx.notify(events!);
+  const token = await ctx.tokens.issue({ userId: passkey.userId, amr: ['passkey'] });
+  return { userId: passkey.userId, deviceId: passkey.deviceId, token };
+}
+
+/** Records a signature-counter regression (a sign of a cloned authenticator) and refuses. */
+async function counterRegression(ctx: TwofoldContext, passkey: PasskeyRecord): Promise<never> {
+  const event = await recordEvent(ctx, ctx.store, {
+    type: 'passkey.counter_regression',
+    userId: passkey.userId,
+    deviceId: passkey.deviceId,
+    actor: actor.system,
+    data: { storedCounter: passkey.counter },
+  });
+  ctx.notify([event]);
+  throw new TwofoldError(
+    'COUNTER_REGRESSION',
+    'The authenticator signature counter went backwards; this passkey may have been cloned.',
+  );
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));

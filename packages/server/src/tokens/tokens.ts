@@ -1,0 +1,175 @@
+import { SignJWT, exportJWK, generateKeyPair, importJWK, jwtVerify, type JWK, type JWTPayload } from 'jose';
+import { TwofoldError } from '../errors.js';
+import type { SigningKeyRecord, Store } from '../storage/store.js';
+import { randomId } from '../util/encoding.js';
+
+/** Authentication methods that can appear in a session token's `amr` claim. */
+export type AuthMethod = 'passkey' | 'code' | 'face' | 'pin';
+
+export interface SessionClaims {
+  userId: string;
+  amr: AuthMethod[];
+  /** When the user authenticated (the token's `iat`). */
+  authTime: Date;
+  expiresAt: Date;
+  tokenId: string;
+}
+
+export interface TokenServiceOptions {
+  store: Store;
+  now: () => Date;
+  /** `iss` claim. */
+  issuer: string;
+  /** `aud` claim. Default `twofold`. */
+  audience?: string;
+  /** Session token lifetime. Default 900 s. */
+  ttlSeconds?: number;
+  /** How long a retired key keeps verifying tokens before it can be pruned. Default 1 day. */
+  retiredKeyGraceSeconds?: number;
+}
+
+export type TokenService = ReturnType<typeof createTokenService>;
+
+const ALG = 'ES256';
+// Keys other processes may have added (rotation) are picked up after this long.
+const KEY_CACHE_MS = 60_000;
+
+/**
+ * Session tokens: short-lived ES256 JWTs (`jose`) with `sub`, `amr`, `iat`, `exp`, `jti`.
+ * Signing keys live in the store, so every server process signs and verifies with the same set,
+ * and a rotation in one process reaches the others within a minute.
+ */
+export function createTokenService(options: TokenServiceOptions) {
+  const { store, now, issuer } = options;
+  const audience = options.audience ?? 'twofold';
+  const ttlSeconds = options.ttlSeconds ?? 900;
+  const graceSeconds = options.retiredKeyGraceSeconds ?? 86_400;
+
+  let cache: { loadedAt: number; keys: SigningKeyRecord[] } | null = null;
+  let loading: Promise<SigningKeyRecord[]> | null = null;
+  const imported = new Map<string, CryptoKey>();
+
+  async function loadKeys(force = false): Promise<SigningKeyRecord[]> {
+    if (!force && cache && Date.now() - cache.loadedAt < KEY_CACHE_MS) return cache.keys;
+    loading ??= (async () => {
+      try {
+        let keys = await store.listSigningKeys();
+        if (!keys.some((k) => k.retiredAt === null)) {
+          await store.insertSigningKey(await newKey(now()));
+          keys = await store.listSigningKeys();
+        }
+        cache = { loadedAt: Date.now(), keys };
+        return keys;
+      } finally {
+        loading = null;
+      }
+    })();
+    return loading;
+  }
+
+  async function cryptoKey(record: SigningKeyRecord, use: 'public' | 'private'): Promise<CryptoKey> {
+    const id = `${record.kid}:${use}`;
+    let key = imported.get(id);
+    if (!key) {
+      key = (await importJWK((use === 'public' ? record.publicJwk : record.privateJwk) as JWK, ALG)) as CryptoKey;
+      imported.set(id, key);
+    }
+    return key;
+  }
+
+  return {
+    /** Signs a session token for `userId`. */
+    async issue(input: { userId: string; amr: AuthMethod[] }): Promise<string> {
+      const keys = await loadKeys();
+      const active = keys.find((k) => k.retiredAt === null)!;
+      const iat = Math.floor(now().getTime() / 1000);
+      return new SignJWT({ amr: input.amr })
+        .setProtectedHeader({ alg: ALG, kid: active.kid, typ: 'JWT' })
+        .setIssuer(issuer)
+        .setAudience(audience)
+        .setSubject(input.userId)
+        .setIssuedAt(iat)
+        .setExpirationTime(iat + ttlSeconds)
+        .setJti(randomId(12))
+        .sign(await cryptoKey(active, 'private'));
+    },
+
+    /** Verifies signature, issuer, audience and expiry. Throws `INVALID_TOKEN`. */
+    async verify(token: string): Promise<SessionClaims> {
+      let payload: JWTPayload;
+      try {
+        ({ payload } = await jwtVerify(
+          token,
+          async (header) => {
+            let keys = await loadKeys();
+            let record = keys.find((k) => k.kid === header.kid);
+            if (!record && cache && Date.now() - cache.loadedAt > 5_000) {
+              // Possibly rotated by another process; refresh at most every 5 s.
+              keys = await loadKeys(true);
+              record = keys.find((k) => k.kid === header.kid);
+            }
+            if (!record) throw new Error('unknown kid');
+            return cryptoKey(record, 'public');
+          },
+          { issuer, audience, algorithms: [ALG], currentDate: now(), requiredClaims: ['sub', 'exp', 'iat'] },
+        ));
+      } catch (error) {
+        throw new TwofoldError('INVALID_TOKEN', 'The session token is invalid or expired.', {}, { cause: error });
+      }
+      const amr = Array.isArray(payload.amr) ? (payload.amr as AuthMethod[]) : [];
+      return {
+        userId: payload.sub!,
+        amr,
+        authTime: new Date(payload.iat! * 1000),
+        expiresAt: new Date(payload.exp! * 1000),
+        tokenId: String(payload.jti ?? ''),
+      };
+    },
+
+    /** The public keys (RFC 7517 JWK Set) that verify current tokens, for `/.well-known/jwks.json`. */
+    async jwks(): Promise<{ keys: JWK[] }> {
+      const keys = await loadKeys();
+      return { keys: keys.map((k) => ({ ...(k.publicJwk as JWK), kid: k.kid, alg: ALG, use: 'sig' })) };
+    },
+
+    /**
+     * Makes a new signing key the active one. The previous key is retired: it still verifies
+     * tokens (and stays in the JWKS) until {@link prune} removes it after the grace period.
+     * @returns the new key id.
+     */
+    async rotate(): Promise<string> {
+      const at = now();
+      const fresh = await newKey(at);
+      await store.transaction(async (tx) => {
+        for (const k of await tx.listSigningKeys()) if (k.retiredAt === null) await tx.retireSigningKey(k.kid, at);
+        await tx.insertSigningKey(fresh);
+      });
+      await loadKeys(true);
+      return fresh.kid;
+    },
+
+    /** Deletes keys retired longer ago than the grace period (default one day). @returns their kids. */
+    async prune(): Promise<string[]> {
+      const cutoff = now().getTime() - graceSeconds * 1000;
+      const old = (await store.listSigningKeys()).filter((k) => k.retiredAt && k.retiredAt.getTime() < cutoff);
+      for (const k of old) await store.deleteSigningKey(k.kid);
+      if (old.length) await loadKeys(true);
+      return old.map((k) => k.kid);
+    },
+
+    ttlSeconds,
+  };
+}
+
+async function newKey(at: Date): Promise<SigningKeyRecord> {
+  const { publicKey, privateKey } = await generateKeyPair(ALG, { extractable: true });
+  const kid = randomId(12);
+  return {
+    kid,
+    alg: ALG,
+    publicJwk: { ...(await exportJWK(publicKey)) },
+    privateJwk: { ...(await exportJWK(privateKey)) },
+    createdAt: at,
+    retiredAt: null,
+  };
+}

@@ -1,0 +1,136 @@
+import { createApiKey, deleteApiKey, ensureApiKey, authenticateApiKey, type Scope } from './apikeys/apikeys.js';
+import { listEvents, recordEvent, type AuditEvent } from './audit/audit.js';
+import type { RelyingParty, TwofoldContext } from './context.js';
+import { deleteDevice, listDevices, renameDevice } from './devices/devices.js';
+import { createHandler } from './http/handler.js';
+import {
+  generatePasskeyAuthenticationOptions,
+  generatePasskeyRegistrationOptions,
+  verifyPasskeyAuthentication,
+  verifyPasskeyRegistration,
+} from './passkeys/passkeys.js';
+import type { Store } from './storage/store.js';
+import { createTokenService } from './tokens/tokens.js';
+import { createUser, getUser, retrieveUser } from './users/users.js';
+
+export interface TwofoldOptions {
+  /** Where everything is kept: `createPGliteStore()` or `createPostgresStore()`. */
+  store: Store;
+  /** WebAuthn relying party. `origins` are the exact origins pages are served from. */
+  rp: { id: string; name?: string; origins: string[] };
+  /** Allow new users to sign up from the browser. Default false (backends create users). */
+  openRegistration?: boolean;
+  /** Lifetime of a ceremony's challenge. Default 300 s. */
+  ceremonyTtlSeconds?: number;
+  /** Lifetime of session tokens. Default 900 s. */
+  tokenTtlSeconds?: number;
+  /** `iss` of session tokens. Default: the first origin. */
+  issuer?: string;
+  /** Clock seam: tests pass a movable clock. Default `() => new Date()`. */
+  now?: () => Date;
+  /**
+   * Called after commit with every audit event (a passkey added, a device removed, ...), so a
+   * host can send notices. It is awaited by nobody: errors it throws are passed to `onError`.
+   */
+  onEvent?: (event: AuditEvent) => void | Promise<void>;
+  /** HTTP handler settings. */
+  http?: { basePath?: string; bodyLimitBytes?: number };
+  /** Unexpected errors (5xx, failing `onEvent`). Default `console.error`. */
+  onError?: (error: unknown) => void;
+}
+
+export type Twofold = ReturnType<typeof createTwofold>;
+
+/**
+ * Creates a Twofold instance: the domain modules bound to one store and configuration, plus a
+ * Fetch-standard `handler` serving the HTTP API. Instances share nothing; make one per app.
+ *
+ * @example
+ * const twofold = createTwofold({ store: await createPGliteStore({ dataDir: '.twofold' }),
+ *   rp: { id: 'example.com', origins: ['https://example.com'] } });
+ * // Hono, Bun, Deno, Workers: pass twofold.handler; Node: see `@twofold/server/node`.
+ */
+export function createTwofold(options: TwofoldOptions) {
+  if (!options.rp?.id) throw new TypeError('createTwofold: rp.id is required');
+  if (!options.rp.origins?.length) throw new TypeError('createTwofold: rp.origins needs at least one origin');
+  for (const origin of options.rp.origins) {
+    if (new URL(origin).origin !== origin) throw new TypeError(`createTwofold: "${origin}" is not a bare origin`);
+  }
+  const now = options.now ?? (() => new Date());
+  const onError = options.onError ?? ((e: unknown) => console.error('[twofold]', e));
+  const rp: RelyingParty = { id: options.rp.id, name: options.rp.name ?? options.rp.id, origins: [...options.rp.origins] };
+  const tokens = createTokenService({
+    store: options.store,
+    now,
+    issuer: options.issuer ?? rp.origins[0]!,
+    ...(options.tokenTtlSeconds !== undefined && { ttlSeconds: options.tokenTtlSeconds }),
+  });
+  const ctx: TwofoldContext = {
+    store: options.store,
+    rp,
+    now,
+    openRegistration: options.openRegistration ?? false,
+    ceremonyTtlSeconds: options.ceremonyTtlSeconds ?? 300,
+    tokens,
+    notify(events) {
+      if (!options.onEvent) return;
+      for (const event of events) {
+        try {
+          Promise.resolve(options.onEvent(event)).catch(onError);
+        } catch (error) {
+          onError(error);
+        }
+      }
+    },
+  };
+
+  return {
+    /** The domain context, for extension modules. */
+    context: ctx,
+    /** `(Request) => Promise<Response>` serving the API under `/api/v1` (see API.md). */
+    handler: createHandler(ctx, { ...options.http, onError }),
+    users: {
+      create: (o: { username: string; displayName?: string }) => createUser(ctx, { ...o, actor: 'system' }),
+      retrieve: (o: { username: string }) => retrieveUser(ctx, o),
+      get: (o: { userId: string }) => getUser(ctx, o),
+    },
+    passkeys: {
+      generateRegistrationOptions: (o: Parameters<typeof generatePasskeyRegistrationOptions>[1]) =>
+        generatePasskeyRegistrationOptions(ctx, o),
+      verifyRegistration: (o: Parameters<typeof verifyPasskeyRegistration>[1]) => verifyPasskeyRegistration(ctx, o),
+      generateAuthenticationOptions: (o: Parameters<typeof generatePasskeyAuthenticationOptions>[1] = {}) =>
+        generatePasskeyAuthenticationOptions(ctx, o),
+      verifyAuthentication: (o: Parameters<typeof verifyPasskeyAuthentication>[1]) => verifyPasskeyAuthentication(ctx, o),
+    },
+    devices: {
+      list: (o: { userId: string }) => listDevices(ctx, o),
+      rename: (o: { userId: string; deviceId: string; name: string }) => renameDevice(ctx, { ...o, actor: 'system' }),
+      delete: (o: { userId: string; deviceId: string }) => deleteDevice(ctx, { ...o, actor: 'system' }),
+    },
+    tokens: {
+      /** Issues a session token (e.g. after the host's own first factor). */
+      issue: tokens.issue,
+      /** Verifies a session token; throws `INVALID_TOKEN`. */
+      verify: tokens.verify,
+      jwks: tokens.jwks,
+      /** Rotates the signing key; the old key keeps verifying for the grace period. */
+      rotateSigningKey: async () => {
+        const kid = await tokens.rotate();
+        ctx.notify([await recordEvent(ctx, ctx.store, { type: 'signing_key.rotated', actor: 'system', data: { kid } })]);
+        return kid;
+      },
+      pruneSigningKeys: tokens.prune,
+    },
+    apiKeys: {
+      create: (o: { name: string; scopes: readonly Scope[]; secret?: string }) => createApiKey(ctx, o),
+      ensure: (o: { name: string; secret: string }) => ensureApiKey(ctx, o),
+      authenticate: (secret: string) => authenticateApiKey(ctx, secret),
+      delete: (o: { id: string }) => deleteApiKey(ctx, o),
+    },
+    audit: {
+      list: (o: { userId?: string; limit?: number } = {}) => listEvents(ctx, o),
+    },
+    /** Housekeeping: deletes expired ceremonies. Call it now and then (the CLI does, every minute). */
+    sweep: () => ctx.store.deleteExpiredCeremonies(now()),
+  };
+}

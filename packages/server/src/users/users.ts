@@ -1,0 +1,78 @@
+import { actor, recordEvent } from '../audit/audit.js';
+import type { TwofoldContext } from '../context.js';
+import { TwofoldError } from '../errors.js';
+import { StoreConflictError, type Store, type UserRecord } from '../storage/store.js';
+import { randomBytes, toBase64Url } from '../util/encoding.js';
+
+/** The public view of a user. */
+export interface User {
+  userId: string;
+  username: string;
+  displayName: string;
+  createdAt: string;
+}
+
+export const toUser = (u: UserRecord): User => ({
+  userId: u.id,
+  username: u.username,
+  displayName: u.displayName,
+  createdAt: u.createdAt.toISOString(),
+});
+
+/**
+ * Usernames are compared after Unicode NFKC normalisation, trimming and lower-casing, so
+ * `Ada`, ` ada ` and the full-width `Ａｄａ` are one account.
+ */
+export const normalizeUsername = (username: string): string => username.normalize('NFKC').trim().toLowerCase();
+
+/**
+ * A new user id: 16 random bytes, base64url. The same bytes are the WebAuthn user handle
+ * (WebAuthn §5.4.3 `user.id`: random, at most 64 bytes, no personal data).
+ */
+export const newUserId = (): string => toBase64Url(randomBytes(16));
+
+/** Creates a user. Throws `USERNAME_TAKEN`. */
+export async function createUser(
+  ctx: TwofoldContext,
+  options: { username: string; displayName?: string; actor: string },
+): Promise<User> {
+  const username = normalizeUsername(options.username);
+  const record: UserRecord = {
+    id: newUserId(),
+    username,
+    displayName: options.displayName?.trim() || username,
+    createdAt: ctx.now(),
+  };
+  const event = await ctx.store.transaction(async (tx) => {
+    await insertUserOrThrow(tx, record);
+    return recordEvent(ctx, tx, { type: 'user.created', userId: record.id, actor: options.actor });
+  });
+  ctx.notify([event]);
+  return toUser(record);
+}
+
+/** Inserts a user, turning a unique-username conflict into `USERNAME_TAKEN`. */
+export async function insertUserOrThrow(store: Store, record: UserRecord): Promise<void> {
+  try {
+    await store.insertUser(record);
+  } catch (error) {
+    if (error instanceof StoreConflictError) throw new TwofoldError('USERNAME_TAKEN', 'That username is taken.');
+    throw error;
+  }
+}
+
+/** Finds a user by username. Throws `USER_NOT_FOUND`. */
+export async function retrieveUser(ctx: TwofoldContext, options: { username: string }): Promise<User> {
+  const user = await ctx.store.getUserByUsername(normalizeUsername(options.username));
+  if (!user) throw new TwofoldError('USER_NOT_FOUND', 'No user has that username.');
+  return toUser(user);
+}
+
+/** Finds a user by id. Throws `USER_NOT_FOUND`. */
+export async function getUser(ctx: TwofoldContext, options: { userId: string }): Promise<User> {
+  const user = await ctx.store.getUserById(options.userId);
+  if (!user) throw new TwofoldError('USER_NOT_FOUND', 'No user has that id.');
+  return toUser(user);
+}
+
+export { actor };
