@@ -142,6 +142,10 @@ export async function completeRegistration(
   }
   if (!verification.verified) throw new TwofoldError('REGISTRATION_FAILED', 'The authenticator response was not accepted.');
   const info = verification.registrationInfo;
+  // The JSON id must be the attested credential id, or a client could label one key as another.
+  if (options.response.id !== info.credential.id || options.response.rawId !== info.credential.id) {
+    throw new TwofoldError('REGISTRATION_FAILED', 'The credential id does not match the attested credential.');
+  }
 
   const at = ctx.now();
   const device: DeviceRecord = {

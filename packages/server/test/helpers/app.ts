@@ -1,0 +1,59 @@
+import { createSoftAuthenticator } from '@twofold/testing';
+import type { AuditEvent } from '../../src/audit/audit.js';
+import type { Store } from '../../src/storage/store.js';
+import { createTwofold, type TwofoldOptions } from '../../src/twofold.js';
+
+export const ORIGIN = 'http://localhost:5173';
+
+/** A movable clock for expiry tests. */
+export function testClock(start = Date.now()) {
+  let t = start;
+  return { now: () => new Date(t), advance: (seconds: number) => void (t += seconds * 1000) };
+}
+
+/** A Twofold instance over `store` plus a small HTTP client for its handler. */
+export function createTestApp(store: Store, overrides: Partial<TwofoldOptions> = {}) {
+  const clock = testClock();
+  const events: AuditEvent[] = [];
+  const twofold = createTwofold({
+    store,
+    rp: { id: 'localhost', name: 'Test', origins: [ORIGIN] },
+    openRegistration: true,
+    now: clock.now,
+    onEvent: (e) => void events.push(e),
+    onError: (e) => {
+      throw e;
+    },
+    ...overrides,
+  });
+  async function call(method: string, path: string, body?: unknown, opts: { token?: string; headers?: Record<string, string>; raw?: BodyInit } = {}) {
+    const headers: Record<string, string> = { ...opts.headers };
+    if (body !== undefined) headers['content-type'] ??= 'application/json';
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    const res = await twofold.handler(
+      new Request(`http://localhost/api/v1${path}`, {
+        method,
+        headers,
+        body: opts.raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+      }),
+    );
+    const text = await res.text();
+    const json = text ? (JSON.parse(text) as any) : null;
+    return { status: res.status, headers: res.headers, json };
+  }
+  return { twofold, call, clock, events };
+}
+
+let n = 0;
+export const uniqueName = (prefix = 'user') => `${prefix}${Date.now().toString(36)}${(n++).toString(36)}`;
+
+/** Signs up `username` with a fresh soft authenticator; returns the authenticator and result. */
+export async function signUp(app: ReturnType<typeof createTestApp>, username = uniqueName()) {
+  const authenticator = createSoftAuthenticator({ origin: ORIGIN });
+  const opts = await app.call('POST', '/passkeys/register/options', { username });
+  if (opts.status !== 200) throw new Error(`options: ${JSON.stringify(opts.json)}`);
+  const response = await authenticator.createCredential(opts.json.options);
+  const verify = await app.call('POST', '/passkeys/register/verify', { ceremonyId: opts.json.ceremonyId, response });
+  if (verify.status !== 200) throw new Error(`verify: ${JSON.stringify(verify.json)}`);
+  return { authenticator, username, ...(verify.json as { userId: string; deviceId: string; token: string }) };
+}
