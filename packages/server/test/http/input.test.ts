@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPGliteStore } from '../../src/storage/pglite.js';
+import type { Store } from '../../src/storage/store.js';
+import { createTestApp, signUp, uniqueName } from '../helpers/app.js';
+
+let store: Store;
+let app: ReturnType<typeof createTestApp>;
+beforeAll(async () => {
+  store = await createPGliteStore();
+  app = createTestApp(store, { http: { bodyLimitBytes: 4096 } });
+});
+afterAll(() => store.close());
+
+function expectProblem(res: { status: number; headers: Headers; json: any }, status: number, code: string) {
+  expect(res.status, JSON.stringify(res.json)).toBe(status);
+  expect(res.headers.get('content-type')).toBe('application/problem+json');
+  expect(res.json).toMatchObject({ status, code, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
+}
+
+describe('bad input always gets a 4xx problem with a stable code', () => {
+  const cases: [string, string, string, { raw?: string; body?: unknown; headers?: Record<string, string> }, number, string][] = [
+    ['broken JSON', 'POST', '/passkeys/register/options', { raw: '{"username": "a"', headers: { 'content-type': 'application/json' } }, 400, 'INVALID_JSON'],
+    ['JSON that is not an object', 'POST', '/passkeys/register/options', { raw: '[1,2]', headers: { 'content-type': 'application/json' } }, 400, 'INVALID_REQUEST'],
+    ['null body', 'POST', '/passkeys/authenticate/options', { raw: 'null', headers: { 'content-type': 'application/json' } }, 400, 'INVALID_REQUEST'],
+    ['wrong type', 'POST', '/passkeys/register/options', { body: { username: 42 } }, 400, 'INVALID_REQUEST'],
+    ['empty username', 'POST', '/passkeys/register/options', { body: { username: '   ' } }, 400, 'INVALID_REQUEST'],
+    ['username with spaces', 'POST', '/passkeys/register/options', { body: { username: 'a b' } }, 400, 'INVALID_REQUEST'],
+    ['username too long', 'POST', '/passkeys/register/options', { body: { username: 'x'.repeat(65) } }, 400, 'INVALID_REQUEST'],
+    ['sign-up without username', 'POST', '/passkeys/register/options', { body: {} }, 400, 'INVALID_REQUEST'],
+    ['text/plain body', 'POST', '/passkeys/register/options', { raw: '{"username":"a"}', headers: { 'content-type': 'text/plain' } }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    ['huge body', 'POST', '/passkeys/register/options', { body: { username: 'a', displayName: 'x'.repeat(10_000) } }, 413, 'BODY_TOO_LARGE'],
+    ['missing response', 'POST', '/passkeys/register/verify', { body: { ceremonyId: 'x' } }, 400, 'INVALID_REQUEST'],
+    ['non-base64url credential fields', 'POST', '/passkeys/authenticate/verify', {
+      body: { ceremonyId: 'x', response: { id: 'a+b', rawId: 'a', type: 'public-key', response: { clientDataJSON: 'a', authenticatorData: 'a', signature: 'a' } } },
+    }, 400, 'INVALID_REQUEST'],
+    ['unknown ceremony', 'POST', '/passkeys/authenticate/verify', {
+      body: { ceremonyId: 'nope', response: { id: 'a', rawId: 'a', type: 'public-key', response: { clientDataJSON: 'a', authenticatorData: 'a', signature: 'a' } } },
+    }, 400, 'CHALLENGE_NOT_FOUND'],
+    ['unknown route', 'GET', '/nope', {}, 404, 'NOT_FOUND'],
+    ['unknown route outside the API', 'POST', '/../../etc/passwd', {}, 404, 'NOT_FOUND'],
+    ['wrong method', 'GET', '/passkeys/register/options', {}, 405, 'METHOD_NOT_ALLOWED'],
+    ['no session', 'GET', '/me/devices', {}, 401, 'UNAUTHENTICATED'],
+    ['garbage session token', 'GET', '/me/devices', { headers: { authorization: 'Bearer abc.def.ghi' } }, 401, 'INVALID_TOKEN'],
+    ['malformed authorization header', 'GET', '/me/devices', { headers: { authorization: 'Basic Zm9vOmJhcg==' } }, 401, 'UNAUTHENTICATED'],
+    ['service route without key', 'POST', '/users', { body: { username: 'x' } }, 401, 'UNAUTHENTICATED'],
+    ['service route with a wrong key', 'POST', '/users', { body: { username: 'x' }, headers: { authorization: 'Bearer tfk_wrong' } }, 401, 'UNAUTHENTICATED'],
+  ];
+  for (const [name, method, path, opts, status, code] of cases) {
+    it(name, async () => {
+      const res = await app.call(method, path, opts.body, { headers: opts.headers ?? {}, ...(opts.raw !== undefined && { raw: opts.raw }) });
+      expectProblem(res, status, code);
+    });
+  }
+
+  it('a body larger than the limit is refused even without content-length (streamed)', async () => {
+    const chunk = new TextEncoder().encode(' '.repeat(1024));
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent++ < 10) controller.enqueue(chunk);
+        else controller.close();
+      },
+    });
+    const res = await app.twofold.handler(
+      new Request('http://localhost/api/v1/passkeys/register/options', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: stream,
+        duplex: 'half',
+      } as RequestInit),
+    );
+    expect(res.status).toBe(413);
+    expect((await res.json()).code).toBe('BODY_TOO_LARGE');
+  });
+
+  it('invalid UTF-8', async () => {
+    const raw = new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]);
+    const res = await app.call('POST', '/passkeys/register/options', undefined, { raw, headers: { 'content-type': 'application/json' } });
+    expectProblem(res, 400, 'INVALID_JSON');
+  });
+
+  it('garbage attestation bytes get REGISTRATION_FAILED and write nothing', async () => {
+    const username = uniqueName();
+    const opts = await app.call('POST', '/passkeys/register/options', { username });
+    const res = await app.call('POST', '/passkeys/register/verify', {
+      ceremonyId: opts.json.ceremonyId,
+      response: { id: 'AAAA', rawId: 'AAAA', type: 'public-key', response: { clientDataJSON: 'e30', attestationObject: 'oWNmbXRkbm9uZQ' } },
+    });
+    expectProblem(res, 400, 'REGISTRATION_FAILED');
+    expect(await store.getUserByUsername(username)).toBeNull();
+  });
+
+  it('an assertion with a tampered signature gets AUTHENTICATION_FAILED', async () => {
+    const user = await signUp(app);
+    const opts = await app.call('POST', '/passkeys/authenticate/options', {});
+    const a = await user.authenticator.getAssertion(opts.json.options);
+    const sig = a.response.signature;
+    const tampered = { ...a, response: { ...a.response, signature: sig.slice(0, -4) + (sig.endsWith('AAAA') ? 'BBBB' : 'AAAA') } };
+    expectProblem(await app.call('POST', '/passkeys/authenticate/verify', { ceremonyId: opts.json.ceremonyId, response: tampered }), 401, 'AUTHENTICATION_FAILED');
+  });
+
+  it('API responses are never cached', async () => {
+    const res = await app.call('GET', '/nope');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+  });
+});
