@@ -1,0 +1,77 @@
+import { createServer } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+
+const API_KEY = 'tfk_test-key-for-the-cli-0123456789';
+let dataDir: string;
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'twofold-cli-'));
+});
+afterAll(() => rm(dataDir, { recursive: true, force: true }));
+
+async function post(url: string, path: string, body: unknown) {
+  const res = await fetch(`${url}/api/v1${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, json: (await res.json()) as any };
+}
+
+describe('twofold serve', () => {
+  it('serves the API on a fresh data dir, shuts down gracefully, and keeps users across a restart', async () => {
+    const env = { PORT: '0', TWOFOLD_DATA_DIR: dataDir, TWOFOLD_API_KEY: API_KEY };
+    const first = runCli(['serve'], env);
+    const url = await first.ready;
+    const created = await post(url, '/users', { username: 'persisted' });
+    expect(created.status).toBe(201);
+    const jwks = (await (await fetch(`${url}/api/v1/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] };
+    expect(jwks.keys).toHaveLength(1);
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    expect(first.output()).toContain('Stopped.');
+
+    const second = runCli(['serve'], env);
+    const url2 = await second.ready;
+    const found = await post(url2, '/users/retrieve', { username: 'persisted' });
+    expect(found.status).toBe(200);
+    expect(found.json.userId).toBe(created.json.userId);
+    // the same signing key survives the restart, so issued tokens stay valid
+    const jwks2 = (await (await fetch(`${url2}/api/v1/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] };
+    expect(jwks2.keys.map((k) => k.kid)).toEqual(jwks.keys.map((k) => k.kid));
+    second.child.kill('SIGINT');
+    expect(await second.exited).toBe(0);
+  }, 60_000);
+
+  it('says clearly when the port is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, r));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const cli = runCli(['serve'], { PORT: String(port), TWOFOLD_DATA_DIR: dataDir });
+      expect(await cli.exited).toBe(1);
+      expect(cli.output()).toContain(`Port ${port} is already in use`);
+    } finally {
+      blocker.close();
+    }
+  }, 60_000);
+
+  it('says clearly when DATABASE_URL cannot be used', async () => {
+    const cli = runCli(['serve'], { PORT: '0', DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
+    expect(await cli.exited).toBe(1);
+    expect(cli.output()).toMatch(/Cannot use DATABASE_URL \(127\.0\.0\.1:1\/none\)/);
+    const bad = runCli(['serve'], { PORT: '0', DATABASE_URL: 'mysql://x' });
+    expect(await bad.exited).toBe(2);
+    expect(bad.output()).toContain('DATABASE_URL must be a postgres://');
+  }, 30_000);
+
+  it('rejects bad settings with usage', async () => {
+    const cli = runCli(['serve', '--port', 'eighty']);
+    expect(await cli.exited).toBe(2);
+    expect(cli.output()).toContain('PORT must be a number');
+    expect(cli.output()).toContain('Usage: twofold serve');
+  }, 30_000);
+});
