@@ -1,0 +1,20 @@
+/**
+ * @twofold/client — the browser side of Twofold: passkey sign-up and sign-in (button and
+ * autofill), device management, and typed errors. Face capture ships as a separate entry so
+ * passkey-only pages do not load models.
+ */
+export { createTwofoldClient, type TwofoldClient, type TwofoldClientOptions } from './client.js';
+export { createApiClient, type ApiClient, type ApiClientOptions } from './api/api.js';
+export {
+  signUpWithPasskey,
+  addPasskey,
+  signInWithPasskey,
+  signInWithAutofill,
+  abortPendingCeremony,
+  isPasskeySupported,
+  isAutofillSupported,
+  toClientError,
+  type SessionResult,
+} from './passkeys/passkeys.js';
+export { listDevices, renameDevice, deleteDevice, type Device } from './devices.js';
+export { TwofoldClientError, isTwofoldClientError, type ClientErrorCode } from './errors.js';

@@ -1,0 +1,10 @@
+import { defineConfig } from 'vite';
+
+// Builds the demo app (demo/ → demo/dist), which `pnpm twofold serve` serves at `/`.
+// `vite` in dev mode proxies the API to a server on :8080.
+export default defineConfig({
+  root: 'demo',
+  resolve: { conditions: ['@twofold/source'] },
+  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022' },
+  server: { port: 5173, proxy: { '/api': 'http://localhost:8080' } },
+});
