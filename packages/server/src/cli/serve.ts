@@ -22,23 +22,10 @@ export interface RunningServer {
  */
 export async function startServer(settings: ServeSettings, log: (line: string) => void = console.log): Promise<RunningServer> {
   const store = await openStore(settings, log);
-  let twofold;
-  try {
-    twofold = createTwofold({
-      store,
-      rp: { id: settings.rpId, name: 'Twofold', origins: settings.origins },
-      openRegistration: settings.openRegistration,
-      onEvent: (e: AuditEvent) => log(`event ${e.type} user=${e.userId ?? '-'} device=${e.deviceId ?? '-'}`),
-    });
-    if (settings.apiKey) await twofold.apiKeys.ensure({ name: 'TWOFOLD_API_KEY', secret: settings.apiKey });
-    await twofold.tokens.jwks(); // creates the first signing key now, not on the first request
-  } catch (error) {
-    await store.close();
-    throw error;
-  }
-
+  // Listen first, so that with PORT=0 the default origin names the port actually bound.
+  let twofoldHandler: ((req: Request) => Promise<Response>) | null = null;
   const app = new Hono();
-  app.all('/api/*', (c) => twofold.handler(c.req.raw));
+  app.all('/api/*', (c) => (twofoldHandler ? twofoldHandler(c.req.raw) : c.text('Starting', 503)));
   if (settings.staticDir) {
     const root = resolve(settings.staticDir);
     if (!existsSync(root) || !statSync(root).isDirectory()) {
@@ -69,10 +56,27 @@ export async function startServer(settings: ServeSettings, log: (line: string) =
     await store.close();
     throw error;
   }
+  const origins = settings.origins ?? [`http://localhost:${running.port}`];
+  let twofold;
+  try {
+    twofold = createTwofold({
+      store,
+      rp: { id: settings.rpId, name: 'Twofold', origins },
+      openRegistration: settings.openRegistration,
+      onEvent: (e: AuditEvent) => log(`event ${e.type} user=${e.userId ?? '-'} device=${e.deviceId ?? '-'}`),
+    });
+    if (settings.apiKey) await twofold.apiKeys.ensure({ name: 'TWOFOLD_API_KEY', secret: settings.apiKey });
+    await twofold.tokens.jwks(); // creates the first signing key now, not on the first request
+  } catch (error) {
+    await running.close();
+    await store.close();
+    throw error;
+  }
+  twofoldHandler = twofold.handler;
   const sweeper = setInterval(() => void twofold.sweep().catch(() => {}), 60_000);
   sweeper.unref();
   const url = `http://localhost:${running.port}`;
-  log(`Twofold listening on ${url} (API ${url}/api/v1, RP ID ${settings.rpId}, origins ${settings.origins.join(', ')})`);
+  log(`Twofold listening on ${url} (API ${url}/api/v1, RP ID ${settings.rpId}, origins ${origins.join(', ')})`);
   return {
     port: running.port,
     url,

@@ -7,7 +7,8 @@ export interface ServeSettings {
   dataDir: string;
   databaseUrl: string | undefined;
   rpId: string;
-  origins: string[];
+  /** Allowed origins; undefined means `http://localhost:<port actually bound>`. */
+  origins: string[] | undefined;
   apiKey: string | undefined;
   openRegistration: boolean;
   staticDir: string | undefined;
@@ -62,11 +63,12 @@ export function resolveSettings(argv: string[], env: Record<string, string | und
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new Error('DATABASE_URL must be a postgres:// or postgresql:// URL.');
   }
-  const origins = (pick('origins', 'TWOFOLD_ORIGINS') ?? `http://localhost:${port}`)
-    .split(',')
+  const originsText = pick('origins', 'TWOFOLD_ORIGINS');
+  const origins = originsText
+    ?.split(',')
     .map((o) => o.trim())
     .filter(Boolean);
-  for (const o of origins) {
+  for (const o of origins ?? []) {
     let ok = false;
     try {
       ok = new URL(o).origin === o;

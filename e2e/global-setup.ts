@@ -1,0 +1,50 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TestProject } from 'vitest/node';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const E2E_API_KEY = 'tfk_e2e-service-key-0123456789abcdef';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    baseUrl: string;
+    apiKey: string;
+  }
+}
+
+/**
+ * Starts the real standalone server (`twofold serve`, as `pnpm twofold serve` runs it) on a
+ * free port with a fresh embedded database and the built demo, for every e2e test file.
+ */
+export default async function setup(project: TestProject) {
+  if (!existsSync(join(ROOT, 'demo/dist/index.html'))) throw new Error('Build the demo first: pnpm build:demo');
+  const dataDir = await mkdtemp(join(tmpdir(), 'twofold-e2e-'));
+  const child = spawn(process.execPath, ['--conditions=@twofold/source', '--import', 'tsx', 'packages/server/src/cli/main.ts', 'serve'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', TWOFOLD_DATA_DIR: dataDir, TWOFOLD_STATIC_DIR: 'demo/dist', TWOFOLD_API_KEY: E2E_API_KEY },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      out += d;
+      const m = /listening on (http:\/\/localhost:\d+)/.exec(out);
+      if (m) resolve(m[1]!);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`server exited (${code}) before listening:\n${out}`)));
+    setTimeout(() => reject(new Error(`server did not start in 60 s:\n${out}`)), 60_000).unref();
+  });
+  project.provide('baseUrl', url);
+  project.provide('apiKey', E2E_API_KEY);
+  return async () => {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    await rm(dataDir, { recursive: true, force: true });
+  };
+}

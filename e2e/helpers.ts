@@ -1,0 +1,55 @@
+import { CHROMIUM_ARGS, addVirtualAuthenticator, findChromium } from '@twofold/testing';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect, inject } from 'vitest';
+
+export const baseUrl = () => inject('baseUrl');
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
+}
+
+let n = 0;
+export const uniqueName = (p = 'e2e') => `${p}${Date.now().toString(36)}${(n++).toString(36)}`;
+
+/** A new browser context (= a new device) with a page and its own virtual authenticator. */
+export async function newDevice(browser: Browser) {
+  const context: BrowserContext = await browser.newContext();
+  const page: Page = await context.newPage();
+  page.on('dialog', (d) => void d.accept(d.type() === 'prompt' ? 'Renamed device' : undefined));
+  const authenticator = await addVirtualAuthenticator(page);
+  await page.goto(baseUrl());
+  return { context, page, authenticator };
+}
+
+/** Signs up through the demo's form and waits for the account page. */
+export async function signUpInDemo(page: Page, username = uniqueName(), displayName = 'Ada Lovelace') {
+  await page.locator('#signup-username').fill(username);
+  await page.locator('#signup-name').fill(displayName);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect.poll(() => page.locator('h1').textContent(), { timeout: 15_000 }).toBe(`Hello, ${displayName}`);
+  return username;
+}
+
+export async function signOut(page: Page) {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.locator('#signin-button').waitFor();
+}
+
+export const deviceRows = (page: Page) => page.locator('#devices [data-device-id]');
+
+/**
+ * Chromium's virtual authenticator answers a conditional (autofill) request at once, as if the
+ * user picked the passkey from the username field. To test the button path, hold the page's
+ * next autofill ceremony: its options request is left unanswered, like a user who never
+ * touches the field.
+ */
+export async function holdNextAutofill(page: Page) {
+  let held = false;
+  await page.route('**/api/v1/passkeys/authenticate/options', async (route) => {
+    if (!held) {
+      held = true;
+      return; // never answered
+    }
+    await route.continue();
+  });
+}

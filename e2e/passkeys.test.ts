@@ -1,0 +1,124 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { baseUrl, deviceRows, holdNextAutofill, launch, newDevice, signOut, signUpInDemo } from './helpers.js';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(() => browser?.close());
+
+describe('passkeys in the demo, in headless Chromium with a virtual authenticator', () => {
+  it('signs up: the authenticator holds a discoverable credential and the device is listed', async () => {
+    const { page, authenticator, context } = await newDevice(browser);
+    await signUpInDemo(page);
+    const credentials = await authenticator.getCredentials();
+    expect(credentials).toHaveLength(1);
+    expect(credentials[0]!.isResidentCredential).toBe(true);
+    await expect.poll(() => deviceRows(page).count()).toBe(1);
+    expect(await deviceRows(page).first().textContent()).toContain('this device');
+    await context.close();
+  });
+
+  it('signs in with the button, without typing a username (discoverable credential)', async () => {
+    const { page, context } = await newDevice(browser);
+    await signUpInDemo(page, undefined, 'Button User');
+    await holdNextAutofill(page);
+    await signOut(page);
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await expect.poll(() => page.locator('h1').textContent(), { timeout: 15_000 }).toBe('Hello, Button User');
+    await expect.poll(() => page.locator('.events').textContent()).toContain('Signed in with a passkey');
+    await context.close();
+  });
+
+  it('signs in through passkey autofill (conditional mediation)', async () => {
+    const { page, context } = await newDevice(browser);
+    const username = await signUpInDemo(page, undefined, 'Autofill User');
+    await signOut(page);
+    // The sign-in page starts a conditional get() (autofill) as it loads. Chromium's virtual
+    // authenticator answers it as a user picking the passkey from the username field would;
+    // nothing is clicked here.
+    await expect.poll(() => page.locator('h1').textContent(), { timeout: 15_000 }).toBe('Hello, Autofill User');
+    expect(await page.locator('#nav').textContent()).toContain(username.toLowerCase());
+    await context.close();
+  });
+
+  it('adds a second passkey, renames and deletes a device; the deleted one can no longer sign in', async () => {
+    const { page, authenticator, context } = await newDevice(browser);
+    await signUpInDemo(page, undefined, 'Two Keys');
+    // A second authenticator (say, a security key) replaces the first on this page.
+    await authenticator.remove();
+    const second = await import('@twofold/testing').then((m) => m.addVirtualAuthenticator(page));
+    await page.getByRole('button', { name: 'Add a passkey on this device' }).click();
+    await expect.poll(() => deviceRows(page).count(), { timeout: 15_000 }).toBe(2);
+
+    const first = deviceRows(page).first();
+    await first.getByRole('button', { name: 'Rename' }).click();
+    await expect.poll(() => deviceRows(page).first().textContent()).toContain('Renamed device');
+    await deviceRows(page).first().getByRole('button', { name: 'Remove' }).click();
+    await expect.poll(() => deviceRows(page).count()).toBe(1);
+
+    // The second authenticator still signs in; after removing its device, it cannot.
+    await holdNextAutofill(page);
+    await signOut(page);
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await expect.poll(() => page.locator('h1').textContent(), { timeout: 15_000 }).toBe('Hello, Two Keys');
+    await deviceRows(page).first().getByRole('button', { name: 'Remove' }).click();
+    await page.locator('#signin-button').waitFor();
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await expect.poll(() => page.locator('#signin-status').textContent(), { timeout: 15_000 }).toContain('not registered here');
+    expect(await second.getCredentials()).toHaveLength(1); // the credential still exists on the device...
+    await context.close(); // ...but the server refuses it
+  });
+
+  it('refuses a replayed assertion captured from the browser', async () => {
+    const { page, context } = await newDevice(browser);
+    await signUpInDemo(page);
+    await holdNextAutofill(page);
+    await signOut(page);
+    let captured: string | null = null;
+    await page.route('**/api/v1/passkeys/authenticate/verify', async (route) => {
+      captured = route.request().postData();
+      await route.continue();
+    });
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await page.locator('#devices').waitFor();
+    expect(captured).not.toBeNull();
+
+    const replay = await fetch(`${baseUrl()}/api/v1/passkeys/authenticate/verify`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: captured!,
+    });
+    expect(replay.status).toBe(400);
+    expect(replay.headers.get('content-type')).toBe('application/problem+json');
+    expect((await replay.json()).code).toBe('CHALLENGE_NOT_FOUND');
+
+    // Grafted onto a fresh ceremony, the old assertion fails the challenge check.
+    const fresh = (await (await fetch(`${baseUrl()}/api/v1/passkeys/authenticate/options`, { method: 'POST' })).json()) as { ceremonyId: string };
+    const grafted = await fetch(`${baseUrl()}/api/v1/passkeys/authenticate/verify`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...JSON.parse(captured!), ceremonyId: fresh.ceremonyId }),
+    });
+    expect(grafted.status).toBe(401);
+    expect((await grafted.json()).code).toBe('AUTHENTICATION_FAILED');
+    await context.close();
+  });
+
+  it('refuses sign-in when user verification fails, and says so', async () => {
+    const { page, authenticator, context } = await newDevice(browser);
+    await signUpInDemo(page);
+    await authenticator.setUserVerified(false);
+    await holdNextAutofill(page);
+    await signOut(page);
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await expect.poll(() => page.locator('#signin-status').textContent(), { timeout: 15_000 }).toContain('prompt was closed');
+    expect(await page.locator('#devices').count()).toBe(0);
+    // With verification working again, the same passkey signs in.
+    await authenticator.setUserVerified(true);
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await page.locator('#devices').waitFor({ timeout: 15_000 });
+    await context.close();
+  });
+});
