@@ -99,7 +99,8 @@ function renderWelcome() {
   void isAutofillSupported().then((supported) => {
     if (!supported || signal.aborted) return;
     twofold.signInWithAutofill({ signal }).catch((error) => {
-      if (isTwofoldClientError(error, 'ABORTED')) return; // the button took over, or we left the page
+      // Autofill is offered, not asked for: stay quiet unless the server refused a chosen passkey.
+      if (isTwofoldClientError(error, 'ABORTED', 'CANCELLED', 'NOT_SUPPORTED')) return;
       const status = document.querySelector('#signin-status');
       if (status) {
         status.className = 'status error';
@@ -109,7 +110,12 @@ function renderWelcome() {
   });
 }
 
-const deviceIcon = (d: Device) => (d.type === 'passkey' ? (d.passkey?.backupEligible ? '☁️' : '🔑') : '🙂');
+const ICONS = {
+  key: '<svg viewBox="0 0 24 24" width="20" height="20" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><circle cx="7.5" cy="15.5" r="4.5"/><path d="M10.7 12.3 21 2M16 7l3 3M18 5l2 2"/></svg>',
+  cloud: '<svg viewBox="0 0 24 24" width="20" height="20" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><path d="M17.5 19H8a5 5 0 1 1 1.1-9.9A6 6 0 0 1 20 11.5a3.8 3.8 0 0 1-2.5 7.5z"/></svg>',
+  face: '<svg viewBox="0 0 24 24" width="20" height="20" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"><circle cx="12" cy="12" r="9"/><path d="M8.5 14.5a4.5 4.5 0 0 0 7 0M9 9.5h.01M15 9.5h.01"/></svg>',
+};
+const deviceIcon = (d: Device) => (d.type === 'passkey' ? (d.passkey?.backupEligible ? ICONS.cloud : ICONS.key) : ICONS.face);
 
 async function renderAccount() {
   autofill?.abort();
