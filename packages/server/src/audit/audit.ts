@@ -31,7 +31,14 @@ export interface RecordEventInput {
  * rolls back, with the change it describes). Call `ctx.notify` with the result after commit.
  */
 export async function recordEvent(ctx: TwofoldContext, store: Store, input: RecordEventInput): Promise<AuditEvent> {
-  const event: AuditEvent = {
+  const event = newEvent(ctx, input);
+  await store.insertAuditEvent(event);
+  return event;
+}
+
+/** Builds an event without writing it, for store primitives that write it themselves. */
+export function newEvent(ctx: TwofoldContext, input: RecordEventInput): AuditEvent {
+  return {
     id: randomId(12),
     type: input.type,
     at: ctx.now(),
@@ -40,8 +47,6 @@ export async function recordEvent(ctx: TwofoldContext, store: Store, input: Reco
     actor: input.actor,
     data: input.data ?? {},
   };
-  await store.insertAuditEvent(event);
-  return event;
 }
 
 /** Lists audit events, newest first. */

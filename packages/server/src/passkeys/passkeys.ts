@@ -9,7 +9,7 @@ import {
   type PublicKeyCredentialRequestOptionsJSON,
   type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
-import { actor, recordEvent, type AuditEvent } from '../audit/audit.js';
+import { actor, newEvent, recordEvent, type AuditEvent } from '../audit/audit.js';
 import { beginCeremony, consumeCeremony } from '../ceremonies/ceremonies.js';
 import type { TwofoldContext } from '../context.js';
 import { deviceNameFromUserAgent } from '../devices/device-name.js';
@@ -245,9 +245,12 @@ export async function verifyPasskeyAuthentication(
   ctx: TwofoldContext,
   options: { ceremonyId: string; response: AuthenticationResponseJSON },
 ): Promise<CeremonyResult> {
-  const ceremony = await consumeCeremony(ctx, options.ceremonyId, 'authentication');
   const { response } = options;
-  const passkey = await ctx.store.getPasskeyByCredentialId(response.id);
+  // Independent reads, in parallel: they sit on every sign-in's path.
+  const [ceremony, passkey] = await Promise.all([
+    consumeCeremony(ctx, options.ceremonyId, 'authentication'),
+    ctx.store.getPasskeyByCredentialId(response.id),
+  ]);
   const allow = (ceremony.data.allow as string[] | undefined) ?? [];
   // WebAuthn §7.2 step 5: with allowCredentials, the credential must be one of them.
   if (!passkey || (ceremony.data.username && !allow.includes(passkey.credentialId))) {
@@ -280,28 +283,24 @@ export async function verifyPasskeyAuthentication(
   if (!verification.verified) throw new TwofoldError('AUTHENTICATION_FAILED', 'The passkey assertion was not accepted.');
   const info = verification.authenticationInfo;
 
-  const events = await ctx.store.transaction(async (tx) => {
-    // WebAuthn §6.1.1: compare-and-set, so two assertions racing from one counter cannot both pass.
-    const advanced = await tx.updatePasskeyCounter({
-      credentialId: passkey.credentialId,
-      expectedCounter: passkey.counter,
-      newCounter: info.newCounter,
-      backedUp: info.credentialBackedUp,
-    });
-    if (!advanced) return null;
-    await tx.touchDevice(passkey.deviceId, ctx.now());
-    return [
-      await recordEvent(ctx, tx, {
-        type: 'user.signed_in',
-        userId: passkey.userId,
-        deviceId: passkey.deviceId,
-        actor: actor.user(passkey.userId),
-        data: { method: 'passkey' },
-      }),
-    ];
+  const event = newEvent(ctx, {
+    type: 'user.signed_in',
+    userId: passkey.userId,
+    deviceId: passkey.deviceId,
+    actor: actor.user(passkey.userId),
+    data: { method: 'passkey' },
   });
-  if (!events) await counterRegression(ctx, passkey);
-  ctx.notify(events!);
+  // WebAuthn §6.1.1: compare-and-set, so two assertions racing from one counter cannot both pass.
+  const recorded = await ctx.store.recordPasskeyUse({
+    credentialId: passkey.credentialId,
+    expectedCounter: passkey.counter,
+    newCounter: info.newCounter,
+    backedUp: info.credentialBackedUp,
+    usedAt: event.at,
+    event,
+  });
+  if (!recorded) await counterRegression(ctx, passkey);
+  ctx.notify([event]);
   const token = await ctx.tokens.issue({ userId: passkey.userId, amr: ['passkey'] });
   return { userId: passkey.userId, deviceId: passkey.deviceId, token };
 }

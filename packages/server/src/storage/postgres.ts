@@ -45,6 +45,19 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   }
 }
 
+// Statements on the hot path are prepared once per connection (named), which spares the
+// server parsing and planning them on every call.
+const statementNames = new Map<string, string>();
+function statement(text: string, values: unknown[]): pg.QueryConfig {
+  if (values.length === 0 || !/^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b/i.test(text)) return { text, values: params(values) };
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `twofold_${statementNames.size}`;
+    statementNames.set(text, name);
+  }
+  return { name, text, values: params(values) };
+}
+
 // pg serialises Buffers as bytea; plain Uint8Arrays are converted here.
 const params = (values: unknown[]) =>
   values.map((v) => (v instanceof Uint8Array && !Buffer.isBuffer(v) ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v));
@@ -53,7 +66,7 @@ function poolExecutor(pool: pg.Pool): SqlExecutor {
   return {
     inTransaction: false,
     async query<T>(sql: string, values: unknown[] = []) {
-      const r = await pool.query(sql, params(values));
+      const r = await pool.query(statement(sql, values));
       return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
     },
     async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
@@ -78,7 +91,7 @@ function clientExecutor(client: pg.PoolClient): SqlExecutor {
   return {
     inTransaction: true,
     async query<T>(sql: string, values: unknown[] = []) {
-      const r = await client.query(sql, params(values));
+      const r = await client.query(statement(sql, values));
       return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
     },
     transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {

@@ -8,8 +8,9 @@
  *   or none do. Nested calls join the outer transaction.
  * - {@link Store.consumeCeremony} is consume-once: of any number of concurrent callers with the
  *   same id, exactly one receives the record; it is deleted in the same statement.
- * - {@link Store.updatePasskeyCounter} is a compare-and-set: it only writes when the stored
- *   counter still equals `expectedCounter`, so two racing assertions cannot both advance it.
+ * - {@link Store.recordPasskeyUse} is a compare-and-set: it only writes when the stored
+ *   counter still equals `expectedCounter`, so two racing assertions cannot both advance it;
+ *   the device's `lastUsedAt` and the audit event are written in the same statement or not at all.
  * - Unique constraints (username, credential id, API-key hash) surface as {@link StoreConflictError}.
  *
  * All timestamps are passed in by the caller (the instance clock), never taken from the database,
@@ -38,14 +39,18 @@ export interface Store {
   getPasskeyByCredentialId(credentialId: string): Promise<PasskeyRecord | null>;
   listPasskeys(userId: string): Promise<PasskeyRecord[]>;
   /**
-   * Compare-and-set of the signature counter (WebAuthn §6.1.1).
-   * @returns false when the stored counter no longer equals `expectedCounter`.
+   * Records a successful assertion in one atomic step: compare-and-set of the signature counter
+   * (WebAuthn §6.1.1) and backup state, the device's `lastUsedAt`, and `event` (if given).
+   * One round trip, since it sits on every sign-in's path.
+   * @returns false (and writes nothing) when the stored counter no longer equals `expectedCounter`.
    */
-  updatePasskeyCounter(args: {
+  recordPasskeyUse(args: {
     credentialId: string;
     expectedCounter: number;
     newCounter: number;
     backedUp: boolean;
+    usedAt: Date;
+    event?: AuditEventRecord;
   }): Promise<boolean>;
 
   insertCeremony(ceremony: CeremonyRecord): Promise<void>;

@@ -83,7 +83,7 @@ export function describeStoreConformance(name: string, open: () => Promise<{ sto
       expect(await store.getPasskeyByCredentialId(p.credentialId)).toBeNull();
     });
 
-    it('updatePasskeyCounter is a compare-and-set: of racing updates from one counter exactly one wins', async () => {
+    it('recordPasskeyUse is a compare-and-set: of racing uses from one counter exactly one wins, with its event', async () => {
       const u = user();
       await store.insertUser(u);
       const d = device(u.id);
@@ -92,16 +92,30 @@ export function describeStoreConformance(name: string, open: () => Promise<{ sto
       await store.insertPasskey(p);
       const results = await Promise.all(
         Array.from({ length: 8 }, (_, i) =>
-          store.updatePasskeyCounter({ credentialId: p.credentialId, expectedCounter: 5, newCounter: 6 + i, backedUp: true }),
+          store.recordPasskeyUse({
+            credentialId: p.credentialId,
+            expectedCounter: 5,
+            newCounter: 6 + i,
+            backedUp: true,
+            usedAt: new Date(t0.getTime() + i * 1000),
+            event: { id: uid('use'), type: 'user.signed_in', at: t0, userId: u.id, deviceId: d.id, actor: 'system', data: { i } },
+          }),
         ),
       );
       expect(results.filter(Boolean)).toHaveLength(1);
+      const winner = results.indexOf(true);
       const stored = await store.getPasskeyByCredentialId(p.credentialId);
-      expect(stored?.counter).toBe(6 + results.indexOf(true));
+      expect(stored?.counter).toBe(6 + winner);
       expect(stored?.backedUp).toBe(true);
+      expect((await store.getDevice(u.id, d.id))?.lastUsedAt).toEqual(new Date(t0.getTime() + winner * 1000));
+      const events = await store.listAuditEvents({ userId: u.id });
+      expect(events.map((e) => e.data)).toEqual([{ i: winner }]);
+      // a losing call wrote nothing
+      expect(await store.recordPasskeyUse({ credentialId: p.credentialId, expectedCounter: 5, newCounter: 99, backedUp: false, usedAt: t0 })).toBe(false);
+      expect((await store.getPasskeyByCredentialId(p.credentialId))?.counter).toBe(6 + winner);
       // a counter beyond int32 survives (WebAuthn counters are uint32)
       expect(
-        await store.updatePasskeyCounter({ credentialId: p.credentialId, expectedCounter: stored!.counter, newCounter: 4_294_967_295, backedUp: true }),
+        await store.recordPasskeyUse({ credentialId: p.credentialId, expectedCounter: stored!.counter, newCounter: 4_294_967_295, backedUp: true, usedAt: t0 }),
       ).toBe(true);
       expect((await store.getPasskeyByCredentialId(p.credentialId))?.counter).toBe(4_294_967_295);
     });

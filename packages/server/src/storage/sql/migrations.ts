@@ -44,7 +44,9 @@ CREATE TABLE passkeys (
 );
 CREATE INDEX passkeys_user_id_idx ON passkeys (user_id);
 
-CREATE TABLE ceremonies (
+-- UNLOGGED: challenges live for minutes; skipping the WAL makes issuing and consuming them
+-- cheap, and a crash merely empties the table (pending ceremonies are started again).
+CREATE UNLOGGED TABLE ceremonies (
   id          text PRIMARY KEY,
   kind        text NOT NULL,
   challenge   text NOT NULL,

@@ -107,17 +107,44 @@ export class SqlStore implements Store {
     const { rows } = await this.run('SELECT * FROM passkeys WHERE user_id = $1', [userId]);
     return rows.map(toPasskey);
   }
-  async updatePasskeyCounter(a: {
+  async recordPasskeyUse(a: {
     credentialId: string;
     expectedCounter: number;
     newCounter: number;
     backedUp: boolean;
+    usedAt: Date;
+    event?: AuditEventRecord;
   }): Promise<boolean> {
-    const r = await this.run(
-      'UPDATE passkeys SET counter = $3, backed_up = $4 WHERE credential_id = $1 AND counter = $2',
-      [a.credentialId, a.expectedCounter, a.newCounter, a.backedUp],
+    // Data-modifying CTEs run as one statement: all three writes happen, or (counter moved) none.
+    const e = a.event;
+    const { rows } = await this.run(
+      `WITH used AS (
+         UPDATE passkeys SET counter = $3, backed_up = $4
+         WHERE credential_id = $1 AND counter = $2
+         RETURNING device_id
+       ), touched AS (
+         UPDATE devices SET last_used_at = $5 WHERE id IN (SELECT device_id FROM used) RETURNING id
+       ), logged AS (
+         INSERT INTO audit_events (id, type, at, user_id, device_id, actor, data)
+         SELECT $6, $7, $5, $8, $9, $10, $11 FROM used WHERE $6::text IS NOT NULL
+         RETURNING id
+       )
+       SELECT (SELECT count(*) FROM used) AS used, (SELECT count(*) FROM touched) AS touched, (SELECT count(*) FROM logged) AS logged`,
+      [
+        a.credentialId,
+        a.expectedCounter,
+        a.newCounter,
+        a.backedUp,
+        a.usedAt,
+        e?.id ?? null,
+        e?.type ?? null,
+        e?.userId ?? null,
+        e?.deviceId ?? null,
+        e?.actor ?? null,
+        e ? JSON.stringify(e.data) : null,
+      ],
     );
-    return r.rowCount === 1;
+    return Number(rows[0]?.used) === 1;
   }
 
   // ceremonies
