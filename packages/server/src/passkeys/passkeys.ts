@@ -291,17 +291,21 @@ export async function verifyPasskeyAuthentication(
     data: { method: 'passkey' },
   });
   // WebAuthn §6.1.1: compare-and-set, so two assertions racing from one counter cannot both pass.
-  const recorded = await ctx.store.recordPasskeyUse({
-    credentialId: passkey.credentialId,
-    expectedCounter: passkey.counter,
-    newCounter: info.newCounter,
-    backedUp: info.credentialBackedUp,
-    usedAt: event.at,
-    event,
-  });
+  // The token is signed meanwhile (it is only released if the write succeeds): sign-in latency
+  // is mostly waiting, so overlapping the two saves a round of it.
+  const [recorded, token] = await Promise.all([
+    ctx.store.recordPasskeyUse({
+      credentialId: passkey.credentialId,
+      expectedCounter: passkey.counter,
+      newCounter: info.newCounter,
+      backedUp: info.credentialBackedUp,
+      usedAt: event.at,
+      event,
+    }),
+    ctx.tokens.issue({ userId: passkey.userId, amr: ['passkey'] }),
+  ]);
   if (!recorded) await counterRegression(ctx, passkey);
   ctx.notify([event]);
-  const token = await ctx.tokens.issue({ userId: passkey.userId, amr: ['passkey'] });
   return { userId: passkey.userId, deviceId: passkey.deviceId, token };
 }
 
