@@ -1,6 +1,7 @@
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { relative, resolve } from 'node:path';
 import { serve } from '../adapters/node/index.js';
 import type { AuditEvent } from '../audit/audit.js';
@@ -21,7 +22,7 @@ export interface RunningServer {
  * at `/`. Rejects with a readable message on bad settings, an unreachable database or a taken port.
  */
 export async function startServer(settings: ServeSettings, log: (line: string) => void = console.log): Promise<RunningServer> {
-  const store = await openStore(settings, log);
+  const { store, close: closeStore } = await openStore(settings, log);
   // Listen first, so that with PORT=0 the default origin names the port actually bound.
   let twofoldHandler: ((req: Request) => Promise<Response>) | null = null;
   const app = new Hono();
@@ -29,7 +30,7 @@ export async function startServer(settings: ServeSettings, log: (line: string) =
   if (settings.staticDir) {
     const root = resolve(settings.staticDir);
     if (!existsSync(root) || !statSync(root).isDirectory()) {
-      await store.close();
+      await closeStore();
       throw new Error(`Static directory ${root} does not exist. Build the demo first (pnpm build:demo).`);
     }
     const rel = relative(process.cwd(), root) || '.';
@@ -53,7 +54,7 @@ export async function startServer(settings: ServeSettings, log: (line: string) =
   try {
     running = await serve({ handler: app.fetch, port: settings.port, ...(settings.host && { hostname: settings.host }) });
   } catch (error) {
-    await store.close();
+    await closeStore();
     throw error;
   }
   const origins = settings.origins ?? [`http://localhost:${running.port}`];
@@ -69,7 +70,7 @@ export async function startServer(settings: ServeSettings, log: (line: string) =
     await twofold.tokens.jwks(); // creates the first signing key now, not on the first request
   } catch (error) {
     await running.close();
-    await store.close();
+    await closeStore();
     throw error;
   }
   twofoldHandler = twofold.handler;
@@ -83,18 +84,19 @@ export async function startServer(settings: ServeSettings, log: (line: string) =
     close: async () => {
       clearInterval(sweeper);
       await running.close();
-      await store.close();
+      await closeStore();
     },
   };
 }
 
-async function openStore(settings: ServeSettings, log: (line: string) => void): Promise<Store> {
+/** The store, and how to close it (and release whatever else holds it). */
+async function openStore(settings: ServeSettings, log: (line: string) => void): Promise<{ store: Store; close: () => Promise<void> }> {
   if (settings.databaseUrl) {
     const where = describeUrl(settings.databaseUrl);
     try {
       const store = await createPostgresStore({ connectionString: settings.databaseUrl });
       log(`Database: PostgreSQL at ${where}`);
-      return store;
+      return { store, close: () => store.close() };
     } catch (error) {
       throw new Error(`Cannot use DATABASE_URL (${where}): ${(error as Error).message || String(error)}`);
     }
@@ -102,13 +104,57 @@ async function openStore(settings: ServeSettings, log: (line: string) => void): 
   const dir = resolve(settings.dataDir);
   const fresh = !existsSync(dir);
   mkdirSync(dir, { recursive: true });
+  const unlock = lockDataDir(dir);
   if (fresh) log(`Creating the embedded database in ${dir} (first start takes a few seconds)...`);
   try {
     const store = await createPGliteStore({ dataDir: dir });
     log(`Database: embedded PGlite in ${dir}`);
-    return store;
+    return {
+      store,
+      close: async () => {
+        try {
+          await store.close();
+        } finally {
+          unlock();
+        }
+      },
+    };
   } catch (error) {
+    unlock();
     throw new Error(`Cannot open the embedded database in ${dir}: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * PGlite is one process's database: a second server on the same directory would corrupt it.
+ * A pid file refuses that; a stale one (its process is gone) is taken over.
+ */
+function lockDataDir(dir: string): () => void {
+  const file = join(dir, 'twofold.pid');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return () => rmSync(file, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const pid = Number(readFileSync(file, 'utf8').trim());
+      if (pid && pid !== process.pid && isAlive(pid)) {
+        throw new Error(
+          `Another Twofold server (pid ${pid}) is using the embedded database in ${dir}. Stop it, or use another TWOFOLD_DATA_DIR (or DATABASE_URL for several servers).`,
+        );
+      }
+      rmSync(file, { force: true });
+    }
+  }
+  throw new Error(`Cannot lock ${dir}.`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -3,14 +3,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { killAllCli, runCli } from '../helpers/cli.js';
 
 const API_KEY = 'tfk_test-key-for-the-cli-0123456789';
 let dataDir: string;
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'twofold-cli-'));
 });
-afterAll(() => rm(dataDir, { recursive: true, force: true }));
+afterAll(async () => {
+  killAllCli();
+  await rm(dataDir, { recursive: true, force: true });
+});
 
 async function post(url: string, path: string, body: unknown) {
   const res = await fetch(`${url}/api/v1${path}`, {
@@ -44,6 +47,25 @@ describe('twofold serve', () => {
     expect(jwks2.keys.map((k) => k.kid)).toEqual(jwks.keys.map((k) => k.kid));
     second.child.kill('SIGINT');
     expect(await second.exited).toBe(0);
+  }, 60_000);
+
+  it('refuses a second server on the same embedded data dir, and takes over a stale lock', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'twofold-lock-'));
+    try {
+      const first = runCli(['serve'], { PORT: '0', TWOFOLD_DATA_DIR: dir });
+      await first.ready;
+      const second = runCli(['serve'], { PORT: '0', TWOFOLD_DATA_DIR: dir });
+      expect(await second.exited).toBe(1);
+      expect(second.output()).toMatch(/Another Twofold server \(pid \d+\) is using the embedded database/);
+      first.child.kill('SIGKILL'); // leaves its pid file behind
+      await first.exited;
+      const third = runCli(['serve'], { PORT: '0', TWOFOLD_DATA_DIR: dir });
+      await third.ready;
+      third.child.kill('SIGTERM');
+      expect(await third.exited).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 
   it('says clearly when the port is taken', async () => {

@@ -13,6 +13,14 @@ export interface CliProcess {
   ready: Promise<string>;
 }
 
+const running = new Set<ChildProcess>();
+
+/** Kills servers a failed test left running. Call it in `afterAll`. */
+export function killAllCli(): void {
+  for (const child of running) child.kill('SIGKILL');
+  running.clear();
+}
+
 /** Runs `twofold <args>` exactly as `pnpm twofold` does, from the repository root. */
 export function runCli(args: string[], env: Record<string, string> = {}): CliProcess {
   const child = spawn(process.execPath, ['--conditions=@twofold/source', '--import', 'tsx', MAIN, ...args], {
@@ -20,6 +28,8 @@ export function runCli(args: string[], env: Record<string, string> = {}): CliPro
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.on('exit', () => running.delete(child));
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
