@@ -1,0 +1,95 @@
+import { createTwofold } from '@twofold/server';
+import { serve } from '@twofold/server/node';
+import { createPGliteStore } from '@twofold/server/pglite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiClient } from '../src/api/api.js';
+import { createTwofoldClient } from '../src/client.js';
+import { TwofoldClientError, isTwofoldClientError } from '../src/errors.js';
+import { toClientError } from '../src/passkeys/passkeys.js';
+
+// The client against a real Twofold server on a real socket (Node adapter), not a fake fetch.
+let server: Awaited<ReturnType<typeof serve>>;
+let store: Awaited<ReturnType<typeof createPGliteStore>>;
+let baseUrl: string;
+beforeAll(async () => {
+  store = await createPGliteStore();
+  const twofold = createTwofold({ store, rp: { id: 'localhost', origins: ['http://localhost:5173'] }, openRegistration: true });
+  server = await serve({ handler: twofold.handler, port: 0, hostname: '127.0.0.1' });
+  baseUrl = `http://127.0.0.1:${server.port}/api/v1`;
+});
+afterAll(async () => {
+  await server?.close();
+  await store?.close();
+});
+
+describe('API client', () => {
+  it('turns problem responses into TwofoldClientError with the server code, status and body', async () => {
+    const api = createApiClient({ baseUrl });
+    const error = await api.request('POST', '/passkeys/register/options', { body: { username: 'a b' } }).catch((e: any) => e);
+    expect(error).toBeInstanceOf(TwofoldClientError);
+    expect(error).toMatchObject({ code: 'INVALID_REQUEST', status: 400 });
+    expect(error.problem.issues[0].path).toBe('username');
+    expect(isTwofoldClientError(error, 'INVALID_REQUEST')).toBe(true);
+    expect(isTwofoldClientError(error, 'USERNAME_TAKEN')).toBe(false);
+  });
+
+  it('returns JSON on success', async () => {
+    const api = createApiClient({ baseUrl });
+    const res = await api.request<{ ceremonyId: string; options: { challenge: string } }>('POST', '/passkeys/authenticate/options', { body: {} });
+    expect(res.ceremonyId).toEqual(expect.any(String));
+    expect(res.options.challenge).toEqual(expect.any(String));
+  });
+
+  it('reports an unreachable server as NETWORK_ERROR', async () => {
+    const api = createApiClient({ baseUrl: 'http://127.0.0.1:1/api/v1' });
+    await expect(api.request('GET', '/me')).rejects.toMatchObject({ code: 'NETWORK_ERROR' });
+  });
+
+  it('reports an aborted request as ABORTED', async () => {
+    const api = createApiClient({ baseUrl });
+    const controller = new AbortController();
+    controller.abort();
+    await expect(api.request('POST', '/passkeys/authenticate/options', { body: {}, signal: controller.signal })).rejects.toMatchObject({
+      code: 'ABORTED',
+    });
+  });
+
+  it('says UNAUTHENTICATED before calling the server when there is no session', async () => {
+    const client = createTwofoldClient({ baseUrl, storage: null });
+    expect(client.session).toBeNull();
+    await expect(client.devices.list()).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+
+  it('drops a session the server rejects', async () => {
+    const storage = new Map<string, string>();
+    const memory = { getItem: (k: string) => storage.get(k) ?? null, setItem: (k: string, v: string) => void storage.set(k, v), removeItem: (k: string) => void storage.delete(k) };
+    memory.setItem('twofold.session', JSON.stringify({ userId: 'u', deviceId: 'd', token: 'not-a-jwt' }));
+    const changes: unknown[] = [];
+    const client = createTwofoldClient({ baseUrl, storage: memory, onSessionChange: (s) => changes.push(s) });
+    expect(client.session?.userId).toBe('u');
+    await expect(client.me()).rejects.toMatchObject({ code: 'INVALID_TOKEN', status: 401 });
+    expect(client.session).toBeNull();
+    expect(storage.has('twofold.session')).toBe(false);
+    expect(changes).toEqual([null]);
+  });
+});
+
+describe('toClientError', () => {
+  const dom = (name: string) => new DOMException('browser said no', name);
+  it.each([
+    ['NotAllowedError', 'CANCELLED'],
+    ['AbortError', 'ABORTED'],
+    ['InvalidStateError', 'AUTHENTICATOR_ALREADY_REGISTERED'],
+    ['SecurityError', 'INVALID_DOMAIN'],
+    ['NotSupportedError', 'NOT_SUPPORTED'],
+    ['UnknownError', 'AUTHENTICATOR_ERROR'],
+  ])('maps %s to %s', (name, code) => {
+    const mapped = toClientError(dom(name));
+    expect(mapped.code).toBe(code);
+    expect(mapped.cause).toBeInstanceOf(DOMException);
+  });
+  it('maps @simplewebauthn/browser codes', () => {
+    expect(toClientError(Object.assign(new Error('x'), { code: 'ERROR_CEREMONY_ABORTED', name: 'AbortError' })).code).toBe('ABORTED');
+    expect(toClientError(Object.assign(new Error('x'), { code: 'ERROR_INVALID_DOMAIN', name: 'SecurityError' })).code).toBe('INVALID_DOMAIN');
+  });
+});
