@@ -25,7 +25,7 @@ afterAll(async () => {
 describe('API client', () => {
   it('turns problem responses into TwofoldClientError with the server code, status and body', async () => {
     const api = createApiClient({ baseUrl });
-    const error = await api.request('POST', '/passkeys/register/options', { body: { username: 'a b' } }).catch((e: any) => e);
+    const error: any = await api.request('POST', '/passkeys/register/options', { body: { username: 'a b' } }).catch((e: any) => e);
     expect(error).toBeInstanceOf(TwofoldClientError);
     expect(error).toMatchObject({ code: 'INVALID_REQUEST', status: 400 });
     expect(error.problem.issues[0].path).toBe('username');
