@@ -22,6 +22,7 @@ export {
   type DeviceRecord,
   type DeviceType,
   type PasskeyRecord,
+  type PasskeyUse,
   type CeremonyRecord,
   type SigningKeyRecord,
   type ApiKeyRecord,

@@ -1,7 +1,7 @@
 import { recordEvent } from '../audit/audit.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
-import type { DeviceRecord, DeviceType, PasskeyRecord } from '../storage/store.js';
+import type { DeviceRecord, DeviceType, PasskeyRecord, Store } from '../storage/store.js';
 
 /** A device as the API shows it. Passkey devices carry their authenticator facts. */
 export interface Device {
@@ -51,25 +51,34 @@ export async function listDevices(ctx: TwofoldContext, options: { userId: string
   return devices.map((d) => toDevice(d, byDevice.get(d.id)));
 }
 
+/**
+ * Applies `change` to one of the user's devices in a transaction and records `type` for it.
+ * Throws `DEVICE_NOT_FOUND` when the device is not the user's (or vanished meanwhile).
+ */
+async function changeDevice(
+  ctx: TwofoldContext,
+  options: { userId: string; deviceId: string; actor: string },
+  type: 'device.renamed' | 'device.removed',
+  change: (tx: Store, device: DeviceRecord) => Promise<{ changed: boolean; data: Record<string, unknown> }>,
+): Promise<void> {
+  const event = await ctx.store.transaction(async (tx) => {
+    const device = await tx.getDevice(options.userId, options.deviceId);
+    const result = device && (await change(tx, device));
+    if (!result?.changed) throw new TwofoldError('DEVICE_NOT_FOUND', 'No such device for this user.');
+    return recordEvent(ctx, tx, { type, userId: options.userId, deviceId: options.deviceId, actor: options.actor, data: result.data });
+  });
+  ctx.notify([event]);
+}
+
 /** Renames a device. Throws `DEVICE_NOT_FOUND`. */
 export async function renameDevice(
   ctx: TwofoldContext,
   options: { userId: string; deviceId: string; name: string; actor: string },
 ): Promise<Device> {
-  const event = await ctx.store.transaction(async (tx) => {
-    const before = await tx.getDevice(options.userId, options.deviceId);
-    if (!before || !(await tx.renameDevice(options.userId, options.deviceId, options.name))) {
-      throw new TwofoldError('DEVICE_NOT_FOUND', 'No such device for this user.');
-    }
-    return recordEvent(ctx, tx, {
-      type: 'device.renamed',
-      userId: options.userId,
-      deviceId: options.deviceId,
-      actor: options.actor,
-      data: { from: before.name, to: options.name },
-    });
-  });
-  ctx.notify([event]);
+  await changeDevice(ctx, options, 'device.renamed', async (tx, device) => ({
+    changed: await tx.renameDevice(options.userId, options.deviceId, options.name),
+    data: { from: device.name, to: options.name },
+  }));
   const devices = await listDevices(ctx, { userId: options.userId });
   return devices.find((d) => d.id === options.deviceId)!;
 }
@@ -83,18 +92,8 @@ export async function deleteDevice(
   ctx: TwofoldContext,
   options: { userId: string; deviceId: string; actor: string },
 ): Promise<void> {
-  const event = await ctx.store.transaction(async (tx) => {
-    const device = await tx.getDevice(options.userId, options.deviceId);
-    if (!device || !(await tx.deleteDevice(options.userId, options.deviceId))) {
-      throw new TwofoldError('DEVICE_NOT_FOUND', 'No such device for this user.');
-    }
-    return recordEvent(ctx, tx, {
-      type: 'device.removed',
-      userId: options.userId,
-      deviceId: options.deviceId,
-      actor: options.actor,
-      data: { type: device.type, name: device.name },
-    });
-  });
-  ctx.notify([event]);
+  await changeDevice(ctx, options, 'device.removed', async (tx, device) => ({
+    changed: await tx.deleteDevice(options.userId, options.deviceId),
+    data: { type: device.type, name: device.name },
+  }));
 }

@@ -38,14 +38,16 @@ export function createHandler(ctx: TwofoldContext, options: HandlerOptions = {})
 
   app.use(async (c, next) => {
     await next();
-    c.res.headers.set('cache-control', 'no-store');
+    if (!c.res.headers.has('cache-control')) c.res.headers.set('cache-control', 'no-store');
     c.res.headers.set('x-content-type-options', 'nosniff');
   });
 
   // --- keys
+  // Backends may cache the key set briefly; a rotated-in key is published at once, and the old
+  // one stays listed for a day, so a 5-minute cache never misses a key in use.
   app.get('/.well-known/jwks.json', async (c) => {
-    const res = c.json(await ctx.tokens.jwks());
-    return res;
+    c.header('cache-control', 'public, max-age=300');
+    return c.json(await ctx.tokens.jwks());
   });
 
   // --- users (service)
@@ -144,11 +146,11 @@ export function createHandler(ctx: TwofoldContext, options: HandlerOptions = {})
     return json(c, { events: events.map((e) => ({ id: e.id, type: e.type, at: e.at.toISOString(), deviceId: e.deviceId, data: e.data })) });
   });
 
+  let patterns: { method: string; pattern: RegExp }[] | null = null;
   app.notFound((c) => {
     const path = new URL(c.req.url).pathname;
-    const allowed = app.routes
-      .filter((r) => r.method !== 'ALL' && routePattern(r.path).test(path))
-      .map((r) => r.method);
+    patterns ??= app.routes.filter((r) => r.method !== 'ALL').map((r) => ({ method: r.method, pattern: routePattern(r.path) }));
+    const allowed = patterns.filter((r) => r.pattern.test(path)).map((r) => r.method);
     if (allowed.length) {
       return problemResponse('METHOD_NOT_ALLOWED', `${c.req.method} is not allowed here.`, {}, { allow: [...new Set(allowed)].join(', ') });
     }

@@ -11,10 +11,17 @@ export const id = z.string().min(1).max(128);
 
 const transports = z.array(z.enum(['ble', 'cable', 'hybrid', 'internal', 'nfc', 'smart-card', 'usb'])).max(8);
 
-export const registrationResponse = z.object({
+// Members every PublicKeyCredential JSON has (WebAuthn §5.1).
+const credential = {
   id: b64url(1400).min(1),
   rawId: b64url(1400).min(1),
   type: z.literal('public-key'),
+  authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
+  clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
+};
+
+export const registrationResponse = z.object({
+  ...credential,
   response: z.object({
     clientDataJSON: b64url(8192).min(1),
     attestationObject: b64url(16384).min(1),
@@ -23,22 +30,16 @@ export const registrationResponse = z.object({
     publicKeyAlgorithm: z.number().int().optional(),
     publicKey: b64url(4096).optional(),
   }),
-  authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
-  clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
 });
 
 export const authenticationResponse = z.object({
-  id: b64url(1400).min(1),
-  rawId: b64url(1400).min(1),
-  type: z.literal('public-key'),
+  ...credential,
   response: z.object({
     clientDataJSON: b64url(8192).min(1),
     authenticatorData: b64url(8192).min(1),
     signature: b64url(2048).min(1),
     userHandle: b64url(128).optional(),
   }),
-  authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
-  clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
 });
 
 export const createUserBody = z.object({ username, displayName: displayName.optional() });

@@ -62,13 +62,15 @@ function statement(text: string, values: unknown[]): pg.QueryConfig {
 const params = (values: unknown[]) =>
   values.map((v) => (v instanceof Uint8Array && !Buffer.isBuffer(v) ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v));
 
+const run = async <T>(target: pg.Pool | pg.PoolClient, sql: string, values: unknown[] = []) => {
+  const r = await target.query(statement(sql, values));
+  return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
+};
+
 function poolExecutor(pool: pg.Pool): SqlExecutor {
   return {
     inTransaction: false,
-    async query<T>(sql: string, values: unknown[] = []) {
-      const r = await pool.query(statement(sql, values));
-      return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
-    },
+    query: (sql, values) => run(pool, sql, values),
     async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       try {
@@ -90,10 +92,7 @@ function poolExecutor(pool: pg.Pool): SqlExecutor {
 function clientExecutor(client: pg.PoolClient): SqlExecutor {
   return {
     inTransaction: true,
-    async query<T>(sql: string, values: unknown[] = []) {
-      const r = await client.query(statement(sql, values));
-      return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
-    },
+    query: (sql, values) => run(client, sql, values),
     transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
       return fn(this);
     },

@@ -44,14 +44,7 @@ export interface Store {
    * One round trip, since it sits on every sign-in's path.
    * @returns false (and writes nothing) when the stored counter no longer equals `expectedCounter`.
    */
-  recordPasskeyUse(args: {
-    credentialId: string;
-    expectedCounter: number;
-    newCounter: number;
-    backedUp: boolean;
-    usedAt: Date;
-    event?: AuditEventRecord;
-  }): Promise<boolean>;
+  recordPasskeyUse(use: PasskeyUse): Promise<boolean>;
 
   insertCeremony(ceremony: CeremonyRecord): Promise<void>;
   /** Atomically deletes and returns the ceremony; null when it does not exist (any more). */
@@ -106,6 +99,18 @@ export interface PasskeyRecord {
   backupEligible: boolean;
   /** BS flag (WebAuthn §6.1): is it currently backed up. */
   backedUp: boolean;
+}
+
+/** A successful assertion to record with {@link Store.recordPasskeyUse}. */
+export interface PasskeyUse {
+  credentialId: string;
+  /** The counter read before verification; the write happens only if it is still stored. */
+  expectedCounter: number;
+  newCounter: number;
+  /** BS flag of this assertion. */
+  backedUp: boolean;
+  usedAt: Date;
+  event?: AuditEventRecord;
 }
 
 export type CeremonyKind = 'registration' | 'authentication';

@@ -5,6 +5,7 @@ import {
   type CeremonyRecord,
   type DeviceRecord,
   type PasskeyRecord,
+  type PasskeyUse,
   type SigningKeyRecord,
   type Store,
   type UserRecord,
@@ -107,14 +108,7 @@ export class SqlStore implements Store {
     const { rows } = await this.run('SELECT * FROM passkeys WHERE user_id = $1', [userId]);
     return rows.map(toPasskey);
   }
-  async recordPasskeyUse(a: {
-    credentialId: string;
-    expectedCounter: number;
-    newCounter: number;
-    backedUp: boolean;
-    usedAt: Date;
-    event?: AuditEventRecord;
-  }): Promise<boolean> {
+  async recordPasskeyUse(a: PasskeyUse): Promise<boolean> {
     // Data-modifying CTEs run as one statement: all three writes happen, or (counter moved) none.
     const e = a.event;
     const { rows } = await this.run(
