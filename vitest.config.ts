@@ -4,6 +4,7 @@ export default defineConfig({
   resolve: { conditions: ['@twofold/source'] },
   ssr: { resolve: { conditions: ['@twofold/source'] } },
   test: {
+    reporters: ['default', './scripts/summary-reporter.ts'],
     projects: [
       {
         extends: true,
