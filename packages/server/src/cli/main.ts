@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { createApiKeyCommand, signingKeyCommand } from './admin.js';
 import { startServer } from './serve.js';
 import { USAGE, resolveSettings } from './settings.js';
 
@@ -10,12 +11,24 @@ async function main(argv: string[]): Promise<number> {
     console.error(`twofold: ${(error as Error).message}\n\n${USAGE}`);
     return 2;
   }
-  if (parsed.help || parsed.command === undefined) {
+  const [command, action] = parsed.command;
+  if (parsed.help || command === undefined) {
     console.log(USAGE);
     return parsed.help ? 0 : 2;
   }
-  if (parsed.command !== 'serve') {
-    console.error(`twofold: unknown command "${parsed.command}"\n\n${USAGE}`);
+  if (command === 'api-key' || command === 'signing-key') {
+    try {
+      if (command === 'api-key' && action !== 'create') throw new Error('api-key needs "create"');
+      if (command === 'api-key') await createApiKeyCommand(parsed.settings, parsed.name, parsed.scopes, console.log);
+      else await signingKeyCommand(parsed.settings, action, console.log);
+      return 0;
+    } catch (error) {
+      console.error(`twofold: ${(error as Error).message}`);
+      return 1;
+    }
+  }
+  if (command !== 'serve') {
+    console.error(`twofold: unknown command "${command}"\n\n${USAGE}`);
     return 2;
   }
   let server;

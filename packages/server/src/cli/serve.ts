@@ -90,7 +90,7 @@ export async function startServer(settings: ServeSettings, log: (line: string) =
 }
 
 /** The store, and how to close it (and release whatever else holds it). */
-async function openStore(settings: ServeSettings, log: (line: string) => void): Promise<{ store: Store; close: () => Promise<void> }> {
+export async function openStore(settings: ServeSettings, log: (line: string) => void): Promise<{ store: Store; close: () => Promise<void> }> {
   if (settings.databaseUrl) {
     const where = describeUrl(settings.databaseUrl);
     try {

@@ -14,7 +14,17 @@ export interface ServeSettings {
   staticDir: string | undefined;
 }
 
-export const USAGE = `Usage: twofold serve [options]
+export const USAGE = `Usage: twofold <command> [options]
+
+Commands:
+  serve                                     run the HTTP server (API under /api/v1)
+  api-key create --name N --scopes a,b      create a service API key; prints its secret once
+  signing-key rotate                        sign new session tokens with a new key
+  signing-key prune                         delete keys retired more than a day ago
+  (the admin commands open the same database: stop a server on an embedded data dir first)
+
+Scopes: users.create users.retrieve devices.read devices.delete codes.generate
+        transactions.create transactions.read
 
 Options (each also read from the environment variable shown):
   --port N                 PORT                        HTTP port (default 8080)
@@ -26,11 +36,15 @@ Options (each also read from the environment variable shown):
   --api-key SECRET         TWOFOLD_API_KEY             ensure a service key with every scope and this secret
   --open-registration B    TWOFOLD_OPEN_REGISTRATION   allow browser sign-up: true|false (default true)
   --static-dir DIR         TWOFOLD_STATIC_DIR          serve this folder (the built demo) at /
+  --name N, --scopes A,B                               for api-key create
   -h, --help               show this help
 `;
 
 /** Parses flags over environment variables; throws an Error with a readable message. */
-export function resolveSettings(argv: string[], env: Record<string, string | undefined>): { command: string | undefined; help: boolean; settings: ServeSettings } {
+export function resolveSettings(
+  argv: string[],
+  env: Record<string, string | undefined>,
+): { command: string[]; help: boolean; settings: ServeSettings; name: string | undefined; scopes: string[] } {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -45,6 +59,8 @@ export function resolveSettings(argv: string[], env: Record<string, string | und
       'api-key': { type: 'string' },
       'open-registration': { type: 'string' },
       'static-dir': { type: 'string' },
+      name: { type: 'string' },
+      scopes: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -78,8 +94,10 @@ export function resolveSettings(argv: string[], env: Record<string, string | und
   const apiKey = pick('api-key', 'TWOFOLD_API_KEY');
   if (apiKey !== undefined && apiKey.length < 16) throw new Error('TWOFOLD_API_KEY must be at least 16 characters.');
   return {
-    command: positionals[0],
+    command: positionals,
     help: values.help === true,
+    name: values.name,
+    scopes: (values.scopes ?? '').split(',').map((x) => x.trim()).filter(Boolean),
     settings: {
       port,
       host: pick('host', 'HOST'),

@@ -68,6 +68,47 @@ describe('twofold serve', () => {
     }
   }, 60_000);
 
+  it('creates API keys and rotates signing keys from the command line', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'twofold-admin-'));
+    try {
+      const env = { TWOFOLD_DATA_DIR: dir, PORT: '0' };
+      const bad = runCli(['api-key', 'create', '--name', 'ops', '--scopes', 'users.create,root'], env);
+      expect(await bad.exited).toBe(1);
+      expect(bad.output()).toContain('unknown: root');
+
+      const create = runCli(['api-key', 'create', '--name', 'ops', '--scopes', 'users.create'], env);
+      expect(await create.exited).toBe(0);
+      const secret = /^(tfk_\S+)$/m.exec(create.output())?.[1];
+      expect(secret).toBeDefined();
+      for (let i = 0; i < 2; i++) {
+        const rotate = runCli(['signing-key', 'rotate'], env);
+        expect(await rotate.exited).toBe(0);
+        expect(rotate.output()).toMatch(/New signing key \S+ is active/);
+      }
+
+      const server = runCli(['serve'], env);
+      const url = await server.ready;
+      const res = await fetch(`${url}/api/v1/users`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+        body: JSON.stringify({ username: 'from-cli-key' }),
+      });
+      expect(res.status).toBe(201);
+      const denied = await fetch(`${url}/api/v1/users/retrieve`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+        body: JSON.stringify({ username: 'from-cli-key' }),
+      });
+      expect(denied.status).toBe(403);
+      const jwks = (await (await fetch(`${url}/api/v1/.well-known/jwks.json`)).json()) as { keys: unknown[] };
+      expect(jwks.keys).toHaveLength(2);
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
+
   it('says clearly when the port is taken', async () => {
     const blocker = createServer();
     await new Promise<void>((r) => blocker.listen(0, r));
@@ -94,6 +135,6 @@ describe('twofold serve', () => {
     const cli = runCli(['serve', '--port', 'eighty']);
     expect(await cli.exited).toBe(2);
     expect(cli.output()).toContain('PORT must be a number');
-    expect(cli.output()).toContain('Usage: twofold serve');
+    expect(cli.output()).toContain('Usage: twofold <command>');
   }, 30_000);
 });

@@ -1,0 +1,47 @@
+import { SCOPES, type Scope } from '../apikeys/apikeys.js';
+import { createTwofold, type Twofold } from '../twofold.js';
+import { openStore } from './serve.js';
+import type { ServeSettings } from './settings.js';
+
+/** Opens the configured database, runs `task` with a Twofold instance, closes it. */
+async function withTwofold<T>(settings: ServeSettings, task: (twofold: Twofold) => Promise<T>): Promise<T> {
+  const { store, close } = await openStore(settings, () => {});
+  try {
+    const twofold = createTwofold({
+      store,
+      rp: { id: settings.rpId, origins: settings.origins ?? [`http://localhost:${settings.port}`] },
+    });
+    return await task(twofold);
+  } finally {
+    await close();
+  }
+}
+
+/** `twofold api-key create --name N --scopes a,b`: prints the new secret (shown only once). */
+export async function createApiKeyCommand(settings: ServeSettings, name: string | undefined, scopes: string[], log: (line: string) => void) {
+  if (!name?.trim()) throw new Error('api-key create needs --name');
+  const unknown = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
+  if (scopes.length === 0 || unknown.length) {
+    throw new Error(`api-key create needs --scopes from: ${SCOPES.join(', ')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`);
+  }
+  await withTwofold(settings, async (twofold) => {
+    const { apiKey, secret } = await twofold.apiKeys.create({ name: name.trim(), scopes: scopes as Scope[] });
+    log(`Created API key ${apiKey.id} "${apiKey.name}" with scopes ${apiKey.scopes.join(', ')}.`);
+    log('Its secret is shown once; only a hash is stored:');
+    log(secret);
+  });
+}
+
+/** `twofold signing-key rotate|prune`. */
+export async function signingKeyCommand(settings: ServeSettings, action: string | undefined, log: (line: string) => void) {
+  if (action !== 'rotate' && action !== 'prune') throw new Error('signing-key needs "rotate" or "prune"');
+  await withTwofold(settings, async (twofold) => {
+    if (action === 'rotate') {
+      const kid = await twofold.tokens.rotateSigningKey();
+      log(`New signing key ${kid} is active; the previous key keeps verifying tokens for a day.`);
+    } else {
+      const pruned = await twofold.tokens.pruneSigningKeys();
+      log(pruned.length ? `Deleted retired keys: ${pruned.join(', ')}` : 'No retired keys old enough to delete.');
+    }
+  });
+}
