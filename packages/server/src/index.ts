@@ -7,6 +7,7 @@
 export { createTwofold, type Twofold, type TwofoldOptions } from './twofold.js';
 export { TwofoldError, isTwofoldError, ERROR_CODES, type ErrorCode } from './errors.js';
 export { STATUS_BY_CODE, problemResponse } from './http/problem.js';
+export { createKeyring, parseKeyring, generateSealingKey, type Keyring, type SealingKey } from './sealing/keyring.js';
 export { SCOPES, API_KEY_PREFIX, type Scope, type ApiKey } from './apikeys/apikeys.js';
 export type { AuditEvent, AuditEventType } from './audit/audit.js';
 export type { Device } from './devices/devices.js';

@@ -9,6 +9,7 @@ import {
   verifyPasskeyAuthentication,
   verifyPasskeyRegistration,
 } from './passkeys/passkeys.js';
+import { createKeyring, type SealingKey } from './sealing/keyring.js';
 import type { Store } from './storage/store.js';
 import { createTokenService } from './tokens/tokens.js';
 import { createUser, getUser, retrieveUser } from './users/users.js';
@@ -33,6 +34,11 @@ export interface TwofoldOptions {
    * host can send notices. It is awaited by nobody: errors it throws are passed to `onError`.
    */
   onEvent?: (event: AuditEvent) => void | Promise<void>;
+  /**
+   * Secret keys (AES-256) that seal secrets at rest — today the private signing keys. The first
+   * key seals; all open, so keys rotate by putting a new one first. See `createKeyring`.
+   */
+  secretKeys?: readonly SealingKey[];
   /** HTTP handler settings. */
   http?: { basePath?: string; bodyLimitBytes?: number };
   /** Unexpected errors (5xx, failing `onEvent`). Default `console.error`. */
@@ -63,6 +69,7 @@ export function createTwofold(options: TwofoldOptions) {
     store: options.store,
     now,
     issuer: options.issuer ?? rp.origins[0]!,
+    ...(options.secretKeys && { keyring: createKeyring(options.secretKeys) }),
     ...(options.tokenTtlSeconds !== undefined && { ttlSeconds: options.tokenTtlSeconds }),
   });
   const ctx: TwofoldContext = {
@@ -120,6 +127,8 @@ export function createTwofold(options: TwofoldOptions) {
         return kid;
       },
       pruneSigningKeys: tokens.prune,
+      /** Creates the first signing key if needed and checks the active one opens. */
+      ready: tokens.ready,
     },
     apiKeys: {
       create: (o: { name: string; scopes: readonly Scope[]; secret?: string }) => createApiKey(ctx, o),

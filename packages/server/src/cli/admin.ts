@@ -1,5 +1,6 @@
 import { SCOPES, type Scope } from '../apikeys/apikeys.js';
 import { createTwofold, type Twofold } from '../twofold.js';
+import { resolveSecretKeys } from './secrets.js';
 import { openStore } from './serve.js';
 import type { ServeSettings } from './settings.js';
 
@@ -7,9 +8,11 @@ import type { ServeSettings } from './settings.js';
 async function withTwofold<T>(settings: ServeSettings, task: (twofold: Twofold) => Promise<T>): Promise<T> {
   const { store, close } = await openStore(settings, () => {});
   try {
+    const secretKeys = resolveSecretKeys(settings, (line) => console.error(line));
     const twofold = createTwofold({
       store,
       rp: { id: settings.rpId, origins: settings.origins ?? [`http://localhost:${settings.port}`] },
+      ...(secretKeys && { secretKeys }),
     });
     return await task(twofold);
   } finally {

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { generateSealingKey } from '../sealing/keyring.js';
 import { createApiKeyCommand, signingKeyCommand } from './admin.js';
 import { startServer } from './serve.js';
 import { USAGE, resolveSettings } from './settings.js';
@@ -15,6 +16,14 @@ async function main(argv: string[]): Promise<number> {
   if (parsed.help || command === undefined) {
     console.log(USAGE);
     return parsed.help ? 0 : 2;
+  }
+  if (command === 'secret-key') {
+    if (action !== 'generate') {
+      console.error('twofold: secret-key needs "generate"');
+      return 2;
+    }
+    console.log(generateSealingKey());
+    return 0;
   }
   if (command === 'api-key' || command === 'signing-key') {
     try {

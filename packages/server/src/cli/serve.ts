@@ -9,6 +9,7 @@ import { createPGliteStore } from '../storage/pglite.js';
 import { createPostgresStore } from '../storage/postgres.js';
 import type { Store } from '../storage/store.js';
 import { createTwofold } from '../twofold.js';
+import { resolveSecretKeys } from './secrets.js';
 import type { ServeSettings } from './settings.js';
 
 export interface RunningServer {
@@ -60,14 +61,16 @@ export async function startServer(settings: ServeSettings, log: (line: string) =
   const origins = settings.origins ?? [`http://localhost:${running.port}`];
   let twofold;
   try {
+    const secretKeys = resolveSecretKeys(settings, log);
     twofold = createTwofold({
       store,
       rp: { id: settings.rpId, name: 'Twofold', origins },
+      ...(secretKeys && { secretKeys }),
       openRegistration: settings.openRegistration,
       onEvent: (e: AuditEvent) => log(`event ${e.type} user=${e.userId ?? '-'} device=${e.deviceId ?? '-'}`),
     });
     if (settings.apiKey) await twofold.apiKeys.ensure({ name: 'TWOFOLD_API_KEY', secret: settings.apiKey });
-    await twofold.tokens.jwks(); // creates the first signing key now, not on the first request
+    await twofold.tokens.ready(); // first signing key now, and a wrong secret key fails here
   } catch (error) {
     await running.close();
     await closeStore();

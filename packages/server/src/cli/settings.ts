@@ -12,6 +12,8 @@ export interface ServeSettings {
   apiKey: string | undefined;
   openRegistration: boolean;
   staticDir: string | undefined;
+  /** `id:base64url,...` from TWOFOLD_SECRET_KEYS; undefined = a key file in the data dir (embedded only). */
+  secretKeys: string | undefined;
 }
 
 export const USAGE = `Usage: twofold <command> [options]
@@ -21,6 +23,7 @@ Commands:
   api-key create --name N --scopes a,b      create a service API key; prints its secret once
   signing-key rotate                        sign new session tokens with a new key
   signing-key prune                         delete keys retired more than a day ago
+  secret-key generate                       print a new secret key for TWOFOLD_SECRET_KEYS
   (the admin commands open the same database: stop a server on an embedded data dir first)
 
 Scopes: users.create users.retrieve devices.read devices.delete codes.generate
@@ -36,6 +39,8 @@ Options (each also read from the environment variable shown):
   --api-key SECRET         TWOFOLD_API_KEY             ensure a service key with every scope and this secret
   --open-registration B    TWOFOLD_OPEN_REGISTRATION   allow browser sign-up: true|false (default true)
   --static-dir DIR         TWOFOLD_STATIC_DIR          serve this folder (the built demo) at /
+  --secret-keys K          TWOFOLD_SECRET_KEYS         id:base64url keys sealing secrets at rest (first seals);
+                                                       default: a key file in the embedded data dir
   --name N, --scopes A,B                               for api-key create
   -h, --help               show this help
 `;
@@ -59,6 +64,7 @@ export function resolveSettings(
       'api-key': { type: 'string' },
       'open-registration': { type: 'string' },
       'static-dir': { type: 'string' },
+      'secret-keys': { type: 'string' },
       name: { type: 'string' },
       scopes: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -108,6 +114,7 @@ export function resolveSettings(
       apiKey,
       openRegistration: ['true', '1', 'yes'].includes(openText),
       staticDir: pick('static-dir', 'TWOFOLD_STATIC_DIR'),
+      secretKeys: pick('secret-keys', 'TWOFOLD_SECRET_KEYS'),
     },
   };
 }

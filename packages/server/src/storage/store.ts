@@ -132,6 +132,7 @@ export interface SigningKeyRecord {
   kid: string;
   alg: 'ES256';
   publicJwk: Record<string, unknown>;
+  /** The private JWK, or `{ sealed }` when a keyring seals it at rest. */
   privateJwk: Record<string, unknown>;
   createdAt: Date;
   /** Set once a newer key took over; retired keys still verify until they are deleted. */

@@ -1,5 +1,6 @@
 import { SignJWT, exportJWK, generateKeyPair, importJWK, jwtVerify, type JWK, type JWTPayload } from 'jose';
 import { TwofoldError } from '../errors.js';
+import type { Keyring } from '../sealing/keyring.js';
 import type { SigningKeyRecord, Store } from '../storage/store.js';
 import { randomId } from '../util/encoding.js';
 
@@ -26,6 +27,11 @@ export interface TokenServiceOptions {
   ttlSeconds?: number;
   /** How long a retired key keeps verifying tokens before it can be pruned. Default 1 day. */
   retiredKeyGraceSeconds?: number;
+  /**
+   * Seals private signing keys at rest (AES-256-GCM), so a database dump cannot mint tokens.
+   * Without it they are stored as plain JWKs.
+   */
+  keyring?: Keyring;
 }
 
 export type TokenService = ReturnType<typeof createTokenService>;
@@ -40,7 +46,7 @@ const KEY_CACHE_MS = 60_000;
  * and a rotation in one process reaches the others within a minute.
  */
 export function createTokenService(options: TokenServiceOptions) {
-  const { store, now, issuer } = options;
+  const { store, now, issuer, keyring } = options;
   const audience = options.audience ?? 'twofold';
   const ttlSeconds = options.ttlSeconds ?? 900;
   const graceSeconds = options.retiredKeyGraceSeconds ?? 86_400;
@@ -55,7 +61,7 @@ export function createTokenService(options: TokenServiceOptions) {
       try {
         let keys = await store.listSigningKeys();
         if (!keys.some((k) => k.retiredAt === null)) {
-          await store.insertSigningKey(await newKey(now()));
+          await store.insertSigningKey(await newKey(now(), keyring));
           keys = await store.listSigningKeys();
         }
         cache = { loadedAt: Date.now(), keys };
@@ -71,13 +77,23 @@ export function createTokenService(options: TokenServiceOptions) {
     const id = `${record.kid}:${use}`;
     let key = imported.get(id);
     if (!key) {
-      key = (await importJWK((use === 'public' ? record.publicJwk : record.privateJwk) as JWK, ALG)) as CryptoKey;
+      const jwk = use === 'public' ? record.publicJwk : await unsealPrivateJwk(record, keyring);
+      key = (await importJWK(jwk as JWK, ALG)) as CryptoKey;
       imported.set(id, key);
     }
     return key;
   }
 
   return {
+    /**
+     * Loads the keys (creating the first one) and opens the active private key, so that a
+     * missing or wrong secret key fails at start-up rather than at the first sign-in.
+     */
+    async ready(): Promise<void> {
+      const keys = await loadKeys();
+      await cryptoKey(keys.find((k) => k.retiredAt === null)!, 'private');
+    },
+
     /** Signs a session token for `userId`. */
     async issue(input: { userId: string; amr: AuthMethod[] }): Promise<string> {
       const keys = await loadKeys();
@@ -139,7 +155,7 @@ export function createTokenService(options: TokenServiceOptions) {
      */
     async rotate(): Promise<string> {
       const at = now();
-      const fresh = await newKey(at);
+      const fresh = await newKey(at, keyring);
       await store.transaction(async (tx) => {
         for (const k of await tx.listSigningKeys()) if (k.retiredAt === null) await tx.retireSigningKey(k.kid, at);
         await tx.insertSigningKey(fresh);
@@ -161,15 +177,28 @@ export function createTokenService(options: TokenServiceOptions) {
   };
 }
 
-async function newKey(at: Date): Promise<SigningKeyRecord> {
+async function newKey(at: Date, keyring: Keyring | undefined): Promise<SigningKeyRecord> {
   const { publicKey, privateKey } = await generateKeyPair(ALG, { extractable: true });
   const kid = randomId(12);
+  const privateJwk = { ...(await exportJWK(privateKey)) };
   return {
     kid,
     alg: ALG,
     publicJwk: { ...(await exportJWK(publicKey)) },
-    privateJwk: { ...(await exportJWK(privateKey)) },
+    privateJwk: keyring
+      ? { sealed: await keyring.seal(new TextEncoder().encode(JSON.stringify(privateJwk)), sealContext(kid)) }
+      : privateJwk,
     createdAt: at,
     retiredAt: null,
   };
+}
+
+// Bound into the seal: a sealed key copied onto another row does not open.
+const sealContext = (kid: string) => `twofold:signing-key:${kid}`;
+
+async function unsealPrivateJwk(record: SigningKeyRecord, keyring: Keyring | undefined): Promise<Record<string, unknown>> {
+  const sealed = record.privateJwk.sealed;
+  if (typeof sealed !== 'string') return record.privateJwk;
+  if (!keyring) throw new Error(`signing key ${record.kid} is sealed, but no secret keys are configured`);
+  return JSON.parse(new TextDecoder().decode(await keyring.open(sealed, sealContext(record.kid)))) as Record<string, unknown>;
 }

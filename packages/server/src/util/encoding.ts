@@ -5,7 +5,7 @@ export const toBase64Url = (bytes: Uint8Array): string => base64url.encode(bytes
 export const fromBase64Url = (text: string): Uint8Array<ArrayBuffer> => new Uint8Array(base64url.decode(text));
 
 /** `n` bytes from the platform CSPRNG. */
-export function randomBytes(n: number): Uint8Array {
+export function randomBytes(n: number): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(n);
   globalThis.crypto.getRandomValues(bytes);
   return bytes;

@@ -131,6 +131,17 @@ describe('twofold serve', () => {
     expect(bad.output()).toContain('DATABASE_URL must be a postgres://');
   }, 30_000);
 
+  it('keeps a 0600 secret key beside the embedded database; refuses malformed TWOFOLD_SECRET_KEYS', async () => {
+    const { statSync } = await import('node:fs');
+    expect(statSync(join(dataDir, 'secret.key')).mode & 0o777).toBe(0o600);
+    const bad = runCli(['serve'], { PORT: '0', TWOFOLD_DATA_DIR: dataDir, TWOFOLD_SECRET_KEYS: 'k1:c2hvcnQ' });
+    expect(await bad.exited).toBe(1);
+    expect(bad.output()).toContain('TWOFOLD_SECRET_KEYS: sealing key "k1" must be 32 bytes');
+    const gen = runCli(['secret-key', 'generate']);
+    expect(await gen.exited).toBe(0);
+    expect(gen.output().trim()).toMatch(/^k[a-z0-9]+:[\w-]{43}$/);
+  }, 30_000);
+
   it('rejects bad settings with usage', async () => {
     const cli = runCli(['serve', '--port', 'eighty']);
     expect(await cli.exited).toBe(2);
