@@ -40,6 +40,15 @@ async function main(argv: string[]): Promise<number> {
     console.error(`twofold: unknown command "${command}"\n\n${USAGE}`);
     return 2;
   }
+  // Signal handlers go in before start-up, so a stop request during start-up is honoured too.
+  let signal: string | null = null;
+  let wake: (() => void) | null = null;
+  const onSignal = (name: string) => {
+    signal ??= name;
+    wake?.();
+  };
+  process.once('SIGINT', () => onSignal('SIGINT'));
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
   let server;
   try {
     server = await startServer(parsed.settings);
@@ -47,17 +56,13 @@ async function main(argv: string[]): Promise<number> {
     console.error(`twofold: ${(error as Error).message}`);
     return 1;
   }
-  await new Promise<void>((done) => {
-    const stop = (signal: string) => {
-      console.log(`Received ${signal}, shutting down...`);
-      void server.close().then(done, (error) => {
-        console.error('twofold: error during shutdown', error);
-        done();
-      });
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-  });
+  if (signal === null) await new Promise<void>((resolve) => (wake = resolve));
+  console.log(`Received ${signal}, shutting down...`);
+  try {
+    await server.close();
+  } catch (error) {
+    console.error('twofold: error during shutdown', error);
+  }
   console.log('Stopped.');
   return 0;
 }
