@@ -62,6 +62,32 @@ export interface Store {
   getApiKeyBySecretHash(secretHash: string): Promise<ApiKeyRecord | null>;
   deleteApiKey(id: string): Promise<boolean>;
 
+  insertCode(code: CodeRecord): Promise<void>;
+  /** The user's codes of one type and purpose that are not used, invalidated or expired at `now`. */
+  listLiveCodes(filter: { userId: string; type: CodeType; purpose: string; now: Date }): Promise<CodeRecord[]>;
+  getCode(id: string): Promise<CodeRecord | null>;
+  /**
+   * Guarded increment: adds a failed attempt to each of `ids` that is still live and unlocked,
+   * locking those that reach `maxAttempts` (locked_at = now). Atomic per row.
+   * @returns the rows after the update.
+   */
+  recordCodeFailure(args: { ids: string[]; maxAttempts: number; now: Date }): Promise<CodeRecord[]>;
+  /**
+   * Consume-once: marks the code used if it is still live and unlocked at `now`. Of any number
+   * of concurrent callers exactly one gets true.
+   */
+  consumeCode(id: string, now: Date): Promise<boolean>;
+  /** Invalidates every live code of the user. @returns how many. */
+  invalidateCodes(userId: string, now: Date): Promise<number>;
+
+  /**
+   * A rate limiter whose counters live in this store, so limits hold across server processes.
+   * `points` attempts per `durationSeconds` per key.
+   */
+  rateLimiter(options: { keyPrefix: string; points: number; durationSeconds: number }): RateLimiter;
+  /** Housekeeping: removes rate-limit counters that expired before `now`. */
+  deleteExpiredRateLimits(now: Date): Promise<number>;
+
   insertAuditEvent(event: AuditEventRecord): Promise<void>;
   listAuditEvents(filter: { userId?: string; limit?: number }): Promise<AuditEventRecord[]>;
 }
@@ -157,6 +183,40 @@ export interface AuditEventRecord {
   /** Who did it: `user:<id>`, `service:<keyId>` or `system`. */
   actor: string;
   data: Record<string, unknown>;
+}
+
+export type CodeType = 'short' | 'long' | 'link';
+
+export interface CodeRecord {
+  id: string;
+  userId: string;
+  purpose: string;
+  type: CodeType;
+  /** Keyed hash (HMAC-SHA256, base64url) of the code; the code itself is never stored. */
+  secretHash: string;
+  /** Which secret key keyed the hash (`'none'` when no secret keys are configured). */
+  hashKeyId: string;
+  authorized: boolean;
+  createdAt: Date;
+  expiresAt: Date;
+  usedAt: Date | null;
+  invalidatedAt: Date | null;
+  lockedAt: Date | null;
+  failedAttempts: number;
+}
+
+/** What a rate limiter answers: whether the attempt is allowed and when to try again. */
+export interface RateLimitResult {
+  allowed: boolean;
+  remaining: number;
+  retryAfterSeconds: number;
+}
+
+export interface RateLimiter {
+  /** Counts one attempt for `key`. */
+  consume(key: string): Promise<RateLimitResult>;
+  /** Forgets `key`'s attempts (e.g. after a success). */
+  reset(key: string): Promise<void>;
 }
 
 /** A unique constraint was violated; `constraint` names which. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StoreConflictError, type DeviceRecord, type PasskeyRecord, type Store, type UserRecord } from '../../src/storage/store.js';
+import { StoreConflictError, type CodeRecord, type DeviceRecord, type PasskeyRecord, type Store, type UserRecord } from '../../src/storage/store.js';
 
 let seq = 0;
 const uid = (p: string) => `${p}-${Date.now().toString(36)}-${(seq++).toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
@@ -211,6 +211,83 @@ export function describeStoreConformance(name: string, open: () => Promise<{ sto
       await expect(store.insertApiKey({ ...key, id: uid('key2') })).rejects.toBeInstanceOf(StoreConflictError);
       expect(await store.deleteApiKey(key.id)).toBe(true);
       expect(await store.getApiKeyBySecretHash(key.secretHash)).toBeNull();
+    });
+
+    const code = (userId: string, over: Partial<CodeRecord> = {}): CodeRecord => ({
+      id: uid('code'),
+      userId,
+      purpose: 'add_credential',
+      type: 'short',
+      secretHash: uid('h'),
+      hashKeyId: 'k1',
+      authorized: true,
+      createdAt: t0,
+      expiresAt: new Date(t0.getTime() + 600_000),
+      usedAt: null,
+      invalidatedAt: null,
+      lockedAt: null,
+      failedAttempts: 0,
+      ...over,
+    });
+    const now = new Date(t0.getTime() + 1000);
+
+    it('consumeCode is consume-once: of many concurrent redemptions exactly one wins', async () => {
+      const u = user();
+      await store.insertUser(u);
+      const c = code(u.id);
+      await store.insertCode(c);
+      expect(await store.getCode(c.id)).toEqual(c);
+      const results = await Promise.all(Array.from({ length: 12 }, () => store.consumeCode(c.id, now)));
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect((await store.getCode(c.id))?.usedAt).toEqual(now);
+      expect(await store.listLiveCodes({ userId: u.id, type: 'short', purpose: 'add_credential', now })).toEqual([]);
+    });
+
+    it('expired, invalidated and locked codes cannot be consumed; listLiveCodes filters by user, type and purpose', async () => {
+      const u = user();
+      await store.insertUser(u);
+      const expired = code(u.id, { expiresAt: now });
+      const live = code(u.id);
+      const long = code(u.id, { type: 'long' });
+      for (const c of [expired, live, long]) await store.insertCode(c);
+      expect(await store.consumeCode(expired.id, now)).toBe(false);
+      expect((await store.listLiveCodes({ userId: u.id, type: 'short', purpose: 'add_credential', now })).map((c) => c.id)).toEqual([live.id]);
+      expect(await store.invalidateCodes(u.id, now)).toBe(2);
+      expect(await store.consumeCode(live.id, now)).toBe(false);
+      expect(await store.invalidateCodes(u.id, now)).toBe(0);
+    });
+
+    it('recordCodeFailure counts atomically and locks at the limit, even under concurrency', async () => {
+      const u = user();
+      await store.insertUser(u);
+      const a = code(u.id);
+      const b = code(u.id);
+      await store.insertCode(a);
+      await store.insertCode(b);
+      await Promise.all(Array.from({ length: 4 }, () => store.recordCodeFailure({ ids: [a.id, b.id], maxAttempts: 5, now })));
+      expect((await store.getCode(a.id))?.failedAttempts).toBe(4);
+      expect((await store.getCode(a.id))?.lockedAt).toBeNull();
+      const after = await store.recordCodeFailure({ ids: [a.id, b.id], maxAttempts: 5, now });
+      expect(after.map((c) => [c.failedAttempts, c.lockedAt])).toEqual([[5, now], [5, now]]);
+      expect(await store.consumeCode(a.id, now)).toBe(false);
+      // a locked code is not counted any further
+      expect(await store.recordCodeFailure({ ids: [a.id], maxAttempts: 5, now })).toEqual([]);
+    });
+
+    it('rate limiter counts per key in the store and refuses past the limit', async () => {
+      const limiter = store.rateLimiter({ keyPrefix: uid('rl'), points: 3, durationSeconds: 60 });
+      const results = [];
+      for (let i = 0; i < 4; i++) results.push(await limiter.consume('user-1'));
+      expect(results.map((r) => r.allowed)).toEqual([true, true, true, false]);
+      expect(results[3]!.retryAfterSeconds).toBeGreaterThan(0);
+      expect(results[3]!.retryAfterSeconds).toBeLessThanOrEqual(60);
+      expect((await limiter.consume('user-2')).allowed).toBe(true);
+      await limiter.reset('user-1');
+      expect((await limiter.consume('user-1')).allowed).toBe(true);
+      // concurrent attempts are all counted
+      const burst = await Promise.all(Array.from({ length: 6 }, () => limiter.consume('user-3')));
+      expect(burst.filter((r) => r.allowed)).toHaveLength(3);
+      expect(await store.deleteExpiredRateLimits(new Date(Date.now() + 3_600_000))).toBeGreaterThanOrEqual(3);
     });
 
     it('appends audit events and lists them newest first per user', async () => {

@@ -88,4 +88,34 @@ CREATE TABLE audit_events (
 CREATE INDEX audit_events_user_id_idx ON audit_events (user_id, seq);
 `,
   },
+  {
+    version: 2,
+    name: 'codes-and-rate-limits',
+    sql: `
+CREATE TABLE codes (
+  id              text PRIMARY KEY,
+  user_id         text NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  purpose         text NOT NULL,
+  type            text NOT NULL CHECK (type IN ('short', 'long', 'link')),
+  secret_hash     text NOT NULL,
+  hash_key_id     text NOT NULL,
+  authorized      boolean NOT NULL,
+  created_at      timestamptz NOT NULL,
+  expires_at      timestamptz NOT NULL,
+  used_at         timestamptz,
+  invalidated_at  timestamptz,
+  locked_at       timestamptz,
+  failed_attempts integer NOT NULL DEFAULT 0
+);
+CREATE INDEX codes_user_idx ON codes (user_id, type, purpose);
+
+-- rate-limiter-flexible's table layout (RateLimiterPostgres), shared by every limiter: keys
+-- carry the limiter's prefix. expire is epoch milliseconds.
+CREATE TABLE twofold_rate_limits (
+  key     varchar(255) PRIMARY KEY,
+  points  integer NOT NULL DEFAULT 0,
+  expire  bigint
+);
+`,
+  },
 ];

@@ -1,8 +1,12 @@
+import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import {
   StoreConflictError,
   type ApiKeyRecord,
   type AuditEventRecord,
   type CeremonyRecord,
+  type CodeRecord,
+  type CodeType,
+  type RateLimiter,
   type DeviceRecord,
   type PasskeyRecord,
   type PasskeyUse,
@@ -194,6 +198,89 @@ export class SqlStore implements Store {
     return (await this.run('DELETE FROM api_keys WHERE id = $1', [id])).rowCount === 1;
   }
 
+  // codes
+  async insertCode(c: CodeRecord): Promise<void> {
+    await this.run(
+      `INSERT INTO codes (id, user_id, purpose, type, secret_hash, hash_key_id, authorized, created_at, expires_at, used_at, invalidated_at, locked_at, failed_attempts)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+      [c.id, c.userId, c.purpose, c.type, c.secretHash, c.hashKeyId, c.authorized, c.createdAt, c.expiresAt, c.usedAt, c.invalidatedAt, c.lockedAt, c.failedAttempts],
+    );
+  }
+  async listLiveCodes(f: { userId: string; type: CodeType; purpose: string; now: Date }): Promise<CodeRecord[]> {
+    const { rows } = await this.run(
+      `SELECT * FROM codes WHERE user_id = $1 AND type = $2 AND purpose = $3
+         AND used_at IS NULL AND invalidated_at IS NULL AND expires_at > $4
+       ORDER BY created_at DESC, id`,
+      [f.userId, f.type, f.purpose, f.now],
+    );
+    return rows.map(toCode);
+  }
+  async getCode(id: string): Promise<CodeRecord | null> {
+    const { rows } = await this.run('SELECT * FROM codes WHERE id = $1', [id]);
+    return rows[0] ? toCode(rows[0]) : null;
+  }
+  async recordCodeFailure(a: { ids: string[]; maxAttempts: number; now: Date }): Promise<CodeRecord[]> {
+    if (a.ids.length === 0) return [];
+    const { rows } = await this.run(
+      `UPDATE codes SET failed_attempts = failed_attempts + 1,
+              locked_at = CASE WHEN failed_attempts + 1 >= $2 THEN $3 ELSE NULL END
+       WHERE id = ANY($1::text[]) AND locked_at IS NULL AND used_at IS NULL AND invalidated_at IS NULL AND expires_at > $3
+       RETURNING *`,
+      [a.ids, a.maxAttempts, a.now],
+    );
+    return rows.map(toCode);
+  }
+  async consumeCode(id: string, now: Date): Promise<boolean> {
+    const r = await this.run(
+      `UPDATE codes SET used_at = $2
+       WHERE id = $1 AND used_at IS NULL AND invalidated_at IS NULL AND locked_at IS NULL AND expires_at > $2`,
+      [id, now],
+    );
+    return r.rowCount === 1;
+  }
+  async invalidateCodes(userId: string, now: Date): Promise<number> {
+    const r = await this.run(
+      'UPDATE codes SET invalidated_at = $2 WHERE user_id = $1 AND used_at IS NULL AND invalidated_at IS NULL AND expires_at > $2',
+      [userId, now],
+    );
+    return r.rowCount;
+  }
+
+  // rate limits: rate-limiter-flexible's PostgreSQL limiter, over this store's connection, on
+  // the table migration 2 creates (so PGlite and PostgreSQL share the implementation).
+  rateLimiter(o: { keyPrefix: string; points: number; durationSeconds: number }): RateLimiter {
+    const db = this.db;
+    const limiter = new RateLimiterPostgres({
+      storeClient: { query: (q: { text: string; values?: unknown[] }) => db.query(q.text, q.values ?? []) },
+      storeType: 'client',
+      tableName: 'twofold_rate_limits',
+      tableCreated: true,
+      clearExpiredByTimeout: false,
+      keyPrefix: o.keyPrefix,
+      points: o.points,
+      duration: o.durationSeconds,
+    });
+    return {
+      async consume(key) {
+        try {
+          const r = await limiter.consume(key);
+          return { allowed: true, remaining: r.remainingPoints, retryAfterSeconds: 0 };
+        } catch (error) {
+          if (error instanceof RateLimiterRes) {
+            return { allowed: false, remaining: 0, retryAfterSeconds: Math.max(1, Math.ceil(error.msBeforeNext / 1000)) };
+          }
+          throw error;
+        }
+      },
+      async reset(key) {
+        await limiter.delete(key);
+      },
+    };
+  }
+  async deleteExpiredRateLimits(now: Date): Promise<number> {
+    return (await this.run('DELETE FROM twofold_rate_limits WHERE expire < $1', [now.getTime()])).rowCount;
+  }
+
   // audit
   async insertAuditEvent(e: AuditEventRecord): Promise<void> {
     await this.run(
@@ -268,6 +355,21 @@ const toApiKey = (r: Row): ApiKeyRecord => ({
   secretHash: String(r.secret_hash),
   scopes: json<string[]>(r.scopes),
   createdAt: date(r.created_at),
+});
+const toCode = (r: Row): CodeRecord => ({
+  id: String(r.id),
+  userId: String(r.user_id),
+  purpose: String(r.purpose),
+  type: r.type as CodeType,
+  secretHash: String(r.secret_hash),
+  hashKeyId: String(r.hash_key_id),
+  authorized: Boolean(r.authorized),
+  createdAt: date(r.created_at),
+  expiresAt: date(r.expires_at),
+  usedAt: dateOrNull(r.used_at),
+  invalidatedAt: dateOrNull(r.invalidated_at),
+  lockedAt: dateOrNull(r.locked_at),
+  failedAttempts: Number(r.failed_attempts),
 });
 const toAuditEvent = (r: Row): AuditEventRecord => ({
   id: String(r.id),
