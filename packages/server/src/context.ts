@@ -1,5 +1,7 @@
 import type { AuditEvent } from './audit/audit.js';
-import type { Store } from './storage/store.js';
+import type { CodeSettings } from './codes/codes.js';
+import type { Keyring } from './sealing/keyring.js';
+import type { RateLimiter, Store } from './storage/store.js';
 import type { TokenService } from './tokens/tokens.js';
 
 /** Everything a domain function needs; built once per {@link createTwofold} instance. */
@@ -11,6 +13,11 @@ export interface TwofoldContext {
   openRegistration: boolean;
   ceremonyTtlSeconds: number;
   tokens: TokenService;
+  /** Seals secrets at rest and keys code hashes; absent when no secret keys are configured. */
+  keyring: Keyring | undefined;
+  codes: CodeSettings;
+  /** Rate limiters held in the store (limits hold across server processes). */
+  limiters: { codeUser: RateLimiter; codeAddress: RateLimiter };
   /** Hands committed audit events to the host's `onEvent` hook. Never throws. */
   notify: (events: AuditEvent[]) => void;
 }

@@ -31,6 +31,12 @@ export const ERROR_CODES = [
   'AUTHENTICATION_FAILED',
   'USER_HANDLE_MISMATCH',
   'COUNTER_REGRESSION',
+  // codes
+  'CODE_INVALID',
+  'CODE_EXPIRED',
+  'CODE_USED',
+  'CODE_LOCKED',
+  'RATE_LIMITED',
   // server
   'INTERNAL',
 ] as const;

@@ -9,8 +9,17 @@ import {
   verifyPasskeyAuthentication,
   verifyPasskeyRegistration,
 } from './passkeys/passkeys.js';
+import {
+  DEFAULT_CODE_SETTINGS,
+  completeAddCredentialWithCode,
+  generateCode,
+  invalidateCodes,
+  startAddCredentialWithCode,
+  type CodePurpose,
+  type CodeSettings,
+} from './codes/codes.js';
 import { createKeyring, type SealingKey } from './sealing/keyring.js';
-import type { Store } from './storage/store.js';
+import type { CodeType, Store } from './storage/store.js';
 import { createTokenService } from './tokens/tokens.js';
 import { createUser, getUser, retrieveUser } from './users/users.js';
 
@@ -39,8 +48,10 @@ export interface TwofoldOptions {
    * key seals; all open, so keys rotate by putting a new one first. See `createKeyring`.
    */
   secretKeys?: readonly SealingKey[];
-  /** HTTP handler settings. */
-  http?: { basePath?: string; bodyLimitBytes?: number };
+  /** Pre-authorized code policy (lifetimes, attempt limits, link template). */
+  codes?: Partial<Omit<CodeSettings, 'ttlSeconds'>> & { ttlSeconds?: Partial<CodeSettings['ttlSeconds']> };
+  /** HTTP handler settings. `clientAddress` tells the handler a request's client IP (for rate limits). */
+  http?: { basePath?: string; bodyLimitBytes?: number; clientAddress?: (req: Request) => string | undefined };
   /** Unexpected errors (5xx, failing `onEvent`). Default `console.error`. */
   onError?: (error: unknown) => void;
 }
@@ -65,13 +76,19 @@ export function createTwofold(options: TwofoldOptions) {
   const now = options.now ?? (() => new Date());
   const onError = options.onError ?? ((e: unknown) => console.error('[twofold]', e));
   const rp: RelyingParty = { id: options.rp.id, name: options.rp.name ?? options.rp.id, origins: [...options.rp.origins] };
+  const keyring = options.secretKeys ? createKeyring(options.secretKeys) : undefined;
   const tokens = createTokenService({
     store: options.store,
     now,
     issuer: options.issuer ?? rp.origins[0]!,
-    ...(options.secretKeys && { keyring: createKeyring(options.secretKeys) }),
+    ...(keyring && { keyring }),
     ...(options.tokenTtlSeconds !== undefined && { ttlSeconds: options.tokenTtlSeconds }),
   });
+  const codes: CodeSettings = {
+    ...DEFAULT_CODE_SETTINGS,
+    ...options.codes,
+    ttlSeconds: { ...DEFAULT_CODE_SETTINGS.ttlSeconds, ...options.codes?.ttlSeconds },
+  };
   const ctx: TwofoldContext = {
     store: options.store,
     rp,
@@ -79,6 +96,12 @@ export function createTwofold(options: TwofoldOptions) {
     openRegistration: options.openRegistration ?? false,
     ceremonyTtlSeconds: options.ceremonyTtlSeconds ?? 300,
     tokens,
+    keyring,
+    codes,
+    limiters: {
+      codeUser: options.store.rateLimiter({ keyPrefix: 'code-user', ...codes.userAttempts }),
+      codeAddress: options.store.rateLimiter({ keyPrefix: 'code-address', ...codes.addressAttempts }),
+    },
     notify(events) {
       if (!options.onEvent) return;
       for (const event of events) {
@@ -136,10 +159,22 @@ export function createTwofold(options: TwofoldOptions) {
       authenticate: (secret: string) => authenticateApiKey(ctx, secret),
       delete: (o: { id: string }) => deleteApiKey(ctx, o),
     },
+    codes: {
+      /** Generates a pre-authorized code for a user (deliver it out of band). */
+      generate: (o: { userId: string; type: CodeType; purpose?: CodePurpose; ttlSeconds?: number }) =>
+        generateCode(ctx, { purpose: 'add_credential', ...o, actor: 'system' }),
+      /** Invalidates all of a user's live codes. */
+      invalidateAll: (o: { userId: string }) => invalidateCodes(ctx, { ...o, actor: 'system' }),
+      startAddCredential: (o: Parameters<typeof startAddCredentialWithCode>[1]) => startAddCredentialWithCode(ctx, o),
+      completeAddCredential: (o: Parameters<typeof completeAddCredentialWithCode>[1]) => completeAddCredentialWithCode(ctx, o),
+    },
     audit: {
       list: (o: { userId?: string; limit?: number } = {}) => listEvents(ctx, o),
     },
-    /** Housekeeping: deletes expired ceremonies. Call it now and then (the CLI does, every minute). */
-    sweep: () => ctx.store.deleteExpiredCeremonies(now()),
+    /** Housekeeping: deletes expired ceremonies and rate-limit counters. The CLI calls it every minute. */
+    sweep: async () => {
+      await ctx.store.deleteExpiredCeremonies(now());
+      await ctx.store.deleteExpiredRateLimits(new Date());
+    },
   };
 }

@@ -10,6 +10,7 @@ import {
   verifyPasskeyRegistration,
 } from '../passkeys/passkeys.js';
 import { createUser, retrieveUser } from '../users/users.js';
+import { completeAddCredentialWithCode, generateCode, invalidateCodes, startAddCredentialWithCode } from '../codes/codes.js';
 import { requireScope, requireSession, optionalSession } from './auth.js';
 import { readJson } from './body.js';
 import { problemResponse } from './problem.js';
@@ -20,6 +21,8 @@ export interface HandlerOptions {
   basePath?: string;
   /** Largest accepted request body. Default 64 KiB. */
   bodyLimitBytes?: number;
+  /** The client's IP address for a request (rate limits); the Node adapter provides one. */
+  clientAddress?: (req: Request) => string | undefined;
   /** Called with unexpected (5xx) errors. Default: `console.error`. */
   onError?: (error: unknown) => void;
 }
@@ -61,6 +64,48 @@ export function createHandler(ctx: TwofoldContext, options: HandlerOptions = {})
     await requireScope(ctx, c.req.raw, 'users.retrieve');
     const input = await body(c, s.retrieveUserBody);
     return json(c, await retrieveUser(ctx, input));
+  });
+
+  // --- pre-authorized codes (service)
+  app.post('/codes/:type/generate', async (c) => {
+    const key = await requireScope(ctx, c.req.raw, 'codes.generate');
+    const type = s.codeType.safeParse(c.req.param('type'));
+    if (!type.success) throw new TwofoldError('NOT_FOUND', 'Code types are short, long and link.');
+    const input = await body(c, s.generateCodeBody);
+    const generated = await generateCode(ctx, {
+      userId: input.userId,
+      type: type.data,
+      purpose: input.purpose,
+      ...(input.ttlSeconds !== undefined && { ttlSeconds: input.ttlSeconds }),
+      actor: actor.service(key.id),
+    });
+    return json(c, generated, 201);
+  });
+  app.post('/codes/invalidate-all', async (c) => {
+    const key = await requireScope(ctx, c.req.raw, 'codes.generate');
+    const input = await body(c, s.userIdBody);
+    return json(c, await invalidateCodes(ctx, { userId: input.userId, actor: actor.service(key.id) }));
+  });
+
+  // --- add a passkey with a code: account recovery on a new device (browser)
+  app.post('/credentials/fido2/init/code', async (c) => {
+    const input = await body(c, s.initWithCodeBody);
+    return json(
+      c,
+      await startAddCredentialWithCode(ctx, {
+        userId: input.userId,
+        code: input.code.code,
+        type: input.code.type,
+        clientAddress: options.clientAddress?.(c.req.raw),
+      }),
+    );
+  });
+  app.post('/credentials/fido2/complete', async (c) => {
+    const input = await body(c, s.registerVerifyBody);
+    return json(
+      c,
+      await completeAddCredentialWithCode(ctx, { ...input, userAgent: c.req.header('user-agent') ?? null }),
+    );
   });
 
   // --- devices (service)

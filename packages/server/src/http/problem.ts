@@ -24,6 +24,11 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   AUTHENTICATION_FAILED: 401,
   USER_HANDLE_MISMATCH: 401,
   COUNTER_REGRESSION: 401,
+  CODE_INVALID: 401,
+  CODE_EXPIRED: 401,
+  CODE_USED: 401,
+  CODE_LOCKED: 423,
+  RATE_LIMITED: 429,
   INTERNAL: 500,
 };
 
@@ -36,6 +41,8 @@ const TITLES: Partial<Record<number, string>> = {
   409: 'Conflict',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
+  423: 'Locked',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
 };
 
@@ -52,5 +59,6 @@ export function problemResponse(code: ErrorCode, detail: string, extensions: Rec
   };
   const h = new Headers(headers);
   h.set('content-type', 'application/problem+json');
+  if (typeof extensions.retryAfterSeconds === 'number') h.set('retry-after', String(extensions.retryAfterSeconds));
   return new Response(JSON.stringify(body), { status, headers: h });
 }

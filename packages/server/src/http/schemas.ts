@@ -49,3 +49,16 @@ export const registerVerifyBody = z.object({ ceremonyId: id, response: registrat
 export const authenticateOptionsBody = z.object({ username: username.optional() });
 export const authenticateVerifyBody = z.object({ ceremonyId: id, response: authenticationResponse });
 export const renameDeviceBody = z.object({ name: deviceName });
+
+export const codeType = z.enum(['short', 'long', 'link']);
+export const generateCodeBody = z.object({
+  userId: id,
+  purpose: z.literal('add_credential'),
+  authorize: z.literal(true),
+  ttlSeconds: z.number().int().positive().optional(),
+});
+export const userIdBody = z.object({ userId: id });
+export const initWithCodeBody = z.object({
+  userId: id,
+  code: z.object({ code: z.string().min(1).max(128), type: codeType }),
+});

@@ -21,6 +21,28 @@ const ID = /^[A-Za-z0-9_-]{1,32}$/;
 export function createKeyring(keys: readonly SealingKey[]) {
   if (keys.length === 0) throw new Error('a keyring needs at least one key');
   const imported = new Map<string, Promise<CryptoKey>>();
+  const raw = new Map(keys.map((k) => [k.id, new Uint8Array(k.key)]));
+  const macKeys = new Map<string, Promise<CryptoKey>>();
+  // An HMAC key per (secret key, label), derived with HKDF so that one secret serves several
+  // purposes without its uses ever meeting.
+  const macKey = (id: string, label: string) => {
+    const cacheKey = `${id}\0${label}`;
+    let key = macKeys.get(cacheKey);
+    if (!key) {
+      key = (async () => {
+        const ikm = await globalThis.crypto.subtle.importKey('raw', raw.get(id)!, 'HKDF', false, ['deriveKey']);
+        return globalThis.crypto.subtle.deriveKey(
+          { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: new TextEncoder().encode(label) },
+          ikm,
+          { name: 'HMAC', hash: 'SHA-256', length: 256 },
+          false,
+          ['sign'],
+        );
+      })();
+      macKeys.set(cacheKey, key);
+    }
+    return key;
+  };
   for (const k of keys) {
     if (!ID.test(k.id)) throw new Error(`sealing key id "${k.id}" must be 1-32 characters of A-Z a-z 0-9 _ -`);
     if (k.key.length !== 32) throw new Error(`sealing key "${k.id}" must be 32 bytes, not ${k.key.length}`);
@@ -54,6 +76,15 @@ export function createKeyring(keys: readonly SealingKey[]) {
       } catch {
         throw new Error('sealed value failed authentication (wrong key, wrong context or tampered)');
       }
+    },
+    /**
+     * A keyed hash (HMAC-SHA256 under a key derived for `label`) of `data`, by the active key or
+     * by `keyId` (to check a hash made before a rotation). Throws for an unknown key id.
+     */
+    async mac(data: Uint8Array, label: string, keyId: string = active): Promise<Uint8Array> {
+      if (!raw.has(keyId)) throw new Error(`key "${keyId}" is not in the keyring`);
+      const sig = await globalThis.crypto.subtle.sign('HMAC', await macKey(keyId, label), new Uint8Array(data));
+      return new Uint8Array(sig);
     },
     /** Whether `sealed` was sealed with another key than the active one (re-seal it). */
     isStale: (sealed: string) => sealed.split('.')[1] !== active,

@@ -63,8 +63,8 @@ export interface Store {
   deleteApiKey(id: string): Promise<boolean>;
 
   insertCode(code: CodeRecord): Promise<void>;
-  /** The user's codes of one type and purpose that are not used, invalidated or expired at `now`. */
-  listLiveCodes(filter: { userId: string; type: CodeType; purpose: string; now: Date }): Promise<CodeRecord[]>;
+  /** The user's most recent codes of one type and purpose, in any state, newest first. */
+  listCodes(filter: { userId: string; type: CodeType; purpose: string; limit: number }): Promise<CodeRecord[]>;
   getCode(id: string): Promise<CodeRecord | null>;
   /**
    * Guarded increment: adds a failed attempt to each of `ids` that is still live and unlocked,

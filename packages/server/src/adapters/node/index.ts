@@ -5,9 +5,24 @@
 import { getRequestListener } from '@hono/node-server';
 import { createServer, type Server } from 'node:http';
 
+const addresses = new WeakMap<Request, string>();
+
+/**
+ * The socket address a request came from, for requests served by {@link toNodeListener}. Pass
+ * it as `http.clientAddress` to `createTwofold` for per-address rate limits. Behind a proxy
+ * this is the proxy's address: pass your own function that reads your proxy's header instead.
+ */
+export function clientAddress(req: Request): string | undefined {
+  return addresses.get(req);
+}
+
 /** A `node:http` request listener for `handler` (mount it in `http.createServer` or Express). */
 export function toNodeListener(handler: (req: Request) => Promise<Response> | Response) {
-  return getRequestListener((req) => handler(req));
+  return getRequestListener((req, env) => {
+    const address = env.incoming.socket.remoteAddress;
+    if (address) addresses.set(req, address);
+    return handler(req);
+  });
 }
 
 export interface ServeOptions {

@@ -206,12 +206,10 @@ export class SqlStore implements Store {
       [c.id, c.userId, c.purpose, c.type, c.secretHash, c.hashKeyId, c.authorized, c.createdAt, c.expiresAt, c.usedAt, c.invalidatedAt, c.lockedAt, c.failedAttempts],
     );
   }
-  async listLiveCodes(f: { userId: string; type: CodeType; purpose: string; now: Date }): Promise<CodeRecord[]> {
+  async listCodes(f: { userId: string; type: CodeType; purpose: string; limit: number }): Promise<CodeRecord[]> {
     const { rows } = await this.run(
-      `SELECT * FROM codes WHERE user_id = $1 AND type = $2 AND purpose = $3
-         AND used_at IS NULL AND invalidated_at IS NULL AND expires_at > $4
-       ORDER BY created_at DESC, id`,
-      [f.userId, f.type, f.purpose, f.now],
+      'SELECT * FROM codes WHERE user_id = $1 AND type = $2 AND purpose = $3 ORDER BY created_at DESC, id LIMIT $4',
+      [f.userId, f.type, f.purpose, f.limit],
     );
     return rows.map(toCode);
   }

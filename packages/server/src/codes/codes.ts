@@ -1,0 +1,229 @@
+import { actor as actors, newEvent, recordEvent, type AuditEvent } from '../audit/audit.js';
+import type { TwofoldContext } from '../context.js';
+import { TwofoldError } from '../errors.js';
+import { completeRegistration, startRegistration, type CeremonyResult } from '../passkeys/passkeys.js';
+import type { CodeRecord, CodeType } from '../storage/store.js';
+import { consumeCeremony } from '../ceremonies/ceremonies.js';
+import { randomId } from '../util/encoding.js';
+import { constantTimeEqual, hashCode, newCode, normalizeCode } from './secret.js';
+import type { PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
+
+/** What a code may be used for. Only adding a credential (account recovery) exists today. */
+export type CodePurpose = 'add_credential';
+
+/** Code policy; every field has a default (see {@link DEFAULT_CODE_SETTINGS}). */
+export interface CodeSettings {
+  /** Default lifetime per type, seconds. */
+  ttlSeconds: Record<CodeType, number>;
+  /** Longest lifetime a caller may ask for. */
+  maxTtlSeconds: number;
+  /** Wrong entries after which a user's live codes of that type lock. */
+  maxAttempts: number;
+  /** Redemption attempts per user per window (rate limit, held in the store). */
+  userAttempts: { points: number; durationSeconds: number };
+  /** Redemption attempts per client address per window. */
+  addressAttempts: { points: number; durationSeconds: number };
+  /**
+   * URL template for `link` codes, with `{code}` and `{userId}` placeholders, e.g.
+   * `https://app.example/recover?user={userId}&code={code}`. Without it, generate returns no link.
+   */
+  linkTemplate?: string;
+}
+
+export const DEFAULT_CODE_SETTINGS: CodeSettings = {
+  ttlSeconds: { short: 600, long: 86_400, link: 3_600 },
+  maxTtlSeconds: 7 * 86_400,
+  maxAttempts: 5,
+  userAttempts: { points: 10, durationSeconds: 900 },
+  addressAttempts: { points: 30, durationSeconds: 900 },
+};
+
+/** A generated code, returned once to the backend that delivers it. */
+export interface GeneratedCode {
+  code: string;
+  expiresAt: string;
+  isAuthorized: true;
+  /** For `link` codes when a link template is configured. */
+  link?: string;
+}
+
+const RECENT_CODES = 20;
+
+/**
+ * Generates a pre-authorized code for `userId`. Only its keyed hash is stored.
+ * Throws `USER_NOT_FOUND`, `INVALID_REQUEST` (ttl out of range).
+ */
+export async function generateCode(
+  ctx: TwofoldContext,
+  options: { userId: string; type: CodeType; purpose: CodePurpose; ttlSeconds?: number; actor: string },
+): Promise<GeneratedCode> {
+  const settings = ctx.codes;
+  const ttl = options.ttlSeconds ?? settings.ttlSeconds[options.type];
+  if (!Number.isInteger(ttl) || ttl < 30 || ttl > settings.maxTtlSeconds) {
+    throw new TwofoldError('INVALID_REQUEST', `ttlSeconds must be an integer from 30 to ${settings.maxTtlSeconds}.`);
+  }
+  if (!(await ctx.store.getUserById(options.userId))) throw new TwofoldError('USER_NOT_FOUND', 'No user has that id.');
+  const code = newCode(options.type);
+  const { keyId, hash } = await hashCode(ctx.keyring, { purpose: options.purpose, type: options.type, userId: options.userId, code });
+  const now = ctx.now();
+  const record: CodeRecord = {
+    id: randomId(12),
+    userId: options.userId,
+    purpose: options.purpose,
+    type: options.type,
+    secretHash: hash,
+    hashKeyId: keyId,
+    authorized: true,
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + ttl * 1000),
+    usedAt: null,
+    invalidatedAt: null,
+    lockedAt: null,
+    failedAttempts: 0,
+  };
+  const event = await ctx.store.transaction(async (tx) => {
+    await tx.insertCode(record);
+    return recordEvent(ctx, tx, {
+      type: 'code.generated',
+      userId: options.userId,
+      actor: options.actor,
+      data: { codeId: record.id, type: record.type, purpose: record.purpose, expiresAt: record.expiresAt.toISOString() },
+    });
+  });
+  ctx.notify([event]);
+  const link =
+    options.type === 'link' && settings.linkTemplate
+      ? settings.linkTemplate.replaceAll('{code}', encodeURIComponent(code)).replaceAll('{userId}', encodeURIComponent(options.userId))
+      : undefined;
+  return { code, expiresAt: record.expiresAt.toISOString(), isAuthorized: true, ...(link && { link }) };
+}
+
+/** Invalidates every live code of the user. Throws `USER_NOT_FOUND`. */
+export async function invalidateCodes(ctx: TwofoldContext, options: { userId: string; actor: string }): Promise<{ invalidated: number }> {
+  if (!(await ctx.store.getUserById(options.userId))) throw new TwofoldError('USER_NOT_FOUND', 'No user has that id.');
+  const { invalidated, event } = await ctx.store.transaction(async (tx) => {
+    const invalidated = await tx.invalidateCodes(options.userId, ctx.now());
+    const event = await recordEvent(ctx, tx, { type: 'codes.invalidated', userId: options.userId, actor: options.actor, data: { invalidated } });
+    return { invalidated, event };
+  });
+  ctx.notify([event]);
+  return { invalidated };
+}
+
+/**
+ * Checks a code and starts registering a new passkey for its user (account recovery on a new
+ * device). The code is consumed only when the passkey is created, atomically, so of many
+ * concurrent redemptions exactly one adds a passkey.
+ *
+ * Answers do not tell whether the user exists: an unknown user and a wrong code both get
+ * `CODE_INVALID`. Only the right code reveals its state (`CODE_EXPIRED`, `CODE_USED`,
+ * `CODE_LOCKED`). Throws `RATE_LIMITED` past the per-user or per-address limits.
+ */
+export async function startAddCredentialWithCode(
+  ctx: TwofoldContext,
+  options: { userId: string; code: string; type: CodeType; clientAddress?: string | undefined },
+): Promise<{ ceremonyId: string; options: PublicKeyCredentialCreationOptionsJSON }> {
+  await enforceRateLimits(ctx, options.userId, options.clientAddress);
+  const code = normalizeCode(options.type, options.code);
+  const purpose: CodePurpose = 'add_credential';
+  const user = await ctx.store.getUserById(options.userId);
+  const candidates = user ? await ctx.store.listCodes({ userId: user.id, type: options.type, purpose, limit: RECENT_CODES }) : [];
+  const match = await findMatch(ctx, candidates, { purpose, type: options.type, userId: options.userId, code });
+  const now = ctx.now();
+
+  if (!user || !match) {
+    if (user) await recordWrongCode(ctx, user.id, options.type, candidates, now);
+    throw new TwofoldError('CODE_INVALID', 'That code is not valid.');
+  }
+  if (match.invalidatedAt) throw new TwofoldError('CODE_INVALID', 'That code is not valid.');
+  if (match.usedAt) throw new TwofoldError('CODE_USED', 'That code has been used already.');
+  if (match.lockedAt) throw new TwofoldError('CODE_LOCKED', 'That code is locked after too many wrong attempts; ask for a new one.');
+  if (match.expiresAt.getTime() <= now.getTime()) throw new TwofoldError('CODE_EXPIRED', 'That code has expired; ask for a new one.');
+
+  return startRegistration(ctx, user, false, { via: 'code', codeId: match.id });
+}
+
+/**
+ * Completes adding a passkey with a code: verifies the attestation, then in one transaction
+ * consumes the code and creates the device and passkey. The token's `amr` is `["code"]`.
+ * Throws the ceremony and registration errors, and `CODE_USED` / `CODE_EXPIRED` /
+ * `CODE_LOCKED` / `CODE_INVALID` if the code changed state since the ceremony began.
+ */
+export async function completeAddCredentialWithCode(
+  ctx: TwofoldContext,
+  options: { ceremonyId: string; response: RegistrationResponseJSON; name?: string; userAgent?: string | null; clientAddress?: string | undefined },
+): Promise<CeremonyResult> {
+  const ceremony = await consumeCeremony(ctx, options.ceremonyId, 'registration');
+  const data = ceremony.data as { via?: string; codeId?: string };
+  if (data.via !== 'code' || !data.codeId || !ceremony.userId) {
+    throw new TwofoldError('CEREMONY_MISMATCH', 'This ceremony was not started with a code.');
+  }
+  const codeId = data.codeId;
+  const userId = ceremony.userId;
+  const result = await completeRegistration(ctx, {
+    ceremony: { ...ceremony, userId },
+    response: options.response,
+    ...(options.name !== undefined && { name: options.name }),
+    userAgent: options.userAgent ?? null,
+    amr: ['code'],
+    extraEvents: async (tx, deviceId) => {
+      const now = ctx.now();
+      if (!(await tx.consumeCode(codeId, now))) {
+        const code = await tx.getCode(codeId);
+        if (code?.usedAt) throw new TwofoldError('CODE_USED', 'That code has been used already.');
+        if (code?.lockedAt) throw new TwofoldError('CODE_LOCKED', 'That code is locked after too many wrong attempts.');
+        if (code && code.expiresAt.getTime() <= now.getTime()) throw new TwofoldError('CODE_EXPIRED', 'That code has expired.');
+        throw new TwofoldError('CODE_INVALID', 'That code is not valid.');
+      }
+      return [await recordEvent(ctx, tx, { type: 'code.redeemed', userId, deviceId, actor: actors.user(userId), data: { codeId } })];
+    },
+  });
+  await ctx.limiters.codeUser.reset(userId);
+  return result;
+}
+
+async function findMatch(
+  ctx: TwofoldContext,
+  candidates: CodeRecord[],
+  input: { purpose: string; type: CodeType; userId: string; code: string },
+): Promise<CodeRecord | undefined> {
+  let found: CodeRecord | undefined;
+  // Every candidate is hashed and compared, match or not, so timing does not tell which matched.
+  for (const candidate of candidates) {
+    let hash: string;
+    try {
+      hash = (await hashCode(ctx.keyring, input, candidate.hashKeyId)).hash;
+    } catch {
+      continue; // hashed with a secret key that has since been removed
+    }
+    if (constantTimeEqual(hash, candidate.secretHash) && !found) found = candidate;
+  }
+  return found;
+}
+
+async function recordWrongCode(ctx: TwofoldContext, userId: string, type: CodeType, candidates: CodeRecord[], now: Date) {
+  const live = candidates.filter((c) => !c.usedAt && !c.invalidatedAt && !c.lockedAt && c.expiresAt > now).map((c) => c.id);
+  const events: AuditEvent[] = [];
+  await ctx.store.transaction(async (tx) => {
+    const updated = await tx.recordCodeFailure({ ids: live, maxAttempts: ctx.codes.maxAttempts, now });
+    events.push(await recordEvent(ctx, tx, { type: 'code.wrong', userId, actor: actors.system, data: { type } }));
+    for (const c of updated.filter((u) => u.lockedAt)) {
+      const e = newEvent(ctx, { type: 'code.locked', userId, actor: actors.system, data: { codeId: c.id, type } });
+      await tx.insertAuditEvent(e);
+      events.push(e);
+    }
+  });
+  ctx.notify(events);
+}
+
+async function enforceRateLimits(ctx: TwofoldContext, userId: string, clientAddress: string | undefined) {
+  const checks = [ctx.limiters.codeUser.consume(userId)];
+  if (clientAddress) checks.push(ctx.limiters.codeAddress.consume(clientAddress));
+  const results = await Promise.all(checks);
+  const refused = results.find((r) => !r.allowed);
+  if (refused) {
+    throw new TwofoldError('RATE_LIMITED', `Too many attempts; try again in ${refused.retryAfterSeconds} s.`, {
+      retryAfterSeconds: refused.retryAfterSeconds,
+    });
+  }
+}
