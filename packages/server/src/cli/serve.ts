@@ -3,7 +3,9 @@ import { Hono } from 'hono';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { relative, resolve } from 'node:path';
-import { serve } from '../adapters/node/index.js';
+import { clientAddress, serve } from '../adapters/node/index.js';
+import type { Scope } from '../apikeys/apikeys.js';
+import type { Twofold } from '../twofold.js';
 import type { AuditEvent } from '../audit/audit.js';
 import { createPGliteStore } from '../storage/pglite.js';
 import { createPostgresStore } from '../storage/postgres.js';
@@ -26,8 +28,10 @@ export async function startServer(settings: ServeSettings, log: (line: string) =
   const { store, close: closeStore } = await openStore(settings, log);
   // Listen first, so that with PORT=0 the default origin names the port actually bound.
   let twofoldHandler: ((req: Request) => Promise<Response>) | null = null;
+  let demoConfig: { supportApiKey: string } | null = null;
   const app = new Hono();
   app.all('/api/*', (c) => (twofoldHandler ? twofoldHandler(c.req.raw) : c.text('Starting', 503)));
+  app.get('/demo/config.json', (c) => (demoConfig ? c.json(demoConfig) : c.notFound()));
   if (settings.staticDir) {
     const root = resolve(settings.staticDir);
     if (!existsSync(root) || !statSync(root).isDirectory()) {
@@ -59,6 +63,8 @@ export async function startServer(settings: ServeSettings, log: (line: string) =
     throw error;
   }
   const origins = settings.origins ?? [`http://localhost:${running.port}`];
+  const linkTemplate = settings.linkTemplate ?? (settings.staticDir ? `${origins[0]}/#/recover?user={userId}&code={code}` : undefined);
+  const clock = settings.testClock ? testClock(app, log) : undefined;
   let twofold;
   try {
     const secretKeys = resolveSecretKeys(settings, log);
@@ -66,11 +72,15 @@ export async function startServer(settings: ServeSettings, log: (line: string) =
       store,
       rp: { id: settings.rpId, name: 'Twofold', origins },
       ...(secretKeys && { secretKeys }),
+      ...(clock && { now: clock }),
+      codes: { ...(linkTemplate && { linkTemplate }) },
+      http: { clientAddress },
       openRegistration: settings.openRegistration,
       onEvent: (e: AuditEvent) => log(`event ${e.type} user=${e.userId ?? '-'} device=${e.deviceId ?? '-'}`),
     });
     if (settings.apiKey) await twofold.apiKeys.ensure({ name: 'TWOFOLD_API_KEY', secret: settings.apiKey });
     await twofold.tokens.ready(); // first signing key now, and a wrong secret key fails here
+    if (settings.demo) demoConfig = { supportApiKey: await demoSupportKey(twofold, settings, log) };
   } catch (error) {
     await running.close();
     await closeStore();
@@ -169,4 +179,39 @@ function describeUrl(url: string): string {
   } catch {
     return 'an unparsable URL';
   }
+}
+
+/**
+ * Demo mode: the demo's support console acts as a backend, so it needs a service key. It is
+ * published to any page at /demo/config.json — acceptable for a local demo, never for real use.
+ */
+async function demoSupportKey(twofold: Twofold, settings: ServeSettings, log: (line: string) => void): Promise<string> {
+  const scopes: Scope[] = ['users.retrieve', 'codes.generate', 'devices.read', 'devices.delete'];
+  let secret: string | undefined;
+  const file = settings.databaseUrl ? undefined : join(resolve(settings.dataDir), 'demo-support.key');
+  if (file && existsSync(file)) secret = readFileSync(file, 'utf8').trim();
+  if (!secret || !(await twofold.apiKeys.authenticate(secret))) {
+    secret = (await twofold.apiKeys.create({ name: 'demo support console', scopes })).secret;
+    if (file) writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  }
+  log('DEMO MODE: a support API key (users.retrieve, codes.generate, devices.*) is published at /demo/config.json. Never use demo mode in production.');
+  return secret;
+}
+
+/**
+ * Testing only (TWOFOLD_UNSAFE_TEST_CLOCK=true): a clock that POST /__test__/clock
+ * {"advanceSeconds": n} moves forward, so end-to-end tests check expiry without sleeping.
+ */
+function testClock(app: Hono, log: (line: string) => void): () => Date {
+  let offsetMs = 0;
+  app.post('/__test__/clock', async (c) => {
+    const { advanceSeconds } = (await c.req.json().catch(() => ({}))) as { advanceSeconds?: unknown };
+    if (typeof advanceSeconds !== 'number' || !Number.isFinite(advanceSeconds) || advanceSeconds < 0) {
+      return c.json({ error: 'advanceSeconds must be a non-negative number' }, 400);
+    }
+    offsetMs += advanceSeconds * 1000;
+    return c.json({ now: new Date(Date.now() + offsetMs).toISOString() });
+  });
+  log('WARNING: TWOFOLD_UNSAFE_TEST_CLOCK is on: anyone can move this server\'s clock. For tests only.');
+  return () => new Date(Date.now() + offsetMs);
 }

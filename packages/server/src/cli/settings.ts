@@ -14,6 +14,12 @@ export interface ServeSettings {
   staticDir: string | undefined;
   /** `id:base64url,...` from TWOFOLD_SECRET_KEYS; undefined = a key file in the data dir (embedded only). */
   secretKeys: string | undefined;
+  /** URL template for link codes; `{code}` and `{userId}` are filled in. */
+  linkTemplate: string | undefined;
+  /** Demo mode: publish a support-console API key at /demo/config.json. Never in production. */
+  demo: boolean;
+  /** Testing only: a movable clock, advanced with POST /__test__/clock. Never in production. */
+  testClock: boolean;
 }
 
 export const USAGE = `Usage: twofold <command> [options]
@@ -41,6 +47,9 @@ Options (each also read from the environment variable shown):
   --static-dir DIR         TWOFOLD_STATIC_DIR          serve this folder (the built demo) at /
   --secret-keys K          TWOFOLD_SECRET_KEYS         id:base64url keys sealing secrets at rest (first seals);
                                                        default: a key file in the embedded data dir
+  --link-template URL      TWOFOLD_LINK_TEMPLATE       link codes: URL with {code} and {userId}
+                                                       (default with --static-dir: <origin>/#/recover?user={userId}&code={code})
+  --demo                   TWOFOLD_DEMO=true           demo only: publish a support API key at /demo/config.json
   --name N, --scopes A,B                               for api-key create
   -h, --help               show this help
 `;
@@ -65,6 +74,8 @@ export function resolveSettings(
       'open-registration': { type: 'string' },
       'static-dir': { type: 'string' },
       'secret-keys': { type: 'string' },
+      'link-template': { type: 'string' },
+      demo: { type: 'boolean' },
       name: { type: 'string' },
       scopes: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -115,6 +126,9 @@ export function resolveSettings(
       openRegistration: ['true', '1', 'yes'].includes(openText),
       staticDir: pick('static-dir', 'TWOFOLD_STATIC_DIR'),
       secretKeys: pick('secret-keys', 'TWOFOLD_SECRET_KEYS'),
+      linkTemplate: pick('link-template', 'TWOFOLD_LINK_TEMPLATE'),
+      demo: values.demo === true || env.TWOFOLD_DEMO === 'true',
+      testClock: env.TWOFOLD_UNSAFE_TEST_CLOCK === 'true',
     },
   };
 }
