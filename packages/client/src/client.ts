@@ -1,6 +1,7 @@
 import { createApiClient, type ApiClientOptions } from './api/api.js';
 import { deleteDevice, listDevices, renameDevice } from './devices.js';
 import { TwofoldClientError } from './errors.js';
+import { addPasskeyWithCode } from './recovery.js';
 import {
   addPasskey,
   signInWithAutofill,
@@ -73,6 +74,8 @@ export function createTwofoldClient(options: TwofoldClientOptions = {}) {
     signIn: async (o: Parameters<typeof signInWithPasskey>[1] = {}) => setSession(await signInWithPasskey(api, o))!,
     /** Signs in through passkey autofill; resolves when the user picks a passkey. */
     signInWithAutofill: async (o: Parameters<typeof signInWithAutofill>[1] = {}) => setSession(await signInWithAutofill(api, o))!,
+    /** Account recovery: redeems a code and creates a passkey on this device; signs in. */
+    addPasskeyWithCode: async (o: Parameters<typeof addPasskeyWithCode>[1]) => setSession(await addPasskeyWithCode(api, o))!,
     /** Adds a passkey for the signed-in user on this device. */
     addPasskey: (o: { deviceName?: string; signal?: AbortSignal } = {}) => authed(() => addPasskey(api, { ...o, token: token() })),
     /** Forgets the session in this browser. */

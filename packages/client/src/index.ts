@@ -16,5 +16,6 @@ export {
   toClientError,
   type SessionResult,
 } from './passkeys/passkeys.js';
+export { addPasskeyWithCode, readCodeFromUrl, type CodeType } from './recovery.js';
 export { listDevices, renameDevice, deleteDevice, type Device } from './devices.js';
 export { TwofoldClientError, isTwofoldClientError, type ClientErrorCode } from './errors.js';

@@ -6,6 +6,7 @@ import { createApiClient } from '../src/api/api.js';
 import { createTwofoldClient } from '../src/client.js';
 import { TwofoldClientError, isTwofoldClientError } from '../src/errors.js';
 import { toClientError } from '../src/passkeys/passkeys.js';
+import { readCodeFromUrl } from '../src/recovery.js';
 
 // The client against a real Twofold server on a real socket (Node adapter), not a fake fetch.
 let server: Awaited<ReturnType<typeof serve>>;
@@ -91,5 +92,14 @@ describe('toClientError', () => {
   it('maps @simplewebauthn/browser codes', () => {
     expect(toClientError(Object.assign(new Error('x'), { code: 'ERROR_CEREMONY_ABORTED', name: 'AbortError' })).code).toBe('ABORTED');
     expect(toClientError(Object.assign(new Error('x'), { code: 'ERROR_INVALID_DOMAIN', name: 'SecurityError' })).code).toBe('INVALID_DOMAIN');
+  });
+});
+
+describe('readCodeFromUrl', () => {
+  it('reads user and code from the query or from a query in the hash', () => {
+    expect(readCodeFromUrl('https://bank.example/recover?user=u1&code=abc')).toEqual({ userId: 'u1', code: 'abc', type: 'link' });
+    expect(readCodeFromUrl('http://localhost:8080/#/recover?user=u%2B1&code=x-y_z')).toEqual({ userId: 'u+1', code: 'x-y_z', type: 'link' });
+    expect(readCodeFromUrl('https://bank.example/r?u=1&c=2', { userParam: 'u', codeParam: 'c' })).toEqual({ userId: '1', code: '2', type: 'link' });
+    expect(readCodeFromUrl('https://bank.example/recover?user=u1')).toBeNull();
   });
 });

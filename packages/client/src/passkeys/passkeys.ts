@@ -59,7 +59,8 @@ export function toClientError(error: unknown): TwofoldClientError {
   return new TwofoldClientError('AUTHENTICATOR_ERROR', message, { cause: error });
 }
 
-async function create(optionsJSON: PublicKeyCredentialCreationOptionsJSON, signal?: AbortSignal) {
+/** Runs `navigator.credentials.create()` with shared abort handling; errors get stable codes. */
+export async function createPasskey(optionsJSON: PublicKeyCredentialCreationOptionsJSON, signal?: AbortSignal) {
   if (!isPasskeySupported()) throw new TwofoldClientError('NOT_SUPPORTED', 'This browser does not support passkeys.');
   const unlink = linkSignal(signal);
   try {
@@ -101,7 +102,7 @@ export async function signUpWithPasskey(
     '/passkeys/register/options',
     { body: { username: options.username, ...(options.displayName && { displayName: options.displayName }) }, signal: options.signal },
   );
-  const response = await create(creation, options.signal);
+  const response = await createPasskey(creation, options.signal);
   return api.request<SessionResult>('POST', '/passkeys/register/verify', {
     body: { ceremonyId, response, ...(options.deviceName && { name: options.deviceName }) },
   });
@@ -120,7 +121,7 @@ export async function addPasskey(
     '/passkeys/register/options',
     { body: {}, token: options.token, signal: options.signal },
   );
-  const response = await create(creation, options.signal);
+  const response = await createPasskey(creation, options.signal);
   return api.request<SessionResult>('POST', '/passkeys/register/verify', {
     body: { ceremonyId, response, ...(options.deviceName && { name: options.deviceName }) },
     token: options.token,
