@@ -25,7 +25,15 @@ export default async function setup(project: TestProject) {
   const dataDir = await mkdtemp(join(tmpdir(), 'twofold-e2e-'));
   const child = spawn(process.execPath, ['--conditions=@twofold/source', '--import', 'tsx', 'packages/server/src/cli/main.ts', 'serve'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', TWOFOLD_DATA_DIR: dataDir, TWOFOLD_STATIC_DIR: 'demo/dist', TWOFOLD_API_KEY: E2E_API_KEY },
+    env: {
+      ...process.env,
+      PORT: '0',
+      TWOFOLD_DATA_DIR: dataDir,
+      TWOFOLD_STATIC_DIR: 'demo/dist',
+      TWOFOLD_API_KEY: E2E_API_KEY,
+      TWOFOLD_DEMO: 'true',
+      TWOFOLD_UNSAFE_TEST_CLOCK: 'true',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

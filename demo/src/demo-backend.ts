@@ -1,0 +1,36 @@
+import { createApiClient, type Device } from '@twofold/client';
+
+/**
+ * The demo's stand-in for a bank's backend. A real backend keeps its service API key on the
+ * server; this demo fetches one from the demo server (demo mode only) so that a static page can
+ * play the support agent. Never do this with a real key.
+ */
+let key: Promise<string> | null = null;
+const api = createApiClient();
+
+async function supportKey(): Promise<string> {
+  key ??= fetch('/demo/config.json').then(async (r) => {
+    if (!r.ok) throw new Error('The server is not in demo mode (start it with `pnpm demo`).');
+    return ((await r.json()) as { supportApiKey: string }).supportApiKey;
+  });
+  return key;
+}
+
+const service = async <T>(method: string, path: string, body?: unknown) =>
+  api.request<T>(method, path, { token: await supportKey(), ...(body !== undefined && { body }) });
+
+export const backend = {
+  retrieveUser: (username: string) =>
+    service<{ userId: string; username: string; displayName: string; createdAt: string }>('POST', '/users/retrieve', { username }),
+  devices: async (userId: string) => (await service<{ devices: Device[] }>('GET', `/users/${encodeURIComponent(userId)}/devices`)).devices,
+  deleteDevice: (userId: string, deviceId: string) =>
+    service<void>('DELETE', `/users/${encodeURIComponent(userId)}/devices/${encodeURIComponent(deviceId)}`),
+  generateCode: (userId: string, type: 'short' | 'long' | 'link', ttlSeconds: number) =>
+    service<{ code: string; expiresAt: string; isAuthorized: boolean; link?: string }>('POST', `/codes/${type}/generate`, {
+      userId,
+      purpose: 'add_credential',
+      authorize: true,
+      ttlSeconds,
+    }),
+  invalidateCodes: (userId: string) => service<{ invalidated: number }>('POST', '/codes/invalidate-all', { userId }),
+};

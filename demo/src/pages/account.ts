@@ -1,0 +1,113 @@
+import type { Device } from '@twofold/client';
+import { twofold } from '../session.js';
+import { app, busy, esc, explain, nav, when } from '../ui.js';
+
+const ICONS = {
+  key: '<svg viewBox="0 0 24 24" width="20" height="20" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><circle cx="7.5" cy="15.5" r="4.5"/><path d="M10.7 12.3 21 2M16 7l3 3M18 5l2 2"/></svg>',
+  cloud: '<svg viewBox="0 0 24 24" width="20" height="20" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><path d="M17.5 19H8a5 5 0 1 1 1.1-9.9A6 6 0 0 1 20 11.5a3.8 3.8 0 0 1-2.5 7.5z"/></svg>',
+  face: '<svg viewBox="0 0 24 24" width="20" height="20" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"><circle cx="12" cy="12" r="9"/><path d="M8.5 14.5a4.5 4.5 0 0 0 7 0M9 9.5h.01M15 9.5h.01"/></svg>',
+};
+const deviceIcon = (d: Device) => (d.type === 'passkey' ? (d.passkey?.backupEligible ? ICONS.cloud : ICONS.key) : ICONS.face);
+
+/** Device rows with rename/remove buttons; `current` is marked "this device". */
+export function deviceList(devices: Device[], current: string | undefined, actions: ('rename' | 'delete')[]) {
+  return devices
+    .map(
+      (d) => `
+    <li class="device" data-device-id="${esc(d.id)}">
+      <div class="icon" aria-hidden="true">${deviceIcon(d)}</div>
+      <div class="meta">
+        <div class="name">${esc(d.name)}${d.id === current ? '<span class="badge this">this device</span>' : ''}${d.passkey?.backedUp ? '<span class="badge">synced</span>' : ''}</div>
+        <div class="facts">Added ${esc(when(d.createdAt))} · last used ${esc(when(d.lastUsedAt))}</div>
+      </div>
+      <div class="actions">
+        ${actions.includes('rename') ? '<button class="ghost" data-action="rename">Rename</button>' : ''}
+        ${actions.includes('delete') ? '<button class="danger" data-action="delete">Remove</button>' : ''}
+      </div>
+    </li>`,
+    )
+    .join('');
+}
+
+function describeEvent(type: string, data: Record<string, unknown>): string {
+  const name = typeof data.name === 'string' ? ` “${data.name}”` : '';
+  switch (type) {
+    case 'user.created': return 'Account opened';
+    case 'user.signed_in': return 'Signed in with a passkey';
+    case 'passkey.added': return data.via === 'code' ? `Passkey added with a recovery code${name}` : `Passkey added${name}`;
+    case 'device.removed': return `Device removed${name}`;
+    case 'device.renamed': return `Device renamed to “${String(data.to)}”`;
+    case 'code.generated': return `Recovery code issued (${String(data.type)})`;
+    case 'code.redeemed': return 'Recovery code used';
+    case 'code.wrong': return 'Wrong recovery code entered';
+    case 'code.locked': return 'Recovery code locked after wrong attempts';
+    case 'codes.invalidated': return 'Recovery codes cancelled';
+    case 'passkey.counter_regression': return 'Blocked a sign-in from a possibly cloned passkey';
+    default: return type;
+  }
+}
+
+export async function renderAccount(notice?: string) {
+  app().innerHTML = `<p class="status"><span class="spinner"></span>Loading your account…</p>`;
+  let me, devices, events;
+  try {
+    [me, devices, events] = await Promise.all([twofold.me(), twofold.devices.list(), twofold.events()]);
+  } catch (error) {
+    app().innerHTML = `<p class="status error">${esc(explain(error))}</p>`;
+    return;
+  }
+  const current = twofold.session?.deviceId;
+  nav().innerHTML = `<span>Signed in as <strong>${esc(me.username)}</strong></span> <button class="ghost" id="signout">Sign out</button>`;
+  nav().querySelector('#signout')!.addEventListener('click', () => twofold.signOut());
+  app().innerHTML = `
+    ${notice ? `<div class="notice" role="status">${esc(notice)}</div>` : ''}
+    <div class="account-head">
+      <div><h1>Hello, ${esc(me.displayName)}</h1><p>Manage the devices that can sign in to your account.</p></div>
+    </div>
+    <div class="grid">
+      <section class="card" style="grid-column: 1 / -1">
+        <h2>Your devices</h2>
+        <p class="sub">Each passkey lives on one device or in a synced password manager. Remove any you no longer use.</p>
+        <ul class="devices" id="devices">${deviceList(devices, current, ['rename', 'delete'])}</ul>
+        <button class="primary" id="add-passkey" style="width:auto">Add a passkey on this device</button>
+        <div class="status" id="devices-status" role="status"></div>
+      </section>
+      <section class="card" style="grid-column: 1 / -1">
+        <h2>Recent security activity</h2>
+        <ul class="events">
+          ${events.slice(0, 8).map((e) => `<li><span>${esc(describeEvent(e.type, e.data))}</span><time>${esc(when(e.at))}</time></li>`).join('') || '<li>No activity yet.</li>'}
+        </ul>
+      </section>
+    </div>`;
+
+  const status = app().querySelector<HTMLElement>('#devices-status')!;
+  app().querySelector<HTMLButtonElement>('#add-passkey')!.addEventListener('click', (e) => {
+    void busy(e.currentTarget as HTMLButtonElement, status, 'Creating a passkey…', async () => {
+      await twofold.addPasskey();
+      await renderAccount();
+    });
+  });
+  app().querySelector('#devices')!.addEventListener('click', (e) => {
+    const button = (e.target as HTMLElement).closest('button');
+    const item = button?.closest<HTMLElement>('[data-device-id]');
+    if (!button || !item) return;
+    const id = item.dataset.deviceId!;
+    const name = item.querySelector('.name')!.firstChild!.textContent ?? '';
+    if (button.dataset.action === 'delete') {
+      const last = devices.length === 1 ? ' It is your only passkey: you will not be able to sign in again.' : '';
+      if (!confirm(`Remove “${name}”? It will no longer be able to sign in.${last}`)) return;
+      void busy(button, status, 'Removing…', async () => {
+        await twofold.devices.remove(id);
+        if (id === current) twofold.signOut();
+        else await renderAccount();
+      });
+    } else if (button.dataset.action === 'rename') {
+      const next = prompt('New name for this device', name)?.trim();
+      if (!next) return;
+      void busy(button, status, 'Saving…', async () => {
+        await twofold.devices.rename(id, next);
+        await renderAccount();
+      });
+    }
+  });
+}

@@ -1,0 +1,58 @@
+import { isTwofoldClientError } from '@twofold/client';
+
+export const app = () => document.querySelector<HTMLElement>('#app')!;
+export const nav = () => document.querySelector<HTMLElement>('#nav')!;
+
+export const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+export const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : 'never');
+
+/** Friendly words for the error codes users can actually hit. */
+export function explain(error: unknown): string {
+  if (!isTwofoldClientError(error)) return 'Something went wrong. Please try again.';
+  switch (error.code) {
+    case 'USERNAME_TAKEN': return 'That username is taken — sign in instead?';
+    case 'USER_NOT_FOUND': return 'No customer has that username.';
+    case 'CANCELLED': return 'The passkey prompt was closed. Try again when you are ready.';
+    case 'ABORTED': return 'Cancelled.';
+    case 'AUTHENTICATOR_ALREADY_REGISTERED': return 'This device already has a passkey for your account.';
+    case 'NOT_SUPPORTED': return 'This browser cannot use passkeys.';
+    case 'CREDENTIAL_NOT_FOUND': return 'That passkey is not registered here (was the device removed?).';
+    case 'CHALLENGE_EXPIRED': return 'That took too long; please try again.';
+    case 'CODE_INVALID': return 'That code is not right. Check it and try again.';
+    case 'CODE_EXPIRED': return 'That code has expired. Ask support for a new one.';
+    case 'CODE_USED': return 'That code has already been used. Ask support for a new one.';
+    case 'CODE_LOCKED': return 'That code is locked after too many wrong tries. Ask support for a new one.';
+    case 'RATE_LIMITED': return `Too many attempts. Try again in ${String(error.problem?.retryAfterSeconds ?? 'a few')} seconds.`;
+    case 'INVALID_REQUEST': return `Please check your input: ${error.message}`;
+    case 'NETWORK_ERROR': return 'The server could not be reached.';
+    default: return `${error.message} (${error.code})`;
+  }
+}
+
+/** Shows `message` in a status line, as an error or a success. */
+export function say(status: HTMLElement, message: string, kind: 'error' | 'ok' = 'error') {
+  status.className = `status ${kind}`;
+  status.textContent = message;
+}
+
+/** Runs `task` with a busy button and a status line (progress feedback on anything slow). */
+export async function busy(button: HTMLButtonElement, status: HTMLElement, label: string, task: () => Promise<void>) {
+  const text = button.textContent;
+  button.disabled = true;
+  button.innerHTML = `<span class="spinner"></span>${esc(label)}`;
+  status.className = 'status';
+  status.textContent = '';
+  try {
+    await task();
+  } catch (error) {
+    say(status, explain(error));
+  } finally {
+    if (button.isConnected) {
+      button.disabled = false;
+      button.textContent = text;
+    }
+  }
+}
+
+/** Reads an input's value by selector within `root`. */
+export const value = (root: ParentNode, selector: string) => (root.querySelector(selector) as HTMLInputElement | HTMLSelectElement).value;
