@@ -1,0 +1,152 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { baseUrl, deviceRows, holdNextAutofill, launch, newDevice, signOut, signUpInDemo, uniqueName } from './helpers.js';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(() => browser?.close());
+
+/** The support agent's browser: looks the customer up and issues a code in the console. */
+async function issueCode(username: string, type: 'short' | 'long' | 'link'): Promise<{ code: string; link: string | null }> {
+  const { page, context } = await newDevice(browser);
+  await page.goto(`${baseUrl()}/#/support`);
+  await page.locator('#lookup-username').fill(username);
+  await page.getByRole('button', { name: 'Look up' }).click();
+  await page.locator('#code-type').selectOption(type);
+  await page.getByRole('button', { name: 'Issue code' }).click();
+  const code = (await page.locator('#issued-code').textContent({ timeout: 15_000 }))!.trim();
+  const link = type === 'link' ? await page.locator('#issued-link').getAttribute('href') : null;
+  await context.close();
+  return { code, link };
+}
+
+async function enterCode(page: Page, username: string, type: 'short' | 'long', code: string) {
+  await page.goto(`${baseUrl()}/#/recover`);
+  await page.locator('#recover-username').fill(username);
+  await page.locator('#recover-type').selectOption(type);
+  await page.locator('#recover-code').fill(code);
+  await page.getByRole('button', { name: 'Create a passkey on this device' }).click();
+}
+
+const api = async (path: string, body: unknown, token?: string) => {
+  const res = await fetch(`${baseUrl()}/api/v1${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, json: (await res.json()) as any };
+};
+
+describe('account recovery on a new device with a code (two browser contexts = two devices)', () => {
+  it('device A registers; support issues a short code; device B redeems it, signs in, removes A; A is locked out; the code is spent', async () => {
+    const a = await newDevice(browser);
+    const username = await signUpInDemo(a.page, uniqueName('lost'), 'Lost Phone');
+    const { code } = await issueCode(username, 'short');
+    expect(code).toMatch(/^\d{4} \d{4}$/);
+
+    const b = await newDevice(browser);
+    await enterCode(b.page, username, 'short', code);
+    await expect.poll(() => b.page.locator('.notice').textContent(), { timeout: 15_000 }).toContain('recovered on this device');
+    expect(await b.authenticator.getCredentials()).toHaveLength(1);
+    await expect.poll(() => deviceRows(b.page).count()).toBe(2);
+    await expect.poll(() => b.page.locator('.events').textContent()).toContain('Passkey added with a recovery code');
+
+    // B signs in with its new passkey.
+    await holdNextAutofill(b.page);
+    await signOut(b.page);
+    await b.page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await expect.poll(() => b.page.locator('h1').textContent(), { timeout: 15_000 }).toBe('Hello, Lost Phone');
+
+    // B removes the old device (the row that is not "this device").
+    const old = deviceRows(b.page).filter({ hasNotText: 'this device' });
+    await old.getByRole('button', { name: 'Remove' }).click();
+    await expect.poll(() => deviceRows(b.page).count()).toBe(1);
+
+    // A can no longer sign in.
+    await holdNextAutofill(a.page);
+    await signOut(a.page);
+    await a.page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await expect.poll(() => a.page.locator('#signin-status').textContent(), { timeout: 15_000 }).toContain('not registered here');
+
+    // The code cannot be used again, on any device.
+    const c = await newDevice(browser);
+    await enterCode(c.page, username, 'short', code);
+    await expect.poll(() => c.page.locator('#recover-status').textContent(), { timeout: 15_000 }).toContain('already been used');
+    expect(await c.authenticator.getCredentials()).toHaveLength(0);
+    for (const d of [a, b, c]) await d.context.close();
+  });
+
+  it('recovers through a link code opened on the new device', async () => {
+    const a = await newDevice(browser);
+    const username = await signUpInDemo(a.page, uniqueName('link'), 'Link User');
+    const { link } = await issueCode(username, 'link');
+    expect(link).toContain('#/recover?user=');
+    const b = await newDevice(browser);
+    await b.page.goto(link!);
+    await expect.poll(() => b.page.locator('#recover h2').textContent()).toBe('Recover with your link');
+    await b.page.getByRole('button', { name: 'Create a passkey on this device' }).click();
+    await expect.poll(() => b.page.locator('h1').textContent(), { timeout: 15_000 }).toBe('Hello, Link User');
+    await a.context.close();
+    await b.context.close();
+  });
+
+  it('wrong guesses lock a short code: afterwards even the right code is refused', async () => {
+    const a = await newDevice(browser);
+    const username = await signUpInDemo(a.page, uniqueName('guess'));
+    const { code } = await issueCode(username, 'short');
+    const digits = code.replace(' ', '');
+    const wrong = digits === '00000000' ? '11111111' : '00000000';
+    const b = await newDevice(browser);
+    for (let i = 0; i < 5; i++) {
+      await enterCode(b.page, username, 'short', wrong);
+      await expect.poll(() => b.page.locator('#recover-status').textContent(), { timeout: 15_000 }).toContain('not right');
+    }
+    await enterCode(b.page, username, 'short', digits);
+    await expect.poll(() => b.page.locator('#recover-status').textContent(), { timeout: 15_000 }).toContain('locked');
+    expect(await b.authenticator.getCredentials()).toHaveLength(0);
+    await a.context.close();
+    await b.context.close();
+  });
+
+  it('of several devices redeeming one link at the same moment, exactly one gets the passkey', async () => {
+    const a = await newDevice(browser);
+    const username = await signUpInDemo(a.page, uniqueName('race'), 'Race User');
+    const { link } = await issueCode(username, 'link');
+    const devices = await Promise.all(Array.from({ length: 3 }, () => newDevice(browser)));
+    for (const d of devices) await d.page.goto(link!);
+    await Promise.all(devices.map((d) => d.page.getByRole('button', { name: 'Create a passkey on this device' }).click()));
+    const outcome = async (page: Page) => {
+      await expect
+        .poll(async () => (await page.locator('h1').textContent()) === 'Hello, Race User' || ((await page.locator('#recover-status').textContent()) ?? '') !== '', { timeout: 15_000 })
+        .toBe(true);
+      return (await page.locator('h1').textContent()) === 'Hello, Race User' ? 'recovered' : (await page.locator('#recover-status').textContent())!;
+    };
+    const outcomes = await Promise.all(devices.map((d) => outcome(d.page)));
+    expect(outcomes.filter((o) => o === 'recovered')).toHaveLength(1);
+    expect(outcomes.filter((o) => o !== 'recovered').every((o) => o.includes('already been used'))).toBe(true);
+    const user = await api('/users/retrieve', { username }, inject('apiKey'));
+    const list = await fetch(`${baseUrl()}/api/v1/users/${encodeURIComponent(user.json.userId)}/devices`, { headers: { authorization: `Bearer ${inject('apiKey')}` } });
+    expect(((await list.json()) as { devices: unknown[] }).devices).toHaveLength(2);
+    for (const d of [a, ...devices]) await d.context.close();
+  });
+
+  // Moves the server's clock (TWOFOLD_UNSAFE_TEST_CLOCK), so it runs last in this file.
+  it('an expired code is refused (clock seam, no sleeping)', async () => {
+    const a = await newDevice(browser);
+    const username = await signUpInDemo(a.page, uniqueName('late'));
+    const { code } = await issueCode(username, 'short');
+    const moved = await fetch(`${baseUrl()}/__test__/clock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ advanceSeconds: 601 }),
+    });
+    expect(moved.status).toBe(200);
+    const b = await newDevice(browser);
+    await enterCode(b.page, username, 'short', code);
+    await expect.poll(() => b.page.locator('#recover-status').textContent(), { timeout: 15_000 }).toContain('expired');
+    await a.context.close();
+    await b.context.close();
+  });
+});
