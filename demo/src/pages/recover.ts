@@ -45,7 +45,7 @@ export function renderRecover(onRecovered: () => void) {
         const user = await backend.retrieveUser(value(form, '#recover-username').trim());
         target = { userId: user.userId, code: value(form, '#recover-code'), type: value(form, '#recover-type') as 'link' };
       }
-      await twofold.addPasskeyWithCode({ ...target, ...(deviceName && { deviceName }) });
+      await twofold.addPasskeyWithCode({ ...target, ...(deviceName && { name: deviceName }) });
       history.replaceState(null, '', '#/');
       onRecovered();
     });

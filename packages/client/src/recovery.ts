@@ -14,7 +14,7 @@ export type CodeType = 'short' | 'long' | 'link';
  */
 export async function addPasskeyWithCode(
   api: ApiClient,
-  options: { userId: string; code: string; type: CodeType; deviceName?: string; signal?: AbortSignal },
+  options: { userId: string; code: string; type: CodeType; /** Device name; default from the User-Agent. */ name?: string; signal?: AbortSignal },
 ): Promise<SessionResult> {
   const { ceremonyId, options: creation } = await api.request<{ ceremonyId: string; options: PublicKeyCredentialCreationOptionsJSON }>(
     'POST',
@@ -23,7 +23,7 @@ export async function addPasskeyWithCode(
   );
   const response = await createPasskey(creation, options.signal);
   return api.request<SessionResult>('POST', '/credentials/fido2/complete', {
-    body: { ceremonyId, response, ...(options.deviceName && { name: options.deviceName }) },
+    body: { ceremonyId, response, ...(options.name && { name: options.name }) },
   });
 }
 
