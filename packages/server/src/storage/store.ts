@@ -88,6 +88,30 @@ export interface Store {
   /** Housekeeping: removes rate-limit counters that expired before `now`. */
   deleteExpiredRateLimits(now: Date): Promise<number>;
 
+  getPin(userId: string): Promise<PinRecord | null>;
+  /** Sets (or replaces) the user's PIN hash and clears failures and lock. */
+  setPin(userId: string, hash: string, now: Date): Promise<void>;
+  /**
+   * Claims one attempt slot before a PIN is checked (guarded increment): succeeds only while the
+   * PIN is unlocked and below `maxAttempts`, so concurrent guesses can never exceed the limit.
+   * @returns the record after the increment, or null when there is no slot (locked / no PIN).
+   */
+  claimPinAttempt(userId: string, maxAttempts: number): Promise<PinRecord | null>;
+  /** After a right PIN: clears the failures the claim counted. */
+  clearPinAttempts(userId: string): Promise<void>;
+  /** After a wrong PIN: locks it if the claimed attempts reached `maxAttempts`. @returns whether it locked now. */
+  lockPinIfExhausted(userId: string, maxAttempts: number, now: Date): Promise<boolean>;
+
+  insertTransaction(tx: TransactionRecord): Promise<void>;
+  getTransaction(id: string): Promise<TransactionRecord | null>;
+  /**
+   * Decides a pending, unexpired transaction exactly once. Approval returns the sealed context
+   * and erases it in the same statement, so it can be released only once.
+   * @returns `{ sealedContext }` (the context as it was; null for a denied one is fine to ignore),
+   *   or null when the transaction was not pending and unexpired.
+   */
+  decideTransaction(args: { id: string; status: 'approved' | 'denied'; method: string | null; now: Date }): Promise<{ sealedContext: string | null } | null>;
+
   insertAuditEvent(event: AuditEventRecord): Promise<void>;
   listAuditEvents(filter: { userId?: string; limit?: number }): Promise<AuditEventRecord[]>;
 }
@@ -203,6 +227,33 @@ export interface CodeRecord {
   invalidatedAt: Date | null;
   lockedAt: Date | null;
   failedAttempts: number;
+}
+
+export interface PinRecord {
+  userId: string;
+  /** Encoded argon2id hash. */
+  hash: string;
+  failedAttempts: number;
+  lockedAt: Date | null;
+  updatedAt: Date;
+}
+
+export type TransactionStatus = 'pending' | 'approved' | 'denied';
+
+export interface TransactionRecord {
+  id: string;
+  userId: string;
+  message: string;
+  /** The post-operation context, sealed; null once released. */
+  sealedContext: string | null;
+  allowPin: boolean;
+  /** Random value bound into the WebAuthn challenge. */
+  nonce: string;
+  status: TransactionStatus;
+  method: string | null;
+  createdAt: Date;
+  expiresAt: Date;
+  decidedAt: Date | null;
 }
 
 /** What a rate limiter answers: whether the attempt is allowed and when to try again. */

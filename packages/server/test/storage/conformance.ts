@@ -292,6 +292,50 @@ export function describeStoreConformance(name: string, open: () => Promise<{ sto
       expect(await store.deleteExpiredRateLimits(new Date(Date.now() + 3_600_000))).toBeGreaterThanOrEqual(3);
     });
 
+    it('PIN attempts are claimed before checking: concurrent guesses never exceed the limit', async () => {
+      const u = user();
+      await store.insertUser(u);
+      expect(await store.claimPinAttempt(u.id, 3)).toBeNull(); // no PIN yet
+      await store.setPin(u.id, 'hash-1', t0);
+      const claims = await Promise.all(Array.from({ length: 10 }, () => store.claimPinAttempt(u.id, 3)));
+      expect(claims.filter(Boolean).map((c) => c!.failedAttempts).sort()).toEqual([1, 2, 3]);
+      expect(await store.lockPinIfExhausted(u.id, 3, now)).toBe(true);
+      expect(await store.lockPinIfExhausted(u.id, 3, now)).toBe(false);
+      expect((await store.getPin(u.id))?.lockedAt).toEqual(now);
+      expect(await store.claimPinAttempt(u.id, 3)).toBeNull();
+      await store.setPin(u.id, 'hash-2', now); // replacing clears failures and the lock
+      expect(await store.getPin(u.id)).toEqual({ userId: u.id, hash: 'hash-2', failedAttempts: 0, lockedAt: null, updatedAt: now });
+      expect((await store.claimPinAttempt(u.id, 3))?.failedAttempts).toBe(1);
+      await store.clearPinAttempts(u.id);
+      expect((await store.getPin(u.id))?.failedAttempts).toBe(0);
+    });
+
+    it('decideTransaction releases the sealed context exactly once, and never after expiry', async () => {
+      const u = user();
+      await store.insertUser(u);
+      const base = {
+        userId: u.id, message: 'Show card PIN', allowPin: true, nonce: 'n', status: 'pending' as const,
+        method: null, createdAt: t0, expiresAt: new Date(t0.getTime() + 60_000), decidedAt: null,
+      };
+      const tx = { ...base, id: uid('tx'), sealedContext: 'tf1.k.iv.ct' };
+      await store.insertTransaction(tx);
+      expect(await store.getTransaction(tx.id)).toEqual(tx);
+      const results = await Promise.all(
+        Array.from({ length: 8 }, () => store.decideTransaction({ id: tx.id, status: 'approved', method: 'passkey', now })),
+      );
+      expect(results.filter((r) => r !== null)).toEqual([{ sealedContext: 'tf1.k.iv.ct' }]);
+      expect(await store.getTransaction(tx.id)).toMatchObject({ status: 'approved', method: 'passkey', decidedAt: now, sealedContext: null });
+
+      const late = { ...base, id: uid('tx'), sealedContext: 'x' };
+      await store.insertTransaction(late);
+      expect(await store.decideTransaction({ id: late.id, status: 'approved', method: 'pin', now: late.expiresAt })).toBeNull();
+      const denied = { ...base, id: uid('tx'), sealedContext: 'y' };
+      await store.insertTransaction(denied);
+      expect(await store.decideTransaction({ id: denied.id, status: 'denied', method: null, now })).toEqual({ sealedContext: 'y' });
+      expect(await store.getTransaction(denied.id)).toMatchObject({ status: 'denied', sealedContext: null });
+      expect(await store.decideTransaction({ id: denied.id, status: 'approved', method: 'pin', now })).toBeNull();
+    });
+
     it('appends audit events and lists them newest first per user', async () => {
       const u = user();
       for (const type of ['a', 'b', 'c']) {

@@ -118,4 +118,32 @@ CREATE TABLE twofold_rate_limits (
 );
 `,
   },
+  {
+    version: 3,
+    name: 'pins-and-transactions',
+    sql: `
+CREATE TABLE pins (
+  user_id          text PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+  hash             text NOT NULL,
+  failed_attempts  integer NOT NULL DEFAULT 0,
+  locked_at        timestamptz,
+  updated_at       timestamptz NOT NULL
+);
+
+CREATE TABLE transactions (
+  id              text PRIMARY KEY,
+  user_id         text NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  message         text NOT NULL,
+  sealed_context  text,
+  allow_pin       boolean NOT NULL,
+  nonce           text NOT NULL,
+  status          text NOT NULL CHECK (status IN ('pending', 'approved', 'denied')),
+  method          text,
+  created_at      timestamptz NOT NULL,
+  expires_at      timestamptz NOT NULL,
+  decided_at      timestamptz
+);
+CREATE INDEX transactions_user_idx ON transactions (user_id, created_at);
+`,
+  },
 ];

@@ -10,6 +10,8 @@ import {
   type DeviceRecord,
   type PasskeyRecord,
   type PasskeyUse,
+  type PinRecord,
+  type TransactionRecord,
   type SigningKeyRecord,
   type Store,
   type UserRecord,
@@ -279,6 +281,64 @@ export class SqlStore implements Store {
     return (await this.run('DELETE FROM twofold_rate_limits WHERE expire < $1', [now.getTime()])).rowCount;
   }
 
+  // PINs
+  async getPin(userId: string): Promise<PinRecord | null> {
+    const { rows } = await this.run('SELECT * FROM pins WHERE user_id = $1', [userId]);
+    return rows[0] ? toPin(rows[0]) : null;
+  }
+  async setPin(userId: string, hash: string, now: Date): Promise<void> {
+    await this.run(
+      `INSERT INTO pins (user_id, hash, failed_attempts, locked_at, updated_at) VALUES ($1, $2, 0, NULL, $3)
+       ON CONFLICT (user_id) DO UPDATE SET hash = $2, failed_attempts = 0, locked_at = NULL, updated_at = $3`,
+      [userId, hash, now],
+    );
+  }
+  async claimPinAttempt(userId: string, maxAttempts: number): Promise<PinRecord | null> {
+    const { rows } = await this.run(
+      `UPDATE pins SET failed_attempts = failed_attempts + 1
+       WHERE user_id = $1 AND locked_at IS NULL AND failed_attempts < $2 RETURNING *`,
+      [userId, maxAttempts],
+    );
+    return rows[0] ? toPin(rows[0]) : null;
+  }
+  async clearPinAttempts(userId: string): Promise<void> {
+    await this.run('UPDATE pins SET failed_attempts = 0 WHERE user_id = $1 AND locked_at IS NULL', [userId]);
+  }
+  async lockPinIfExhausted(userId: string, maxAttempts: number, now: Date): Promise<boolean> {
+    const r = await this.run('UPDATE pins SET locked_at = $3 WHERE user_id = $1 AND locked_at IS NULL AND failed_attempts >= $2', [
+      userId,
+      maxAttempts,
+      now,
+    ]);
+    return r.rowCount === 1;
+  }
+
+  // transactions
+  async insertTransaction(t: TransactionRecord): Promise<void> {
+    await this.run(
+      `INSERT INTO transactions (id, user_id, message, sealed_context, allow_pin, nonce, status, method, created_at, expires_at, decided_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [t.id, t.userId, t.message, t.sealedContext, t.allowPin, t.nonce, t.status, t.method, t.createdAt, t.expiresAt, t.decidedAt],
+    );
+  }
+  async getTransaction(id: string): Promise<TransactionRecord | null> {
+    const { rows } = await this.run('SELECT * FROM transactions WHERE id = $1', [id]);
+    return rows[0] ? toTransaction(rows[0]) : null;
+  }
+  async decideTransaction(a: { id: string; status: 'approved' | 'denied'; method: string | null; now: Date }) {
+    // The sub-select locks the row and keeps the old context for RETURNING while the update
+    // erases it: one statement, so only one caller can ever see it.
+    const { rows } = await this.run(
+      `UPDATE transactions t SET status = $2, method = $3, decided_at = $4, sealed_context = NULL
+       FROM (SELECT id, sealed_context FROM transactions WHERE id = $1 FOR UPDATE) old
+       WHERE t.id = old.id AND t.status = 'pending' AND t.expires_at > $4
+       RETURNING old.sealed_context AS sealed_context`,
+      [a.id, a.status, a.method, a.now],
+    );
+    if (!rows[0]) return null;
+    return { sealedContext: rows[0].sealed_context === null ? null : String(rows[0].sealed_context) };
+  }
+
   // audit
   async insertAuditEvent(e: AuditEventRecord): Promise<void> {
     await this.run(
@@ -368,6 +428,26 @@ const toCode = (r: Row): CodeRecord => ({
   invalidatedAt: dateOrNull(r.invalidated_at),
   lockedAt: dateOrNull(r.locked_at),
   failedAttempts: Number(r.failed_attempts),
+});
+const toPin = (r: Row): PinRecord => ({
+  userId: String(r.user_id),
+  hash: String(r.hash),
+  failedAttempts: Number(r.failed_attempts),
+  lockedAt: dateOrNull(r.locked_at),
+  updatedAt: date(r.updated_at),
+});
+const toTransaction = (r: Row): TransactionRecord => ({
+  id: String(r.id),
+  userId: String(r.user_id),
+  message: String(r.message),
+  sealedContext: r.sealed_context === null ? null : String(r.sealed_context),
+  allowPin: Boolean(r.allow_pin),
+  nonce: String(r.nonce),
+  status: r.status as TransactionRecord['status'],
+  method: r.method === null ? null : String(r.method),
+  createdAt: date(r.created_at),
+  expiresAt: date(r.expires_at),
+  decidedAt: dateOrNull(r.decided_at),
 });
 const toAuditEvent = (r: Row): AuditEventRecord => ({
   id: String(r.id),
