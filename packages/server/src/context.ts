@@ -1,5 +1,6 @@
 import type { AuditEvent } from './audit/audit.js';
 import type { CodeSettings } from './codes/codes.js';
+import type { PinSettings } from './pins/pins.js';
 import type { Keyring } from './sealing/keyring.js';
 import type { RateLimiter, Store } from './storage/store.js';
 import type { TokenService } from './tokens/tokens.js';
@@ -17,7 +18,8 @@ export interface TwofoldContext {
   keyring: Keyring | undefined;
   codes: CodeSettings;
   /** Rate limiters held in the store (limits hold across server processes). */
-  limiters: { codeUser: RateLimiter; codeAddress: RateLimiter };
+  pins: PinSettings;
+  limiters: { codeUser: RateLimiter; codeAddress: RateLimiter; pinUser: RateLimiter; pinAddress: RateLimiter };
   /** Hands committed audit events to the host's `onEvent` hook. Never throws. */
   notify: (events: AuditEvent[]) => void;
 }

@@ -37,6 +37,12 @@ export const ERROR_CODES = [
   'CODE_USED',
   'CODE_LOCKED',
   'RATE_LIMITED',
+  // PIN
+  'PIN_INVALID',
+  'PIN_LOCKED',
+  'PIN_NOT_SET',
+  'PIN_TOO_WEAK',
+  'REAUTHENTICATION_REQUIRED',
   // server
   'INTERNAL',
 ] as const;

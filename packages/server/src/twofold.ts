@@ -18,6 +18,7 @@ import {
   type CodePurpose,
   type CodeSettings,
 } from './codes/codes.js';
+import { DEFAULT_PIN_SETTINGS, pinStatus, setPin, verifyPin, type PinSettings } from './pins/pins.js';
 import { createKeyring, type SealingKey } from './sealing/keyring.js';
 import type { CodeType, Store } from './storage/store.js';
 import { createTokenService } from './tokens/tokens.js';
@@ -50,6 +51,8 @@ export interface TwofoldOptions {
   secretKeys?: readonly SealingKey[];
   /** Pre-authorized code policy (lifetimes, attempt limits, link template). */
   codes?: Partial<Omit<CodeSettings, 'ttlSeconds'>> & { ttlSeconds?: Partial<CodeSettings['ttlSeconds']> };
+  /** PIN policy (attempt limit, freshness needed to replace a PIN, rate limits). */
+  pins?: Partial<PinSettings>;
   /** HTTP handler settings. `clientAddress` tells the handler a request's client IP (for rate limits). */
   http?: { basePath?: string; bodyLimitBytes?: number; clientAddress?: (req: Request) => string | undefined };
   /** Unexpected errors (5xx, failing `onEvent`). Default `console.error`. */
@@ -89,6 +92,7 @@ export function createTwofold(options: TwofoldOptions) {
     ...options.codes,
     ttlSeconds: { ...DEFAULT_CODE_SETTINGS.ttlSeconds, ...options.codes?.ttlSeconds },
   };
+  const pins: PinSettings = { ...DEFAULT_PIN_SETTINGS, ...options.pins };
   const ctx: TwofoldContext = {
     store: options.store,
     rp,
@@ -101,7 +105,10 @@ export function createTwofold(options: TwofoldOptions) {
     limiters: {
       codeUser: options.store.rateLimiter({ keyPrefix: 'code-user', ...codes.userAttempts }),
       codeAddress: options.store.rateLimiter({ keyPrefix: 'code-address', ...codes.addressAttempts }),
+      pinUser: options.store.rateLimiter({ keyPrefix: 'pin-user', ...pins.userAttempts }),
+      pinAddress: options.store.rateLimiter({ keyPrefix: 'pin-address', ...pins.addressAttempts }),
     },
+    pins,
     notify(events) {
       if (!options.onEvent) return;
       for (const event of events) {
@@ -167,6 +174,13 @@ export function createTwofold(options: TwofoldOptions) {
       invalidateAll: (o: { userId: string }) => invalidateCodes(ctx, { ...o, actor: 'system' }),
       startAddCredential: (o: Parameters<typeof startAddCredentialWithCode>[1]) => startAddCredentialWithCode(ctx, o),
       completeAddCredential: (o: Parameters<typeof completeAddCredentialWithCode>[1]) => completeAddCredentialWithCode(ctx, o),
+    },
+    pins: {
+      /** Sets the user's PIN; replacing one needs a fresh strong session (see `setPin`). */
+      set: (o: Parameters<typeof setPin>[1]) => setPin(ctx, o),
+      /** PIN sign-in: a token with `amr: ["pin"]`. */
+      verify: (o: Parameters<typeof verifyPin>[1]) => verifyPin(ctx, o),
+      status: (o: { userId: string }) => pinStatus(ctx, o.userId),
     },
     audit: {
       list: (o: { userId?: string; limit?: number } = {}) => listEvents(ctx, o),

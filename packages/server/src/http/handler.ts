@@ -10,6 +10,7 @@ import {
   verifyPasskeyRegistration,
 } from '../passkeys/passkeys.js';
 import { createUser, retrieveUser } from '../users/users.js';
+import { pinStatus, setPin, verifyPin } from '../pins/pins.js';
 import { completeAddCredentialWithCode, generateCode, invalidateCodes, startAddCredentialWithCode } from '../codes/codes.js';
 import { requireScope, requireSession, optionalSession } from './auth.js';
 import { readJson } from './body.js';
@@ -163,7 +164,18 @@ export function createHandler(ctx: TwofoldContext, options: HandlerOptions = {})
       displayName: user.displayName,
       createdAt: user.createdAt.toISOString(),
       amr: session.amr,
+      pin: await pinStatus(ctx, user.id),
     });
+  });
+  app.put('/me/pin', async (c) => {
+    const session = await requireSession(ctx, c.req.raw);
+    const input = await body(c, s.setPinBody);
+    await setPin(ctx, { session, pin: input.pin });
+    return c.body(null, 204);
+  });
+  app.post('/pin/verify', async (c) => {
+    const input = await body(c, s.verifyPinBody);
+    return json(c, await verifyPin(ctx, { ...input, clientAddress: options.clientAddress?.(c.req.raw) }));
   });
   app.get('/me/devices', async (c) => {
     const session = await requireSession(ctx, c.req.raw);

@@ -62,3 +62,7 @@ export const initWithCodeBody = z.object({
   userId: id,
   code: z.object({ code: z.string().min(1).max(128), type: codeType }),
 });
+
+export const pin = z.string().regex(/^\d{4,12}$/, 'must be 4 to 12 digits');
+export const setPinBody = z.object({ pin });
+export const verifyPinBody = z.object({ userId: id, pin: z.string().min(1).max(64) });

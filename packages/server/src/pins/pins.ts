@@ -1,0 +1,134 @@
+import { argon2id, argon2Verify } from 'hash-wasm';
+import { actor, recordEvent } from '../audit/audit.js';
+import type { TwofoldContext } from '../context.js';
+import { TwofoldError } from '../errors.js';
+import type { SessionClaims } from '../tokens/tokens.js';
+import { randomBytes } from '../util/encoding.js';
+
+/** PIN policy; every field has a default (see {@link DEFAULT_PIN_SETTINGS}). */
+export interface PinSettings {
+  /** Wrong PINs in a row that lock it (kept in the database: survives restarts, holds across processes). */
+  maxAttempts: number;
+  /** How recent a strong authentication (passkey, face, code) must be to replace a PIN. */
+  freshAuthSeconds: number;
+  /** PIN checks per user / per client address per window (rate limits, held in the store). */
+  userAttempts: { points: number; durationSeconds: number };
+  addressAttempts: { points: number; durationSeconds: number };
+}
+
+export const DEFAULT_PIN_SETTINGS: PinSettings = {
+  maxAttempts: 3,
+  freshAuthSeconds: 300,
+  userAttempts: { points: 10, durationSeconds: 900 },
+  addressAttempts: { points: 30, durationSeconds: 900 },
+};
+
+// argon2id with OWASP's minimum recommendation (19 MiB, 2 passes, 1 lane): ~70 ms here.
+const ARGON2 = { parallelism: 1, iterations: 2, memorySize: 19_456, hashLength: 32 } as const;
+const STRONG = new Set(['passkey', 'face', 'code']);
+
+/** PINs that are all one digit or a run up or down (1234, 9876, 0000) are refused. */
+export function isWeakPin(pin: string): boolean {
+  if (/^(\d)\1+$/.test(pin)) return true;
+  const steps = new Set<number>();
+  for (let i = 1; i < pin.length; i++) steps.add((pin.charCodeAt(i) - pin.charCodeAt(i - 1) + 10) % 10);
+  return steps.size === 1 && (steps.has(1) || steps.has(9));
+}
+
+/**
+ * Sets the signed-in user's PIN. Replacing an existing (or locked) PIN needs a session whose
+ * strong authentication (passkey, face or code) is at most `freshAuthSeconds` old.
+ * Throws `PIN_TOO_WEAK`, `REAUTHENTICATION_REQUIRED`, `USER_NOT_FOUND`.
+ */
+export async function setPin(ctx: TwofoldContext, options: { session: SessionClaims; pin: string }): Promise<void> {
+  const { session, pin } = options;
+  if (isWeakPin(pin)) throw new TwofoldError('PIN_TOO_WEAK', 'Choose a PIN that is not one digit repeated or a simple sequence.');
+  if (!(await ctx.store.getUserById(session.userId))) throw new TwofoldError('USER_NOT_FOUND', 'This account no longer exists.');
+  const existing = await ctx.store.getPin(session.userId);
+  if (existing) {
+    const age = (ctx.now().getTime() - session.authTime.getTime()) / 1000;
+    if (!session.amr.some((m) => STRONG.has(m)) || age > ctx.pins.freshAuthSeconds) {
+      throw new TwofoldError(
+        'REAUTHENTICATION_REQUIRED',
+        `Changing a PIN needs a passkey, face or code sign-in from the last ${Math.round(ctx.pins.freshAuthSeconds / 60)} minutes.`,
+      );
+    }
+  }
+  const hash = await argon2id({ password: pin, salt: randomBytes(16), ...ARGON2, outputType: 'encoded' });
+  const event = await ctx.store.transaction(async (tx) => {
+    await tx.setPin(session.userId, hash, ctx.now());
+    return recordEvent(ctx, tx, {
+      type: existing ? 'pin.replaced' : 'pin.set',
+      userId: session.userId,
+      actor: actor.user(session.userId),
+      data: { wasLocked: Boolean(existing?.lockedAt), via: session.amr },
+    });
+  });
+  ctx.notify([event]);
+}
+
+/**
+ * Checks a PIN with the attempt accounting shared by PIN sign-in and PIN-confirmed
+ * transactions: an attempt slot is claimed before the (slow) hash check, so parallel guesses
+ * cannot exceed the limit; the last allowed wrong PIN locks it; a locked PIN refuses even the
+ * right one. Throws `RATE_LIMITED`, `USER_NOT_FOUND`, `PIN_NOT_SET`, `PIN_INVALID`
+ * (with `attemptsRemaining`), `PIN_LOCKED`.
+ */
+export async function checkPin(ctx: TwofoldContext, options: { userId: string; pin: string; clientAddress?: string | undefined }): Promise<void> {
+  const { userId } = options;
+  const limits = [ctx.limiters.pinUser.consume(userId)];
+  if (options.clientAddress) limits.push(ctx.limiters.pinAddress.consume(options.clientAddress));
+  const refused = (await Promise.all(limits)).find((r) => !r.allowed);
+  if (refused) {
+    throw new TwofoldError('RATE_LIMITED', `Too many attempts; try again in ${refused.retryAfterSeconds} s.`, {
+      retryAfterSeconds: refused.retryAfterSeconds,
+    });
+  }
+  if (!(await ctx.store.getUserById(userId))) throw new TwofoldError('USER_NOT_FOUND', 'No user has that id.');
+  const max = ctx.pins.maxAttempts;
+  const claimed = await ctx.store.claimPinAttempt(userId, max);
+  if (!claimed) {
+    const pin = await ctx.store.getPin(userId);
+    if (!pin) throw new TwofoldError('PIN_NOT_SET', 'This account has no PIN.');
+    throw new TwofoldError('PIN_LOCKED', 'The PIN is locked after too many wrong attempts. Reset it with a passkey, face or code.', {
+      attemptsRemaining: 0,
+    });
+  }
+  if (await argon2Verify({ password: options.pin, hash: claimed.hash })) {
+    await ctx.store.clearPinAttempts(userId);
+    return;
+  }
+  const attemptsRemaining = Math.max(0, max - claimed.failedAttempts);
+  if (await ctx.store.lockPinIfExhausted(userId, max, ctx.now())) {
+    ctx.notify([await recordEvent(ctx, ctx.store, { type: 'pin.locked', userId, actor: actor.system, data: { attempts: claimed.failedAttempts } })]);
+  }
+  if (attemptsRemaining === 0) {
+    throw new TwofoldError('PIN_LOCKED', 'That PIN is wrong, and the PIN is now locked. Reset it with a passkey, face or code.', {
+      attemptsRemaining: 0,
+    });
+  }
+  ctx.notify([await recordEvent(ctx, ctx.store, { type: 'pin.wrong', userId, actor: actor.system, data: { attemptsRemaining } })]);
+  throw new TwofoldError('PIN_INVALID', 'That PIN is wrong.', { attemptsRemaining });
+}
+
+/** PIN sign-in: checks the PIN and returns a session token with `amr: ["pin"]`. */
+export async function verifyPin(
+  ctx: TwofoldContext,
+  options: { userId: string; pin: string; clientAddress?: string | undefined },
+): Promise<{ token: string }> {
+  await checkPin(ctx, options);
+  const event = await recordEvent(ctx, ctx.store, {
+    type: 'user.signed_in',
+    userId: options.userId,
+    actor: actor.user(options.userId),
+    data: { method: 'pin' },
+  });
+  ctx.notify([event]);
+  return { token: await ctx.tokens.issue({ userId: options.userId, amr: ['pin'] }) };
+}
+
+/** Whether the user has a PIN, and whether it is locked. */
+export async function pinStatus(ctx: TwofoldContext, userId: string): Promise<{ set: boolean; locked: boolean }> {
+  const pin = await ctx.store.getPin(userId);
+  return { set: Boolean(pin), locked: Boolean(pin?.lockedAt) };
+}
