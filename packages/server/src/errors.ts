@@ -43,6 +43,12 @@ export const ERROR_CODES = [
   'PIN_NOT_SET',
   'PIN_TOO_WEAK',
   'REAUTHENTICATION_REQUIRED',
+  // transactions
+  'TRANSACTION_NOT_FOUND',
+  'TRANSACTION_EXPIRED',
+  'TRANSACTION_DECIDED',
+  'PIN_NOT_ALLOWED',
+  'NOT_CONFIGURED',
   // server
   'INTERNAL',
 ] as const;

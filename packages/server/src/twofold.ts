@@ -20,6 +20,13 @@ import {
 } from './codes/codes.js';
 import { DEFAULT_PIN_SETTINGS, pinStatus, setPin, verifyPin, type PinSettings } from './pins/pins.js';
 import { createKeyring, type SealingKey } from './sealing/keyring.js';
+import {
+  confirmTransaction,
+  createTransaction,
+  denyTransaction,
+  generateTransactionOptions,
+  getTransactionStatus,
+} from './transactions/transactions.js';
 import type { CodeType, Store } from './storage/store.js';
 import { createTokenService } from './tokens/tokens.js';
 import { createUser, getUser, retrieveUser } from './users/users.js';
@@ -181,6 +188,15 @@ export function createTwofold(options: TwofoldOptions) {
       /** PIN sign-in: a token with `amr: ["pin"]`. */
       verify: (o: Parameters<typeof verifyPin>[1]) => verifyPin(ctx, o),
       status: (o: { userId: string }) => pinStatus(ctx, o.userId),
+    },
+    transactions: {
+      /** Starts a step-up transaction; the context is released only on confirmation. */
+      create: (o: { userId: string; message: string; context: unknown; ttlSeconds?: number; allowPin?: boolean }) =>
+        createTransaction(ctx, { ...o, actor: 'system' }),
+      status: (o: { transactionId: string }) => getTransactionStatus(ctx, o),
+      generateOptions: (o: Parameters<typeof generateTransactionOptions>[1]) => generateTransactionOptions(ctx, o),
+      confirm: (o: Parameters<typeof confirmTransaction>[1]) => confirmTransaction(ctx, o),
+      deny: (o: Parameters<typeof denyTransaction>[1]) => denyTransaction(ctx, o),
     },
     audit: {
       list: (o: { userId?: string; limit?: number } = {}) => listEvents(ctx, o),

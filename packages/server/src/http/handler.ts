@@ -11,6 +11,13 @@ import {
 } from '../passkeys/passkeys.js';
 import { createUser, retrieveUser } from '../users/users.js';
 import { pinStatus, setPin, verifyPin } from '../pins/pins.js';
+import {
+  confirmTransaction,
+  createTransaction,
+  denyTransaction,
+  generateTransactionOptions,
+  getTransactionStatus,
+} from '../transactions/transactions.js';
 import { completeAddCredentialWithCode, generateCode, invalidateCodes, startAddCredentialWithCode } from '../codes/codes.js';
 import { requireScope, requireSession, optionalSession } from './auth.js';
 import { readJson } from './body.js';
@@ -107,6 +114,41 @@ export function createHandler(ctx: TwofoldContext, options: HandlerOptions = {})
       c,
       await completeAddCredentialWithCode(ctx, { ...input, userAgent: c.req.header('user-agent') ?? null }),
     );
+  });
+
+  // --- app transactions: step-up with a post-operation context
+  app.post('/transactions', async (c) => {
+    const key = await requireScope(ctx, c.req.raw, 'transactions.create');
+    const input = await body(c, s.createTransactionBody);
+    const created = await createTransaction(ctx, {
+      userId: input.userId,
+      message: input.message,
+      context: input.context,
+      ...(input.ttlSeconds !== undefined && { ttlSeconds: input.ttlSeconds }),
+      ...(input.allowPin !== undefined && { allowPin: input.allowPin }),
+      actor: actor.service(key.id),
+    });
+    return json(c, created, 201);
+  });
+  app.get('/transactions/:id', async (c) => {
+    await requireScope(ctx, c.req.raw, 'transactions.read');
+    return json(c, await getTransactionStatus(ctx, { transactionId: c.req.param('id') }));
+  });
+  app.post('/transactions/:id/options', async (c) => {
+    const session = await requireSession(ctx, c.req.raw);
+    return json(c, await generateTransactionOptions(ctx, { transactionId: c.req.param('id'), session }));
+  });
+  app.post('/transactions/:id/confirm', async (c) => {
+    const session = await requireSession(ctx, c.req.raw);
+    const input = await body(c, s.confirmTransactionBody);
+    return json(
+      c,
+      await confirmTransaction(ctx, { transactionId: c.req.param('id'), session, ...input, clientAddress: options.clientAddress?.(c.req.raw) }),
+    );
+  });
+  app.post('/transactions/:id/deny', async (c) => {
+    const session = await requireSession(ctx, c.req.raw);
+    return json(c, await denyTransaction(ctx, { transactionId: c.req.param('id'), session }));
   });
 
   // --- devices (service)

@@ -34,6 +34,11 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   PIN_NOT_SET: 404,
   PIN_TOO_WEAK: 400,
   REAUTHENTICATION_REQUIRED: 403,
+  TRANSACTION_NOT_FOUND: 404,
+  TRANSACTION_EXPIRED: 410,
+  TRANSACTION_DECIDED: 409,
+  PIN_NOT_ALLOWED: 403,
+  NOT_CONFIGURED: 503,
   INTERNAL: 500,
 };
 
@@ -44,11 +49,13 @@ const TITLES: Partial<Record<number, string>> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   409: 'Conflict',
+  410: 'Gone',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   423: 'Locked',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 /** An RFC 9457 problem details response with Twofold's stable `code` member. */

@@ -66,3 +66,15 @@ export const initWithCodeBody = z.object({
 export const pin = z.string().regex(/^\d{4,12}$/, 'must be 4 to 12 digits');
 export const setPinBody = z.object({ pin });
 export const verifyPinBody = z.object({ userId: id, pin: z.string().min(1).max(64) });
+
+export const createTransactionBody = z.object({
+  userId: id,
+  message: z.string().trim().min(1).max(500),
+  context: z.unknown(),
+  ttlSeconds: z.number().int().positive().optional(),
+  allowPin: z.boolean().optional(),
+});
+export const confirmTransactionBody = z.union([
+  z.object({ ceremonyId: id, response: authenticationResponse }).strict(),
+  z.object({ pin: z.string().min(1).max(64) }).strict(),
+]);

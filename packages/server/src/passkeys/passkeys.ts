@@ -14,7 +14,7 @@ import { beginCeremony, consumeCeremony } from '../ceremonies/ceremonies.js';
 import type { TwofoldContext } from '../context.js';
 import { deviceNameFromUserAgent } from '../devices/device-name.js';
 import { TwofoldError } from '../errors.js';
-import { StoreConflictError, type DeviceRecord, type PasskeyRecord, type UserRecord } from '../storage/store.js';
+import { StoreConflictError, type CeremonyRecord, type DeviceRecord, type PasskeyRecord, type UserRecord } from '../storage/store.js';
 import { insertUserOrThrow, newUserId, normalizeUsername } from '../users/users.js';
 import { fromBase64Url, randomId } from '../util/encoding.js';
 
@@ -251,9 +251,42 @@ export async function verifyPasskeyAuthentication(
     consumeCeremony(ctx, options.ceremonyId, 'authentication'),
     ctx.store.getPasskeyByCredentialId(response.id),
   ]);
+  const { passkey: used, alongside: token } = await verifyAssertion(ctx, {
+    ceremony,
+    passkey,
+    response,
+    restrictToAllowed: Boolean(ceremony.data.username),
+    event: { type: 'user.signed_in', data: { method: 'passkey' } },
+    // The token is signed while the counter write is in flight (it is only released if the write
+    // succeeds): sign-in latency is mostly waiting, so overlapping the two saves a round of it.
+    alongside: (p) => ctx.tokens.issue({ userId: p.userId, amr: ['passkey'] }),
+  });
+  return { userId: used.userId, deviceId: used.deviceId, token };
+}
+
+/**
+ * Verifies an assertion for a consumed ceremony and records the use: credential checks
+ * (WebAuthn §7.2 steps 5-6), `@simplewebauthn/server` verification, then one atomic write that
+ * compare-and-sets the counter (§6.1.1), touches the device and appends `event`. `alongside`
+ * runs concurrently with that write; its result is returned only if the write succeeded.
+ * Shared by sign-in and transaction confirmation.
+ */
+export async function verifyAssertion<T>(
+  ctx: TwofoldContext,
+  o: {
+    ceremony: CeremonyRecord;
+    passkey: PasskeyRecord | null;
+    response: AuthenticationResponseJSON;
+    /** The credential must be in the ceremony's `allowCredentials` (`data.allow`). */
+    restrictToAllowed: boolean;
+    event: { type: AuditEvent['type']; data: Record<string, unknown> };
+    alongside: (passkey: PasskeyRecord) => Promise<T>;
+  },
+): Promise<{ passkey: PasskeyRecord; alongside: T }> {
+  const { ceremony, passkey, response } = o;
   const allow = (ceremony.data.allow as string[] | undefined) ?? [];
   // WebAuthn §7.2 step 5: with allowCredentials, the credential must be one of them.
-  if (!passkey || (ceremony.data.username && !allow.includes(passkey.credentialId))) {
+  if (!passkey || (o.restrictToAllowed && !allow.includes(passkey.credentialId))) {
     throw new TwofoldError('CREDENTIAL_NOT_FOUND', 'This passkey is not registered here.');
   }
   // WebAuthn §7.2 step 6: the user handle, when given (always, for discoverable sign-in),
@@ -282,18 +315,13 @@ export async function verifyPasskeyAuthentication(
   }
   if (!verification.verified) throw new TwofoldError('AUTHENTICATION_FAILED', 'The passkey assertion was not accepted.');
   const info = verification.authenticationInfo;
-
   const event = newEvent(ctx, {
-    type: 'user.signed_in',
+    ...o.event,
     userId: passkey.userId,
     deviceId: passkey.deviceId,
     actor: actor.user(passkey.userId),
-    data: { method: 'passkey' },
   });
-  // WebAuthn §6.1.1: compare-and-set, so two assertions racing from one counter cannot both pass.
-  // The token is signed meanwhile (it is only released if the write succeeds): sign-in latency
-  // is mostly waiting, so overlapping the two saves a round of it.
-  const [recorded, token] = await Promise.all([
+  const [recorded, alongside] = await Promise.all([
     ctx.store.recordPasskeyUse({
       credentialId: passkey.credentialId,
       expectedCounter: passkey.counter,
@@ -302,11 +330,11 @@ export async function verifyPasskeyAuthentication(
       usedAt: event.at,
       event,
     }),
-    ctx.tokens.issue({ userId: passkey.userId, amr: ['passkey'] }),
+    o.alongside(passkey),
   ]);
   if (!recorded) await counterRegression(ctx, passkey);
   ctx.notify([event]);
-  return { userId: passkey.userId, deviceId: passkey.deviceId, token };
+  return { passkey, alongside };
 }
 
 /** Records a signature-counter regression (a sign of a cloned authenticator) and refuses. */

@@ -90,9 +90,13 @@ export async function checkPin(ctx: TwofoldContext, options: { userId: string; p
   if (!claimed) {
     const pin = await ctx.store.getPin(userId);
     if (!pin) throw new TwofoldError('PIN_NOT_SET', 'This account has no PIN.');
-    throw new TwofoldError('PIN_LOCKED', 'The PIN is locked after too many wrong attempts. Reset it with a passkey, face or code.', {
-      attemptsRemaining: 0,
-    });
+    if (pin.lockedAt) {
+      throw new TwofoldError('PIN_LOCKED', 'The PIN is locked after too many wrong attempts. Reset it with a passkey, face or code.', {
+        attemptsRemaining: 0,
+      });
+    }
+    // Every remaining attempt is being checked right now (parallel requests): not locked, busy.
+    throw new TwofoldError('RATE_LIMITED', 'Other PIN checks for this account are in progress; try again in a moment.', { retryAfterSeconds: 1 });
   }
   if (await argon2Verify({ password: options.pin, hash: claimed.hash })) {
     await ctx.store.clearPinAttempts(userId);

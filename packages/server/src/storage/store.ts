@@ -163,7 +163,7 @@ export interface PasskeyUse {
   event?: AuditEventRecord;
 }
 
-export type CeremonyKind = 'registration' | 'authentication';
+export type CeremonyKind = 'registration' | 'authentication' | 'transaction';
 
 export interface CeremonyRecord {
   id: string;

@@ -1,0 +1,202 @@
+import { generateAuthenticationOptions, type AuthenticationResponseJSON, type AuthenticatorTransportFuture, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import { actor, recordEvent } from '../audit/audit.js';
+import { beginCeremony, consumeCeremony } from '../ceremonies/ceremonies.js';
+import type { TwofoldContext } from '../context.js';
+import { TwofoldError } from '../errors.js';
+import { verifyAssertion } from '../passkeys/passkeys.js';
+import { checkPin } from '../pins/pins.js';
+import type { TransactionRecord } from '../storage/store.js';
+import type { SessionClaims } from '../tokens/tokens.js';
+import { randomId, toBase64Url } from '../util/encoding.js';
+
+/** What a backend (and nobody else) may read about a transaction. Never the context. */
+export interface TransactionStatusView {
+  transactionId: string;
+  status: 'pending' | 'approved' | 'denied' | 'expired';
+  method?: 'passkey' | 'pin';
+  decidedAt?: string;
+}
+
+const MAX_CONTEXT_BYTES = 4096;
+const sealContext = (id: string) => `twofold:transaction-context:${id}`;
+
+/**
+ * Creates a step-up transaction for `userId`: `message` is shown to the user, `context` (any
+ * JSON value, ≤ 4 KiB — e.g. a card PIN) is sealed at rest and released only to the first
+ * successful confirmation before expiry. Needs secret keys (`NOT_CONFIGURED` otherwise).
+ * Throws `USER_NOT_FOUND`, `INVALID_REQUEST`.
+ */
+export async function createTransaction(
+  ctx: TwofoldContext,
+  options: { userId: string; message: string; context: unknown; ttlSeconds?: number; allowPin?: boolean; actor: string },
+): Promise<{ transactionId: string; expiresAt: string }> {
+  if (!ctx.keyring) throw new TwofoldError('NOT_CONFIGURED', 'Transactions need secret keys (TWOFOLD_SECRET_KEYS) to seal their context.');
+  const ttl = options.ttlSeconds ?? 300;
+  if (!Number.isInteger(ttl) || ttl < 30 || ttl > 3600) throw new TwofoldError('INVALID_REQUEST', 'ttlSeconds must be an integer from 30 to 3600.');
+  const bytes = new TextEncoder().encode(JSON.stringify(options.context ?? null));
+  if (bytes.length > MAX_CONTEXT_BYTES) throw new TwofoldError('INVALID_REQUEST', `context must be at most ${MAX_CONTEXT_BYTES} bytes of JSON.`);
+  if (!(await ctx.store.getUserById(options.userId))) throw new TwofoldError('USER_NOT_FOUND', 'No user has that id.');
+  const id = randomId(16);
+  const now = ctx.now();
+  const record: TransactionRecord = {
+    id,
+    userId: options.userId,
+    message: options.message,
+    sealedContext: await ctx.keyring.seal(bytes, sealContext(id)),
+    allowPin: options.allowPin ?? true,
+    nonce: randomId(16),
+    status: 'pending',
+    method: null,
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + ttl * 1000),
+    decidedAt: null,
+  };
+  const event = await ctx.store.transaction(async (tx) => {
+    await tx.insertTransaction(record);
+    return recordEvent(ctx, tx, { type: 'transaction.created', userId: options.userId, actor: options.actor, data: { transactionId: id } });
+  });
+  ctx.notify([event]);
+  return { transactionId: id, expiresAt: record.expiresAt.toISOString() };
+}
+
+const view = (t: TransactionRecord, now: Date): TransactionStatusView => ({
+  transactionId: t.id,
+  status: t.status === 'pending' && t.expiresAt.getTime() <= now.getTime() ? 'expired' : t.status,
+  ...(t.method && { method: t.method as 'passkey' | 'pin' }),
+  ...(t.decidedAt && { decidedAt: t.decidedAt.toISOString() }),
+});
+
+/** The outcome of a transaction, for its backend. Throws `TRANSACTION_NOT_FOUND`. */
+export async function getTransactionStatus(ctx: TwofoldContext, options: { transactionId: string }): Promise<TransactionStatusView> {
+  const t = await ctx.store.getTransaction(options.transactionId);
+  if (!t) throw new TwofoldError('TRANSACTION_NOT_FOUND', 'No such transaction.');
+  return view(t, ctx.now());
+}
+
+/** Loads a pending transaction of the session's user; others look like they do not exist. */
+async function pendingFor(ctx: TwofoldContext, transactionId: string, session: SessionClaims): Promise<TransactionRecord> {
+  const t = await ctx.store.getTransaction(transactionId);
+  if (!t || t.userId !== session.userId) throw new TwofoldError('TRANSACTION_NOT_FOUND', 'No such transaction for this user.');
+  return assertPending(t, ctx.now());
+}
+
+function assertPending(t: TransactionRecord, now: Date): TransactionRecord {
+  if (t.status !== 'pending') throw new TwofoldError('TRANSACTION_DECIDED', `This transaction was already ${t.status}.`);
+  if (t.expiresAt.getTime() <= now.getTime()) throw new TwofoldError('TRANSACTION_EXPIRED', 'This transaction has expired.');
+  return t;
+}
+
+// The challenge is bound to the transaction: SHA-256 over its id, message and server nonce, and
+// a per-ceremony nonce (each options call gets a fresh challenge). An assertion made for a
+// sign-in or another transaction cannot verify here.
+async function boundChallenge(t: TransactionRecord, ceremonyNonce: string): Promise<Uint8Array<ArrayBuffer>> {
+  const input = new TextEncoder().encode(['twofold-transaction-v1', t.id, t.message, t.nonce, ceremonyNonce].join('\0'));
+  return new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', input));
+}
+
+/**
+ * WebAuthn options for confirming a transaction with a passkey: the challenge is bound to the
+ * transaction and `allowCredentials` lists only the user's own passkeys.
+ * Throws `TRANSACTION_NOT_FOUND`, `TRANSACTION_DECIDED`, `TRANSACTION_EXPIRED`.
+ */
+export async function generateTransactionOptions(
+  ctx: TwofoldContext,
+  options: { transactionId: string; session: SessionClaims },
+): Promise<{ ceremonyId: string; message: string; options: PublicKeyCredentialRequestOptionsJSON }> {
+  const t = await pendingFor(ctx, options.transactionId, options.session);
+  const passkeys = await ctx.store.listPasskeys(t.userId);
+  const ceremonyNonce = randomId(16);
+  const request = await generateAuthenticationOptions({
+    rpID: ctx.rp.id,
+    challenge: await boundChallenge(t, ceremonyNonce),
+    timeout: Math.min(ctx.ceremonyTtlSeconds * 1000, t.expiresAt.getTime() - ctx.now().getTime()),
+    userVerification: 'required',
+    allowCredentials: passkeys.map((p) => ({ id: p.credentialId, transports: p.transports as AuthenticatorTransportFuture[] })),
+  });
+  const ceremony = await beginCeremony(ctx, {
+    kind: 'transaction',
+    challenge: request.challenge,
+    userId: t.userId,
+    data: { transactionId: t.id, ceremonyNonce, allow: passkeys.map((p) => p.credentialId) },
+  });
+  return { ceremonyId: ceremony.id, message: t.message, options: request };
+}
+
+/**
+ * Confirms a transaction with a passkey assertion (from {@link generateTransactionOptions}) or,
+ * where the transaction allows it, the user's PIN. The first successful confirmation before
+ * expiry gets the context; every later one gets `TRANSACTION_DECIDED`.
+ * Throws also the ceremony, assertion and PIN errors.
+ */
+export async function confirmTransaction(
+  ctx: TwofoldContext,
+  options: {
+    transactionId: string;
+    session: SessionClaims;
+    ceremonyId?: string;
+    response?: AuthenticationResponseJSON;
+    pin?: string;
+    clientAddress?: string | undefined;
+  },
+): Promise<{ status: 'approved'; context: unknown }> {
+  const t = await pendingFor(ctx, options.transactionId, options.session);
+  let method: 'passkey' | 'pin';
+  if (options.pin !== undefined) {
+    if (!t.allowPin) throw new TwofoldError('PIN_NOT_ALLOWED', 'This transaction must be confirmed with a passkey.');
+    await checkPin(ctx, { userId: t.userId, pin: options.pin, clientAddress: options.clientAddress });
+    method = 'pin';
+  } else {
+    if (!options.ceremonyId || !options.response) throw new TwofoldError('INVALID_REQUEST', 'Send {ceremonyId, response} or {pin}.');
+    const [ceremony, passkey] = await Promise.all([
+      consumeCeremony(ctx, options.ceremonyId, 'transaction'),
+      ctx.store.getPasskeyByCredentialId(options.response.id),
+    ]);
+    const data = ceremony.data as { transactionId?: string; ceremonyNonce?: string };
+    if (data.transactionId !== t.id || !data.ceremonyNonce) throw new TwofoldError('CEREMONY_MISMATCH', 'This ceremony is for another transaction.');
+    if (ceremony.challenge !== toBase64Url(await boundChallenge(t, data.ceremonyNonce))) {
+      throw new TwofoldError('CEREMONY_MISMATCH', 'The challenge is not bound to this transaction.');
+    }
+    await verifyAssertion(ctx, {
+      ceremony,
+      passkey,
+      response: options.response,
+      restrictToAllowed: true, // only the transaction user's own passkeys
+      event: { type: 'passkey.step_up', data: { transactionId: t.id } },
+      alongside: async () => undefined,
+    });
+    method = 'passkey';
+  }
+  const decided = await ctx.store.decideTransaction({ id: t.id, status: 'approved', method, now: ctx.now() });
+  if (!decided) {
+    const now = await ctx.store.getTransaction(t.id);
+    assertPending(now ?? t, ctx.now());
+    throw new TwofoldError('TRANSACTION_DECIDED', 'This transaction was already decided.');
+  }
+  const context = decided.sealedContext
+    ? JSON.parse(new TextDecoder().decode(await ctx.keyring!.open(decided.sealedContext, sealContext(t.id))))
+    : null;
+  ctx.notify([
+    await recordEvent(ctx, ctx.store, {
+      type: 'transaction.approved',
+      userId: t.userId,
+      actor: actor.user(t.userId),
+      data: { transactionId: t.id, method },
+    }),
+  ]);
+  return { status: 'approved', context };
+}
+
+/** The user declines the transaction; the context is erased. Throws like {@link confirmTransaction}. */
+export async function denyTransaction(
+  ctx: TwofoldContext,
+  options: { transactionId: string; session: SessionClaims },
+): Promise<{ status: 'denied' }> {
+  const t = await pendingFor(ctx, options.transactionId, options.session);
+  if (!(await ctx.store.decideTransaction({ id: t.id, status: 'denied', method: null, now: ctx.now() }))) {
+    throw new TwofoldError('TRANSACTION_DECIDED', 'This transaction was already decided.');
+  }
+  ctx.notify([
+    await recordEvent(ctx, ctx.store, { type: 'transaction.denied', userId: t.userId, actor: actor.user(t.userId), data: { transactionId: t.id } }),
+  ]);
+  return { status: 'denied' };
+}
