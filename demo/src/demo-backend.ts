@@ -33,4 +33,15 @@ export const backend = {
       ttlSeconds,
     }),
   invalidateCodes: (userId: string) => service<{ invalidated: number }>('POST', '/codes/invalidate-all', { userId }),
+  /**
+   * "View card PIN": the bank's backend looks the PIN up and starts a transaction with it as the
+   * post-operation context; Twofold hands it to the app only after the user confirms.
+   */
+  startViewCardPin: (userId: string) =>
+    service<{ transactionId: string; expiresAt: string }>('POST', '/transactions', {
+      userId,
+      message: 'Show the PIN of your card •••• 4242',
+      context: { cardPin: String(1000 + Math.floor(Math.random() * 9000)) },
+      ttlSeconds: 300,
+    }),
 };

@@ -23,6 +23,12 @@ export function explain(error: unknown): string {
     case 'CODE_USED': return 'That code has already been used. Ask support for a new one.';
     case 'CODE_LOCKED': return 'That code is locked after too many wrong tries. Ask support for a new one.';
     case 'RATE_LIMITED': return `Too many attempts. Try again in ${String(error.problem?.retryAfterSeconds ?? 'a few')} seconds.`;
+    case 'TRANSACTION_EXPIRED': return 'This request expired. Please try again.';
+    case 'TRANSACTION_DECIDED': return 'This request was already answered.';
+    case 'PIN_INVALID': return `Wrong PIN. ${String(error.problem?.attemptsRemaining ?? '')} attempt(s) left.`;
+    case 'PIN_LOCKED': return 'Your app PIN is locked after too many wrong tries. Sign in with your passkey and choose a new one.';
+    case 'PIN_TOO_WEAK': return 'Choose a PIN that is not one digit repeated or a simple sequence.';
+    case 'REAUTHENTICATION_REQUIRED': return 'For your security, sign in again with your passkey, then change your PIN.';
     case 'INVALID_REQUEST': return `Please check your input: ${error.message}`;
     case 'NETWORK_ERROR': return 'The server could not be reached.';
     default: return `${error.message} (${error.code})`;

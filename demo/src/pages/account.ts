@@ -1,6 +1,7 @@
 import type { Device } from '@twofold/client';
 import { twofold } from '../session.js';
-import { app, busy, esc, explain, nav, when } from '../ui.js';
+import { backend } from '../demo-backend.js';
+import { app, busy, esc, explain, nav, say, value, when } from '../ui.js';
 
 const ICONS = {
   key: '<svg viewBox="0 0 24 24" width="20" height="20" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><circle cx="7.5" cy="15.5" r="4.5"/><path d="M10.7 12.3 21 2M16 7l3 3M18 5l2 2"/></svg>',
@@ -33,7 +34,7 @@ function describeEvent(type: string, data: Record<string, unknown>): string {
   const name = typeof data.name === 'string' ? ` “${data.name}”` : '';
   switch (type) {
     case 'user.created': return 'Account opened';
-    case 'user.signed_in': return 'Signed in with a passkey';
+    case 'user.signed_in': return data.method === 'pin' ? 'Signed in with the app PIN' : 'Signed in with a passkey';
     case 'passkey.added': return data.via === 'code' ? `Passkey added with a recovery code${name}` : `Passkey added${name}`;
     case 'device.removed': return `Device removed${name}`;
     case 'device.renamed': return `Device renamed to “${String(data.to)}”`;
@@ -43,6 +44,14 @@ function describeEvent(type: string, data: Record<string, unknown>): string {
     case 'code.locked': return 'Recovery code locked after wrong attempts';
     case 'codes.invalidated': return 'Recovery codes cancelled';
     case 'passkey.counter_regression': return 'Blocked a sign-in from a possibly cloned passkey';
+    case 'passkey.step_up': return 'Confirmed an action with a passkey';
+    case 'transaction.created': return 'A confirmation was requested';
+    case 'transaction.approved': return `Action approved (${String(data.method)})`;
+    case 'transaction.denied': return 'Action declined';
+    case 'pin.set': return 'App PIN set';
+    case 'pin.replaced': return 'App PIN changed';
+    case 'pin.wrong': return 'Wrong app PIN entered';
+    case 'pin.locked': return 'App PIN locked after wrong attempts';
     default: return type;
   }
 }
@@ -72,6 +81,27 @@ export async function renderAccount(notice?: string) {
         <button class="primary" id="add-passkey" style="width:auto">Add a passkey on this device</button>
         <div class="status" id="devices-status" role="status"></div>
       </section>
+      <section class="card" id="card">
+        <h2>Your card</h2>
+        <div class="bank-card"><span>Northwind Debit</span><strong>•••• •••• •••• 4242</strong><span>PIN <b id="card-pin">••••</b></span></div>
+        <button class="primary" id="view-pin">View card PIN</button>
+        ${me.pin.set && !me.pin.locked ? '<p class="hint"><a href="#" id="view-pin-with-app-pin">Use my app PIN instead</a></p>' : ''}
+        <div class="status" id="card-status" role="status"></div>
+      </section>
+      <form class="card" id="pin-form">
+        <h2>App PIN</h2>
+        <p class="sub">${
+          me.pin.locked
+            ? 'Your app PIN is locked after too many wrong tries. Choose a new one (right after a passkey sign-in).'
+            : me.pin.set
+              ? 'A fallback for when your passkey cannot be used. Changing it needs a recent passkey sign-in.'
+              : 'A fallback for when your passkey cannot be used.'
+        }</p>
+        <label for="new-pin">${me.pin.set ? 'New PIN' : 'Choose a PIN'} (4–12 digits)</label>
+        <input id="new-pin" inputmode="numeric" autocomplete="new-password" pattern="[0-9]{4,12}" required />
+        <button class="primary" type="submit">${me.pin.set ? 'Change PIN' : 'Set PIN'}</button>
+        <div class="status" id="pin-status" role="status"></div>
+      </form>
       <section class="card" style="grid-column: 1 / -1">
         <h2>Recent security activity</h2>
         <ul class="events">
@@ -79,6 +109,35 @@ export async function renderAccount(notice?: string) {
         </ul>
       </section>
     </div>`;
+
+  const cardStatus = app().querySelector<HTMLElement>('#card-status')!;
+  const reveal = async (pin?: string) => {
+    const { transactionId } = await backend.startViewCardPin(me.userId);
+    const result = await twofold.transactions.confirm<{ cardPin: string }>(transactionId, {
+      ...(pin !== undefined && { pin }),
+      onMessage: (m) => say(cardStatus, `${m} — confirm with your passkey…`, 'ok'),
+    });
+    app().querySelector('#card-pin')!.textContent = result.context.cardPin;
+    say(cardStatus, 'Shown once. It hides again when you leave this page.', 'ok');
+  };
+  app().querySelector<HTMLButtonElement>('#view-pin')!.addEventListener('click', (e) => {
+    void busy(e.currentTarget as HTMLButtonElement, cardStatus, 'Confirming…', () => reveal());
+  });
+  app().querySelector('#view-pin-with-app-pin')?.addEventListener('click', (e) => {
+    e.preventDefault();
+    const pin = prompt('Your app PIN');
+    if (!pin) return;
+    void busy(app().querySelector<HTMLButtonElement>('#view-pin')!, cardStatus, 'Checking your PIN…', () => reveal(pin));
+  });
+  const pinForm = app().querySelector<HTMLFormElement>('#pin-form')!;
+  pinForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const pinStatus = pinForm.querySelector<HTMLElement>('#pin-status')!;
+    void busy(pinForm.querySelector('button')!, pinStatus, 'Saving…', async () => {
+      await twofold.pin.set(value(pinForm, '#new-pin'));
+      await renderAccount('Your app PIN is set.');
+    });
+  });
 
   const status = app().querySelector<HTMLElement>('#devices-status')!;
   app().querySelector<HTMLButtonElement>('#add-passkey')!.addEventListener('click', (e) => {

@@ -2,6 +2,7 @@ import { createApiClient, type ApiClientOptions } from './api/api.js';
 import { deleteDevice, listDevices, renameDevice } from './devices.js';
 import { TwofoldClientError } from './errors.js';
 import { addPasskeyWithCode } from './recovery.js';
+import { confirmTransaction, denyTransaction, setPin, signInWithPin } from './transactions.js';
 import {
   addPasskey,
   signInWithAutofill,
@@ -83,7 +84,7 @@ export function createTwofoldClient(options: TwofoldClientOptions = {}) {
     /** The signed-in user's profile. */
     me: () =>
       authed(() =>
-        api.request<{ userId: string; username: string; displayName: string; createdAt: string; amr: string[] }>('GET', '/me', {
+        api.request<{ userId: string; username: string; displayName: string; createdAt: string; amr: string[]; pin: { set: boolean; locked: boolean } }>('GET', '/me', {
           token: token(),
         }),
       ),
@@ -96,6 +97,21 @@ export function createTwofoldClient(options: TwofoldClientOptions = {}) {
           { token: token() },
         ),
       ).then((r) => r.events),
+    /** Step-up transactions (e.g. "View card PIN"). */
+    transactions: {
+      confirm: <C = unknown>(transactionId: string, o: { pin?: string; signal?: AbortSignal; onMessage?: (m: string) => void } = {}) =>
+        authed(() => confirmTransaction<C>(api, { ...o, transactionId, token: token() })),
+      deny: (transactionId: string) => authed(() => denyTransaction(api, { transactionId, token: token() })),
+    },
+    /** The user's app PIN. */
+    pin: {
+      set: (pin: string) => authed(() => setPin(api, { token: token(), pin })),
+    },
+    /** PIN sign-in (the fallback when a passkey cannot be used). The session has `amr: ["pin"]`. */
+    signInWithPin: async (o: { userId: string; pin: string }) => {
+      const { token: t } = await signInWithPin(api, o);
+      return setSession({ userId: o.userId, deviceId: '', token: t })!;
+    },
     devices: {
       list: () => authed(() => listDevices(api, { token: token() })),
       rename: (deviceId: string, name: string) => authed(() => renameDevice(api, { token: token(), deviceId, name })),

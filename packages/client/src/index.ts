@@ -17,5 +17,6 @@ export {
   type SessionResult,
 } from './passkeys/passkeys.js';
 export { addPasskeyWithCode, readCodeFromUrl, type CodeType } from './recovery.js';
+export { confirmTransaction, denyTransaction, setPin, signInWithPin, type ConfirmedTransaction } from './transactions.js';
 export { listDevices, renameDevice, deleteDevice, type Device } from './devices.js';
 export { TwofoldClientError, isTwofoldClientError, type ClientErrorCode } from './errors.js';

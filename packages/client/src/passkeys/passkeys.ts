@@ -72,7 +72,8 @@ export async function createPasskey(optionsJSON: PublicKeyCredentialCreationOpti
   }
 }
 
-async function get(optionsJSON: PublicKeyCredentialRequestOptionsJSON, autofill: boolean, signal?: AbortSignal) {
+/** Runs `navigator.credentials.get()` with shared abort handling; errors get stable codes. */
+export async function getPasskeyAssertion(optionsJSON: PublicKeyCredentialRequestOptionsJSON, signal?: AbortSignal, autofill = false) {
   if (!isPasskeySupported()) throw new TwofoldClientError('NOT_SUPPORTED', 'This browser does not support passkeys.');
   if (autofill && !(await isAutofillSupported())) {
     throw new TwofoldClientError('NOT_SUPPORTED', 'This browser does not offer passkeys in autofill.');
@@ -143,7 +144,7 @@ export async function signInWithPasskey(
     '/passkeys/authenticate/options',
     { body: options.username ? { username: options.username } : {}, signal: options.signal },
   );
-  const response = await get(request, false, options.signal);
+  const response = await getPasskeyAssertion(request, options.signal);
   return api.request<SessionResult>('POST', '/passkeys/authenticate/verify', { body: { ceremonyId, response } });
 }
 
@@ -164,7 +165,7 @@ export async function signInWithAutofill(api: ApiClient, options: { signal?: Abo
     let response;
     const started = Date.now();
     try {
-      response = await get(request, true, options.signal);
+      response = await getPasskeyAssertion(request, options.signal, true);
     } catch (error) {
       // The browser's own timeout for a waiting autofill ends in NotAllowedError: start over,
       // unless it failed at once (then it would only spin).

@@ -186,15 +186,18 @@ function describeUrl(url: string): string {
  * published to any page at /demo/config.json — acceptable for a local demo, never for real use.
  */
 async function demoSupportKey(twofold: Twofold, settings: ServeSettings, log: (line: string) => void): Promise<string> {
-  const scopes: Scope[] = ['users.retrieve', 'codes.generate', 'devices.read', 'devices.delete'];
-  let secret: string | undefined;
+  const scopes: Scope[] = ['users.retrieve', 'codes.generate', 'devices.read', 'devices.delete', 'transactions.create', 'transactions.read'];
   const file = settings.databaseUrl ? undefined : join(resolve(settings.dataDir), 'demo-support.key');
-  if (file && existsSync(file)) secret = readFileSync(file, 'utf8').trim();
-  if (!secret || !(await twofold.apiKeys.authenticate(secret))) {
+  const saved = file && existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
+  const existing = saved ? await twofold.apiKeys.authenticate(saved) : null;
+  let secret: string;
+  if (saved && existing && scopes.every((sc) => existing.scopes.includes(sc))) {
+    secret = saved;
+  } else {
     secret = (await twofold.apiKeys.create({ name: 'demo support console', scopes })).secret;
     if (file) writeFileSync(file, `${secret}\n`, { mode: 0o600 });
   }
-  log('DEMO MODE: a support API key (users.retrieve, codes.generate, devices.*) is published at /demo/config.json. Never use demo mode in production.');
+  log(`DEMO MODE: a service API key (${scopes.join(', ')}) is published at /demo/config.json. Never use demo mode in production.`);
   return secret;
 }
 
