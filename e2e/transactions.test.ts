@@ -1,0 +1,141 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { baseUrl, holdNextAutofill, launch, newDevice, signOut, signUpInDemo } from './helpers.js';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(() => browser?.close());
+
+const sessionOf = (page: Page) =>
+  page.evaluate(() => JSON.parse(sessionStorage.getItem('twofold.session') ?? 'null') as { userId: string; token: string });
+
+const post = async (path: string, body: unknown, token?: string) => {
+  const res = await fetch(`${baseUrl()}/api/v1${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, json: (await res.json()) as any };
+};
+
+/** Captures the body of the next confirm request the page sends. */
+function captureConfirm(page: Page): { url: () => string; body: () => string } {
+  let url = '';
+  let body = '';
+  void page.route('**/api/v1/transactions/*/confirm', async (route) => {
+    url = route.request().url();
+    body = route.request().postData() ?? '';
+    await route.continue();
+  });
+  return { url: () => url, body: () => body };
+}
+
+describe('"View card PIN": a step-up transaction releases its context after a passkey check', () => {
+  it('reveals the PIN after the passkey confirmation; replaying the confirmation is refused', async () => {
+    const { page, context } = await newDevice(browser);
+    await signUpInDemo(page, undefined, 'Card Holder');
+    const confirm = captureConfirm(page);
+    await page.getByRole('button', { name: 'View card PIN' }).click();
+    await expect.poll(() => page.locator('#card-pin').textContent(), { timeout: 15_000 }).toMatch(/^\d{4}$/);
+    await expect.poll(() => page.locator('#card-status').textContent()).toContain('Shown once');
+
+    // The same confirmation again (a replay, or a second tab): refused, and no context.
+    const { token } = await sessionOf(page);
+    const replay = await fetch(confirm.url(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: confirm.body(),
+    });
+    expect(replay.status).toBe(409);
+    const problem = (await replay.json()) as Record<string, unknown>;
+    expect(problem.code).toBe('TRANSACTION_DECIDED');
+    expect(problem.context).toBeUndefined();
+    await context.close();
+  });
+
+  it("refuses another user's passkey and session", async () => {
+    const alice = await newDevice(browser);
+    await signUpInDemo(alice.page, undefined, 'Alice');
+    const bob = await newDevice(browser);
+    await signUpInDemo(bob.page, undefined, 'Bob');
+    // Alice's "View card PIN": catch the transaction id and stop there.
+    let transactionId = '';
+    await alice.page.route('**/api/v1/transactions/*/options', async (route) => {
+      transactionId = decodeURIComponent(new URL(route.request().url()).pathname.split('/')[4]!);
+      await route.abort();
+    });
+    await alice.page.getByRole('button', { name: 'View card PIN' }).click();
+    await expect.poll(() => transactionId).not.toBe('');
+
+    // Bob's session cannot see it...
+    const bobSession = await sessionOf(bob.page);
+    expect((await post(`/transactions/${transactionId}/options`, {}, bobSession.token)).json.code).toBe('TRANSACTION_NOT_FOUND');
+    // ...and Bob's passkey, used on Alice's ceremony from Bob's browser, is refused.
+    const aliceSession = await sessionOf(alice.page);
+    const opts = await post(`/transactions/${transactionId}/options`, {}, aliceSession.token);
+    const bobsAssertion = await bob.page.evaluate(async (options) => {
+      const b64 = (s: string) => Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/') + '=='.slice(0, (4 - (s.length % 4)) % 4)), (c) => c.charCodeAt(0));
+      const u = (b: ArrayBuffer) => btoa(String.fromCharCode(...new Uint8Array(b))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+      const cred = (await navigator.credentials.get({
+        publicKey: { challenge: b64(options.challenge), rpId: options.rpId, userVerification: 'required', allowCredentials: [] },
+      })) as PublicKeyCredential;
+      const r = cred.response as AuthenticatorAssertionResponse;
+      return {
+        id: cred.id,
+        rawId: u(cred.rawId),
+        type: 'public-key',
+        response: { clientDataJSON: u(r.clientDataJSON), authenticatorData: u(r.authenticatorData), signature: u(r.signature), userHandle: r.userHandle ? u(r.userHandle) : undefined },
+        clientExtensionResults: {},
+      };
+    }, opts.json.options);
+    const res = await post(`/transactions/${transactionId}/confirm`, { ceremonyId: opts.json.ceremonyId, response: bobsAssertion }, aliceSession.token);
+    expect(res.status).toBe(401);
+    expect(res.json.code).toBe('CREDENTIAL_NOT_FOUND');
+    await alice.context.close();
+    await bob.context.close();
+  });
+
+  it('a sign-in assertion captured in the browser cannot confirm a transaction', async () => {
+    const { page, context } = await newDevice(browser);
+    await signUpInDemo(page, undefined, 'Replay Target');
+    await holdNextAutofill(page);
+    await signOut(page);
+    let login = '';
+    await page.route('**/api/v1/passkeys/authenticate/verify', async (route) => {
+      login = route.request().postData() ?? '';
+      await route.continue();
+    });
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await page.locator('#card').waitFor({ timeout: 15_000 });
+    let transactionId = '';
+    await page.route('**/api/v1/transactions/*/options', async (route) => {
+      transactionId = decodeURIComponent(new URL(route.request().url()).pathname.split('/')[4]!);
+      await route.abort();
+    });
+    await page.getByRole('button', { name: 'View card PIN' }).click();
+    await expect.poll(() => transactionId).not.toBe('');
+    const { token } = await sessionOf(page);
+    const tx = await post(`/transactions/${transactionId}/options`, {}, token);
+    const res = await post(`/transactions/${transactionId}/confirm`, { ceremonyId: tx.json.ceremonyId, response: JSON.parse(login).response }, token);
+    expect(res.status).toBe(401);
+    expect(res.json.code).toBe('AUTHENTICATION_FAILED');
+    await context.close();
+  });
+
+  // Moves the server's clock (TWOFOLD_UNSAFE_TEST_CLOCK), so it runs last in this file.
+  it('an expired transaction releases nothing (clock seam)', async () => {
+    const { page, context } = await newDevice(browser);
+    await signUpInDemo(page, undefined, 'Slow Confirmer');
+    // The confirmation arrives after the transaction's 5 minutes: move the clock just before it.
+    await page.route('**/api/v1/transactions/*/confirm', async (route) => {
+      await fetch(`${baseUrl()}/__test__/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceSeconds: 301 }) });
+      await route.continue();
+    });
+    await page.getByRole('button', { name: 'View card PIN' }).click();
+    await expect.poll(() => page.locator('#card-status').textContent(), { timeout: 15_000 }).toContain('expired');
+    expect(await page.locator('#card-pin').textContent()).toBe('••••');
+    await context.close();
+  });
+});
