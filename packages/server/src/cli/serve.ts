@@ -6,6 +6,7 @@ import { relative, resolve } from 'node:path';
 import { clientAddress, serve } from '../adapters/node/index.js';
 import type { Scope } from '../apikeys/apikeys.js';
 import type { Twofold } from '../twofold.js';
+import { createWebhookNotifier } from '../webhooks/webhooks.js';
 import type { AuditEvent } from '../audit/audit.js';
 import { createPGliteStore } from '../storage/pglite.js';
 import { createPostgresStore } from '../storage/postgres.js';
@@ -65,6 +66,14 @@ export async function startServer(settings: ServeSettings, log: (line: string) =
   const origins = settings.origins ?? [`http://localhost:${running.port}`];
   const linkTemplate = settings.linkTemplate ?? (settings.staticDir ? `${origins[0]}/#/recover?user={userId}&code={code}` : undefined);
   const clock = settings.testClock ? testClock(app, log) : undefined;
+  const webhook =
+    settings.webhookUrl && settings.webhookSecret
+      ? createWebhookNotifier({
+          url: settings.webhookUrl,
+          secret: settings.webhookSecret,
+          onFailure: (e, error) => log(`webhook: could not deliver ${e.type} ${e.id}: ${String(error)}`),
+        })
+      : undefined;
   let twofold;
   try {
     const secretKeys = resolveSecretKeys(settings, log);
@@ -76,7 +85,10 @@ export async function startServer(settings: ServeSettings, log: (line: string) =
       codes: { ...(linkTemplate && { linkTemplate }) },
       http: { clientAddress },
       openRegistration: settings.openRegistration,
-      onEvent: (e: AuditEvent) => log(`event ${e.type} user=${e.userId ?? '-'} device=${e.deviceId ?? '-'}`),
+      onEvent: (e: AuditEvent) => {
+        log(`event ${e.type} user=${e.userId ?? '-'} device=${e.deviceId ?? '-'}`);
+        void webhook?.(e);
+      },
     });
     if (settings.apiKey) await twofold.apiKeys.ensure({ name: 'TWOFOLD_API_KEY', secret: settings.apiKey });
     await twofold.tokens.ready(); // first signing key now, and a wrong secret key fails here

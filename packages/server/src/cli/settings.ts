@@ -18,6 +18,9 @@ export interface ServeSettings {
   linkTemplate: string | undefined;
   /** Demo mode: publish a support-console API key at /demo/config.json. Never in production. */
   demo: boolean;
+  /** Deliver transaction decisions to this URL, signed with `webhookSecret`. */
+  webhookUrl: string | undefined;
+  webhookSecret: string | undefined;
   /** Testing only: a movable clock, advanced with POST /__test__/clock. Never in production. */
   testClock: boolean;
 }
@@ -49,6 +52,8 @@ Options (each also read from the environment variable shown):
                                                        default: a key file in the embedded data dir
   --link-template URL      TWOFOLD_LINK_TEMPLATE       link codes: URL with {code} and {userId}
                                                        (default with --static-dir: <origin>/#/recover?user={userId}&code={code})
+  --webhook-url URL        TWOFOLD_WEBHOOK_URL         POST transaction decisions here (signed)
+  --webhook-secret S       TWOFOLD_WEBHOOK_SECRET      HMAC secret for those webhooks (≥ 32 characters)
   --demo                   TWOFOLD_DEMO=true           demo only: publish a support API key at /demo/config.json
   --name N, --scopes A,B                               for api-key create
   -h, --help               show this help
@@ -75,6 +80,8 @@ export function resolveSettings(
       'static-dir': { type: 'string' },
       'secret-keys': { type: 'string' },
       'link-template': { type: 'string' },
+      'webhook-url': { type: 'string' },
+      'webhook-secret': { type: 'string' },
       demo: { type: 'boolean' },
       name: { type: 'string' },
       scopes: { type: 'string' },
@@ -108,6 +115,12 @@ export function resolveSettings(
     } catch {}
     if (!ok) throw new Error(`TWOFOLD_ORIGINS: "${o}" is not an origin like https://example.com (scheme, host, optional port, no path).`);
   }
+  const webhookUrl = pick('webhook-url', 'TWOFOLD_WEBHOOK_URL');
+  const webhookSecret = pick('webhook-secret', 'TWOFOLD_WEBHOOK_SECRET');
+  if (webhookUrl !== undefined) {
+    if (!/^https?:\/\//.test(webhookUrl)) throw new Error('TWOFOLD_WEBHOOK_URL must be an http(s) URL.');
+    if (!webhookSecret || webhookSecret.length < 32) throw new Error('TWOFOLD_WEBHOOK_SECRET (at least 32 characters) is needed with TWOFOLD_WEBHOOK_URL.');
+  }
   const apiKey = pick('api-key', 'TWOFOLD_API_KEY');
   if (apiKey !== undefined && apiKey.length < 16) throw new Error('TWOFOLD_API_KEY must be at least 16 characters.');
   return {
@@ -129,6 +142,8 @@ export function resolveSettings(
       linkTemplate: pick('link-template', 'TWOFOLD_LINK_TEMPLATE'),
       demo: values.demo === true || env.TWOFOLD_DEMO === 'true',
       testClock: env.TWOFOLD_UNSAFE_TEST_CLOCK === 'true',
+      webhookUrl,
+      webhookSecret,
     },
   };
 }
