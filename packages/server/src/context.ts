@@ -19,7 +19,14 @@ export interface TwofoldContext {
   codes: CodeSettings;
   /** Rate limiters held in the store (limits hold across server processes). */
   pins: PinSettings;
-  limiters: { codeUser: RateLimiter; codeAddress: RateLimiter; pinUser: RateLimiter; pinAddress: RateLimiter };
+  limiters: {
+    codeUser: RateLimiter;
+    codeAddress: RateLimiter;
+    pinUser: RateLimiter;
+    pinAddress: RateLimiter;
+    /** Unauthenticated ceremony starts (sign-up / sign-in options) per client address. */
+    ceremonyAddress: RateLimiter;
+  };
   /** Hands committed audit events to the host's `onEvent` hook. Never throws. */
   notify: (events: AuditEvent[]) => void;
 }

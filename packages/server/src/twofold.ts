@@ -19,6 +19,7 @@ import {
   type CodeSettings,
 } from './codes/codes.js';
 import { DEFAULT_PIN_SETTINGS, pinStatus, setPin, verifyPin, type PinSettings } from './pins/pins.js';
+import type { RateLimit } from './ratelimits/ratelimits.js';
 import { createKeyring, type SealingKey } from './sealing/keyring.js';
 import {
   confirmTransaction,
@@ -58,6 +59,12 @@ export interface TwofoldOptions {
   secretKeys?: readonly SealingKey[];
   /** Pre-authorized code policy (lifetimes, attempt limits, link template). */
   codes?: Partial<Omit<CodeSettings, 'ttlSeconds'>> & { ttlSeconds?: Partial<CodeSettings['ttlSeconds']> };
+  /**
+   * Unauthenticated ceremony starts (passkey sign-up and sign-in options) allowed per client
+   * address, so nobody can flood the ceremony table. Default 300 per minute. Needs
+   * `http.clientAddress` to know addresses. Generous, since many users may share an address (NAT).
+   */
+  ceremoniesPerAddress?: RateLimit;
   /** PIN policy (attempt limit, freshness needed to replace a PIN, rate limits). */
   pins?: Partial<PinSettings>;
   /** HTTP handler settings. `clientAddress` tells the handler a request's client IP (for rate limits). */
@@ -114,6 +121,10 @@ export function createTwofold(options: TwofoldOptions) {
       codeAddress: options.store.rateLimiter({ keyPrefix: 'code-address', ...codes.addressAttempts }),
       pinUser: options.store.rateLimiter({ keyPrefix: 'pin-user', ...pins.userAttempts }),
       pinAddress: options.store.rateLimiter({ keyPrefix: 'pin-address', ...pins.addressAttempts }),
+      ceremonyAddress: options.store.rateLimiter({
+        keyPrefix: 'ceremony-address',
+        ...(options.ceremoniesPerAddress ?? { points: 300, durationSeconds: 60 }),
+      }),
     },
     pins,
     notify(events) {

@@ -4,6 +4,7 @@ import { TwofoldError } from '../errors.js';
 import { completeRegistration, startRegistration, type CeremonyResult } from '../passkeys/passkeys.js';
 import type { CodeRecord, CodeType } from '../storage/store.js';
 import { consumeCeremony } from '../ceremonies/ceremonies.js';
+import { enforceLimits, type RateLimit } from '../ratelimits/ratelimits.js';
 import { randomId } from '../util/encoding.js';
 import { constantTimeEqual, hashCode, newCode, normalizeCode } from './secret.js';
 import type { PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
@@ -20,9 +21,9 @@ export interface CodeSettings {
   /** Wrong entries after which a user's live codes of that type lock. */
   maxAttempts: number;
   /** Redemption attempts per user per window (rate limit, held in the store). */
-  userAttempts: { points: number; durationSeconds: number };
+  userAttempts: RateLimit;
   /** Redemption attempts per client address per window. */
-  addressAttempts: { points: number; durationSeconds: number };
+  addressAttempts: RateLimit;
   /**
    * URL template for `link` codes, with `{code}` and `{userId}` placeholders, e.g.
    * `https://app.example/recover?user={userId}&code={code}`. Without it, generate returns no link.
@@ -123,7 +124,10 @@ export async function startAddCredentialWithCode(
   ctx: TwofoldContext,
   options: { userId: string; code: string; type: CodeType; clientAddress?: string | undefined },
 ): Promise<{ ceremonyId: string; options: PublicKeyCredentialCreationOptionsJSON }> {
-  await enforceRateLimits(ctx, options.userId, options.clientAddress);
+  await enforceLimits([
+    [ctx.limiters.codeUser, options.userId],
+    [ctx.limiters.codeAddress, options.clientAddress],
+  ]);
   const code = normalizeCode(options.type, options.code);
   const purpose: CodePurpose = 'add_credential';
   const user = await ctx.store.getUserById(options.userId);
@@ -214,16 +218,4 @@ async function recordWrongCode(ctx: TwofoldContext, userId: string, type: CodeTy
     }
   });
   ctx.notify(events);
-}
-
-async function enforceRateLimits(ctx: TwofoldContext, userId: string, clientAddress: string | undefined) {
-  const checks = [ctx.limiters.codeUser.consume(userId)];
-  if (clientAddress) checks.push(ctx.limiters.codeAddress.consume(clientAddress));
-  const results = await Promise.all(checks);
-  const refused = results.find((r) => !r.allowed);
-  if (refused) {
-    throw new TwofoldError('RATE_LIMITED', `Too many attempts; try again in ${refused.retryAfterSeconds} s.`, {
-      retryAfterSeconds: refused.retryAfterSeconds,
-    });
-  }
 }

@@ -22,6 +22,7 @@ import { completeAddCredentialWithCode, generateCode, invalidateCodes, startAddC
 import { requireScope, requireSession, optionalSession } from './auth.js';
 import { readJson } from './body.js';
 import { problemResponse } from './problem.js';
+import { enforceLimits } from '../ratelimits/ratelimits.js';
 import * as s from './schemas.js';
 
 export interface HandlerOptions {
@@ -163,8 +164,10 @@ export function createHandler(ctx: TwofoldContext, options: HandlerOptions = {})
   });
 
   // --- passkeys (browser)
+  const limitCeremonies = (c: Context) => enforceLimits([[ctx.limiters.ceremonyAddress, options.clientAddress?.(c.req.raw)]]);
   app.post('/passkeys/register/options', async (c) => {
     const session = await optionalSession(ctx, c.req.raw);
+    if (!session) await limitCeremonies(c);
     const input = await body(c, s.registerOptionsBody);
     if (session) return json(c, await generatePasskeyRegistrationOptions(ctx, { userId: session.userId }));
     if (input.username === undefined) {
@@ -187,6 +190,7 @@ export function createHandler(ctx: TwofoldContext, options: HandlerOptions = {})
     );
   });
   app.post('/passkeys/authenticate/options', async (c) => {
+    await limitCeremonies(c);
     const input = await body(c, s.authenticateOptionsBody);
     return json(c, await generatePasskeyAuthenticationOptions(ctx, input));
   });

@@ -3,6 +3,7 @@ import { actor, recordEvent } from '../audit/audit.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
 import type { SessionClaims } from '../tokens/tokens.js';
+import { enforceLimits, type RateLimit } from '../ratelimits/ratelimits.js';
 import { randomBytes } from '../util/encoding.js';
 
 /** PIN policy; every field has a default (see {@link DEFAULT_PIN_SETTINGS}). */
@@ -12,8 +13,8 @@ export interface PinSettings {
   /** How recent a strong authentication (passkey, face, code) must be to replace a PIN. */
   freshAuthSeconds: number;
   /** PIN checks per user / per client address per window (rate limits, held in the store). */
-  userAttempts: { points: number; durationSeconds: number };
-  addressAttempts: { points: number; durationSeconds: number };
+  userAttempts: RateLimit;
+  addressAttempts: RateLimit;
 }
 
 export const DEFAULT_PIN_SETTINGS: PinSettings = {
@@ -76,14 +77,10 @@ export async function setPin(ctx: TwofoldContext, options: { session: SessionCla
  */
 export async function checkPin(ctx: TwofoldContext, options: { userId: string; pin: string; clientAddress?: string | undefined }): Promise<void> {
   const { userId } = options;
-  const limits = [ctx.limiters.pinUser.consume(userId)];
-  if (options.clientAddress) limits.push(ctx.limiters.pinAddress.consume(options.clientAddress));
-  const refused = (await Promise.all(limits)).find((r) => !r.allowed);
-  if (refused) {
-    throw new TwofoldError('RATE_LIMITED', `Too many attempts; try again in ${refused.retryAfterSeconds} s.`, {
-      retryAfterSeconds: refused.retryAfterSeconds,
-    });
-  }
+  await enforceLimits([
+    [ctx.limiters.pinUser, userId],
+    [ctx.limiters.pinAddress, options.clientAddress],
+  ]);
   if (!(await ctx.store.getUserById(userId))) throw new TwofoldError('USER_NOT_FOUND', 'No user has that id.');
   const max = ctx.pins.maxAttempts;
   const claimed = await ctx.store.claimPinAttempt(userId, max);

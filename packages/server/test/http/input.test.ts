@@ -99,6 +99,21 @@ describe('bad input always gets a 4xx problem with a stable code', () => {
     expectProblem(await app.call('POST', '/passkeys/authenticate/verify', { ceremonyId: opts.json.ceremonyId, response: tampered }), 401, 'AUTHENTICATION_FAILED');
   });
 
+  it('limits unauthenticated ceremony starts per client address', async () => {
+    const limited = createTestApp(store, {
+      ceremoniesPerAddress: { points: 3, durationSeconds: 60 },
+      http: { clientAddress: () => `203.0.113.${Math.floor(Math.random() * 250)}-${Date.now()}` },
+    });
+    const fixed = createTestApp(store, { ceremoniesPerAddress: { points: 3, durationSeconds: 60 }, http: { clientAddress: () => '198.51.100.9' } });
+    for (let i = 0; i < 3; i++) expect((await fixed.call('POST', '/passkeys/authenticate/options', {})).status).toBe(200);
+    const refused = await fixed.call('POST', '/passkeys/authenticate/options', {});
+    expectProblem(refused, 429, 'RATE_LIMITED');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await fixed.call('POST', '/passkeys/register/options', { username: 'flooder' })).status).toBe(429);
+    // other addresses are unaffected
+    expect((await limited.call('POST', '/passkeys/authenticate/options', {})).status).toBe(200);
+  });
+
   it('API responses are never cached', async () => {
     const res = await app.call('GET', '/nope');
     expect(res.headers.get('cache-control')).toBe('no-store');

@@ -1,0 +1,22 @@
+import { TwofoldError } from '../errors.js';
+import type { RateLimiter } from '../storage/store.js';
+
+/** Limits per key and window; the counters live in the store (see `Store.rateLimiter`). */
+export interface RateLimit {
+  points: number;
+  durationSeconds: number;
+}
+
+/**
+ * Counts one attempt on each `[limiter, key]` pair (pairs without a key are skipped) and throws
+ * `RATE_LIMITED`, with `retryAfterSeconds`, if any limiter refuses.
+ */
+export async function enforceLimits(checks: [RateLimiter, string | undefined][]): Promise<void> {
+  const results = await Promise.all(checks.filter(([, key]) => key !== undefined).map(([limiter, key]) => limiter.consume(key!)));
+  const refused = results.find((r) => !r.allowed);
+  if (refused) {
+    throw new TwofoldError('RATE_LIMITED', `Too many attempts; try again in ${refused.retryAfterSeconds} s.`, {
+      retryAfterSeconds: refused.retryAfterSeconds,
+    });
+  }
+}
