@@ -1,13 +1,13 @@
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { clientAddress, serve } from '../adapters/node/index.js';
 import type { Scope } from '../apikeys/apikeys.js';
 import type { Twofold } from '../twofold.js';
 import { createWebhookNotifier } from '../webhooks/webhooks.js';
 import type { AuditEvent } from '../audit/audit.js';
+import { problemResponse } from '../http/problem.js';
 import { createPGliteStore } from '../storage/pglite.js';
 import { createPostgresStore } from '../storage/postgres.js';
 import type { Store } from '../storage/store.js';
@@ -31,7 +31,7 @@ export async function startServer(settings: ServeSettings, log: (line: string) =
   let twofoldHandler: ((req: Request) => Promise<Response>) | null = null;
   let demoConfig: { supportApiKey: string } | null = null;
   const app = new Hono();
-  app.all('/api/*', (c) => (twofoldHandler ? twofoldHandler(c.req.raw) : c.text('Starting', 503)));
+  app.all('/api/*', (c) => (twofoldHandler ? twofoldHandler(c.req.raw) : problemResponse('NOT_CONFIGURED', 'The server is starting; try again in a moment.')));
   app.get('/demo/config.json', (c) => (demoConfig ? c.json(demoConfig) : c.notFound()));
   if (settings.staticDir) {
     const root = resolve(settings.staticDir);

@@ -55,8 +55,9 @@ export function createHandler(ctx: TwofoldContext, options: HandlerOptions = {})
   });
 
   // --- keys
-  // Backends may cache the key set briefly; a rotated-in key is published at once, and the old
-  // one stays listed for a day, so a 5-minute cache never misses a key in use.
+  // Backends may cache the key set briefly. A retired key stays listed for a day, so a cache
+  // never misses an old key; a new key is listed at once, and verifiers that refetch on an
+  // unknown `kid` (as jose's createRemoteJWKSet does) pick it up immediately.
   app.get('/.well-known/jwks.json', async (c) => {
     c.header('cache-control', 'public, max-age=300');
     return c.json(await ctx.tokens.jwks());
