@@ -55,6 +55,19 @@ describe('"View card PIN": a step-up transaction releases its context after a pa
     await context.close();
   });
 
+  it('the app PIN is a fallback: set it, then confirm with it instead of the passkey', async () => {
+    const { page, context } = await newDevice(browser);
+    await signUpInDemo(page, undefined, 'Pin Holder');
+    await page.locator('#new-pin').fill('2580');
+    await page.getByRole('button', { name: 'Set PIN' }).click();
+    await expect.poll(() => page.locator('.notice').textContent(), { timeout: 15_000 }).toContain('app PIN is set');
+    page.removeAllListeners('dialog');
+    page.on('dialog', (d) => void d.accept('2580'));
+    await page.getByRole('link', { name: 'Use my app PIN instead' }).click();
+    await expect.poll(() => page.locator('#card-pin').textContent(), { timeout: 15_000 }).toMatch(/^\d{4}$/);
+    await context.close();
+  });
+
   it("refuses another user's passkey and session", async () => {
     const alice = await newDevice(browser);
     await signUpInDemo(alice.page, undefined, 'Alice');
