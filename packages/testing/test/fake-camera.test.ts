@@ -70,7 +70,8 @@ describe('fake camera (.y4m from a still image)', () => {
 
   it('blinks by covering the eyes for the middle frames of the segment', async () => {
     const out = join(dir, 'blink.y4m');
-    const eyes = { left: { x: 150, y: 100 }, right: { x: 250, y: 100 } };
+    // The left eye sits on the red/blue edge just above the white square, whose colour it takes.
+    const eyes = { left: { x: 200, y: 112 }, right: { x: 240, y: 112 } };
     await writeFakeCameraY4m(browser, { image, out, width: W, height: H, fps: 10, eyes, script: [{ motion: 'blink' }] });
     const f = frames(await readFile(out));
     expect(f[0]!.equals(f[9]!)).toBe(true); // eyes open at both ends
