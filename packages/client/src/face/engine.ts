@@ -1,0 +1,159 @@
+import * as faceapi from '@vladmandic/face-api';
+
+/** A TensorFlow.js backend the engine can run on. */
+export type FaceBackend = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+
+export interface FaceEngineOptions {
+  /** URL of the folder holding face-api's model files (`*.bin`, `*-weights_manifest.json`). */
+  modelBaseUrl: string;
+  /** URL of the folder holding tfjs-backend-wasm's `.wasm` files (ending in `/`). */
+  wasmBaseUrl: string;
+  /**
+   * Backends to try, best first. Default: WebGPU, then WebGL only if it is hardware-accelerated
+   * (software WebGL — SwiftShader — measured ~15x slower than WASM), then WASM, then CPU.
+   */
+  backends?: FaceBackend[];
+  /** Tiny face detector input size (multiple of 32). Default 320: at 416 it missed faces here. */
+  inputSize?: number;
+  /** Detection score threshold. Default 0.5. */
+  scoreThreshold?: number;
+}
+
+/** What the engine sees of one face in one frame, in input pixels. */
+export interface FaceObservation {
+  box: { x: number; y: number; width: number; height: number };
+  score: number;
+  /** 68 landmarks (iBUG 300-W order). */
+  landmarks: { x: number; y: number }[];
+  /** Nose offset from the eyes' midpoint over the eye distance: < 0 facing the user's right, > 0 left (image coordinates). */
+  yaw: number;
+  /** Eye aspect ratio, mean of both eyes (≈ 0.3 open, < 0.2 closed). */
+  eyeOpenness: number;
+  /** 128-d face descriptor (only when asked for). */
+  descriptor?: number[];
+  /** Milliseconds per stage for this frame. */
+  ms: { detect: number; landmarks: number; descriptor?: number };
+}
+
+type Input = HTMLImageElement | HTMLVideoElement | HTMLCanvasElement;
+
+/**
+ * One face engine: a detector, 68-point landmarks and the 128-d recognition net of
+ * `@vladmandic/face-api`, each its own instance (nothing module-global but the one TensorFlow.js
+ * runtime, whose backend is chosen here by capability).
+ */
+export async function createFaceEngine(options: FaceEngineOptions) {
+  const tf = faceapi.tf as unknown as {
+    setBackend(name: string): Promise<boolean>;
+    ready(): Promise<void>;
+    getBackend(): string;
+    setWasmPaths?(path: string): void;
+    env(): { set(flag: string, value: unknown): void };
+  };
+  const started = performance.now();
+  const wasmPath = options.wasmBaseUrl.endsWith('/') ? options.wasmBaseUrl : `${options.wasmBaseUrl}/`;
+  (faceapi.tf as unknown as { setWasmPaths(p: string): void }).setWasmPaths(wasmPath);
+  const backend = await chooseBackend(tf, options.backends ?? (await defaultBackends()));
+  const detector = new faceapi.TinyFaceDetector();
+  const landmarkNet = new faceapi.FaceLandmark68Net();
+  const recognitionNet = new faceapi.FaceRecognitionNet();
+  const base = options.modelBaseUrl.replace(/\/$/, '');
+  await Promise.all([detector.loadFromUri(base), landmarkNet.loadFromUri(base), recognitionNet.loadFromUri(base)]);
+  const loadMs = performance.now() - started;
+  const detectorOptions = new faceapi.TinyFaceDetectorOptions({
+    inputSize: options.inputSize ?? 320,
+    scoreThreshold: options.scoreThreshold ?? 0.5,
+  });
+
+  /**
+   * Finds faces in `input`, largest first, with landmarks, pose and eye openness; with
+   * `descriptor: true` also the 128-d descriptor of the largest face (aligned on its landmarks).
+   */
+  async function observe(input: Input, o: { descriptor?: boolean; maxFaces?: number } = {}): Promise<FaceObservation[]> {
+    let t = performance.now();
+    const detections = (await detector.locateFaces(input, detectorOptions)).sort((a, b) => b.box.area - a.box.area);
+    const detectMs = performance.now() - t;
+    const out: FaceObservation[] = [];
+    for (const [i, detection] of detections.slice(0, o.maxFaces ?? 3).entries()) {
+      t = performance.now();
+      const [crop] = await faceapi.extractFaces(input, [detection]);
+      const local = (await landmarkNet.detectLandmarks(crop!)) as faceapi.FaceLandmarks68;
+      const landmarks = local.shiftBy<faceapi.FaceLandmarks68>(detection.box.x, detection.box.y);
+      const landmarksMs = performance.now() - t;
+      const points = landmarks.positions.map((p) => ({ x: p.x, y: p.y }));
+      const observation: FaceObservation = {
+        box: { x: detection.box.x, y: detection.box.y, width: detection.box.width, height: detection.box.height },
+        score: detection.score,
+        landmarks: points,
+        yaw: yawOf(points),
+        eyeOpenness: eyeOpennessOf(points),
+        ms: { detect: i === 0 ? detectMs : 0, landmarks: landmarksMs },
+      };
+      if (o.descriptor && i === 0) {
+        t = performance.now();
+        const [aligned] = await faceapi.extractFaces(input, [landmarks.align()]);
+        const descriptor = (await recognitionNet.computeFaceDescriptor(aligned!)) as Float32Array;
+        observation.descriptor = Array.from(descriptor);
+        observation.ms.descriptor = performance.now() - t;
+      }
+      out.push(observation);
+      crop?.remove?.();
+    }
+    return out;
+  }
+
+  return { backend, loadMs, observe };
+}
+
+export type FaceEngine = Awaited<ReturnType<typeof createFaceEngine>>;
+
+async function chooseBackend(tf: { setBackend(n: string): Promise<boolean>; ready(): Promise<void>; getBackend(): string }, order: FaceBackend[]) {
+  for (const name of order) {
+    try {
+      if (await tf.setBackend(name)) {
+        await tf.ready();
+        return tf.getBackend() as FaceBackend;
+      }
+    } catch {
+      // not available here: try the next one
+    }
+  }
+  throw new Error(`none of the backends ${order.join(', ')} could start`);
+}
+
+/** WebGPU, then WebGL only on a hardware GPU, then WASM, then CPU. */
+async function defaultBackends(): Promise<FaceBackend[]> {
+  const order: FaceBackend[] = [];
+  if ('gpu' in navigator && (await (navigator as unknown as { gpu: { requestAdapter(): Promise<unknown> } }).gpu.requestAdapter().catch(() => null))) order.push('webgpu');
+  if (hardwareWebGL()) order.push('webgl');
+  order.push('wasm', 'cpu');
+  return order;
+}
+
+function hardwareWebGL(): boolean {
+  try {
+    const gl = document.createElement('canvas').getContext('webgl2');
+    if (!gl) return false;
+    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    const renderer = String(info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
+    return !/swiftshader|llvmpipe|software|basic render/i.test(renderer);
+  } catch {
+    return false;
+  }
+}
+
+const dist = (a: { x: number; y: number }, b: { x: number; y: number }) => Math.hypot(a.x - b.x, a.y - b.y);
+
+/** Horizontal nose offset from the eyes' midpoint, in eye distances (2D head-yaw proxy). */
+export function yawOf(p: { x: number; y: number }[]): number {
+  const left = p[36]!;
+  const right = p[45]!;
+  const mid = { x: (left.x + right.x) / 2, y: (left.y + right.y) / 2 };
+  return (p[30]!.x - mid.x) / Math.max(1, dist(left, right));
+}
+
+/** Eye aspect ratio (Soukupová & Čech 2016), mean of both eyes. */
+export function eyeOpennessOf(p: { x: number; y: number }[]): number {
+  const ear = (i: number) => (dist(p[i + 1]!, p[i + 5]!) + dist(p[i + 2]!, p[i + 4]!)) / (2 * Math.max(1, dist(p[i]!, p[i + 3]!)));
+  return (ear(36) + ear(42)) / 2;
+}
