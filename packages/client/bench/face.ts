@@ -7,18 +7,15 @@
  * backend and model-load times; writes the genuine/impostor distance distributions as an SVG
  * plot; ends with one JSON line.
  */
-import { createReadStream, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, extname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
-import { createServer, type Connect } from 'vite';
 import { CHROMIUM_ARGS, findChromium } from '@twofold/testing';
 import { FACE_MATCH_THRESHOLD } from '../src/face/threshold.js';
 import { descriptorDistance } from '../src/face/distance.js';
+import { startFaceServer } from './face-server.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
   options: { faces: { type: 'string' }, backends: { type: 'string' }, out: { type: 'string' }, threshold: { type: 'string' }, pad: { type: 'string' } },
 });
@@ -43,37 +40,7 @@ const images = readdirSync(facesDir)
   );
 if (images.length < 2) throw new Error(`no images under ${facesDir}`);
 
-const require = createRequire(import.meta.url);
-const modelDir = join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'model');
-const wasmDir = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
-const types: Record<string, string> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.webp': 'image/webp', '.json': 'application/json', '.bin': 'application/octet-stream', '.wasm': 'application/wasm' };
-const files = (prefix: string, dir: string): Connect.NextHandleFunction => (req, res, next) => {
-  if (!req.url?.startsWith(prefix)) return next();
-  const path = resolve(dir, decodeURIComponent(req.url.slice(prefix.length).split('?')[0]!));
-  if (!path.startsWith(dir) || !existsSync(path)) return next();
-  res.setHeader('content-type', types[extname(path)] ?? 'application/octet-stream');
-  res.setHeader('cache-control', 'public, max-age=3600');
-  createReadStream(path).pipe(res);
-};
-
-const server = await createServer({
-  configFile: false,
-  root: join(here, 'face-page'),
-  logLevel: 'error',
-  resolve: { conditions: ['@twofold/source'] },
-  server: { port: 0, host: 'localhost' },
-  plugins: [{
-    name: 'bench-files',
-    configureServer(s) {
-      s.middlewares.use(files('/faces/', facesDir));
-      s.middlewares.use(files('/models/', modelDir));
-      s.middlewares.use(files('/wasm/', wasmDir));
-    },
-  }],
-});
-await server.listen();
-const address = server.httpServer!.address() as { port: number };
-const url = `http://localhost:${address.port}/`;
+const { url, server } = await startFaceServer({ facesDir });
 const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
 
 type Run = { backend: string; loadMs: number; results: { person: string; file: string; found: number; descriptor: number[] | null; ms: Record<string, number> }[]; tracking: number[] };

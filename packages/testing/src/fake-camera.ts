@@ -7,8 +7,9 @@ import type { Browser } from 'playwright-core';
  * - `static`: a photo (or a screen) held perfectly still in front of the camera.
  * - `pan`: the same photo moved left and right.
  * - `zoom`: the photo brought closer (scaled up around the face).
- * - `turn-left` / `turn-right`: a head turn *approximated* by squeezing the face horizontally
- *   and shifting it: landmarks move as they would, but no side of the head ever appears.
+ * - `turn-left` / `turn-right`: a head turn *approximated* by squeezing the face horizontally,
+ *   shifting it, and (with `eyes`) sliding the part below the eyes sideways against them, so the
+ *   nose moves relative to the eyes as in a turn — but no side of the head ever appears.
  * - `blink`: the eyes covered with skin-coloured ellipses for a few frames (needs `eyes`).
  * A real liveness check should pass on `turn-*` and `blink` only as far as it trusts 2D
  * landmark geometry; none of these emulate depth, texture or a second person.
@@ -29,7 +30,7 @@ export interface FakeCameraOptions {
   fps?: number;
   /** Part of the image to show (the face and some margin), in image pixels. Default: all, letterboxed. */
   crop?: { x: number; y: number; width: number; height: number };
-  /** Eye centres in image pixels, needed for `blink`. */
+  /** Eye centres in image pixels: needed for `blink`, and for a convincing `turn-*`. */
   eyes?: { left: { x: number; y: number }; right: { x: number; y: number } };
 }
 
@@ -83,6 +84,17 @@ export async function writeFakeCameraY4m(browser: Browser, options: FakeCameraOp
           const x = (width - w) / 2 + dx;
           const y = (height - h) / 2;
           g.drawImage(img, src.x, src.y, src.width, src.height, x, y, w, h);
+          if ((motion === 'turn-left' || motion === 'turn-right') && eyes) {
+            // The part of the face below the eyes (nose, mouth) slides sideways against the eyes,
+            // as it does in a turn; squeezing alone scales everything alike and moves no landmark
+            // relative to another.
+            const ed = Math.hypot(eyes.right.x - eyes.left.x, eyes.right.y - eyes.left.y);
+            const mx = (eyes.left.x + eyes.right.x) / 2;
+            const my = (eyes.left.y + eyes.right.y) / 2;
+            const band = { x: mx - 0.8 * ed, y: my + 0.3 * ed, width: 1.6 * ed, height: 1.5 * ed };
+            const shift = (motion === 'turn-left' ? -1 : 1) * 0.45 * ed * sx * wave;
+            g.drawImage(img, band.x, band.y, band.width, band.height, x + (band.x - src.x) * sx + shift, y + (band.y - src.y) * sy, band.width * sx, band.height * sy);
+          }
           if (motion === 'blink' && eyes && t > 0.35 && t < 0.65) {
             for (const eye of [eyes.left, eyes.right]) {
               const ex = x + (eye.x - src.x) * sx;

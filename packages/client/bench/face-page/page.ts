@@ -52,5 +52,33 @@ async function loadOnly() {
   return { ms: performance.now() - t, backend: engine.backend };
 }
 
-Object.assign(window, { run, loadOnly });
+/** Faces in an image at its own scale: box and 68 landmarks, largest first. */
+async function findFaces(url: string) {
+  const engine = await createFaceEngine({ modelBaseUrl: '/models', wasmBaseUrl: '/wasm/', backends: ['wasm'] });
+  const img = new Image();
+  img.src = url;
+  await img.decode();
+  return (await engine.observe(img, { maxFaces: 10 })).map((f) => ({ box: f.box, landmarks: f.landmarks, yaw: f.yaw }));
+}
+
+/** Opens the camera and tracks the face for `ms`: per-frame time, box, yaw and eye openness. */
+async function track(ms: number) {
+  const engine = await createFaceEngine({ modelBaseUrl: '/models', wasmBaseUrl: '/wasm/', backends: ['wasm'] });
+  const video = document.createElement('video');
+  video.muted = true;
+  video.playsInline = true;
+  video.srcObject = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } });
+  await video.play();
+  const start = performance.now();
+  const frames = [];
+  while (performance.now() - start < ms) {
+    const t = performance.now() - start;
+    const [face] = await engine.observe(video, { maxFaces: 1 });
+    frames.push(face ? { t, box: face.box, yaw: face.yaw, eyeOpenness: face.eyeOpenness } : { t, box: null, yaw: null, eyeOpenness: null });
+  }
+  (video.srcObject as MediaStream).getTracks().forEach((tr) => tr.stop());
+  return { frames, size: [video.videoWidth, video.videoHeight] };
+}
+
+Object.assign(window, { run, loadOnly, findFaces, track });
 document.title = 'ready';
