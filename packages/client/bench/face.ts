@@ -12,8 +12,8 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from '@twofold/testing';
-import { FACE_MATCH_THRESHOLD } from '../src/face/threshold.js';
-import { descriptorDistance } from '../src/face/distance.js';
+import { FACE_MATCH_THRESHOLD, descriptorDistance } from '@twofold/protocol';
+
 import { startFaceServer } from './face-server.js';
 
 const { values } = parseArgs({

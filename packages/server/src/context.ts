@@ -26,6 +26,8 @@ export interface TwofoldContext {
     pinAddress: RateLimiter;
     /** Unauthenticated ceremony starts (sign-up / sign-in options) per client address. */
     ceremonyAddress: RateLimiter;
+    /** Face verification attempts per user; exhausting it is FACE_LOCKED. */
+    faceUser: RateLimiter;
   };
   /** Hands committed audit events to the host's `onEvent` hook. Never throws. */
   notify: (events: AuditEvent[]) => void;

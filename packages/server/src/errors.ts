@@ -49,6 +49,12 @@ export const ERROR_CODES = [
   'TRANSACTION_DECIDED',
   'PIN_NOT_ALLOWED',
   'NOT_CONFIGURED',
+  // face
+  'FACE_MISMATCH',
+  'LIVENESS_FAILED',
+  'FACE_LOCKED',
+  'FACE_NOT_ENROLLED',
+  'CLIENT_STATE_INVALID',
   // server
   'INTERNAL',
 ] as const;

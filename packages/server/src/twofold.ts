@@ -20,6 +20,7 @@ import {
 } from './codes/codes.js';
 import { DEFAULT_PIN_SETTINGS, pinStatus, setPin, verifyPin, type PinSettings } from './pins/pins.js';
 import type { RateLimit } from './ratelimits/ratelimits.js';
+import { createFaceChallenge, enrollFace, verifyFace } from './face/face.js';
 import { createKeyring, type SealingKey } from './sealing/keyring.js';
 import {
   confirmTransaction,
@@ -121,6 +122,7 @@ export function createTwofold(options: TwofoldOptions) {
       codeAddress: options.store.rateLimiter({ keyPrefix: 'code-address', ...codes.addressAttempts }),
       pinUser: options.store.rateLimiter({ keyPrefix: 'pin-user', ...pins.userAttempts }),
       pinAddress: options.store.rateLimiter({ keyPrefix: 'pin-address', ...pins.addressAttempts }),
+      faceUser: options.store.rateLimiter({ keyPrefix: 'face-user', points: 5, durationSeconds: 900 }),
       ceremonyAddress: options.store.rateLimiter({
         keyPrefix: 'ceremony-address',
         ...(options.ceremoniesPerAddress ?? { points: 300, durationSeconds: 60 }),
@@ -208,6 +210,11 @@ export function createTwofold(options: TwofoldOptions) {
       generateOptions: (o: Parameters<typeof generateTransactionOptions>[1]) => generateTransactionOptions(ctx, o),
       confirm: (o: Parameters<typeof confirmTransaction>[1]) => confirmTransaction(ctx, o),
       deny: (o: Parameters<typeof denyTransaction>[1]) => denyTransaction(ctx, o),
+    },
+    face: {
+      challenge: (o: Parameters<typeof createFaceChallenge>[1]) => createFaceChallenge(ctx, o),
+      enroll: (o: Parameters<typeof enrollFace>[1]) => enrollFace(ctx, o),
+      verify: (o: Parameters<typeof verifyFace>[1]) => verifyFace(ctx, o),
     },
     audit: {
       list: (o: { userId?: string; limit?: number } = {}) => listEvents(ctx, o),

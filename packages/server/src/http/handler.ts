@@ -11,6 +11,7 @@ import {
 } from '../passkeys/passkeys.js';
 import { createUser, retrieveUser } from '../users/users.js';
 import { pinStatus, setPin, verifyPin } from '../pins/pins.js';
+import { createFaceChallenge, enrollFace, verifyFace } from '../face/face.js';
 import {
   confirmTransaction,
   createTransaction,
@@ -151,6 +152,24 @@ export function createHandler(ctx: TwofoldContext, options: HandlerOptions = {})
   app.post('/transactions/:id/deny', async (c) => {
     const session = await requireSession(ctx, c.req.raw);
     return json(c, await denyTransaction(ctx, { transactionId: c.req.param('id'), session }));
+  });
+
+  // --- face (evidence from @twofold/client/face; see @twofold/protocol's FaceEvidence)
+  app.post('/face/challenge', async (c) => {
+    const session = await optionalSession(ctx, c.req.raw);
+    const input = await body(c, s.faceChallengeBody);
+    return json(c, await createFaceChallenge(ctx, { ...input, session }));
+  });
+  app.post('/face/enroll', async (c) => {
+    const session = await requireSession(ctx, c.req.raw);
+    const input = await body(c, s.faceEnrollBody);
+    const { keep, ...rest } = input;
+    return json(c, await enrollFace(ctx, { ...rest, ...(keep && { keep }), session }));
+  });
+  app.post('/face/verify', async (c) => {
+    const input = await body(c, s.faceVerifyBody);
+    const { match, token } = await verifyFace(ctx, input);
+    return json(c, { match, token });
   });
 
   // --- devices (service)

@@ -39,6 +39,11 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   TRANSACTION_DECIDED: 409,
   PIN_NOT_ALLOWED: 403,
   NOT_CONFIGURED: 503,
+  FACE_MISMATCH: 401,
+  LIVENESS_FAILED: 422,
+  FACE_LOCKED: 423,
+  FACE_NOT_ENROLLED: 404,
+  CLIENT_STATE_INVALID: 400,
   INTERNAL: 500,
 };
 
@@ -52,6 +57,7 @@ const TITLES: Partial<Record<number, string>> = {
   410: 'Gone',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
   423: 'Locked',
   429: 'Too Many Requests',
   500: 'Internal Server Error',

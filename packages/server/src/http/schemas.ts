@@ -78,3 +78,25 @@ export const confirmTransactionBody = z.union([
   z.object({ ceremonyId: id, response: authenticationResponse }).strict(),
   z.object({ pin: z.string().min(1).max(64) }).strict(),
 ]);
+
+const finite = z.number().finite();
+const descriptor = z.array(finite).length(128);
+export const faceEvidence = z.object({
+  version: z.literal(1),
+  challengeId: id,
+  frame: z.object({ width: z.number().int().positive().max(8192), height: z.number().int().positive().max(8192) }),
+  frames: z
+    .array(
+      z.object({
+        t: finite.nonnegative(),
+        box: z.object({ x: finite, y: finite, width: finite.positive(), height: finite.positive() }),
+        yaw: finite,
+        eyeOpenness: finite,
+      }),
+    )
+    .max(2000),
+  descriptors: z.array(descriptor).min(3).max(8),
+});
+export const faceChallengeBody = z.object({ userId: id, purpose: z.enum(['enroll', 'verify']) });
+export const faceEnrollBody = z.object({ challengeId: id, evidence: faceEvidence, keep: z.enum(['backup', 'temporary']).optional() });
+export const faceVerifyBody = z.object({ challengeId: id, userId: id, evidence: faceEvidence, clientState: z.string().min(1).max(8192).optional() });

@@ -112,6 +112,12 @@ export interface Store {
    */
   decideTransaction(args: { id: string; status: 'approved' | 'denied'; method: string | null; now: Date }): Promise<{ sealedContext: string | null } | null>;
 
+  insertFaceTemplate(template: FaceTemplateRecord): Promise<void>;
+  /** The user's face templates that are usable at `now` (not expired, temporary ones unused). */
+  listFaceTemplates(userId: string, now: Date): Promise<FaceTemplateRecord[]>;
+  /** Consume-once for a `temporary` template: true for exactly one caller, while unexpired. */
+  useFaceTemplate(deviceId: string, now: Date): Promise<boolean>;
+
   insertAuditEvent(event: AuditEventRecord): Promise<void>;
   listAuditEvents(filter: { userId?: string; limit?: number }): Promise<AuditEventRecord[]>;
 }
@@ -163,7 +169,7 @@ export interface PasskeyUse {
   event?: AuditEventRecord;
 }
 
-export type CeremonyKind = 'registration' | 'authentication' | 'transaction';
+export type CeremonyKind = 'registration' | 'authentication' | 'transaction' | 'face';
 
 export interface CeremonyRecord {
   id: string;
@@ -254,6 +260,17 @@ export interface TransactionRecord {
   createdAt: Date;
   expiresAt: Date;
   decidedAt: Date | null;
+}
+
+export interface FaceTemplateRecord {
+  /** The `backup` or `temporary` device the template is kept as. */
+  deviceId: string;
+  userId: string;
+  /** The template, sealed (the same opaque string the client state carries). */
+  sealed: string;
+  /** Set for `temporary` templates. */
+  expiresAt: Date | null;
+  usedAt: Date | null;
 }
 
 /** What a rate limiter answers: whether the attempt is allowed and when to try again. */

@@ -146,4 +146,18 @@ CREATE TABLE transactions (
 CREATE INDEX transactions_user_idx ON transactions (user_id, created_at);
 `,
   },
+  {
+    version: 4,
+    name: 'face-templates',
+    sql: `
+CREATE TABLE face_templates (
+  device_id   text PRIMARY KEY REFERENCES devices(id) ON DELETE CASCADE,
+  user_id     text NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  sealed      text NOT NULL,
+  expires_at  timestamptz,
+  used_at     timestamptz
+);
+CREATE INDEX face_templates_user_idx ON face_templates (user_id);
+`,
+  },
 ];

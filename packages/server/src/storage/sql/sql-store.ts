@@ -11,6 +11,7 @@ import {
   type PasskeyRecord,
   type PasskeyUse,
   type PinRecord,
+  type FaceTemplateRecord,
   type TransactionRecord,
   type SigningKeyRecord,
   type Store,
@@ -337,6 +338,37 @@ export class SqlStore implements Store {
     );
     if (!rows[0]) return null;
     return { sealedContext: rows[0].sealed_context === null ? null : String(rows[0].sealed_context) };
+  }
+
+  // face templates
+  async insertFaceTemplate(f: FaceTemplateRecord): Promise<void> {
+    await this.run('INSERT INTO face_templates (device_id, user_id, sealed, expires_at, used_at) VALUES ($1, $2, $3, $4, $5)', [
+      f.deviceId,
+      f.userId,
+      f.sealed,
+      f.expiresAt,
+      f.usedAt,
+    ]);
+  }
+  async listFaceTemplates(userId: string, now: Date): Promise<FaceTemplateRecord[]> {
+    const { rows } = await this.run(
+      `SELECT * FROM face_templates WHERE user_id = $1 AND (expires_at IS NULL OR (expires_at > $2 AND used_at IS NULL))`,
+      [userId, now],
+    );
+    return rows.map((r) => ({
+      deviceId: String(r.device_id),
+      userId: String(r.user_id),
+      sealed: String(r.sealed),
+      expiresAt: dateOrNull(r.expires_at),
+      usedAt: dateOrNull(r.used_at),
+    }));
+  }
+  async useFaceTemplate(deviceId: string, now: Date): Promise<boolean> {
+    const r = await this.run(
+      'UPDATE face_templates SET used_at = $2 WHERE device_id = $1 AND used_at IS NULL AND (expires_at IS NULL OR expires_at > $2)',
+      [deviceId, now],
+    );
+    return r.rowCount === 1;
   }
 
   // audit

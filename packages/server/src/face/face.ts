@@ -1,0 +1,243 @@
+import {
+  FACE_ACTIONS,
+  FACE_MATCH_THRESHOLD,
+  LIVENESS,
+  analyzeFaceTrack,
+  descriptorDistance,
+  meanDescriptor,
+  type FaceAction,
+  type FaceEvidence,
+} from '@twofold/protocol';
+import { actor, recordEvent } from '../audit/audit.js';
+import { beginCeremony, consumeCeremony } from '../ceremonies/ceremonies.js';
+import type { TwofoldContext } from '../context.js';
+import { TwofoldError } from '../errors.js';
+import type { CeremonyRecord, DeviceRecord } from '../storage/store.js';
+import type { SessionClaims } from '../tokens/tokens.js';
+import { randomBytes, randomId } from '../util/encoding.js';
+
+export type FacePurpose = 'enroll' | 'verify';
+
+const CHALLENGE_TTL_SECONDS = 120;
+const TEMPORARY_TTL_SECONDS = 3600;
+const sealContext = (userId: string) => `twofold:face-template:v1:${userId}`;
+
+interface SealedTemplate {
+  v: 1;
+  userId: string;
+  /** The device it is kept as, and whether it is single-use. */
+  deviceId: string;
+  kind: 'backup' | 'temporary';
+  model: string;
+  template: number[];
+  createdAt: string;
+}
+
+/**
+ * Issues a liveness challenge: every action once, in random order, with a nonce-bearing id and a
+ * short expiry. Enrolling needs the session of `userId`.
+ * Throws `USER_NOT_FOUND`, `UNAUTHENTICATED`.
+ */
+export async function createFaceChallenge(
+  ctx: TwofoldContext,
+  options: { userId: string; purpose: FacePurpose; session: SessionClaims | null },
+): Promise<{ challengeId: string; actions: FaceAction[]; expiresAt: string }> {
+  if (options.purpose === 'enroll' && options.session?.userId !== options.userId) {
+    throw new TwofoldError('UNAUTHENTICATED', 'Enrolling a face needs the session of that user.');
+  }
+  if (!(await ctx.store.getUserById(options.userId))) throw new TwofoldError('USER_NOT_FOUND', 'No user has that id.');
+  const actions = shuffle([...FACE_ACTIONS]);
+  const now = ctx.now();
+  const ceremony = await beginCeremony(ctx, {
+    kind: 'face',
+    challenge: randomId(16),
+    userId: options.userId,
+    data: { purpose: options.purpose, actions },
+  });
+  // Face challenges live shorter than passkey ceremonies: the camera session is short.
+  const expiresAt = new Date(Math.min(ceremony.expiresAt.getTime(), now.getTime() + CHALLENGE_TTL_SECONDS * 1000));
+  return { challengeId: ceremony.id, actions, expiresAt: expiresAt.toISOString() };
+}
+
+/**
+ * Enrolls the signed-in user's face from liveness evidence: the template (mean of the
+ * session's descriptors) is sealed with AES-256-GCM, returned as `clientState` and kept as a
+ * `backup` device (or a `temporary` one: single-use, one hour). Throws `LIVENESS_FAILED`,
+ * challenge errors, `NOT_CONFIGURED` (no secret keys).
+ */
+export async function enrollFace(
+  ctx: TwofoldContext,
+  options: { challengeId: string; evidence: FaceEvidence; keep?: 'backup' | 'temporary'; session: SessionClaims },
+): Promise<{ deviceId: string; type: 'backup' | 'temporary'; clientState: string }> {
+  const keyring = requireKeyring(ctx);
+  const ceremony = await takeChallenge(ctx, options.challengeId, 'enroll');
+  if (ceremony.userId !== options.session.userId) throw new TwofoldError('UNAUTHENTICATED', 'This challenge is for another user.');
+  const userId = ceremony.userId;
+  const probe = checkLiveness(ceremony, options.evidence);
+  const now = ctx.now();
+  const type = options.keep ?? 'backup';
+  const device: DeviceRecord = {
+    id: randomId(16),
+    userId,
+    type,
+    name: type === 'backup' ? 'Face (backup)' : 'Face (temporary)',
+    createdAt: now,
+    lastUsedAt: null,
+  };
+  const sealed: SealedTemplate = {
+    v: 1,
+    userId,
+    deviceId: device.id,
+    kind: type,
+    model: FACE_MATCH_THRESHOLD.model,
+    template: probe,
+    createdAt: now.toISOString(),
+  };
+  const clientState = await keyring.seal(new TextEncoder().encode(JSON.stringify(sealed)), sealContext(userId));
+  const event = await ctx.store.transaction(async (tx) => {
+    await tx.insertDevice(device);
+    await tx.insertFaceTemplate({
+      deviceId: device.id,
+      userId,
+      sealed: clientState,
+      expiresAt: type === 'temporary' ? new Date(now.getTime() + TEMPORARY_TTL_SECONDS * 1000) : null,
+      usedAt: null,
+    });
+    return recordEvent(ctx, tx, { type: 'face.enrolled', userId, deviceId: device.id, actor: actor.user(userId), data: { keep: type } });
+  });
+  ctx.notify([event]);
+  return { deviceId: device.id, type, clientState };
+}
+
+/**
+ * Verifies that the enrolled person is present: liveness first, then the distance between the
+ * session's face and the template (from `clientState`, or the user's stored face devices) must be
+ * within {@link FACE_MATCH_THRESHOLD}. A used `temporary` template is consumed. Failed attempts
+ * are counted; after a few the face factor locks for a while (`FACE_LOCKED`).
+ * Throws `FACE_MISMATCH`, `LIVENESS_FAILED`, `FACE_LOCKED`, `FACE_NOT_ENROLLED`, `CLIENT_STATE_INVALID`.
+ */
+export async function verifyFace(
+  ctx: TwofoldContext,
+  options: { challengeId: string; userId: string; evidence: FaceEvidence; clientState?: string },
+): Promise<{ match: true; token: string; deviceId: string | null; distance: number }> {
+  const keyring = requireKeyring(ctx);
+  const ceremony = await takeChallenge(ctx, options.challengeId, 'verify');
+  if (ceremony.userId !== options.userId) throw new TwofoldError('CEREMONY_MISMATCH', 'This challenge is for another user.');
+  const userId = options.userId;
+  const attempt = await ctx.limiters.faceUser.consume(userId);
+  if (!attempt.allowed) {
+    ctx.notify([await recordEvent(ctx, ctx.store, { type: 'face.locked', userId, actor: actor.system })]);
+    throw new TwofoldError('FACE_LOCKED', 'Too many failed face checks; try again later or use another way in.', {
+      retryAfterSeconds: attempt.retryAfterSeconds,
+    });
+  }
+  let probe: number[];
+  try {
+    probe = checkLiveness(ceremony, options.evidence);
+  } catch (error) {
+    ctx.notify([await recordEvent(ctx, ctx.store, { type: 'face.liveness_failed', userId, actor: actor.system, data: { reason: (error as Error).message } })]);
+    throw error;
+  }
+
+  // Candidate templates: the client state given, else every usable stored one.
+  const candidates: { deviceId: string | null; template: number[]; temporary: boolean }[] = [];
+  const now = ctx.now();
+  if (options.clientState !== undefined) {
+    const opened = await openTemplate(keyring, options.clientState, userId);
+    candidates.push({ deviceId: opened.deviceId, template: opened.template, temporary: opened.kind === 'temporary' });
+  } else {
+    for (const s of await ctx.store.listFaceTemplates(userId, now)) {
+      const opened = await openTemplate(keyring, s.sealed, userId);
+      candidates.push({ deviceId: s.deviceId, template: opened.template, temporary: opened.kind === 'temporary' });
+    }
+  }
+  if (candidates.length === 0) throw new TwofoldError('FACE_NOT_ENROLLED', 'This user has no face enrolled; pass a clientState or enroll first.');
+  const best = candidates
+    .map((c) => ({ ...c, distance: descriptorDistance(probe, c.template) }))
+    .sort((a, b) => a.distance - b.distance)[0]!;
+  if (best.distance > FACE_MATCH_THRESHOLD.value) {
+    ctx.notify([await recordEvent(ctx, ctx.store, { type: 'face.mismatch', userId, actor: actor.system, data: { distance: round(best.distance) } })]);
+    throw new TwofoldError('FACE_MISMATCH', 'The face does not match the enrolled one.');
+  }
+  // A temporary state is single-use (and expires), whether presented or stored.
+  if (best.temporary && (!best.deviceId || !(await ctx.store.useFaceTemplate(best.deviceId, now)))) {
+    throw new TwofoldError('CLIENT_STATE_INVALID', 'This temporary face state was already used or expired.');
+  }
+  await ctx.limiters.faceUser.reset(userId);
+  if (best.deviceId) await ctx.store.touchDevice(best.deviceId, now);
+  ctx.notify([
+    await recordEvent(ctx, ctx.store, { type: 'face.verified', userId, deviceId: best.deviceId, actor: actor.user(userId), data: { distance: round(best.distance) } }),
+  ]);
+  return { match: true, token: await ctx.tokens.issue({ userId, amr: ['face'] }), deviceId: best.deviceId, distance: best.distance };
+}
+
+function requireKeyring(ctx: TwofoldContext) {
+  if (!ctx.keyring) throw new TwofoldError('NOT_CONFIGURED', 'Face templates need secret keys (TWOFOLD_SECRET_KEYS) to be sealed.');
+  return ctx.keyring;
+}
+
+async function takeChallenge(ctx: TwofoldContext, id: string, purpose: FacePurpose): Promise<CeremonyRecord & { userId: string }> {
+  const ceremony = await consumeCeremony(ctx, id, 'face');
+  if (ceremony.data.purpose !== purpose || !ceremony.userId) throw new TwofoldError('CEREMONY_MISMATCH', `This challenge is not for ${purpose}.`);
+  if (ctx.now().getTime() > ceremony.createdAt.getTime() + CHALLENGE_TTL_SECONDS * 1000) {
+    throw new TwofoldError('CHALLENGE_EXPIRED', 'This face challenge expired; start again.');
+  }
+  return ceremony as CeremonyRecord & { userId: string };
+}
+
+async function openTemplate(keyring: NonNullable<TwofoldContext['keyring']>, sealed: string, userId: string): Promise<SealedTemplate> {
+  let parsed: SealedTemplate;
+  try {
+    // The user id is bound into the seal: another user's state does not open for this one.
+    parsed = JSON.parse(new TextDecoder().decode(await keyring.open(sealed, sealContext(userId)))) as SealedTemplate;
+  } catch {
+    throw new TwofoldError('CLIENT_STATE_INVALID', 'The client state is not a face template of this user.');
+  }
+  if (parsed.v !== 1 || parsed.userId !== userId || parsed.model !== FACE_MATCH_THRESHOLD.model) {
+    throw new TwofoldError('CLIENT_STATE_INVALID', 'The face template was made with another model version; enroll again.');
+  }
+  return parsed;
+}
+
+/**
+ * The server's liveness decision on the evidence (never the client's): the evidence answers
+ * this challenge; the timing is plausible; the requested actions appear in the track in the
+ * requested order; the descriptors of the session agree (one person throughout).
+ * Returns the session's face (mean descriptor). Throws `LIVENESS_FAILED`.
+ */
+export function checkLiveness(ceremony: CeremonyRecord, evidence: FaceEvidence): number[] {
+  const fail = (why: string): never => {
+    throw new TwofoldError('LIVENESS_FAILED', `Liveness check failed: ${why}.`, { reason: why });
+  };
+  if (evidence.challengeId !== ceremony.id) fail('the evidence answers another challenge');
+  const { frames } = evidence;
+  if (frames.length < LIVENESS.minFrames) fail(`too few frames (${frames.length})`);
+  for (let i = 1; i < frames.length; i++) if (!(frames[i]!.t > frames[i - 1]!.t)) fail('frame times are not increasing');
+  const duration = frames.at(-1)!.t - frames[0]!.t;
+  if (duration < LIVENESS.minDurationMs) fail('the session is implausibly short');
+  if (duration > LIVENESS.maxDurationMs) fail('the session is too long');
+  // Capture cannot outrun the frame rate of a camera.
+  if (frames.length / (duration / 1000) > 120) fail('more frames than a camera delivers');
+  const actions = (ceremony.data.actions as FaceAction[]) ?? [];
+  const { done } = analyzeFaceTrack(frames, actions);
+  if (done < actions.length) fail(`the requested actions were not seen in order (${done} of ${actions.length})`);
+  const probe = meanDescriptor(evidence.descriptors);
+  const spread = Math.max(...evidence.descriptors.map((d) => descriptorDistance(d, probe)));
+  if (spread > LIVENESS.maxSpread) fail('the face changed during the session');
+  return probe;
+}
+
+// Fisher-Yates with rejection sampling (no modulo bias): the order must not be guessable.
+function shuffle<T>(items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const limit = 256 - (256 % (i + 1));
+    let b: number;
+    do b = randomBytes(1)[0]!;
+    while (b >= limit);
+    const j = b % (i + 1);
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+  return items;
+}
+
+const round = (n: number) => Math.round(n * 1000) / 1000;
