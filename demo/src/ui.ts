@@ -29,6 +29,10 @@ export function explain(error: unknown): string {
     case 'PIN_LOCKED': return 'Your app PIN is locked after too many wrong tries. Sign in with your passkey and choose a new one.';
     case 'PIN_TOO_WEAK': return 'Choose a PIN that is not one digit repeated or a simple sequence.';
     case 'REAUTHENTICATION_REQUIRED': return 'For your security, sign in again with your passkey, then change your PIN.';
+    case 'FACE_MISMATCH': return 'That face does not match the one enrolled.';
+    case 'LIVENESS_FAILED': return 'We could not confirm a live person (did you follow the moves?). Try again.';
+    case 'FACE_LOCKED': return 'Too many failed face checks. Try again later, or use another way in.';
+    case 'FACE_TIMEOUT': return 'That took too long. Try again with more light, facing the camera.';
     case 'INVALID_REQUEST': return `Please check your input: ${error.message}`;
     case 'NETWORK_ERROR': return 'The server could not be reached.';
     default: return `${error.message} (${error.code})`;

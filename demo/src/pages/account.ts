@@ -88,6 +88,12 @@ export async function renderAccount(notice?: string) {
         ${me.pin.set && !me.pin.locked ? '<p class="hint"><a href="#" id="view-pin-with-app-pin">Use my app PIN instead</a></p>' : ''}
         <div class="status" id="card-status" role="status"></div>
       </section>
+      <section class="card" id="face-card">
+        <h2>Face</h2>
+        <p class="sub">Enroll your face to recover your account if you lose your devices. The camera picture never leaves this browser.</p>
+        ${devices.some((d) => d.type === 'backup') ? '<button class="primary" id="face-verify">Verify my face</button>' : '<button class="primary" id="face-enroll">Enroll my face</button>'}
+        <div class="status" id="face-status" role="status"></div>
+      </section>
       <form class="card" id="pin-form">
         <h2>App PIN</h2>
         <p class="sub">${
@@ -129,6 +135,17 @@ export async function renderAccount(notice?: string) {
     if (!pin) return;
     void busy(app().querySelector<HTMLButtonElement>('#view-pin')!, cardStatus, 'Checking your PIN…', () => reveal(pin));
   });
+  const faceStatus = app().querySelector<HTMLElement>('#face-status')!;
+  for (const mode of ['enroll', 'verify'] as const) {
+    app().querySelector<HTMLButtonElement>(`#face-${mode}`)?.addEventListener('click', (e) => {
+      void busy(e.currentTarget as HTMLButtonElement, faceStatus, mode === 'enroll' ? 'Enrolling…' : 'Verifying…', async () => {
+        const { faceSession } = await import('./face.js');
+        const message = await faceSession(mode, me.userId);
+        if (mode === 'enroll') await renderAccount(message);
+        else say(faceStatus, message, 'ok');
+      });
+    });
+  }
   const pinForm = app().querySelector<HTMLFormElement>('#pin-form')!;
   pinForm.addEventListener('submit', (e) => {
     e.preventDefault();

@@ -31,20 +31,21 @@ describe('face engine on a fake camera', () => {
     const page = await browser.newPage();
     await page.goto(url);
     await page.waitForFunction(() => document.title === 'ready', undefined, { timeout: 60_000 });
-    const faces = (await page.evaluate((u) => (window as any).findFaces(u), '/samples/sample1.jpg')) as {
+    const faces = (await page.evaluate((u) => (window as any).findFaces(u), '/samples/sample5.jpg')) as {
       box: { x: number; y: number; width: number; height: number };
       landmarks: { x: number; y: number }[];
     }[];
     expect(faces.length).toBeGreaterThan(0);
-    const face = faces[0]!;
+    // The most frontal face: turns then move the yaw proxy both ways.
+    const face = [...faces].sort((a, b) => Math.abs((a as any).yaw) - Math.abs((b as any).yaw))[0]!;
     const eyes = { left: mean(face.landmarks.slice(36, 42)), right: mean(face.landmarks.slice(42, 48)) };
     const side = face.box.width * 2.6;
     const cx = face.box.x + face.box.width / 2;
     const cy = face.box.y + face.box.height / 2;
     const crop = { x: Math.max(0, cx - side / 2), y: Math.max(0, cy - (side * 0.75) / 2), width: side, height: side * 0.75 };
-    const out = join(dir, 'sample1.y4m');
+    const out = join(dir, 'sample5.y4m');
     await writeFakeCameraY4m(browser, {
-      image: await readFile(join(SAMPLE_DIR, 'sample1.jpg')),
+      image: await readFile(join(SAMPLE_DIR, 'sample5.jpg')),
       out,
       crop,
       eyes,
@@ -74,6 +75,10 @@ describe('face engine on a fake camera', () => {
       expect(seen.length / frames.length).toBeGreaterThan(0.9);
       expect(frames.length).toBeGreaterThan(30); // ≥ 5 frames/s while tracking
       expect(Math.max(...yaws) - Math.min(...yaws)).toBeGreaterThan(0.2);
+      // both directions register past the liveness threshold (measured: about -0.19 and +0.3)
+      const neutral = yaws.slice(0, 3).sort((a, b) => a - b)[1]!;
+      expect(Math.min(...yaws)).toBeLessThan(neutral - 0.12);
+      expect(Math.max(...yaws)).toBeGreaterThan(neutral + 0.12);
     } finally {
       await camera.close();
     }

@@ -1,6 +1,7 @@
 import type { AuditEvent } from './audit/audit.js';
 import type { CodeSettings } from './codes/codes.js';
 import type { PinSettings } from './pins/pins.js';
+import type { FaceAction } from '@twofold/protocol';
 import type { Keyring } from './sealing/keyring.js';
 import type { RateLimiter, Store } from './storage/store.js';
 import type { TokenService } from './tokens/tokens.js';
@@ -19,6 +20,8 @@ export interface TwofoldContext {
   codes: CodeSettings;
   /** Rate limiters held in the store (limits hold across server processes). */
   pins: PinSettings;
+  /** Liveness actions a face challenge asks for, each once in random order. */
+  faceActions: readonly FaceAction[];
   limiters: {
     codeUser: RateLimiter;
     codeAddress: RateLimiter;

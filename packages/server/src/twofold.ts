@@ -21,6 +21,7 @@ import {
 import { DEFAULT_PIN_SETTINGS, pinStatus, setPin, verifyPin, type PinSettings } from './pins/pins.js';
 import type { RateLimit } from './ratelimits/ratelimits.js';
 import { createFaceChallenge, enrollFace, verifyFace } from './face/face.js';
+import { FACE_ACTIONS, type FaceAction } from '@twofold/protocol';
 import { createKeyring, type SealingKey } from './sealing/keyring.js';
 import {
   confirmTransaction,
@@ -66,6 +67,11 @@ export interface TwofoldOptions {
    * `http.clientAddress` to know addresses. Generous, since many users may share an address (NAT).
    */
   ceremoniesPerAddress?: RateLimit;
+  /**
+   * Liveness actions face challenges ask for (each once, in random order). Default: all of
+   * turn_left, turn_right, move_closer. Fewer is faster and more accessible, and weaker.
+   */
+  faceActions?: FaceAction[];
   /** PIN policy (attempt limit, freshness needed to replace a PIN, rate limits). */
   pins?: Partial<PinSettings>;
   /** HTTP handler settings. `clientAddress` tells the handler a request's client IP (for rate limits). */
@@ -129,6 +135,7 @@ export function createTwofold(options: TwofoldOptions) {
       }),
     },
     pins,
+    faceActions: options.faceActions?.length ? [...new Set(options.faceActions)] : FACE_ACTIONS,
     notify(events) {
       if (!options.onEvent) return;
       for (const event of events) {

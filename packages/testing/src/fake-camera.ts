@@ -92,7 +92,7 @@ export async function writeFakeCameraY4m(browser: Browser, options: FakeCameraOp
             const mx = (eyes.left.x + eyes.right.x) / 2;
             const my = (eyes.left.y + eyes.right.y) / 2;
             const band = { x: mx - 0.8 * ed, y: my + 0.3 * ed, width: 1.6 * ed, height: 1.5 * ed };
-            const shift = (motion === 'turn-left' ? -1 : 1) * 0.45 * ed * sx * wave;
+            const shift = (motion === 'turn-left' ? -1 : 1) * 0.5 * ed * sx * wave;
             g.drawImage(img, band.x, band.y, band.width, band.height, x + (band.x - src.x) * sx + shift, y + (band.y - src.y) * sy, band.width * sx, band.height * sy);
           }
           if (motion === 'blink' && eyes && t > 0.35 && t < 0.65) {

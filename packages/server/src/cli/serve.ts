@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } 
 import { join, relative, resolve } from 'node:path';
 import { clientAddress, serve } from '../adapters/node/index.js';
 import type { Scope } from '../apikeys/apikeys.js';
+import type { FaceAction } from '@twofold/protocol';
 import type { Twofold } from '../twofold.js';
 import { createWebhookNotifier } from '../webhooks/webhooks.js';
 import type { AuditEvent } from '../audit/audit.js';
@@ -42,10 +43,11 @@ export async function startServer(settings: ServeSettings, log: (line: string) =
     const rel = relative(process.cwd(), root) || '.';
     app.use('*', async (c, next) => {
       await next();
-      // The demo talks only to its own origin; nothing else may be loaded or contacted.
+      // The demo talks only to its own origin; nothing else may be loaded or contacted (a
+      // biometric page must not leak). WASM compilation is allowed for the face models.
       c.res.headers.set(
         'content-security-policy',
-        "default-src 'self'; connect-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; img-src 'self' data: blob:; media-src 'self' blob: mediastream:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
       );
       c.res.headers.set('x-content-type-options', 'nosniff');
       c.res.headers.set('referrer-policy', 'no-referrer');
@@ -83,6 +85,7 @@ export async function startServer(settings: ServeSettings, log: (line: string) =
       ...(secretKeys && { secretKeys }),
       ...(clock && { now: clock }),
       codes: { ...(linkTemplate && { linkTemplate }) },
+      ...(settings.faceActions && { faceActions: settings.faceActions as FaceAction[] }),
       http: { clientAddress },
       openRegistration: settings.openRegistration,
       onEvent: (e: AuditEvent) => {

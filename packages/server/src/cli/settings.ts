@@ -21,6 +21,8 @@ export interface ServeSettings {
   /** Deliver transaction decisions to this URL, signed with `webhookSecret`. */
   webhookUrl: string | undefined;
   webhookSecret: string | undefined;
+  /** Liveness actions for face challenges (comma list of turn_left, turn_right, move_closer). */
+  faceActions: string[] | undefined;
   /** Testing only: a movable clock, advanced with POST /__test__/clock. Never in production. */
   testClock: boolean;
 }
@@ -54,6 +56,7 @@ Options (each also read from the environment variable shown):
                                                        (default with --static-dir: <origin>/#/recover?user={userId}&code={code})
   --webhook-url URL        TWOFOLD_WEBHOOK_URL         POST transaction decisions here (signed)
   --webhook-secret S       TWOFOLD_WEBHOOK_SECRET      HMAC secret for those webhooks (≥ 32 characters)
+  --face-actions A,B       TWOFOLD_FACE_ACTIONS        liveness actions: turn_left,turn_right,move_closer (default all)
   --demo                   TWOFOLD_DEMO=true           demo only: publish a support API key at /demo/config.json
   --name N, --scopes A,B                               for api-key create
   -h, --help               show this help
@@ -81,6 +84,7 @@ export function resolveSettings(
       'secret-keys': { type: 'string' },
       'link-template': { type: 'string' },
       'webhook-url': { type: 'string' },
+      'face-actions': { type: 'string' },
       'webhook-secret': { type: 'string' },
       demo: { type: 'boolean' },
       name: { type: 'string' },
@@ -121,6 +125,11 @@ export function resolveSettings(
     if (!/^https?:\/\//.test(webhookUrl)) throw new Error('TWOFOLD_WEBHOOK_URL must be an http(s) URL.');
     if (!webhookSecret || webhookSecret.length < 32) throw new Error('TWOFOLD_WEBHOOK_SECRET (at least 32 characters) is needed with TWOFOLD_WEBHOOK_URL.');
   }
+  const faceActionsText = pick('face-actions', 'TWOFOLD_FACE_ACTIONS');
+  const faceActions = faceActionsText?.split(',').map((a) => a.trim()).filter(Boolean);
+  for (const a of faceActions ?? []) {
+    if (!['turn_left', 'turn_right', 'move_closer'].includes(a)) throw new Error(`TWOFOLD_FACE_ACTIONS: unknown action "${a}" (turn_left, turn_right, move_closer).`);
+  }
   const apiKey = pick('api-key', 'TWOFOLD_API_KEY');
   if (apiKey !== undefined && apiKey.length < 16) throw new Error('TWOFOLD_API_KEY must be at least 16 characters.');
   return {
@@ -142,6 +151,7 @@ export function resolveSettings(
       linkTemplate: pick('link-template', 'TWOFOLD_LINK_TEMPLATE'),
       demo: values.demo === true || env.TWOFOLD_DEMO === 'true',
       testClock: env.TWOFOLD_UNSAFE_TEST_CLOCK === 'true',
+      faceActions,
       webhookUrl,
       webhookSecret,
     },

@@ -1,5 +1,4 @@
 import {
-  FACE_ACTIONS,
   FACE_MATCH_THRESHOLD,
   LIVENESS,
   analyzeFaceTrack,
@@ -46,7 +45,7 @@ export async function createFaceChallenge(
     throw new TwofoldError('UNAUTHENTICATED', 'Enrolling a face needs the session of that user.');
   }
   if (!(await ctx.store.getUserById(options.userId))) throw new TwofoldError('USER_NOT_FOUND', 'No user has that id.');
-  const actions = shuffle([...FACE_ACTIONS]);
+  const actions = shuffle([...ctx.faceActions]);
   const now = ctx.now();
   const ceremony = await beginCeremony(ctx, {
     kind: 'face',

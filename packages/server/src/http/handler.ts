@@ -46,7 +46,9 @@ export function createHandler(ctx: TwofoldContext, options: HandlerOptions = {})
   const limit = options.bodyLimitBytes ?? 64 * 1024;
   const onError = options.onError ?? ((e: unknown) => console.error('[twofold] unexpected error', e));
   const app = new Hono().basePath(options.basePath ?? '/api/v1');
-  const body = <S extends Parameters<typeof readJson>[1]>(c: Context, schema: S) => readJson(c.req.raw, schema, limit);
+  const body = <S extends Parameters<typeof readJson>[1]>(c: Context, schema: S, max = limit) => readJson(c.req.raw, schema, max);
+  // Face evidence (a frame track and descriptors) is legitimately larger than other bodies.
+  const evidenceLimit = Math.max(limit, 512 * 1024);
   const json = (c: Context, value: unknown, status: 200 | 201 = 200) => c.json(value as object, status);
 
   app.use(async (c, next) => {
@@ -162,12 +164,12 @@ export function createHandler(ctx: TwofoldContext, options: HandlerOptions = {})
   });
   app.post('/face/enroll', async (c) => {
     const session = await requireSession(ctx, c.req.raw);
-    const input = await body(c, s.faceEnrollBody);
+    const input = await body(c, s.faceEnrollBody, evidenceLimit);
     const { keep, ...rest } = input;
     return json(c, await enrollFace(ctx, { ...rest, ...(keep && { keep }), session }));
   });
   app.post('/face/verify', async (c) => {
-    const input = await body(c, s.faceVerifyBody);
+    const input = await body(c, s.faceVerifyBody, evidenceLimit);
     const { match, token } = await verifyFace(ctx, input);
     return json(c, { match, token });
   });

@@ -1,0 +1,69 @@
+import type { FaceProgress } from '@twofold/client/face';
+import { twofold } from '../session.js';
+
+const WORDS: Record<FaceProgress['guidance'], string> = {
+  no_face: 'Looking for your face…',
+  several_faces: 'Only one face, please',
+  too_far: 'Come a little closer',
+  too_close: 'Move back a little',
+  off_centre: 'Centre your face in the frame',
+  too_dark: 'It is too dark — find more light',
+  hold_still: 'Hold still',
+  turn_left: 'Turn your head slowly to the left of the picture',
+  turn_right: 'Turn your head slowly to the right of the picture',
+  move_closer: 'Now move closer to the camera',
+  done: 'Done — checking…',
+};
+
+/**
+ * Opens the camera in an overlay and runs one face session (enroll or verify) with live
+ * guidance. The face module and its models load only now, not with the page.
+ */
+export async function faceSession(mode: 'enroll' | 'verify', userId: string): Promise<string> {
+  const overlay = document.createElement('div');
+  overlay.className = 'face-overlay';
+  overlay.innerHTML = `
+    <div class="face-box">
+      <div class="face-stage"><video id="face-video" muted playsinline></video><div class="face-frame" id="face-frame"></div></div>
+      <p class="face-guidance" id="face-guidance" role="status">Loading the face models…</p>
+      <div class="face-steps" id="face-steps"></div>
+      <button class="ghost" id="face-cancel">Cancel</button>
+    </div>`;
+  document.body.append(overlay);
+  const controller = new AbortController();
+  overlay.querySelector('#face-cancel')!.addEventListener('click', () => controller.abort());
+  const say = (text: string) => (overlay.querySelector('#face-guidance')!.textContent = text);
+  let stop = () => {};
+  try {
+    const face = await import('@twofold/client/face');
+    const engine = await face.createFaceEngine(face.DEFAULT_FACE_ASSETS);
+    say('Starting the camera…');
+    const camera = await face.startCamera(overlay.querySelector<HTMLVideoElement>('#face-video')!);
+    stop = camera.stop;
+    const onProgress = (p: FaceProgress) => {
+      say(WORDS[p.guidance]);
+      overlay.querySelector('#face-steps')!.innerHTML = Array.from({ length: p.total }, (_, i) => `<span class="${i < p.done ? 'on' : ''}"></span>`).join('');
+      const frame = overlay.querySelector<HTMLElement>('#face-frame')!;
+      if (p.box) {
+        const v = camera.video;
+        Object.assign(frame.style, {
+          display: 'block',
+          left: `${(1 - (p.box.x + p.box.width) / v.videoWidth) * 100}%`, // the preview is mirrored
+          top: `${(p.box.y / v.videoHeight) * 100}%`,
+          width: `${(p.box.width / v.videoWidth) * 100}%`,
+          height: `${(p.box.height / v.videoHeight) * 100}%`,
+        });
+      } else frame.style.display = 'none';
+    };
+    const session = { engine, video: camera.video, onProgress, signal: controller.signal, timeoutMs: 20_000 };
+    if (mode === 'enroll') {
+      await face.enrollFace(twofold.api, { ...session, token: twofold.session!.token, userId });
+      return 'Your face is enrolled. You can use it to recover your account.';
+    }
+    const result = await face.verifyFace(twofold.api, { ...session, userId });
+    return result.match ? 'It is you: face verified.' : 'Not verified.';
+  } finally {
+    stop();
+    overlay.remove();
+  }
+}
