@@ -8,6 +8,7 @@ const WORDS: Record<FaceProgress['guidance'], string> = {
   too_close: 'Move back a little',
   off_centre: 'Centre your face in the frame',
   too_dark: 'It is too dark — find more light',
+  blurry: 'The picture is blurry — hold the device still',
   hold_still: 'Hold still',
   turn_left: 'Turn your head slowly to the left of the picture',
   turn_right: 'Turn your head slowly to the right of the picture',

@@ -3,7 +3,17 @@ import { TwofoldClientError } from '../errors.js';
 import type { FaceEngine } from './engine.js';
 
 /** What to tell the user right now. */
-export type FaceGuidance = 'no_face' | 'several_faces' | 'too_far' | 'too_close' | 'off_centre' | 'too_dark' | 'hold_still' | FaceAction | 'done';
+export type FaceGuidance =
+  | 'no_face'
+  | 'several_faces'
+  | 'too_far'
+  | 'too_close'
+  | 'off_centre'
+  | 'too_dark'
+  | 'blurry'
+  | 'hold_still'
+  | FaceAction
+  | 'done';
 
 export interface FaceProgress {
   guidance: FaceGuidance;
@@ -43,6 +53,7 @@ export async function captureFaceEvidence(options: CaptureOptions): Promise<Face
   let wantDescriptor = true;
   let done = 0;
   const light = brightnessMeter();
+  const sharp = sharpnessMeter();
   for (;;) {
     if (options.signal?.aborted) throw new TwofoldClientError('ABORTED', 'The face capture was cancelled.');
     const now = performance.now() - start;
@@ -72,7 +83,13 @@ export async function captureFaceEvidence(options: CaptureOptions): Promise<Face
     const off = Math.hypot(face.box.x + face.box.width / 2 - w / 2, face.box.y + face.box.height / 2 - h / 2) / w;
     // Framing is enforced before the session starts; once it runs, moving closer is an action.
     if (frames.length < LIVENESS.baselineFrames) {
-      const problem: FaceGuidance | null = size < 0.15 ? 'too_far' : size > 0.6 ? 'too_close' : off > 0.2 ? 'off_centre' : null;
+      const problem: FaceGuidance | null =
+        size < 0.15 ? 'too_far'
+        : size > 0.6 ? 'too_close'
+        : off > 0.2 ? 'off_centre'
+        : light(video) < 40 ? 'too_dark'
+        : sharp(video, face.box) < 3 ? 'blurry'
+        : null;
       if (problem) {
         report(problem, face.box);
         continue;
@@ -113,6 +130,29 @@ function brightnessMeter() {
     let sum = 0;
     for (let i = 0; i < d.length; i += 4) sum += 0.299 * d[i]! + 0.587 * d[i + 1]! + 0.114 * d[i + 2]!;
     return sum / (d.length / 4);
+  };
+}
+
+/**
+ * Sharpness of the face region: mean absolute Laplacian of its luma at 64×64. A defocused or
+ * motion-blurred face scores low; the cut-off (3) is deliberately lenient and not yet calibrated
+ * on real webcams.
+ */
+function sharpnessMeter() {
+  const canvas = document.createElement('canvas');
+  canvas.width = 64;
+  canvas.height = 64;
+  const g = canvas.getContext('2d', { willReadFrequently: true })!;
+  return (video: HTMLVideoElement, box: FaceFrame['box']) => {
+    g.drawImage(video, box.x, box.y, box.width, box.height, 0, 0, 64, 64);
+    const d = g.getImageData(0, 0, 64, 64).data;
+    const y = (i: number, j: number) => {
+      const p = (j * 64 + i) * 4;
+      return 0.299 * d[p]! + 0.587 * d[p + 1]! + 0.114 * d[p + 2]!;
+    };
+    let sum = 0;
+    for (let j = 1; j < 63; j++) for (let i = 1; i < 63; i++) sum += Math.abs(4 * y(i, j) - y(i - 1, j) - y(i + 1, j) - y(i, j - 1) - y(i, j + 1));
+    return sum / (62 * 62);
   };
 }
 
