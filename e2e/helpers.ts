@@ -53,3 +53,13 @@ export async function holdNextAutofill(page: Page) {
     await route.continue();
   });
 }
+
+/** POSTs JSON to the server's API (optionally with a bearer credential); returns status and body. */
+export async function apiPost(path: string, body: unknown, token?: string): Promise<{ status: number; json: any }> {
+  const res = await fetch(`${baseUrl()}/api/v1${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, json: await res.json() };
+}

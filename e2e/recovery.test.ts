@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { baseUrl, deviceRows, holdNextAutofill, launch, newDevice, signOut, signUpInDemo, uniqueName } from './helpers.js';
+import { baseUrl, deviceRows, holdNextAutofill, launch, newDevice, signOut, signUpInDemo, uniqueName, apiPost } from './helpers.js';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -29,15 +29,6 @@ async function enterCode(page: Page, username: string, type: 'short' | 'long', c
   await page.locator('#recover-code').fill(code);
   await page.getByRole('button', { name: 'Create a passkey on this device' }).click();
 }
-
-const api = async (path: string, body: unknown, token?: string) => {
-  const res = await fetch(`${baseUrl()}/api/v1${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, json: (await res.json()) as any };
-};
 
 describe('account recovery on a new device with a code (two browser contexts = two devices)', () => {
   it('device A registers; support issues a short code; device B redeems it, signs in, removes A; A is locked out; the code is spent', async () => {
@@ -126,7 +117,7 @@ describe('account recovery on a new device with a code (two browser contexts = t
     const outcomes = await Promise.all(devices.map((d) => outcome(d.page)));
     expect(outcomes.filter((o) => o === 'recovered')).toHaveLength(1);
     expect(outcomes.filter((o) => o !== 'recovered').every((o) => o.includes('already been used'))).toBe(true);
-    const user = await api('/users/retrieve', { username }, inject('apiKey'));
+    const user = await apiPost('/users/retrieve', { username }, inject('apiKey'));
     const list = await fetch(`${baseUrl()}/api/v1/users/${encodeURIComponent(user.json.userId)}/devices`, { headers: { authorization: `Bearer ${inject('apiKey')}` } });
     expect(((await list.json()) as { devices: unknown[] }).devices).toHaveLength(2);
     for (const d of [a, ...devices]) await d.context.close();

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { baseUrl, holdNextAutofill, launch, newDevice, signOut, signUpInDemo } from './helpers.js';
+import { baseUrl, holdNextAutofill, launch, newDevice, signOut, signUpInDemo, apiPost } from './helpers.js';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -10,15 +10,6 @@ afterAll(() => browser?.close());
 
 const sessionOf = (page: Page) =>
   page.evaluate(() => JSON.parse(sessionStorage.getItem('twofold.session') ?? 'null') as { userId: string; token: string });
-
-const post = async (path: string, body: unknown, token?: string) => {
-  const res = await fetch(`${baseUrl()}/api/v1${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, json: (await res.json()) as any };
-};
 
 /** Captures the body of the next confirm request the page sends. */
 function captureConfirm(page: Page): { url: () => string; body: () => string } {
@@ -84,10 +75,10 @@ describe('"View card PIN": a step-up transaction releases its context after a pa
 
     // Bob's session cannot see it...
     const bobSession = await sessionOf(bob.page);
-    expect((await post(`/transactions/${transactionId}/options`, {}, bobSession.token)).json.code).toBe('TRANSACTION_NOT_FOUND');
+    expect((await apiPost(`/transactions/${transactionId}/options`, {}, bobSession.token)).json.code).toBe('TRANSACTION_NOT_FOUND');
     // ...and Bob's passkey, used on Alice's ceremony from Bob's browser, is refused.
     const aliceSession = await sessionOf(alice.page);
-    const opts = await post(`/transactions/${transactionId}/options`, {}, aliceSession.token);
+    const opts = await apiPost(`/transactions/${transactionId}/options`, {}, aliceSession.token);
     const bobsAssertion = await bob.page.evaluate(async (options) => {
       const b64 = (s: string) => Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/') + '=='.slice(0, (4 - (s.length % 4)) % 4)), (c) => c.charCodeAt(0));
       const u = (b: ArrayBuffer) => btoa(String.fromCharCode(...new Uint8Array(b))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
@@ -103,7 +94,7 @@ describe('"View card PIN": a step-up transaction releases its context after a pa
         clientExtensionResults: {},
       };
     }, opts.json.options);
-    const res = await post(`/transactions/${transactionId}/confirm`, { ceremonyId: opts.json.ceremonyId, response: bobsAssertion }, aliceSession.token);
+    const res = await apiPost(`/transactions/${transactionId}/confirm`, { ceremonyId: opts.json.ceremonyId, response: bobsAssertion }, aliceSession.token);
     expect(res.status).toBe(401);
     expect(res.json.code).toBe('CREDENTIAL_NOT_FOUND');
     await alice.context.close();
@@ -130,8 +121,8 @@ describe('"View card PIN": a step-up transaction releases its context after a pa
     await page.getByRole('button', { name: 'View card PIN' }).click();
     await expect.poll(() => transactionId).not.toBe('');
     const { token } = await sessionOf(page);
-    const tx = await post(`/transactions/${transactionId}/options`, {}, token);
-    const res = await post(`/transactions/${transactionId}/confirm`, { ceremonyId: tx.json.ceremonyId, response: JSON.parse(login).response }, token);
+    const tx = await apiPost(`/transactions/${transactionId}/options`, {}, token);
+    const res = await apiPost(`/transactions/${transactionId}/confirm`, { ceremonyId: tx.json.ceremonyId, response: JSON.parse(login).response }, token);
     expect(res.status).toBe(401);
     expect(res.json.code).toBe('AUTHENTICATION_FAILED');
     await context.close();
