@@ -1,6 +1,7 @@
 import { actor as actors, newEvent, recordEvent, type AuditEvent } from '../audit/audit.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
+import { requireUser } from '../users/users.js';
 import { completeRegistration, startRegistration, type CeremonyResult } from '../passkeys/passkeys.js';
 import type { CodeRecord, CodeType } from '../storage/store.js';
 import { consumeCeremony } from '../ceremonies/ceremonies.js';
@@ -63,7 +64,7 @@ export async function generateCode(
   if (!Number.isInteger(ttl) || ttl < 30 || ttl > settings.maxTtlSeconds) {
     throw new TwofoldError('INVALID_REQUEST', `ttlSeconds must be an integer from 30 to ${settings.maxTtlSeconds}.`);
   }
-  if (!(await ctx.store.getUserById(options.userId))) throw new TwofoldError('USER_NOT_FOUND', 'No user has that id.');
+  await requireUser(ctx, options.userId);
   const code = newCode(options.type);
   const { keyId, hash } = await hashCode(ctx.keyring, { purpose: options.purpose, type: options.type, userId: options.userId, code });
   const now = ctx.now();
@@ -101,7 +102,7 @@ export async function generateCode(
 
 /** Invalidates every live code of the user. Throws `USER_NOT_FOUND`. */
 export async function invalidateCodes(ctx: TwofoldContext, options: { userId: string; actor: string }): Promise<{ invalidated: number }> {
-  if (!(await ctx.store.getUserById(options.userId))) throw new TwofoldError('USER_NOT_FOUND', 'No user has that id.');
+  await requireUser(ctx, options.userId);
   const { invalidated, event } = await ctx.store.transaction(async (tx) => {
     const invalidated = await tx.invalidateCodes(options.userId, ctx.now());
     const event = await recordEvent(ctx, tx, { type: 'codes.invalidated', userId: options.userId, actor: options.actor, data: { invalidated } });

@@ -1,6 +1,7 @@
 import { recordEvent } from '../audit/audit.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
+import { requireUser } from '../users/users.js';
 import type { DeviceRecord, DeviceType, PasskeyRecord, Store } from '../storage/store.js';
 
 /** A device as the API shows it. Passkey devices carry their authenticator facts. */
@@ -35,10 +36,6 @@ const toDevice = (d: DeviceRecord, p?: PasskeyRecord): Device => ({
     },
   }),
 });
-
-async function requireUser(ctx: TwofoldContext, userId: string) {
-  if (!(await ctx.store.getUserById(userId))) throw new TwofoldError('USER_NOT_FOUND', 'No user has that id.');
-}
 
 /** Lists a user's devices, oldest first. Throws `USER_NOT_FOUND`. */
 export async function listDevices(ctx: TwofoldContext, options: { userId: string }): Promise<Device[]> {

@@ -11,6 +11,7 @@ import { actor, recordEvent } from '../audit/audit.js';
 import { beginCeremony, consumeCeremony } from '../ceremonies/ceremonies.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
+import { requireUser } from '../users/users.js';
 import type { CeremonyRecord, DeviceRecord } from '../storage/store.js';
 import type { SessionClaims } from '../tokens/tokens.js';
 import { randomBytes, randomId } from '../util/encoding.js';
@@ -44,7 +45,7 @@ export async function createFaceChallenge(
   if (options.purpose === 'enroll' && options.session?.userId !== options.userId) {
     throw new TwofoldError('UNAUTHENTICATED', 'Enrolling a face needs the session of that user.');
   }
-  if (!(await ctx.store.getUserById(options.userId))) throw new TwofoldError('USER_NOT_FOUND', 'No user has that id.');
+  await requireUser(ctx, options.userId);
   const actions = shuffle([...ctx.faceActions]);
   const now = ctx.now();
   const ceremony = await beginCeremony(ctx, {

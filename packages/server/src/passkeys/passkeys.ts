@@ -14,8 +14,8 @@ import { beginCeremony, consumeCeremony } from '../ceremonies/ceremonies.js';
 import type { TwofoldContext } from '../context.js';
 import { deviceNameFromUserAgent } from '../devices/device-name.js';
 import { TwofoldError } from '../errors.js';
-import { StoreConflictError, type CeremonyRecord, type DeviceRecord, type PasskeyRecord, type UserRecord } from '../storage/store.js';
-import { insertUserOrThrow, newUserId, normalizeUsername } from '../users/users.js';
+import { StoreConflictError, type CeremonyRecord, type DeviceRecord, type PasskeyRecord, type Store, type UserRecord } from '../storage/store.js';
+import { insertUserOrThrow, newUserId, normalizeUsername, requireUser } from '../users/users.js';
 import { fromBase64Url, randomId } from '../util/encoding.js';
 
 /** Result of a successful ceremony: who, with which device, and a session token. */
@@ -42,9 +42,7 @@ export async function generatePasskeyRegistrationOptions(
   let user: UserRecord;
   let newUser: boolean;
   if ('userId' in options) {
-    const existing = await ctx.store.getUserById(options.userId);
-    if (!existing) throw new TwofoldError('USER_NOT_FOUND', 'No user has that id.');
-    user = existing;
+    user = await requireUser(ctx, options.userId);
     newUser = false;
   } else {
     if (!ctx.openRegistration) throw new TwofoldError('REGISTRATION_CLOSED', 'Sign-up from the browser is turned off.');
@@ -123,7 +121,7 @@ export async function completeRegistration(
     name?: string;
     userAgent?: string | null;
     amr: ('passkey' | 'code')[];
-    extraEvents?: (tx: import('../storage/store.js').Store, deviceId: string) => Promise<AuditEvent[]>;
+    extraEvents?: (tx: Store, deviceId: string) => Promise<AuditEvent[]>;
   },
 ): Promise<CeremonyResult> {
   const { ceremony } = options;

@@ -2,6 +2,7 @@ import { argon2id, argon2Verify } from 'hash-wasm';
 import { actor, recordEvent } from '../audit/audit.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
+import { requireUser } from '../users/users.js';
 import type { SessionClaims } from '../tokens/tokens.js';
 import { enforceLimits, type RateLimit } from '../ratelimits/ratelimits.js';
 import { randomBytes } from '../util/encoding.js';
@@ -81,7 +82,7 @@ export async function checkPin(ctx: TwofoldContext, options: { userId: string; p
     [ctx.limiters.pinUser, userId],
     [ctx.limiters.pinAddress, options.clientAddress],
   ]);
-  if (!(await ctx.store.getUserById(userId))) throw new TwofoldError('USER_NOT_FOUND', 'No user has that id.');
+  await requireUser(ctx, userId);
   const max = ctx.pins.maxAttempts;
   const claimed = await ctx.store.claimPinAttempt(userId, max);
   if (!claimed) {

@@ -3,6 +3,7 @@ import { actor, recordEvent } from '../audit/audit.js';
 import { beginCeremony, consumeCeremony } from '../ceremonies/ceremonies.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
+import { requireUser } from '../users/users.js';
 import { verifyAssertion } from '../passkeys/passkeys.js';
 import { checkPin } from '../pins/pins.js';
 import type { TransactionRecord } from '../storage/store.js';
@@ -35,7 +36,7 @@ export async function createTransaction(
   if (!Number.isInteger(ttl) || ttl < 30 || ttl > 3600) throw new TwofoldError('INVALID_REQUEST', 'ttlSeconds must be an integer from 30 to 3600.');
   const bytes = new TextEncoder().encode(JSON.stringify(options.context ?? null));
   if (bytes.length > MAX_CONTEXT_BYTES) throw new TwofoldError('INVALID_REQUEST', `context must be at most ${MAX_CONTEXT_BYTES} bytes of JSON.`);
-  if (!(await ctx.store.getUserById(options.userId))) throw new TwofoldError('USER_NOT_FOUND', 'No user has that id.');
+  await requireUser(ctx, options.userId);
   const id = randomId(16);
   const now = ctx.now();
   const record: TransactionRecord = {

@@ -68,11 +68,14 @@ export async function retrieveUser(ctx: TwofoldContext, options: { username: str
   return toUser(user);
 }
 
-/** Finds a user by id. Throws `USER_NOT_FOUND`. */
-export async function getUser(ctx: TwofoldContext, options: { userId: string }): Promise<User> {
-  const user = await ctx.store.getUserById(options.userId);
+/** Loads a user record by id, for modules that act on a user. Throws `USER_NOT_FOUND`. */
+export async function requireUser(ctx: TwofoldContext, userId: string): Promise<UserRecord> {
+  const user = await ctx.store.getUserById(userId);
   if (!user) throw new TwofoldError('USER_NOT_FOUND', 'No user has that id.');
-  return toUser(user);
+  return user;
 }
 
-export { actor };
+/** Finds a user by id. Throws `USER_NOT_FOUND`. */
+export async function getUser(ctx: TwofoldContext, options: { userId: string }): Promise<User> {
+  return toUser(await requireUser(ctx, options.userId));
+}
