@@ -3,10 +3,13 @@ import { TwofoldError } from '../errors.js';
 import type { CeremonyKind, CeremonyRecord } from '../storage/store.js';
 import { randomId } from '../util/encoding.js';
 
-/** Stores a new server-side ceremony record; it expires after `ctx.ceremonyTtlSeconds`. */
+/**
+ * Stores a new server-side ceremony record; it expires after `ctx.ceremonyTtlSeconds`, or after
+ * `ttlSeconds` when that is shorter (face challenges live shorter).
+ */
 export async function beginCeremony(
   ctx: TwofoldContext,
-  input: { kind: CeremonyKind; challenge: string; userId: string | null; data?: Record<string, unknown> },
+  input: { kind: CeremonyKind; challenge: string; userId: string | null; data?: Record<string, unknown>; ttlSeconds?: number },
 ): Promise<CeremonyRecord> {
   const createdAt = ctx.now();
   const record: CeremonyRecord = {
@@ -16,7 +19,7 @@ export async function beginCeremony(
     userId: input.userId,
     data: input.data ?? {},
     createdAt,
-    expiresAt: new Date(createdAt.getTime() + ctx.ceremonyTtlSeconds * 1000),
+    expiresAt: new Date(createdAt.getTime() + Math.min(ctx.ceremonyTtlSeconds, input.ttlSeconds ?? Infinity) * 1000),
   };
   await ctx.store.insertCeremony(record);
   return record;

@@ -47,16 +47,15 @@ export async function createFaceChallenge(
   }
   await requireUser(ctx, options.userId);
   const actions = shuffle([...ctx.faceActions]);
-  const now = ctx.now();
+  // Face challenges live shorter than passkey ceremonies: the camera session is short.
   const ceremony = await beginCeremony(ctx, {
     kind: 'face',
     challenge: randomId(16),
     userId: options.userId,
     data: { purpose: options.purpose, actions },
+    ttlSeconds: CHALLENGE_TTL_SECONDS,
   });
-  // Face challenges live shorter than passkey ceremonies: the camera session is short.
-  const expiresAt = new Date(Math.min(ceremony.expiresAt.getTime(), now.getTime() + CHALLENGE_TTL_SECONDS * 1000));
-  return { challengeId: ceremony.id, actions, expiresAt: expiresAt.toISOString() };
+  return { challengeId: ceremony.id, actions, expiresAt: ceremony.expiresAt.toISOString() };
 }
 
 /**
@@ -179,9 +178,6 @@ function requireKeyring(ctx: TwofoldContext) {
 async function takeChallenge(ctx: TwofoldContext, id: string, purpose: FacePurpose): Promise<CeremonyRecord & { userId: string }> {
   const ceremony = await consumeCeremony(ctx, id, 'face');
   if (ceremony.data.purpose !== purpose || !ceremony.userId) throw new TwofoldError('CEREMONY_MISMATCH', `This challenge is not for ${purpose}.`);
-  if (ctx.now().getTime() > ceremony.createdAt.getTime() + CHALLENGE_TTL_SECONDS * 1000) {
-    throw new TwofoldError('CHALLENGE_EXPIRED', 'This face challenge expired; start again.');
-  }
   return ceremony as CeremonyRecord & { userId: string };
 }
 

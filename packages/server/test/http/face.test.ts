@@ -132,6 +132,17 @@ describe('face', () => {
     expect(codes[5]).toBe('FACE_LOCKED');
   });
 
+  it('a face challenge expires after two minutes', async () => {
+    const user = await signUp(app);
+    const face = person();
+    await enroll(user, face);
+    const ch = await challenge(user.userId, 'verify');
+    expect(new Date(ch.json.expiresAt).getTime() - app.clock.now().getTime()).toBe(120_000);
+    app.clock.advance(121);
+    const late = await app.call('POST', '/face/verify', { challengeId: ch.json.challengeId, userId: user.userId, evidence: evidence(ch.json.challengeId, face, ch.json.actions) });
+    expect(late.json.code).toBe('CHALLENGE_EXPIRED');
+  });
+
   it('validates evidence shape', async () => {
     const user = await signUp(app);
     const ch = await challenge(user.userId, 'verify');
