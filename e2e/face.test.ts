@@ -1,11 +1,11 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHROMIUM_ARGS, addVirtualAuthenticator, fakeCameraArgs, findChromium, writeFakeCameraY4m, type FakeMotion } from '@twofold/testing';
+import { CHROMIUM_ARGS, fakeCameraArgs, findChromium, type FakeMotion } from '@twofold/testing';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SAMPLE_DIR, startFaceServer } from '../packages/client/bench/face-server.js';
-import { baseUrl, signUpInDemo } from './helpers.js';
+import { startFaceServer, writeSampleFaceCamera } from '../packages/client/bench/face-server.js';
+import { baseUrl, newDevice, signUpInDemo } from './helpers.js';
 
 // Faces come from face-api's sample photos (person A: sample5, person B: sample2), cropped and
 // moved by @twofold/testing's fake camera; Chromium plays them as the webcam.
@@ -27,34 +27,11 @@ beforeAll(async () => {
   const { server, url } = await startFaceServer();
   const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
   try {
-    const page = await browser.newPage();
-    await page.goto(url);
-    await page.waitForFunction(() => document.title === 'ready', undefined, { timeout: 60_000 });
-    const mean = (pts: { x: number; y: number }[]) => ({ x: pts.reduce((s, p) => s + p.x, 0) / pts.length, y: pts.reduce((s, p) => s + p.y, 0) / pts.length });
-    const prepare = async (sample: string, out: string, script: { motion: FakeMotion; seconds: number }[]) => {
-      const faces = (await page.evaluate((u) => (window as any).findFaces(u), `/samples/${sample}`)) as {
-        box: { x: number; y: number; width: number; height: number };
-        landmarks: { x: number; y: number }[];
-        yaw: number;
-      }[];
-      // The most frontal face, so the scripted turns move the yaw proxy both ways alike.
-      const face = [...faces].sort((x, y) => Math.abs(x.yaw) - Math.abs(y.yaw))[0];
-      const side = face!.box.width * 2.6;
-      const cx = face!.box.x + face!.box.width / 2;
-      const cy = face!.box.y + face!.box.height / 2;
-      await writeFakeCameraY4m(browser, {
-        image: await readFile(join(SAMPLE_DIR, sample)),
-        out,
-        crop: { x: Math.max(0, cx - side / 2), y: Math.max(0, cy - (side * 0.75) / 2), width: side, height: side * 0.75 },
-        eyes: { left: mean(face!.landmarks.slice(36, 42)), right: mean(face!.landmarks.slice(42, 48)) },
-        fps: 10,
-        script,
-      });
-      return out;
-    };
-    cams.a = await prepare('sample5.jpg', join(dir, 'a.y4m'), LIVE);
-    cams.b = await prepare('sample2.jpg', join(dir, 'b.y4m'), LIVE);
-    cams.photoA = await prepare('sample5.jpg', join(dir, 'photo-a.y4m'), [{ motion: 'static', seconds: 3 }]);
+    const camera = (sample: string, name: string, script: { motion: FakeMotion; seconds: number }[]) =>
+      writeSampleFaceCamera({ browser, url, sample, out: join(dir, name), script });
+    cams.a = await camera('sample5.jpg', 'a.y4m', LIVE);
+    cams.b = await camera('sample2.jpg', 'b.y4m', LIVE);
+    cams.photoA = await camera('sample5.jpg', 'photo-a.y4m', [{ motion: 'static', seconds: 3 }]);
   } finally {
     await browser.close();
     await server.close();
@@ -65,16 +42,11 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** A device whose webcam shows `y4m`. */
+/** A device whose webcam shows `y4m`: a browser of its own (the camera is a launch flag). */
 async function deviceWithCamera(y4m: string) {
   const browser = await chromium.launch({ executablePath: findChromium(), args: [...CHROMIUM_ARGS, ...fakeCameraArgs(y4m)] });
   browsers.push(browser);
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  page.on('dialog', (d) => void d.accept());
-  await addVirtualAuthenticator(page);
-  await page.goto(baseUrl());
-  return page;
+  return (await newDevice(browser)).page;
 }
 
 let session: string; // person A's session, copied to the other "devices"

@@ -2,6 +2,9 @@ import { createReadStream, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readFile } from 'node:fs/promises';
+import { writeFakeCameraY4m, type FakeMotion } from '@twofold/testing';
+import type { Browser } from 'playwright-core';
 import { createServer, type Connect, type ViteDevServer } from 'vite';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -50,4 +53,48 @@ export async function startFaceServer(options: { facesDir?: string } = {}): Prom
   await server.listen();
   const { port } = server.httpServer!.address() as { port: number };
   return { url: `http://localhost:${port}/`, server };
+}
+
+type Point = { x: number; y: number };
+const mean = (pts: Point[]): Point => ({ x: pts.reduce((s, p) => s + p.x, 0) / pts.length, y: pts.reduce((s, p) => s + p.y, 0) / pts.length });
+
+/**
+ * A fake camera from one of face-api's sample photos: finds its most frontal face with the real
+ * engine (on the face page at `url`), crops around it like a webcam frame (2.6 face widths, 4:3)
+ * and writes `script` as a `.y4m` with the eye positions the turn and blink motions need.
+ */
+export async function writeSampleFaceCamera(options: {
+  browser: Browser;
+  url: string;
+  sample: string;
+  out: string;
+  script: { motion: FakeMotion; seconds: number }[];
+}): Promise<string> {
+  const page = await options.browser.newPage();
+  try {
+    await page.goto(options.url);
+    await page.waitForFunction(() => document.title === 'ready', undefined, { timeout: 60_000 });
+    const faces = (await page.evaluate((u) => (window as any).findFaces(u), `/samples/${options.sample}`)) as {
+      box: { x: number; y: number; width: number; height: number };
+      landmarks: Point[];
+      yaw: number;
+    }[];
+    if (faces.length === 0) throw new Error(`no face found in ${options.sample}`);
+    // The most frontal face, so the scripted turns move the yaw proxy both ways.
+    const face = [...faces].sort((a, b) => Math.abs(a.yaw) - Math.abs(b.yaw))[0]!;
+    const side = face.box.width * 2.6;
+    const cx = face.box.x + face.box.width / 2;
+    const cy = face.box.y + face.box.height / 2;
+    await writeFakeCameraY4m(options.browser, {
+      image: await readFile(join(SAMPLE_DIR, options.sample)),
+      out: options.out,
+      crop: { x: Math.max(0, cx - side / 2), y: Math.max(0, cy - (side * 0.75) / 2), width: side, height: side * 0.75 },
+      eyes: { left: mean(face.landmarks.slice(36, 42)), right: mean(face.landmarks.slice(42, 48)) },
+      fps: 10,
+      script: options.script,
+    });
+    return options.out;
+  } finally {
+    await page.close();
+  }
 }

@@ -1,11 +1,11 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHROMIUM_ARGS, fakeCameraArgs, findChromium, writeFakeCameraY4m } from '@twofold/testing';
+import { CHROMIUM_ARGS, fakeCameraArgs, findChromium } from '@twofold/testing';
 import { chromium, type Browser } from 'playwright-core';
 import type { ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SAMPLE_DIR, startFaceServer } from '../bench/face-server.js';
+import { startFaceServer, writeSampleFaceCamera } from '../bench/face-server.js';
 
 // The real engine (face-api on WASM) watching Chromium's fake camera, fed with a face cropped
 // from one of face-api's sample photos and moved by @twofold/testing's scripted motion.
@@ -24,32 +24,13 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const mean = (pts: { x: number; y: number }[]) => ({ x: pts.reduce((s, p) => s + p.x, 0) / pts.length, y: pts.reduce((s, p) => s + p.y, 0) / pts.length });
-
 describe('face engine on a fake camera', () => {
   it('finds the face in every frame and sees the scripted head turns as yaw', async () => {
-    const page = await browser.newPage();
-    await page.goto(url);
-    await page.waitForFunction(() => document.title === 'ready', undefined, { timeout: 60_000 });
-    const faces = (await page.evaluate((u) => (window as any).findFaces(u), '/samples/sample5.jpg')) as {
-      box: { x: number; y: number; width: number; height: number };
-      landmarks: { x: number; y: number }[];
-    }[];
-    expect(faces.length).toBeGreaterThan(0);
-    // The most frontal face: turns then move the yaw proxy both ways.
-    const face = [...faces].sort((a, b) => Math.abs((a as any).yaw) - Math.abs((b as any).yaw))[0]!;
-    const eyes = { left: mean(face.landmarks.slice(36, 42)), right: mean(face.landmarks.slice(42, 48)) };
-    const side = face.box.width * 2.6;
-    const cx = face.box.x + face.box.width / 2;
-    const cy = face.box.y + face.box.height / 2;
-    const crop = { x: Math.max(0, cx - side / 2), y: Math.max(0, cy - (side * 0.75) / 2), width: side, height: side * 0.75 };
-    const out = join(dir, 'sample5.y4m');
-    await writeFakeCameraY4m(browser, {
-      image: await readFile(join(SAMPLE_DIR, 'sample5.jpg')),
-      out,
-      crop,
-      eyes,
-      fps: 10,
+    const out = await writeSampleFaceCamera({
+      browser,
+      url,
+      sample: 'sample5.jpg',
+      out: join(dir, 'sample5.y4m'),
       script: [
         { motion: 'static', seconds: 1 },
         { motion: 'turn-left', seconds: 1.5 },
@@ -57,7 +38,6 @@ describe('face engine on a fake camera', () => {
         { motion: 'turn-right', seconds: 1.5 },
       ],
     });
-    await page.close();
 
     const camera = await chromium.launch({ executablePath: findChromium(), args: [...CHROMIUM_ARGS, ...fakeCameraArgs(out)] });
     try {

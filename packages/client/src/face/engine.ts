@@ -43,16 +43,10 @@ type Input = HTMLImageElement | HTMLVideoElement | HTMLCanvasElement;
  * runtime, whose backend is chosen here by capability).
  */
 export async function createFaceEngine(options: FaceEngineOptions) {
-  const tf = faceapi.tf as unknown as {
-    setBackend(name: string): Promise<boolean>;
-    ready(): Promise<void>;
-    getBackend(): string;
-    setWasmPaths?(path: string): void;
-    env(): { set(flag: string, value: unknown): void };
-  };
+  // face-api bundles tfjs (with the WASM backend); its typings leave these members out.
+  const tf = faceapi.tf as unknown as TfRuntime & { setWasmPaths(path: string): void };
   const started = performance.now();
-  const wasmPath = options.wasmBaseUrl.endsWith('/') ? options.wasmBaseUrl : `${options.wasmBaseUrl}/`;
-  (faceapi.tf as unknown as { setWasmPaths(p: string): void }).setWasmPaths(wasmPath);
+  tf.setWasmPaths(options.wasmBaseUrl.endsWith('/') ? options.wasmBaseUrl : `${options.wasmBaseUrl}/`);
   const backend = await chooseBackend(tf, options.backends ?? (await defaultBackends()));
   const detector = new faceapi.TinyFaceDetector();
   const landmarkNet = new faceapi.FaceLandmark68Net();
@@ -107,7 +101,13 @@ export async function createFaceEngine(options: FaceEngineOptions) {
 
 export type FaceEngine = Awaited<ReturnType<typeof createFaceEngine>>;
 
-async function chooseBackend(tf: { setBackend(n: string): Promise<boolean>; ready(): Promise<void>; getBackend(): string }, order: FaceBackend[]) {
+interface TfRuntime {
+  setBackend(name: string): Promise<boolean>;
+  ready(): Promise<void>;
+  getBackend(): string;
+}
+
+async function chooseBackend(tf: TfRuntime, order: FaceBackend[]) {
   for (const name of order) {
     try {
       if (await tf.setBackend(name)) {
