@@ -55,6 +55,12 @@ export const ERROR_CODES = [
   'FACE_LOCKED',
   'FACE_NOT_ENROLLED',
   'CLIENT_STATE_INVALID',
+  'FACE_REQUIRED',
+  // recovery flows
+  'RECOVERY_NOT_FOUND',
+  'RECOVERY_EXPIRED',
+  'RECOVERY_CLOSED',
+  'RECOVERY_OUT_OF_ORDER',
   // server
   'INTERNAL',
 ] as const;

@@ -20,7 +20,16 @@ import {
 } from './codes/codes.js';
 import { DEFAULT_PIN_SETTINGS, pinStatus, setPin, verifyPin, type PinSettings } from './pins/pins.js';
 import type { RateLimit } from './ratelimits/ratelimits.js';
-import { createFaceChallenge, enrollFace, verifyFace } from './face/face.js';
+import { createFaceChallenge, enrollFace, getClientState, verifyFace } from './face/face.js';
+import {
+  abandonRecovery,
+  chooseRecoveryPin,
+  completeRecoveryPasskey,
+  getRecovery,
+  startRecovery,
+  startRecoveryPasskey,
+  verifyRecoveryFace,
+} from './recovery/recovery.js';
 import { FACE_ACTIONS, type FaceAction } from '@twofold/protocol';
 import { createKeyring, type SealingKey } from './sealing/keyring.js';
 import {
@@ -195,7 +204,7 @@ export function createTwofold(options: TwofoldOptions) {
     },
     codes: {
       /** Generates a pre-authorized code for a user (deliver it out of band). */
-      generate: (o: { userId: string; type: CodeType; purpose?: CodePurpose; ttlSeconds?: number }) =>
+      generate: (o: { userId: string; type: CodeType; purpose?: CodePurpose; ttlSeconds?: number; requireFace?: boolean }) =>
         generateCode(ctx, { purpose: 'add_credential', ...o, actor: 'system' }),
       /** Invalidates all of a user's live codes. */
       invalidateAll: (o: { userId: string }) => invalidateCodes(ctx, { ...o, actor: 'system' }),
@@ -222,13 +231,26 @@ export function createTwofold(options: TwofoldOptions) {
       challenge: (o: Parameters<typeof createFaceChallenge>[1]) => createFaceChallenge(ctx, o),
       enroll: (o: Parameters<typeof enrollFace>[1]) => enrollFace(ctx, o),
       verify: (o: Parameters<typeof verifyFace>[1]) => verifyFace(ctx, o),
+      /** The stored client state of a backup/temporary face device (for the host to hand to a recovering client). */
+      clientState: (o: { userId: string; deviceId: string }) => getClientState(ctx, o),
+    },
+    /** Multi-step recovery: credential reset (PIN + face + passkey) and new device (code + face + passkey). */
+    recovery: {
+      start: (o: Parameters<typeof startRecovery>[1]) => startRecovery(ctx, o),
+      get: (o: { flowId: string }) => getRecovery(ctx, o),
+      choosePin: (o: { flowId: string; pin: string }) => chooseRecoveryPin(ctx, o),
+      verifyFace: (o: Parameters<typeof verifyRecoveryFace>[1]) => verifyRecoveryFace(ctx, o),
+      startPasskey: (o: Parameters<typeof startRecoveryPasskey>[1]) => startRecoveryPasskey(ctx, o),
+      completePasskey: (o: Parameters<typeof completeRecoveryPasskey>[1]) => completeRecoveryPasskey(ctx, o),
+      abandon: (o: { flowId: string }) => abandonRecovery(ctx, o),
     },
     audit: {
       list: (o: { userId?: string; limit?: number } = {}) => listEvents(ctx, o),
     },
-    /** Housekeeping: deletes expired ceremonies and rate-limit counters. The CLI calls it every minute. */
+    /** Housekeeping: deletes expired ceremonies, rate-limit counters and temporary face states. The CLI calls it every minute. */
     sweep: async () => {
       await ctx.store.deleteExpiredCeremonies(now());
+      await ctx.store.deleteExpiredFaceDevices(now());
       await ctx.store.deleteExpiredRateLimits(new Date());
     },
   };

@@ -10,6 +10,7 @@ export const SCOPES = [
   'users.retrieve',
   'devices.read',
   'devices.delete',
+  'client_state.read',
   'codes.generate',
   'transactions.create',
   'transactions.read',

@@ -201,7 +201,7 @@ function describeUrl(url: string): string {
  * published to any page at /demo/config.json — acceptable for a local demo, never for real use.
  */
 async function demoSupportKey(twofold: Twofold, settings: ServeSettings, log: (line: string) => void): Promise<string> {
-  const scopes: Scope[] = ['users.retrieve', 'codes.generate', 'devices.read', 'devices.delete', 'transactions.create', 'transactions.read'];
+  const scopes: Scope[] = ['users.retrieve', 'codes.generate', 'devices.read', 'devices.delete', 'client_state.read', 'transactions.create', 'transactions.read'];
   const file = settings.databaseUrl ? undefined : join(resolve(settings.dataDir), 'demo-support.key');
   const saved = file && existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
   const existing = saved ? await twofold.apiKeys.authenticate(saved) : null;

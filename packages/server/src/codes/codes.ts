@@ -3,7 +3,7 @@ import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
 import { requireUser } from '../users/users.js';
 import { completeRegistration, startRegistration, type CeremonyResult } from '../passkeys/passkeys.js';
-import type { CodeRecord, CodeType } from '../storage/store.js';
+import type { CodeRecord, CodeType, Store, UserRecord } from '../storage/store.js';
 import { consumeCeremony } from '../ceremonies/ceremonies.js';
 import { enforceLimits, type RateLimit } from '../ratelimits/ratelimits.js';
 import { randomId } from '../util/encoding.js';
@@ -47,17 +47,21 @@ export interface GeneratedCode {
   isAuthorized: true;
   /** For `link` codes when a link template is configured. */
   link?: string;
+  /** Set when only a recovery flow with a face check can redeem it. */
+  requireFace?: true;
 }
 
 const RECENT_CODES = 20;
 
 /**
- * Generates a pre-authorized code for `userId`. Only its keyed hash is stored.
+ * Generates a pre-authorized code for `userId`. Only its keyed hash is stored. With
+ * `requireFace`, the code-only route refuses it (`FACE_REQUIRED`): it works only in a
+ * `new_device` recovery flow, together with a face check.
  * Throws `USER_NOT_FOUND`, `INVALID_REQUEST` (ttl out of range).
  */
 export async function generateCode(
   ctx: TwofoldContext,
-  options: { userId: string; type: CodeType; purpose: CodePurpose; ttlSeconds?: number; actor: string },
+  options: { userId: string; type: CodeType; purpose: CodePurpose; ttlSeconds?: number; requireFace?: boolean; actor: string },
 ): Promise<GeneratedCode> {
   const settings = ctx.codes;
   const ttl = options.ttlSeconds ?? settings.ttlSeconds[options.type];
@@ -82,6 +86,7 @@ export async function generateCode(
     invalidatedAt: null,
     lockedAt: null,
     failedAttempts: 0,
+    requireFace: options.requireFace ?? false,
   };
   const event = await ctx.store.transaction(async (tx) => {
     await tx.insertCode(record);
@@ -89,7 +94,7 @@ export async function generateCode(
       type: 'code.generated',
       userId: options.userId,
       actor: options.actor,
-      data: { codeId: record.id, type: record.type, purpose: record.purpose, expiresAt: record.expiresAt.toISOString() },
+      data: { codeId: record.id, type: record.type, purpose: record.purpose, expiresAt: record.expiresAt.toISOString(), requireFace: record.requireFace },
     });
   });
   ctx.notify([event]);
@@ -97,7 +102,7 @@ export async function generateCode(
     options.type === 'link' && settings.linkTemplate
       ? settings.linkTemplate.replaceAll('{code}', encodeURIComponent(code)).replaceAll('{userId}', encodeURIComponent(options.userId))
       : undefined;
-  return { code, expiresAt: record.expiresAt.toISOString(), isAuthorized: true, ...(link && { link }) };
+  return { code, expiresAt: record.expiresAt.toISOString(), isAuthorized: true, ...(link && { link }), ...(record.requireFace && { requireFace: true }) };
 }
 
 /** Invalidates every live code of the user. Throws `USER_NOT_FOUND`. */
@@ -113,18 +118,18 @@ export async function invalidateCodes(ctx: TwofoldContext, options: { userId: st
 }
 
 /**
- * Checks a code and starts registering a new passkey for its user (account recovery on a new
- * device). The code is consumed only when the passkey is created, atomically, so of many
- * concurrent redemptions exactly one adds a passkey.
+ * Checks a code for `userId` without consuming it: rate limits first, then the keyed-hash match;
+ * a wrong code counts against the user's live codes. Shared by the code-only route and
+ * `new_device` recovery flows, which consume the code only when the passkey is bound.
  *
  * Answers do not tell whether the user exists: an unknown user and a wrong code both get
  * `CODE_INVALID`. Only the right code reveals its state (`CODE_EXPIRED`, `CODE_USED`,
  * `CODE_LOCKED`). Throws `RATE_LIMITED` past the per-user or per-address limits.
  */
-export async function startAddCredentialWithCode(
+export async function checkCode(
   ctx: TwofoldContext,
   options: { userId: string; code: string; type: CodeType; clientAddress?: string | undefined },
-): Promise<{ ceremonyId: string; options: PublicKeyCredentialCreationOptionsJSON }> {
+): Promise<{ user: UserRecord; code: CodeRecord }> {
   await enforceLimits([
     [ctx.limiters.codeUser, options.userId],
     [ctx.limiters.codeAddress, options.clientAddress],
@@ -144,8 +149,39 @@ export async function startAddCredentialWithCode(
   if (match.usedAt) throw new TwofoldError('CODE_USED', 'That code has been used already.');
   if (match.lockedAt) throw new TwofoldError('CODE_LOCKED', 'That code is locked after too many wrong attempts; ask for a new one.');
   if (match.expiresAt.getTime() <= now.getTime()) throw new TwofoldError('CODE_EXPIRED', 'That code has expired; ask for a new one.');
+  return { user, code: match };
+}
 
-  return startRegistration(ctx, user, false, { via: 'code', codeId: match.id });
+/**
+ * Checks a code and starts registering a new passkey for its user (account recovery on a new
+ * device). The code is consumed only when the passkey is created, atomically, so of many
+ * concurrent redemptions exactly one adds a passkey. A code generated with `requireFace` is
+ * refused here (`FACE_REQUIRED`). Throws what {@link checkCode} throws.
+ */
+export async function startAddCredentialWithCode(
+  ctx: TwofoldContext,
+  options: { userId: string; code: string; type: CodeType; clientAddress?: string | undefined },
+): Promise<{ ceremonyId: string; options: PublicKeyCredentialCreationOptionsJSON }> {
+  const { user, code } = await checkCode(ctx, options);
+  if (code.requireFace) throw new TwofoldError('FACE_REQUIRED', 'This code works only together with a face check (a new-device recovery flow).');
+  return startRegistration(ctx, user, false, { via: 'code', codeId: code.id });
+}
+
+/**
+ * Consumes a checked code inside a transaction, or throws why it can no longer be used
+ * (`CODE_USED`, `CODE_LOCKED`, `CODE_EXPIRED`, `CODE_INVALID`): it may have changed state since
+ * it was checked. Records `code.redeemed`.
+ */
+export async function redeemCode(ctx: TwofoldContext, tx: Store, args: { codeId: string; userId: string; deviceId: string }): Promise<AuditEvent> {
+  const now = ctx.now();
+  if (!(await tx.consumeCode(args.codeId, now))) {
+    const code = await tx.getCode(args.codeId);
+    if (code?.usedAt) throw new TwofoldError('CODE_USED', 'That code has been used already.');
+    if (code?.lockedAt) throw new TwofoldError('CODE_LOCKED', 'That code is locked after too many wrong attempts.');
+    if (code && code.expiresAt.getTime() <= now.getTime()) throw new TwofoldError('CODE_EXPIRED', 'That code has expired.');
+    throw new TwofoldError('CODE_INVALID', 'That code is not valid.');
+  }
+  return recordEvent(ctx, tx, { type: 'code.redeemed', userId: args.userId, deviceId: args.deviceId, actor: actors.user(args.userId), data: { codeId: args.codeId } });
 }
 
 /**
@@ -171,17 +207,7 @@ export async function completeAddCredentialWithCode(
     ...(options.name !== undefined && { name: options.name }),
     userAgent: options.userAgent ?? null,
     amr: ['code'],
-    extraEvents: async (tx, deviceId) => {
-      const now = ctx.now();
-      if (!(await tx.consumeCode(codeId, now))) {
-        const code = await tx.getCode(codeId);
-        if (code?.usedAt) throw new TwofoldError('CODE_USED', 'That code has been used already.');
-        if (code?.lockedAt) throw new TwofoldError('CODE_LOCKED', 'That code is locked after too many wrong attempts.');
-        if (code && code.expiresAt.getTime() <= now.getTime()) throw new TwofoldError('CODE_EXPIRED', 'That code has expired.');
-        throw new TwofoldError('CODE_INVALID', 'That code is not valid.');
-      }
-      return [await recordEvent(ctx, tx, { type: 'code.redeemed', userId, deviceId, actor: actors.user(userId), data: { codeId } })];
-    },
+    extraEvents: async (tx, deviceId) => [await redeemCode(ctx, tx, { codeId, userId, deviceId })],
   });
   await ctx.limiters.codeUser.reset(userId);
   return result;

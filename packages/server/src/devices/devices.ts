@@ -2,7 +2,7 @@ import { recordEvent } from '../audit/audit.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
 import { requireUser } from '../users/users.js';
-import type { DeviceRecord, DeviceType, PasskeyRecord, Store } from '../storage/store.js';
+import type { DeviceRecord, DeviceType, FaceTemplateRecord, PasskeyRecord, Store } from '../storage/store.js';
 
 /** A device as the API shows it. Passkey devices carry their authenticator facts. */
 export interface Device {
@@ -11,6 +11,8 @@ export interface Device {
   name: string;
   createdAt: string;
   lastUsedAt: string | null;
+  /** For a `temporary` face state: when it stops working (it is also gone once used). */
+  expiresAt?: string;
   passkey?: {
     credentialId: string;
     aaguid: string;
@@ -20,12 +22,13 @@ export interface Device {
   };
 }
 
-const toDevice = (d: DeviceRecord, p?: PasskeyRecord): Device => ({
+const toDevice = (d: DeviceRecord, p?: PasskeyRecord, f?: FaceTemplateRecord): Device => ({
   id: d.id,
   type: d.type,
   name: d.name,
   createdAt: d.createdAt.toISOString(),
   lastUsedAt: d.lastUsedAt?.toISOString() ?? null,
+  ...(f?.expiresAt && { expiresAt: f.expiresAt.toISOString() }),
   ...(p && {
     passkey: {
       credentialId: p.credentialId,
@@ -37,15 +40,20 @@ const toDevice = (d: DeviceRecord, p?: PasskeyRecord): Device => ({
   }),
 });
 
-/** Lists a user's devices, oldest first. Throws `USER_NOT_FOUND`. */
+/**
+ * Lists a user's devices, oldest first. An expired `temporary` face state is left out (the
+ * sweep deletes it). Throws `USER_NOT_FOUND`.
+ */
 export async function listDevices(ctx: TwofoldContext, options: { userId: string }): Promise<Device[]> {
   await requireUser(ctx, options.userId);
-  const [devices, passkeys] = await Promise.all([
+  const [devices, passkeys, faces] = await Promise.all([
     ctx.store.listDevices(options.userId),
     ctx.store.listPasskeys(options.userId),
+    ctx.store.listFaceTemplates(options.userId, ctx.now()),
   ]);
-  const byDevice = new Map(passkeys.map((p) => [p.deviceId, p]));
-  return devices.map((d) => toDevice(d, byDevice.get(d.id)));
+  const passkeyOf = new Map(passkeys.map((p) => [p.deviceId, p]));
+  const faceOf = new Map(faces.map((f) => [f.deviceId, f]));
+  return devices.filter((d) => d.type === 'passkey' || faceOf.has(d.id)).map((d) => toDevice(d, passkeyOf.get(d.id), faceOf.get(d.id)));
 }
 
 /**

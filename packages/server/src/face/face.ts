@@ -7,12 +7,12 @@ import {
   type FaceAction,
   type FaceEvidence,
 } from '@twofold/protocol';
-import { actor, recordEvent } from '../audit/audit.js';
+import { actor, recordEvent, type AuditEvent } from '../audit/audit.js';
 import { beginCeremony, consumeCeremony } from '../ceremonies/ceremonies.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
 import { requireUser } from '../users/users.js';
-import type { CeremonyRecord, DeviceRecord } from '../storage/store.js';
+import type { CeremonyRecord, DeviceRecord, Store } from '../storage/store.js';
 import type { SessionClaims } from '../tokens/tokens.js';
 import { randomBytes, randomId } from '../util/encoding.js';
 
@@ -108,17 +108,45 @@ export async function enrollFace(
   return { deviceId: device.id, type, clientState };
 }
 
+/** A face that passed liveness and matched one of the user's templates. */
+export interface FaceMatch {
+  userId: string;
+  /** The backup/temporary device whose template matched. */
+  deviceId: string;
+  temporary: boolean;
+  distance: number;
+}
+
 /**
  * Verifies that the enrolled person is present: liveness first, then the distance between the
  * session's face and the template (from `clientState`, or the user's stored face devices) must be
- * within {@link FACE_MATCH_THRESHOLD}. A used `temporary` template is consumed. Failed attempts
- * are counted; after a few the face factor locks for a while (`FACE_LOCKED`).
+ * within {@link FACE_MATCH_THRESHOLD}. A used `temporary` template is consumed (with its device).
+ * Failed attempts are counted; after a few the face factor locks for a while (`FACE_LOCKED`).
  * Throws `FACE_MISMATCH`, `LIVENESS_FAILED`, `FACE_LOCKED`, `FACE_NOT_ENROLLED`, `CLIENT_STATE_INVALID`.
  */
 export async function verifyFace(
   ctx: TwofoldContext,
   options: { challengeId: string; userId: string; evidence: FaceEvidence; clientState?: string },
-): Promise<{ match: true; token: string; deviceId: string | null; distance: number }> {
+): Promise<{ match: true; token: string; deviceId: string; distance: number }> {
+  const match = await matchFace(ctx, options);
+  // A temporary state is single-use (and expires), whether presented or stored.
+  if (match.temporary && !(await ctx.store.useFaceTemplate(match.deviceId, ctx.now()))) {
+    throw new TwofoldError('CLIENT_STATE_INVALID', 'This temporary face state was already used or expired.');
+  }
+  ctx.notify([await faceVerified(ctx, ctx.store, match)]);
+  return { match: true, token: await ctx.tokens.issue({ userId: match.userId, amr: ['face'] }), deviceId: match.deviceId, distance: match.distance };
+}
+
+/**
+ * The checks of {@link verifyFace} without their success effects (so a recovery flow can commit
+ * them with its own writes): consumes the challenge, counts the attempt, judges liveness and
+ * finds the closest usable template. A client state whose device was deleted (or whose
+ * temporary template expired or was used) no longer opens. Throws as {@link verifyFace}.
+ */
+export async function matchFace(
+  ctx: TwofoldContext,
+  options: { challengeId: string; userId: string; evidence: FaceEvidence; clientState?: string | undefined },
+): Promise<FaceMatch> {
   const keyring = requireKeyring(ctx);
   const ceremony = await takeChallenge(ctx, options.challengeId, 'verify');
   if (ceremony.userId !== options.userId) throw new TwofoldError('CEREMONY_MISMATCH', 'This challenge is for another user.');
@@ -138,14 +166,17 @@ export async function verifyFace(
     throw error;
   }
 
-  // Candidate templates: the client state given, else every usable stored one.
-  const candidates: { deviceId: string | null; template: number[]; temporary: boolean }[] = [];
-  const now = ctx.now();
+  // Candidate templates: the client state given (if its device still exists), else every usable stored one.
+  const stored = await ctx.store.listFaceTemplates(userId, ctx.now());
+  const candidates: { deviceId: string; template: number[]; temporary: boolean }[] = [];
   if (options.clientState !== undefined) {
     const opened = await openTemplate(keyring, options.clientState, userId);
+    if (!stored.some((s) => s.deviceId === opened.deviceId)) {
+      throw new TwofoldError('CLIENT_STATE_INVALID', 'This face state was removed, used or has expired.');
+    }
     candidates.push({ deviceId: opened.deviceId, template: opened.template, temporary: opened.kind === 'temporary' });
   } else {
-    for (const s of await ctx.store.listFaceTemplates(userId, now)) {
+    for (const s of stored) {
       const opened = await openTemplate(keyring, s.sealed, userId);
       candidates.push({ deviceId: s.deviceId, template: opened.template, temporary: opened.kind === 'temporary' });
     }
@@ -158,16 +189,45 @@ export async function verifyFace(
     ctx.notify([await recordEvent(ctx, ctx.store, { type: 'face.mismatch', userId, actor: actor.system, data: { distance: round(best.distance) } })]);
     throw new TwofoldError('FACE_MISMATCH', 'The face does not match the enrolled one.');
   }
-  // A temporary state is single-use (and expires), whether presented or stored.
-  if (best.temporary && (!best.deviceId || !(await ctx.store.useFaceTemplate(best.deviceId, now)))) {
-    throw new TwofoldError('CLIENT_STATE_INVALID', 'This temporary face state was already used or expired.');
-  }
-  await ctx.limiters.faceUser.reset(userId);
-  if (best.deviceId) await ctx.store.touchDevice(best.deviceId, now);
-  ctx.notify([
-    await recordEvent(ctx, ctx.store, { type: 'face.verified', userId, deviceId: best.deviceId, actor: actor.user(userId), data: { distance: round(best.distance) } }),
-  ]);
-  return { match: true, token: await ctx.tokens.issue({ userId, amr: ['face'] }), deviceId: best.deviceId, distance: best.distance };
+  return { userId, deviceId: best.deviceId, temporary: best.temporary, distance: best.distance };
+}
+
+/**
+ * The success effects of a face match: the failure counter resets, the template's device is
+ * marked used and `face.verified` is recorded in `tx`; the caller notifies the returned event
+ * once `tx` has committed.
+ */
+export async function faceVerified(ctx: TwofoldContext, tx: Store, match: FaceMatch): Promise<AuditEvent> {
+  await ctx.limiters.faceUser.reset(match.userId);
+  // A consumed temporary device is gone; touching it is a no-op then.
+  await tx.touchDevice(match.deviceId, ctx.now());
+  return recordEvent(ctx, tx, {
+    type: 'face.verified',
+    userId: match.userId,
+    deviceId: match.deviceId,
+    actor: actor.user(match.userId),
+    data: { distance: round(match.distance) },
+  });
+}
+
+/**
+ * The stored client state of one of the user's face devices, for a backend that did not keep
+ * the one `enrollFace` returned (the Keyless "client state" handed to the client in a recovery).
+ * Throws `DEVICE_NOT_FOUND` (not a usable backup/temporary face device of this user).
+ */
+export async function getClientState(
+  ctx: TwofoldContext,
+  options: { userId: string; deviceId: string },
+): Promise<{ deviceId: string; type: 'backup' | 'temporary'; clientState: string; expiresAt: string | null }> {
+  await requireUser(ctx, options.userId);
+  const template = (await ctx.store.listFaceTemplates(options.userId, ctx.now())).find((t) => t.deviceId === options.deviceId);
+  if (!template) throw new TwofoldError('DEVICE_NOT_FOUND', 'No usable face device with this id for this user.');
+  return {
+    deviceId: template.deviceId,
+    type: template.expiresAt ? 'temporary' : 'backup',
+    clientState: template.sealed,
+    expiresAt: template.expiresAt?.toISOString() ?? null,
+  };
 }
 
 function requireKeyring(ctx: TwofoldContext) {

@@ -11,7 +11,16 @@ import {
 } from '../passkeys/passkeys.js';
 import { createUser, retrieveUser } from '../users/users.js';
 import { pinStatus, setPin, verifyPin } from '../pins/pins.js';
-import { createFaceChallenge, enrollFace, verifyFace } from '../face/face.js';
+import { createFaceChallenge, enrollFace, getClientState, verifyFace } from '../face/face.js';
+import {
+  abandonRecovery,
+  chooseRecoveryPin,
+  completeRecoveryPasskey,
+  getRecovery,
+  startRecovery,
+  startRecoveryPasskey,
+  verifyRecoveryFace,
+} from '../recovery/recovery.js';
 import {
   confirmTransaction,
   createTransaction,
@@ -50,6 +59,9 @@ export function createHandler(ctx: TwofoldContext, options: HandlerOptions = {})
   // Face evidence (a frame track and descriptors) is legitimately larger than other bodies.
   const evidenceLimit = Math.max(limit, 512 * 1024);
   const json = (c: Context, value: unknown, status: 200 | 201 = 200) => c.json(value as object, status);
+
+  // Unauthenticated ceremony starts are limited per client address.
+  const limitCeremonies = (c: Context) => enforceLimits([[ctx.limiters.ceremonyAddress, options.clientAddress?.(c.req.raw)]]);
 
   app.use(async (c, next) => {
     await next();
@@ -90,6 +102,7 @@ export function createHandler(ctx: TwofoldContext, options: HandlerOptions = {})
       type: type.data,
       purpose: input.purpose,
       ...(input.ttlSeconds !== undefined && { ttlSeconds: input.ttlSeconds }),
+      ...(input.requireFace !== undefined && { requireFace: input.requireFace }),
       actor: actor.service(key.id),
     });
     return json(c, generated, 201);
@@ -174,10 +187,42 @@ export function createHandler(ctx: TwofoldContext, options: HandlerOptions = {})
     return json(c, { match, token });
   });
 
+  // --- recovery flows: credential reset and new device by face (browser; the flow id is the handle)
+  app.post('/recovery', async (c) => {
+    await limitCeremonies(c);
+    const input = await body(c, s.startRecoveryBody);
+    return json(c, await startRecovery(ctx, { ...input, clientAddress: options.clientAddress?.(c.req.raw) }), 201);
+  });
+  app.get('/recovery/:flowId', async (c) => json(c, await getRecovery(ctx, { flowId: c.req.param('flowId') })));
+  app.delete('/recovery/:flowId', async (c) => {
+    await abandonRecovery(ctx, { flowId: c.req.param('flowId') });
+    return c.body(null, 204);
+  });
+  app.put('/recovery/:flowId/pin', async (c) => {
+    const input = await body(c, s.recoveryPinBody);
+    return json(c, await chooseRecoveryPin(ctx, { flowId: c.req.param('flowId'), pin: input.pin }));
+  });
+  app.post('/recovery/:flowId/face', async (c) => {
+    const input = await body(c, s.recoveryFaceBody, evidenceLimit);
+    return json(c, await verifyRecoveryFace(ctx, { flowId: c.req.param('flowId'), ...input }));
+  });
+  app.post('/recovery/:flowId/passkey/options', async (c) => {
+    const input = await body(c, s.recoveryPasskeyOptionsBody);
+    return json(c, await startRecoveryPasskey(ctx, { flowId: c.req.param('flowId'), replaceDeviceId: input.replaceDeviceId }));
+  });
+  app.post('/recovery/:flowId/passkey/verify', async (c) => {
+    const input = await body(c, s.registerVerifyBody);
+    return json(c, await completeRecoveryPasskey(ctx, { flowId: c.req.param('flowId'), ...input, userAgent: c.req.header('user-agent') ?? null }));
+  });
+
   // --- devices (service)
   app.get('/users/:userId/devices', async (c) => {
     await requireScope(ctx, c.req.raw, 'devices.read');
     return json(c, { devices: await listDevices(ctx, { userId: c.req.param('userId') }) });
+  });
+  app.get('/users/:userId/devices/:deviceId/client-state', async (c) => {
+    await requireScope(ctx, c.req.raw, 'client_state.read');
+    return json(c, await getClientState(ctx, { userId: c.req.param('userId'), deviceId: c.req.param('deviceId') }));
   });
   app.delete('/users/:userId/devices/:deviceId', async (c) => {
     const key = await requireScope(ctx, c.req.raw, 'devices.delete');
@@ -186,7 +231,6 @@ export function createHandler(ctx: TwofoldContext, options: HandlerOptions = {})
   });
 
   // --- passkeys (browser)
-  const limitCeremonies = (c: Context) => enforceLimits([[ctx.limiters.ceremonyAddress, options.clientAddress?.(c.req.raw)]]);
   app.post('/passkeys/register/options', async (c) => {
     const session = await optionalSession(ctx, c.req.raw);
     if (!session) await limitCeremonies(c);

@@ -56,12 +56,11 @@ export const generateCodeBody = z.object({
   purpose: z.literal('add_credential'),
   authorize: z.literal(true),
   ttlSeconds: z.number().int().positive().optional(),
+  requireFace: z.boolean().optional(),
 });
 export const userIdBody = z.object({ userId: id });
-export const initWithCodeBody = z.object({
-  userId: id,
-  code: z.object({ code: z.string().min(1).max(128), type: codeType }),
-});
+const codeInput = z.object({ code: z.string().min(1).max(128), type: codeType });
+export const initWithCodeBody = z.object({ userId: id, code: codeInput });
 
 export const pin = z.string().regex(/^\d{4,12}$/, 'must be 4 to 12 digits');
 export const setPinBody = z.object({ pin });
@@ -99,4 +98,13 @@ export const faceEvidence = z.object({
 });
 export const faceChallengeBody = z.object({ userId: id, purpose: z.enum(['enroll', 'verify']) });
 export const faceEnrollBody = z.object({ challengeId: id, evidence: faceEvidence, keep: z.enum(['backup', 'temporary']).optional() });
-export const faceVerifyBody = z.object({ challengeId: id, userId: id, evidence: faceEvidence, clientState: z.string().min(1).max(8192).optional() });
+const clientState = z.string().min(1).max(8192);
+export const faceVerifyBody = z.object({ challengeId: id, userId: id, evidence: faceEvidence, clientState: clientState.optional() });
+
+export const startRecoveryBody = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('credential_reset'), userId: id }).strict(),
+  z.object({ kind: z.literal('new_device'), userId: id, code: codeInput }).strict(),
+]);
+export const recoveryPinBody = z.object({ pin });
+export const recoveryFaceBody = z.object({ challengeId: id, evidence: faceEvidence, clientState: clientState.optional() });
+export const recoveryPasskeyOptionsBody = z.object({ replaceDeviceId: id.optional() });

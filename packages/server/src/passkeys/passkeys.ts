@@ -17,6 +17,7 @@ import { TwofoldError } from '../errors.js';
 import { StoreConflictError, type CeremonyRecord, type DeviceRecord, type PasskeyRecord, type Store, type UserRecord } from '../storage/store.js';
 import { insertUserOrThrow, newUserId, normalizeUsername, requireUser } from '../users/users.js';
 import { fromBase64Url, randomId } from '../util/encoding.js';
+import type { AuthMethod } from '../tokens/tokens.js';
 
 /** Result of a successful ceremony: who, with which device, and a session token. */
 export interface CeremonyResult {
@@ -54,14 +55,19 @@ export async function generatePasskeyRegistrationOptions(
   return startRegistration(ctx, user, newUser, {});
 }
 
-/** Shared by sign-up, add-a-passkey and (later) add-with-code: options + ceremony record. */
+/**
+ * Shared by sign-up, add-a-passkey, add-with-code and recovery flows: options + ceremony record.
+ * `replacing` names a passkey device the new credential replaces (left out of
+ * excludeCredentials, so the same authenticator may register again).
+ */
 export async function startRegistration(
   ctx: TwofoldContext,
   user: UserRecord,
   newUser: boolean,
   extra: Record<string, unknown>,
+  replacing?: string,
 ): Promise<{ ceremonyId: string; options: PublicKeyCredentialCreationOptionsJSON }> {
-  const existing = newUser ? [] : await ctx.store.listPasskeys(user.id);
+  const existing = newUser ? [] : (await ctx.store.listPasskeys(user.id)).filter((p) => p.deviceId !== replacing);
   const creationOptions = await generateRegistrationOptions({
     rpName: ctx.rp.name,
     rpID: ctx.rp.id,
@@ -120,7 +126,7 @@ export async function completeRegistration(
     response: RegistrationResponseJSON;
     name?: string;
     userAgent?: string | null;
-    amr: ('passkey' | 'code')[];
+    amr: AuthMethod[];
     extraEvents?: (tx: Store, deviceId: string) => Promise<AuditEvent[]>;
   },
 ): Promise<CeremonyResult> {

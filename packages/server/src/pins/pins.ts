@@ -38,13 +38,22 @@ export function isWeakPin(pin: string): boolean {
 }
 
 /**
+ * Refuses a weak PIN (`PIN_TOO_WEAK`), else hashes it with argon2id (encoded, with its salt and
+ * parameters) for {@link Store.setPin}.
+ */
+export async function hashPin(pin: string): Promise<string> {
+  if (isWeakPin(pin)) throw new TwofoldError('PIN_TOO_WEAK', 'Choose a PIN that is not one digit repeated or a simple sequence.');
+  return argon2id({ password: pin, salt: randomBytes(16), ...ARGON2, outputType: 'encoded' });
+}
+
+/**
  * Sets the signed-in user's PIN. Replacing an existing (or locked) PIN needs a session whose
  * strong authentication (passkey, face or code) is at most `freshAuthSeconds` old.
  * Throws `PIN_TOO_WEAK`, `REAUTHENTICATION_REQUIRED`, `USER_NOT_FOUND`.
  */
 export async function setPin(ctx: TwofoldContext, options: { session: SessionClaims; pin: string }): Promise<void> {
   const { session, pin } = options;
-  if (isWeakPin(pin)) throw new TwofoldError('PIN_TOO_WEAK', 'Choose a PIN that is not one digit repeated or a simple sequence.');
+  const hash = await hashPin(pin);
   if (!(await ctx.store.getUserById(session.userId))) throw new TwofoldError('USER_NOT_FOUND', 'This account no longer exists.');
   const existing = await ctx.store.getPin(session.userId);
   if (existing) {
@@ -56,7 +65,6 @@ export async function setPin(ctx: TwofoldContext, options: { session: SessionCla
       );
     }
   }
-  const hash = await argon2id({ password: pin, salt: randomBytes(16), ...ARGON2, outputType: 'encoded' });
   const event = await ctx.store.transaction(async (tx) => {
     await tx.setPin(session.userId, hash, ctx.now());
     return recordEvent(ctx, tx, {

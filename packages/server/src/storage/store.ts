@@ -115,8 +115,23 @@ export interface Store {
   insertFaceTemplate(template: FaceTemplateRecord): Promise<void>;
   /** The user's face templates that are usable at `now` (not expired, temporary ones unused). */
   listFaceTemplates(userId: string, now: Date): Promise<FaceTemplateRecord[]>;
-  /** Consume-once for a `temporary` template: true for exactly one caller, while unexpired. */
+  /**
+   * Consume-once for a `temporary` template: deletes it with its device (it is single-use), true
+   * for exactly one caller, while unexpired. Backup templates are never consumed.
+   */
   useFaceTemplate(deviceId: string, now: Date): Promise<boolean>;
+  /** Housekeeping: deletes the devices of `temporary` templates that expired before `now`. @returns how many. */
+  deleteExpiredFaceDevices(now: Date): Promise<number>;
+
+  insertRecoveryFlow(flow: RecoveryFlowRecord): Promise<void>;
+  getRecoveryFlow(idHash: string): Promise<RecoveryFlowRecord | null>;
+  /**
+   * Guarded step change (compare-and-set): applies `set` only while the flow is `open`,
+   * unexpired at `now` and at one of the `from` steps, so of concurrent callers exactly one
+   * moves it. `updatedAt` becomes `now`.
+   * @returns the flow after the change, or null (and nothing written) when the guard failed.
+   */
+  advanceRecoveryFlow(args: { idHash: string; from: RecoveryStep[]; set: RecoveryFlowChange; now: Date }): Promise<RecoveryFlowRecord | null>;
 
   insertAuditEvent(event: AuditEventRecord): Promise<void>;
   listAuditEvents(filter: { userId?: string; limit?: number }): Promise<AuditEventRecord[]>;
@@ -233,6 +248,8 @@ export interface CodeRecord {
   invalidatedAt: Date | null;
   lockedAt: Date | null;
   failedAttempts: number;
+  /** Only a recovery flow with a face check may redeem it (not the code-only route). */
+  requireFace: boolean;
 }
 
 export interface PinRecord {
@@ -272,6 +289,36 @@ export interface FaceTemplateRecord {
   expiresAt: Date | null;
   usedAt: Date | null;
 }
+
+export type RecoveryKind = 'credential_reset' | 'new_device';
+/** The next step of a recovery flow; `done` once it is completed. */
+export type RecoveryStep = 'pin' | 'face' | 'passkey' | 'done';
+
+export interface RecoveryFlowRecord {
+  /** SHA-256 (base64url) of the flow id handed to the client. */
+  idHash: string;
+  userId: string;
+  kind: RecoveryKind;
+  status: 'open' | 'completed' | 'abandoned';
+  step: RecoveryStep;
+  /** The code checked when a `new_device` flow began; consumed when the passkey is bound. */
+  codeId: string | null;
+  /** The new PIN of a `credential_reset` (argon2id), applied when the face check passes. */
+  stagedPinHash: string | null;
+  /** The face template that matched. */
+  faceDeviceId: string | null;
+  faceVerifiedAt: Date | null;
+  pinResetAt: Date | null;
+  passkeyDeviceId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  expiresAt: Date;
+}
+
+/** The fields {@link Store.advanceRecoveryFlow} may change. */
+export type RecoveryFlowChange = Partial<
+  Pick<RecoveryFlowRecord, 'status' | 'step' | 'stagedPinHash' | 'faceDeviceId' | 'faceVerifiedAt' | 'pinResetAt' | 'passkeyDeviceId'>
+>;
 
 /** What a rate limiter answers: whether the attempt is allowed and when to try again. */
 export interface RateLimitResult {

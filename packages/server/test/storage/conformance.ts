@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StoreConflictError, type CodeRecord, type DeviceRecord, type PasskeyRecord, type Store, type UserRecord } from '../../src/storage/store.js';
+import {
+  StoreConflictError,
+  type CodeRecord,
+  type DeviceRecord,
+  type PasskeyRecord,
+  type RecoveryFlowRecord,
+  type Store,
+  type UserRecord,
+} from '../../src/storage/store.js';
 
 let seq = 0;
 const uid = (p: string) => `${p}-${Date.now().toString(36)}-${(seq++).toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
@@ -227,6 +235,7 @@ export function describeStoreConformance(name: string, open: () => Promise<{ sto
       invalidatedAt: null,
       lockedAt: null,
       failedAttempts: 0,
+      requireFace: false,
       ...over,
     });
     const now = new Date(t0.getTime() + 1000);
@@ -334,6 +343,53 @@ export function describeStoreConformance(name: string, open: () => Promise<{ sto
       expect(await store.decideTransaction({ id: denied.id, status: 'denied', method: null, now })).toEqual({ sealedContext: 'y' });
       expect(await store.getTransaction(denied.id)).toMatchObject({ status: 'denied', sealedContext: null });
       expect(await store.decideTransaction({ id: denied.id, status: 'approved', method: 'pin', now })).toBeNull();
+    });
+
+    it('a temporary face template is used once (its device goes with it); expired ones are swept', async () => {
+      const u = user();
+      await store.insertUser(u);
+      const face = async (expiresAt: Date | null) => {
+        const d = { ...device(u.id), type: expiresAt ? ('temporary' as const) : ('backup' as const) };
+        await store.insertDevice(d);
+        await store.insertFaceTemplate({ deviceId: d.id, userId: u.id, sealed: `sealed-${d.id}`, expiresAt, usedAt: null });
+        return d;
+      };
+      const backup = await face(null);
+      const temp = await face(new Date(t0.getTime() + 60_000));
+      const old = await face(new Date(t0.getTime() + 500));
+      expect((await store.listFaceTemplates(u.id, now)).map((f) => f.deviceId).sort()).toEqual([backup.id, temp.id].sort());
+      expect(await store.useFaceTemplate(backup.id, now)).toBe(false); // backups are never consumed
+      const uses = await Promise.all(Array.from({ length: 6 }, () => store.useFaceTemplate(temp.id, now)));
+      expect(uses.filter(Boolean)).toHaveLength(1);
+      expect(await store.getDevice(u.id, temp.id)).toBeNull();
+      expect(await store.useFaceTemplate(old.id, now)).toBe(false); // expired
+      expect(await store.deleteExpiredFaceDevices(now)).toBe(1);
+      expect((await store.listDevices(u.id)).map((d) => d.id)).toEqual([backup.id]);
+    });
+
+    it('advanceRecoveryFlow is a compare-and-set on the step: one of racing callers wins; never when closed or expired', async () => {
+      const u = user();
+      await store.insertUser(u);
+      const flow: RecoveryFlowRecord = {
+        idHash: uid('flow'), userId: u.id, kind: 'credential_reset', status: 'open', step: 'pin', codeId: null,
+        stagedPinHash: null, faceDeviceId: null, faceVerifiedAt: null, pinResetAt: null, passkeyDeviceId: null,
+        createdAt: t0, updatedAt: t0, expiresAt: new Date(t0.getTime() + 60_000),
+      };
+      await store.insertRecoveryFlow(flow);
+      expect(await store.getRecoveryFlow(flow.idHash)).toEqual(flow);
+      const staged = await store.advanceRecoveryFlow({ idHash: flow.idHash, from: ['pin'], set: { step: 'face', stagedPinHash: 'h' }, now });
+      expect(staged).toEqual({ ...flow, step: 'face', stagedPinHash: 'h', updatedAt: now });
+      const racers = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          store.advanceRecoveryFlow({ idHash: flow.idHash, from: ['face'], set: { step: 'passkey', faceDeviceId: `d${i}`, stagedPinHash: null, faceVerifiedAt: now }, now }),
+        ),
+      );
+      expect(racers.filter(Boolean)).toHaveLength(1);
+      expect(await store.getRecoveryFlow(flow.idHash)).toMatchObject({ step: 'passkey', stagedPinHash: null, faceVerifiedAt: now });
+      expect(await store.advanceRecoveryFlow({ idHash: flow.idHash, from: ['passkey'], set: { status: 'completed' }, now: flow.expiresAt })).toBeNull();
+      expect(await store.advanceRecoveryFlow({ idHash: flow.idHash, from: ['passkey'], set: { status: 'completed', step: 'done' }, now })).toMatchObject({ status: 'completed' });
+      expect(await store.advanceRecoveryFlow({ idHash: flow.idHash, from: ['done', 'passkey'], set: { status: 'abandoned' }, now })).toBeNull();
+      expect(await store.getRecoveryFlow('nope')).toBeNull();
     });
 
     it('appends audit events and lists them newest first per user', async () => {

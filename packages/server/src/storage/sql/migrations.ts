@@ -160,4 +160,32 @@ CREATE TABLE face_templates (
 CREATE INDEX face_templates_user_idx ON face_templates (user_id);
 `,
   },
+  {
+    version: 5,
+    name: 'recovery-flows',
+    sql: `
+-- A code may demand a face check: then only a recovery flow (code + face) can redeem it.
+ALTER TABLE codes ADD COLUMN require_face boolean NOT NULL DEFAULT false;
+
+-- Multi-step recovery (credential reset, new device by face). The flow id is a bearer handle,
+-- so only its SHA-256 is stored. step is the next step to do; status says whether it is over.
+CREATE TABLE recovery_flows (
+  id_hash           text PRIMARY KEY,
+  user_id           text NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  kind              text NOT NULL CHECK (kind IN ('credential_reset', 'new_device')),
+  status            text NOT NULL CHECK (status IN ('open', 'completed', 'abandoned')),
+  step              text NOT NULL CHECK (step IN ('pin', 'face', 'passkey', 'done')),
+  code_id           text REFERENCES codes(id) ON DELETE CASCADE,
+  staged_pin_hash   text,
+  face_device_id    text,
+  face_verified_at  timestamptz,
+  pin_reset_at      timestamptz,
+  passkey_device_id text,
+  created_at        timestamptz NOT NULL,
+  updated_at        timestamptz NOT NULL,
+  expires_at        timestamptz NOT NULL
+);
+CREATE INDEX recovery_flows_user_idx ON recovery_flows (user_id);
+`,
+  },
 ];

@@ -12,6 +12,9 @@ import {
   type PasskeyUse,
   type PinRecord,
   type FaceTemplateRecord,
+  type RecoveryFlowChange,
+  type RecoveryFlowRecord,
+  type RecoveryStep,
   type TransactionRecord,
   type SigningKeyRecord,
   type Store,
@@ -204,9 +207,10 @@ export class SqlStore implements Store {
   // codes
   async insertCode(c: CodeRecord): Promise<void> {
     await this.run(
-      `INSERT INTO codes (id, user_id, purpose, type, secret_hash, hash_key_id, authorized, created_at, expires_at, used_at, invalidated_at, locked_at, failed_attempts)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-      [c.id, c.userId, c.purpose, c.type, c.secretHash, c.hashKeyId, c.authorized, c.createdAt, c.expiresAt, c.usedAt, c.invalidatedAt, c.lockedAt, c.failedAttempts],
+      `INSERT INTO codes (id, user_id, purpose, type, secret_hash, hash_key_id, authorized, created_at, expires_at, used_at, invalidated_at, locked_at,
+         failed_attempts, require_face)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+      [c.id, c.userId, c.purpose, c.type, c.secretHash, c.hashKeyId, c.authorized, c.createdAt, c.expiresAt, c.usedAt, c.invalidatedAt, c.lockedAt, c.failedAttempts, c.requireFace],
     );
   }
   async listCodes(f: { userId: string; type: CodeType; purpose: string; limit: number }): Promise<CodeRecord[]> {
@@ -365,10 +369,45 @@ export class SqlStore implements Store {
   }
   async useFaceTemplate(deviceId: string, now: Date): Promise<boolean> {
     const r = await this.run(
-      'UPDATE face_templates SET used_at = $2 WHERE device_id = $1 AND used_at IS NULL AND (expires_at IS NULL OR expires_at > $2)',
+      `DELETE FROM devices WHERE id = (
+         SELECT device_id FROM face_templates WHERE device_id = $1 AND expires_at IS NOT NULL AND expires_at > $2 AND used_at IS NULL)`,
       [deviceId, now],
     );
     return r.rowCount === 1;
+  }
+  async deleteExpiredFaceDevices(now: Date): Promise<number> {
+    const r = await this.run('DELETE FROM devices WHERE id IN (SELECT device_id FROM face_templates WHERE expires_at <= $1)', [now]);
+    return r.rowCount;
+  }
+
+  // recovery flows
+  async insertRecoveryFlow(f: RecoveryFlowRecord): Promise<void> {
+    await this.run(
+      `INSERT INTO recovery_flows (id_hash, user_id, kind, status, step, code_id, staged_pin_hash, face_device_id, face_verified_at,
+         pin_reset_at, passkey_device_id, created_at, updated_at, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+      [f.idHash, f.userId, f.kind, f.status, f.step, f.codeId, f.stagedPinHash, f.faceDeviceId, f.faceVerifiedAt, f.pinResetAt, f.passkeyDeviceId, f.createdAt, f.updatedAt, f.expiresAt],
+    );
+  }
+  async getRecoveryFlow(idHash: string): Promise<RecoveryFlowRecord | null> {
+    const { rows } = await this.run('SELECT * FROM recovery_flows WHERE id_hash = $1', [idHash]);
+    return rows[0] ? toRecoveryFlow(rows[0]) : null;
+  }
+  async advanceRecoveryFlow(a: { idHash: string; from: RecoveryStep[]; set: RecoveryFlowChange; now: Date }): Promise<RecoveryFlowRecord | null> {
+    const params: unknown[] = [a.idHash, a.from, a.now];
+    const sets = ['updated_at = $3'];
+    for (const [key, column] of Object.entries(FLOW_COLUMNS)) {
+      const v = a.set[key as keyof RecoveryFlowChange];
+      if (v === undefined) continue;
+      params.push(v);
+      sets.push(`${column} = $${params.length}`);
+    }
+    const { rows } = await this.run(
+      `UPDATE recovery_flows SET ${sets.join(', ')}
+       WHERE id_hash = $1 AND status = 'open' AND step = ANY($2::text[]) AND expires_at > $3 RETURNING *`,
+      params,
+    );
+    return rows[0] ? toRecoveryFlow(rows[0]) : null;
   }
 
   // audit
@@ -460,6 +499,34 @@ const toCode = (r: Row): CodeRecord => ({
   invalidatedAt: dateOrNull(r.invalidated_at),
   lockedAt: dateOrNull(r.locked_at),
   failedAttempts: Number(r.failed_attempts),
+  requireFace: Boolean(r.require_face),
+});
+// The only columns advanceRecoveryFlow writes (never interpolate anything else into SQL).
+const FLOW_COLUMNS: Record<keyof RecoveryFlowChange, string> = {
+  status: 'status',
+  step: 'step',
+  stagedPinHash: 'staged_pin_hash',
+  faceDeviceId: 'face_device_id',
+  faceVerifiedAt: 'face_verified_at',
+  pinResetAt: 'pin_reset_at',
+  passkeyDeviceId: 'passkey_device_id',
+};
+const stringOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+const toRecoveryFlow = (r: Row): RecoveryFlowRecord => ({
+  idHash: String(r.id_hash),
+  userId: String(r.user_id),
+  kind: r.kind as RecoveryFlowRecord['kind'],
+  status: r.status as RecoveryFlowRecord['status'],
+  step: r.step as RecoveryStep,
+  codeId: stringOrNull(r.code_id),
+  stagedPinHash: stringOrNull(r.staged_pin_hash),
+  faceDeviceId: stringOrNull(r.face_device_id),
+  faceVerifiedAt: dateOrNull(r.face_verified_at),
+  pinResetAt: dateOrNull(r.pin_reset_at),
+  passkeyDeviceId: stringOrNull(r.passkey_device_id),
+  createdAt: date(r.created_at),
+  updatedAt: date(r.updated_at),
+  expiresAt: date(r.expires_at),
 });
 const toPin = (r: Row): PinRecord => ({
   userId: String(r.user_id),

@@ -1,0 +1,279 @@
+import type { FaceEvidence } from '@twofold/protocol';
+import type { PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
+import { actor, recordEvent, type AuditEvent } from '../audit/audit.js';
+import { consumeCeremony } from '../ceremonies/ceremonies.js';
+import { checkCode, redeemCode } from '../codes/codes.js';
+import type { TwofoldContext } from '../context.js';
+import { TwofoldError } from '../errors.js';
+import { faceVerified, matchFace } from '../face/face.js';
+import { completeRegistration, startRegistration, type CeremonyResult } from '../passkeys/passkeys.js';
+import { hashPin } from '../pins/pins.js';
+import type { CodeType, RecoveryFlowRecord, RecoveryKind, RecoveryStep, Store } from '../storage/store.js';
+import { requireUser } from '../users/users.js';
+import { randomId, sha256Base64Url } from '../util/encoding.js';
+
+export type { RecoveryKind, RecoveryStep } from '../storage/store.js';
+
+/** How long a flow may take from start to its last step (a face check and a passkey prompt). */
+export const RECOVERY_TTL_SECONDS = 900;
+
+const STEPS: Record<RecoveryKind, ('code' | 'pin' | 'face' | 'passkey')[]> = {
+  credential_reset: ['pin', 'face', 'passkey'],
+  new_device: ['code', 'face', 'passkey'],
+};
+
+/** A recovery flow as the API shows it (never the staged PIN or the code). */
+export interface RecoveryFlow {
+  flowId: string;
+  userId: string;
+  kind: RecoveryKind;
+  /** `expired` once its time ran out before it was completed or abandoned. */
+  status: 'open' | 'completed' | 'abandoned' | 'expired';
+  /** The next step to do; `done` once completed. */
+  step: RecoveryStep;
+  /** Every step of this kind of flow, in order, and whether it is done. */
+  steps: { name: 'code' | 'pin' | 'face' | 'passkey'; done: boolean }[];
+  /** Whether the flow replaced the PIN (a credential reset, once its face check passed). */
+  pinReset: boolean;
+  /** Whether the user has a usable stored face template (else the face step needs a `clientState`). */
+  faceEnrolled: boolean;
+  /** The passkey device bound by the last step. */
+  deviceId: string | null;
+  expiresAt: string;
+}
+
+/**
+ * Starts a recovery flow for `userId`; nothing about the account changes until a later step.
+ * - `credential_reset` (the user's device still has their passkey, but its user verification
+ *   fails and the PIN is forgotten or locked): choose a new PIN, pass a face check (the PIN is
+ *   replaced then, atomically), then register a passkey again on this device.
+ * - `new_device` (lost device): the host's first factor is a pre-authorized `code`, checked now
+ *   (wrong guesses count) but consumed only when the new passkey is bound; then a face check
+ *   (stored template or the host's `clientState`), then a passkey.
+ * Returns the flow with its `flowId`, a bearer handle kept only as a hash: keep it to resume.
+ * Throws `USER_NOT_FOUND`, `INVALID_REQUEST`, and {@link checkCode}'s errors.
+ */
+export async function startRecovery(
+  ctx: TwofoldContext,
+  options: { userId: string; kind: RecoveryKind; code?: { code: string; type: CodeType } | undefined; clientAddress?: string | undefined },
+): Promise<RecoveryFlow> {
+  let codeId: string | null = null;
+  if (options.kind === 'new_device') {
+    if (!options.code) throw new TwofoldError('INVALID_REQUEST', 'code: a new-device recovery starts with a code', { issues: [{ path: 'code', message: 'required' }] });
+    codeId = (await checkCode(ctx, { userId: options.userId, ...options.code, clientAddress: options.clientAddress })).code.id;
+  } else {
+    await requireUser(ctx, options.userId);
+  }
+  const flowId = randomId(18);
+  const now = ctx.now();
+  const record: RecoveryFlowRecord = {
+    idHash: await sha256Base64Url(flowId),
+    userId: options.userId,
+    kind: options.kind,
+    status: 'open',
+    step: options.kind === 'new_device' ? 'face' : 'pin',
+    codeId,
+    stagedPinHash: null,
+    faceDeviceId: null,
+    faceVerifiedAt: null,
+    pinResetAt: null,
+    passkeyDeviceId: null,
+    createdAt: now,
+    updatedAt: now,
+    expiresAt: new Date(now.getTime() + RECOVERY_TTL_SECONDS * 1000),
+  };
+  const event = await ctx.store.transaction(async (tx) => {
+    await tx.insertRecoveryFlow(record);
+    return recordEvent(ctx, tx, { type: 'recovery.started', userId: record.userId, actor: actor.user(record.userId), data: { kind: record.kind } });
+  });
+  ctx.notify([event]);
+  return view(ctx, flowId, record);
+}
+
+/** The flow's state, to resume it (or show how it ended). Throws `RECOVERY_NOT_FOUND`. */
+export async function getRecovery(ctx: TwofoldContext, options: { flowId: string }): Promise<RecoveryFlow> {
+  const record = await ctx.store.getRecoveryFlow(await sha256Base64Url(options.flowId));
+  if (!record) throw notFound();
+  return view(ctx, options.flowId, record);
+}
+
+/**
+ * Credential reset, step 1: stages the new PIN (hashed; may be chosen again until the face
+ * check). The current PIN stays as it is until the face check passes.
+ * Throws `PIN_TOO_WEAK` and the flow errors.
+ */
+export async function chooseRecoveryPin(ctx: TwofoldContext, options: { flowId: string; pin: string }): Promise<RecoveryFlow> {
+  const flow = await openFlow(ctx, options.flowId, ['pin', 'face']);
+  if (flow.kind !== 'credential_reset') throw new TwofoldError('RECOVERY_OUT_OF_ORDER', 'Only a credential reset chooses a new PIN.');
+  const stagedPinHash = await hashPin(options.pin);
+  const next = await ctx.store.advanceRecoveryFlow({ idHash: flow.idHash, from: ['pin', 'face'], set: { step: 'face', stagedPinHash }, now: ctx.now() });
+  if (!next) return staleFlow(ctx, options.flowId);
+  return view(ctx, options.flowId, next);
+}
+
+/**
+ * The face step: the face check of `verifyFace` (liveness + match with the stored template or
+ * `clientState`), committed with the flow's own change in one transaction. For a credential
+ * reset, the staged PIN replaces the old (locked) one right here and a session token
+ * (`amr: ["face"]`) is returned. A `new_device` flow only records the match; its temporary
+ * client state is consumed when the passkey is bound.
+ * Throws the face errors (`FACE_MISMATCH`, `LIVENESS_FAILED`, `FACE_LOCKED`, ...) and the flow errors.
+ */
+export async function verifyRecoveryFace(
+  ctx: TwofoldContext,
+  options: { flowId: string; challengeId: string; evidence: FaceEvidence; clientState?: string | undefined },
+): Promise<{ flow: RecoveryFlow; token?: string }> {
+  const flow = await openFlow(ctx, options.flowId, ['face']);
+  const match = await matchFace(ctx, { challengeId: options.challengeId, userId: flow.userId, evidence: options.evidence, clientState: options.clientState });
+  const reset = flow.kind === 'credential_reset';
+  const now = ctx.now();
+  const result = await ctx.store.transaction(async (tx) => {
+    const next = await tx.advanceRecoveryFlow({
+      idHash: flow.idHash,
+      from: ['face'],
+      set: { step: 'passkey', faceDeviceId: match.deviceId, faceVerifiedAt: now, stagedPinHash: null, ...(reset && { pinResetAt: now }) },
+      now,
+    });
+    if (!next) return null;
+    const events = [await faceVerified(ctx, tx, match)];
+    if (reset) {
+      if (match.temporary && !(await tx.useFaceTemplate(match.deviceId, now))) {
+        throw new TwofoldError('CLIENT_STATE_INVALID', 'This temporary face state was already used or expired.');
+      }
+      await tx.setPin(flow.userId, flow.stagedPinHash!, now);
+      events.push(await recordEvent(ctx, tx, { type: 'pin.reset', userId: flow.userId, actor: actor.user(flow.userId), data: { via: 'face' } }));
+    }
+    return { next, events };
+  });
+  if (!result) return { flow: await staleFlow(ctx, options.flowId) };
+  ctx.notify(result.events);
+  return {
+    flow: await view(ctx, options.flowId, result.next),
+    ...(reset && { token: await ctx.tokens.issue({ userId: flow.userId, amr: ['face'] }) }),
+  };
+}
+
+/**
+ * The passkey step, part 1: registration options for the flow's user. `replaceDeviceId` names
+ * the passkey device this one replaces (a credential reset on the same device: its old passkey
+ * is removed when the new one is bound). Throws `DEVICE_NOT_FOUND` and the flow errors.
+ */
+export async function startRecoveryPasskey(
+  ctx: TwofoldContext,
+  options: { flowId: string; replaceDeviceId?: string | undefined },
+): Promise<{ ceremonyId: string; options: PublicKeyCredentialCreationOptionsJSON }> {
+  const flow = await openFlow(ctx, options.flowId, ['passkey']);
+  const user = await requireUser(ctx, flow.userId);
+  if (options.replaceDeviceId !== undefined && (await ctx.store.getDevice(flow.userId, options.replaceDeviceId))?.type !== 'passkey') {
+    throw new TwofoldError('DEVICE_NOT_FOUND', 'replaceDeviceId: no such passkey device for this user.');
+  }
+  return startRegistration(ctx, user, false, { via: 'recovery', flow: flow.idHash, replaces: options.replaceDeviceId ?? null }, options.replaceDeviceId);
+}
+
+/**
+ * The passkey step, part 2: verifies the attestation, then in one transaction binds the
+ * passkey, completes the flow, and for a `new_device` flow consumes the code and a temporary
+ * face state; a replaced device is removed. The token's `amr` is `["code", "face"]` for a new
+ * device and `["face"]` for a credential reset.
+ * Throws the registration errors, the code errors (the code may have been used meanwhile),
+ * `CLIENT_STATE_INVALID` (the matched face device was removed) and the flow errors.
+ */
+export async function completeRecoveryPasskey(
+  ctx: TwofoldContext,
+  options: { flowId: string; ceremonyId: string; response: RegistrationResponseJSON; name?: string; userAgent?: string | null },
+): Promise<CeremonyResult & { flow: RecoveryFlow }> {
+  const ceremony = await consumeCeremony(ctx, options.ceremonyId, 'registration');
+  const flow = await openFlow(ctx, options.flowId, ['passkey']);
+  const data = ceremony.data as { via?: string; flow?: string; replaces?: string | null };
+  if (data.via !== 'recovery' || data.flow !== flow.idHash) throw new TwofoldError('CEREMONY_MISMATCH', 'This ceremony was not started for this recovery flow.');
+  const newDevice = flow.kind === 'new_device';
+  const result = await completeRegistration(ctx, {
+    ceremony: { ...ceremony, userId: flow.userId },
+    response: options.response,
+    ...(options.name !== undefined && { name: options.name }),
+    userAgent: options.userAgent ?? null,
+    amr: newDevice ? ['code', 'face'] : ['face'],
+    extraEvents: (tx, deviceId) => bindEffects(ctx, tx, flow, deviceId, data.replaces ?? null),
+  });
+  if (newDevice) await ctx.limiters.codeUser.reset(flow.userId);
+  return { ...result, flow: await getRecovery(ctx, { flowId: options.flowId }) };
+}
+
+/** Everything binding a recovery passkey changes besides the passkey itself (inside its transaction). */
+async function bindEffects(ctx: TwofoldContext, tx: Store, flow: RecoveryFlowRecord, deviceId: string, replaces: string | null): Promise<AuditEvent[]> {
+  const now = ctx.now();
+  const who = actor.user(flow.userId);
+  const done = await tx.advanceRecoveryFlow({ idHash: flow.idHash, from: ['passkey'], set: { step: 'done', status: 'completed', passkeyDeviceId: deviceId }, now });
+  if (!done) throw new TwofoldError('RECOVERY_CLOSED', 'This recovery flow ended while the passkey was being created.');
+  const events: AuditEvent[] = [];
+  if (flow.kind === 'new_device') {
+    events.push(await redeemCode(ctx, tx, { codeId: flow.codeId!, userId: flow.userId, deviceId }));
+    const template = (await tx.listFaceTemplates(flow.userId, now)).find((t) => t.deviceId === flow.faceDeviceId);
+    // The face that matched must still be enrolled; a temporary state is used up by this binding.
+    if (!template || (template.expiresAt && !(await tx.useFaceTemplate(template.deviceId, now)))) {
+      throw new TwofoldError('CLIENT_STATE_INVALID', 'The face state used in this flow was removed, used or has expired.');
+    }
+  }
+  if (replaces) {
+    const old = await tx.getDevice(flow.userId, replaces);
+    if (old && (await tx.deleteDevice(flow.userId, replaces))) {
+      events.push(await recordEvent(ctx, tx, { type: 'device.removed', userId: flow.userId, deviceId: replaces, actor: who, data: { type: old.type, name: old.name, replacedBy: deviceId } }));
+    }
+  }
+  events.push(await recordEvent(ctx, tx, { type: 'recovery.completed', userId: flow.userId, deviceId, actor: who, data: { kind: flow.kind } }));
+  return events;
+}
+
+/**
+ * Abandons an open flow: a staged PIN is dropped and nothing else changes (a credential reset
+ * whose face check passed keeps its new PIN: that step was complete in itself). Abandoning an
+ * abandoned or expired flow is a no-op. Throws `RECOVERY_NOT_FOUND`, `RECOVERY_CLOSED` (completed).
+ */
+export async function abandonRecovery(ctx: TwofoldContext, options: { flowId: string }): Promise<void> {
+  const idHash = await sha256Base64Url(options.flowId);
+  const event = await ctx.store.transaction(async (tx) => {
+    const flow = await tx.advanceRecoveryFlow({ idHash, from: ['pin', 'face', 'passkey'], set: { status: 'abandoned', stagedPinHash: null }, now: ctx.now() });
+    return flow && recordEvent(ctx, tx, { type: 'recovery.abandoned', userId: flow.userId, actor: actor.user(flow.userId), data: { kind: flow.kind, step: flow.step } });
+  });
+  if (event) return ctx.notify([event]);
+  const flow = await getRecovery(ctx, options);
+  if (flow.status === 'completed') throw new TwofoldError('RECOVERY_CLOSED', 'This recovery flow is already completed.');
+}
+
+/** Loads a flow that must be open, unexpired and at one of `steps`; throws the matching flow error. */
+async function openFlow(ctx: TwofoldContext, flowId: string, steps: RecoveryStep[]): Promise<RecoveryFlowRecord> {
+  const record = await ctx.store.getRecoveryFlow(await sha256Base64Url(flowId));
+  if (!record) throw notFound();
+  if (record.status !== 'open') throw new TwofoldError('RECOVERY_CLOSED', `This recovery flow is ${record.status}.`, { status: record.status });
+  if (record.expiresAt.getTime() <= ctx.now().getTime()) throw new TwofoldError('RECOVERY_EXPIRED', 'This recovery flow expired; start again.');
+  if (!steps.includes(record.step)) {
+    throw new TwofoldError('RECOVERY_OUT_OF_ORDER', `This step is not next: the next step is "${record.step}".`, { step: record.step });
+  }
+  return record;
+}
+
+/** A guarded step change lost a race (or the clock moved): report the flow's state now. */
+async function staleFlow(ctx: TwofoldContext, flowId: string): Promise<never> {
+  await openFlow(ctx, flowId, []);
+  throw new TwofoldError('RECOVERY_OUT_OF_ORDER', 'Another request moved this recovery flow on.');
+}
+
+const notFound = () => new TwofoldError('RECOVERY_NOT_FOUND', 'No such recovery flow.');
+
+async function view(ctx: TwofoldContext, flowId: string, r: RecoveryFlowRecord): Promise<RecoveryFlow> {
+  const steps = STEPS[r.kind];
+  const next = r.step === 'done' ? steps.length : steps.indexOf(r.step);
+  const expired = r.status === 'open' && r.expiresAt.getTime() <= ctx.now().getTime();
+  return {
+    flowId,
+    userId: r.userId,
+    kind: r.kind,
+    status: expired ? 'expired' : r.status,
+    step: r.step,
+    steps: steps.map((name, i) => ({ name, done: i < next })),
+    pinReset: r.pinResetAt !== null,
+    faceEnrolled: (await ctx.store.listFaceTemplates(r.userId, ctx.now())).length > 0,
+    deviceId: r.passkeyDeviceId,
+    expiresAt: r.expiresAt.toISOString(),
+  };
+}
