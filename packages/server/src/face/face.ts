@@ -189,16 +189,17 @@ export async function matchFace(
     ctx.notify([await recordEvent(ctx, ctx.store, { type: 'face.mismatch', userId, actor: actor.system, data: { distance: round(best.distance) } })]);
     throw new TwofoldError('FACE_MISMATCH', 'The face does not match the enrolled one.');
   }
+  // The enrolled person is present: failures so far no longer count (outside any transaction:
+  // the limiter has its own statements).
+  await ctx.limiters.faceUser.reset(userId);
   return { userId, deviceId: best.deviceId, temporary: best.temporary, distance: best.distance };
 }
 
 /**
- * The success effects of a face match: the failure counter resets, the template's device is
- * marked used and `face.verified` is recorded in `tx`; the caller notifies the returned event
- * once `tx` has committed.
+ * The success effects of a face match, written with `tx`: the template's device is marked used
+ * and `face.verified` is recorded; the caller notifies the returned event once `tx` has committed.
  */
 export async function faceVerified(ctx: TwofoldContext, tx: Store, match: FaceMatch): Promise<AuditEvent> {
-  await ctx.limiters.faceUser.reset(match.userId);
   // A consumed temporary device is gone; touching it is a no-op then.
   await tx.touchDevice(match.deviceId, ctx.now());
   return recordEvent(ctx, tx, {

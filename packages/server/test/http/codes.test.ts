@@ -1,24 +1,11 @@
 import { createSoftAuthenticator } from '@twofold/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSealingKey, parseKeyring } from '../../src/sealing/keyring.js';
-import { createPGliteStore } from '../../src/storage/pglite.js';
 import type { Store } from '../../src/storage/store.js';
 import { createTestApp, ORIGIN, signUp } from '../helpers/app.js';
-import { createTestPostgresStore, postgresAvailable } from '../helpers/postgres.js';
+import { storeBackends } from '../helpers/backends.js';
 
-type Backend = [name: string, open: () => Promise<{ store: Store; close: () => Promise<void> }>];
-const backends: Backend[] = [
-  ['PGlite', async () => {
-    const store = await createPGliteStore();
-    return { store, close: () => store.close() };
-  }],
-];
-if (await postgresAvailable()) {
-  backends.push(['PostgreSQL', async () => {
-    const { store, drop } = await createTestPostgresStore();
-    return { store, close: drop };
-  }]);
-}
+const backends = await storeBackends();
 
 describe.each(backends)('account recovery with codes on %s', (_name, open) => {
   let store: Store;

@@ -1,9 +1,9 @@
-import type { FaceAction, FaceEvidence } from '@twofold/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSealingKey, parseKeyring } from '../../src/sealing/keyring.js';
 import { createPGliteStore } from '../../src/storage/pglite.js';
 import type { Store } from '../../src/storage/store.js';
 import { createTestApp, signUp } from '../helpers/app.js';
+import { evidence, near, person } from '../helpers/face.js';
 
 // Server-side checks of face evidence. The evidence here is built by hand (it is JSON the server
 // must judge whatever its origin); the real camera pipeline is exercised in e2e.
@@ -14,30 +14,6 @@ beforeAll(async () => {
   app = createTestApp(store, { secretKeys: parseKeyring(generateSealingKey('k1')) });
 });
 afterAll(() => store.close());
-
-let seed = 1;
-const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1;
-const person = () => Array.from({ length: 128 }, () => rand() * 0.09);
-const near = (base: number[], noise = 0.01) => base.map((x) => x + rand() * noise);
-
-/** A plausible camera session performing `actions` in order (or nothing: a still photo). */
-function evidence(challengeId: string, face: number[], actions: FaceAction[], o: { still?: boolean } = {}): FaceEvidence {
-  const frames: FaceEvidence['frames'] = [];
-  let t = 0;
-  const push = (yaw: number, width: number, n: number) => {
-    for (let i = 0; i < n; i++) frames.push({ t: (t += 66), box: { x: 200, y: 120, width, height: width * 1.2 }, yaw, eyeOpenness: 0.3 });
-  };
-  push(0, 150, 5);
-  if (!o.still) {
-    for (const a of actions) {
-      if (a === 'turn_left') push(-0.25, 150, 5);
-      if (a === 'turn_right') push(0.25, 150, 5);
-      if (a === 'move_closer') push(0, 200, 5);
-      push(0, 150, 3);
-    }
-  } else push(0, 150, 30);
-  return { version: 1, challengeId, frame: { width: 640, height: 480 }, frames, descriptors: [near(face), near(face), near(face), near(face)] };
-}
 
 const challenge = (userId: string, purpose: 'enroll' | 'verify', token?: string) =>
   app.call('POST', '/face/challenge', { userId, purpose }, token ? { token } : {});
@@ -121,6 +97,33 @@ describe('face', () => {
     expect((await verify(alice.userId, face, { clientState: temp.json.clientState })).status).toBe(200);
     expect((await verify(alice.userId, face, { clientState: temp.json.clientState })).json.code).toBe('CLIENT_STATE_INVALID');
     expect((await verify(alice.userId, face)).json.code).toBe('FACE_NOT_ENROLLED');
+  });
+
+  it('a deleted face device revokes its client state; a used temporary one leaves the device list', async () => {
+    const user = await signUp(app);
+    const face = person();
+    const backup = await enroll(user, face);
+    const temp = await enroll(user, face, 'temporary');
+    const types = async () => (await app.call('GET', '/me/devices', undefined, { token: user.token })).json.devices.map((d: { type: string }) => d.type).sort();
+    expect(await types()).toEqual(['backup', 'passkey', 'temporary']);
+    const listed = (await app.call('GET', '/me/devices', undefined, { token: user.token })).json.devices.find((d: { type: string }) => d.type === 'temporary');
+    expect(listed.expiresAt).toBe(new Date(app.clock.now().getTime() + 3600_000).toISOString());
+    expect((await verify(user.userId, face, { clientState: temp.json.clientState })).status).toBe(200);
+    expect(await types()).toEqual(['backup', 'passkey']);
+    expect((await app.call('DELETE', `/me/devices/${backup.json.deviceId}`, undefined, { token: user.token })).status).toBe(204);
+    const revoked = await verify(user.userId, face, { clientState: backup.json.clientState });
+    expect(revoked.status).toBe(400);
+    expect(revoked.json.code).toBe('CLIENT_STATE_INVALID');
+  });
+
+  it('an expired temporary state is hidden at once and swept later', async () => {
+    const user = await signUp(app);
+    await enroll(user, person(), 'temporary');
+    app.clock.advance(3601);
+    expect((await app.twofold.devices.list({ userId: user.userId })).map((d) => d.type)).toEqual(['passkey']);
+    expect((await store.listDevices(user.userId)).map((d) => d.type).sort()).toEqual(['passkey', 'temporary']);
+    await app.twofold.sweep();
+    expect((await store.listDevices(user.userId)).map((d) => d.type)).toEqual(['passkey']);
   });
 
   it('locks after a few failed attempts', async () => {

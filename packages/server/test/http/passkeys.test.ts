@@ -1,22 +1,11 @@
 import { createSoftAuthenticator } from '@twofold/testing';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPGliteStore } from '../../src/storage/pglite.js';
 import type { Store } from '../../src/storage/store.js';
 import { createTestApp, ORIGIN, signUp, uniqueName } from '../helpers/app.js';
-import { createTestPostgresStore, postgresAvailable } from '../helpers/postgres.js';
+import { storeBackends } from '../helpers/backends.js';
 
-type Backend = [name: string, open: () => Promise<{ store: Store; close: () => Promise<void> }>];
-const pglite: Backend = ['PGlite', async () => {
-  const store = await createPGliteStore();
-  return { store, close: () => store.close() };
-}];
-const postgres: Backend = ['PostgreSQL', async () => {
-  const { store, drop } = await createTestPostgresStore();
-  return { store, close: drop };
-}];
-// The same API tests on both adapters (PostgreSQL skips loudly when absent, never under CI).
-const backends = (await postgresAvailable()) ? [pglite, postgres] : [pglite];
+const backends = await storeBackends();
 
 describe.each(backends)('passkeys over HTTP on %s', (_name, open) => {
   let store: Store;
