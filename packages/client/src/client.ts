@@ -1,7 +1,18 @@
 import { createApiClient, type ApiClientOptions } from './api/api.js';
 import { deleteDevice, listDevices, renameDevice } from './devices.js';
 import { TwofoldClientError } from './errors.js';
-import { addPasskeyWithCode } from './recovery.js';
+import { addPasskeyWithCode } from './recovery/codes.js';
+import {
+  abandonRecovery,
+  bindRecoveryPasskey,
+  chooseRecoveryPin,
+  getRecovery,
+  startRecovery,
+  verifyFaceForRecovery,
+  type FaceCapture,
+  type RecoveryFlow,
+  type RecoveryKind,
+} from './recovery/flows.js';
 import { confirmTransaction, denyTransaction, setPin, signInWithPin } from './transactions.js';
 import {
   addPasskey,
@@ -19,9 +30,31 @@ export interface TwofoldClientOptions extends ApiClientOptions {
   storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null;
   /** Called whenever the session changes (sign-in, sign-out). */
   onSessionChange?: (session: SessionResult | null) => void;
+  /**
+   * Where an unfinished recovery flow's handle is kept, so a reload or a closed tab can resume
+   * it. Default: `localStorage`. Pass `null` to keep it in memory only.
+   */
+  recoveryStorage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null;
+}
+
+/** The unfinished recovery flow this browser started. */
+export interface SavedRecovery {
+  flowId: string;
+  userId: string;
+  kind: RecoveryKind;
 }
 
 const KEY = 'twofold.session';
+const RECOVERY_KEY = 'twofold.recovery';
+
+function readJson<T>(storage: Pick<Storage, 'getItem'> | null, key: string): T | null {
+  try {
+    const saved = storage?.getItem(key);
+    return saved ? (JSON.parse(saved) as T) : null;
+  } catch {
+    return null;
+  }
+}
 
 /**
  * A browser client bound to one Twofold server, holding the current session.
@@ -34,13 +67,9 @@ const KEY = 'twofold.session';
 export function createTwofoldClient(options: TwofoldClientOptions = {}) {
   const api = createApiClient(options);
   const storage = options.storage === undefined ? globalThis.sessionStorage ?? null : options.storage;
-  let session: SessionResult | null = null;
-  try {
-    const saved = storage?.getItem(KEY);
-    session = saved ? (JSON.parse(saved) as SessionResult) : null;
-  } catch {
-    session = null;
-  }
+  const recoveryStorage = options.recoveryStorage === undefined ? globalThis.localStorage ?? null : options.recoveryStorage;
+  let session = readJson<SessionResult>(storage, KEY);
+  let recovery = readJson<SavedRecovery>(recoveryStorage, RECOVERY_KEY);
 
   const setSession = (next: SessionResult | null) => {
     session = next;
@@ -48,6 +77,16 @@ export function createTwofoldClient(options: TwofoldClientOptions = {}) {
     else storage?.removeItem(KEY);
     options.onSessionChange?.(next);
     return next;
+  };
+  const saveRecovery = (flow: RecoveryFlow | null) => {
+    recovery = flow?.status === 'open' ? { flowId: flow.flowId, userId: flow.userId, kind: flow.kind } : null;
+    if (recovery) recoveryStorage?.setItem(RECOVERY_KEY, JSON.stringify(recovery));
+    else recoveryStorage?.removeItem(RECOVERY_KEY);
+    return flow;
+  };
+  const flowId = () => {
+    if (!recovery) throw new TwofoldClientError('RECOVERY_NOT_FOUND', 'No recovery is in progress in this browser.');
+    return recovery.flowId;
   };
   const token = () => {
     if (!session) throw new TwofoldClientError('UNAUTHENTICATED', 'Sign in first.');
@@ -111,6 +150,52 @@ export function createTwofoldClient(options: TwofoldClientOptions = {}) {
     signInWithPin: async (o: { userId: string; pin: string }) => {
       const { token: t } = await signInWithPin(api, o);
       return setSession({ userId: o.userId, deviceId: '', token: t })!;
+    },
+    /**
+     * Multi-step recovery, each step recorded by the server: a credential reset (new PIN + face
+     * check + passkey again on this device) or a new device (code + face check + passkey). The
+     * open flow's handle is kept in `recoveryStorage`, so `refresh()` resumes it after a reload.
+     */
+    recovery: {
+      /** The unfinished flow this browser started, or null. */
+      get saved(): SavedRecovery | null {
+        return recovery;
+      },
+      /** Starts a flow (replacing any saved one). */
+      start: async (o: Parameters<typeof startRecovery>[1]) => saveRecovery(await startRecovery(api, o))!,
+      /** Fetches the saved flow's state; forgets it once it is no longer open. Null when none is saved. */
+      refresh: async () => {
+        if (!recovery) return null;
+        try {
+          return saveRecovery(await getRecovery(api, { flowId: recovery.flowId }));
+        } catch (error) {
+          if (error instanceof TwofoldClientError && error.code === 'RECOVERY_NOT_FOUND') saveRecovery(null);
+          throw error;
+        }
+      },
+      /** Credential reset: stages the new PIN (applied by the face check). */
+      choosePin: async (pin: string) => saveRecovery(await chooseRecoveryPin(api, { flowId: flowId(), pin }))!,
+      /** The face check; a credential reset signs the user in (`amr: ["face"]`). */
+      verifyFace: async (o: { capture: FaceCapture; clientState?: string; signal?: AbortSignal }) => {
+        const result = await verifyFaceForRecovery(api, { ...o, flowId: flowId(), userId: recovery!.userId });
+        if (result.token) setSession({ userId: result.flow.userId, deviceId: '', token: result.token });
+        return saveRecovery(result.flow)!;
+      },
+      /** Creates and binds a passkey on this device; signs in and completes the flow. */
+      bindPasskey: async (o: { replaceDeviceId?: string; name?: string; signal?: AbortSignal } = {}) => {
+        const { flow, ...result } = await bindRecoveryPasskey(api, { ...o, flowId: flowId() });
+        saveRecovery(flow);
+        return setSession(result)!;
+      },
+      /** Abandons the saved flow (nothing half-changed stays behind) and forgets it. */
+      abandon: async () => {
+        if (!recovery) return;
+        try {
+          await abandonRecovery(api, { flowId: recovery.flowId });
+        } finally {
+          saveRecovery(null);
+        }
+      },
     },
     devices: {
       list: () => authed(() => listDevices(api, { token: token() })),

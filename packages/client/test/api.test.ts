@@ -6,7 +6,7 @@ import { createApiClient } from '../src/api/api.js';
 import { createTwofoldClient } from '../src/client.js';
 import { TwofoldClientError, isTwofoldClientError } from '../src/errors.js';
 import { toClientError } from '../src/passkeys/passkeys.js';
-import { readCodeFromUrl } from '../src/recovery.js';
+import { readCodeFromUrl } from '../src/recovery/codes.js';
 
 // The client against a real Twofold server on a real socket (Node adapter), not a fake fetch.
 let server: Awaited<ReturnType<typeof serve>>;

@@ -3,8 +3,8 @@
  * liveness. A separate entry: pages that only use passkeys never load the models.
  * Serve the model and WASM files with the Vite plugin from `@twofold/client/vite`.
  */
-import type { FaceAction } from '@twofold/protocol';
 import type { ApiClient } from '../api/api.js';
+import type { FaceCapture, FaceChallenge } from '../recovery/flows.js';
 import { captureFaceEvidence, type FaceProgress } from './capture.js';
 import type { FaceEngine } from './engine.js';
 
@@ -15,7 +15,8 @@ export type { FaceAction, FaceEvidence } from '@twofold/protocol';
 /** Where the Vite plugin puts the assets by default. */
 export const DEFAULT_FACE_ASSETS = { modelBaseUrl: '/twofold/face/models', wasmBaseUrl: '/twofold/face/wasm/' } as const;
 
-interface Session {
+/** One camera session: the engine, the playing video, and optional progress, abort and time limit. */
+export interface Session {
   engine: FaceEngine;
   video: HTMLVideoElement;
   onProgress?: (p: FaceProgress) => void;
@@ -23,7 +24,14 @@ interface Session {
   timeoutMs?: number;
 }
 
-type Challenge = { challengeId: string; actions: FaceAction[]; expiresAt: string };
+/**
+ * A capture function for flows that run the face check themselves (recovery): each call films
+ * the given challenge with this camera session and returns the evidence.
+ * @example await twofold.recovery.verifyFace({ capture: faceCapture({ engine, video, onProgress }) });
+ */
+export function faceCapture(session: Session): FaceCapture {
+  return (challenge) => captureFaceEvidence({ ...session, challenge });
+}
 
 /**
  * Enrolls the signed-in user's face. Returns the sealed `clientState` (store it if your backend
@@ -34,7 +42,7 @@ export async function enrollFace(
   api: ApiClient,
   options: Session & { token: string; userId: string; keep?: 'backup' | 'temporary' },
 ): Promise<{ deviceId: string; type: 'backup' | 'temporary'; clientState: string }> {
-  const challenge = await api.request<Challenge>('POST', '/face/challenge', { token: options.token, body: { userId: options.userId, purpose: 'enroll' } });
+  const challenge = await api.request<FaceChallenge>('POST', '/face/challenge', { token: options.token, body: { userId: options.userId, purpose: 'enroll' } });
   const evidence = await captureFaceEvidence({ ...options, challenge });
   return api.request('POST', '/face/enroll', { token: options.token, body: { challengeId: challenge.challengeId, evidence, ...(options.keep && { keep: options.keep }) } });
 }
@@ -48,7 +56,7 @@ export async function verifyFace(
   api: ApiClient,
   options: Session & { userId: string; clientState?: string },
 ): Promise<{ match: true; token: string }> {
-  const challenge = await api.request<Challenge>('POST', '/face/challenge', { body: { userId: options.userId, purpose: 'verify' } });
+  const challenge = await api.request<FaceChallenge>('POST', '/face/challenge', { body: { userId: options.userId, purpose: 'verify' } });
   const evidence = await captureFaceEvidence({ ...options, challenge });
   return api.request('POST', '/face/verify', {
     body: { challengeId: challenge.challengeId, userId: options.userId, evidence, ...(options.clientState && { clientState: options.clientState }) },

@@ -1,6 +1,6 @@
 import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/browser';
-import type { ApiClient } from './api/api.js';
-import { createPasskey, type SessionResult } from './passkeys/passkeys.js';
+import type { ApiClient } from '../api/api.js';
+import { createPasskey, type SessionResult } from '../passkeys/passkeys.js';
 
 /** The kinds of pre-authorized code a backend can issue. */
 export type CodeType = 'short' | 'long' | 'link';
