@@ -25,13 +25,24 @@ export const backend = {
   devices: async (userId: string) => (await service<{ devices: Device[] }>('GET', `/users/${encodeURIComponent(userId)}/devices`)).devices,
   deleteDevice: (userId: string, deviceId: string) =>
     service<void>('DELETE', `/users/${encodeURIComponent(userId)}/devices/${encodeURIComponent(deviceId)}`),
-  generateCode: (userId: string, type: 'short' | 'long' | 'link', ttlSeconds: number) =>
-    service<{ code: string; expiresAt: string; isAuthorized: boolean; link?: string }>('POST', `/codes/${type}/generate`, {
+  generateCode: (userId: string, type: 'short' | 'long' | 'link', ttlSeconds: number, requireFace: boolean) =>
+    service<{ code: string; expiresAt: string; isAuthorized: boolean; link?: string; requireFace?: true }>('POST', `/codes/${type}/generate`, {
       userId,
       purpose: 'add_credential',
       authorize: true,
       ttlSeconds,
+      requireFace,
     }),
+  /**
+   * The client state of the customer's enrolled face (its backup device), which the bank hands
+   * to the app recovering on a new device; null when no face is enrolled.
+   */
+  faceClientState: async (userId: string): Promise<string | null> => {
+    const face = (await backend.devices(userId)).find((d) => d.type === 'backup' || d.type === 'temporary');
+    if (!face) return null;
+    const path = `/users/${encodeURIComponent(userId)}/devices/${encodeURIComponent(face.id)}/client-state`;
+    return (await service<{ clientState: string }>('GET', path)).clientState;
+  },
   invalidateCodes: (userId: string) => service<{ invalidated: number }>('POST', '/codes/invalidate-all', { userId }),
   /**
    * "View card PIN": the bank's backend looks the PIN up and starts a transaction with it as the

@@ -1,5 +1,5 @@
 import type { Device } from '@twofold/client';
-import { twofold } from '../session.js';
+import { customer, twofold } from '../session.js';
 import { backend } from '../demo-backend.js';
 import { app, busy, esc, explain, nav, say, value, when } from '../ui.js';
 
@@ -35,7 +35,17 @@ function describeEvent(type: string, data: Record<string, unknown>): string {
   switch (type) {
     case 'user.created': return 'Account opened';
     case 'user.signed_in': return data.method === 'pin' ? 'Signed in with the app PIN' : 'Signed in with a passkey';
-    case 'passkey.added': return data.via === 'code' ? `Passkey added with a recovery code${name}` : `Passkey added${name}`;
+    case 'pin.reset': return 'App PIN reset after a face check';
+    case 'face.enrolled': return 'Face enrolled';
+    case 'face.verified': return 'Face verified';
+    case 'face.mismatch': return 'A face check failed: it did not match';
+    case 'face.liveness_failed': return 'A face check failed: no live person seen';
+    case 'face.locked': return 'Face checks paused after failed attempts';
+    case 'recovery.started': return data.kind === 'new_device' ? 'Recovery on a new device started' : 'PIN and passkey reset started';
+    case 'recovery.completed': return data.kind === 'new_device' ? 'Account recovered on a new device' : 'PIN and passkey reset completed';
+    case 'recovery.abandoned': return 'A recovery was cancelled';
+    case 'passkey.added':
+      return data.via === 'code' ? `Passkey added with a recovery code${name}` : data.via === 'face' ? `Passkey added after a face check${name}` : `Passkey added${name}`;
     case 'device.removed': return `Device removed${name}`;
     case 'device.renamed': return `Device renamed to “${String(data.to)}”`;
     case 'code.generated': return `Recovery code issued (${String(data.type)})`;
@@ -65,7 +75,8 @@ export async function renderAccount(notice?: string) {
     app().innerHTML = `<p class="status error">${esc(explain(error))}</p>`;
     return;
   }
-  const current = twofold.session?.deviceId;
+  customer.remember(me, twofold.session?.deviceId);
+  const current = customer.get()?.deviceId ?? undefined;
   nav().innerHTML = `<span>Signed in as <strong>${esc(me.username)}</strong></span> <button class="ghost" id="signout">Sign out</button>`;
   nav().querySelector('#signout')!.addEventListener('click', () => twofold.signOut());
   app().innerHTML = `
@@ -98,7 +109,7 @@ export async function renderAccount(notice?: string) {
         <h2>App PIN</h2>
         <p class="sub">${
           me.pin.locked
-            ? 'Your app PIN is locked after too many wrong tries. Choose a new one (right after a passkey sign-in).'
+            ? 'Your app PIN is locked after too many wrong tries. Choose a new one (right after a passkey or face sign-in).'
             : me.pin.set
               ? 'A fallback for when your passkey cannot be used. Changing it needs a recent passkey sign-in.'
               : 'A fallback for when your passkey cannot be used.'
@@ -174,7 +185,10 @@ export async function renderAccount(notice?: string) {
       if (!confirm(`Remove “${name}”? It will no longer be able to sign in.${last}`)) return;
       void busy(button, status, 'Removing…', async () => {
         await twofold.devices.remove(id);
-        if (id === current) twofold.signOut();
+        if (id === current) {
+          customer.remember(me, null);
+          twofold.signOut();
+        }
         else await renderAccount();
       });
     } else if (button.dataset.action === 'rename') {

@@ -1,4 +1,4 @@
-import type { FaceProgress } from '@twofold/client/face';
+import type { FaceProgress, FaceSession } from '@twofold/client/face';
 import { twofold } from '../session.js';
 
 const WORDS: Record<FaceProgress['guidance'], string> = {
@@ -16,11 +16,13 @@ const WORDS: Record<FaceProgress['guidance'], string> = {
   done: 'Done — checking…',
 };
 
+type FaceModule = typeof import('@twofold/client/face');
+
 /**
- * Opens the camera in an overlay and runs one face session (enroll or verify) with live
- * guidance. The face module and its models load only now, not with the page.
+ * Opens the camera in an overlay with live guidance and hands `run` a camera session; closes it
+ * when `run` settles. The face module and its models load only now, not with the page.
  */
-export async function faceSession(mode: 'enroll' | 'verify', userId: string): Promise<string> {
+export async function withFaceCamera<T>(run: (face: FaceModule, session: FaceSession) => Promise<T>): Promise<T> {
   const overlay = document.createElement('div');
   overlay.className = 'face-overlay';
   overlay.innerHTML = `
@@ -56,15 +58,21 @@ export async function faceSession(mode: 'enroll' | 'verify', userId: string): Pr
         });
       } else frame.style.display = 'none';
     };
-    const session = { engine, video: camera.video, onProgress, signal: controller.signal, timeoutMs: 20_000 };
+    return await run(face, { engine, video: camera.video, onProgress, signal: controller.signal, timeoutMs: 20_000 });
+  } finally {
+    stop();
+    overlay.remove();
+  }
+}
+
+/** One face session of the signed-in user's face card: enroll, or verify. */
+export async function faceSession(mode: 'enroll' | 'verify', userId: string): Promise<string> {
+  return withFaceCamera(async (face, session) => {
     if (mode === 'enroll') {
       await face.enrollFace(twofold.api, { ...session, token: twofold.session!.token, userId });
       return 'Your face is enrolled. You can use it to recover your account.';
     }
     const result = await face.verifyFace(twofold.api, { ...session, userId });
     return result.match ? 'It is you: face verified.' : 'Not verified.';
-  } finally {
-    stop();
-    overlay.remove();
-  }
+  });
 }

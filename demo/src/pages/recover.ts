@@ -1,20 +1,26 @@
-import { readCodeFromUrl } from '@twofold/client';
+import { readCodeFromUrl, type CodeType, type RecoveryFlow } from '@twofold/client';
 import { backend } from '../demo-backend.js';
 import { twofold } from '../session.js';
-import { app, busy, nav, value } from '../ui.js';
+import { app, busy, esc, explain, nav, value } from '../ui.js';
+import { withFaceCamera } from './face.js';
+import { stepsList } from './steps.js';
 
 export const RECOVERED_NOTICE = 'Your account is recovered on this device. Remove any device you no longer have.';
 
 /**
  * "Lost your device?": redeem a recovery code from support and create a passkey on this
- * device. A link code arrives in the URL; short and long codes are typed in.
+ * device. A link code arrives in the URL; short and long codes are typed in. When the customer
+ * has a face enrolled, recovery also needs a face check (the bank hands the app the face's
+ * client state); an unfinished face recovery resumes here after a reload.
  */
 export function renderRecover(onRecovered: () => void) {
   nav().innerHTML = '<a href="#/">Back to sign-in</a>';
+  const saved = twofold.recovery.saved;
+  if (saved?.kind === 'new_device') return void resumeFaceRecovery(saved.userId, onRecovered);
   const fromLink = readCodeFromUrl(location.href);
   app().innerHTML = `
     <section class="hero"><h1>Lost your device?</h1><p>Support gave you a recovery code. Use it to create a passkey on this device.</p></section>
-    <div class="grid" style="max-width:520px;margin:0 auto">
+    <div class="grid narrow">
       <form class="card" id="recover">
         ${
           fromLink
@@ -38,16 +44,81 @@ export function renderRecover(onRecovered: () => void) {
     e.preventDefault();
     const deviceName = value(form, '#recover-device').trim();
     void busy(form.querySelector('button')!, form.querySelector('.status')!, 'Checking your code…', async () => {
-      let target = fromLink;
+      let target: { userId: string; code: string; type: CodeType } | null = fromLink;
       if (!target) {
         // A real app's backend knows who is recovering (it verified them); the demo looks the
         // username up with its support key.
         const user = await backend.retrieveUser(value(form, '#recover-username').trim());
-        target = { userId: user.userId, code: value(form, '#recover-code'), type: value(form, '#recover-type') as 'link' };
+        target = { userId: user.userId, code: value(form, '#recover-code'), type: value(form, '#recover-type') as CodeType };
+      }
+      // The bank's policy: an account with a face enrolled recovers only with a face check.
+      const clientState = await backend.faceClientState(target.userId);
+      if (clientState) {
+        const flow = await twofold.recovery.start({ kind: 'new_device', ...target });
+        return renderFaceRecovery(flow, clientState, deviceName, onRecovered);
       }
       await twofold.addPasskeyWithCode({ ...target, ...(deviceName && { name: deviceName }) });
       history.replaceState(null, '', '#/');
       onRecovered();
+    });
+  });
+}
+
+async function resumeFaceRecovery(userId: string, onRecovered: () => void) {
+  app().innerHTML = '<p class="status"><span class="spinner"></span>Resuming your recovery…</p>';
+  try {
+    const flow = await twofold.recovery.refresh();
+    if (flow?.status === 'open') return renderFaceRecovery(flow, await backend.faceClientState(userId), '', onRecovered);
+  } catch (error) {
+    app().innerHTML = `<p class="status error">${esc(explain(error))}</p>`;
+  }
+  renderRecover(onRecovered); // ended or expired: start again
+}
+
+/** The face recovery's steps: the code was checked when the flow began; face, then passkey. */
+function renderFaceRecovery(flow: RecoveryFlow, clientState: string | null, deviceName: string, onRecovered: () => void) {
+  const again = (next: RecoveryFlow) => renderFaceRecovery(next, clientState, deviceName, onRecovered);
+  app().innerHTML = `
+    <section class="hero"><h1>Recover your account</h1><p>Your face proves it is you; then this device gets its own passkey.</p></section>
+    <div class="card narrow" id="face-recovery">
+      ${stepsList('new_device', flow, flow.step)}
+      ${
+        flow.step === 'face'
+          ? `<p class="sub">Show your face to the camera and follow the moves. The picture never leaves this browser.</p>
+             <button class="primary" id="recovery-face">Verify my face</button>`
+          : `<p class="sub">It is you. Create the passkey for this device.</p>
+             <label for="recovery-device">Name this device (optional)</label>
+             <input id="recovery-device" maxlength="64" placeholder="My new phone" value="${esc(deviceName)}" />
+             <button class="primary" id="recovery-passkey">Create a passkey on this device</button>`
+      }
+      <div class="status" id="recovery-status" role="status"></div>
+      <p class="hint"><a href="#" id="recovery-cancel">Cancel</a> — nothing changes and your code stays valid.</p>
+    </div>`;
+  const card = app().querySelector<HTMLElement>('#face-recovery')!;
+  const status = card.querySelector<HTMLElement>('#recovery-status')!;
+  const button = card.querySelector<HTMLButtonElement>('button.primary')!;
+  card.querySelector('#recovery-face')?.addEventListener('click', () => {
+    void busy(button, status, 'Verifying your face…', async () => {
+      again(
+        await withFaceCamera((face, session) =>
+          twofold.recovery.verifyFace({ capture: face.faceCapture(session), ...(clientState && { clientState }) }),
+        ),
+      );
+    });
+  });
+  card.querySelector('#recovery-passkey')?.addEventListener('click', () => {
+    const name = value(card, '#recovery-device').trim();
+    void busy(button, status, 'Creating your passkey…', async () => {
+      await twofold.recovery.bindPasskey(name ? { name } : {});
+      history.replaceState(null, '', '#/');
+      onRecovered();
+    });
+  });
+  card.querySelector('#recovery-cancel')!.addEventListener('click', (e) => {
+    e.preventDefault();
+    void busy(button, status, 'Cancelling…', async () => {
+      await twofold.recovery.abandon();
+      renderRecover(onRecovered);
     });
   });
 }

@@ -52,6 +52,8 @@ async function showCustomer(user: { userId: string; username: string; displayNam
       <div><label for="code-ttl">Valid for</label>
         <select id="code-ttl"><option value="600">10 minutes</option><option value="3600">1 hour</option><option value="86400">24 hours</option></select></div>
     </div>
+    <label class="check"><input type="checkbox" id="code-face" ${devices.some((d) => d.type === 'backup') ? 'checked' : ''} />
+      Also require a face check (the customer has ${devices.some((d) => d.type === 'backup') ? 'a face enrolled' : 'no face enrolled'})</label>
     <button class="primary" id="generate">Issue code</button>
     <div id="issued"></div>
     <button class="ghost" id="invalidate" style="margin-top:12px">Cancel all of this customer's codes</button>
@@ -60,11 +62,12 @@ async function showCustomer(user: { userId: string; username: string; displayNam
   card.querySelector<HTMLButtonElement>('#generate')!.addEventListener('click', (e) => {
     void busy(e.currentTarget as HTMLButtonElement, status, 'Issuing…', async () => {
       const type = value(card, '#code-type') as 'short' | 'long' | 'link';
-      const issued = await backend.generateCode(user.userId, type, Number(value(card, '#code-ttl')));
+      const requireFace = card.querySelector<HTMLInputElement>('#code-face')!.checked;
+      const issued = await backend.generateCode(user.userId, type, Number(value(card, '#code-ttl')), requireFace);
       const shown = type === 'short' ? issued.code.replace(/(\d{4})(\d{4})/, '$1 $2') : issued.code;
       card.querySelector('#issued')!.innerHTML = `
         <div class="issued">
-          <div class="hint">Give this to the customer. It is shown once and works once, until ${esc(when(issued.expiresAt))}.</div>
+          <div class="hint">Give this to the customer. It is shown once and works once, until ${esc(when(issued.expiresAt))}${issued.requireFace ? ', together with a face check' : ''}.</div>
           <div class="code" id="issued-code">${esc(shown)}</div>
           ${issued.link ? `<div class="hint">Link: <a id="issued-link" href="${esc(issued.link)}">${esc(issued.link)}</a></div>` : ''}
         </div>`;

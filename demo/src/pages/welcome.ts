@@ -1,6 +1,6 @@
 import { isAutofillSupported, isTwofoldClientError } from '@twofold/client';
-import { twofold } from '../session.js';
-import { app, busy, explain, nav, say, value } from '../ui.js';
+import { customer, twofold } from '../session.js';
+import { app, busy, esc, explain, nav, say, value } from '../ui.js';
 
 let autofill: AbortController | null = null;
 
@@ -24,6 +24,7 @@ export function renderWelcome() {
         <div class="status" id="signin-status" role="status"></div>
         <p class="hint"><a href="#/recover">Lost your device?</a></p>
       </form>
+      ${pinCard()}
       <form class="card" id="signup">
         <h2>Open an account</h2>
         <p class="sub">One step: your device creates a passkey. No password to remember.</p>
@@ -36,6 +37,7 @@ export function renderWelcome() {
       </form>
     </div>`;
 
+  wirePinCard();
   const signup = app().querySelector<HTMLFormElement>('#signup')!;
   signup.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -68,5 +70,43 @@ export function renderWelcome() {
       const status = document.querySelector<HTMLElement>('#signin-status');
       if (status) say(status, explain(error));
     });
+  });
+}
+
+/** "Passkey not working?": the app PIN fallback for the customer this browser knows. */
+function pinCard(): string {
+  const known = customer.get();
+  if (!known) return '';
+  return `
+      <form class="card" id="pin-signin">
+        <h2>Welcome back, ${esc(known.displayName)}</h2>
+        <p class="sub">Passkey not working on this device? Use your app PIN.</p>
+        <label for="signin-pin">App PIN</label>
+        <input id="signin-pin" type="password" inputmode="numeric" autocomplete="current-password" required maxlength="12" />
+        <button class="primary" type="submit">Sign in with PIN</button>
+        <div class="status" id="pin-signin-status" role="status"></div>
+        <p class="hint"><a href="#/reset" id="reset-link">Forgot your PIN? Reset it with your face</a> · <a href="#" id="forget-me">Not ${esc(known.username)}?</a></p>
+      </form>`;
+}
+
+function wirePinCard() {
+  const form = app().querySelector<HTMLFormElement>('#pin-signin');
+  const known = customer.get();
+  if (!form || !known) return;
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const input = form.querySelector<HTMLInputElement>('#signin-pin')!;
+    void busy(form.querySelector('button')!, form.querySelector('.status')!, 'Checking your PIN…', async () => {
+      try {
+        await twofold.signInWithPin({ userId: known.userId, pin: input.value });
+      } finally {
+        input.value = '';
+      }
+    });
+  });
+  form.querySelector('#forget-me')!.addEventListener('click', (e) => {
+    e.preventDefault();
+    customer.forget();
+    renderWelcome();
   });
 }

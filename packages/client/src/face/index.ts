@@ -16,7 +16,7 @@ export type { FaceAction, FaceEvidence } from '@twofold/protocol';
 export const DEFAULT_FACE_ASSETS = { modelBaseUrl: '/twofold/face/models', wasmBaseUrl: '/twofold/face/wasm/' } as const;
 
 /** One camera session: the engine, the playing video, and optional progress, abort and time limit. */
-export interface Session {
+export interface FaceSession {
   engine: FaceEngine;
   video: HTMLVideoElement;
   onProgress?: (p: FaceProgress) => void;
@@ -29,7 +29,7 @@ export interface Session {
  * the given challenge with this camera session and returns the evidence.
  * @example await twofold.recovery.verifyFace({ capture: faceCapture({ engine, video, onProgress }) });
  */
-export function faceCapture(session: Session): FaceCapture {
+export function faceCapture(session: FaceSession): FaceCapture {
   return (challenge) => captureFaceEvidence({ ...session, challenge });
 }
 
@@ -40,7 +40,7 @@ export function faceCapture(session: Session): FaceCapture {
  */
 export async function enrollFace(
   api: ApiClient,
-  options: Session & { token: string; userId: string; keep?: 'backup' | 'temporary' },
+  options: FaceSession & { token: string; userId: string; keep?: 'backup' | 'temporary' },
 ): Promise<{ deviceId: string; type: 'backup' | 'temporary'; clientState: string }> {
   const challenge = await api.request<FaceChallenge>('POST', '/face/challenge', { token: options.token, body: { userId: options.userId, purpose: 'enroll' } });
   const evidence = await captureFaceEvidence({ ...options, challenge });
@@ -54,7 +54,7 @@ export async function enrollFace(
  */
 export async function verifyFace(
   api: ApiClient,
-  options: Session & { userId: string; clientState?: string },
+  options: FaceSession & { userId: string; clientState?: string },
 ): Promise<{ match: true; token: string }> {
   const challenge = await api.request<FaceChallenge>('POST', '/face/challenge', { body: { userId: options.userId, purpose: 'verify' } });
   const evidence = await captureFaceEvidence({ ...options, challenge });
