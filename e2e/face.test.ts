@@ -1,53 +1,16 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { CHROMIUM_ARGS, fakeCameraArgs, findChromium, type FakeMotion } from '@twofold/testing';
-import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFaceServer, writeSampleFaceCamera } from '../packages/client/bench/face-server.js';
-import { baseUrl, newDevice, signUpInDemo } from './helpers.js';
+import { cameraBrowsers, faceCameras, type Camera } from './cameras.js';
+import { baseUrl, signUpInDemo } from './helpers.js';
 
-// Faces come from face-api's sample photos (person A: sample5, person B: sample2), cropped and
-// moved by @twofold/testing's fake camera; Chromium plays them as the webcam.
-const LIVE: { motion: FakeMotion; seconds: number }[] = [
-  { motion: 'static', seconds: 1 },
-  { motion: 'turn-left', seconds: 1.5 },
-  { motion: 'static', seconds: 0.5 },
-  { motion: 'turn-right', seconds: 1.5 },
-  { motion: 'static', seconds: 0.5 },
-  { motion: 'zoom', seconds: 1.2 },
-  { motion: 'static', seconds: 0.5 },
-];
-let dir: string;
-const cams: Record<'a' | 'b' | 'photoA', string> = { a: '', b: '', photoA: '' };
-const browsers: Browser[] = [];
-
+let cams: Record<Camera, string>;
+const browsers = cameraBrowsers();
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'twofold-face-e2e-'));
-  const { server, url } = await startFaceServer();
-  const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
-  try {
-    const camera = (sample: string, name: string, script: { motion: FakeMotion; seconds: number }[]) =>
-      writeSampleFaceCamera({ browser, url, sample, out: join(dir, name), script });
-    cams.a = await camera('sample5.jpg', 'a.y4m', LIVE);
-    cams.b = await camera('sample2.jpg', 'b.y4m', LIVE);
-    cams.photoA = await camera('sample5.jpg', 'photo-a.y4m', [{ motion: 'static', seconds: 3 }]);
-  } finally {
-    await browser.close();
-    await server.close();
-  }
+  cams = await faceCameras();
 }, 180_000);
-afterAll(async () => {
-  for (const b of browsers) await b.close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => browsers.close());
 
-/** A device whose webcam shows `y4m`: a browser of its own (the camera is a launch flag). */
-async function deviceWithCamera(y4m: string) {
-  const browser = await chromium.launch({ executablePath: findChromium(), args: [...CHROMIUM_ARGS, ...fakeCameraArgs(y4m)] });
-  browsers.push(browser);
-  return (await newDevice(browser)).page;
-}
+/** A device whose webcam shows `y4m`. */
+const deviceWithCamera = async (y4m: string) => (await browsers.device(y4m)).page;
 
 let session: string; // person A's session, copied to the other "devices"
 let verifyBody: string | null = null;

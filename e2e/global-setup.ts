@@ -13,6 +13,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
     apiKey: string;
+    /** Where the fake webcam files are written once per run (see cameras.ts). */
+    cameraDir: string;
   }
 }
 
@@ -23,6 +25,7 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   if (!existsSync(join(ROOT, 'demo/dist/index.html'))) throw new Error('Build the demo first: pnpm build:demo');
   const dataDir = await mkdtemp(join(tmpdir(), 'twofold-e2e-'));
+  const cameraDir = await mkdtemp(join(tmpdir(), 'twofold-e2e-cameras-'));
   const child = spawn(process.execPath, ['--conditions=@twofold/source', '--import', 'tsx', 'packages/server/src/cli/main.ts', 'serve'], {
     cwd: ROOT,
     env: {
@@ -54,9 +57,11 @@ export default async function setup(project: TestProject) {
   });
   project.provide('baseUrl', url);
   project.provide('apiKey', E2E_API_KEY);
+  project.provide('cameraDir', cameraDir);
   return async () => {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
     await rm(dataDir, { recursive: true, force: true });
+    await rm(cameraDir, { recursive: true, force: true });
   };
 }

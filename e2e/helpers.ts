@@ -63,3 +63,26 @@ export async function apiPost(path: string, body: unknown, token?: string): Prom
   });
   return { status: res.status, json: await res.json() };
 }
+
+/**
+ * The support agent's browser: looks the customer up and issues a code in the console (by
+ * default with the console's own choice of requiring a face check).
+ */
+export async function issueCode(
+  browser: Browser,
+  username: string,
+  type: 'short' | 'long' | 'link',
+  options: { requireFace?: boolean } = {},
+): Promise<{ code: string; link: string | null }> {
+  const { page, context } = await newDevice(browser);
+  await page.goto(`${baseUrl()}/#/support`);
+  await page.locator('#lookup-username').fill(username);
+  await page.getByRole('button', { name: 'Look up' }).click();
+  await page.locator('#code-type').selectOption(type);
+  if (options.requireFace !== undefined) await page.locator('#code-face').setChecked(options.requireFace);
+  await page.getByRole('button', { name: 'Issue code' }).click();
+  const code = (await page.locator('#issued-code').textContent({ timeout: 15_000 }))!.trim();
+  const link = type === 'link' ? await page.locator('#issued-link').getAttribute('href') : null;
+  await context.close();
+  return { code, link };
+}

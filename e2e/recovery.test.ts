@@ -1,26 +1,12 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { baseUrl, deviceRows, holdNextAutofill, launch, newDevice, signOut, signUpInDemo, uniqueName, apiPost } from './helpers.js';
+import { baseUrl, deviceRows, holdNextAutofill, issueCode, launch, newDevice, signOut, signUpInDemo, uniqueName, apiPost } from './helpers.js';
 
 let browser: Browser;
 beforeAll(async () => {
   browser = await launch();
 });
 afterAll(() => browser?.close());
-
-/** The support agent's browser: looks the customer up and issues a code in the console. */
-async function issueCode(username: string, type: 'short' | 'long' | 'link'): Promise<{ code: string; link: string | null }> {
-  const { page, context } = await newDevice(browser);
-  await page.goto(`${baseUrl()}/#/support`);
-  await page.locator('#lookup-username').fill(username);
-  await page.getByRole('button', { name: 'Look up' }).click();
-  await page.locator('#code-type').selectOption(type);
-  await page.getByRole('button', { name: 'Issue code' }).click();
-  const code = (await page.locator('#issued-code').textContent({ timeout: 15_000 }))!.trim();
-  const link = type === 'link' ? await page.locator('#issued-link').getAttribute('href') : null;
-  await context.close();
-  return { code, link };
-}
 
 async function enterCode(page: Page, username: string, type: 'short' | 'long', code: string) {
   await page.goto(`${baseUrl()}/#/recover`);
@@ -34,7 +20,7 @@ describe('account recovery on a new device with a code (two browser contexts = t
   it('device A registers; support issues a short code; device B redeems it, signs in, removes A; A is locked out; the code is spent', async () => {
     const a = await newDevice(browser);
     const username = await signUpInDemo(a.page, uniqueName('lost'), 'Lost Phone');
-    const { code } = await issueCode(username, 'short');
+    const { code } = await issueCode(browser, username, 'short');
     expect(code).toMatch(/^\d{4} \d{4}$/);
 
     const b = await newDevice(browser);
@@ -72,7 +58,7 @@ describe('account recovery on a new device with a code (two browser contexts = t
   it('recovers through a link code opened on the new device', async () => {
     const a = await newDevice(browser);
     const username = await signUpInDemo(a.page, uniqueName('link'), 'Link User');
-    const { link } = await issueCode(username, 'link');
+    const { link } = await issueCode(browser, username, 'link');
     expect(link).toContain('#/recover?user=');
     const b = await newDevice(browser);
     await b.page.goto(link!);
@@ -86,7 +72,7 @@ describe('account recovery on a new device with a code (two browser contexts = t
   it('wrong guesses lock a short code: afterwards even the right code is refused', async () => {
     const a = await newDevice(browser);
     const username = await signUpInDemo(a.page, uniqueName('guess'));
-    const { code } = await issueCode(username, 'short');
+    const { code } = await issueCode(browser, username, 'short');
     const digits = code.replace(' ', '');
     const wrong = digits === '00000000' ? '11111111' : '00000000';
     const b = await newDevice(browser);
@@ -104,7 +90,7 @@ describe('account recovery on a new device with a code (two browser contexts = t
   it('of several devices redeeming one link at the same moment, exactly one gets the passkey', async () => {
     const a = await newDevice(browser);
     const username = await signUpInDemo(a.page, uniqueName('race'), 'Race User');
-    const { link } = await issueCode(username, 'link');
+    const { link } = await issueCode(browser, username, 'link');
     const devices = await Promise.all(Array.from({ length: 3 }, () => newDevice(browser)));
     for (const d of devices) await d.page.goto(link!);
     await Promise.all(devices.map((d) => d.page.getByRole('button', { name: 'Create a passkey on this device' }).click()));
@@ -127,7 +113,7 @@ describe('account recovery on a new device with a code (two browser contexts = t
   it('an expired code is refused (clock seam, no sleeping)', async () => {
     const a = await newDevice(browser);
     const username = await signUpInDemo(a.page, uniqueName('late'));
-    const { code } = await issueCode(username, 'short');
+    const { code } = await issueCode(browser, username, 'short');
     const moved = await fetch(`${baseUrl()}/__test__/clock`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -2,6 +2,7 @@ import type { Device } from '@twofold/client';
 import { customer, twofold } from '../session.js';
 import { backend } from '../demo-backend.js';
 import { app, busy, esc, explain, nav, say, value, when } from '../ui.js';
+import { faceSession } from './face.js';
 
 const ICONS = {
   key: '<svg viewBox="0 0 24 24" width="20" height="20" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><circle cx="7.5" cy="15.5" r="4.5"/><path d="M10.7 12.3 21 2M16 7l3 3M18 5l2 2"/></svg>',
@@ -150,7 +151,6 @@ export async function renderAccount(notice?: string) {
   for (const mode of ['enroll', 'verify'] as const) {
     app().querySelector<HTMLButtonElement>(`#face-${mode}`)?.addEventListener('click', (e) => {
       void busy(e.currentTarget as HTMLButtonElement, faceStatus, mode === 'enroll' ? 'Enrolling…' : 'Verifying…', async () => {
-        const { faceSession } = await import('./face.js');
         const message = await faceSession(mode, me.userId);
         if (mode === 'enroll') await renderAccount(message);
         else say(faceStatus, message, 'ok');

@@ -1,0 +1,192 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cameraBrowsers, faceCameras, type Camera } from './cameras.js';
+import { apiPost, deviceRows, holdNextAutofill, issueCode, launch, signOut, signUpInDemo, uniqueName } from './helpers.js';
+
+// The two journeys of credential reset and recovery by face, clicked through the demo with
+// virtual authenticators and fake webcams (person A enrolled; person B is someone else).
+let cams: Record<Camera, string>;
+const browsers = cameraBrowsers();
+beforeAll(async () => {
+  cams = await faceCameras();
+}, 180_000);
+afterAll(() => browsers.close());
+
+const FACE = { timeout: 90_000, interval: 500 };
+const text = (page: Page, selector: string) => page.locator(selector).textContent();
+
+async function enrollFaceAndPin(page: Page, pin: string) {
+  await page.locator('#new-pin').fill(pin);
+  await page.getByRole('button', { name: 'Set PIN' }).click();
+  await expect.poll(() => text(page, '.notice'), { timeout: 15_000 }).toContain('app PIN is set');
+  await page.getByRole('button', { name: 'Enroll my face' }).click();
+  await expect.poll(() => text(page, '.notice'), FACE).toContain('face is enrolled');
+}
+
+async function pinSignIn(page: Page, pin: string) {
+  await page.locator('#signin-pin').fill(pin);
+  await page.getByRole('button', { name: 'Sign in with PIN' }).click();
+}
+
+describe('credential reset by face: biometrics changed, PIN forgotten (one device, the owner’s face)', () => {
+  let userId: string;
+  let username: string;
+  let janeCustomer: string;
+
+  it('UV fails → PIN fallback → third wrong PIN locks → new PIN + face check → passkey again → new PIN and passkey work, old PIN not', async () => {
+    const jane = await browsers.device(cams.a);
+    const { page, authenticator } = jane;
+    username = await signUpInDemo(page, uniqueName('jane'), 'Jane Doe');
+    await enrollFaceAndPin(page, '2580');
+    janeCustomer = (await page.evaluate(() => localStorage.getItem('northwind.customer')))!;
+    userId = JSON.parse(janeCustomer).userId;
+
+    // Jane reset her device's biometrics: her passkey's user verification now fails.
+    await authenticator.setUserVerified(false);
+    await holdNextAutofill(page);
+    await signOut(page);
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await expect.poll(() => text(page, '#signin-status'), { timeout: 15_000 }).not.toBe('');
+    expect(await text(page, 'h1')).not.toContain('Hello');
+
+    // The app falls back to her PIN; she has forgotten it.
+    await expect.poll(() => text(page, '#pin-signin h2')).toBe('Welcome back, Jane Doe');
+    for (const [pin, left] of [['1111', '2'], ['1212', '1']] as const) {
+      await pinSignIn(page, pin);
+      await expect.poll(() => text(page, '#pin-signin-status'), { timeout: 15_000 }).toBe(`Wrong PIN. ${left} attempt(s) left.`);
+    }
+    await pinSignIn(page, '1313');
+    await expect.poll(() => text(page, '#pin-signin-status'), { timeout: 15_000 }).toContain('locked');
+    await page.locator('#pin-signin-status').evaluate((e) => (e.textContent = ''));
+    await pinSignIn(page, '2580'); // even the right PIN is refused now
+    await expect.poll(() => text(page, '#pin-signin-status'), { timeout: 15_000 }).toContain('locked');
+
+    // Reset: a new PIN first (only staged), then her face.
+    await page.getByRole('link', { name: 'Forgot your PIN? Reset it with your face' }).click();
+    await page.locator('#reset-pin').fill('7391');
+    await page.locator('#reset-pin-again').fill('7391');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('button', { name: 'Verify my face' }).waitFor({ timeout: 15_000 });
+    expect((await apiPost('/pin/verify', { userId, pin: '7391' })).json.code).toBe('PIN_LOCKED'); // not applied yet
+    // The step is recorded server-side: a reload resumes at the face check.
+    await page.reload();
+    await page.getByRole('button', { name: 'Verify my face' }).click();
+    await page.getByRole('button', { name: 'Set up my passkey' }).waitFor({ timeout: FACE.timeout });
+    expect(await page.locator('#flow-steps li.done').allTextContents()).toEqual(['Choose a new PIN', 'Verify your face']);
+
+    // She sets up her device's biometrics again and re-registers the passkey on this device.
+    await authenticator.setUserVerified(true);
+    await page.getByRole('button', { name: 'Set up my passkey' }).click();
+    await expect.poll(() => text(page, '.notice'), { timeout: 15_000 }).toContain('PIN and your passkey on this device are reset');
+    await expect.poll(() => deviceRows(page).count()).toBe(2); // the new passkey (replacing the old one) and the face backup
+    await expect.poll(() => deviceRows(page).filter({ hasText: 'this device' }).count()).toBe(1);
+    await expect.poll(() => text(page, '.events')).toContain('App PIN reset after a face check');
+    expect(await authenticator.getCredentials()).toHaveLength(1); // the authenticator replaced its credential for this account
+
+    // The old PIN no longer works, the new one does.
+    await holdNextAutofill(page);
+    await signOut(page);
+    await pinSignIn(page, '2580');
+    await expect.poll(() => text(page, '#pin-signin-status'), { timeout: 15_000 }).toBe('Wrong PIN. 2 attempt(s) left.');
+    await pinSignIn(page, '7391');
+    await expect.poll(() => text(page, 'h1'), { timeout: 15_000 }).toBe('Hello, Jane Doe');
+
+    // And the new passkey signs in.
+    await holdNextAutofill(page);
+    await signOut(page);
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await expect.poll(() => text(page, 'h1'), { timeout: 15_000 }).toBe('Hello, Jane Doe');
+    await jane.context.close();
+  }, 300_000);
+
+  it('someone else’s face cannot reset Jane’s PIN: the reset stays at the face step and her PIN is unchanged', async () => {
+    const other = await browsers.device(cams.b);
+    const { page } = other;
+    // Jane's phone in someone else's hands: the app knows her account.
+    await page.evaluate((c) => localStorage.setItem('northwind.customer', c), janeCustomer);
+    await page.goto(new URL('#/reset', page.url()).href);
+    await page.locator('#reset-pin').fill('4826');
+    await page.locator('#reset-pin-again').fill('4826');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('button', { name: 'Verify my face' }).click();
+    await expect.poll(() => text(page, '#reset-status'), FACE).toContain('does not match');
+    await expect.poll(() => page.locator('#flow-steps li.now').textContent()).toBe('Verify your face');
+    expect((await apiPost('/pin/verify', { userId, pin: '4826' })).json.code).toBe('PIN_INVALID');
+    expect((await apiPost('/pin/verify', { userId, pin: '7391' })).status).toBe(200);
+    // Cancelling leaves nothing behind.
+    await page.getByRole('link', { name: 'Cancel the reset' }).click();
+    await expect.poll(() => page.evaluate(() => localStorage.getItem('twofold.recovery'))).toBeNull();
+    await other.context.close();
+  }, 180_000);
+});
+
+describe('recovery on a new device by face: link code + the bank’s client state + face check → new passkey', () => {
+  let username: string;
+  let owner: Awaited<ReturnType<typeof browsers.device>>;
+
+  it('a new browser opens the emailed link, passes the face check, binds a passkey; the old device is removed and locked out', async () => {
+    owner = await browsers.device(cams.a);
+    username = await signUpInDemo(owner.page, uniqueName('lost'), 'Lost Phone');
+    await enrollFaceAndPin(owner.page, '2580');
+    const support = await launch();
+    const { link, code } = await issueCode(support, username, 'link'); // the console requires a face check: a face is enrolled
+    await support.close();
+    // The link alone is not enough.
+    const userId = new URLSearchParams(link!.split('?')[1]).get('user');
+    expect((await apiPost('/credentials/fido2/init/code', { userId, code: { code, type: 'link' } })).json.code).toBe('FACE_REQUIRED');
+
+    const fresh = await browsers.device(cams.a);
+    const { page } = fresh;
+    await page.goto(link!);
+    await page.getByRole('button', { name: 'Create a passkey on this device' }).click();
+    await page.getByRole('button', { name: 'Verify my face' }).click();
+    await page.locator('#recovery-device').waitFor({ timeout: FACE.timeout });
+    expect(await page.locator('#flow-steps li.done').allTextContents()).toEqual(['Recovery code checked', 'Verify your face']);
+    await page.locator('#recovery-device').fill('My new phone');
+    await page.getByRole('button', { name: 'Create a passkey on this device' }).click();
+    await expect.poll(() => text(page, '.notice'), { timeout: 15_000 }).toContain('recovered on this device');
+    expect(await fresh.authenticator.getCredentials()).toHaveLength(1);
+    await expect.poll(() => deviceRows(page).count()).toBe(3); // old passkey, face backup, this one
+
+    // Review devices: remove the old phone.
+    const old = deviceRows(page).filter({ hasNotText: 'this device' }).filter({ hasNotText: 'Face' });
+    await old.getByRole('button', { name: 'Remove' }).click();
+    await expect.poll(() => deviceRows(page).count()).toBe(2);
+
+    // The new passkey signs in; the old device cannot.
+    await holdNextAutofill(page);
+    await signOut(page);
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await expect.poll(() => text(page, 'h1'), { timeout: 15_000 }).toBe('Hello, Lost Phone');
+    await holdNextAutofill(owner.page);
+    await signOut(owner.page);
+    await owner.page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await expect.poll(() => text(owner.page, '#signin-status'), { timeout: 15_000 }).toContain('not registered here');
+    // The code is spent.
+    expect((await apiPost('/recovery', { kind: 'new_device', userId, code: { code, type: 'link' } })).json.code).toBe('CODE_USED');
+    await fresh.context.close();
+  }, 300_000);
+
+  it('someone else with a valid link cannot pass the face check: no passkey is bound and the code stays unused', async () => {
+    const support = await launch();
+    const { link, code } = await issueCode(support, username, 'link');
+    await support.close();
+    const thief = await browsers.device(cams.b);
+    const { page } = thief;
+    await page.goto(link!);
+    await page.getByRole('button', { name: 'Create a passkey on this device' }).click();
+    await page.getByRole('button', { name: 'Verify my face' }).click();
+    await expect.poll(() => text(page, '#recovery-status'), FACE).toContain('does not match');
+    expect(await thief.authenticator.getCredentials()).toHaveLength(0);
+    await expect.poll(() => page.locator('#flow-steps li.now').textContent()).toBe('Verify your face');
+    // The flow cannot skip to the passkey step.
+    const flowId = JSON.parse((await page.evaluate(() => localStorage.getItem('twofold.recovery')))!).flowId;
+    expect((await apiPost(`/recovery/${flowId}/passkey/options`, {})).json.code).toBe('RECOVERY_OUT_OF_ORDER');
+    await page.getByRole('link', { name: 'Cancel' }).click();
+    await page.locator('#recover').waitFor();
+    const userId = new URLSearchParams(link!.split('?')[1]).get('user');
+    expect((await apiPost('/credentials/fido2/init/code', { userId, code: { code, type: 'link' } })).json.code).toBe('FACE_REQUIRED');
+    await thief.context.close();
+    await owner.context.close();
+  }, 180_000);
+});
