@@ -12,9 +12,10 @@ import { readCodeFromUrl } from '../src/recovery/codes.js';
 let server: Awaited<ReturnType<typeof serve>>;
 let store: Awaited<ReturnType<typeof createPGliteStore>>;
 let baseUrl: string;
+let twofold: ReturnType<typeof createTwofold>;
 beforeAll(async () => {
   store = await createPGliteStore();
-  const twofold = createTwofold({ store, rp: { id: 'localhost', origins: ['http://localhost:5173'] }, openRegistration: true });
+  twofold = createTwofold({ store, rp: { id: 'localhost', origins: ['http://localhost:5173'] }, openRegistration: true });
   server = await serve({ handler: twofold.handler, port: 0, hostname: '127.0.0.1' });
   baseUrl = `http://127.0.0.1:${server.port}/api/v1`;
 });
@@ -103,3 +104,45 @@ describe('readCodeFromUrl', () => {
     expect(readCodeFromUrl('https://bank.example/recover?user=u1')).toBeNull();
   });
 });
+
+describe('recovery flows in the client', () => {
+  /** A Storage over a Map (Node has no localStorage); shared by two clients = one browser. */
+  const memoryStorage = () => {
+    const m = new Map<string, string>();
+    return { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v), removeItem: (k: string) => void m.delete(k) };
+  };
+
+  it('keeps the open flow handle so a reloaded page resumes at the recorded step; abandoning forgets it', async () => {
+    const { userId } = await twofold.users.create({ username: `reset${Date.now().toString(36)}` });
+    const recoveryStorage = memoryStorage();
+    const before = createTwofoldClient({ baseUrl, storage: null, recoveryStorage });
+    const started = await before.recovery.start({ kind: 'credential_reset', userId });
+    expect(started).toMatchObject({ kind: 'credential_reset', status: 'open', step: 'pin', faceEnrolled: false });
+    expect(before.recovery.saved).toEqual({ flowId: started.flowId, userId, kind: 'credential_reset' });
+    await before.recovery.choosePin('7391');
+
+    const after = createTwofoldClient({ baseUrl, storage: null, recoveryStorage }); // the page reloaded
+    expect(after.recovery.saved?.flowId).toBe(started.flowId);
+    expect(await after.recovery.refresh()).toMatchObject({ step: 'face', steps: [{ name: 'pin', done: true }, { name: 'face', done: false }, { name: 'passkey', done: false }] });
+    await after.recovery.abandon();
+    expect(after.recovery.saved).toBeNull();
+    expect(recoveryStorage.getItem('twofold.recovery')).toBeNull();
+    expect(await after.recovery.refresh()).toBeNull();
+    const error = await after.recovery.choosePin('7391').catch((e: unknown) => e);
+    expect(isTwofoldClientError(error, 'RECOVERY_NOT_FOUND')).toBe(true);
+    // the server kept the record: the flow is abandoned, not lost
+    expect((await createApiClient({ baseUrl }).request<{ status: string }>('GET', `/recovery/${started.flowId}`)).status).toBe('abandoned');
+  });
+
+  it('forgets a saved handle the server does not know, and passes server errors through', async () => {
+    const recoveryStorage = memoryStorage();
+    recoveryStorage.setItem('twofold.recovery', JSON.stringify({ flowId: 'gone', userId: 'u', kind: 'new_device' }));
+    const client = createTwofoldClient({ baseUrl, storage: null, recoveryStorage });
+    const error = await client.recovery.refresh().catch((e: unknown) => e);
+    expect(isTwofoldClientError(error, 'RECOVERY_NOT_FOUND')).toBe(true);
+    expect(client.recovery.saved).toBeNull();
+    const bad = await client.recovery.start({ kind: 'new_device', userId: 'nobody', code: '12345678', type: 'short' }).catch((e: unknown) => e);
+    expect(bad).toMatchObject({ code: 'CODE_INVALID', status: 401 });
+  });
+});
+
