@@ -61,8 +61,8 @@ describe('credential reset by face: biometrics changed, PIN forgotten (one devic
     await pinSignIn(page, '2580'); // even the right PIN is refused now
     await expect.poll(() => text(page, '#pin-signin-status'), { timeout: 15_000 }).toContain('locked');
 
-    // Reset: a new PIN first (only staged), then her face.
-    await page.getByRole('link', { name: 'Forgot your PIN? Reset it with your face' }).click();
+    // Locked out: the app offers the reset. A new PIN first (only staged), then her face.
+    await page.getByRole('link', { name: 'Reset my PIN with my face' }).click();
     await page.locator('#reset-pin').fill('7391');
     await page.locator('#reset-pin-again').fill('7391');
     await page.getByRole('button', { name: 'Continue' }).click();

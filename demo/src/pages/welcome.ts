@@ -85,6 +85,7 @@ function pinCard(): string {
         <input id="signin-pin" type="password" inputmode="numeric" autocomplete="current-password" required maxlength="12" />
         <button class="primary" type="submit">Sign in with PIN</button>
         <div class="status" id="pin-signin-status" role="status"></div>
+        <a class="button primary" id="pin-reset" href="#/reset" hidden>Reset my PIN with my face</a>
         <p class="hint"><a href="#/reset" id="reset-link">Forgot your PIN? Reset it with your face</a> · <a href="#" id="forget-me">Not ${esc(known.username)}?</a></p>
       </form>`;
 }
@@ -99,6 +100,10 @@ function wirePinCard() {
     void busy(form.querySelector('button')!, form.querySelector('.status')!, 'Checking your PIN…', async () => {
       try {
         await twofold.signInWithPin({ userId: known.userId, pin: input.value });
+      } catch (error) {
+        // Locked out: the way back is a face check (the reset flow), offered right here.
+        if (isTwofoldClientError(error, 'PIN_LOCKED')) form.querySelector<HTMLElement>('#pin-reset')!.hidden = false;
+        throw error;
       } finally {
         input.value = '';
       }
