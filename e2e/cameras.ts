@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CHROMIUM_ARGS, fakeCameraArgs, findChromium, type FakeMotion } from '@twofold/testing';
 import { chromium, type Browser } from 'playwright-core';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { startFaceServer, writeSampleFaceCamera } from '../packages/client/bench/face-server.js';
 import { newDevice } from './helpers.js';
 
@@ -49,7 +49,7 @@ export async function faceCameras(): Promise<Record<Camera, string>> {
  * Browsers whose webcam plays a given file (the camera is a launch flag, so one browser per
  * file); each `device()` is a new context in it: a device with its own virtual authenticator.
  */
-export function cameraBrowsers() {
+function cameraBrowsers() {
   const browsers = new Map<string, Browser>();
   return {
     async device(y4m: string) {
@@ -65,3 +65,19 @@ export function cameraBrowsers() {
     },
   };
 }
+
+/**
+ * For a test file: makes (or reuses) the fake webcams before its tests and closes its camera
+ * browsers after. `device('a')` opens a new device (browser context with its own virtual
+ * authenticator) whose webcam shows person A.
+ */
+export function useCameraDevices() {
+  let paths: Record<Camera, string>;
+  const browsers = cameraBrowsers();
+  beforeAll(async () => {
+    paths = await faceCameras();
+  }, 180_000);
+  afterAll(() => browsers.close());
+  return { device: (camera: Camera) => browsers.device(paths[camera]) };
+}
+

@@ -1,16 +1,11 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cameraBrowsers, faceCameras, type Camera } from './cameras.js';
+import { describe, expect, it } from 'vitest';
+import { useCameraDevices } from './cameras.js';
 import { apiPost, deviceRows, holdNextAutofill, issueCode, launch, signOut, signUpInDemo, uniqueName } from './helpers.js';
 
 // The two journeys of credential reset and recovery by face, clicked through the demo with
 // virtual authenticators and fake webcams (person A enrolled; person B is someone else).
-let cams: Record<Camera, string>;
-const browsers = cameraBrowsers();
-beforeAll(async () => {
-  cams = await faceCameras();
-}, 180_000);
-afterAll(() => browsers.close());
+const cameras = useCameraDevices();
 
 const FACE = { timeout: 90_000, interval: 500 };
 const text = (page: Page, selector: string) => page.locator(selector).textContent();
@@ -34,7 +29,7 @@ describe('credential reset by face: biometrics changed, PIN forgotten (one devic
   let janeCustomer: string;
 
   it('UV fails → PIN fallback → third wrong PIN locks → new PIN + face check → passkey again → new PIN and passkey work, old PIN not', async () => {
-    const jane = await browsers.device(cams.a);
+    const jane = await cameras.device('a');
     const { page, authenticator } = jane;
     username = await signUpInDemo(page, uniqueName('jane'), 'Jane Doe');
     await enrollFaceAndPin(page, '2580');
@@ -100,7 +95,7 @@ describe('credential reset by face: biometrics changed, PIN forgotten (one devic
   }, 300_000);
 
   it('someone else’s face cannot reset Jane’s PIN: the reset stays at the face step and her PIN is unchanged', async () => {
-    const other = await browsers.device(cams.b);
+    const other = await cameras.device('b');
     const { page } = other;
     // Jane's phone in someone else's hands: the app knows her account.
     await page.evaluate((c) => localStorage.setItem('northwind.customer', c), janeCustomer);
@@ -122,10 +117,10 @@ describe('credential reset by face: biometrics changed, PIN forgotten (one devic
 
 describe('recovery on a new device by face: link code + the bank’s client state + face check → new passkey', () => {
   let username: string;
-  let owner: Awaited<ReturnType<typeof browsers.device>>;
+  let owner: Awaited<ReturnType<typeof cameras.device>>;
 
   it('a new browser opens the emailed link, passes the face check, binds a passkey; the old device is removed and locked out', async () => {
-    owner = await browsers.device(cams.a);
+    owner = await cameras.device('a');
     username = await signUpInDemo(owner.page, uniqueName('lost'), 'Lost Phone');
     await enrollFaceAndPin(owner.page, '2580');
     const support = await launch();
@@ -135,7 +130,7 @@ describe('recovery on a new device by face: link code + the bank’s client stat
     const userId = new URLSearchParams(link!.split('?')[1]).get('user');
     expect((await apiPost('/credentials/fido2/init/code', { userId, code: { code, type: 'link' } })).json.code).toBe('FACE_REQUIRED');
 
-    const fresh = await browsers.device(cams.a);
+    const fresh = await cameras.device('a');
     const { page } = fresh;
     await page.goto(link!);
     await page.getByRole('button', { name: 'Create a passkey on this device' }).click();
@@ -171,7 +166,7 @@ describe('recovery on a new device by face: link code + the bank’s client stat
     const support = await launch();
     const { link, code } = await issueCode(support, username, 'link');
     await support.close();
-    const thief = await browsers.device(cams.b);
+    const thief = await cameras.device('b');
     const { page } = thief;
     await page.goto(link!);
     await page.getByRole('button', { name: 'Create a passkey on this device' }).click();

@@ -1,23 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cameraBrowsers, faceCameras, type Camera } from './cameras.js';
+import { describe, expect, it } from 'vitest';
+import { useCameraDevices, type Camera } from './cameras.js';
 import { baseUrl, signUpInDemo } from './helpers.js';
 
-let cams: Record<Camera, string>;
-const browsers = cameraBrowsers();
-beforeAll(async () => {
-  cams = await faceCameras();
-}, 180_000);
-afterAll(() => browsers.close());
-
-/** A device whose webcam shows `y4m`. */
-const deviceWithCamera = async (y4m: string) => (await browsers.device(y4m)).page;
+const cameras = useCameraDevices();
+/** A device whose webcam shows `camera`. */
+const deviceWithCamera = async (camera: Camera) => (await cameras.device(camera)).page;
 
 let session: string; // person A's session, copied to the other "devices"
 let verifyBody: string | null = null;
 
 describe('face: enroll and verify from a (fake) webcam, with challenge-response liveness', () => {
   it('enrolls person A, then verifies A', async () => {
-    const page = await deviceWithCamera(cams.a);
+    const page = await deviceWithCamera('a');
     await signUpInDemo(page, undefined, 'Face Owner');
     await page.getByRole('button', { name: 'Enroll my face' }).click();
     await expect.poll(() => page.locator('.notice').textContent(), { timeout: 60_000, interval: 500 }).toContain('face is enrolled');
@@ -31,7 +25,7 @@ describe('face: enroll and verify from a (fake) webcam, with challenge-response 
   }, 150_000);
 
   it('refuses person B with FACE_MISMATCH', async () => {
-    const page = await deviceWithCamera(cams.b);
+    const page = await deviceWithCamera('b');
     await page.evaluate((s) => sessionStorage.setItem('twofold.session', s), session);
     await page.reload();
     await page.getByRole('button', { name: 'Verify my face' }).click();
@@ -39,7 +33,7 @@ describe('face: enroll and verify from a (fake) webcam, with challenge-response 
   }, 120_000);
 
   it('refuses a still photo of A with LIVENESS_FAILED', async () => {
-    const page = await deviceWithCamera(cams.photoA);
+    const page = await deviceWithCamera('photoA');
     await page.evaluate((s) => sessionStorage.setItem('twofold.session', s), session);
     await page.reload();
     let answer = '';

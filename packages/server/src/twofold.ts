@@ -238,7 +238,7 @@ export function createTwofold(options: TwofoldOptions) {
     recovery: {
       start: (o: Parameters<typeof startRecovery>[1]) => startRecovery(ctx, o),
       get: (o: { flowId: string }) => getRecovery(ctx, o),
-      choosePin: (o: { flowId: string; pin: string }) => chooseRecoveryPin(ctx, o),
+      choosePin: (o: Parameters<typeof chooseRecoveryPin>[1]) => chooseRecoveryPin(ctx, o),
       verifyFace: (o: Parameters<typeof verifyRecoveryFace>[1]) => verifyRecoveryFace(ctx, o),
       startPasskey: (o: Parameters<typeof startRecoveryPasskey>[1]) => startRecoveryPasskey(ctx, o),
       completePasskey: (o: Parameters<typeof completeRecoveryPasskey>[1]) => completeRecoveryPasskey(ctx, o),

@@ -200,7 +200,7 @@ export function createHandler(ctx: TwofoldContext, options: HandlerOptions = {})
   });
   app.put('/recovery/:flowId/pin', async (c) => {
     const input = await body(c, s.recoveryPinBody);
-    return json(c, await chooseRecoveryPin(ctx, { flowId: c.req.param('flowId'), pin: input.pin }));
+    return json(c, await chooseRecoveryPin(ctx, { flowId: c.req.param('flowId'), pin: input.pin, clientAddress: options.clientAddress?.(c.req.raw) }));
   });
   app.post('/recovery/:flowId/face', async (c) => {
     const input = await body(c, s.recoveryFaceBody, evidenceLimit);

@@ -37,12 +37,14 @@ export function isWeakPin(pin: string): boolean {
   return steps.size === 1 && (steps.has(1) || steps.has(9));
 }
 
-/**
- * Refuses a weak PIN (`PIN_TOO_WEAK`), else hashes it with argon2id (encoded, with its salt and
- * parameters) for {@link Store.setPin}.
- */
-export async function hashPin(pin: string): Promise<string> {
+/** Throws `PIN_TOO_WEAK` for a PIN that is one digit repeated or a simple run (see {@link isWeakPin}). */
+export function assertStrongPin(pin: string): void {
   if (isWeakPin(pin)) throw new TwofoldError('PIN_TOO_WEAK', 'Choose a PIN that is not one digit repeated or a simple sequence.');
+}
+
+/** Hashes a PIN with argon2id (encoded, with its salt and parameters) for {@link Store.setPin}; refuses a weak one. */
+export async function hashPin(pin: string): Promise<string> {
+  assertStrongPin(pin);
   return argon2id({ password: pin, salt: randomBytes(16), ...ARGON2, outputType: 'encoded' });
 }
 
@@ -53,7 +55,7 @@ export async function hashPin(pin: string): Promise<string> {
  */
 export async function setPin(ctx: TwofoldContext, options: { session: SessionClaims; pin: string }): Promise<void> {
   const { session, pin } = options;
-  const hash = await hashPin(pin);
+  assertStrongPin(pin);
   if (!(await ctx.store.getUserById(session.userId))) throw new TwofoldError('USER_NOT_FOUND', 'This account no longer exists.');
   const existing = await ctx.store.getPin(session.userId);
   if (existing) {
@@ -65,6 +67,8 @@ export async function setPin(ctx: TwofoldContext, options: { session: SessionCla
       );
     }
   }
+  // The slow hash only once the request is allowed.
+  const hash = await hashPin(pin);
   const event = await ctx.store.transaction(async (tx) => {
     await tx.setPin(session.userId, hash, ctx.now());
     return recordEvent(ctx, tx, {

@@ -7,7 +7,8 @@ import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
 import { faceVerified, matchFace } from '../face/face.js';
 import { completeRegistration, startRegistration, type CeremonyResult } from '../passkeys/passkeys.js';
-import { hashPin } from '../pins/pins.js';
+import { assertStrongPin, hashPin } from '../pins/pins.js';
+import { enforceLimits } from '../ratelimits/ratelimits.js';
 import type { CodeType, RecoveryFlowRecord, RecoveryKind, RecoveryStep, Store } from '../storage/store.js';
 import { requireUser } from '../users/users.js';
 import { randomId, sha256Base64Url } from '../util/encoding.js';
@@ -99,12 +100,18 @@ export async function getRecovery(ctx: TwofoldContext, options: { flowId: string
 
 /**
  * Credential reset, step 1: stages the new PIN (hashed; may be chosen again until the face
- * check). The current PIN stays as it is until the face check passes.
- * Throws `PIN_TOO_WEAK` and the flow errors.
+ * check). The current PIN stays as it is until the face check passes. Each call costs an argon2id
+ * hash, so it counts against the per-address PIN limit.
+ * Throws `PIN_TOO_WEAK`, `RATE_LIMITED` and the flow errors.
  */
-export async function chooseRecoveryPin(ctx: TwofoldContext, options: { flowId: string; pin: string }): Promise<RecoveryFlow> {
+export async function chooseRecoveryPin(
+  ctx: TwofoldContext,
+  options: { flowId: string; pin: string; clientAddress?: string | undefined },
+): Promise<RecoveryFlow> {
   const flow = await openFlow(ctx, options.flowId, ['pin', 'face']);
   if (flow.kind !== 'credential_reset') throw new TwofoldError('RECOVERY_OUT_OF_ORDER', 'Only a credential reset chooses a new PIN.');
+  assertStrongPin(options.pin);
+  await enforceLimits([[ctx.limiters.pinAddress, options.clientAddress]]);
   const stagedPinHash = await hashPin(options.pin);
   const next = await ctx.store.advanceRecoveryFlow({ idHash: flow.idHash, from: ['pin', 'face'], set: { step: 'face', stagedPinHash }, now: ctx.now() });
   if (!next) return staleFlow(ctx, options.flowId);
