@@ -1,4 +1,4 @@
-import type { RecoveryFlow } from '@twofold/client';
+import { isTwofoldClientError, type RecoveryFlow } from '@twofold/client';
 import { customer, twofold, type Customer } from '../session.js';
 import { app, busy, esc, explain, nav, say, value } from '../ui.js';
 import { withFaceCamera } from './face.js';
@@ -84,7 +84,13 @@ function render(known: Customer, flow: RecoveryFlow | null, notice: string, onDo
   } else if (step === 'passkey') {
     button!.addEventListener('click', () => {
       void busy(button!, status, 'Creating your passkey…', async () => {
-        await twofold.recovery.bindPasskey(known.deviceId ? { replaceDeviceId: known.deviceId } : {});
+        try {
+          await twofold.recovery.bindPasskey(known.deviceId ? { replaceDeviceId: known.deviceId } : {});
+        } catch (error) {
+          // The remembered passkey was removed meanwhile: nothing to replace.
+          if (!isTwofoldClientError(error, 'DEVICE_NOT_FOUND')) throw error;
+          await twofold.recovery.bindPasskey();
+        }
         history.replaceState(null, '', '#/');
         onDone(RESET_NOTICE);
       });

@@ -44,6 +44,14 @@ describe('bad input always gets a 4xx problem with a stable code', () => {
     ['malformed authorization header', 'GET', '/me/devices', { headers: { authorization: 'Basic Zm9vOmJhcg==' } }, 401, 'UNAUTHENTICATED'],
     ['service route without key', 'POST', '/users', { body: { username: 'x' } }, 401, 'UNAUTHENTICATED'],
     ['service route with a wrong key', 'POST', '/users', { body: { username: 'x' }, headers: { authorization: 'Bearer tfk_wrong' } }, 401, 'UNAUTHENTICATED'],
+    ['recovery of an unknown kind', 'POST', '/recovery', { body: { kind: 'magic', userId: 'u' } }, 400, 'INVALID_REQUEST'],
+    ['recovery with extra fields', 'POST', '/recovery', { body: { kind: 'credential_reset', userId: 'u', pin: '7391' } }, 400, 'INVALID_REQUEST'],
+    ['new-device recovery with a malformed code', 'POST', '/recovery', { body: { kind: 'new_device', userId: 'u', code: { code: '', type: 'link' } } }, 400, 'INVALID_REQUEST'],
+    ['recovery PIN that is not digits', 'PUT', '/recovery/x/pin', { body: { pin: 'abcd' } }, 400, 'INVALID_REQUEST'],
+    ['recovery face step without evidence', 'POST', '/recovery/x/face', { body: { challengeId: 'c' } }, 400, 'INVALID_REQUEST'],
+    ['unknown recovery flow', 'GET', '/recovery/nope', {}, 404, 'RECOVERY_NOT_FOUND'],
+    ['abandoning an unknown recovery flow', 'DELETE', '/recovery/nope', {}, 404, 'RECOVERY_NOT_FOUND'],
+    ['client state without a key', 'GET', '/users/u/devices/d/client-state', {}, 401, 'UNAUTHENTICATED'],
   ];
   for (const [name, method, path, opts, status, code] of cases) {
     it(name, async () => {
