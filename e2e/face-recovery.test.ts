@@ -67,7 +67,7 @@ describe('credential reset by face: biometrics changed, PIN forgotten (one devic
     await page.reload();
     await page.getByRole('button', { name: 'Verify my face' }).click();
     await page.getByRole('button', { name: 'Set up my passkey' }).waitFor({ timeout: FACE.timeout });
-    expect(await page.locator('#flow-steps li.done').allTextContents()).toEqual(['Choose a new PIN', 'Verify your face']);
+    expect(await page.locator('#flow-steps li.done').allTextContents()).toEqual(['Choose a new PIN (done)', 'Verify your face (done)']);
 
     // She sets up her device's biometrics again and re-registers the passkey on this device.
     await authenticator.setUserVerified(true);
@@ -136,7 +136,7 @@ describe('recovery on a new device by face: link code + the bank’s client stat
     await page.getByRole('button', { name: 'Create a passkey on this device' }).click();
     await page.getByRole('button', { name: 'Verify my face' }).click();
     await page.locator('#recovery-device').waitFor({ timeout: FACE.timeout });
-    expect(await page.locator('#flow-steps li.done').allTextContents()).toEqual(['Recovery code checked', 'Verify your face']);
+    expect(await page.locator('#flow-steps li.done').allTextContents()).toEqual(['Recovery code checked (done)', 'Verify your face (done)']);
     await page.locator('#recovery-device').fill('My new phone');
     await page.getByRole('button', { name: 'Create a passkey on this device' }).click();
     await expect.poll(() => text(page, '.notice'), { timeout: 15_000 }).toContain('recovered on this device');

@@ -17,6 +17,10 @@ export function stepsList(kind: Kind, flow: RecoveryFlow | null, current: Recove
   const done = new Set(flow?.steps.filter((s) => s.done).map((s) => s.name) ?? []);
   const next = flow ? flow.step : current;
   return `<ol class="flow-steps" id="flow-steps">${STEPS[kind]
-    .map(([s, label]) => `<li class="${done.has(s) ? 'done' : s === next ? 'now' : ''}" data-step="${s}">${esc(label)}</li>`)
+    .map(([s, label]) =>
+      done.has(s)
+        ? `<li class="done" data-step="${s}">${esc(label)}<span class="sr-only"> (done)</span></li>`
+        : `<li class="${s === next ? 'now' : ''}" data-step="${s}"${s === next ? ' aria-current="step"' : ''}>${esc(label)}</li>`,
+    )
     .join('')}</ol>`;
 }
