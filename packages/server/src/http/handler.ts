@@ -172,6 +172,7 @@ export function createHandler(ctx: TwofoldContext, options: HandlerOptions = {})
   // --- face (evidence from @twofold/client/face; see @twofold/protocol's FaceEvidence)
   app.post('/face/challenge', async (c) => {
     const session = await optionalSession(ctx, c.req.raw);
+    if (!session) await limitCeremonies(c);
     const input = await body(c, s.faceChallengeBody);
     return json(c, await createFaceChallenge(ctx, { ...input, session }));
   });
@@ -207,6 +208,7 @@ export function createHandler(ctx: TwofoldContext, options: HandlerOptions = {})
     return json(c, await verifyRecoveryFace(ctx, { flowId: c.req.param('flowId'), ...input }));
   });
   app.post('/recovery/:flowId/passkey/options', async (c) => {
+    await limitCeremonies(c);
     const input = await body(c, s.recoveryPasskeyOptionsBody);
     return json(c, await startRecoveryPasskey(ctx, { flowId: c.req.param('flowId'), replaceDeviceId: input.replaceDeviceId }));
   });

@@ -118,6 +118,10 @@ describe('bad input always gets a 4xx problem with a stable code', () => {
     expectProblem(refused, 429, 'RATE_LIMITED');
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     expect((await fixed.call('POST', '/passkeys/register/options', { username: 'flooder' })).status).toBe(429);
+    // face challenges and recovery starts are ceremony starts too
+    expect((await fixed.call('POST', '/face/challenge', { userId: 'u', purpose: 'verify' })).status).toBe(429);
+    expect((await fixed.call('POST', '/recovery', { kind: 'credential_reset', userId: 'u' })).status).toBe(429);
+    expect((await fixed.call('POST', '/recovery/x/passkey/options', {})).status).toBe(429);
     // other addresses are unaffected
     expect((await limited.call('POST', '/passkeys/authenticate/options', {})).status).toBe(200);
   });
