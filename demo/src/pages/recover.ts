@@ -1,4 +1,4 @@
-import { readCodeFromUrl, type CodeType, type RecoveryFlow } from '@twofold/client';
+import { isTwofoldClientError, readCodeFromUrl, type CodeType, type RecoveryFlow } from '@twofold/client';
 import { backend } from '../demo-backend.js';
 import { twofold } from '../session.js';
 import { app, busy, esc, explain, nav, value } from '../ui.js';
@@ -9,9 +9,9 @@ export const RECOVERED_NOTICE = 'Your account is recovered on this device. Remov
 
 /**
  * "Lost your device?": redeem a recovery code from support and create a passkey on this
- * device. A link code arrives in the URL; short and long codes are typed in. When the customer
- * has a face enrolled, recovery also needs a face check (the bank hands the app the face's
- * client state); an unfinished face recovery resumes here after a reload.
+ * device. A link code arrives in the URL; short and long codes are typed in. A code issued with
+ * a face check (support does so when the customer has a face enrolled) continues with the face
+ * (the bank hands the app the face's client state); an unfinished one resumes here after a reload.
  */
 export function renderRecover(onRecovered: () => void) {
   nav().innerHTML = '<a href="#/">Back to sign-in</a>';
@@ -51,13 +51,15 @@ export function renderRecover(onRecovered: () => void) {
         const user = await backend.retrieveUser(value(form, '#recover-username').trim());
         target = { userId: user.userId, code: value(form, '#recover-code'), type: value(form, '#recover-type') as CodeType };
       }
-      // The bank's policy: an account with a face enrolled recovers only with a face check.
-      const clientState = await backend.faceClientState(target.userId);
-      if (clientState) {
+      try {
+        await twofold.addPasskeyWithCode({ ...target, ...(deviceName && { name: deviceName }) });
+      } catch (error) {
+        // Support issued a code that needs a face check too: the bank hands the app the
+        // enrolled face's client state, and the recovery continues as a code + face flow.
+        if (!isTwofoldClientError(error, 'FACE_REQUIRED')) throw error;
         const flow = await twofold.recovery.start({ kind: 'new_device', ...target });
-        return renderFaceRecovery(flow, clientState, deviceName, onRecovered);
+        return renderFaceRecovery(flow, await backend.faceClientState(target.userId), deviceName, onRecovered);
       }
-      await twofold.addPasskeyWithCode({ ...target, ...(deviceName && { name: deviceName }) });
       history.replaceState(null, '', '#/');
       onRecovered();
     });
