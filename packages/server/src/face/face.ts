@@ -145,13 +145,25 @@ export async function verifyFace(
  */
 export async function matchFace(
   ctx: TwofoldContext,
-  options: { challengeId: string; userId: string; evidence: FaceEvidence; clientState?: string | undefined },
+  options: {
+    challengeId: string;
+    userId: string;
+    evidence: FaceEvidence;
+    clientState?: string | undefined;
+    /**
+     * What failed attempts count against (default: the user). A new-device recovery counts them
+     * against its code instead, so someone who merely knows the user id and locks the face
+     * factor cannot also block the code holder's recovery.
+     */
+    attemptsKey?: string;
+  },
 ): Promise<FaceMatch> {
   const keyring = requireKeyring(ctx);
   const ceremony = await takeChallenge(ctx, options.challengeId, 'verify');
   if (ceremony.userId !== options.userId) throw new TwofoldError('CEREMONY_MISMATCH', 'This challenge is for another user.');
   const userId = options.userId;
-  const attempt = await ctx.limiters.faceUser.consume(userId);
+  const attemptsKey = options.attemptsKey ?? userId;
+  const attempt = await ctx.limiters.faceUser.consume(attemptsKey);
   if (!attempt.allowed) {
     ctx.notify([await recordEvent(ctx, ctx.store, { type: 'face.locked', userId, actor: actor.system })]);
     throw new TwofoldError('FACE_LOCKED', 'Too many failed face checks; try again later or use another way in.', {
@@ -191,7 +203,7 @@ export async function matchFace(
   }
   // The enrolled person is present: failures so far no longer count (outside any transaction:
   // the limiter has its own statements).
-  await ctx.limiters.faceUser.reset(userId);
+  await ctx.limiters.faceUser.reset(attemptsKey);
   return { userId, deviceId: best.deviceId, temporary: best.temporary, distance: best.distance };
 }
 

@@ -120,7 +120,9 @@ export async function chooseRecoveryPin(
 
 /**
  * The face step: the face check of `verifyFace` (liveness + match with the stored template or
- * `clientState`), committed with the flow's own change in one transaction. For a credential
+ * `clientState`), committed with the flow's own change in one transaction. Failed attempts count
+ * toward the user's face lock, except in a new-device flow: there they count per code (5 per
+ * 15 minutes), so a stranger locking the user's face factor cannot block the code holder. For a credential
  * reset, the staged PIN replaces the old (locked) one right here and a session token
  * (`amr: ["face"]`) is returned. A `new_device` flow only records the match; its temporary
  * client state is consumed when the passkey is bound.
@@ -131,7 +133,14 @@ export async function verifyRecoveryFace(
   options: { flowId: string; challengeId: string; evidence: FaceEvidence; clientState?: string | undefined },
 ): Promise<{ flow: RecoveryFlow; token?: string }> {
   const flow = await openFlow(ctx, options.flowId, ['face']);
-  const match = await matchFace(ctx, { challengeId: options.challengeId, userId: flow.userId, evidence: options.evidence, clientState: options.clientState });
+  const match = await matchFace(ctx, {
+    challengeId: options.challengeId,
+    userId: flow.userId,
+    evidence: options.evidence,
+    clientState: options.clientState,
+    // Past its code, a new-device recovery has its own budget of face attempts (per code).
+    ...(flow.codeId && { attemptsKey: `code:${flow.codeId}` }),
+  });
   const reset = flow.kind === 'credential_reset';
   const now = ctx.now();
   const result = await ctx.store.transaction(async (tx) => {

@@ -220,6 +220,32 @@ describe.each(await storeBackends())('recovery flows on %s', (_name, open) => {
     expect(states.sort()).toEqual(['completed', 'open']);
   });
 
+  it('face attempts: a stranger locking the user’s face cannot block a code holder; a code has its own budget', async () => {
+    const owner = await customer();
+    const verifyAs = async (face: number[]) => {
+      const ch = await app.call('POST', '/face/challenge', { userId: owner.userId, purpose: 'verify' });
+      return app.call('POST', '/face/verify', { challengeId: ch.json.challengeId, userId: owner.userId, evidence: evidence(ch.json.challengeId, face, ch.json.actions) });
+    };
+    for (let i = 0; i < 5; i++) expect((await verifyAs(person())).json.code).toBe('FACE_MISMATCH');
+    expect((await verifyAs(owner.face)).json.code).toBe('FACE_LOCKED'); // the user's face factor is locked…
+    const resets = (await startReset(owner.userId)).json.flowId; // …and so is a credential reset (no first factor)
+    await app.call('PUT', `/recovery/${resets}/pin`, { pin: '7391' });
+    expect((await faceStep(resets, owner.userId, owner.face)).json.code).toBe('FACE_LOCKED');
+
+    const code = (await generate(owner.userId)).json.code;
+    const start = async () => (await app.call('POST', '/recovery', { kind: 'new_device', userId: owner.userId, code: { code, type: 'link' } })).json.flowId as string;
+    const first = await start();
+    for (let i = 0; i < 5; i++) expect((await faceStep(first, owner.userId, person())).json.code).toBe('FACE_MISMATCH');
+    // the code's budget is spent, whichever flow uses it
+    expect((await faceStep(first, owner.userId, owner.face)).json.code).toBe('FACE_LOCKED');
+    expect((await faceStep(await start(), owner.userId, owner.face)).json.code).toBe('FACE_LOCKED');
+    // a fresh code from support: the holder recovers although the user's face factor is locked
+    const other = (await generate(owner.userId)).json.code;
+    const flowId = (await app.call('POST', '/recovery', { kind: 'new_device', userId: owner.userId, code: { code: other, type: 'link' } })).json.flowId;
+    expect((await faceStep(flowId, owner.userId, owner.face)).status).toBe(200);
+    expect((await passkeyStep(flowId)).verify.status).toBe(200);
+  });
+
   it('a face check alone does not lift a credential reset for another user, and input is validated', async () => {
     const a = await customer();
     const b = await customer();
