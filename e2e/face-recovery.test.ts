@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useCameraDevices } from './cameras.js';
-import { apiPost, deviceRows, holdNextAutofill, issueCode, launch, signOut, signUpInDemo, uniqueName } from './helpers.js';
+import { apiPost, deviceRows, holdNextAutofill, issueCode, launch, newDevice, signOut, signUpInDemo, uniqueName } from './helpers.js';
 
 // The two journeys of credential reset and recovery by face, clicked through the demo with
 // virtual authenticators and fake webcams (person A enrolled; person B is someone else).
@@ -94,7 +94,7 @@ describe('credential reset by face: biometrics changed, PIN forgotten (one devic
     await jane.context.close();
   }, 300_000);
 
-  it('someone else’s face cannot reset Jane’s PIN: the reset stays at the face step and her PIN is unchanged', async () => {
+  it('someone else’s face cannot reset Jane’s PIN (it stays at the face step, her PIN unchanged); support sees the reset and cancels it', async () => {
     const other = await cameras.device('b');
     const { page } = other;
     // Jane's phone in someone else's hands: the app knows her account.
@@ -108,9 +108,21 @@ describe('credential reset by face: biometrics changed, PIN forgotten (one devic
     await expect.poll(() => page.locator('#flow-steps li.now').textContent()).toBe('Verify your face');
     expect((await apiPost('/pin/verify', { userId, pin: '4826' })).json.code).toBe('PIN_INVALID');
     expect((await apiPost('/pin/verify', { userId, pin: '7391' })).status).toBe(200);
-    // Cancelling leaves nothing behind.
-    await page.getByRole('link', { name: 'Cancel the reset' }).click();
-    await expect.poll(() => page.evaluate(() => localStorage.getItem('twofold.recovery'))).toBeNull();
+    // Jane calls the bank: support sees the reset in progress and cancels it.
+    const support = await launch();
+    const agent = (await newDevice(support)).page;
+    await agent.goto(new URL('#/support', agent.url()).href);
+    await agent.locator('#lookup-username').fill(username);
+    await agent.getByRole('button', { name: 'Look up' }).click();
+    await expect.poll(() => text(agent, '#customer-flows'), { timeout: 15_000 }).toContain('PIN and passkey reset (face) — next: face');
+    await agent.getByRole('button', { name: /Cancel recovery/ }).click();
+    await expect.poll(() => text(agent, '#customer-status'), { timeout: 15_000 }).toBe('The recovery is cancelled.');
+    await expect.poll(() => text(agent, '#customer-flows')).toBe('None.');
+    await support.close();
+    // The stranger's page cannot go on with it.
+    await page.getByRole('button', { name: 'Verify my face' }).click();
+    await expect.poll(() => text(page, '#reset-status'), FACE).toContain('already ended');
+    expect((await apiPost('/pin/verify', { userId, pin: '7391' })).status).toBe(200);
     await other.context.close();
   }, 180_000);
 });

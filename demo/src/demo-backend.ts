@@ -43,6 +43,15 @@ export const backend = {
     const path = `/users/${encodeURIComponent(userId)}/devices/${encodeURIComponent(face.id)}/client-state`;
     return (await service<{ clientState: string }>('GET', path)).clientState;
   },
+  /** The customer's recent recovery flows (state only; the handles stay in the customer's browser). */
+  recoveries: async (userId: string) =>
+    (
+      await service<{ flows: { kind: 'credential_reset' | 'new_device'; status: string; step: string; pinReset: boolean; createdAt: string; expiresAt: string }[] }>(
+        'GET',
+        `/users/${encodeURIComponent(userId)}/recovery`,
+      )
+    ).flows,
+  cancelRecoveries: (userId: string) => service<{ cancelled: number }>('POST', `/users/${encodeURIComponent(userId)}/recovery/cancel`),
   invalidateCodes: (userId: string) => service<{ invalidated: number }>('POST', '/codes/invalidate-all', { userId }),
   /**
    * "View card PIN": the bank's backend looks the PIN up and starts a transaction with it as the

@@ -45,6 +45,7 @@ function describeEvent(type: string, data: Record<string, unknown>): string {
     case 'recovery.started': return data.kind === 'new_device' ? 'Recovery on a new device started' : 'PIN and passkey reset started';
     case 'recovery.completed': return data.kind === 'new_device' ? 'Account recovered on a new device' : 'PIN and passkey reset completed';
     case 'recovery.abandoned': return 'A recovery was cancelled';
+    case 'recovery.cancelled': return 'Support cancelled a recovery';
     case 'passkey.added':
       return data.via === 'code' ? `Passkey added with a recovery code${name}` : data.via === 'face' ? `Passkey added after a face check${name}` : `Passkey added${name}`;
     case 'device.removed': return `Device removed${name}`;

@@ -34,13 +34,21 @@ export function renderSupport() {
 
 async function showCustomer(user: { userId: string; username: string; displayName: string; createdAt: string }) {
   const card = app().querySelector<HTMLElement>('#customer')!;
-  const devices = await backend.devices(user.userId);
+  const [devices, flows] = await Promise.all([backend.devices(user.userId), backend.recoveries(user.userId)]);
+  const open = flows.filter((f) => f.status === 'open');
   card.hidden = false;
   card.innerHTML = `
     <h2>${esc(user.displayName)} <span class="tag">${esc(user.username)}</span></h2>
     <p class="sub">Customer since ${esc(when(user.createdAt))} · id <code>${esc(user.userId)}</code></p>
     <h3>Devices</h3>
     <ul class="devices" id="customer-devices">${deviceList(devices, undefined, ['delete']) || '<li class="hint">No devices.</li>'}</ul>
+    <h3>Recovery in progress</h3>
+    <ul class="events" id="customer-flows">${
+      open
+        .map((f) => `<li><span>${f.kind === 'new_device' ? 'New device (code + face)' : 'PIN and passkey reset (face)'} — next: ${esc(f.step)}${f.pinReset ? ' · PIN already reset' : ''}</span><time>until ${esc(when(f.expiresAt))}</time></li>`)
+        .join('') || '<li>None.</li>'
+    }</ul>
+    ${open.length ? '<button class="ghost" id="cancel-flows">Cancel recovery (the customer did not start it)</button>' : ''}
     <h3>Issue a recovery code</h3>
     <div class="row">
       <div><label for="code-type">Delivery</label>
@@ -71,6 +79,13 @@ async function showCustomer(user: { userId: string; username: string; displayNam
           <div class="code" id="issued-code">${esc(shown)}</div>
           ${issued.link ? `<div class="hint">Link: <a id="issued-link" href="${esc(issued.link)}">${esc(issued.link)}</a></div>` : ''}
         </div>`;
+    });
+  });
+  card.querySelector<HTMLButtonElement>('#cancel-flows')?.addEventListener('click', (e) => {
+    void busy(e.currentTarget as HTMLButtonElement, status, 'Cancelling…', async () => {
+      const { cancelled } = await backend.cancelRecoveries(user.userId);
+      await showCustomer(user);
+      say(card.querySelector<HTMLElement>('#customer-status')!, cancelled === 1 ? 'The recovery is cancelled.' : `${cancelled} recoveries cancelled.`, 'ok');
     });
   });
   card.querySelector<HTMLButtonElement>('#invalidate')!.addEventListener('click', (e) => {

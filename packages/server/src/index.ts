@@ -12,7 +12,7 @@ export { createWebhookNotifier, verifyWebhookSignature, type WebhookOptions } fr
 export type { TransactionStatusView } from './transactions/transactions.js';
 export type { CodeSettings, CodePurpose, GeneratedCode } from './codes/codes.js';
 export type { PinSettings } from './pins/pins.js';
-export { RECOVERY_TTL_SECONDS, type RecoveryFlow, type RecoveryKind, type RecoveryStep } from './recovery/recovery.js';
+export { RECOVERY_TTL_SECONDS, type RecoveryFlow, type RecoveryFlowSummary, type RecoveryKind, type RecoveryStep } from './recovery/recovery.js';
 export type { FaceMatch } from './face/face.js';
 export { SCOPES, API_KEY_PREFIX, type Scope, type ApiKey } from './apikeys/apikeys.js';
 export type { AuditEvent, AuditEventType } from './audit/audit.js';

@@ -23,9 +23,11 @@ import type { RateLimit } from './ratelimits/ratelimits.js';
 import { createFaceChallenge, enrollFace, getClientState, verifyFace } from './face/face.js';
 import {
   abandonRecovery,
+  cancelRecoveries,
   chooseRecoveryPin,
   completeRecoveryPasskey,
   getRecovery,
+  listRecoveries,
   startRecovery,
   startRecoveryPasskey,
   verifyRecoveryFace,
@@ -243,6 +245,10 @@ export function createTwofold(options: TwofoldOptions) {
       startPasskey: (o: Parameters<typeof startRecoveryPasskey>[1]) => startRecoveryPasskey(ctx, o),
       completePasskey: (o: Parameters<typeof completeRecoveryPasskey>[1]) => completeRecoveryPasskey(ctx, o),
       abandon: (o: { flowId: string }) => abandonRecovery(ctx, o),
+      /** The user's recent flows, without handles (for support). */
+      list: (o: { userId: string }) => listRecoveries(ctx, o),
+      /** Cancels every open flow of the user. */
+      cancelAll: (o: { userId: string }) => cancelRecoveries(ctx, { ...o, actor: 'system' }),
     },
     audit: {
       list: (o: { userId?: string; limit?: number } = {}) => listEvents(ctx, o),

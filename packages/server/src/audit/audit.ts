@@ -21,6 +21,7 @@ export type AuditEventType =
   | 'recovery.started'
   | 'recovery.completed'
   | 'recovery.abandoned'
+  | 'recovery.cancelled'
   | 'passkey.step_up'
   | 'transaction.created'
   | 'transaction.approved'

@@ -14,9 +14,11 @@ import { pinStatus, setPin, verifyPin } from '../pins/pins.js';
 import { createFaceChallenge, enrollFace, getClientState, verifyFace } from '../face/face.js';
 import {
   abandonRecovery,
+  cancelRecoveries,
   chooseRecoveryPin,
   completeRecoveryPasskey,
   getRecovery,
+  listRecoveries,
   startRecovery,
   startRecoveryPasskey,
   verifyRecoveryFace,
@@ -221,6 +223,14 @@ export function createHandler(ctx: TwofoldContext, options: HandlerOptions = {})
   app.get('/users/:userId/devices', async (c) => {
     await requireScope(ctx, c.req.raw, 'devices.read');
     return json(c, { devices: await listDevices(ctx, { userId: c.req.param('userId') }) });
+  });
+  app.get('/users/:userId/recovery', async (c) => {
+    await requireScope(ctx, c.req.raw, 'devices.read');
+    return json(c, { flows: await listRecoveries(ctx, { userId: c.req.param('userId') }) });
+  });
+  app.post('/users/:userId/recovery/cancel', async (c) => {
+    const key = await requireScope(ctx, c.req.raw, 'codes.generate');
+    return json(c, await cancelRecoveries(ctx, { userId: c.req.param('userId'), actor: actor.service(key.id) }));
   });
   app.get('/users/:userId/devices/:deviceId/client-state', async (c) => {
     await requireScope(ctx, c.req.raw, 'client_state.read');

@@ -256,6 +256,47 @@ export async function abandonRecovery(ctx: TwofoldContext, options: { flowId: st
   if (flow.status === 'completed') throw new TwofoldError('RECOVERY_CLOSED', 'This recovery flow is already completed.');
 }
 
+/** A flow as a backend sees it: its state, never its handle (only the browser holding it has that). */
+export interface RecoveryFlowSummary {
+  kind: RecoveryKind;
+  status: RecoveryFlow['status'];
+  step: RecoveryStep;
+  pinReset: boolean;
+  createdAt: string;
+  updatedAt: string;
+  expiresAt: string;
+}
+
+/** The user's ten most recent recovery flows, newest first (for support). Throws `USER_NOT_FOUND`. */
+export async function listRecoveries(ctx: TwofoldContext, options: { userId: string }): Promise<RecoveryFlowSummary[]> {
+  await requireUser(ctx, options.userId);
+  const now = ctx.now().getTime();
+  return (await ctx.store.listRecoveryFlows(options.userId, 10)).map((r) => ({
+    kind: r.kind,
+    status: r.status === 'open' && r.expiresAt.getTime() <= now ? 'expired' : r.status,
+    step: r.step,
+    pinReset: r.pinResetAt !== null,
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+    expiresAt: r.expiresAt.toISOString(),
+  }));
+}
+
+/**
+ * Cancels every open flow of the user (the customer says they did not start it): staged PINs
+ * are dropped and the handles stop working. Throws `USER_NOT_FOUND`.
+ */
+export async function cancelRecoveries(ctx: TwofoldContext, options: { userId: string; actor: string }): Promise<{ cancelled: number }> {
+  await requireUser(ctx, options.userId);
+  const { cancelled, event } = await ctx.store.transaction(async (tx) => {
+    const cancelled = await tx.abandonRecoveryFlows(options.userId, ctx.now());
+    const event = await recordEvent(ctx, tx, { type: 'recovery.cancelled', userId: options.userId, actor: options.actor, data: { cancelled } });
+    return { cancelled, event };
+  });
+  ctx.notify([event]);
+  return { cancelled };
+}
+
 /** Loads a flow that must be open, unexpired and at one of `steps`; throws the matching flow error. */
 async function openFlow(ctx: TwofoldContext, flowId: string, steps: RecoveryStep[]): Promise<RecoveryFlowRecord> {
   const record = await ctx.store.getRecoveryFlow(await sha256Base64Url(flowId));

@@ -132,6 +132,10 @@ export interface Store {
    * @returns the flow after the change, or null (and nothing written) when the guard failed.
    */
   advanceRecoveryFlow(args: { idHash: string; from: RecoveryStep[]; set: RecoveryFlowChange; now: Date }): Promise<RecoveryFlowRecord | null>;
+  /** The user's most recent flows, newest first. */
+  listRecoveryFlows(userId: string, limit: number): Promise<RecoveryFlowRecord[]>;
+  /** Abandons every open, unexpired flow of the user (dropping staged PINs). @returns how many. */
+  abandonRecoveryFlows(userId: string, now: Date): Promise<number>;
 
   insertAuditEvent(event: AuditEventRecord): Promise<void>;
   listAuditEvents(filter: { userId?: string; limit?: number }): Promise<AuditEventRecord[]>;

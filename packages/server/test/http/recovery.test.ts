@@ -122,6 +122,24 @@ describe.each(await storeBackends())('recovery flows on %s', (_name, open) => {
     expect((await app.call('DELETE', `/recovery/${flowId}`)).json.code).toBe('RECOVERY_CLOSED');
   });
 
+  it('support sees a customer’s flows (never their handles) and can cancel the open ones', async () => {
+    const user = await customer();
+    const { flowId } = (await startReset(user.userId)).json;
+    await app.call('PUT', `/recovery/${flowId}/pin`, { pin: '7391' });
+    const listed = await app.call('GET', `/users/${user.userId}/recovery`, undefined, { token: support });
+    expect(listed.status).toBe(200);
+    expect(listed.json.flows).toEqual([
+      { kind: 'credential_reset', status: 'open', step: 'face', pinReset: false, createdAt: expect.any(String), updatedAt: expect.any(String), expiresAt: expect.any(String) },
+    ]);
+    expect(JSON.stringify(listed.json)).not.toContain(flowId);
+    const reader = (await app.twofold.apiKeys.create({ name: 'reader-only', scopes: ['devices.read'] })).secret;
+    expect((await app.call('POST', `/users/${user.userId}/recovery/cancel`, undefined, { token: reader })).json.code).toBe('INSUFFICIENT_SCOPE');
+    expect((await app.call('POST', `/users/${user.userId}/recovery/cancel`, undefined, { token: support })).json).toEqual({ cancelled: 1 });
+    expect((await faceStep(flowId, user.userId, user.face)).json.code).toBe('RECOVERY_CLOSED');
+    expect((await app.call('GET', `/users/${user.userId}/recovery`, undefined, { token: support })).json.flows[0].status).toBe('abandoned');
+    expect((await app.call('POST', '/users/nobody/recovery/cancel', undefined, { token: support })).json.code).toBe('USER_NOT_FOUND');
+  });
+
   it('credential reset abandoned before the face check leaves the account as it was; flows expire', async () => {
     const user = await customer();
     const { flowId } = (await startReset(user.userId)).json;

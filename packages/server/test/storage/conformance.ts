@@ -390,6 +390,18 @@ export function describeStoreConformance(name: string, open: () => Promise<{ sto
       expect(await store.advanceRecoveryFlow({ idHash: flow.idHash, from: ['passkey'], set: { status: 'completed', step: 'done' }, now })).toMatchObject({ status: 'completed' });
       expect(await store.advanceRecoveryFlow({ idHash: flow.idHash, from: ['done', 'passkey'], set: { status: 'abandoned' }, now })).toBeNull();
       expect(await store.getRecoveryFlow('nope')).toBeNull();
+
+      // per user: newest first; abandoning all touches only open, unexpired flows
+      const later = { ...flow, idHash: uid('flow'), status: 'open' as const, step: 'face' as const, stagedPinHash: 'h2', createdAt: now };
+      const expired = { ...flow, idHash: uid('flow'), status: 'open' as const, expiresAt: now };
+      await store.insertRecoveryFlow(later);
+      await store.insertRecoveryFlow(expired);
+      expect((await store.listRecoveryFlows(u.id, 10)).map((f) => f.idHash)[0]).toBe(later.idHash);
+      expect(await store.listRecoveryFlows(u.id, 1)).toHaveLength(1);
+      expect(await store.abandonRecoveryFlows(u.id, now)).toBe(1);
+      expect(await store.getRecoveryFlow(later.idHash)).toMatchObject({ status: 'abandoned', stagedPinHash: null, updatedAt: now });
+      expect(await store.getRecoveryFlow(expired.idHash)).toMatchObject({ status: 'open' });
+      expect(await store.getRecoveryFlow(flow.idHash)).toMatchObject({ status: 'completed' });
     });
 
     it('appends audit events and lists them newest first per user', async () => {

@@ -409,6 +409,18 @@ export class SqlStore implements Store {
     );
     return rows[0] ? toRecoveryFlow(rows[0]) : null;
   }
+  async listRecoveryFlows(userId: string, limit: number): Promise<RecoveryFlowRecord[]> {
+    const { rows } = await this.run('SELECT * FROM recovery_flows WHERE user_id = $1 ORDER BY created_at DESC, id_hash LIMIT $2', [userId, limit]);
+    return rows.map(toRecoveryFlow);
+  }
+  async abandonRecoveryFlows(userId: string, now: Date): Promise<number> {
+    const r = await this.run(
+      `UPDATE recovery_flows SET status = 'abandoned', staged_pin_hash = NULL, updated_at = $2
+       WHERE user_id = $1 AND status = 'open' AND expires_at > $2`,
+      [userId, now],
+    );
+    return r.rowCount;
+  }
 
   // audit
   async insertAuditEvent(e: AuditEventRecord): Promise<void> {
