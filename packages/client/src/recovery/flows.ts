@@ -71,7 +71,7 @@ export function getRecovery(api: ApiClient, options: { flowId: string }): Promis
 
 /**
  * Credential reset, step 1: the new PIN. It is only staged: the current PIN stays until the face
- * check passes. May be chosen again until then.
+ * check passes. It is staged once (to choose another, abandon the flow and start again).
  * @throws `PIN_TOO_WEAK`, `INVALID_REQUEST`, `RECOVERY_OUT_OF_ORDER`, `RECOVERY_EXPIRED`, `RECOVERY_CLOSED`
  */
 export function chooseRecoveryPin(api: ApiClient, options: { flowId: string; pin: string }): Promise<RecoveryFlow> {

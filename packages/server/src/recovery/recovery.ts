@@ -99,21 +99,22 @@ export async function getRecovery(ctx: TwofoldContext, options: { flowId: string
 }
 
 /**
- * Credential reset, step 1: stages the new PIN (hashed; may be chosen again until the face
- * check). The current PIN stays as it is until the face check passes. Each call costs an argon2id
- * hash, so it counts against the per-address PIN limit.
+ * Credential reset, step 1: stages the new PIN (hashed). It is staged once: the face step
+ * applies exactly the hash it read, so it must not change underneath (to choose another PIN,
+ * abandon and start again). The current PIN stays as it is until the face check passes. Each
+ * call costs an argon2id hash, so it counts against the per-address PIN limit.
  * Throws `PIN_TOO_WEAK`, `RATE_LIMITED` and the flow errors.
  */
 export async function chooseRecoveryPin(
   ctx: TwofoldContext,
   options: { flowId: string; pin: string; clientAddress?: string | undefined },
 ): Promise<RecoveryFlow> {
-  const flow = await openFlow(ctx, options.flowId, ['pin', 'face']);
+  const flow = await openFlow(ctx, options.flowId, ['pin']);
   if (flow.kind !== 'credential_reset') throw new TwofoldError('RECOVERY_OUT_OF_ORDER', 'Only a credential reset chooses a new PIN.');
   assertStrongPin(options.pin);
   await enforceLimits([[ctx.limiters.pinAddress, options.clientAddress]]);
   const stagedPinHash = await hashPin(options.pin);
-  const next = await ctx.store.advanceRecoveryFlow({ idHash: flow.idHash, from: ['pin', 'face'], set: { step: 'face', stagedPinHash }, now: ctx.now() });
+  const next = await ctx.store.advanceRecoveryFlow({ idHash: flow.idHash, from: ['pin'], set: { step: 'face', stagedPinHash }, now: ctx.now() });
   if (!next) return staleFlow(ctx, options.flowId);
   return view(ctx, options.flowId, next);
 }
@@ -122,8 +123,8 @@ export async function chooseRecoveryPin(
  * The face step: the face check of `verifyFace` (liveness + match with the stored template or
  * `clientState`), committed with the flow's own change in one transaction. Failed attempts count
  * toward the user's face lock, except in a new-device flow: there they count per code (5 per
- * 15 minutes), so a stranger locking the user's face factor cannot block the code holder. For a credential
- * reset, the staged PIN replaces the old (locked) one right here and a session token
+ * 15 minutes), so a stranger locking the user's face factor cannot block the code holder. For a
+ * credential reset, the staged PIN replaces the old (locked) one right here and a session token
  * (`amr: ["face"]`) is returned. A `new_device` flow only records the match; its temporary
  * client state is consumed when the passkey is bound.
  * Throws the face errors (`FACE_MISMATCH`, `LIVENESS_FAILED`, `FACE_LOCKED`, ...) and the flow errors.

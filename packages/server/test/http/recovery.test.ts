@@ -80,6 +80,7 @@ describe.each(await storeBackends())('recovery flows on %s', (_name, open) => {
     const staged = await app.call('PUT', `/recovery/${flowId}/pin`, { pin: '7391' });
     expect(staged.json).toMatchObject({ step: 'face', steps: [{ name: 'pin', done: true }, { name: 'face', done: false }, { name: 'passkey', done: false }] });
     expect((await pinVerify(jane.userId, '7391')).json.code).toBe('PIN_LOCKED'); // staged, not applied
+    expect((await app.call('PUT', `/recovery/${flowId}/pin`, { pin: '8402' })).json).toMatchObject({ status: 409, code: 'RECOVERY_OUT_OF_ORDER', step: 'face' }); // staged once
 
     // someone else's face: refused, nothing changes
     const stranger = await faceStep(flowId, jane.userId, person());
