@@ -9,6 +9,8 @@ const cameras = useCameraDevices();
 
 const FACE = { timeout: 90_000, interval: 500 };
 const text = (page: Page, selector: string) => page.locator(selector).textContent();
+/** The user id in a recovery link (`…#/recover?user=…&code=…`). */
+const userOf = (link: string) => new URLSearchParams(link.split('?')[1]).get('user');
 
 async function enrollFaceAndPin(page: Page, pin: string) {
   await page.locator('#new-pin').fill(pin);
@@ -139,7 +141,7 @@ describe('recovery on a new device by face: link code + the bank’s client stat
     const { link, code } = await issueCode(support, username, 'link'); // the console requires a face check: a face is enrolled
     await support.close();
     // The link alone is not enough.
-    const userId = new URLSearchParams(link!.split('?')[1]).get('user');
+    const userId = userOf(link!);
     expect((await apiPost('/credentials/fido2/init/code', { userId, code: { code, type: 'link' } })).json.code).toBe('FACE_REQUIRED');
 
     const fresh = await cameras.device('a');
@@ -191,7 +193,7 @@ describe('recovery on a new device by face: link code + the bank’s client stat
     expect((await apiPost(`/recovery/${flowId}/passkey/options`, {})).json.code).toBe('RECOVERY_OUT_OF_ORDER');
     await page.getByRole('link', { name: 'Cancel' }).click();
     await page.locator('#recover').waitFor();
-    const userId = new URLSearchParams(link!.split('?')[1]).get('user');
+    const userId = userOf(link!);
     expect((await apiPost('/credentials/fido2/init/code', { userId, code: { code, type: 'link' } })).json.code).toBe('FACE_REQUIRED');
     await thief.context.close();
     await owner.context.close();

@@ -12,7 +12,7 @@ import { beginCeremony, consumeCeremony } from '../ceremonies/ceremonies.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
 import { requireUser } from '../users/users.js';
-import type { CeremonyRecord, DeviceRecord, Store } from '../storage/store.js';
+import type { CeremonyRecord, DeviceRecord, FaceTemplateRecord, Store } from '../storage/store.js';
 import type { SessionClaims } from '../tokens/tokens.js';
 import { randomBytes, randomId } from '../util/encoding.js';
 
@@ -233,7 +233,7 @@ export async function getClientState(
   options: { userId: string; deviceId: string },
 ): Promise<{ deviceId: string; type: 'backup' | 'temporary'; clientState: string; expiresAt: string | null }> {
   await requireUser(ctx, options.userId);
-  const template = (await ctx.store.listFaceTemplates(options.userId, ctx.now())).find((t) => t.deviceId === options.deviceId);
+  const template = await usableFaceTemplate(ctx.store, { userId: options.userId, deviceId: options.deviceId, now: ctx.now() });
   if (!template) throw new TwofoldError('DEVICE_NOT_FOUND', 'No usable face device with this id for this user.');
   return {
     deviceId: template.deviceId,
@@ -241,6 +241,14 @@ export async function getClientState(
     clientState: template.sealed,
     expiresAt: template.expiresAt?.toISOString() ?? null,
   };
+}
+
+/** The user's face template kept as `deviceId`, if it is usable at `now` (a backup, or an unexpired, unused temporary one). */
+export async function usableFaceTemplate(
+  store: Store,
+  args: { userId: string; deviceId: string | null; now: Date },
+): Promise<FaceTemplateRecord | undefined> {
+  return (await store.listFaceTemplates(args.userId, args.now)).find((t) => t.deviceId === args.deviceId);
 }
 
 function requireKeyring(ctx: TwofoldContext) {

@@ -5,7 +5,7 @@ import { consumeCeremony } from '../ceremonies/ceremonies.js';
 import { checkCode, redeemCode } from '../codes/codes.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
-import { faceVerified, matchFace } from '../face/face.js';
+import { faceVerified, matchFace, usableFaceTemplate } from '../face/face.js';
 import { completeRegistration, startRegistration, type CeremonyResult } from '../passkeys/passkeys.js';
 import { assertStrongPin, hashPin } from '../pins/pins.js';
 import { enforceLimits } from '../ratelimits/ratelimits.js';
@@ -225,7 +225,7 @@ async function bindEffects(ctx: TwofoldContext, tx: Store, flow: RecoveryFlowRec
   const events: AuditEvent[] = [];
   if (flow.kind === 'new_device') {
     events.push(await redeemCode(ctx, tx, { codeId: flow.codeId!, userId: flow.userId, deviceId }));
-    const template = (await tx.listFaceTemplates(flow.userId, now)).find((t) => t.deviceId === flow.faceDeviceId);
+    const template = await usableFaceTemplate(tx, { userId: flow.userId, deviceId: flow.faceDeviceId, now });
     // The face that matched must still be enrolled; a temporary state is used up by this binding.
     if (!template || (template.expiresAt && !(await tx.useFaceTemplate(template.deviceId, now)))) {
       throw new TwofoldError('CLIENT_STATE_INVALID', 'The face state used in this flow was removed, used or has expired.');

@@ -446,6 +446,7 @@ export class SqlStore implements Store {
 // Uint8Array), so every value is normalised here.
 const date = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)));
 const dateOrNull = (v: unknown): Date | null => (v === null || v === undefined ? null : date(v));
+const stringOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
 
 const toUser = (r: Row): UserRecord => ({
@@ -477,7 +478,7 @@ const toCeremony = (r: Row): CeremonyRecord => ({
   id: String(r.id),
   kind: r.kind as CeremonyRecord['kind'],
   challenge: String(r.challenge),
-  userId: r.user_id === null ? null : String(r.user_id),
+  userId: stringOrNull(r.user_id),
   data: json<Record<string, unknown>>(r.data),
   createdAt: date(r.created_at),
   expiresAt: date(r.expires_at),
@@ -523,7 +524,6 @@ const FLOW_COLUMNS: Record<keyof RecoveryFlowChange, string> = {
   pinResetAt: 'pin_reset_at',
   passkeyDeviceId: 'passkey_device_id',
 };
-const stringOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 const toRecoveryFlow = (r: Row): RecoveryFlowRecord => ({
   idHash: String(r.id_hash),
   userId: String(r.user_id),
@@ -551,11 +551,11 @@ const toTransaction = (r: Row): TransactionRecord => ({
   id: String(r.id),
   userId: String(r.user_id),
   message: String(r.message),
-  sealedContext: r.sealed_context === null ? null : String(r.sealed_context),
+  sealedContext: stringOrNull(r.sealed_context),
   allowPin: Boolean(r.allow_pin),
   nonce: String(r.nonce),
   status: r.status as TransactionRecord['status'],
-  method: r.method === null ? null : String(r.method),
+  method: stringOrNull(r.method),
   createdAt: date(r.created_at),
   expiresAt: date(r.expires_at),
   decidedAt: dateOrNull(r.decided_at),
@@ -564,8 +564,8 @@ const toAuditEvent = (r: Row): AuditEventRecord => ({
   id: String(r.id),
   type: String(r.type),
   at: date(r.at),
-  userId: r.user_id === null ? null : String(r.user_id),
-  deviceId: r.device_id === null ? null : String(r.device_id),
+  userId: stringOrNull(r.user_id),
+  deviceId: stringOrNull(r.device_id),
   actor: String(r.actor),
   data: json<Record<string, unknown>>(r.data),
 });
