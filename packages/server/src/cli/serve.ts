@@ -3,9 +3,7 @@ import { Hono } from 'hono';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { clientAddress, serve } from '../adapters/node/index.js';
-import type { Scope } from '../apikeys/apikeys.js';
 import type { FaceAction } from '@twofold/protocol';
-import type { Twofold } from '../twofold.js';
 import { createWebhookNotifier } from '../webhooks/webhooks.js';
 import type { AuditEvent } from '../audit/audit.js';
 import { problemResponse } from '../http/problem.js';
@@ -30,10 +28,8 @@ export async function startServer(settings: ServeSettings, log: (line: string) =
   const { store, close: closeStore } = await openStore(settings, log);
   // Listen first, so that with PORT=0 the default origin names the port actually bound.
   let twofoldHandler: ((req: Request) => Promise<Response>) | null = null;
-  let demoConfig: { supportApiKey: string } | null = null;
   const app = new Hono();
   app.all('/api/*', (c) => (twofoldHandler ? twofoldHandler(c.req.raw) : problemResponse('NOT_CONFIGURED', 'The server is starting; try again in a moment.')));
-  app.get('/demo/config.json', (c) => (demoConfig ? c.json(demoConfig) : c.notFound()));
   if (settings.staticDir) {
     const root = resolve(settings.staticDir);
     if (!existsSync(root) || !statSync(root).isDirectory()) {
@@ -95,7 +91,6 @@ export async function startServer(settings: ServeSettings, log: (line: string) =
     });
     if (settings.apiKey) await twofold.apiKeys.ensure({ name: 'TWOFOLD_API_KEY', secret: settings.apiKey });
     await twofold.tokens.ready(); // first signing key now, and a wrong secret key fails here
-    if (settings.demo) demoConfig = { supportApiKey: await demoSupportKey(twofold, settings, log) };
   } catch (error) {
     await running.close();
     await closeStore();
@@ -194,26 +189,6 @@ function describeUrl(url: string): string {
   } catch {
     return 'an unparsable URL';
   }
-}
-
-/**
- * Demo mode: the demo's support console acts as a backend, so it needs a service key. It is
- * published to any page at /demo/config.json — acceptable for a local demo, never for real use.
- */
-async function demoSupportKey(twofold: Twofold, settings: ServeSettings, log: (line: string) => void): Promise<string> {
-  const scopes: Scope[] = ['users.retrieve', 'codes.generate', 'devices.read', 'devices.delete', 'client_state.read', 'transactions.create', 'transactions.read'];
-  const file = settings.databaseUrl ? undefined : join(resolve(settings.dataDir), 'demo-support.key');
-  const saved = file && existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
-  const existing = saved ? await twofold.apiKeys.authenticate(saved) : null;
-  let secret: string;
-  if (saved && existing && scopes.every((sc) => existing.scopes.includes(sc))) {
-    secret = saved;
-  } else {
-    secret = (await twofold.apiKeys.create({ name: 'demo support console', scopes })).secret;
-    if (file) writeFileSync(file, `${secret}\n`, { mode: 0o600 });
-  }
-  log(`DEMO MODE: a service API key (${scopes.join(', ')}) is published at /demo/config.json. Never use demo mode in production.`);
-  return secret;
 }
 
 /**

@@ -16,8 +16,6 @@ export interface ServeSettings {
   secretKeys: string | undefined;
   /** URL template for link codes; `{code}` and `{userId}` are filled in. */
   linkTemplate: string | undefined;
-  /** Demo mode: publish a support-console API key at /demo/config.json. Never in production. */
-  demo: boolean;
   /** Deliver transaction decisions to this URL, signed with `webhookSecret`. */
   webhookUrl: string | undefined;
   webhookSecret: string | undefined;
@@ -57,7 +55,6 @@ Options (each also read from the environment variable shown):
   --webhook-url URL        TWOFOLD_WEBHOOK_URL         POST transaction decisions here (signed)
   --webhook-secret S       TWOFOLD_WEBHOOK_SECRET      HMAC secret for those webhooks (≥ 32 characters)
   --face-actions A,B       TWOFOLD_FACE_ACTIONS        liveness actions: turn_left,turn_right,move_closer (default all)
-  --demo                   TWOFOLD_DEMO=true           demo only: publish a support API key at /demo/config.json
   --name N, --scopes A,B                               for api-key create
   -h, --help               show this help
 `;
@@ -86,7 +83,6 @@ export function resolveSettings(
       'webhook-url': { type: 'string' },
       'face-actions': { type: 'string' },
       'webhook-secret': { type: 'string' },
-      demo: { type: 'boolean' },
       name: { type: 'string' },
       scopes: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -149,7 +145,6 @@ export function resolveSettings(
       staticDir: pick('static-dir', 'TWOFOLD_STATIC_DIR'),
       secretKeys: pick('secret-keys', 'TWOFOLD_SECRET_KEYS'),
       linkTemplate: pick('link-template', 'TWOFOLD_LINK_TEMPLATE'),
-      demo: values.demo === true || env.TWOFOLD_DEMO === 'true',
       testClock: env.TWOFOLD_UNSAFE_TEST_CLOCK === 'true',
       faceActions,
       webhookUrl,
