@@ -1,0 +1,89 @@
+// @ts-check
+/**
+ * The project's import walls (DESIGN.md → "Walls"), checked by `pnpm check:deps`:
+ * - no import cycles among packages/*\/src files — type-only imports included
+ *   (`tsPreCompilationDeps: true` keeps `import type` / `export type` edges in the graph);
+ * - the client and the server never import each other (either may import @twofold/protocol);
+ * - files in packages/server/src/<module>/ never import packages/server/src/http/;
+ * - the server's root entry never reaches `node:*` built-ins, `pg`, `@electric-sql/pglite` or
+ *   `rate-limiter-flexible` (those live behind the ./node, ./pglite and ./postgres subpaths).
+ * Workspace packages resolve through their `@twofold/source` export condition, i.e. to src.
+ */
+const { builtinModules } = require('node:module');
+
+const escape = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+/** `fs`, `node:fs`, `fs/promises`, `node:test`, … — however the built-in is spelled. */
+const NODE_BUILTIN = `^(node:.+|${builtinModules.filter((m) => !m.startsWith('_')).map(escape).join('|')})$`;
+/** An npm package by name, wherever pnpm put it (node_modules/.pnpm/<pkg>@<v>/node_modules/<pkg>/…). */
+const npmPackage = (name) => `(^|/)node_modules/${escape(name)}/`;
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'Import cycles (type-only imports count too) make modules impossible to load, test or split on their own.',
+      from: { path: '^packages/[^/]+/src/' },
+      to: { circular: true },
+    },
+    {
+      name: 'client-not-server',
+      severity: 'error',
+      comment: 'The browser client talks to the server over HTTP; of the workspace it may only import @twofold/protocol.',
+      from: { path: '^packages/client/src/' },
+      to: { path: '^packages/(?!client/|protocol/)[^/]+/' },
+    },
+    {
+      name: 'server-not-client',
+      severity: 'error',
+      comment: 'The server never imports the client (or test helpers); of the workspace it may only import @twofold/protocol.',
+      from: { path: '^packages/server/src/' },
+      to: { path: '^packages/(?!server/|protocol/)[^/]+/' },
+    },
+    {
+      name: 'modules-not-http',
+      severity: 'error',
+      comment: 'Domain modules (packages/server/src/<module>/) never import the HTTP layer; http/ mounts module routes, not the other way round.',
+      from: { path: '^packages/server/src/(?!http/)[^/]+/' },
+      to: { path: '^packages/server/src/http/' },
+    },
+    {
+      name: 'server-root-runtime-agnostic',
+      severity: 'error',
+      comment:
+        'The root of @twofold/server runs on any Web-standard runtime: it never reaches Node built-ins, pg, PGlite or rate-limiter-flexible (use the ./node, ./pglite, ./postgres subpaths).',
+      from: { path: '^packages/server/src/index\\.ts$' },
+      to: {
+        reachable: true,
+        path: [NODE_BUILTIN, npmPackage('pg'), npmPackage('@electric-sql/pglite'), npmPackage('rate-limiter-flexible')],
+      },
+    },
+    {
+      name: 'not-to-unresolvable',
+      severity: 'error',
+      comment: 'Every import must resolve, or the rules above would silently skip it.',
+      from: { path: '^packages/[^/]+/src/' },
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    // `import type` and `export type` edges stay in the graph: type-only cycles are cycles too.
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^packages/[^/]+/dist/' },
+    // process.getBuiltinModule('fs') is a Node built-in too.
+    detectProcessBuiltinModuleCalls: true,
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      // `@twofold/source` first: workspace packages resolve to their TypeScript sources.
+      conditionNames: ['@twofold/source', 'import', 'require', 'node', 'default'],
+      mainFields: ['module', 'main', 'types', 'typings'],
+    },
+    skipAnalysisNotInRules: false,
+    reporterOptions: {
+      text: { highlightFocused: true },
+    },
+  },
+};
