@@ -19,22 +19,21 @@ declare module 'vitest' {
 }
 
 /**
- * Starts the real standalone server (`twofold serve`, as `pnpm twofold serve` runs it) on a
- * free port with a fresh embedded database and the built demo, for every e2e test file.
+ * Starts the demo's own backend (demo/server.ts, as `pnpm demo` runs it: the Twofold API, the
+ * bank's routes and the built demo) on a free port with a fresh embedded database, for every
+ * e2e test file.
  */
 export default async function setup(project: TestProject) {
   if (!existsSync(join(ROOT, 'demo/dist/index.html'))) throw new Error('Build the demo first: pnpm build:demo');
   const dataDir = await mkdtemp(join(tmpdir(), 'twofold-e2e-'));
   const cameraDir = await mkdtemp(join(tmpdir(), 'twofold-e2e-cameras-'));
-  const child = spawn(process.execPath, ['--conditions=@twofold/source', '--import', 'tsx', 'packages/server/src/cli/main.ts', 'serve'], {
+  const child = spawn(process.execPath, ['--conditions=@twofold/source', '--import', 'tsx', 'demo/server.ts'], {
     cwd: ROOT,
     env: {
       ...process.env,
       PORT: '0',
       TWOFOLD_DATA_DIR: dataDir,
-      TWOFOLD_STATIC_DIR: 'demo/dist',
       TWOFOLD_API_KEY: E2E_API_KEY,
-      TWOFOLD_DEMO: 'true',
       TWOFOLD_UNSAFE_TEST_CLOCK: 'true',
       // The 2D fake camera's left turn barely moves the landmark yaw on some sample faces
       // (measured in packages/client/test/face-camera.test.ts), so e2e challenges ask for a

@@ -1,67 +1,65 @@
-import { createApiClient, type Device } from '@twofold/client';
+import { TwofoldClientError, type Device } from '@twofold/client';
 
 /**
- * The demo's stand-in for a bank's backend. A real backend keeps its service API key on the
- * server; this demo fetches one from the demo server (demo mode only) so that a static page can
- * play the support agent. Never do this with a real key.
+ * The pages' calls to the bank's own backend (demo/server.ts, routes under `/bank`). Plain
+ * same-origin fetches: the page holds no key — the bank calls Twofold in-process. Where the
+ * bank must know which customer is asking, the page sends the customer's Twofold session token.
+ * Errors come back as problem+json and are thrown as a `TwofoldClientError` with its `code`.
  */
-let key: Promise<string> | null = null;
-const api = createApiClient();
-
-async function supportKey(): Promise<string> {
-  key ??= fetch('/demo/config.json').then(async (r) => {
-    if (!r.ok) throw new Error('The server is not in demo mode (start it with `pnpm demo`).');
-    return ((await r.json()) as { supportApiKey: string }).supportApiKey;
-  });
-  return key;
+async function bank<T>(method: string, path: string, options: { body?: unknown; token?: string } = {}): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(`/bank${path}`, {
+      method,
+      headers: {
+        ...(method !== 'GET' && { 'content-type': 'application/json' }),
+        ...(options.token && { authorization: `Bearer ${options.token}` }),
+      },
+      ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
+    });
+  } catch (error) {
+    throw new TwofoldClientError('NETWORK_ERROR', 'The bank cannot be reached.', { cause: error });
+  }
+  if (res.status === 204) return undefined as T;
+  const data = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+  if (!res.ok) {
+    throw new TwofoldClientError(String(data.code ?? 'INTERNAL'), String(data.detail ?? res.statusText), { status: res.status, problem: data });
+  }
+  return data as T;
 }
 
-const service = async <T>(method: string, path: string, body?: unknown) =>
-  api.request<T>(method, path, { token: await supportKey(), ...(body !== undefined && { body }) });
+/** The support console's staff routes (demo only: a real bank puts them behind a staff login). */
+const customer = (userId: string) => `/support/users/${encodeURIComponent(userId)}`;
 
 export const backend = {
   retrieveUser: (username: string) =>
-    service<{ userId: string; username: string; displayName: string; createdAt: string }>('POST', '/users/retrieve', { username }),
-  devices: async (userId: string) => (await service<{ devices: Device[] }>('GET', `/users/${encodeURIComponent(userId)}/devices`)).devices,
-  deleteDevice: (userId: string, deviceId: string) =>
-    service<void>('DELETE', `/users/${encodeURIComponent(userId)}/devices/${encodeURIComponent(deviceId)}`),
+    bank<{ userId: string; username: string; displayName: string; createdAt: string }>('POST', '/support/users/retrieve', { body: { username } }),
+  devices: async (userId: string) => (await bank<{ devices: Device[] }>('GET', `${customer(userId)}/devices`)).devices,
+  deleteDevice: (userId: string, deviceId: string) => bank<void>('DELETE', `${customer(userId)}/devices/${encodeURIComponent(deviceId)}`),
   generateCode: (userId: string, type: 'short' | 'long' | 'link', ttlSeconds: number, requireFace: boolean) =>
-    service<{ code: string; expiresAt: string; isAuthorized: boolean; link?: string; requireFace?: true }>('POST', `/codes/${type}/generate`, {
-      userId,
-      purpose: 'add_credential',
-      authorize: true,
-      ttlSeconds,
-      requireFace,
+    bank<{ code: string; expiresAt: string; link?: string; requireFace?: true }>('POST', `${customer(userId)}/codes`, {
+      body: { type, ttlSeconds, requireFace },
     }),
   /**
-   * The client state of the customer's enrolled face (its backup device), which the bank hands
-   * to the app recovering on a new device; null when no face is enrolled.
+   * The client state of the customer's enrolled face, which the bank hands to the app recovering
+   * on a new device; null when no face is enrolled.
    */
-  faceClientState: async (userId: string): Promise<string | null> => {
-    const face = (await backend.devices(userId)).find((d) => d.type === 'backup' || d.type === 'temporary');
-    if (!face) return null;
-    const path = `/users/${encodeURIComponent(userId)}/devices/${encodeURIComponent(face.id)}/client-state`;
-    return (await service<{ clientState: string }>('GET', path)).clientState;
-  },
+  faceClientState: async (userId: string) =>
+    (await bank<{ clientState: string | null }>('GET', `${customer(userId)}/face-client-state`)).clientState,
   /** The customer's recent recovery flows (state only; the handles stay in the customer's browser). */
   recoveries: async (userId: string) =>
     (
-      await service<{ flows: { kind: 'credential_reset' | 'new_device'; status: string; step: string; pinReset: boolean; createdAt: string; expiresAt: string }[] }>(
+      await bank<{ flows: { kind: 'credential_reset' | 'new_device'; status: string; step: string; pinReset: boolean; createdAt: string; expiresAt: string }[] }>(
         'GET',
-        `/users/${encodeURIComponent(userId)}/recovery`,
+        `${customer(userId)}/recovery`,
       )
     ).flows,
-  cancelRecoveries: (userId: string) => service<{ cancelled: number }>('POST', `/users/${encodeURIComponent(userId)}/recovery/cancel`),
-  invalidateCodes: (userId: string) => service<{ invalidated: number }>('POST', '/codes/invalidate-all', { userId }),
+  cancelRecoveries: (userId: string) => bank<{ cancelled: number }>('POST', `${customer(userId)}/recovery/cancel`),
+  invalidateCodes: (userId: string) => bank<{ invalidated: number }>('POST', `${customer(userId)}/codes/invalidate`),
   /**
-   * "View card PIN": the bank's backend looks the PIN up and starts a transaction with it as the
-   * post-operation context; Twofold hands it to the app only after the user confirms.
+   * "View card PIN": the bank knows the customer from their session token, looks the PIN up and
+   * starts a transaction with it as the post-operation context; Twofold hands it to the app only
+   * after the customer confirms.
    */
-  startViewCardPin: (userId: string) =>
-    service<{ transactionId: string; expiresAt: string }>('POST', '/transactions', {
-      userId,
-      message: 'Show the PIN of your card •••• 4242',
-      context: { cardPin: String(1000 + Math.floor(Math.random() * 9000)) },
-      ttlSeconds: 300,
-    }),
+  startViewCardPin: (sessionToken: string) => bank<{ transactionId: string; expiresAt: string }>('POST', '/card-pin', { token: sessionToken }),
 };

@@ -131,7 +131,7 @@ export async function renderAccount(notice?: string) {
 
   const cardStatus = app().querySelector<HTMLElement>('#card-status')!;
   const reveal = async (pin?: string) => {
-    const { transactionId } = await backend.startViewCardPin(me.userId);
+    const { transactionId } = await backend.startViewCardPin(twofold.session?.token ?? '');
     const result = await twofold.transactions.confirm<{ cardPin: string }>(transactionId, {
       ...(pin !== undefined && { pin }),
       onMessage: (m) => say(cardStatus, `${m} — confirm with your passkey…`, 'ok'),

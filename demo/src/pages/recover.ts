@@ -47,7 +47,7 @@ export function renderRecover(onRecovered: () => void) {
       let target: { userId: string; code: string; type: CodeType } | null = fromLink;
       if (!target) {
         // A real app's backend knows who is recovering (it verified them); the demo looks the
-        // username up with its support key.
+        // username up through the support console's route.
         const user = await backend.retrieveUser(value(form, '#recover-username').trim());
         target = { userId: user.userId, code: value(form, '#recover-code'), type: value(form, '#recover-type') as CodeType };
       }

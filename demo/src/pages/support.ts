@@ -3,14 +3,15 @@ import { app, busy, esc, nav, say, value, when } from '../ui.js';
 import { deviceList } from './account.js';
 
 /**
- * The support console: plays the bank's backend. After confirming a caller's identity by its
+ * The support console: the bank's staff routes (demo/server.ts, `/bank/support/...`), which call
+ * Twofold in-process — the page holds no key. After confirming a caller's identity by its
  * own means, an agent looks the customer up and issues a recovery code to read out or send.
  */
 export function renderSupport() {
   nav().innerHTML = '<a href="#/">Customer site</a>';
   app().innerHTML = `
     <div class="account-head">
-      <div><h1>Support console</h1><p>For agents, after verifying the caller's identity. Acts as the bank's backend.</p></div>
+      <div><h1>Support console</h1><p>For agents, after verifying the caller's identity. Demo only: a real bank puts this behind a staff login.</p></div>
     </div>
     <div class="grid">
       <form class="card" id="lookup">
