@@ -53,9 +53,9 @@ async function bareVerify(): Promise<number> {
   const store = await createPGliteStore();
   const twofold = createTwofold({ store, rp: { id: 'localhost', origins: [ORIGIN] }, openRegistration: true });
   const authenticator = createSoftAuthenticator({ origin: ORIGIN });
-  const reg = await twofold.passkeys.generateRegistrationOptions({ username: 'bench' });
+  const reg = await twofold.passkeys.startRegistration({ username: 'bench' });
   await twofold.passkeys.verifyRegistration({ ceremonyId: reg.ceremonyId, response: await authenticator.createCredential(reg.options) });
-  const auth = await twofold.passkeys.generateAuthenticationOptions();
+  const auth = await twofold.passkeys.startAuthentication();
   const response = await authenticator.getAssertion(auth.options);
   const passkey = (await store.getPasskeyByCredentialId(response.id))!;
   await store.close();

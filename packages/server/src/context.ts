@@ -1,9 +1,10 @@
-import type { AuditEvent } from './audit/audit.js';
-import type { CodeSettings } from './codes/codes.js';
-import type { PinSettings } from './pins/pins.js';
 import type { FaceAction } from '@twofold/protocol';
+import type { AuditEvent } from './audit/store.js';
+import type { CodeSettings } from './codes/settings.js';
+import type { PinSettings } from './pins/settings.js';
+import type { RateLimiter } from './ratelimits/store.js';
 import type { Keyring } from './sealing/keyring.js';
-import type { RateLimiter, Store } from './storage/store.js';
+import type { Store } from './storage/store.js';
 import type { TokenService } from './tokens/tokens.js';
 
 /** Everything a domain function needs; built once per {@link createTwofold} instance. */

@@ -1,40 +1,94 @@
 /**
- * @twofold/server — passkeys (and, in later modules, codes, face and PIN) for your backend.
- * Runtime-agnostic core: Web Crypto, Fetch types, Uint8Array. Node-only pieces live in
- * `@twofold/server/node` and `@twofold/server/postgres`; the embedded database in
- * `@twofold/server/pglite`.
+ * @twofold/server — passkeys, recovery codes, PIN, face and app transactions for your backend.
+ *
+ * This root entry is runtime-agnostic (Web Crypto, Fetch types, Uint8Array; no `node:*`, no
+ * database driver), so the Fetch-standard handler bundles for edge runtimes. Engines and Node
+ * pieces are subpaths: `@twofold/server/pglite` (embedded), `@twofold/server/postgres`,
+ * `@twofold/server/sql` (the SQL store over your own driver), `@twofold/server/node`.
  */
 export { createTwofold, type Twofold, type TwofoldOptions } from './twofold.js';
 export { TwofoldError, isTwofoldError, ERROR_CODES, type ErrorCode } from './errors.js';
 export { STATUS_BY_CODE, problemResponse } from './http/problem.js';
+export type { HandlerOptions } from './http/app.js';
 export { createKeyring, parseKeyring, generateSealingKey, type Keyring, type SealingKey } from './sealing/keyring.js';
 export { createWebhookNotifier, verifyWebhookSignature, type WebhookOptions } from './webhooks/webhooks.js';
-export type { TransactionStatusView } from './transactions/transactions.js';
-export type { CodeSettings, CodePurpose, GeneratedCode } from './codes/codes.js';
-export type { PinSettings } from './pins/pins.js';
-export { RECOVERY_TTL_SECONDS, type RecoveryFlow, type RecoveryFlowSummary, type RecoveryKind, type RecoveryStep } from './recovery/recovery.js';
-export type { FaceMatch } from './face/face.js';
-export { SCOPES, API_KEY_PREFIX, type Scope, type ApiKey } from './apikeys/apikeys.js';
-export type { AuditEvent, AuditEventType } from './audit/audit.js';
-export type { Device } from './devices/devices.js';
-export { deviceNameFromUserAgent } from './devices/device-name.js';
-export type { User } from './users/users.js';
-export type { CeremonyResult } from './passkeys/passkeys.js';
-export type { AuthMethod, SessionClaims } from './tokens/tokens.js';
 export type { TwofoldContext, RelyingParty } from './context.js';
+
+// Each module's public functions take one named options type (see the package README for the verbs).
+export type { CreateUserOptions, RetrieveUserOptions, GetUserOptions, User } from './users/users.js';
+export type {
+  StartPasskeyRegistrationOptions,
+  VerifyPasskeyRegistrationOptions,
+  StartPasskeyAuthenticationOptions,
+  VerifyPasskeyAuthenticationOptions,
+  CeremonyResult,
+} from './passkeys/passkeys.js';
+export type { ListDevicesOptions, RenameDeviceOptions, RemoveDeviceOptions, Device } from './devices/devices.js';
+export { deviceNameFromUserAgent } from './devices/device-name.js';
+export type {
+  GenerateCodeOptions,
+  InvalidateCodesOptions,
+  CheckCodeOptions,
+  StartAddPasskeyWithCodeOptions,
+  VerifyAddPasskeyWithCodeOptions,
+  CodeSettings,
+  CodePurpose,
+  GeneratedCode,
+} from './codes/codes.js';
+export type { SetPinOptions, VerifyPinOptions, GetPinStatusOptions, PinSettings } from './pins/pins.js';
+export type {
+  CreateTransactionOptions,
+  GetTransactionOptions,
+  StartTransactionConfirmationOptions,
+  ConfirmTransactionOptions,
+  DenyTransactionOptions,
+  TransactionStatusView,
+} from './transactions/transactions.js';
+export type { StartFaceChallengeOptions, EnrollFaceOptions, VerifyFaceOptions, GetClientStateOptions, FaceMatch } from './face/face.js';
 export {
-  StoreConflictError,
-  type Store,
-  type UserRecord,
-  type DeviceRecord,
-  type DeviceType,
-  type PasskeyRecord,
-  type PasskeyUse,
-  type CeremonyRecord,
-  type SigningKeyRecord,
-  type ApiKeyRecord,
-  type AuditEventRecord,
-} from './storage/store.js';
-export { MIGRATIONS, type Migration } from './storage/sql/migrations.js';
-export type { SqlExecutor } from './storage/sql/executor.js';
-export { SqlStore } from './storage/sql/sql-store.js';
+  RECOVERY_TTL_SECONDS,
+  type StartRecoveryOptions,
+  type GetRecoveryOptions,
+  type ChooseRecoveryPinOptions,
+  type VerifyRecoveryFaceOptions,
+  type StartRecoveryPasskeyOptions,
+  type VerifyRecoveryPasskeyOptions,
+  type AbandonRecoveryOptions,
+  type ListRecoveriesOptions,
+  type CancelRecoveriesOptions,
+  type RecoveryFlow,
+  type RecoveryFlowSummary,
+  type RecoveryKind,
+  type RecoveryStep,
+} from './recovery/recovery.js';
+export {
+  SCOPES,
+  API_KEY_PREFIX,
+  type Scope,
+  type ApiKey,
+  type CreateApiKeyOptions,
+  type EnsureApiKeyOptions,
+  type AuthenticateApiKeyOptions,
+  type RemoveApiKeyOptions,
+} from './apikeys/apikeys.js';
+export type { IssueTokenOptions, VerifyTokenOptions, AuthMethod, SessionClaims } from './tokens/tokens.js';
+export type { AuditEvent, AuditEventType, ActorOption, ListEventsOptions } from './audit/audit.js';
+export type { RateLimit } from './ratelimits/ratelimits.js';
+
+// The storage contract: the Store and every module's slice and records (for engine authors and
+// the conformance suite in `@twofold/testing/conformance`).
+export type { Store } from './storage/store.js';
+export { StoreConflictError } from './storage/conflict.js';
+export type { UsersStore, UserRecord } from './users/store.js';
+export type { DevicesStore, DeviceRecord, DeviceType } from './devices/store.js';
+export type { PasskeysStore, PasskeyRecord, PasskeyUse } from './passkeys/store.js';
+export type { CeremoniesStore, CeremonyRecord, CeremonyKind } from './ceremonies/store.js';
+export type { SigningKeysStore, SigningKeyRecord } from './tokens/store.js';
+export type { ApiKeysStore, ApiKeyRecord } from './apikeys/store.js';
+export type { CodesStore, CodeRecord, CodeType } from './codes/store.js';
+export type { RateLimitsStore, RateLimiter, RateLimitResult } from './ratelimits/store.js';
+export type { PinsStore, PinRecord } from './pins/store.js';
+export type { TransactionsStore, TransactionRecord, TransactionStatus } from './transactions/store.js';
+export type { FaceStore, FaceTemplateRecord } from './face/store.js';
+export type { RecoveryStore, RecoveryFlowRecord, RecoveryFlowChange } from './recovery/store.js';
+export type { AuditStore, AuditEventRecord } from './audit/store.js';

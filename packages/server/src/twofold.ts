@@ -1,36 +1,70 @@
-import { createApiKey, deleteApiKey, ensureApiKey, authenticateApiKey, type Scope } from './apikeys/apikeys.js';
-import { listEvents, recordEvent, type AuditEvent } from './audit/audit.js';
+import { createApiKey, ensureApiKey, authenticateApiKey, removeApiKey, type CreateApiKeyOptions, type EnsureApiKeyOptions, type AuthenticateApiKeyOptions, type RemoveApiKeyOptions } from './apikeys/apikeys.js';
+import { actor, listEvents, recordEvent, type AuditEvent, type ListEventsOptions } from './audit/audit.js';
 import type { RelyingParty, TwofoldContext } from './context.js';
-import { deleteDevice, listDevices, renameDevice } from './devices/devices.js';
-import { createHandler } from './http/handler.js';
+import { listDevices, removeDevice, renameDevice, type ListDevicesOptions, type RemoveDeviceOptions, type RenameDeviceOptions } from './devices/devices.js';
+import { createHandler, type HandlerOptions } from './http/app.js';
 import {
-  generatePasskeyAuthenticationOptions,
-  generatePasskeyRegistrationOptions,
+  startPasskeyAuthentication,
+  startPasskeyRegistration,
   verifyPasskeyAuthentication,
   verifyPasskeyRegistration,
+  type StartPasskeyAuthenticationOptions,
+  type StartPasskeyRegistrationOptions,
+  type VerifyPasskeyAuthenticationOptions,
+  type VerifyPasskeyRegistrationOptions,
 } from './passkeys/passkeys.js';
 import {
   DEFAULT_CODE_SETTINGS,
-  completeAddCredentialWithCode,
   generateCode,
   invalidateCodes,
-  startAddCredentialWithCode,
-  type CodePurpose,
+  startAddPasskeyWithCode,
+  verifyAddPasskeyWithCode,
   type CodeSettings,
+  type GenerateCodeOptions,
+  type InvalidateCodesOptions,
+  type StartAddPasskeyWithCodeOptions,
+  type VerifyAddPasskeyWithCodeOptions,
 } from './codes/codes.js';
-import { DEFAULT_PIN_SETTINGS, pinStatus, setPin, verifyPin, type PinSettings } from './pins/pins.js';
+import {
+  DEFAULT_PIN_SETTINGS,
+  getPinStatus,
+  setPin,
+  verifyPin,
+  type GetPinStatusOptions,
+  type PinSettings,
+  type SetPinOptions,
+  type VerifyPinOptions,
+} from './pins/pins.js';
 import type { RateLimit } from './ratelimits/ratelimits.js';
-import { createFaceChallenge, enrollFace, getClientState, verifyFace } from './face/face.js';
+import {
+  enrollFace,
+  getClientState,
+  startFaceChallenge,
+  verifyFace,
+  type EnrollFaceOptions,
+  type GetClientStateOptions,
+  type StartFaceChallengeOptions,
+  type VerifyFaceOptions,
+} from './face/face.js';
 import {
   abandonRecovery,
   cancelRecoveries,
   chooseRecoveryPin,
-  completeRecoveryPasskey,
   getRecovery,
   listRecoveries,
   startRecovery,
   startRecoveryPasskey,
   verifyRecoveryFace,
+  verifyRecoveryPasskey,
+  type AbandonRecoveryOptions,
+  type CancelRecoveriesOptions,
+  type ChooseRecoveryPinOptions,
+  type GetRecoveryOptions,
+  type ListRecoveriesOptions,
+  type StartRecoveryOptions,
+  type StartRecoveryPasskeyOptions,
+  type VerifyRecoveryFaceOptions,
+  type VerifyRecoveryPasskeyOptions,
 } from './recovery/recovery.js';
 import { FACE_ACTIONS, type FaceAction } from '@twofold/protocol';
 import { createKeyring, type SealingKey } from './sealing/keyring.js';
@@ -38,12 +72,17 @@ import {
   confirmTransaction,
   createTransaction,
   denyTransaction,
-  generateTransactionOptions,
-  getTransactionStatus,
+  getTransaction,
+  startTransactionConfirmation,
+  type ConfirmTransactionOptions,
+  type CreateTransactionOptions,
+  type DenyTransactionOptions,
+  type GetTransactionOptions,
+  type StartTransactionConfirmationOptions,
 } from './transactions/transactions.js';
-import type { CodeType, Store } from './storage/store.js';
-import { createTokenService } from './tokens/tokens.js';
-import { createUser, getUser, retrieveUser } from './users/users.js';
+import type { Store } from './storage/store.js';
+import { createTokenService, type IssueTokenOptions, type VerifyTokenOptions } from './tokens/tokens.js';
+import { createUser, getUser, retrieveUser, type CreateUserOptions, type GetUserOptions, type RetrieveUserOptions } from './users/users.js';
 
 export interface TwofoldOptions {
   /** Where everything is kept: `createPGliteStore()` or `createPostgresStore()`. */
@@ -86,7 +125,7 @@ export interface TwofoldOptions {
   /** PIN policy (attempt limit, freshness needed to replace a PIN, rate limits). */
   pins?: Partial<PinSettings>;
   /** HTTP handler settings. `clientAddress` tells the handler a request's client IP (for rate limits). */
-  http?: { basePath?: string; bodyLimitBytes?: number; clientAddress?: (req: Request) => string | undefined };
+  http?: Omit<HandlerOptions, 'onError'>;
   /** Unexpected errors (5xx, failing `onEvent`). Default `console.error`. */
   onError?: (error: unknown) => void;
 }
@@ -165,93 +204,101 @@ export function createTwofold(options: TwofoldOptions) {
     /** `(Request) => Promise<Response>` serving the API under `/api/v1` (see API.md). */
     handler: createHandler(ctx, { ...options.http, onError }),
     users: {
-      create: (o: { username: string; displayName?: string }) => createUser(ctx, { ...o, actor: 'system' }),
-      retrieve: (o: { username: string }) => retrieveUser(ctx, o),
-      get: (o: { userId: string }) => getUser(ctx, o),
+      create: (o: CreateUserOptions) => createUser(ctx, o),
+      /** By username. Throws `USER_NOT_FOUND`. */
+      retrieve: (o: RetrieveUserOptions) => retrieveUser(ctx, o),
+      /** By id. Throws `USER_NOT_FOUND`. */
+      get: (o: GetUserOptions) => getUser(ctx, o),
     },
+    /** Passkey ceremonies, split as the browser needs them: `start…` returns options, `verify…` checks the response. */
     passkeys: {
-      generateRegistrationOptions: (o: Parameters<typeof generatePasskeyRegistrationOptions>[1]) =>
-        generatePasskeyRegistrationOptions(ctx, o),
-      verifyRegistration: (o: Parameters<typeof verifyPasskeyRegistration>[1]) => verifyPasskeyRegistration(ctx, o),
-      generateAuthenticationOptions: (o: Parameters<typeof generatePasskeyAuthenticationOptions>[1] = {}) =>
-        generatePasskeyAuthenticationOptions(ctx, o),
-      verifyAuthentication: (o: Parameters<typeof verifyPasskeyAuthentication>[1]) => verifyPasskeyAuthentication(ctx, o),
+      startRegistration: (o: StartPasskeyRegistrationOptions) => startPasskeyRegistration(ctx, o),
+      verifyRegistration: (o: VerifyPasskeyRegistrationOptions) => verifyPasskeyRegistration(ctx, o),
+      startAuthentication: (o: StartPasskeyAuthenticationOptions = {}) => startPasskeyAuthentication(ctx, o),
+      verifyAuthentication: (o: VerifyPasskeyAuthenticationOptions) => verifyPasskeyAuthentication(ctx, o),
     },
     devices: {
-      list: (o: { userId: string }) => listDevices(ctx, o),
-      rename: (o: { userId: string; deviceId: string; name: string }) => renameDevice(ctx, { ...o, actor: 'system' }),
-      delete: (o: { userId: string; deviceId: string }) => deleteDevice(ctx, { ...o, actor: 'system' }),
+      list: (o: ListDevicesOptions) => listDevices(ctx, o),
+      rename: (o: RenameDeviceOptions) => renameDevice(ctx, o),
+      /** Removes a device and its credential (a passkey, or a face template). */
+      remove: (o: RemoveDeviceOptions) => removeDevice(ctx, o),
     },
     tokens: {
       /** Issues a session token (e.g. after the host's own first factor). */
-      issue: tokens.issue,
+      issue: (o: IssueTokenOptions) => tokens.issue(o),
       /** Verifies a session token; throws `INVALID_TOKEN`. */
-      verify: tokens.verify,
-      jwks: tokens.jwks,
+      verify: (o: VerifyTokenOptions) => tokens.verify(o.token),
+      /** The public keys that verify session tokens (RFC 7517 JWK Set). */
+      jwks: () => tokens.jwks(),
       /** Rotates the signing key; the old key keeps verifying for the grace period. */
       rotateSigningKey: async () => {
         const kid = await tokens.rotate();
-        ctx.notify([await recordEvent(ctx, ctx.store, { type: 'signing_key.rotated', actor: 'system', data: { kid } })]);
+        ctx.notify([await recordEvent(ctx, ctx.store, { type: 'signing_key.rotated', actor: actor.system, data: { kid } })]);
         return kid;
       },
-      pruneSigningKeys: tokens.prune,
+      /** Deletes retired signing keys past their grace period. @returns their ids. */
+      pruneSigningKeys: () => tokens.prune(),
       /** Creates the first signing key if needed and checks the active one opens. */
-      ready: tokens.ready,
+      ready: () => tokens.ready(),
     },
     apiKeys: {
-      create: (o: { name: string; scopes: readonly Scope[]; secret?: string }) => createApiKey(ctx, o),
-      ensure: (o: { name: string; secret: string }) => ensureApiKey(ctx, o),
-      authenticate: (secret: string) => authenticateApiKey(ctx, secret),
-      delete: (o: { id: string }) => deleteApiKey(ctx, o),
+      create: (o: CreateApiKeyOptions) => createApiKey(ctx, o),
+      /** Makes sure a key with exactly this secret and every scope exists (idempotent). */
+      ensure: (o: EnsureApiKeyOptions) => ensureApiKey(ctx, o),
+      /** The key a secret belongs to, or null. */
+      authenticate: (o: AuthenticateApiKeyOptions) => authenticateApiKey(ctx, o),
+      remove: (o: RemoveApiKeyOptions) => removeApiKey(ctx, o),
     },
     codes: {
       /** Generates a pre-authorized code for a user (deliver it out of band). */
-      generate: (o: { userId: string; type: CodeType; purpose?: CodePurpose; ttlSeconds?: number; requireFace?: boolean }) =>
-        generateCode(ctx, { purpose: 'add_credential', ...o, actor: 'system' }),
+      generate: (o: GenerateCodeOptions) => generateCode(ctx, o),
       /** Invalidates all of a user's live codes. */
-      invalidateAll: (o: { userId: string }) => invalidateCodes(ctx, { ...o, actor: 'system' }),
-      startAddCredential: (o: Parameters<typeof startAddCredentialWithCode>[1]) => startAddCredentialWithCode(ctx, o),
-      completeAddCredential: (o: Parameters<typeof completeAddCredentialWithCode>[1]) => completeAddCredentialWithCode(ctx, o),
+      invalidateAll: (o: InvalidateCodesOptions) => invalidateCodes(ctx, o),
+      /** Checks a code and starts registering a passkey with it (account recovery on a new device). */
+      startAddPasskey: (o: StartAddPasskeyWithCodeOptions) => startAddPasskeyWithCode(ctx, o),
+      /** Verifies the new passkey and consumes the code, atomically. */
+      verifyAddPasskey: (o: VerifyAddPasskeyWithCodeOptions) => verifyAddPasskeyWithCode(ctx, o),
     },
     pins: {
       /** Sets the user's PIN; replacing one needs a fresh strong session (see `setPin`). */
-      set: (o: Parameters<typeof setPin>[1]) => setPin(ctx, o),
+      set: (o: SetPinOptions) => setPin(ctx, o),
       /** PIN sign-in: a token with `amr: ["pin"]`. */
-      verify: (o: Parameters<typeof verifyPin>[1]) => verifyPin(ctx, o),
-      status: (o: { userId: string }) => pinStatus(ctx, o.userId),
+      verify: (o: VerifyPinOptions) => verifyPin(ctx, o),
+      getStatus: (o: GetPinStatusOptions) => getPinStatus(ctx, o),
     },
     transactions: {
       /** Starts a step-up transaction; the context is released only on confirmation. */
-      create: (o: { userId: string; message: string; context: unknown; ttlSeconds?: number; allowPin?: boolean }) =>
-        createTransaction(ctx, { ...o, actor: 'system' }),
-      status: (o: { transactionId: string }) => getTransactionStatus(ctx, o),
-      generateOptions: (o: Parameters<typeof generateTransactionOptions>[1]) => generateTransactionOptions(ctx, o),
-      confirm: (o: Parameters<typeof confirmTransaction>[1]) => confirmTransaction(ctx, o),
-      deny: (o: Parameters<typeof denyTransaction>[1]) => denyTransaction(ctx, o),
+      create: (o: CreateTransactionOptions) => createTransaction(ctx, o),
+      /** The outcome, never the context. */
+      get: (o: GetTransactionOptions) => getTransaction(ctx, o),
+      /** WebAuthn options bound to the transaction, for the user's passkey. */
+      startConfirmation: (o: StartTransactionConfirmationOptions) => startTransactionConfirmation(ctx, o),
+      confirm: (o: ConfirmTransactionOptions) => confirmTransaction(ctx, o),
+      deny: (o: DenyTransactionOptions) => denyTransaction(ctx, o),
     },
     face: {
-      challenge: (o: Parameters<typeof createFaceChallenge>[1]) => createFaceChallenge(ctx, o),
-      enroll: (o: Parameters<typeof enrollFace>[1]) => enrollFace(ctx, o),
-      verify: (o: Parameters<typeof verifyFace>[1]) => verifyFace(ctx, o),
+      startChallenge: (o: StartFaceChallengeOptions) => startFaceChallenge(ctx, o),
+      enroll: (o: EnrollFaceOptions) => enrollFace(ctx, o),
+      verify: (o: VerifyFaceOptions) => verifyFace(ctx, o),
       /** The stored client state of a backup/temporary face device (for the host to hand to a recovering client). */
-      clientState: (o: { userId: string; deviceId: string }) => getClientState(ctx, o),
+      getClientState: (o: GetClientStateOptions) => getClientState(ctx, o),
     },
     /** Multi-step recovery: credential reset (PIN + face + passkey) and new device (code + face + passkey). */
     recovery: {
-      start: (o: Parameters<typeof startRecovery>[1]) => startRecovery(ctx, o),
-      get: (o: { flowId: string }) => getRecovery(ctx, o),
-      choosePin: (o: Parameters<typeof chooseRecoveryPin>[1]) => chooseRecoveryPin(ctx, o),
-      verifyFace: (o: Parameters<typeof verifyRecoveryFace>[1]) => verifyRecoveryFace(ctx, o),
-      startPasskey: (o: Parameters<typeof startRecoveryPasskey>[1]) => startRecoveryPasskey(ctx, o),
-      completePasskey: (o: Parameters<typeof completeRecoveryPasskey>[1]) => completeRecoveryPasskey(ctx, o),
-      abandon: (o: { flowId: string }) => abandonRecovery(ctx, o),
+      start: (o: StartRecoveryOptions) => startRecovery(ctx, o),
+      get: (o: GetRecoveryOptions) => getRecovery(ctx, o),
+      choosePin: (o: ChooseRecoveryPinOptions) => chooseRecoveryPin(ctx, o),
+      verifyFace: (o: VerifyRecoveryFaceOptions) => verifyRecoveryFace(ctx, o),
+      startPasskey: (o: StartRecoveryPasskeyOptions) => startRecoveryPasskey(ctx, o),
+      verifyPasskey: (o: VerifyRecoveryPasskeyOptions) => verifyRecoveryPasskey(ctx, o),
+      abandon: (o: AbandonRecoveryOptions) => abandonRecovery(ctx, o),
       /** The user's recent flows, without handles (for support). */
-      list: (o: { userId: string }) => listRecoveries(ctx, o),
+      list: (o: ListRecoveriesOptions) => listRecoveries(ctx, o),
       /** Cancels every open flow of the user. */
-      cancelAll: (o: { userId: string }) => cancelRecoveries(ctx, { ...o, actor: 'system' }),
+      cancelAll: (o: CancelRecoveriesOptions) => cancelRecoveries(ctx, o),
     },
     audit: {
-      list: (o: { userId?: string; limit?: number } = {}) => listEvents(ctx, o),
+      list: (o: ListEventsOptions = {}) => listEvents(ctx, o),
     },
     /** Housekeeping: deletes expired ceremonies, rate-limit counters and temporary face states. The CLI calls it every minute. */
     sweep: async () => {

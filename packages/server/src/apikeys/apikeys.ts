@@ -1,21 +1,12 @@
 import { actor, recordEvent } from '../audit/audit.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
-import type { ApiKeyRecord } from '../storage/store.js';
+import type { ApiKeyRecord } from './store.js';
 import { randomId, sha256Base64Url } from '../util/encoding.js';
 
-/** Scopes a service API key can hold; each service route names the one it needs. */
-export const SCOPES = [
-  'users.create',
-  'users.retrieve',
-  'devices.read',
-  'devices.delete',
-  'client_state.read',
-  'codes.generate',
-  'transactions.create',
-  'transactions.read',
-] as const;
-export type Scope = (typeof SCOPES)[number];
+import { SCOPES, type Scope } from '@twofold/protocol';
+
+export { SCOPES, type Scope } from '@twofold/protocol';
 
 /** Prefix of generated secrets, so leaked keys are recognisable by secret scanners. */
 export const API_KEY_PREFIX = 'tfk_';
@@ -25,6 +16,28 @@ export interface ApiKey {
   name: string;
   scopes: Scope[];
   createdAt: string;
+}
+
+export interface CreateApiKeyOptions {
+  /** For people reading the audit log. */
+  name: string;
+  scopes: readonly Scope[];
+  /** Use this secret (at least 16 characters) instead of a generated one. */
+  secret?: string;
+}
+
+export interface EnsureApiKeyOptions {
+  name: string;
+  secret: string;
+}
+
+export interface AuthenticateApiKeyOptions {
+  /** The secret a caller presented. */
+  secret: string;
+}
+
+export interface RemoveApiKeyOptions {
+  id: string;
 }
 
 const toApiKey = (k: ApiKeyRecord): ApiKey => ({
@@ -40,7 +53,7 @@ const toApiKey = (k: ApiKeyRecord): ApiKey => ({
  */
 export async function createApiKey(
   ctx: TwofoldContext,
-  options: { name: string; scopes: readonly Scope[]; secret?: string },
+  options: CreateApiKeyOptions,
 ): Promise<{ apiKey: ApiKey; secret: string }> {
   const secret = options.secret ?? `${API_KEY_PREFIX}${randomId(32)}`;
   if (secret.length < 16) throw new TwofoldError('INVALID_REQUEST', 'An API key secret must be at least 16 characters.');
@@ -69,20 +82,20 @@ export async function createApiKey(
  * Makes sure a key with exactly this secret exists (for `TWOFOLD_API_KEY`), with every scope.
  * Idempotent across restarts.
  */
-export async function ensureApiKey(ctx: TwofoldContext, options: { name: string; secret: string }): Promise<ApiKey> {
+export async function ensureApiKey(ctx: TwofoldContext, options: EnsureApiKeyOptions): Promise<ApiKey> {
   const existing = await ctx.store.getApiKeyBySecretHash(await sha256Base64Url(options.secret));
   if (existing) return toApiKey(existing);
   return (await createApiKey(ctx, { name: options.name, scopes: SCOPES, secret: options.secret })).apiKey;
 }
 
 /** Looks a presented secret up by its hash. @returns null for an unknown secret. */
-export async function authenticateApiKey(ctx: TwofoldContext, secret: string): Promise<ApiKey | null> {
+export async function authenticateApiKey(ctx: TwofoldContext, { secret }: AuthenticateApiKeyOptions): Promise<ApiKey | null> {
   const record = await ctx.store.getApiKeyBySecretHash(await sha256Base64Url(secret));
   return record ? toApiKey(record) : null;
 }
 
 /** Deletes an API key. @returns false when there was none with that id. */
-export async function deleteApiKey(ctx: TwofoldContext, options: { id: string }): Promise<boolean> {
+export async function removeApiKey(ctx: TwofoldContext, options: RemoveApiKeyOptions): Promise<boolean> {
   const deleted = await ctx.store.deleteApiKey(options.id);
   if (deleted) {
     ctx.notify([await recordEvent(ctx, ctx.store, { type: 'api_key.deleted', actor: actor.system, data: { apiKeyId: options.id } })]);

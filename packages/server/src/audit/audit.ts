@@ -1,45 +1,10 @@
 import type { TwofoldContext } from '../context.js';
-import type { AuditEventRecord, Store } from '../storage/store.js';
+import type { Store } from '../storage/store.js';
+import type { AuditEvent, AuditEventType } from './store.js';
+
+export type { AuditEvent, AuditEventType, AuditEventRecord } from './store.js';
 import { randomId } from '../util/encoding.js';
 
-/** Security-relevant things that happen; each is written to the audit log and sent to `onEvent`. */
-export type AuditEventType =
-  | 'user.created'
-  | 'user.signed_in'
-  | 'passkey.added'
-  | 'passkey.counter_regression'
-  | 'code.generated'
-  | 'code.redeemed'
-  | 'code.wrong'
-  | 'code.locked'
-  | 'codes.invalidated'
-  | 'pin.set'
-  | 'pin.replaced'
-  | 'pin.wrong'
-  | 'pin.locked'
-  | 'pin.reset'
-  | 'recovery.started'
-  | 'recovery.completed'
-  | 'recovery.abandoned'
-  | 'recovery.cancelled'
-  | 'passkey.step_up'
-  | 'transaction.created'
-  | 'transaction.approved'
-  | 'transaction.denied'
-  | 'face.enrolled'
-  | 'face.verified'
-  | 'face.mismatch'
-  | 'face.liveness_failed'
-  | 'face.locked'
-  | 'device.renamed'
-  | 'device.removed'
-  | 'api_key.created'
-  | 'api_key.deleted'
-  | 'signing_key.rotated';
-
-export interface AuditEvent extends AuditEventRecord {
-  type: AuditEventType;
-}
 
 export interface RecordEventInput {
   type: AuditEventType;
@@ -73,8 +38,20 @@ export function newEvent(ctx: TwofoldContext, input: RecordEventInput): AuditEve
 }
 
 /** Lists audit events, newest first. */
-export function listEvents(ctx: TwofoldContext, options: { userId?: string; limit?: number } = {}) {
+export function listEvents(ctx: TwofoldContext, options: ListEventsOptions = {}) {
   return ctx.store.listAuditEvents(options);
+}
+
+/** Who performs a change, for the audit log: `user:<id>`, `service:<keyId>` or `system` (the default). */
+export interface ActorOption {
+  actor?: string;
+}
+
+export interface ListEventsOptions {
+  /** Only this user's events. */
+  userId?: string;
+  /** At most this many (1..1000, default 100). */
+  limit?: number;
 }
 
 /** Actor strings, so audit readers can tell who did what. */

@@ -1,6 +1,6 @@
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
-import type { CeremonyKind, CeremonyRecord } from '../storage/store.js';
+import type { CeremonyKind, CeremonyRecord } from './store.js';
 import { randomId } from '../util/encoding.js';
 
 /**

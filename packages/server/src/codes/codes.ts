@@ -1,44 +1,19 @@
-import { actor as actors, newEvent, recordEvent, type AuditEvent } from '../audit/audit.js';
+import { actor as actors, newEvent, recordEvent, type ActorOption, type AuditEvent } from '../audit/audit.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
 import { requireUser } from '../users/users.js';
 import { completeRegistration, startRegistration, type CeremonyResult } from '../passkeys/passkeys.js';
-import type { CodeRecord, CodeType, Store, UserRecord } from '../storage/store.js';
+import type { Store } from '../storage/store.js';
+import type { UserRecord } from '../users/store.js';
+import type { CodeRecord, CodeType } from './store.js';
+import type { CodePurpose } from './settings.js';
 import { consumeCeremony } from '../ceremonies/ceremonies.js';
-import { enforceLimits, type RateLimit } from '../ratelimits/ratelimits.js';
+import { enforceLimits } from '../ratelimits/ratelimits.js';
 import { randomId } from '../util/encoding.js';
 import { constantTimeEqual, hashCode, newCode, normalizeCode } from './secret.js';
 import type { PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 
-/** What a code may be used for. Only adding a credential (account recovery) exists today. */
-export type CodePurpose = 'add_credential';
-
-/** Code policy; every field has a default (see {@link DEFAULT_CODE_SETTINGS}). */
-export interface CodeSettings {
-  /** Default lifetime per type, seconds. */
-  ttlSeconds: Record<CodeType, number>;
-  /** Longest lifetime a caller may ask for. */
-  maxTtlSeconds: number;
-  /** Wrong entries after which a user's live codes of that type lock. */
-  maxAttempts: number;
-  /** Redemption attempts per user per window (rate limit, held in the store). */
-  userAttempts: RateLimit;
-  /** Redemption attempts per client address per window. */
-  addressAttempts: RateLimit;
-  /**
-   * URL template for `link` codes, with `{code}` and `{userId}` placeholders, e.g.
-   * `https://app.example/recover?user={userId}&code={code}`. Without it, generate returns no link.
-   */
-  linkTemplate?: string;
-}
-
-export const DEFAULT_CODE_SETTINGS: CodeSettings = {
-  ttlSeconds: { short: 600, long: 86_400, link: 3_600 },
-  maxTtlSeconds: 7 * 86_400,
-  maxAttempts: 5,
-  userAttempts: { points: 10, durationSeconds: 900 },
-  addressAttempts: { points: 30, durationSeconds: 900 },
-};
+export { DEFAULT_CODE_SETTINGS, type CodePurpose, type CodeSettings } from './settings.js';
 
 /** A generated code, returned once to the backend that delivers it. */
 export interface GeneratedCode {
@@ -53,6 +28,40 @@ export interface GeneratedCode {
 
 const RECENT_CODES = 20;
 
+export interface GenerateCodeOptions extends ActorOption {
+  userId: string;
+  type: CodeType;
+  /** Default `add_credential` (the only purpose today). */
+  purpose?: CodePurpose;
+  /** Lifetime; default per type (see {@link CodeSettings.ttlSeconds}), 30 s to `maxTtlSeconds`. */
+  ttlSeconds?: number;
+  /** Only a `new_device` recovery flow (with a face check) may redeem it. */
+  requireFace?: boolean;
+}
+
+export interface InvalidateCodesOptions extends ActorOption {
+  userId: string;
+}
+
+/** A code as the user typed or clicked it. */
+export interface CheckCodeOptions {
+  userId: string;
+  code: string;
+  type: CodeType;
+  /** The caller's IP address, for the per-address limit. */
+  clientAddress?: string | undefined;
+}
+
+export type StartAddPasskeyWithCodeOptions = CheckCodeOptions;
+
+export interface VerifyAddPasskeyWithCodeOptions {
+  ceremonyId: string;
+  response: RegistrationResponseJSON;
+  /** Device name; default: guessed from `userAgent`. */
+  name?: string;
+  userAgent?: string | null;
+}
+
 /**
  * Generates a pre-authorized code for `userId`. Only its keyed hash is stored. With
  * `requireFace`, the code-only route refuses it (`FACE_REQUIRED`): it works only in a
@@ -61,21 +70,22 @@ const RECENT_CODES = 20;
  */
 export async function generateCode(
   ctx: TwofoldContext,
-  options: { userId: string; type: CodeType; purpose: CodePurpose; ttlSeconds?: number; requireFace?: boolean; actor: string },
+  options: GenerateCodeOptions,
 ): Promise<GeneratedCode> {
   const settings = ctx.codes;
+  const purpose = options.purpose ?? 'add_credential';
   const ttl = options.ttlSeconds ?? settings.ttlSeconds[options.type];
   if (!Number.isInteger(ttl) || ttl < 30 || ttl > settings.maxTtlSeconds) {
     throw new TwofoldError('INVALID_REQUEST', `ttlSeconds must be an integer from 30 to ${settings.maxTtlSeconds}.`);
   }
   await requireUser(ctx, options.userId);
   const code = newCode(options.type);
-  const { keyId, hash } = await hashCode(ctx.keyring, { purpose: options.purpose, type: options.type, userId: options.userId, code });
+  const { keyId, hash } = await hashCode(ctx.keyring, { purpose, type: options.type, userId: options.userId, code });
   const now = ctx.now();
   const record: CodeRecord = {
     id: randomId(12),
     userId: options.userId,
-    purpose: options.purpose,
+    purpose,
     type: options.type,
     secretHash: hash,
     hashKeyId: keyId,
@@ -93,7 +103,7 @@ export async function generateCode(
     return recordEvent(ctx, tx, {
       type: 'code.generated',
       userId: options.userId,
-      actor: options.actor,
+      actor: options.actor ?? actors.system,
       data: { codeId: record.id, type: record.type, purpose: record.purpose, expiresAt: record.expiresAt.toISOString(), requireFace: record.requireFace },
     });
   });
@@ -106,11 +116,11 @@ export async function generateCode(
 }
 
 /** Invalidates every live code of the user. Throws `USER_NOT_FOUND`. */
-export async function invalidateCodes(ctx: TwofoldContext, options: { userId: string; actor: string }): Promise<{ invalidated: number }> {
+export async function invalidateCodes(ctx: TwofoldContext, options: InvalidateCodesOptions): Promise<{ invalidated: number }> {
   await requireUser(ctx, options.userId);
   const { invalidated, event } = await ctx.store.transaction(async (tx) => {
     const invalidated = await tx.invalidateCodes(options.userId, ctx.now());
-    const event = await recordEvent(ctx, tx, { type: 'codes.invalidated', userId: options.userId, actor: options.actor, data: { invalidated } });
+    const event = await recordEvent(ctx, tx, { type: 'codes.invalidated', userId: options.userId, actor: options.actor ?? actors.system, data: { invalidated } });
     return { invalidated, event };
   });
   ctx.notify([event]);
@@ -128,7 +138,7 @@ export async function invalidateCodes(ctx: TwofoldContext, options: { userId: st
  */
 export async function checkCode(
   ctx: TwofoldContext,
-  options: { userId: string; code: string; type: CodeType; clientAddress?: string | undefined },
+  options: CheckCodeOptions,
 ): Promise<{ user: UserRecord; code: CodeRecord }> {
   await enforceLimits([
     [ctx.limiters.codeUser, options.userId],
@@ -158,9 +168,9 @@ export async function checkCode(
  * concurrent redemptions exactly one adds a passkey. A code generated with `requireFace` is
  * refused here (`FACE_REQUIRED`). Throws what {@link checkCode} throws.
  */
-export async function startAddCredentialWithCode(
+export async function startAddPasskeyWithCode(
   ctx: TwofoldContext,
-  options: { userId: string; code: string; type: CodeType; clientAddress?: string | undefined },
+  options: StartAddPasskeyWithCodeOptions,
 ): Promise<{ ceremonyId: string; options: PublicKeyCredentialCreationOptionsJSON }> {
   const { user, code } = await checkCode(ctx, options);
   if (code.requireFace) throw new TwofoldError('FACE_REQUIRED', 'This code works only together with a face check (a new-device recovery flow).');
@@ -190,9 +200,9 @@ export async function redeemCode(ctx: TwofoldContext, tx: Store, args: { codeId:
  * Throws the ceremony and registration errors, and `CODE_USED` / `CODE_EXPIRED` /
  * `CODE_LOCKED` / `CODE_INVALID` if the code changed state since the ceremony began.
  */
-export async function completeAddCredentialWithCode(
+export async function verifyAddPasskeyWithCode(
   ctx: TwofoldContext,
-  options: { ceremonyId: string; response: RegistrationResponseJSON; name?: string; userAgent?: string | null; clientAddress?: string | undefined },
+  options: VerifyAddPasskeyWithCodeOptions,
 ): Promise<CeremonyResult> {
   const ceremony = await consumeCeremony(ctx, options.ceremonyId, 'registration');
   const data = ceremony.data as { via?: string; codeId?: string };

@@ -1,5 +1,5 @@
 import type { Keyring } from '../sealing/keyring.js';
-import type { CodeType } from '../storage/store.js';
+import type { CodeType } from './store.js';
 import { randomBytes, toBase64Url } from '../util/encoding.js';
 
 /**

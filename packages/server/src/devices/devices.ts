@@ -1,8 +1,11 @@
-import { recordEvent } from '../audit/audit.js';
+import { actor, recordEvent, type ActorOption } from '../audit/audit.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
 import { requireUser } from '../users/users.js';
-import type { DeviceRecord, DeviceType, FaceTemplateRecord, PasskeyRecord, Store } from '../storage/store.js';
+import type { FaceTemplateRecord } from '../face/store.js';
+import type { PasskeyRecord } from '../passkeys/store.js';
+import type { Store } from '../storage/store.js';
+import type { DeviceRecord, DeviceType } from './store.js';
 
 /** A device as the API shows it. Passkey devices carry their authenticator facts. */
 export interface Device {
@@ -44,7 +47,22 @@ const toDevice = (d: DeviceRecord, p?: PasskeyRecord, f?: FaceTemplateRecord): D
  * Lists a user's devices, oldest first. An expired `temporary` face state is left out (the
  * sweep deletes it). Throws `USER_NOT_FOUND`.
  */
-export async function listDevices(ctx: TwofoldContext, options: { userId: string }): Promise<Device[]> {
+export interface ListDevicesOptions {
+  userId: string;
+}
+
+export interface RenameDeviceOptions extends ActorOption {
+  userId: string;
+  deviceId: string;
+  name: string;
+}
+
+export interface RemoveDeviceOptions extends ActorOption {
+  userId: string;
+  deviceId: string;
+}
+
+export async function listDevices(ctx: TwofoldContext, options: ListDevicesOptions): Promise<Device[]> {
   await requireUser(ctx, options.userId);
   const [devices, passkeys, faces] = await Promise.all([
     ctx.store.listDevices(options.userId),
@@ -62,7 +80,7 @@ export async function listDevices(ctx: TwofoldContext, options: { userId: string
  */
 async function changeDevice(
   ctx: TwofoldContext,
-  options: { userId: string; deviceId: string; actor: string },
+  options: RemoveDeviceOptions,
   type: 'device.renamed' | 'device.removed',
   change: (tx: Store, device: DeviceRecord) => Promise<{ changed: boolean; data: Record<string, unknown> }>,
 ): Promise<void> {
@@ -70,16 +88,13 @@ async function changeDevice(
     const device = await tx.getDevice(options.userId, options.deviceId);
     const result = device && (await change(tx, device));
     if (!result?.changed) throw new TwofoldError('DEVICE_NOT_FOUND', 'No such device for this user.');
-    return recordEvent(ctx, tx, { type, userId: options.userId, deviceId: options.deviceId, actor: options.actor, data: result.data });
+    return recordEvent(ctx, tx, { type, userId: options.userId, deviceId: options.deviceId, actor: options.actor ?? actor.system, data: result.data });
   });
   ctx.notify([event]);
 }
 
 /** Renames a device. Throws `DEVICE_NOT_FOUND`. */
-export async function renameDevice(
-  ctx: TwofoldContext,
-  options: { userId: string; deviceId: string; name: string; actor: string },
-): Promise<Device> {
+export async function renameDevice(ctx: TwofoldContext, options: RenameDeviceOptions): Promise<Device> {
   await changeDevice(ctx, options, 'device.renamed', async (tx, device) => ({
     changed: await tx.renameDevice(options.userId, options.deviceId, options.name),
     data: { from: device.name, to: options.name },
@@ -93,10 +108,7 @@ export async function renameDevice(
  * it during recovery); hosts that want to forbid it can check `listDevices` first.
  * Throws `DEVICE_NOT_FOUND`.
  */
-export async function deleteDevice(
-  ctx: TwofoldContext,
-  options: { userId: string; deviceId: string; actor: string },
-): Promise<void> {
+export async function removeDevice(ctx: TwofoldContext, options: RemoveDeviceOptions): Promise<void> {
   await changeDevice(ctx, options, 'device.removed', async (tx, device) => ({
     changed: await tx.deleteDevice(options.userId, options.deviceId),
     data: { type: device.type, name: device.name },

@@ -12,11 +12,44 @@ import { beginCeremony, consumeCeremony } from '../ceremonies/ceremonies.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
 import { requireUser } from '../users/users.js';
-import type { CeremonyRecord, DeviceRecord, FaceTemplateRecord, Store } from '../storage/store.js';
+import type { CeremonyRecord } from '../ceremonies/store.js';
+import type { DeviceRecord } from '../devices/store.js';
+import type { Store } from '../storage/store.js';
+import type { FaceTemplateRecord } from './store.js';
 import type { SessionClaims } from '../tokens/tokens.js';
 import { randomBytes, randomId } from '../util/encoding.js';
 
 export type FacePurpose = 'enroll' | 'verify';
+
+export interface StartFaceChallengeOptions {
+  userId: string;
+  purpose: FacePurpose;
+  /** The caller's verified session; enrolling needs the session of `userId`. */
+  session: SessionClaims | null;
+}
+
+export interface EnrollFaceOptions {
+  challengeId: string;
+  evidence: FaceEvidence;
+  /** Keep the template as a `backup` device (default) or a single-use `temporary` one. */
+  keep?: 'backup' | 'temporary';
+  /** The verified session of the user enrolling. */
+  session: SessionClaims;
+}
+
+export interface VerifyFaceOptions {
+  challengeId: string;
+  userId: string;
+  evidence: FaceEvidence;
+  /** A sealed template the caller holds; default: the user's stored face devices. */
+  clientState?: string | undefined;
+}
+
+export interface GetClientStateOptions {
+  userId: string;
+  /** A `backup` or `temporary` face device of the user. */
+  deviceId: string;
+}
 
 const CHALLENGE_TTL_SECONDS = 120;
 const TEMPORARY_TTL_SECONDS = 3600;
@@ -38,9 +71,9 @@ interface SealedTemplate {
  * short expiry. Enrolling needs the session of `userId`.
  * Throws `USER_NOT_FOUND`, `UNAUTHENTICATED`.
  */
-export async function createFaceChallenge(
+export async function startFaceChallenge(
   ctx: TwofoldContext,
-  options: { userId: string; purpose: FacePurpose; session: SessionClaims | null },
+  options: StartFaceChallengeOptions,
 ): Promise<{ challengeId: string; actions: FaceAction[]; expiresAt: string }> {
   if (options.purpose === 'enroll' && options.session?.userId !== options.userId) {
     throw new TwofoldError('UNAUTHENTICATED', 'Enrolling a face needs the session of that user.');
@@ -66,7 +99,7 @@ export async function createFaceChallenge(
  */
 export async function enrollFace(
   ctx: TwofoldContext,
-  options: { challengeId: string; evidence: FaceEvidence; keep?: 'backup' | 'temporary'; session: SessionClaims },
+  options: EnrollFaceOptions,
 ): Promise<{ deviceId: string; type: 'backup' | 'temporary'; clientState: string }> {
   const keyring = requireKeyring(ctx);
   const ceremony = await takeChallenge(ctx, options.challengeId, 'enroll');
@@ -126,7 +159,7 @@ export interface FaceMatch {
  */
 export async function verifyFace(
   ctx: TwofoldContext,
-  options: { challengeId: string; userId: string; evidence: FaceEvidence; clientState?: string },
+  options: VerifyFaceOptions,
 ): Promise<{ match: true; token: string; deviceId: string; distance: number }> {
   const match = await matchFace(ctx, options);
   // A temporary state is single-use (and expires), whether presented or stored.
@@ -230,7 +263,7 @@ export async function faceVerified(ctx: TwofoldContext, tx: Store, match: FaceMa
  */
 export async function getClientState(
   ctx: TwofoldContext,
-  options: { userId: string; deviceId: string },
+  options: GetClientStateOptions,
 ): Promise<{ deviceId: string; type: 'backup' | 'temporary'; clientState: string; expiresAt: string | null }> {
   await requireUser(ctx, options.userId);
   const template = await usableFaceTemplate(ctx.store, { userId: options.userId, deviceId: options.deviceId, now: ctx.now() });

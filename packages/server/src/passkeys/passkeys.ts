@@ -14,7 +14,12 @@ import { beginCeremony, consumeCeremony } from '../ceremonies/ceremonies.js';
 import type { TwofoldContext } from '../context.js';
 import { deviceNameFromUserAgent } from '../devices/device-name.js';
 import { TwofoldError } from '../errors.js';
-import { StoreConflictError, type CeremonyRecord, type DeviceRecord, type PasskeyRecord, type Store, type UserRecord } from '../storage/store.js';
+import type { CeremonyRecord } from '../ceremonies/store.js';
+import type { DeviceRecord } from '../devices/store.js';
+import { StoreConflictError } from '../storage/conflict.js';
+import type { Store } from '../storage/store.js';
+import type { UserRecord } from '../users/store.js';
+import type { PasskeyRecord } from './store.js';
 import { insertUserOrThrow, newUserId, normalizeUsername, requireUser } from '../users/users.js';
 import { fromBase64Url, randomId } from '../util/encoding.js';
 import type { AuthMethod } from '../tokens/tokens.js';
@@ -24,6 +29,29 @@ export interface CeremonyResult {
   userId: string;
   deviceId: string;
   token: string;
+}
+
+/** Sign up a new user (`username`), or add a passkey to an existing one (`userId`, already authenticated). */
+export type StartPasskeyRegistrationOptions = { username: string; displayName?: string } | { userId: string };
+
+export interface VerifyPasskeyRegistrationOptions {
+  ceremonyId: string;
+  response: RegistrationResponseJSON;
+  /** Device name; default: guessed from `userAgent`. */
+  name?: string;
+  userAgent?: string | null;
+  /** The signed-in user, required when the ceremony adds a passkey to an existing account. */
+  sessionUserId?: string | null;
+}
+
+export interface StartPasskeyAuthenticationOptions {
+  /** Lists this user's credentials; omit for discoverable-credential sign-in and autofill. */
+  username?: string;
+}
+
+export interface VerifyPasskeyAuthenticationOptions {
+  ceremonyId: string;
+  response: AuthenticationResponseJSON;
 }
 
 // WebAuthn §5.4.6 / §5.8.6: we require discoverable credentials (username-less sign-in and
@@ -36,9 +64,9 @@ const authenticatorSelection = { residentKey: 'required', requireResidentKey: tr
  * sign-up leaves nothing behind), or adds a passkey for the signed-in `userId`.
  * Throws `USERNAME_TAKEN`, `REGISTRATION_CLOSED`, `USER_NOT_FOUND`.
  */
-export async function generatePasskeyRegistrationOptions(
+export async function startPasskeyRegistration(
   ctx: TwofoldContext,
-  options: { username: string; displayName?: string } | { userId: string },
+  options: StartPasskeyRegistrationOptions,
 ): Promise<{ ceremonyId: string; options: PublicKeyCredentialCreationOptionsJSON }> {
   let user: UserRecord;
   let newUser: boolean;
@@ -101,13 +129,7 @@ export async function startRegistration(
  */
 export async function verifyPasskeyRegistration(
   ctx: TwofoldContext,
-  options: {
-    ceremonyId: string;
-    response: RegistrationResponseJSON;
-    name?: string;
-    userAgent?: string | null;
-    sessionUserId?: string | null;
-  },
+  options: VerifyPasskeyRegistrationOptions,
 ): Promise<CeremonyResult> {
   const ceremony = await consumeCeremony(ctx, options.ceremonyId, 'registration');
   const data = ceremony.data as { newUser: boolean; username: string; displayName: string; via?: string };
@@ -211,9 +233,9 @@ export async function completeRegistration(
  * they list none, for discoverable-credential sign-in and autofill (conditional mediation).
  * An unknown username gets the same shape of answer as a known one, so it reveals nothing.
  */
-export async function generatePasskeyAuthenticationOptions(
+export async function startPasskeyAuthentication(
   ctx: TwofoldContext,
-  options: { username?: string } = {},
+  options: StartPasskeyAuthenticationOptions = {},
 ): Promise<{ ceremonyId: string; options: PublicKeyCredentialRequestOptionsJSON }> {
   let userId: string | null = null;
   let allow: PasskeyRecord[] = [];
@@ -247,7 +269,7 @@ export async function generatePasskeyAuthenticationOptions(
  */
 export async function verifyPasskeyAuthentication(
   ctx: TwofoldContext,
-  options: { ceremonyId: string; response: AuthenticationResponseJSON },
+  options: VerifyPasskeyAuthenticationOptions,
 ): Promise<CeremonyResult> {
   const { response } = options;
   // Independent reads, in parallel: they sit on every sign-in's path.

@@ -4,26 +4,10 @@ import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
 import { requireUser } from '../users/users.js';
 import type { SessionClaims } from '../tokens/tokens.js';
-import { enforceLimits, type RateLimit } from '../ratelimits/ratelimits.js';
+import { enforceLimits } from '../ratelimits/ratelimits.js';
 import { randomBytes } from '../util/encoding.js';
 
-/** PIN policy; every field has a default (see {@link DEFAULT_PIN_SETTINGS}). */
-export interface PinSettings {
-  /** Wrong PINs in a row that lock it (kept in the database: survives restarts, holds across processes). */
-  maxAttempts: number;
-  /** How recent a strong authentication (passkey, face, code) must be to replace a PIN. */
-  freshAuthSeconds: number;
-  /** PIN checks per user / per client address per window (rate limits, held in the store). */
-  userAttempts: RateLimit;
-  addressAttempts: RateLimit;
-}
-
-export const DEFAULT_PIN_SETTINGS: PinSettings = {
-  maxAttempts: 3,
-  freshAuthSeconds: 300,
-  userAttempts: { points: 10, durationSeconds: 900 },
-  addressAttempts: { points: 30, durationSeconds: 900 },
-};
+export { DEFAULT_PIN_SETTINGS, type PinSettings } from './settings.js';
 
 // argon2id with OWASP's minimum recommendation (19 MiB, 2 passes, 1 lane): ~70 ms here.
 const ARGON2 = { parallelism: 1, iterations: 2, memorySize: 19_456, hashLength: 32 } as const;
@@ -53,7 +37,25 @@ export async function hashPin(pin: string): Promise<string> {
  * strong authentication (passkey, face or code) is at most `freshAuthSeconds` old.
  * Throws `PIN_TOO_WEAK`, `REAUTHENTICATION_REQUIRED`, `USER_NOT_FOUND`.
  */
-export async function setPin(ctx: TwofoldContext, options: { session: SessionClaims; pin: string }): Promise<void> {
+export interface SetPinOptions {
+  /** The signed-in user's verified session (its `amr` and age decide whether a PIN may be replaced). */
+  session: SessionClaims;
+  /** 4–12 digits, not trivial. */
+  pin: string;
+}
+
+export interface VerifyPinOptions {
+  userId: string;
+  pin: string;
+  /** The caller's IP address, for the per-address limit. */
+  clientAddress?: string | undefined;
+}
+
+export interface GetPinStatusOptions {
+  userId: string;
+}
+
+export async function setPin(ctx: TwofoldContext, options: SetPinOptions): Promise<void> {
   const { session, pin } = options;
   assertStrongPin(pin);
   if (!(await ctx.store.getUserById(session.userId))) throw new TwofoldError('USER_NOT_FOUND', 'This account no longer exists.');
@@ -88,7 +90,7 @@ export async function setPin(ctx: TwofoldContext, options: { session: SessionCla
  * right one. Throws `RATE_LIMITED`, `USER_NOT_FOUND`, `PIN_NOT_SET`, `PIN_INVALID`
  * (with `attemptsRemaining`), `PIN_LOCKED`.
  */
-export async function checkPin(ctx: TwofoldContext, options: { userId: string; pin: string; clientAddress?: string | undefined }): Promise<void> {
+export async function checkPin(ctx: TwofoldContext, options: VerifyPinOptions): Promise<void> {
   const { userId } = options;
   await enforceLimits([
     [ctx.limiters.pinUser, userId],
@@ -128,7 +130,7 @@ export async function checkPin(ctx: TwofoldContext, options: { userId: string; p
 /** PIN sign-in: checks the PIN and returns a session token with `amr: ["pin"]`. */
 export async function verifyPin(
   ctx: TwofoldContext,
-  options: { userId: string; pin: string; clientAddress?: string | undefined },
+  options: VerifyPinOptions,
 ): Promise<{ token: string }> {
   await checkPin(ctx, options);
   const event = await recordEvent(ctx, ctx.store, {
@@ -142,7 +144,7 @@ export async function verifyPin(
 }
 
 /** Whether the user has a PIN, and whether it is locked. */
-export async function pinStatus(ctx: TwofoldContext, userId: string): Promise<{ set: boolean; locked: boolean }> {
+export async function getPinStatus(ctx: TwofoldContext, { userId }: GetPinStatusOptions): Promise<{ set: boolean; locked: boolean }> {
   const pin = await ctx.store.getPin(userId);
   return { set: Boolean(pin), locked: Boolean(pin?.lockedAt) };
 }

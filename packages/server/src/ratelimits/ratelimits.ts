@@ -1,11 +1,7 @@
 import { TwofoldError } from '../errors.js';
-import type { RateLimiter } from '../storage/store.js';
+import type { RateLimiter } from './store.js';
 
-/** Limits per key and window; the counters live in the store (see `Store.rateLimiter`). */
-export interface RateLimit {
-  points: number;
-  durationSeconds: number;
-}
+export type { RateLimit, RateLimiter, RateLimitResult } from './store.js';
 
 /**
  * Counts one attempt on each `[limiter, key]` pair (pairs without a key are skipped) and throws

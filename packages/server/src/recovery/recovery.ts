@@ -1,6 +1,6 @@
 import type { FaceEvidence } from '@twofold/protocol';
 import type { PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
-import { actor, recordEvent, type AuditEvent } from '../audit/audit.js';
+import { actor, recordEvent, type ActorOption, type AuditEvent } from '../audit/audit.js';
 import { consumeCeremony } from '../ceremonies/ceremonies.js';
 import { checkCode, redeemCode } from '../codes/codes.js';
 import type { TwofoldContext } from '../context.js';
@@ -9,11 +9,13 @@ import { faceVerified, matchFace, usableFaceTemplate } from '../face/face.js';
 import { completeRegistration, startRegistration, type CeremonyResult } from '../passkeys/passkeys.js';
 import { assertStrongPin, hashPin } from '../pins/pins.js';
 import { enforceLimits } from '../ratelimits/ratelimits.js';
-import type { CodeType, RecoveryFlowRecord, RecoveryKind, RecoveryStep, Store } from '../storage/store.js';
+import type { CodeType } from '../codes/store.js';
+import type { Store } from '../storage/store.js';
+import type { RecoveryFlowRecord, RecoveryKind, RecoveryStep } from './store.js';
 import { requireUser } from '../users/users.js';
 import { randomId, sha256Base64Url } from '../util/encoding.js';
 
-export type { RecoveryKind, RecoveryStep } from '../storage/store.js';
+export type { RecoveryKind, RecoveryStep } from './store.js';
 
 /** How long a flow may take from start to its last step (a face check and a passkey prompt). */
 export const RECOVERY_TTL_SECONDS = 900;
@@ -22,6 +24,57 @@ const STEPS: Record<RecoveryKind, ('code' | 'pin' | 'face' | 'passkey')[]> = {
   credential_reset: ['pin', 'face', 'passkey'],
   new_device: ['code', 'face', 'passkey'],
 };
+
+export interface StartRecoveryOptions {
+  userId: string;
+  kind: RecoveryKind;
+  /** The pre-authorized code a `new_device` flow starts with. */
+  code?: { code: string; type: CodeType } | undefined;
+  /** The caller's IP address, for the code's per-address limit. */
+  clientAddress?: string | undefined;
+}
+
+/** Names an open flow by the handle {@link startRecovery} returned. */
+export interface RecoveryFlowOptions {
+  flowId: string;
+}
+
+export type GetRecoveryOptions = RecoveryFlowOptions;
+export type AbandonRecoveryOptions = RecoveryFlowOptions;
+
+export interface ChooseRecoveryPinOptions extends RecoveryFlowOptions {
+  pin: string;
+  /** The caller's IP address, for the per-address PIN limit. */
+  clientAddress?: string | undefined;
+}
+
+export interface VerifyRecoveryFaceOptions extends RecoveryFlowOptions {
+  challengeId: string;
+  evidence: FaceEvidence;
+  /** The host's sealed template, when the user has no stored one. */
+  clientState?: string | undefined;
+}
+
+export interface StartRecoveryPasskeyOptions extends RecoveryFlowOptions {
+  /** A passkey device of this user that the new credential replaces (credential reset). */
+  replaceDeviceId?: string | undefined;
+}
+
+export interface VerifyRecoveryPasskeyOptions extends RecoveryFlowOptions {
+  ceremonyId: string;
+  response: RegistrationResponseJSON;
+  /** Device name; default: guessed from `userAgent`. */
+  name?: string;
+  userAgent?: string | null;
+}
+
+export interface ListRecoveriesOptions {
+  userId: string;
+}
+
+export interface CancelRecoveriesOptions extends ActorOption {
+  userId: string;
+}
 
 /** A recovery flow as the API shows it (never the staged PIN or the code). */
 export interface RecoveryFlow {
@@ -56,7 +109,7 @@ export interface RecoveryFlow {
  */
 export async function startRecovery(
   ctx: TwofoldContext,
-  options: { userId: string; kind: RecoveryKind; code?: { code: string; type: CodeType } | undefined; clientAddress?: string | undefined },
+  options: StartRecoveryOptions,
 ): Promise<RecoveryFlow> {
   let codeId: string | null = null;
   if (options.kind === 'new_device') {
@@ -92,7 +145,7 @@ export async function startRecovery(
 }
 
 /** The flow's state, to resume it (or show how it ended). Throws `RECOVERY_NOT_FOUND`. */
-export async function getRecovery(ctx: TwofoldContext, options: { flowId: string }): Promise<RecoveryFlow> {
+export async function getRecovery(ctx: TwofoldContext, options: GetRecoveryOptions): Promise<RecoveryFlow> {
   const record = await ctx.store.getRecoveryFlow(await sha256Base64Url(options.flowId));
   if (!record) throw notFound();
   return view(ctx, options.flowId, record);
@@ -107,7 +160,7 @@ export async function getRecovery(ctx: TwofoldContext, options: { flowId: string
  */
 export async function chooseRecoveryPin(
   ctx: TwofoldContext,
-  options: { flowId: string; pin: string; clientAddress?: string | undefined },
+  options: ChooseRecoveryPinOptions,
 ): Promise<RecoveryFlow> {
   const flow = await openFlow(ctx, options.flowId, ['pin']);
   if (flow.kind !== 'credential_reset') throw new TwofoldError('RECOVERY_OUT_OF_ORDER', 'Only a credential reset chooses a new PIN.');
@@ -131,7 +184,7 @@ export async function chooseRecoveryPin(
  */
 export async function verifyRecoveryFace(
   ctx: TwofoldContext,
-  options: { flowId: string; challengeId: string; evidence: FaceEvidence; clientState?: string | undefined },
+  options: VerifyRecoveryFaceOptions,
 ): Promise<{ flow: RecoveryFlow; token?: string }> {
   const flow = await openFlow(ctx, options.flowId, ['face']);
   const match = await matchFace(ctx, {
@@ -177,7 +230,7 @@ export async function verifyRecoveryFace(
  */
 export async function startRecoveryPasskey(
   ctx: TwofoldContext,
-  options: { flowId: string; replaceDeviceId?: string | undefined },
+  options: StartRecoveryPasskeyOptions,
 ): Promise<{ ceremonyId: string; options: PublicKeyCredentialCreationOptionsJSON }> {
   const flow = await openFlow(ctx, options.flowId, ['passkey']);
   const user = await requireUser(ctx, flow.userId);
@@ -195,9 +248,9 @@ export async function startRecoveryPasskey(
  * Throws the registration errors, the code errors (the code may have been used meanwhile),
  * `CLIENT_STATE_INVALID` (the matched face device was removed) and the flow errors.
  */
-export async function completeRecoveryPasskey(
+export async function verifyRecoveryPasskey(
   ctx: TwofoldContext,
-  options: { flowId: string; ceremonyId: string; response: RegistrationResponseJSON; name?: string; userAgent?: string | null },
+  options: VerifyRecoveryPasskeyOptions,
 ): Promise<CeremonyResult & { flow: RecoveryFlow }> {
   const ceremony = await consumeCeremony(ctx, options.ceremonyId, 'registration');
   const flow = await openFlow(ctx, options.flowId, ['passkey']);
@@ -246,7 +299,7 @@ async function bindEffects(ctx: TwofoldContext, tx: Store, flow: RecoveryFlowRec
  * whose face check passed keeps its new PIN: that step was complete in itself). Abandoning an
  * abandoned or expired flow is a no-op. Throws `RECOVERY_NOT_FOUND`, `RECOVERY_CLOSED` (completed).
  */
-export async function abandonRecovery(ctx: TwofoldContext, options: { flowId: string }): Promise<void> {
+export async function abandonRecovery(ctx: TwofoldContext, options: AbandonRecoveryOptions): Promise<void> {
   const idHash = await sha256Base64Url(options.flowId);
   const event = await ctx.store.transaction(async (tx) => {
     const flow = await tx.advanceRecoveryFlow({ idHash, from: ['pin', 'face', 'passkey'], set: { status: 'abandoned', stagedPinHash: null }, now: ctx.now() });
@@ -269,7 +322,7 @@ export interface RecoveryFlowSummary {
 }
 
 /** The user's ten most recent recovery flows, newest first (for support). Throws `USER_NOT_FOUND`. */
-export async function listRecoveries(ctx: TwofoldContext, options: { userId: string }): Promise<RecoveryFlowSummary[]> {
+export async function listRecoveries(ctx: TwofoldContext, options: ListRecoveriesOptions): Promise<RecoveryFlowSummary[]> {
   await requireUser(ctx, options.userId);
   const now = ctx.now().getTime();
   return (await ctx.store.listRecoveryFlows(options.userId, 10)).map((r) => ({
@@ -287,11 +340,11 @@ export async function listRecoveries(ctx: TwofoldContext, options: { userId: str
  * Cancels every open flow of the user (the customer says they did not start it): staged PINs
  * are dropped and the handles stop working. Throws `USER_NOT_FOUND`.
  */
-export async function cancelRecoveries(ctx: TwofoldContext, options: { userId: string; actor: string }): Promise<{ cancelled: number }> {
+export async function cancelRecoveries(ctx: TwofoldContext, options: CancelRecoveriesOptions): Promise<{ cancelled: number }> {
   await requireUser(ctx, options.userId);
   const { cancelled, event } = await ctx.store.transaction(async (tx) => {
     const cancelled = await tx.abandonRecoveryFlows(options.userId, ctx.now());
-    const event = await recordEvent(ctx, tx, { type: 'recovery.cancelled', userId: options.userId, actor: options.actor, data: { cancelled } });
+    const event = await recordEvent(ctx, tx, { type: 'recovery.cancelled', userId: options.userId, actor: options.actor ?? actor.system, data: { cancelled } });
     return { cancelled, event };
   });
   ctx.notify([event]);

@@ -1,7 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import type { SqlExecutor } from './sql/executor.js';
 import { migrate } from './sql/migrate.js';
-import { SqlStore } from './sql/sql-store.js';
+import { createSqlStore } from './sql/sql-store.js';
 import type { Store } from './store.js';
 
 export interface PGliteStoreOptions {
@@ -22,7 +22,7 @@ export async function createPGliteStore(options: PGliteStoreOptions = {}): Promi
   const db = options.db ?? (options.dataDir ? await PGlite.create(options.dataDir) : await PGlite.create());
   const executor = pgliteExecutor(db);
   await migrate(executor);
-  return new SqlStore(executor);
+  return createSqlStore(executor);
 }
 
 type PGliteQueryable = Pick<PGlite, 'query'>;

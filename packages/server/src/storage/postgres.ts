@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { SqlExecutor } from './sql/executor.js';
 import { migrate } from './sql/migrate.js';
-import { SqlStore } from './sql/sql-store.js';
+import { createSqlStore } from './sql/sql-store.js';
 import type { Store } from './store.js';
 
 export interface PostgresStoreOptions {
@@ -38,7 +38,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     const executor = poolExecutor(pool);
     await migrate(executor);
-    return new SqlStore(executor);
+    return createSqlStore(executor);
   } catch (error) {
     await pool.end().catch(() => {});
     throw error;

@@ -1,7 +1,8 @@
 import { SignJWT, exportJWK, generateKeyPair, importJWK, jwtVerify, type JWK, type JWTPayload } from 'jose';
 import { TwofoldError } from '../errors.js';
 import type { Keyring } from '../sealing/keyring.js';
-import type { SigningKeyRecord, Store } from '../storage/store.js';
+import type { Store } from '../storage/store.js';
+import type { SigningKeyRecord } from './store.js';
 import { randomId } from '../util/encoding.js';
 
 /** Authentication methods that can appear in a session token's `amr` claim. */
@@ -35,6 +36,17 @@ export interface TokenServiceOptions {
 }
 
 export type TokenService = ReturnType<typeof createTokenService>;
+
+export interface IssueTokenOptions {
+  userId: string;
+  /** How the user just authenticated; never claim a factor they did not perform. */
+  amr: AuthMethod[];
+}
+
+export interface VerifyTokenOptions {
+  /** The compact JWS a client presented (without `Bearer `). */
+  token: string;
+}
 
 const ALG = 'ES256';
 // Keys other processes may have added (rotation) are picked up after this long.
@@ -95,7 +107,7 @@ export function createTokenService(options: TokenServiceOptions) {
     },
 
     /** Signs a session token for `userId`. */
-    async issue(input: { userId: string; amr: AuthMethod[] }): Promise<string> {
+    async issue(input: IssueTokenOptions): Promise<string> {
       const keys = await loadKeys();
       const active = keys.find((k) => k.retiredAt === null)!;
       const iat = Math.floor(now().getTime() / 1000);

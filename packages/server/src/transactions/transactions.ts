@@ -1,12 +1,12 @@
 import { generateAuthenticationOptions, type AuthenticationResponseJSON, type AuthenticatorTransportFuture, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
-import { actor, recordEvent } from '../audit/audit.js';
+import { actor, recordEvent, type ActorOption } from '../audit/audit.js';
 import { beginCeremony, consumeCeremony } from '../ceremonies/ceremonies.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
 import { requireUser } from '../users/users.js';
 import { verifyAssertion } from '../passkeys/passkeys.js';
 import { checkPin } from '../pins/pins.js';
-import type { TransactionRecord } from '../storage/store.js';
+import type { TransactionRecord } from './store.js';
 import type { SessionClaims } from '../tokens/tokens.js';
 import { randomId, toBase64Url } from '../util/encoding.js';
 
@@ -16,6 +16,41 @@ export interface TransactionStatusView {
   status: 'pending' | 'approved' | 'denied' | 'expired';
   method?: 'passkey' | 'pin';
   decidedAt?: string;
+}
+
+export interface CreateTransactionOptions extends ActorOption {
+  userId: string;
+  /** Shown to the user, and bound into the WebAuthn challenge. */
+  message: string;
+  /** Any JSON value (≤ 4 KiB), released once to the first successful confirmation. */
+  context: unknown;
+  /** 30..3600 s, default 300. */
+  ttlSeconds?: number;
+  /** Whether the user's PIN may confirm it instead of a passkey. Default true. */
+  allowPin?: boolean;
+}
+
+export interface GetTransactionOptions {
+  transactionId: string;
+}
+
+/** A user acting on their own pending transaction. */
+export interface TransactionSessionOptions {
+  transactionId: string;
+  /** The verified session of the transaction's user. */
+  session: SessionClaims;
+}
+
+export type StartTransactionConfirmationOptions = TransactionSessionOptions;
+export type DenyTransactionOptions = TransactionSessionOptions;
+
+/** Either a passkey assertion (`ceremonyId` + `response`) or, where allowed, the `pin`. */
+export interface ConfirmTransactionOptions extends TransactionSessionOptions {
+  ceremonyId?: string;
+  response?: AuthenticationResponseJSON;
+  pin?: string;
+  /** The caller's IP address, for the PIN's per-address limit. */
+  clientAddress?: string | undefined;
 }
 
 const MAX_CONTEXT_BYTES = 4096;
@@ -29,7 +64,7 @@ const sealContext = (id: string) => `twofold:transaction-context:${id}`;
  */
 export async function createTransaction(
   ctx: TwofoldContext,
-  options: { userId: string; message: string; context: unknown; ttlSeconds?: number; allowPin?: boolean; actor: string },
+  options: CreateTransactionOptions,
 ): Promise<{ transactionId: string; expiresAt: string }> {
   if (!ctx.keyring) throw new TwofoldError('NOT_CONFIGURED', 'Transactions need secret keys (TWOFOLD_SECRET_KEYS) to seal their context.');
   const ttl = options.ttlSeconds ?? 300;
@@ -54,7 +89,7 @@ export async function createTransaction(
   };
   const event = await ctx.store.transaction(async (tx) => {
     await tx.insertTransaction(record);
-    return recordEvent(ctx, tx, { type: 'transaction.created', userId: options.userId, actor: options.actor, data: { transactionId: id } });
+    return recordEvent(ctx, tx, { type: 'transaction.created', userId: options.userId, actor: options.actor ?? actor.system, data: { transactionId: id } });
   });
   ctx.notify([event]);
   return { transactionId: id, expiresAt: record.expiresAt.toISOString() };
@@ -68,7 +103,7 @@ const view = (t: TransactionRecord, now: Date): TransactionStatusView => ({
 });
 
 /** The outcome of a transaction, for its backend. Throws `TRANSACTION_NOT_FOUND`. */
-export async function getTransactionStatus(ctx: TwofoldContext, options: { transactionId: string }): Promise<TransactionStatusView> {
+export async function getTransaction(ctx: TwofoldContext, options: GetTransactionOptions): Promise<TransactionStatusView> {
   const t = await ctx.store.getTransaction(options.transactionId);
   if (!t) throw new TwofoldError('TRANSACTION_NOT_FOUND', 'No such transaction.');
   return view(t, ctx.now());
@@ -100,9 +135,9 @@ async function boundChallenge(t: TransactionRecord, ceremonyNonce: string): Prom
  * transaction and `allowCredentials` lists only the user's own passkeys.
  * Throws `TRANSACTION_NOT_FOUND`, `TRANSACTION_DECIDED`, `TRANSACTION_EXPIRED`.
  */
-export async function generateTransactionOptions(
+export async function startTransactionConfirmation(
   ctx: TwofoldContext,
-  options: { transactionId: string; session: SessionClaims },
+  options: StartTransactionConfirmationOptions,
 ): Promise<{ ceremonyId: string; message: string; options: PublicKeyCredentialRequestOptionsJSON }> {
   const t = await pendingFor(ctx, options.transactionId, options.session);
   const passkeys = await ctx.store.listPasskeys(t.userId);
@@ -131,14 +166,7 @@ export async function generateTransactionOptions(
  */
 export async function confirmTransaction(
   ctx: TwofoldContext,
-  options: {
-    transactionId: string;
-    session: SessionClaims;
-    ceremonyId?: string;
-    response?: AuthenticationResponseJSON;
-    pin?: string;
-    clientAddress?: string | undefined;
-  },
+  options: ConfirmTransactionOptions,
 ): Promise<{ status: 'approved'; context: unknown }> {
   const t = await pendingFor(ctx, options.transactionId, options.session);
   let method: 'passkey' | 'pin';
@@ -190,7 +218,7 @@ export async function confirmTransaction(
 /** The user declines the transaction; the context is erased. Throws like {@link confirmTransaction}. */
 export async function denyTransaction(
   ctx: TwofoldContext,
-  options: { transactionId: string; session: SessionClaims },
+  options: DenyTransactionOptions,
 ): Promise<{ status: 'denied' }> {
   const t = await pendingFor(ctx, options.transactionId, options.session);
   if (!(await ctx.store.decideTransaction({ id: t.id, status: 'denied', method: null, now: ctx.now() }))) {

@@ -1,7 +1,9 @@
-import { actor, recordEvent } from '../audit/audit.js';
+import { actor, recordEvent, type ActorOption } from '../audit/audit.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
-import { StoreConflictError, type Store, type UserRecord } from '../storage/store.js';
+import { StoreConflictError } from '../storage/conflict.js';
+import type { Store } from '../storage/store.js';
+import type { UserRecord } from './store.js';
 import { randomBytes, toBase64Url } from '../util/encoding.js';
 
 /** The public view of a user. */
@@ -31,11 +33,23 @@ export const normalizeUsername = (username: string): string => username.normaliz
  */
 export const newUserId = (): string => toBase64Url(randomBytes(16));
 
+export interface CreateUserOptions extends ActorOption {
+  /** Unique; compared after normalisation (see {@link normalizeUsername}). */
+  username: string;
+  /** Shown by authenticators; defaults to the username. */
+  displayName?: string;
+}
+
+export interface RetrieveUserOptions {
+  username: string;
+}
+
+export interface GetUserOptions {
+  userId: string;
+}
+
 /** Creates a user. Throws `USERNAME_TAKEN`. */
-export async function createUser(
-  ctx: TwofoldContext,
-  options: { username: string; displayName?: string; actor: string },
-): Promise<User> {
+export async function createUser(ctx: TwofoldContext, options: CreateUserOptions): Promise<User> {
   const username = normalizeUsername(options.username);
   const record: UserRecord = {
     id: newUserId(),
@@ -45,7 +59,7 @@ export async function createUser(
   };
   const event = await ctx.store.transaction(async (tx) => {
     await insertUserOrThrow(tx, record);
-    return recordEvent(ctx, tx, { type: 'user.created', userId: record.id, actor: options.actor });
+    return recordEvent(ctx, tx, { type: 'user.created', userId: record.id, actor: options.actor ?? actor.system });
   });
   ctx.notify([event]);
   return toUser(record);
@@ -62,7 +76,7 @@ export async function insertUserOrThrow(store: Store, record: UserRecord): Promi
 }
 
 /** Finds a user by username. Throws `USER_NOT_FOUND`. */
-export async function retrieveUser(ctx: TwofoldContext, options: { username: string }): Promise<User> {
+export async function retrieveUser(ctx: TwofoldContext, options: RetrieveUserOptions): Promise<User> {
   const user = await ctx.store.getUserByUsername(normalizeUsername(options.username));
   if (!user) throw new TwofoldError('USER_NOT_FOUND', 'No user has that username.');
   return toUser(user);
@@ -76,6 +90,6 @@ export async function requireUser(ctx: TwofoldContext, userId: string): Promise<
 }
 
 /** Finds a user by id. Throws `USER_NOT_FOUND`. */
-export async function getUser(ctx: TwofoldContext, options: { userId: string }): Promise<User> {
+export async function getUser(ctx: TwofoldContext, options: GetUserOptions): Promise<User> {
   return toUser(await requireUser(ctx, options.userId));
 }

@@ -50,7 +50,7 @@ describe.each(backends)('account recovery with codes on %s', (_name, open) => {
     expect(init.json.options.excludeCredentials).toHaveLength(1); // the old device's passkey
     expect(complete!.status).toBe(200);
     expect(complete!.json).toMatchObject({ userId: user.userId, deviceId: expect.any(String) });
-    const me = await app.twofold.tokens.verify(complete!.json.token);
+    const me = await app.twofold.tokens.verify({ token: complete!.json.token });
     expect(me.amr).toEqual(['code']);
 
     // the new device signs in; the old one is removed by the backend and stops working

@@ -53,7 +53,7 @@ describe('face', () => {
     const ok = await verify(user.userId, near(face, 0.02));
     expect(ok.status).toBe(200);
     expect(ok.json.match).toBe(true);
-    expect((await app.twofold.tokens.verify(ok.json.token)).amr).toEqual(['face']);
+    expect((await app.twofold.tokens.verify({ token: ok.json.token })).amr).toEqual(['face']);
     // with the client state instead of the stored device
     expect((await verify(user.userId, near(face, 0.02), { clientState: enrolled.json.clientState })).status).toBe(200);
   });

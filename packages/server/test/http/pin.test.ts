@@ -29,7 +29,7 @@ describe('PIN', () => {
     expect((await store.getPin(user.userId))?.hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     const ok = await verify(user.userId, '2580');
     expect(ok.status).toBe(200);
-    expect((await app.twofold.tokens.verify(ok.json.token)).amr).toEqual(['pin']);
+    expect((await app.twofold.tokens.verify({ token: ok.json.token })).amr).toEqual(['pin']);
   });
 
   it('refuses malformed and weak PINs', async () => {

@@ -92,18 +92,18 @@ describe.each(await storeBackends())('recovery flows on %s', (_name, open) => {
     const faced = await faceStep(flowId, jane.userId, jane.face);
     expect(faced.status).toBe(200);
     expect(faced.json.flow).toMatchObject({ step: 'passkey', pinReset: true, status: 'open' });
-    expect((await app.twofold.tokens.verify(faced.json.token)).amr).toEqual(['face']);
+    expect((await app.twofold.tokens.verify({ token: faced.json.token })).amr).toEqual(['face']);
     expect((await pinVerify(jane.userId, '2580')).json.code).toBe('PIN_INVALID'); // the old PIN is gone
     const pinSession = await pinVerify(jane.userId, '7391');
     expect(pinSession.status).toBe(200);
-    expect((await app.twofold.tokens.verify(pinSession.json.token)).amr).toEqual(['pin']);
+    expect((await app.twofold.tokens.verify({ token: pinSession.json.token })).amr).toEqual(['pin']);
     expect((await faceStep(flowId, jane.userId, jane.face)).json.code).toBe('RECOVERY_OUT_OF_ORDER'); // once
 
     // re-register on the same device: the old passkey is left out of excludeCredentials and replaced
     const { options, verify } = await passkeyStep(flowId, jane.authenticator, jane.deviceId);
     expect(options.json.options.excludeCredentials).toEqual([]);
     expect(verify.status).toBe(200);
-    expect((await app.twofold.tokens.verify(verify.json.token)).amr).toEqual(['face']);
+    expect((await app.twofold.tokens.verify({ token: verify.json.token })).amr).toEqual(['face']);
     expect(verify.json.flow).toMatchObject({ status: 'completed', step: 'done', deviceId: verify.json.deviceId });
     const devices = (await app.call('GET', '/me/devices', undefined, { token: verify.json.token })).json.devices;
     expect(devices.map((d: { id: string; type: string }) => [d.type, d.id === verify.json.deviceId]).sort()).toEqual([
@@ -195,7 +195,7 @@ describe.each(await storeBackends())('recovery flows on %s', (_name, open) => {
     const phone = createSoftAuthenticator({ origin: ORIGIN });
     const { verify } = await passkeyStep(flowId, phone);
     expect(verify.status).toBe(200);
-    expect((await app.twofold.tokens.verify(verify.json.token)).amr).toEqual(['code', 'face']);
+    expect((await app.twofold.tokens.verify({ token: verify.json.token })).amr).toEqual(['code', 'face']);
     // the code is spent
     expect((await app.call('POST', '/recovery', { kind: 'new_device', userId: owner.userId, code: { code: code.code, type: 'link' } })).json.code).toBe('CODE_USED');
     // the user reviews devices and deletes the old one; the new passkey signs in, the old one no longer does

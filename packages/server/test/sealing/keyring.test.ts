@@ -57,13 +57,13 @@ describe('signing keys sealed at rest', () => {
     const [record] = await store.listSigningKeys();
     expect(record!.privateJwk).toEqual({ sealed: expect.stringMatching(/^tf1\.main\./) });
     expect(JSON.stringify(record)).not.toMatch(/"d":/);
-    expect((await twofold.tokens.verify(token)).userId).toBe('u1');
+    expect((await twofold.tokens.verify({ token })).userId).toBe('u1');
 
     // A server without the secret key cannot sign with it (and says why at start-up).
     const keyless = createTwofold({ store, rp: { id: 'localhost', origins: ['http://localhost:1'] } });
     await expect(keyless.tokens.ready()).rejects.toThrow(/sealed, but no secret keys/);
     // ...but verifying needs only the public key.
-    expect((await keyless.tokens.verify(token)).userId).toBe('u1');
+    expect((await keyless.tokens.verify({ token })).userId).toBe('u1');
     // A rotated secret keyring (new key first) still opens it.
     const rotated = createTwofold({
       store,

@@ -1,0 +1,36 @@
+import { date, json, stringOrNull, type Query, type Row } from '../storage/sql/query.js';
+import type { AuditEventRecord, AuditStore } from './store.js';
+
+export function auditSql(q: Query): AuditStore {
+  return {
+    async insertAuditEvent(e) {
+      await q('INSERT INTO audit_events (id, type, at, user_id, device_id, actor, data) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+        e.id,
+        e.type,
+        e.at,
+        e.userId,
+        e.deviceId,
+        e.actor,
+        JSON.stringify(e.data),
+      ]);
+    },
+    async listAuditEvents(filter) {
+      const limit = Math.min(Math.max(filter.limit ?? 100, 1), 1000);
+      const { rows } =
+        filter.userId === undefined
+          ? await q('SELECT * FROM audit_events ORDER BY seq DESC LIMIT $1', [limit])
+          : await q('SELECT * FROM audit_events WHERE user_id = $1 ORDER BY seq DESC LIMIT $2', [filter.userId, limit]);
+      return rows.map(toAuditEvent);
+    },
+  };
+}
+
+const toAuditEvent = (r: Row): AuditEventRecord => ({
+  id: String(r.id),
+  type: String(r.type),
+  at: date(r.at),
+  userId: stringOrNull(r.user_id),
+  deviceId: stringOrNull(r.device_id),
+  actor: String(r.actor),
+  data: json<Record<string, unknown>>(r.data),
+});

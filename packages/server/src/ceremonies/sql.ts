@@ -1,0 +1,37 @@
+import { date, json, stringOrNull, type Query, type Row } from '../storage/sql/query.js';
+import type { CeremoniesStore, CeremonyRecord } from './store.js';
+
+export function ceremoniesSql(q: Query): CeremoniesStore {
+  return {
+    async insertCeremony(c) {
+      await q('INSERT INTO ceremonies (id, kind, challenge, user_id, data, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+        c.id,
+        c.kind,
+        c.challenge,
+        c.userId,
+        JSON.stringify(c.data),
+        c.createdAt,
+        c.expiresAt,
+      ]);
+    },
+    async consumeCeremony(id) {
+      // One statement: the row lock taken by DELETE makes concurrent callers wait, and all but
+      // the first then find nothing to delete.
+      const { rows } = await q('DELETE FROM ceremonies WHERE id = $1 RETURNING *', [id]);
+      return rows[0] ? toCeremony(rows[0]) : null;
+    },
+    async deleteExpiredCeremonies(now) {
+      return (await q('DELETE FROM ceremonies WHERE expires_at < $1', [now])).rowCount;
+    },
+  };
+}
+
+const toCeremony = (r: Row): CeremonyRecord => ({
+  id: String(r.id),
+  kind: r.kind as CeremonyRecord['kind'],
+  challenge: String(r.challenge),
+  userId: stringOrNull(r.user_id),
+  data: json<Record<string, unknown>>(r.data),
+  createdAt: date(r.created_at),
+  expiresAt: date(r.expires_at),
+});

@@ -1,0 +1,26 @@
+/** The ceremonies module's slice of the {@link Store}. */
+export interface CeremoniesStore {
+  insertCeremony(ceremony: CeremonyRecord): Promise<void>;
+  /**
+   * Consume-once: atomically deletes and returns the ceremony; of any number of concurrent
+   * callers with the same id exactly one receives it. Null when it does not exist (any more).
+   */
+  consumeCeremony(id: string): Promise<CeremonyRecord | null>;
+  /** Housekeeping: removes ceremonies that expired before `now`. @returns how many. */
+  deleteExpiredCeremonies(now: Date): Promise<number>;
+}
+
+export type CeremonyKind = 'registration' | 'authentication' | 'transaction' | 'face';
+
+export interface CeremonyRecord {
+  id: string;
+  kind: CeremonyKind;
+  /** base64url challenge sent to the authenticator. */
+  challenge: string;
+  /** The user the ceremony is for, when known. */
+  userId: string | null;
+  /** Ceremony-specific data (e.g. the pending username of a sign-up). */
+  data: Record<string, unknown>;
+  createdAt: Date;
+  expiresAt: Date;
+}

@@ -1,0 +1,40 @@
+import { dateOrNull, type Query } from '../storage/sql/query.js';
+import type { FaceStore } from './store.js';
+
+export function faceSql(q: Query): FaceStore {
+  return {
+    async insertFaceTemplate(f) {
+      await q('INSERT INTO face_templates (device_id, user_id, sealed, expires_at, used_at) VALUES ($1, $2, $3, $4, $5)', [
+        f.deviceId,
+        f.userId,
+        f.sealed,
+        f.expiresAt,
+        f.usedAt,
+      ]);
+    },
+    async listFaceTemplates(userId, now) {
+      const { rows } = await q(`SELECT * FROM face_templates WHERE user_id = $1 AND (expires_at IS NULL OR (expires_at > $2 AND used_at IS NULL))`, [
+        userId,
+        now,
+      ]);
+      return rows.map((r) => ({
+        deviceId: String(r.device_id),
+        userId: String(r.user_id),
+        sealed: String(r.sealed),
+        expiresAt: dateOrNull(r.expires_at),
+        usedAt: dateOrNull(r.used_at),
+      }));
+    },
+    async useFaceTemplate(deviceId, now) {
+      const r = await q(
+        `DELETE FROM devices WHERE id = (
+           SELECT device_id FROM face_templates WHERE device_id = $1 AND expires_at IS NOT NULL AND expires_at > $2 AND used_at IS NULL)`,
+        [deviceId, now],
+      );
+      return r.rowCount === 1;
+    },
+    async deleteExpiredFaceDevices(now) {
+      return (await q('DELETE FROM devices WHERE id IN (SELECT device_id FROM face_templates WHERE expires_at <= $1)', [now])).rowCount;
+    },
+  };
+}

@@ -1,0 +1,93 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { except } from 'hono/combine';
+import { methodNotAllowed } from 'hono/method-not-allowed';
+import { auditRoutes } from '../audit/routes.js';
+import { codesRoutes } from '../codes/routes.js';
+import type { TwofoldContext } from '../context.js';
+import { devicesRoutes } from '../devices/routes.js';
+import { TwofoldError } from '../errors.js';
+import { FACE_EVIDENCE_PATHS, faceRoutes } from '../face/routes.js';
+import { passkeysRoutes } from '../passkeys/routes.js';
+import { pinsRoutes } from '../pins/routes.js';
+import { RECOVERY_EVIDENCE_PATHS, recoveryRoutes } from '../recovery/routes.js';
+import type { TwofoldEnv } from '../routing.js';
+import { tokensRoutes } from '../tokens/routes.js';
+import { transactionsRoutes } from '../transactions/routes.js';
+import { usersRoutes } from '../users/routes.js';
+import { createRouteKit } from './middleware.js';
+import { problemResponse } from './problem.js';
+
+export interface HandlerOptions {
+  /** Path prefix the API is served under. Default `/api/v1`. */
+  basePath?: string;
+  /** Largest accepted request body. Default 64 KiB (face evidence routes: at least 512 KiB). */
+  bodyLimitBytes?: number;
+  /** The client's IP address for a request (rate limits); the Node adapter provides one. */
+  clientAddress?: (req: Request) => string | undefined;
+  /** Called with unexpected (5xx) errors. Default: `console.error`. */
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * The Fetch-standard HTTP handler, `(Request) => Promise<Response>`: the modules' routes mounted
+ * on one Hono app, behind the middleware they share. Every {@link TwofoldError} becomes
+ * problem+json (`problem.ts` maps codes to statuses); anything else is a 500 `INTERNAL` with no
+ * detail leaked.
+ */
+export function createHandler(ctx: TwofoldContext, options: HandlerOptions = {}): (req: Request) => Promise<Response> {
+  const base = options.basePath ?? '/api/v1';
+  const limit = options.bodyLimitBytes ?? 64 * 1024;
+  const onError = options.onError ?? ((e: unknown) => console.error('[twofold] unexpected error', e));
+  const kit = createRouteKit(ctx);
+  const app = new Hono<TwofoldEnv>().basePath(base);
+
+  app.use(async (c, next) => {
+    c.set('clientAddress', options.clientAddress?.(c.req.raw));
+    await next();
+    if (!c.res.headers.has('cache-control')) c.res.headers.set('cache-control', 'no-store');
+    c.res.headers.set('x-content-type-options', 'nosniff');
+  });
+  app.use(
+    methodNotAllowed({
+      app,
+      onMethodNotAllowed: (c, allowed) => problemResponse('METHOD_NOT_ALLOWED', `${c.req.method} is not allowed here.`, {}, { allow: allowed.join(', ') }),
+    }),
+  );
+  // Face evidence (camera frames) is legitimately larger than every other body.
+  const tooLarge = (max: number) => () => {
+    throw new TwofoldError('BODY_TOO_LARGE', `The body is larger than ${max} bytes.`, { limit: max });
+  };
+  const evidenceLimit = Math.max(limit, 512 * 1024);
+  const evidencePaths = [...FACE_EVIDENCE_PATHS, ...RECOVERY_EVIDENCE_PATHS].map((p) => base + p);
+  app.use(except(evidencePaths, bodyLimit({ maxSize: limit, onError: tooLarge(limit) })));
+  for (const path of evidencePaths) app.use(path.slice(base.length), bodyLimit({ maxSize: evidenceLimit, onError: tooLarge(evidenceLimit) }));
+
+  for (const routes of [
+    tokensRoutes(ctx),
+    usersRoutes(ctx, kit),
+    codesRoutes(ctx, kit),
+    passkeysRoutes(ctx, kit),
+    devicesRoutes(ctx, kit),
+    pinsRoutes(ctx, kit),
+    faceRoutes(ctx, kit),
+    recoveryRoutes(ctx, kit),
+    transactionsRoutes(ctx, kit),
+    auditRoutes(ctx, kit),
+  ]) {
+    app.route('/', routes);
+  }
+
+  app.notFound((c) => problemResponse('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}.`));
+  app.onError((error) => {
+    if (error instanceof TwofoldError) return problemResponse(error.code, error.message, error.extensions);
+    onError(error);
+    return problemResponse('INTERNAL', 'Something went wrong on the server.');
+  });
+
+  return async (req) => {
+    const res = await app.fetch(req);
+    if (res.headers.get('content-type')?.startsWith('application/problem+json')) res.headers.set('cache-control', 'no-store');
+    return res;
+  };
+}

@@ -1,0 +1,88 @@
+import { createMiddleware } from 'hono/factory';
+import type { Context } from 'hono';
+import type { z } from 'zod';
+import { API_KEY_PREFIX, authenticateApiKey } from '../apikeys/apikeys.js';
+import type { TwofoldContext } from '../context.js';
+import { TwofoldError } from '../errors.js';
+import { enforceLimits } from '../ratelimits/ratelimits.js';
+import type { MaybeSessionEnv, RouteKit, ServiceEnv, SessionEnv, TwofoldEnv } from '../routing.js';
+import type { SessionClaims } from '../tokens/tokens.js';
+
+/** Builds the middleware that module routes use (see {@link RouteKit}). */
+export function createRouteKit(ctx: TwofoldContext): RouteKit {
+  const readSession = async (req: Request): Promise<SessionClaims | null> => {
+    const token = bearer(req);
+    if (!token) return null;
+    if (token.startsWith(API_KEY_PREFIX)) throw new TwofoldError('INVALID_TOKEN', 'This route takes a session token, not an API key.');
+    return ctx.tokens.verify(token);
+  };
+  return {
+    session: createMiddleware<SessionEnv>(async (c, next) => {
+      const session = await readSession(c.req.raw);
+      if (!session) throw new TwofoldError('UNAUTHENTICATED', 'Sign in first: this route needs a session token.');
+      c.set('session', session);
+      await next();
+    }),
+    optionalSession: createMiddleware<MaybeSessionEnv>(async (c, next) => {
+      c.set('session', await readSession(c.req.raw));
+      await next();
+    }),
+    scope: (scope) =>
+      createMiddleware<ServiceEnv>(async (c, next) => {
+        const secret = bearer(c.req.raw);
+        const key = secret ? await authenticateApiKey(ctx, { secret }) : null;
+        if (!key) throw new TwofoldError('UNAUTHENTICATED', 'This route needs a service API key.');
+        if (!key.scopes.includes(scope)) {
+          throw new TwofoldError('INSUFFICIENT_SCOPE', `This API key lacks the "${scope}" scope.`, { requiredScope: scope });
+        }
+        c.set('apiKey', key);
+        await next();
+      }),
+    limitCeremonies: createMiddleware<TwofoldEnv>(async (c, next) => {
+      const signedIn = (c as unknown as Context<MaybeSessionEnv>).get('session');
+      if (!signedIn) await enforceLimits([[ctx.limiters.ceremonyAddress, c.get('clientAddress')]]);
+      await next();
+    }),
+    json: readJson,
+  };
+}
+
+function bearer(req: Request): string | null {
+  const header = req.headers.get('authorization');
+  if (!header) return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match) throw new TwofoldError('UNAUTHENTICATED', 'Use "Authorization: Bearer <credential>".');
+  return match[1]!;
+}
+
+/**
+ * Parsing (bytes → JSON → typed value) is kept apart from policy, which lives in the modules.
+ * The size was already capped by `hono/body-limit` (see `app.ts`).
+ */
+async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
+  const req = c.req.raw;
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(await req.arrayBuffer());
+  } catch {
+    throw new TwofoldError('INVALID_JSON', 'The body is not valid UTF-8.');
+  }
+  let value: unknown = {};
+  if (text.trim() !== '') {
+    const type = req.headers.get('content-type') ?? '';
+    if (!/^application\/([a-z0-9.+-]+\+)?json\b/i.test(type)) {
+      throw new TwofoldError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json.');
+    }
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw new TwofoldError('INVALID_JSON', 'The body is not valid JSON.');
+    }
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.slice(0, 10).map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
+    throw new TwofoldError('INVALID_REQUEST', issues.map((i) => `${i.path}: ${i.message}`).join('; '), { issues });
+  }
+  return parsed.data;
+}

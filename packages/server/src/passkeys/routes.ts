@@ -1,0 +1,30 @@
+import { Hono } from 'hono';
+import * as s from '@twofold/protocol/schemas';
+import type { TwofoldContext } from '../context.js';
+import { TwofoldError } from '../errors.js';
+import type { RouteKit, TwofoldEnv } from '../routing.js';
+import { startPasskeyAuthentication, startPasskeyRegistration, verifyPasskeyAuthentication, verifyPasskeyRegistration } from './passkeys.js';
+
+/** Passkey sign-up, adding a passkey (with a session) and sign-in (button or autofill). */
+export function passkeysRoutes(ctx: TwofoldContext, kit: RouteKit) {
+  return new Hono<TwofoldEnv>()
+    .post('/passkeys/register/options', kit.optionalSession, kit.limitCeremonies, async (c) => {
+      const input = await kit.json(c, s.registerOptionsBody);
+      const session = c.var.session;
+      if (session) return c.json(await startPasskeyRegistration(ctx, { userId: session.userId }));
+      if (input.username === undefined) {
+        throw new TwofoldError('INVALID_REQUEST', 'username: required to sign up (or send a session token to add a passkey)', {
+          issues: [{ path: 'username', message: 'required' }],
+        });
+      }
+      return c.json(await startPasskeyRegistration(ctx, { username: input.username, displayName: input.displayName }));
+    })
+    .post('/passkeys/register/verify', kit.optionalSession, async (c) => {
+      const input = await kit.json(c, s.registerVerifyBody);
+      return c.json(
+        await verifyPasskeyRegistration(ctx, { ...input, userAgent: c.req.header('user-agent') ?? null, sessionUserId: c.var.session?.userId ?? null }),
+      );
+    })
+    .post('/passkeys/authenticate/options', kit.limitCeremonies, async (c) => c.json(await startPasskeyAuthentication(ctx, await kit.json(c, s.authenticateOptionsBody))))
+    .post('/passkeys/authenticate/verify', async (c) => c.json(await verifyPasskeyAuthentication(ctx, await kit.json(c, s.authenticateVerifyBody))));
+}

@@ -1,0 +1,66 @@
+import { json, type Query, type Row } from '../storage/sql/query.js';
+import type { PasskeyRecord, PasskeysStore } from './store.js';
+
+export function passkeysSql(q: Query): PasskeysStore {
+  return {
+    async insertPasskey(p) {
+      await q(
+        `INSERT INTO passkeys (credential_id, device_id, user_id, public_key, counter, transports, aaguid, backup_eligible, backed_up)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [p.credentialId, p.deviceId, p.userId, p.publicKey, p.counter, JSON.stringify(p.transports), p.aaguid, p.backupEligible, p.backedUp],
+      );
+    },
+    async getPasskeyByCredentialId(credentialId) {
+      const { rows } = await q('SELECT * FROM passkeys WHERE credential_id = $1', [credentialId]);
+      return rows[0] ? toPasskey(rows[0]) : null;
+    },
+    async listPasskeys(userId) {
+      const { rows } = await q('SELECT * FROM passkeys WHERE user_id = $1', [userId]);
+      return rows.map(toPasskey);
+    },
+    async recordPasskeyUse(a) {
+      // Data-modifying CTEs run as one statement: all three writes happen, or (counter moved) none.
+      const e = a.event;
+      const { rows } = await q(
+        `WITH used AS (
+           UPDATE passkeys SET counter = $3, backed_up = $4
+           WHERE credential_id = $1 AND counter = $2
+           RETURNING device_id
+         ), touched AS (
+           UPDATE devices SET last_used_at = $5 WHERE id IN (SELECT device_id FROM used) RETURNING id
+         ), logged AS (
+           INSERT INTO audit_events (id, type, at, user_id, device_id, actor, data)
+           SELECT $6, $7, $5, $8, $9, $10, $11 FROM used WHERE $6::text IS NOT NULL
+           RETURNING id
+         )
+         SELECT (SELECT count(*) FROM used) AS used, (SELECT count(*) FROM touched) AS touched, (SELECT count(*) FROM logged) AS logged`,
+        [
+          a.credentialId,
+          a.expectedCounter,
+          a.newCounter,
+          a.backedUp,
+          a.usedAt,
+          e?.id ?? null,
+          e?.type ?? null,
+          e?.userId ?? null,
+          e?.deviceId ?? null,
+          e?.actor ?? null,
+          e ? JSON.stringify(e.data) : null,
+        ],
+      );
+      return Number(rows[0]?.used) === 1;
+    },
+  };
+}
+
+const toPasskey = (r: Row): PasskeyRecord => ({
+  credentialId: String(r.credential_id),
+  deviceId: String(r.device_id),
+  userId: String(r.user_id),
+  publicKey: new Uint8Array(r.public_key as Uint8Array),
+  counter: Number(r.counter),
+  transports: json<string[]>(r.transports),
+  aaguid: String(r.aaguid),
+  backupEligible: Boolean(r.backup_eligible),
+  backedUp: Boolean(r.backed_up),
+});

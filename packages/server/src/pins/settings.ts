@@ -1,0 +1,19 @@
+import type { RateLimit } from '../ratelimits/store.js';
+
+/** PIN policy; every field has a default (see {@link DEFAULT_PIN_SETTINGS}). */
+export interface PinSettings {
+  /** Wrong PINs in a row that lock it (kept in the database: survives restarts, holds across processes). */
+  maxAttempts: number;
+  /** How recent a strong authentication (passkey, face, code) must be to replace a PIN. */
+  freshAuthSeconds: number;
+  /** PIN checks per user / per client address per window (rate limits, held in the store). */
+  userAttempts: RateLimit;
+  addressAttempts: RateLimit;
+}
+
+export const DEFAULT_PIN_SETTINGS: PinSettings = {
+  maxAttempts: 3,
+  freshAuthSeconds: 300,
+  userAttempts: { points: 10, durationSeconds: 900 },
+  addressAttempts: { points: 30, durationSeconds: 900 },
+};

@@ -1,0 +1,43 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import type { z } from 'zod';
+import type { ApiKey, Scope } from './apikeys/apikeys.js';
+import type { SessionClaims } from './tokens/tokens.js';
+
+/**
+ * What every module's routes (`<module>/routes.ts`, a Hono sub-app) get from the HTTP layer.
+ * Modules never import `http/`: the layer builds a {@link RouteKit} and hands it to them.
+ */
+
+/** Variables every request carries (set by the HTTP layer before any route runs). */
+export interface TwofoldEnv {
+  Variables: {
+    /** The client's IP address, for per-address rate limits (undefined only if the host allows it). */
+    clientAddress: string | undefined;
+  };
+}
+
+/** Set by {@link RouteKit.session}: the verified session token. */
+export type SessionEnv = { Variables: { session: SessionClaims } };
+/** Set by {@link RouteKit.optionalSession}: the verified session token, or null without one. */
+export type MaybeSessionEnv = { Variables: { session: SessionClaims | null } };
+/** Set by {@link RouteKit.scope}: the service API key that was proven. */
+export type ServiceEnv = { Variables: { apiKey: ApiKey } };
+
+export interface RouteKit {
+  /** User call: a valid session token is required (401 `UNAUTHENTICATED` / `INVALID_TOKEN`); sets `session`. */
+  session: MiddlewareHandler<SessionEnv>;
+  /** A session if one is presented (an invalid one is still 401); sets `session` or null. */
+  optionalSession: MiddlewareHandler<MaybeSessionEnv>;
+  /** Service call: a valid API key holding `scope` (401 / 403 `INSUFFICIENT_SCOPE`); sets `apiKey`. */
+  scope(scope: Scope): MiddlewareHandler<ServiceEnv>;
+  /**
+   * Counts an unauthenticated ceremony start against the per-address limit (429 `RATE_LIMITED`).
+   * After {@link RouteKit.optionalSession} it counts only requests without a session.
+   */
+  limitCeremonies: MiddlewareHandler<TwofoldEnv>;
+  /**
+   * Reads the JSON body (already capped by the body-limit middleware) and validates it:
+   * 415 `UNSUPPORTED_MEDIA_TYPE`, 400 `INVALID_JSON` / `INVALID_REQUEST`. An empty body is `{}`.
+   */
+  json<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>>;
+}

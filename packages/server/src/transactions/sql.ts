@@ -1,0 +1,45 @@
+import { date, dateOrNull, stringOrNull, type Query, type Row } from '../storage/sql/query.js';
+import type { TransactionRecord, TransactionsStore } from './store.js';
+
+export function transactionsSql(q: Query): TransactionsStore {
+  return {
+    async insertTransaction(t) {
+      await q(
+        `INSERT INTO transactions (id, user_id, message, sealed_context, allow_pin, nonce, status, method, created_at, expires_at, decided_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+        [t.id, t.userId, t.message, t.sealedContext, t.allowPin, t.nonce, t.status, t.method, t.createdAt, t.expiresAt, t.decidedAt],
+      );
+    },
+    async getTransaction(id) {
+      const { rows } = await q('SELECT * FROM transactions WHERE id = $1', [id]);
+      return rows[0] ? toTransaction(rows[0]) : null;
+    },
+    async decideTransaction(a) {
+      // The sub-select locks the row and keeps the old context for RETURNING while the update
+      // erases it: one statement, so only one caller can ever see it.
+      const { rows } = await q(
+        `UPDATE transactions t SET status = $2, method = $3, decided_at = $4, sealed_context = NULL
+         FROM (SELECT id, sealed_context FROM transactions WHERE id = $1 FOR UPDATE) old
+         WHERE t.id = old.id AND t.status = 'pending' AND t.expires_at > $4
+         RETURNING old.sealed_context AS sealed_context`,
+        [a.id, a.status, a.method, a.now],
+      );
+      if (!rows[0]) return null;
+      return { sealedContext: stringOrNull(rows[0].sealed_context) };
+    },
+  };
+}
+
+const toTransaction = (r: Row): TransactionRecord => ({
+  id: String(r.id),
+  userId: String(r.user_id),
+  message: String(r.message),
+  sealedContext: stringOrNull(r.sealed_context),
+  allowPin: Boolean(r.allow_pin),
+  nonce: String(r.nonce),
+  status: r.status as TransactionRecord['status'],
+  method: stringOrNull(r.method),
+  createdAt: date(r.created_at),
+  expiresAt: date(r.expires_at),
+  decidedAt: dateOrNull(r.decided_at),
+});

@@ -1,0 +1,30 @@
+/** The transactions module's slice of the {@link Store}. */
+export interface TransactionsStore {
+  insertTransaction(tx: TransactionRecord): Promise<void>;
+  getTransaction(id: string): Promise<TransactionRecord | null>;
+  /**
+   * Decides a pending, unexpired transaction exactly once. Approval returns the sealed context
+   * and erases it in the same statement, so it can be released only once.
+   * @returns `{ sealedContext }` (the context as it was; null for a denied one is fine to ignore),
+   *   or null when the transaction was not pending and unexpired.
+   */
+  decideTransaction(args: { id: string; status: 'approved' | 'denied'; method: string | null; now: Date }): Promise<{ sealedContext: string | null } | null>;
+}
+
+export type TransactionStatus = 'pending' | 'approved' | 'denied';
+
+export interface TransactionRecord {
+  id: string;
+  userId: string;
+  message: string;
+  /** The post-operation context, sealed; null once released. */
+  sealedContext: string | null;
+  allowPin: boolean;
+  /** Random value bound into the WebAuthn challenge. */
+  nonce: string;
+  status: TransactionStatus;
+  method: string | null;
+  createdAt: Date;
+  expiresAt: Date;
+  decidedAt: Date | null;
+}

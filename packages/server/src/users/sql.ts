@@ -1,0 +1,25 @@
+import { date, type Query, type Row } from '../storage/sql/query.js';
+import type { UserRecord, UsersStore } from './store.js';
+
+export function usersSql(q: Query): UsersStore {
+  return {
+    async insertUser(u) {
+      await q('INSERT INTO users (id, username, display_name, created_at) VALUES ($1, $2, $3, $4)', [u.id, u.username, u.displayName, u.createdAt]);
+    },
+    async getUserById(id) {
+      const { rows } = await q('SELECT * FROM users WHERE id = $1', [id]);
+      return rows[0] ? toUser(rows[0]) : null;
+    },
+    async getUserByUsername(username) {
+      const { rows } = await q('SELECT * FROM users WHERE username = $1', [username]);
+      return rows[0] ? toUser(rows[0]) : null;
+    },
+  };
+}
+
+const toUser = (r: Row): UserRecord => ({
+  id: String(r.id),
+  username: String(r.username),
+  displayName: String(r.display_name),
+  createdAt: date(r.created_at),
+});
