@@ -72,7 +72,7 @@ export async function renderAccount(notice?: string) {
   app().innerHTML = `<p class="status"><span class="spinner"></span>Loading your account…</p>`;
   let me, devices, events;
   try {
-    [me, devices, events] = await Promise.all([twofold.me(), twofold.devices.list(), twofold.events()]);
+    [me, devices, events] = await Promise.all([twofold.getMe(), twofold.devices.list(), twofold.listEvents()]);
   } catch (error) {
     app().innerHTML = `<p class="status error">${esc(explain(error))}</p>`;
     return;
@@ -132,7 +132,8 @@ export async function renderAccount(notice?: string) {
   const cardStatus = app().querySelector<HTMLElement>('#card-status')!;
   const reveal = async (pin?: string) => {
     const { transactionId } = await backend.startViewCardPin(twofold.session?.token ?? '');
-    const result = await twofold.transactions.confirm<{ cardPin: string }>(transactionId, {
+    const result = await twofold.transactions.confirm<{ cardPin: string }>({
+      transactionId,
       ...(pin !== undefined && { pin }),
       onMessage: (m) => say(cardStatus, `${m} — confirm with your passkey…`, 'ok'),
     });
@@ -163,7 +164,7 @@ export async function renderAccount(notice?: string) {
     e.preventDefault();
     const pinStatus = pinForm.querySelector<HTMLElement>('#pin-status')!;
     void busy(pinForm.querySelector('button')!, pinStatus, 'Saving…', async () => {
-      await twofold.pin.set(value(pinForm, '#new-pin'));
+      await twofold.pin.set({ pin: value(pinForm, '#new-pin') });
       await renderAccount('Your app PIN is set.');
     });
   });
@@ -185,7 +186,7 @@ export async function renderAccount(notice?: string) {
       const last = devices.length === 1 ? ' It is your only passkey: you will not be able to sign in again.' : '';
       if (!confirm(`Remove “${name}”? It will no longer be able to sign in.${last}`)) return;
       void busy(button, status, 'Removing…', async () => {
-        await twofold.devices.remove(id);
+        await twofold.devices.remove({ deviceId: id });
         if (id === current) {
           customer.remember(me, null);
           twofold.signOut();
@@ -196,7 +197,7 @@ export async function renderAccount(notice?: string) {
       const next = prompt('New name for this device', name)?.trim();
       if (!next) return;
       void busy(button, status, 'Saving…', async () => {
-        await twofold.devices.rename(id, next);
+        await twofold.devices.rename({ deviceId: id, name: next });
         await renderAccount();
       });
     }

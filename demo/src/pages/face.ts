@@ -41,7 +41,7 @@ export async function withFaceCamera<T>(run: (face: FaceModule, session: FaceSes
     const face = await import('@twofold/client/face');
     const engine = await face.createFaceEngine(face.DEFAULT_FACE_ASSETS);
     say('Starting the camera…');
-    const camera = await face.startCamera(overlay.querySelector<HTMLVideoElement>('#face-video')!);
+    const camera = await face.startCamera({ video: overlay.querySelector<HTMLVideoElement>('#face-video')! });
     stop = camera.stop;
     const onProgress = (p: FaceProgress) => {
       say(WORDS[p.guidance]);
@@ -69,10 +69,10 @@ export async function withFaceCamera<T>(run: (face: FaceModule, session: FaceSes
 export async function faceSession(mode: 'enroll' | 'verify', userId: string): Promise<string> {
   return withFaceCamera(async (face, session) => {
     if (mode === 'enroll') {
-      await face.enrollFace(twofold.api, { ...session, token: twofold.session!.token, userId });
+      await face.enrollFace({ ...session, api: twofold.api, token: twofold.session!.token, userId });
       return 'Your face is enrolled. You can use it to recover your account.';
     }
-    const result = await face.verifyFace(twofold.api, { ...session, userId });
+    const result = await face.verifyFace({ ...session, api: twofold.api, userId });
     return result.match ? 'It is you: face verified.' : 'Not verified.';
   });
 }

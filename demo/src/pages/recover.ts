@@ -17,7 +17,7 @@ export function renderRecover(onRecovered: () => void) {
   nav().innerHTML = '<a href="#/">Back to sign-in</a>';
   const saved = twofold.recovery.saved;
   if (saved?.kind === 'new_device') return void resumeFaceRecovery(saved.userId, onRecovered);
-  const fromLink = readCodeFromUrl(location.href);
+  const fromLink = readCodeFromUrl({ url: location.href });
   app().innerHTML = `
     <section class="hero"><h1>Lost your device?</h1><p>Support gave you a recovery code. Use it to create a passkey on this device.</p></section>
     <div class="grid narrow">
@@ -69,7 +69,7 @@ export function renderRecover(onRecovered: () => void) {
 async function resumeFaceRecovery(userId: string, onRecovered: () => void) {
   app().innerHTML = '<p class="status"><span class="spinner"></span>Resuming your recovery…</p>';
   try {
-    const flow = await twofold.recovery.refresh();
+    const flow = await twofold.recovery.get();
     if (flow?.status === 'open') return renderFaceRecovery(flow, await backend.faceClientState(userId), '', onRecovered);
   } catch (error) {
     app().innerHTML = `<p class="status error">${esc(explain(error))}</p>`;

@@ -25,7 +25,7 @@ export async function renderReset(onDone: (notice: string) => void) {
   const saved = twofold.recovery.saved;
   if (saved?.kind === 'credential_reset' && saved.userId === known.userId) {
     try {
-      flow = await twofold.recovery.refresh();
+      flow = await twofold.recovery.get();
     } catch (error) {
       notice = explain(error);
     }
@@ -72,7 +72,7 @@ function render(known: Customer, flow: RecoveryFlow | null, notice: string, onDo
           await twofold.recovery.abandon();
           return say(status, 'No face is enrolled for your account, so it cannot reset your PIN. Sign in with your passkey, or call support.');
         }
-        again(await twofold.recovery.choosePin(pin));
+        again(await twofold.recovery.choosePin({ pin }));
       });
     });
   } else if (step === 'face') {

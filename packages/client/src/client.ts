@@ -1,27 +1,44 @@
+import type { Device, GetMeResponse, ListEventsResponse, RecoveryFlow, RecoveryKind, SecurityEvent } from '@twofold/protocol';
 import { createApiClient, type ApiClientOptions } from './api/api.js';
-import { deleteDevice, listDevices, renameDevice } from './devices.js';
+import { listDevices, removeDevice, renameDevice, type RemoveDeviceOptions, type RenameDeviceOptions } from './devices.js';
 import { TwofoldClientError } from './errors.js';
-import { addPasskeyWithCode } from './recovery/codes.js';
+import { addPasskeyWithCode, type AddPasskeyWithCodeOptions } from './recovery/codes.js';
 import {
   abandonRecovery,
   bindRecoveryPasskey,
   chooseRecoveryPin,
   getRecovery,
   startRecovery,
-  verifyFaceForRecovery,
-  type FaceCapture,
-  type RecoveryFlow,
-  type RecoveryKind,
+  verifyRecoveryFace,
+  type BindRecoveryPasskeyOptions,
+  type ChooseRecoveryPinOptions,
+  type StartRecoveryOptions,
+  type VerifyRecoveryFaceOptions,
 } from './recovery/flows.js';
-import { confirmTransaction, denyTransaction, setPin, signInWithPin } from './transactions.js';
+import {
+  confirmTransaction,
+  denyTransaction,
+  setPin,
+  signInWithPin,
+  type ConfirmedTransaction,
+  type ConfirmTransactionOptions,
+  type DenyTransactionOptions,
+  type SetPinOptions,
+  type SignInWithPinOptions,
+} from './transactions.js';
 import {
   addPasskey,
+  signIn,
   signInWithAutofill,
-  signInWithPasskey,
-  signUpWithPasskey,
+  signUp,
+  type AddPasskeyOptions,
   type SessionResult,
+  type SignInOptions,
+  type SignInWithAutofillOptions,
+  type SignUpOptions,
 } from './passkeys/passkeys.js';
 
+/** Options of {@link createTwofoldClient}. */
 export interface TwofoldClientOptions extends ApiClientOptions {
   /**
    * Where the session token is kept between page loads. Default: `sessionStorage` (gone when
@@ -39,6 +56,7 @@ export interface TwofoldClientOptions extends ApiClientOptions {
 
 /** The unfinished recovery flow this browser started. */
 export interface SavedRecovery {
+  /** The flow's handle. */
   flowId: string;
   userId: string;
   kind: RecoveryKind;
@@ -63,6 +81,7 @@ function readJson<T>(storage: Pick<Storage, 'getItem'> | null, key: string): T |
  * const twofold = createTwofoldClient();
  * await twofold.signUp({ username: 'ada' });
  * const devices = await twofold.devices.list();
+ * await twofold.devices.rename({ deviceId: devices[0].id, name: 'Phone' });
  */
 export function createTwofoldClient(options: TwofoldClientOptions = {}) {
   const api = createApiClient(options);
@@ -109,52 +128,44 @@ export function createTwofoldClient(options: TwofoldClientOptions = {}) {
       return session;
     },
     /** Creates an account with a passkey and signs in. */
-    signUp: async (o: Parameters<typeof signUpWithPasskey>[1]) => setSession(await signUpWithPasskey(api, o))!,
+    signUp: async (o: SignUpOptions): Promise<SessionResult> => setSession(await signUp({ ...o, api }))!,
     /** Signs in with a passkey (button). */
-    signIn: async (o: Parameters<typeof signInWithPasskey>[1] = {}) => setSession(await signInWithPasskey(api, o))!,
+    signIn: async (o: SignInOptions = {}): Promise<SessionResult> => setSession(await signIn({ ...o, api }))!,
     /** Signs in through passkey autofill; resolves when the user picks a passkey. */
-    signInWithAutofill: async (o: Parameters<typeof signInWithAutofill>[1] = {}) => setSession(await signInWithAutofill(api, o))!,
+    signInWithAutofill: async (o: SignInWithAutofillOptions = {}): Promise<SessionResult> => setSession(await signInWithAutofill({ ...o, api }))!,
     /** Account recovery: redeems a code and creates a passkey on this device; signs in. */
-    addPasskeyWithCode: async (o: Parameters<typeof addPasskeyWithCode>[1]) => setSession(await addPasskeyWithCode(api, o))!,
+    addPasskeyWithCode: async (o: AddPasskeyWithCodeOptions): Promise<SessionResult> => setSession(await addPasskeyWithCode({ ...o, api }))!,
     /** Adds a passkey for the signed-in user on this device. */
-    addPasskey: (o: { deviceName?: string; signal?: AbortSignal } = {}) => authed(() => addPasskey(api, { ...o, token: token() })),
+    addPasskey: (o: AddPasskeyOptions = {}): Promise<SessionResult> => authed(() => addPasskey({ ...o, api, token: token() })),
     /** Forgets the session in this browser. */
-    signOut: () => void setSession(null),
-    /** The signed-in user's profile. */
-    me: () =>
-      authed(() =>
-        api.request<{ userId: string; username: string; displayName: string; createdAt: string; amr: string[]; pin: { set: boolean; locked: boolean } }>('GET', '/me', {
-          token: token(),
-        }),
-      ),
+    signOut: (): void => void setSession(null),
+    /** The signed-in user's profile (with how they signed in, and their PIN's status). */
+    getMe: (): Promise<GetMeResponse> => authed(() => api.request<GetMeResponse>('GET', '/me', { token: token() })),
     /** Recent security events of the signed-in user (newest first). */
-    events: () =>
-      authed(() =>
-        api.request<{ events: { id: string; type: string; at: string; deviceId: string | null; data: Record<string, unknown> }[] }>(
-          'GET',
-          '/me/events',
-          { token: token() },
-        ),
-      ).then((r) => r.events),
+    listEvents: (): Promise<SecurityEvent[]> =>
+      authed(() => api.request<ListEventsResponse>('GET', '/me/events', { token: token() })).then((r) => r.events),
     /** Step-up transactions (e.g. "View card PIN"). */
     transactions: {
-      confirm: <C = unknown>(transactionId: string, o: { pin?: string; signal?: AbortSignal; onMessage?: (m: string) => void } = {}) =>
-        authed(() => confirmTransaction<C>(api, { ...o, transactionId, token: token() })),
-      deny: (transactionId: string) => authed(() => denyTransaction(api, { transactionId, token: token() })),
+      /** Confirms a transaction with a passkey (or `pin`); resolves with its context, released this once. */
+      confirm: <C = unknown>(o: ConfirmTransactionOptions): Promise<ConfirmedTransaction<C>> =>
+        authed(() => confirmTransaction<C>({ ...o, api, token: token() })),
+      /** Declines a transaction. */
+      deny: (o: DenyTransactionOptions) => authed(() => denyTransaction({ ...o, api, token: token() })),
     },
     /** The user's app PIN. */
     pin: {
-      set: (pin: string) => authed(() => setPin(api, { token: token(), pin })),
+      /** Sets (or, after a recent passkey/face/code sign-in, replaces) the PIN. */
+      set: (o: SetPinOptions): Promise<void> => authed(() => setPin({ ...o, api, token: token() })),
     },
     /** PIN sign-in (the fallback when a passkey cannot be used). The session has `amr: ["pin"]`. */
-    signInWithPin: async (o: { userId: string; pin: string }) => {
-      const { token: t } = await signInWithPin(api, o);
+    signInWithPin: async (o: SignInWithPinOptions): Promise<SessionResult> => {
+      const { token: t } = await signInWithPin({ ...o, api });
       return setSession({ userId: o.userId, deviceId: '', token: t })!;
     },
     /**
      * Multi-step recovery, each step recorded by the server: a credential reset (new PIN + face
      * check + passkey again on this device) or a new device (code + face check + passkey). The
-     * open flow's handle is kept in `recoveryStorage`, so `refresh()` resumes it after a reload.
+     * open flow's handle is kept in `recoveryStorage`, so `get()` resumes it after a reload.
      */
     recovery: {
       /** The unfinished flow this browser started, or null. */
@@ -162,45 +173,49 @@ export function createTwofoldClient(options: TwofoldClientOptions = {}) {
         return recovery;
       },
       /** Starts a flow (replacing any saved one). */
-      start: async (o: Parameters<typeof startRecovery>[1]) => saveRecovery(await startRecovery(api, o))!,
+      start: async (o: StartRecoveryOptions): Promise<RecoveryFlow> => saveRecovery(await startRecovery({ ...o, api }))!,
       /** Fetches the saved flow's state; forgets it once it is no longer open. Null when none is saved. */
-      refresh: async () => {
+      get: async (): Promise<RecoveryFlow | null> => {
         if (!recovery) return null;
         try {
-          return saveRecovery(await getRecovery(api, { flowId: recovery.flowId }));
+          return saveRecovery(await getRecovery({ api, flowId: recovery.flowId }));
         } catch (error) {
           if (error instanceof TwofoldClientError && error.code === 'RECOVERY_NOT_FOUND') saveRecovery(null);
           throw error;
         }
       },
       /** Credential reset: stages the new PIN (applied by the face check). */
-      choosePin: async (pin: string) => saveRecovery(await chooseRecoveryPin(api, { flowId: flowId(), pin }))!,
+      choosePin: async (o: ChooseRecoveryPinOptions): Promise<RecoveryFlow> => saveRecovery(await chooseRecoveryPin({ ...o, api, flowId: flowId() }))!,
       /** The face check; a credential reset signs the user in (`amr: ["face"]`). */
-      verifyFace: async (o: { capture: FaceCapture; clientState?: string; signal?: AbortSignal }) => {
-        const result = await verifyFaceForRecovery(api, { ...o, flowId: flowId(), userId: recovery!.userId });
+      verifyFace: async (o: VerifyRecoveryFaceOptions): Promise<RecoveryFlow> => {
+        const result = await verifyRecoveryFace({ ...o, api, flowId: flowId(), userId: recovery!.userId });
         if (result.token) setSession({ userId: result.flow.userId, deviceId: '', token: result.token });
         return saveRecovery(result.flow)!;
       },
       /** Creates and binds a passkey on this device; signs in and completes the flow. */
-      bindPasskey: async (o: { replaceDeviceId?: string; name?: string; signal?: AbortSignal } = {}) => {
-        const { flow, ...result } = await bindRecoveryPasskey(api, { ...o, flowId: flowId() });
+      bindPasskey: async (o: BindRecoveryPasskeyOptions = {}): Promise<SessionResult> => {
+        const { flow, ...result } = await bindRecoveryPasskey({ ...o, api, flowId: flowId() });
         saveRecovery(flow);
         return setSession(result)!;
       },
       /** Abandons the saved flow (nothing half-changed stays behind) and forgets it. */
-      abandon: async () => {
+      abandon: async (): Promise<void> => {
         if (!recovery) return;
         try {
-          await abandonRecovery(api, { flowId: recovery.flowId });
+          await abandonRecovery({ api, flowId: recovery.flowId });
         } finally {
           saveRecovery(null);
         }
       },
     },
+    /** The signed-in user's devices (passkeys and kept face states). */
     devices: {
-      list: () => authed(() => listDevices(api, { token: token() })),
-      rename: (deviceId: string, name: string) => authed(() => renameDevice(api, { token: token(), deviceId, name })),
-      remove: (deviceId: string) => authed(() => deleteDevice(api, { token: token(), deviceId })),
+      /** Lists them, oldest first. */
+      list: (): Promise<Device[]> => authed(() => listDevices({ api, token: token() })),
+      /** Renames one. @throws `DEVICE_NOT_FOUND` */
+      rename: (o: RenameDeviceOptions): Promise<Device> => authed(() => renameDevice({ ...o, api, token: token() })),
+      /** Removes one; its passkey (or face state) stops working. @throws `DEVICE_NOT_FOUND` */
+      remove: (o: RemoveDeviceOptions): Promise<void> => authed(() => removeDevice({ ...o, api, token: token() })),
     },
   };
 }

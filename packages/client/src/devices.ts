@@ -1,29 +1,36 @@
-import type { ApiClient } from './api/api.js';
+import type { Device, ListDevicesResponse, RenameDeviceRequest, RenameDeviceResponse } from '@twofold/protocol';
+import type { WithSession } from './api/api.js';
 
-/** A device bound to the user, as the server lists it. */
-export interface Device {
-  id: string;
-  type: 'passkey' | 'backup' | 'temporary';
-  name: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  passkey?: { credentialId: string; aaguid: string; backupEligible: boolean; backedUp: boolean; transports: string[] };
-}
+export type { Device } from '@twofold/protocol';
 
 /** The signed-in user's devices, oldest first. */
-export async function listDevices(api: ApiClient, options: { token: string }): Promise<Device[]> {
-  return (await api.request<{ devices: Device[] }>('GET', '/me/devices', { token: options.token })).devices;
+export async function listDevices(options: WithSession): Promise<Device[]> {
+  return (await options.api.request<ListDevicesResponse>('GET', '/me/devices', { token: options.token })).devices;
+}
+
+/** Options of {@link renameDevice} (`twofold.devices.rename`). */
+export interface RenameDeviceOptions {
+  /** One of the signed-in user's devices. */
+  deviceId: string;
+  /** The new name (1-64 characters). */
+  name: string;
 }
 
 /** Renames one of the signed-in user's devices. @throws `DEVICE_NOT_FOUND` */
-export function renameDevice(api: ApiClient, options: { token: string; deviceId: string; name: string }): Promise<Device> {
-  return api.request<Device>('PATCH', `/me/devices/${encodeURIComponent(options.deviceId)}`, {
+export function renameDevice(options: WithSession<RenameDeviceOptions>): Promise<RenameDeviceResponse> {
+  return options.api.request('PATCH', `/me/devices/${encodeURIComponent(options.deviceId)}`, {
     token: options.token,
-    body: { name: options.name },
+    body: { name: options.name } satisfies RenameDeviceRequest,
   });
 }
 
-/** Removes one of the signed-in user's devices; its passkey stops working. @throws `DEVICE_NOT_FOUND` */
-export async function deleteDevice(api: ApiClient, options: { token: string; deviceId: string }): Promise<void> {
-  await api.request<void>('DELETE', `/me/devices/${encodeURIComponent(options.deviceId)}`, { token: options.token });
+/** Options of {@link removeDevice} (`twofold.devices.remove`). */
+export interface RemoveDeviceOptions {
+  /** One of the signed-in user's devices. */
+  deviceId: string;
+}
+
+/** Removes one of the signed-in user's devices; its passkey (or face state) stops working. @throws `DEVICE_NOT_FOUND` */
+export async function removeDevice(options: WithSession<RemoveDeviceOptions>): Promise<void> {
+  await options.api.request<void>('DELETE', `/me/devices/${encodeURIComponent(options.deviceId)}`, { token: options.token });
 }

@@ -1,9 +1,7 @@
-/**
- * Every error the client throws is a {@link TwofoldClientError} with a `code`: either the
- * server's problem `code` (e.g. `USERNAME_TAKEN`, `CHALLENGE_EXPIRED`) or one of the
- * browser-side codes below.
- */
-export type ClientErrorCode =
+import type { ErrorCode, Problem } from '@twofold/protocol';
+
+/** The codes the client itself throws; the server never sends them. */
+export type BrowserErrorCode =
   /** WebAuthn (or autofill) is not available in this browser. */
   | 'NOT_SUPPORTED'
   /** The ceremony was aborted: by your AbortSignal, or because another ceremony started. */
@@ -17,18 +15,37 @@ export type ClientErrorCode =
   /** The server could not be reached or answered something that is not the Twofold API. */
   | 'NETWORK_ERROR'
   /** The authenticator failed in some other way. */
-  | 'AUTHENTICATOR_ERROR';
+  | 'AUTHENTICATOR_ERROR'
+  /** The face capture saw no complete liveness session in time (`@twofold/client/face`). */
+  | 'FACE_TIMEOUT';
 
+/**
+ * Every code a {@link TwofoldClientError} can carry: the server's problem `code` (an
+ * {@link ErrorCode} of `@twofold/protocol`, e.g. `USERNAME_TAKEN`, `CHALLENGE_EXPIRED`) or one of
+ * the {@link BrowserErrorCode}s.
+ */
+export type ClientErrorCode = ErrorCode | BrowserErrorCode;
+
+/** The options of a {@link TwofoldClientError} beyond its code and message. */
+export interface TwofoldClientErrorOptions {
+  /** HTTP status of a server error. */
+  status?: number;
+  /** The server's problem+json body. */
+  problem?: Problem;
+  /** The error this one wraps. */
+  cause?: unknown;
+}
+
+/** Every error the client throws: a {@link ClientErrorCode} and a human-readable message. */
 export class TwofoldClientError extends Error {
   override readonly name = 'TwofoldClientError';
-  /** A {@link ClientErrorCode} or a server problem code. */
-  readonly code: ClientErrorCode | (string & {});
+  readonly code: ClientErrorCode;
   /** HTTP status for server errors. */
   readonly status: number | undefined;
-  /** The server's problem+json body, when there was one. */
-  readonly problem: Record<string, unknown> | undefined;
+  /** The server's problem+json body, when there was one (e.g. `attemptsRemaining`, `retryAfterSeconds`). */
+  readonly problem: Problem | undefined;
 
-  constructor(code: string, message: string, options: { status?: number; problem?: Record<string, unknown>; cause?: unknown } = {}) {
+  constructor(code: ClientErrorCode, message: string, options: TwofoldClientErrorOptions = {}) {
     super(message, { cause: options.cause });
     this.code = code;
     this.status = options.status;
@@ -36,7 +53,10 @@ export class TwofoldClientError extends Error {
   }
 }
 
-/** True when `error` is a {@link TwofoldClientError}, optionally with one of `codes`. */
-export function isTwofoldClientError(error: unknown, ...codes: string[]): error is TwofoldClientError {
+/**
+ * True when `error` is a {@link TwofoldClientError}, optionally with one of `codes` (a type
+ * guard: the value it inspects comes first, as with `Array.isArray`).
+ */
+export function isTwofoldClientError(error: unknown, ...codes: ClientErrorCode[]): error is TwofoldClientError {
   return error instanceof TwofoldClientError && (codes.length === 0 || codes.includes(error.code));
 }

@@ -1,34 +1,71 @@
 /**
  * @twofold/client — the browser side of Twofold: passkey sign-up and sign-in (button and
- * autofill), device management, and typed errors. Face capture ships as a separate entry so
- * passkey-only pages do not load models.
+ * autofill), device management, PIN, step-up transactions, recovery flows and typed errors.
+ * Face capture ships as a separate entry so passkey-only pages do not load models.
+ *
+ * Every function takes one options object (`…Options`); the plain functions take the same
+ * options plus `api` (and `token` on user routes, `flowId` in a recovery flow). Wire shapes come
+ * from `@twofold/protocol`, types only.
  */
 export { createTwofoldClient, type TwofoldClient, type TwofoldClientOptions, type SavedRecovery } from './client.js';
-export { createApiClient, type ApiClient, type ApiClientOptions } from './api/api.js';
+export { createApiClient, type ApiClient, type ApiClientOptions, type ApiRequestOptions, type WithApi, type WithSession } from './api/api.js';
 export {
-  signUpWithPasskey,
+  signUp,
   addPasskey,
-  signInWithPasskey,
+  signIn,
   signInWithAutofill,
   abortPendingCeremony,
   isPasskeySupported,
   isAutofillSupported,
   toClientError,
   type SessionResult,
+  type SignUpOptions,
+  type AddPasskeyOptions,
+  type SignInOptions,
+  type SignInWithAutofillOptions,
 } from './passkeys/passkeys.js';
-export { addPasskeyWithCode, readCodeFromUrl, type CodeType } from './recovery/codes.js';
+export {
+  addPasskeyWithCode,
+  readCodeFromUrl,
+  type AddPasskeyWithCodeOptions,
+  type ReadCodeFromUrlOptions,
+  type LinkCode,
+  type CodeType,
+} from './recovery/codes.js';
 export {
   startRecovery,
   getRecovery,
   chooseRecoveryPin,
-  verifyFaceForRecovery,
+  verifyRecoveryFace,
   bindRecoveryPasskey,
   abandonRecovery,
+  type WithFlow,
+  type StartRecoveryOptions,
+  type ChooseRecoveryPinOptions,
+  type VerifyRecoveryFaceOptions,
+  type BindRecoveryPasskeyOptions,
   type RecoveryFlow,
   type RecoveryKind,
   type FaceCapture,
   type FaceChallenge,
 } from './recovery/flows.js';
-export { confirmTransaction, denyTransaction, setPin, signInWithPin, type ConfirmedTransaction } from './transactions.js';
-export { listDevices, renameDevice, deleteDevice, type Device } from './devices.js';
-export { TwofoldClientError, isTwofoldClientError, type ClientErrorCode } from './errors.js';
+export {
+  confirmTransaction,
+  denyTransaction,
+  setPin,
+  signInWithPin,
+  type ConfirmedTransaction,
+  type ConfirmTransactionOptions,
+  type DenyTransactionOptions,
+  type SetPinOptions,
+  type SignInWithPinOptions,
+} from './transactions.js';
+export { listDevices, renameDevice, removeDevice, type Device, type RenameDeviceOptions, type RemoveDeviceOptions } from './devices.js';
+export {
+  TwofoldClientError,
+  isTwofoldClientError,
+  type ClientErrorCode,
+  type BrowserErrorCode,
+  type TwofoldClientErrorOptions,
+} from './errors.js';
+export type { ErrorCode, Problem } from '@twofold/protocol';

@@ -1,53 +1,85 @@
-import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
-import type { ApiClient } from './api/api.js';
+import type {
+  ConfirmTransactionRequest,
+  ConfirmTransactionResponse,
+  DenyTransactionResponse,
+  SetPinRequest,
+  StartTransactionConfirmationResponse,
+  VerifyPinRequest,
+  VerifyPinResponse,
+} from '@twofold/protocol';
+import type { WithApi, WithSession } from './api/api.js';
 import { getPasskeyAssertion } from './passkeys/passkeys.js';
 
 /** The result of a confirmed transaction: the post-operation context the backend attached. */
-export interface ConfirmedTransaction<C = unknown> {
-  status: 'approved';
-  context: C;
+export type ConfirmedTransaction<C = unknown> = ConfirmTransactionResponse<C>;
+
+/** Options of {@link confirmTransaction} (`twofold.transactions.confirm`). */
+export interface ConfirmTransactionOptions {
+  /** The transaction the backend created (`POST /transactions`). */
+  transactionId: string;
+  /** Confirm with the user's PIN instead of a passkey (when the transaction allows it). */
+  pin?: string;
+  /** Aborting it cancels the request or the browser prompt. */
+  signal?: AbortSignal;
+  /** Shows the server's message for the transaction before the passkey prompt. */
+  onMessage?: (message: string) => void;
 }
 
 /**
  * Confirms a step-up transaction (e.g. "View card PIN") with a passkey, or with the user's PIN
  * when `pin` is given and the transaction allows it. Resolves with the context, which the
  * server releases only this once.
- * @param options.onMessage shows the server's message for the transaction before the prompt.
  * @throws TwofoldClientError — `TRANSACTION_EXPIRED`, `TRANSACTION_DECIDED`, `TRANSACTION_NOT_FOUND`,
  *   `PIN_INVALID` (`problem.attemptsRemaining`), `PIN_LOCKED`, `PIN_NOT_ALLOWED`, `CANCELLED`, ...
  */
-export async function confirmTransaction<C = unknown>(
-  api: ApiClient,
-  options: { transactionId: string; token: string; pin?: string; signal?: AbortSignal; onMessage?: (message: string) => void },
-): Promise<ConfirmedTransaction<C>> {
+export async function confirmTransaction<C = unknown>(options: WithSession<ConfirmTransactionOptions>): Promise<ConfirmedTransaction<C>> {
+  const { api, token } = options;
   const path = `/transactions/${encodeURIComponent(options.transactionId)}`;
   if (options.pin !== undefined) {
-    return api.request('POST', `${path}/confirm`, { token: options.token, body: { pin: options.pin }, signal: options.signal });
+    return api.request('POST', `${path}/confirm`, { token, body: { pin: options.pin } satisfies ConfirmTransactionRequest, signal: options.signal });
   }
-  const { ceremonyId, message, options: request } = await api.request<{
-    ceremonyId: string;
-    message: string;
-    options: PublicKeyCredentialRequestOptionsJSON;
-  }>('POST', `${path}/options`, { token: options.token, signal: options.signal });
+  const { ceremonyId, message, options: request } = await api.request<StartTransactionConfirmationResponse>('POST', `${path}/options`, {
+    token,
+    signal: options.signal,
+  });
   options.onMessage?.(message);
-  const response = await getPasskeyAssertion(request, options.signal);
-  return api.request('POST', `${path}/confirm`, { token: options.token, body: { ceremonyId, response } });
+  const response = await getPasskeyAssertion({ optionsJSON: request, signal: options.signal });
+  return api.request('POST', `${path}/confirm`, { token, body: { ceremonyId, response } satisfies ConfirmTransactionRequest });
+}
+
+/** Options of {@link denyTransaction} (`twofold.transactions.deny`). */
+export interface DenyTransactionOptions {
+  /** The transaction the user declines. */
+  transactionId: string;
 }
 
 /** Declines a transaction (the user cancelled); the server records the denial. */
-export function denyTransaction(api: ApiClient, options: { transactionId: string; token: string }): Promise<{ status: 'denied' }> {
-  return api.request('POST', `/transactions/${encodeURIComponent(options.transactionId)}/deny`, { token: options.token });
+export function denyTransaction(options: WithSession<DenyTransactionOptions>): Promise<DenyTransactionResponse> {
+  return options.api.request('POST', `/transactions/${encodeURIComponent(options.transactionId)}/deny`, { token: options.token });
+}
+
+/** Options of {@link setPin} (`twofold.pin.set`). */
+export interface SetPinOptions {
+  /** The PIN: 4 to 12 digits, not one digit repeated nor a run like 1234. */
+  pin: string;
 }
 
 /**
  * Sets the signed-in user's PIN (4-12 digits). Replacing one needs a passkey, face or code
  * sign-in from the last 5 minutes (`REAUTHENTICATION_REQUIRED`).
  */
-export async function setPin(api: ApiClient, options: { token: string; pin: string }): Promise<void> {
-  await api.request<void>('PUT', '/me/pin', { token: options.token, body: { pin: options.pin } });
+export async function setPin(options: WithSession<SetPinOptions>): Promise<void> {
+  await options.api.request<void>('PUT', '/me/pin', { token: options.token, body: { pin: options.pin } satisfies SetPinRequest });
+}
+
+/** Options of {@link signInWithPin} (`twofold.signInWithPin`). */
+export interface SignInWithPinOptions {
+  /** The user signing in (e.g. remembered from an earlier sign-in on this device). */
+  userId: string;
+  pin: string;
 }
 
 /** PIN sign-in. @throws `PIN_INVALID` (`problem.attemptsRemaining`), `PIN_LOCKED`, `PIN_NOT_SET`, `RATE_LIMITED` */
-export function signInWithPin(api: ApiClient, options: { userId: string; pin: string }): Promise<{ token: string }> {
-  return api.request('POST', '/pin/verify', { body: { userId: options.userId, pin: options.pin } });
+export function signInWithPin(options: WithApi<SignInWithPinOptions>): Promise<VerifyPinResponse> {
+  return options.api.request('POST', '/pin/verify', { body: { userId: options.userId, pin: options.pin } satisfies VerifyPinRequest });
 }

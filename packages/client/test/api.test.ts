@@ -69,7 +69,7 @@ describe('API client', () => {
     const changes: unknown[] = [];
     const client = createTwofoldClient({ baseUrl, storage: memory, onSessionChange: (s) => changes.push(s) });
     expect(client.session?.userId).toBe('u');
-    await expect(client.me()).rejects.toMatchObject({ code: 'INVALID_TOKEN', status: 401 });
+    await expect(client.getMe()).rejects.toMatchObject({ code: 'INVALID_TOKEN', status: 401 });
     expect(client.session).toBeNull();
     expect(storage.has('twofold.session')).toBe(false);
     expect(changes).toEqual([null]);
@@ -98,10 +98,10 @@ describe('toClientError', () => {
 
 describe('readCodeFromUrl', () => {
   it('reads user and code from the query or from a query in the hash', () => {
-    expect(readCodeFromUrl('https://bank.example/recover?user=u1&code=abc')).toEqual({ userId: 'u1', code: 'abc', type: 'link' });
-    expect(readCodeFromUrl('http://localhost:8080/#/recover?user=u%2B1&code=x-y_z')).toEqual({ userId: 'u+1', code: 'x-y_z', type: 'link' });
-    expect(readCodeFromUrl('https://bank.example/r?u=1&c=2', { userParam: 'u', codeParam: 'c' })).toEqual({ userId: '1', code: '2', type: 'link' });
-    expect(readCodeFromUrl('https://bank.example/recover?user=u1')).toBeNull();
+    expect(readCodeFromUrl({ url: 'https://bank.example/recover?user=u1&code=abc' })).toEqual({ userId: 'u1', code: 'abc', type: 'link' });
+    expect(readCodeFromUrl({ url: 'http://localhost:8080/#/recover?user=u%2B1&code=x-y_z' })).toEqual({ userId: 'u+1', code: 'x-y_z', type: 'link' });
+    expect(readCodeFromUrl({ url: 'https://bank.example/r?u=1&c=2', userParam: 'u', codeParam: 'c' })).toEqual({ userId: '1', code: '2', type: 'link' });
+    expect(readCodeFromUrl({ url: 'https://bank.example/recover?user=u1' })).toBeNull();
   });
 });
 
@@ -119,16 +119,16 @@ describe('recovery flows in the client', () => {
     const started = await before.recovery.start({ kind: 'credential_reset', userId });
     expect(started).toMatchObject({ kind: 'credential_reset', status: 'open', step: 'pin', faceEnrolled: false });
     expect(before.recovery.saved).toEqual({ flowId: started.flowId, userId, kind: 'credential_reset' });
-    await before.recovery.choosePin('7391');
+    await before.recovery.choosePin({ pin: '7391' });
 
     const after = createTwofoldClient({ baseUrl, storage: null, recoveryStorage }); // the page reloaded
     expect(after.recovery.saved?.flowId).toBe(started.flowId);
-    expect(await after.recovery.refresh()).toMatchObject({ step: 'face', steps: [{ name: 'pin', done: true }, { name: 'face', done: false }, { name: 'passkey', done: false }] });
+    expect(await after.recovery.get()).toMatchObject({ step: 'face', steps: [{ name: 'pin', done: true }, { name: 'face', done: false }, { name: 'passkey', done: false }] });
     await after.recovery.abandon();
     expect(after.recovery.saved).toBeNull();
     expect(recoveryStorage.getItem('twofold.recovery')).toBeNull();
-    expect(await after.recovery.refresh()).toBeNull();
-    const error = await after.recovery.choosePin('7391').catch((e: unknown) => e);
+    expect(await after.recovery.get()).toBeNull();
+    const error = await after.recovery.choosePin({ pin: '7391' }).catch((e: unknown) => e);
     expect(isTwofoldClientError(error, 'RECOVERY_NOT_FOUND')).toBe(true);
     // the server kept the record: the flow is abandoned, not lost
     expect((await createApiClient({ baseUrl }).request<{ status: string }>('GET', `/recovery/${started.flowId}`)).status).toBe('abandoned');
@@ -138,7 +138,7 @@ describe('recovery flows in the client', () => {
     const recoveryStorage = memoryStorage();
     recoveryStorage.setItem('twofold.recovery', JSON.stringify({ flowId: 'gone', userId: 'u', kind: 'new_device' }));
     const client = createTwofoldClient({ baseUrl, storage: null, recoveryStorage });
-    const error = await client.recovery.refresh().catch((e: unknown) => e);
+    const error = await client.recovery.get().catch((e: unknown) => e);
     expect(isTwofoldClientError(error, 'RECOVERY_NOT_FOUND')).toBe(true);
     expect(client.recovery.saved).toBeNull();
     const bad = await client.recovery.start({ kind: 'new_device', userId: 'nobody', code: '12345678', type: 'short' }).catch((e: unknown) => e);

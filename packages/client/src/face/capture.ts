@@ -1,4 +1,4 @@
-import { LIVENESS, analyzeFaceTrack, type FaceAction, type FaceEvidence, type FaceFrame } from '@twofold/protocol';
+import { LIVENESS, analyzeFaceTrack, type FaceAction, type FaceChallenge, type FaceEvidence, type FaceFrame } from '@twofold/protocol';
 import { TwofoldClientError } from '../errors.js';
 import type { FaceEngine } from './engine.js';
 
@@ -28,7 +28,8 @@ export interface CaptureOptions {
   engine: FaceEngine;
   /** A playing <video> showing the camera. */
   video: HTMLVideoElement;
-  challenge: { challengeId: string; actions: FaceAction[] };
+  /** The server's liveness challenge (`POST /face/challenge`). */
+  challenge: Pick<FaceChallenge, 'challengeId' | 'actions'>;
   onProgress?: (progress: FaceProgress) => void;
   /** Give up after this long. Default 30 s. */
   timeoutMs?: number;
@@ -156,8 +157,15 @@ function sharpnessMeter() {
   };
 }
 
+/** Options of {@link startCamera}. */
+export interface StartCameraOptions {
+  /** Where the camera plays; a new (detached) `<video>` when not given. */
+  video?: HTMLVideoElement;
+}
+
 /** Starts the user-facing camera into `video` (created if not given). Stop it with `stop()`. */
-export async function startCamera(video: HTMLVideoElement = document.createElement('video')) {
+export async function startCamera(options: StartCameraOptions = {}) {
+  const video = options.video ?? document.createElement('video');
   const stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'user', width: 640, height: 480 }, audio: false });
   video.muted = true;
   video.playsInline = true;

@@ -3,13 +3,22 @@
  * liveness. A separate entry: pages that only use passkeys never load the models.
  * Serve the model and WASM files with the Vite plugin from `@twofold/client/vite`.
  */
-import type { ApiClient } from '../api/api.js';
-import type { FaceCapture, FaceChallenge } from '../recovery/flows.js';
+import type {
+  CreateFaceChallengeRequest,
+  CreateFaceChallengeResponse,
+  EnrollFaceRequest,
+  EnrollFaceResponse,
+  FaceDeviceType,
+  VerifyFaceRequest,
+  VerifyFaceResponse,
+} from '@twofold/protocol';
+import type { WithApi, WithSession } from '../api/api.js';
+import type { FaceCapture } from '../recovery/flows.js';
 import { captureFaceEvidence, type FaceProgress } from './capture.js';
 import type { FaceEngine } from './engine.js';
 
 export { createFaceEngine, type FaceEngine, type FaceEngineOptions, type FaceObservation, type FaceBackend } from './engine.js';
-export { captureFaceEvidence, startCamera, type FaceGuidance, type FaceProgress, type CaptureOptions } from './capture.js';
+export { captureFaceEvidence, startCamera, type FaceGuidance, type FaceProgress, type CaptureOptions, type StartCameraOptions } from './capture.js';
 export type { FaceAction, FaceEvidence } from '@twofold/protocol';
 
 /** Where the Vite plugin puts the assets by default. */
@@ -17,10 +26,15 @@ export const DEFAULT_FACE_ASSETS = { modelBaseUrl: '/twofold/face/models', wasmB
 
 /** One camera session: the engine, the playing video, and optional progress, abort and time limit. */
 export interface FaceSession {
+  /** The loaded face engine (`createFaceEngine`). */
   engine: FaceEngine;
+  /** A playing `<video>` showing the camera (`startCamera`). */
   video: HTMLVideoElement;
+  /** Guidance for the user while filming (what to do, how far along). */
   onProgress?: (p: FaceProgress) => void;
+  /** Stops the capture (`ABORTED`). */
   signal?: AbortSignal;
+  /** Give up after this long (`FACE_TIMEOUT`). Default 30 s. */
   timeoutMs?: number;
 }
 
@@ -33,18 +47,38 @@ export function faceCapture(session: FaceSession): FaceCapture {
   return (challenge) => captureFaceEvidence({ ...session, challenge });
 }
 
+/** Options of {@link enrollFace}. */
+export interface EnrollFaceOptions extends FaceSession {
+  /** The signed-in user (enrolling needs their session). */
+  userId: string;
+  /** How the template is kept as a device: `backup` (default) or `temporary` (single use, short-lived). */
+  keep?: FaceDeviceType;
+}
+
 /**
  * Enrolls the signed-in user's face. Returns the sealed `clientState` (store it if your backend
  * keeps it, Keyless-style) and the device it is kept as.
  * @throws TwofoldClientError `LIVENESS_FAILED`, `FACE_TIMEOUT`, `ABORTED`, ...
  */
-export async function enrollFace(
-  api: ApiClient,
-  options: FaceSession & { token: string; userId: string; keep?: 'backup' | 'temporary' },
-): Promise<{ deviceId: string; type: 'backup' | 'temporary'; clientState: string }> {
-  const challenge = await api.request<FaceChallenge>('POST', '/face/challenge', { token: options.token, body: { userId: options.userId, purpose: 'enroll' } });
+export async function enrollFace(options: WithSession<EnrollFaceOptions>): Promise<EnrollFaceResponse> {
+  const { api, token } = options;
+  const challenge = await api.request<CreateFaceChallengeResponse>('POST', '/face/challenge', {
+    token,
+    body: { userId: options.userId, purpose: 'enroll' } satisfies CreateFaceChallengeRequest,
+  });
   const evidence = await captureFaceEvidence({ ...options, challenge });
-  return api.request('POST', '/face/enroll', { token: options.token, body: { challengeId: challenge.challengeId, evidence, ...(options.keep && { keep: options.keep }) } });
+  return api.request('POST', '/face/enroll', {
+    token,
+    body: { challengeId: challenge.challengeId, evidence, ...(options.keep && { keep: options.keep }) } satisfies EnrollFaceRequest,
+  });
+}
+
+/** Options of {@link verifyFace}. */
+export interface VerifyFaceOptions extends FaceSession {
+  /** The user whose enrolled face is checked. */
+  userId: string;
+  /** The host's sealed face template, when its backend keeps it (else the server's stored one is used). */
+  clientState?: string;
 }
 
 /**
@@ -52,13 +86,18 @@ export async function enrollFace(
  * (`amr: ["face"]`). Pass `clientState` when your backend holds the sealed template.
  * @throws TwofoldClientError `FACE_MISMATCH`, `LIVENESS_FAILED`, `FACE_LOCKED`, `FACE_NOT_ENROLLED`, ...
  */
-export async function verifyFace(
-  api: ApiClient,
-  options: FaceSession & { userId: string; clientState?: string },
-): Promise<{ match: true; token: string }> {
-  const challenge = await api.request<FaceChallenge>('POST', '/face/challenge', { body: { userId: options.userId, purpose: 'verify' } });
+export async function verifyFace(options: WithApi<VerifyFaceOptions>): Promise<VerifyFaceResponse> {
+  const { api } = options;
+  const challenge = await api.request<CreateFaceChallengeResponse>('POST', '/face/challenge', {
+    body: { userId: options.userId, purpose: 'verify' } satisfies CreateFaceChallengeRequest,
+  });
   const evidence = await captureFaceEvidence({ ...options, challenge });
   return api.request('POST', '/face/verify', {
-    body: { challengeId: challenge.challengeId, userId: options.userId, evidence, ...(options.clientState && { clientState: options.clientState }) },
+    body: {
+      challengeId: challenge.challengeId,
+      userId: options.userId,
+      evidence,
+      ...(options.clientState && { clientState: options.clientState }),
+    } satisfies VerifyFaceRequest,
   });
 }

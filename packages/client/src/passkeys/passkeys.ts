@@ -7,16 +7,26 @@ import {
   type PublicKeyCredentialCreationOptionsJSON,
   type PublicKeyCredentialRequestOptionsJSON,
 } from '@simplewebauthn/browser';
-import type { ApiClient } from '../api/api.js';
+import type {
+  CeremonyResult,
+  StartPasskeyAuthenticationRequest,
+  StartPasskeyAuthenticationResponse,
+  StartPasskeyRegistrationRequest,
+  StartPasskeyRegistrationResponse,
+  VerifyPasskeyAuthenticationRequest,
+  VerifyPasskeyAuthenticationResponse,
+  VerifyPasskeyRegistrationRequest,
+  VerifyPasskeyRegistrationResponse,
+} from '@twofold/protocol';
+import type { WithApi, WithSession } from '../api/api.js';
 import { TwofoldClientError } from '../errors.js';
 
-/** What every successful ceremony returns. */
-export interface SessionResult {
-  userId: string;
-  deviceId: string;
-  /** Session token (ES256 JWT) for `Authorization: Bearer` on user routes. */
-  token: string;
-}
+/**
+ * What every successful ceremony returns (`CeremonyResult` of `@twofold/protocol`): the user, the
+ * device used, and the session token (ES256 JWT) for `Authorization: Bearer` on user routes.
+ * PIN and face sessions have no device: `deviceId` is `''`.
+ */
+export type SessionResult = CeremonyResult;
 
 /** Whether this browser can do WebAuthn at all. */
 export const isPasskeySupported = (): boolean => browserSupportsWebAuthn();
@@ -59,8 +69,16 @@ export function toClientError(error: unknown): TwofoldClientError {
   return new TwofoldClientError('AUTHENTICATOR_ERROR', message, { cause: error });
 }
 
+/** Options of {@link createPasskey}. */
+export interface CreatePasskeyOptions {
+  /** The server's `navigator.credentials.create()` options. */
+  optionsJSON: PublicKeyCredentialCreationOptionsJSON;
+  /** Aborting it cancels the browser prompt. */
+  signal?: AbortSignal;
+}
+
 /** Runs `navigator.credentials.create()` with shared abort handling; errors get stable codes. */
-export async function createPasskey(optionsJSON: PublicKeyCredentialCreationOptionsJSON, signal?: AbortSignal) {
+export async function createPasskey({ optionsJSON, signal }: CreatePasskeyOptions) {
   if (!isPasskeySupported()) throw new TwofoldClientError('NOT_SUPPORTED', 'This browser does not support passkeys.');
   const unlink = linkSignal(signal);
   try {
@@ -72,8 +90,18 @@ export async function createPasskey(optionsJSON: PublicKeyCredentialCreationOpti
   }
 }
 
+/** Options of {@link getPasskeyAssertion}. */
+export interface GetPasskeyAssertionOptions {
+  /** The server's `navigator.credentials.get()` options. */
+  optionsJSON: PublicKeyCredentialRequestOptionsJSON;
+  /** Aborting it cancels the browser prompt. */
+  signal?: AbortSignal;
+  /** Offer the passkeys in input autofill (conditional mediation) instead of a modal prompt. */
+  autofill?: boolean;
+}
+
 /** Runs `navigator.credentials.get()` with shared abort handling; errors get stable codes. */
-export async function getPasskeyAssertion(optionsJSON: PublicKeyCredentialRequestOptionsJSON, signal?: AbortSignal, autofill = false) {
+export async function getPasskeyAssertion({ optionsJSON, signal, autofill = false }: GetPasskeyAssertionOptions) {
   if (!isPasskeySupported()) throw new TwofoldClientError('NOT_SUPPORTED', 'This browser does not support passkeys.');
   if (autofill && !(await isAutofillSupported())) {
     throw new TwofoldClientError('NOT_SUPPORTED', 'This browser does not offer passkeys in autofill.');
@@ -88,45 +116,66 @@ export async function getPasskeyAssertion(optionsJSON: PublicKeyCredentialReques
   }
 }
 
-type Ceremony<O> = { ceremonyId: string; options: O };
+/** Options of {@link signUp} (`twofold.signUp`). */
+export interface SignUpOptions {
+  /** The new account's username (normalised by the server: NFKC, trimmed, lower-cased). */
+  username: string;
+  /** Shown by authenticators and apps; defaults to the username. */
+  displayName?: string;
+  /** A name for this passkey device; default from the User-Agent. */
+  deviceName?: string;
+  /** Aborting it cancels the browser prompt. */
+  signal?: AbortSignal;
+}
 
 /**
  * Signs up a new user with a passkey (the server must allow open registration).
  * @throws TwofoldClientError — `USERNAME_TAKEN`, `CANCELLED`, `ABORTED`, `REGISTRATION_CLOSED`, ...
  */
-export async function signUpWithPasskey(
-  api: ApiClient,
-  options: { username: string; displayName?: string; deviceName?: string; signal?: AbortSignal },
-): Promise<SessionResult> {
-  const { ceremonyId, options: creation } = await api.request<Ceremony<PublicKeyCredentialCreationOptionsJSON>>(
-    'POST',
-    '/passkeys/register/options',
-    { body: { username: options.username, ...(options.displayName && { displayName: options.displayName }) }, signal: options.signal },
-  );
-  const response = await createPasskey(creation, options.signal);
-  return api.request<SessionResult>('POST', '/passkeys/register/verify', {
-    body: { ceremonyId, response, ...(options.deviceName && { name: options.deviceName }) },
+export async function signUp(options: WithApi<SignUpOptions>): Promise<SessionResult> {
+  const { api } = options;
+  const { ceremonyId, options: creation } = await api.request<StartPasskeyRegistrationResponse>('POST', '/passkeys/register/options', {
+    body: { username: options.username, ...(options.displayName && { displayName: options.displayName }) } satisfies StartPasskeyRegistrationRequest,
+    signal: options.signal,
   });
+  const response = await createPasskey({ optionsJSON: creation, signal: options.signal });
+  return api.request<VerifyPasskeyRegistrationResponse>('POST', '/passkeys/register/verify', {
+    body: { ceremonyId, response, ...(options.deviceName && { name: options.deviceName }) } satisfies VerifyPasskeyRegistrationRequest,
+  });
+}
+
+/** Options of {@link addPasskey} (`twofold.addPasskey`). */
+export interface AddPasskeyOptions {
+  /** A name for the new passkey device; default from the User-Agent. */
+  deviceName?: string;
+  /** Aborting it cancels the browser prompt. */
+  signal?: AbortSignal;
 }
 
 /**
  * Adds another passkey to the signed-in user's account (e.g. a second device or security key).
  * @throws TwofoldClientError — `AUTHENTICATOR_ALREADY_REGISTERED`, `CANCELLED`, `INVALID_TOKEN`, ...
  */
-export async function addPasskey(
-  api: ApiClient,
-  options: { token: string; deviceName?: string; signal?: AbortSignal },
-): Promise<SessionResult> {
-  const { ceremonyId, options: creation } = await api.request<Ceremony<PublicKeyCredentialCreationOptionsJSON>>(
-    'POST',
-    '/passkeys/register/options',
-    { body: {}, token: options.token, signal: options.signal },
-  );
-  const response = await createPasskey(creation, options.signal);
-  return api.request<SessionResult>('POST', '/passkeys/register/verify', {
-    body: { ceremonyId, response, ...(options.deviceName && { name: options.deviceName }) },
-    token: options.token,
+export async function addPasskey(options: WithSession<AddPasskeyOptions>): Promise<SessionResult> {
+  const { api, token } = options;
+  const { ceremonyId, options: creation } = await api.request<StartPasskeyRegistrationResponse>('POST', '/passkeys/register/options', {
+    body: {} satisfies StartPasskeyRegistrationRequest,
+    token,
+    signal: options.signal,
   });
+  const response = await createPasskey({ optionsJSON: creation, signal: options.signal });
+  return api.request<VerifyPasskeyRegistrationResponse>('POST', '/passkeys/register/verify', {
+    body: { ceremonyId, response, ...(options.deviceName && { name: options.deviceName }) } satisfies VerifyPasskeyRegistrationRequest,
+    token,
+  });
+}
+
+/** Options of {@link signIn} (`twofold.signIn`). */
+export interface SignInOptions {
+  /** Offer only this account's passkeys; without it, any passkey of this site (discoverable credentials). */
+  username?: string;
+  /** Aborting it cancels the browser prompt. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -135,17 +184,22 @@ export async function addPasskey(
  * Starting it cancels a pending autofill request.
  * @throws TwofoldClientError — `CANCELLED`, `ABORTED`, `CREDENTIAL_NOT_FOUND`, `CHALLENGE_EXPIRED`, ...
  */
-export async function signInWithPasskey(
-  api: ApiClient,
-  options: { username?: string; signal?: AbortSignal } = {},
-): Promise<SessionResult> {
-  const { ceremonyId, options: request } = await api.request<Ceremony<PublicKeyCredentialRequestOptionsJSON>>(
-    'POST',
-    '/passkeys/authenticate/options',
-    { body: options.username ? { username: options.username } : {}, signal: options.signal },
-  );
-  const response = await getPasskeyAssertion(request, options.signal);
-  return api.request<SessionResult>('POST', '/passkeys/authenticate/verify', { body: { ceremonyId, response } });
+export async function signIn(options: WithApi<SignInOptions>): Promise<SessionResult> {
+  const { api } = options;
+  const { ceremonyId, options: request } = await api.request<StartPasskeyAuthenticationResponse>('POST', '/passkeys/authenticate/options', {
+    body: (options.username ? { username: options.username } : {}) satisfies StartPasskeyAuthenticationRequest,
+    signal: options.signal,
+  });
+  const response = await getPasskeyAssertion({ optionsJSON: request, signal: options.signal });
+  return api.request<VerifyPasskeyAuthenticationResponse>('POST', '/passkeys/authenticate/verify', {
+    body: { ceremonyId, response } satisfies VerifyPasskeyAuthenticationRequest,
+  });
+}
+
+/** Options of {@link signInWithAutofill} (`twofold.signInWithAutofill`). */
+export interface SignInWithAutofillOptions {
+  /** Aborting it stops offering passkeys in autofill (rejects with `ABORTED`). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -155,17 +209,17 @@ export async function signInWithPasskey(
  * If the server's challenge expires while waiting it fetches a fresh one, so the field keeps working.
  * @throws TwofoldClientError — `NOT_SUPPORTED` when the browser has no passkey autofill.
  */
-export async function signInWithAutofill(api: ApiClient, options: { signal?: AbortSignal } = {}): Promise<SessionResult> {
+export async function signInWithAutofill(options: WithApi<SignInWithAutofillOptions>): Promise<SessionResult> {
+  const { api } = options;
   for (;;) {
-    const { ceremonyId, options: request } = await api.request<Ceremony<PublicKeyCredentialRequestOptionsJSON>>(
-      'POST',
-      '/passkeys/authenticate/options',
-      { body: {}, signal: options.signal },
-    );
+    const { ceremonyId, options: request } = await api.request<StartPasskeyAuthenticationResponse>('POST', '/passkeys/authenticate/options', {
+      body: {} satisfies StartPasskeyAuthenticationRequest,
+      signal: options.signal,
+    });
     let response;
     const started = Date.now();
     try {
-      response = await getPasskeyAssertion(request, options.signal, true);
+      response = await getPasskeyAssertion({ optionsJSON: request, signal: options.signal, autofill: true });
     } catch (error) {
       // The browser's own timeout for a waiting autofill ends in NotAllowedError: start over,
       // unless it failed at once (then it would only spin).
@@ -173,6 +227,8 @@ export async function signInWithAutofill(api: ApiClient, options: { signal?: Abo
       if (error instanceof TwofoldClientError && error.code === 'CANCELLED' && waited && !options.signal?.aborted) continue;
       throw error;
     }
-    return api.request<SessionResult>('POST', '/passkeys/authenticate/verify', { body: { ceremonyId, response } });
+    return api.request<VerifyPasskeyAuthenticationResponse>('POST', '/passkeys/authenticate/verify', {
+      body: { ceremonyId, response } satisfies VerifyPasskeyAuthenticationRequest,
+    });
   }
 }

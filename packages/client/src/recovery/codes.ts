@@ -1,41 +1,71 @@
-import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/browser';
-import type { ApiClient } from '../api/api.js';
+import type {
+  CodeType,
+  StartAddCredentialWithCodeRequest,
+  StartAddCredentialWithCodeResponse,
+  VerifyAddCredentialWithCodeRequest,
+  VerifyAddCredentialWithCodeResponse,
+} from '@twofold/protocol';
+import type { WithApi } from '../api/api.js';
 import { createPasskey, type SessionResult } from '../passkeys/passkeys.js';
 
-/** The kinds of pre-authorized code a backend can issue. */
-export type CodeType = 'short' | 'long' | 'link';
+export type { CodeType } from '@twofold/protocol';
+
+/** Options of {@link addPasskeyWithCode} (`twofold.addPasskeyWithCode`). */
+export interface AddPasskeyWithCodeOptions {
+  /** The user the code was generated for. */
+  userId: string;
+  /** The pre-authorized code, as the user received it (spaces and dashes in short codes are ignored). */
+  code: string;
+  /** The code's kind. */
+  type: CodeType;
+  /** A name for the new passkey device; default from the User-Agent. */
+  name?: string;
+  /** Aborting it cancels the browser prompt. */
+  signal?: AbortSignal;
+}
 
 /**
  * Account recovery on a new device: redeems a pre-authorized code (from the host's support
  * channel, email or SMS) and registers a passkey on this device for the code's user.
  * Resolves with a session (`amr: ["code"]`).
  * @throws TwofoldClientError — `CODE_INVALID`, `CODE_EXPIRED`, `CODE_USED`, `CODE_LOCKED`,
- *   `RATE_LIMITED` (see `problem.retryAfterSeconds`), `CANCELLED`, `ABORTED`, ...
+ *   `RATE_LIMITED` (see `problem.retryAfterSeconds`), `FACE_REQUIRED`, `CANCELLED`, `ABORTED`, ...
  */
-export async function addPasskeyWithCode(
-  api: ApiClient,
-  options: { userId: string; code: string; type: CodeType; /** Device name; default from the User-Agent. */ name?: string; signal?: AbortSignal },
-): Promise<SessionResult> {
-  const { ceremonyId, options: creation } = await api.request<{ ceremonyId: string; options: PublicKeyCredentialCreationOptionsJSON }>(
-    'POST',
-    '/credentials/fido2/init/code',
-    { body: { userId: options.userId, code: { code: options.code, type: options.type } }, signal: options.signal },
-  );
-  const response = await createPasskey(creation, options.signal);
-  return api.request<SessionResult>('POST', '/credentials/fido2/complete', {
-    body: { ceremonyId, response, ...(options.name && { name: options.name }) },
+export async function addPasskeyWithCode(options: WithApi<AddPasskeyWithCodeOptions>): Promise<SessionResult> {
+  const { api } = options;
+  const { ceremonyId, options: creation } = await api.request<StartAddCredentialWithCodeResponse>('POST', '/credentials/fido2/init/code', {
+    body: { userId: options.userId, code: { code: options.code, type: options.type } } satisfies StartAddCredentialWithCodeRequest,
+    signal: options.signal,
   });
+  const response = await createPasskey({ optionsJSON: creation, signal: options.signal });
+  return api.request<VerifyAddCredentialWithCodeResponse>('POST', '/credentials/fido2/complete', {
+    body: { ceremonyId, response, ...(options.name && { name: options.name }) } satisfies VerifyAddCredentialWithCodeRequest,
+  });
+}
+
+/** Options of {@link readCodeFromUrl}. */
+export interface ReadCodeFromUrlOptions {
+  /** The page's URL, e.g. `location.href`. */
+  url: string | URL;
+  /** The query parameter holding the user id. Default `user`. */
+  userParam?: string;
+  /** The query parameter holding the code. Default `code`. */
+  codeParam?: string;
+}
+
+/** A `link` code read from a URL: ready for {@link addPasskeyWithCode} or a `new_device` recovery. */
+export interface LinkCode {
+  userId: string;
+  code: string;
+  type: 'link';
 }
 
 /**
  * Reads a `link` code from a URL made from the host's link template (by default
  * `...?user={userId}&code={code}`, in the query or in the hash). Returns null when the URL has none.
  */
-export function readCodeFromUrl(
-  url: string | URL,
-  options: { userParam?: string; codeParam?: string } = {},
-): { userId: string; code: string; type: 'link' } | null {
-  const u = new URL(url);
+export function readCodeFromUrl(options: ReadCodeFromUrlOptions): LinkCode | null {
+  const u = new URL(options.url);
   const userParam = options.userParam ?? 'user';
   const codeParam = options.codeParam ?? 'code';
   // Look in the query, then in a query inside the hash (`#/recover?user=...`).

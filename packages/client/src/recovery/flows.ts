@@ -1,43 +1,26 @@
-import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/browser';
-import type { FaceAction, FaceEvidence } from '@twofold/protocol';
-import type { ApiClient } from '../api/api.js';
-import { createPasskey, type SessionResult } from '../passkeys/passkeys.js';
-import type { CodeType } from './codes.js';
+import type {
+  ChooseRecoveryPinRequest,
+  ChooseRecoveryPinResponse,
+  CodeType,
+  CreateFaceChallengeRequest,
+  CreateFaceChallengeResponse,
+  FaceChallenge,
+  FaceEvidence,
+  GetRecoveryResponse,
+  StartRecoveryPasskeyRequest,
+  StartRecoveryPasskeyResponse,
+  StartRecoveryRequest,
+  StartRecoveryResponse,
+  VerifyRecoveryFaceRequest,
+  VerifyRecoveryFaceResponse,
+  VerifyRecoveryPasskeyRequest,
+  VerifyRecoveryPasskeyResponse,
+} from '@twofold/protocol';
+import type { WithApi } from '../api/api.js';
+import { createPasskey } from '../passkeys/passkeys.js';
 
-/**
- * - `credential_reset`: the user's passkey no longer passes user verification (biometrics
- *   changed) and the PIN is forgotten or locked: choose a new PIN, pass a face check, register a
- *   passkey again on the same device.
- * - `new_device`: a lost device: a pre-authorized code (the host's first factor), a face check
- *   against the enrolled face (stored, or the host's client state), a passkey on this device.
- */
-export type RecoveryKind = 'credential_reset' | 'new_device';
-
-/** A recovery flow's state as the server records it; every step is kept server-side. */
-export interface RecoveryFlow {
-  /** The flow's handle. Keep it to resume after a reload; it only works with the other steps. */
-  flowId: string;
-  userId: string;
-  kind: RecoveryKind;
-  status: 'open' | 'completed' | 'abandoned' | 'expired';
-  /** The next step; `done` once completed. */
-  step: 'pin' | 'face' | 'passkey' | 'done';
-  steps: { name: 'code' | 'pin' | 'face' | 'passkey'; done: boolean }[];
-  /** Whether the PIN was already replaced (a credential reset after its face check). */
-  pinReset: boolean;
-  /** Whether the server holds a usable face for the user (else the face step needs a client state). */
-  faceEnrolled: boolean;
-  /** The passkey device the flow bound. */
-  deviceId: string | null;
-  expiresAt: string;
-}
-
-/** The liveness challenge of a face check. */
-export interface FaceChallenge {
-  challengeId: string;
-  actions: FaceAction[];
-  expiresAt: string;
-}
+// The wire shapes of a flow, from @twofold/protocol (RecoveryKind documents both kinds).
+export type { RecoveryKind, RecoveryFlow, FaceChallenge } from '@twofold/protocol';
 
 /**
  * Turns a challenge into camera evidence. `faceCapture()` from `@twofold/client/face` makes one;
@@ -45,7 +28,30 @@ export interface FaceChallenge {
  */
 export type FaceCapture = (challenge: FaceChallenge) => Promise<FaceEvidence>;
 
+/** What every plain recovery function needs: the API, and the flow's handle. */
+export type WithFlow<O = unknown> = WithApi<O> & {
+  /** The flow's handle, from {@link startRecovery} (`twofold.recovery.saved.flowId`). */
+  flowId: string;
+};
+
 const path = (flowId: string, rest = '') => `/recovery/${encodeURIComponent(flowId)}${rest}`;
+
+/** Options of {@link startRecovery} (`twofold.recovery.start`). */
+export type StartRecoveryOptions =
+  | {
+      kind: 'credential_reset';
+      /** The user whose PIN and passkey are reset. */
+      userId: string;
+    }
+  | {
+      kind: 'new_device';
+      /** The user the code was generated for. */
+      userId: string;
+      /** The pre-authorized code. */
+      code: string;
+      /** The code's kind. */
+      type: CodeType;
+    };
 
 /**
  * Starts a recovery flow. Nothing about the account changes until a later step. A `new_device`
@@ -53,20 +59,23 @@ const path = (flowId: string, rest = '') => `/recovery/${encodeURIComponent(flow
  * @throws TwofoldClientError — `USER_NOT_FOUND`, `CODE_INVALID`, `CODE_EXPIRED`, `CODE_USED`,
  *   `CODE_LOCKED`, `RATE_LIMITED`, ...
  */
-export function startRecovery(
-  api: ApiClient,
-  options: { userId: string; kind: 'credential_reset' } | { userId: string; kind: 'new_device'; code: string; type: CodeType },
-): Promise<RecoveryFlow> {
-  const body =
+export function startRecovery(options: WithApi<StartRecoveryOptions>): Promise<StartRecoveryResponse> {
+  const body: StartRecoveryRequest =
     options.kind === 'new_device'
       ? { kind: options.kind, userId: options.userId, code: { code: options.code, type: options.type } }
       : { kind: options.kind, userId: options.userId };
-  return api.request('POST', '/recovery', { body });
+  return options.api.request('POST', '/recovery', { body });
 }
 
 /** The flow's current state (to resume it). @throws `RECOVERY_NOT_FOUND` */
-export function getRecovery(api: ApiClient, options: { flowId: string }): Promise<RecoveryFlow> {
-  return api.request('GET', path(options.flowId));
+export function getRecovery(options: WithFlow): Promise<GetRecoveryResponse> {
+  return options.api.request('GET', path(options.flowId));
+}
+
+/** Options of {@link chooseRecoveryPin} (`twofold.recovery.choosePin`). */
+export interface ChooseRecoveryPinOptions {
+  /** The new PIN: 4 to 12 digits, not one digit repeated nor a run like 1234. */
+  pin: string;
 }
 
 /**
@@ -74,8 +83,18 @@ export function getRecovery(api: ApiClient, options: { flowId: string }): Promis
  * check passes. It is staged once (to choose another, abandon the flow and start again).
  * @throws `PIN_TOO_WEAK`, `INVALID_REQUEST`, `RECOVERY_OUT_OF_ORDER`, `RECOVERY_EXPIRED`, `RECOVERY_CLOSED`
  */
-export function chooseRecoveryPin(api: ApiClient, options: { flowId: string; pin: string }): Promise<RecoveryFlow> {
-  return api.request('PUT', path(options.flowId, '/pin'), { body: { pin: options.pin } });
+export function chooseRecoveryPin(options: WithFlow<ChooseRecoveryPinOptions>): Promise<ChooseRecoveryPinResponse> {
+  return options.api.request('PUT', path(options.flowId, '/pin'), { body: { pin: options.pin } satisfies ChooseRecoveryPinRequest });
+}
+
+/** Options of {@link verifyRecoveryFace} (`twofold.recovery.verifyFace`). */
+export interface VerifyRecoveryFaceOptions {
+  /** Films the challenge: `faceCapture(session)` from `@twofold/client/face`. */
+  capture: FaceCapture;
+  /** The host's sealed face template, when its backend keeps it (else the server's stored one is used). */
+  clientState?: string;
+  /** Aborts the requests (pass the same signal to the capture's session to stop the camera too). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -85,19 +104,36 @@ export function chooseRecoveryPin(api: ApiClient, options: { flowId: string; pin
  * @throws `FACE_MISMATCH`, `LIVENESS_FAILED`, `FACE_LOCKED`, `FACE_NOT_ENROLLED`, `CLIENT_STATE_INVALID`,
  *   `FACE_TIMEOUT`, `ABORTED`, and the flow errors
  */
-export async function verifyFaceForRecovery(
-  api: ApiClient,
-  options: { flowId: string; userId: string; capture: FaceCapture; clientState?: string; signal?: AbortSignal },
-): Promise<{ flow: RecoveryFlow; token?: string }> {
-  const challenge = await api.request<FaceChallenge>('POST', '/face/challenge', {
-    body: { userId: options.userId, purpose: 'verify' },
+export async function verifyRecoveryFace(
+  options: WithFlow<VerifyRecoveryFaceOptions> & {
+    /** The flow's user (the face challenge is theirs). */
+    userId: string;
+  },
+): Promise<VerifyRecoveryFaceResponse> {
+  const { api } = options;
+  const challenge = await api.request<CreateFaceChallengeResponse>('POST', '/face/challenge', {
+    body: { userId: options.userId, purpose: 'verify' } satisfies CreateFaceChallengeRequest,
     signal: options.signal,
   });
   const evidence = await options.capture(challenge);
   return api.request('POST', path(options.flowId, '/face'), {
-    body: { challengeId: challenge.challengeId, evidence, ...(options.clientState && { clientState: options.clientState }) },
+    body: {
+      challengeId: challenge.challengeId,
+      evidence,
+      ...(options.clientState && { clientState: options.clientState }),
+    } satisfies VerifyRecoveryFaceRequest,
     signal: options.signal,
   });
+}
+
+/** Options of {@link bindRecoveryPasskey} (`twofold.recovery.bindPasskey`). */
+export interface BindRecoveryPasskeyOptions {
+  /** The passkey device this one replaces (a credential reset on the same device); it is removed. */
+  replaceDeviceId?: string;
+  /** A name for the new passkey device; default from the User-Agent. */
+  name?: string;
+  /** Aborting it cancels the browser prompt. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -106,22 +142,19 @@ export async function verifyFaceForRecovery(
  * @throws `CANCELLED`, `AUTHENTICATOR_ALREADY_REGISTERED`, `CODE_USED`, `CLIENT_STATE_INVALID`,
  *   `DEVICE_NOT_FOUND`, and the flow errors
  */
-export async function bindRecoveryPasskey(
-  api: ApiClient,
-  options: { flowId: string; replaceDeviceId?: string; name?: string; signal?: AbortSignal },
-): Promise<SessionResult & { flow: RecoveryFlow }> {
-  const { ceremonyId, options: creation } = await api.request<{ ceremonyId: string; options: PublicKeyCredentialCreationOptionsJSON }>(
-    'POST',
-    path(options.flowId, '/passkey/options'),
-    { body: options.replaceDeviceId ? { replaceDeviceId: options.replaceDeviceId } : {}, signal: options.signal },
-  );
-  const response = await createPasskey(creation, options.signal);
+export async function bindRecoveryPasskey(options: WithFlow<BindRecoveryPasskeyOptions>): Promise<VerifyRecoveryPasskeyResponse> {
+  const { api } = options;
+  const { ceremonyId, options: creation } = await api.request<StartRecoveryPasskeyResponse>('POST', path(options.flowId, '/passkey/options'), {
+    body: (options.replaceDeviceId ? { replaceDeviceId: options.replaceDeviceId } : {}) satisfies StartRecoveryPasskeyRequest,
+    signal: options.signal,
+  });
+  const response = await createPasskey({ optionsJSON: creation, signal: options.signal });
   return api.request('POST', path(options.flowId, '/passkey/verify'), {
-    body: { ceremonyId, response, ...(options.name && { name: options.name }) },
+    body: { ceremonyId, response, ...(options.name && { name: options.name }) } satisfies VerifyRecoveryPasskeyRequest,
   });
 }
 
 /** Abandons the flow: a staged PIN is dropped; nothing else changes. @throws `RECOVERY_CLOSED` (completed) */
-export async function abandonRecovery(api: ApiClient, options: { flowId: string }): Promise<void> {
-  await api.request<void>('DELETE', path(options.flowId));
+export async function abandonRecovery(options: WithFlow): Promise<void> {
+  await options.api.request<void>('DELETE', path(options.flowId));
 }
