@@ -337,7 +337,13 @@ export interface DenyTransactionResponse {
 
 /** `POST /recovery`: `{kind: "credential_reset", userId}` or `{kind: "new_device", userId, code: {code, type}}`. */
 export type StartRecoveryRequest = Input<typeof schemas.startRecoveryBody>;
-/** `credential_reset` (new PIN + face + passkey again) or `new_device` (code + face + passkey). */
+/**
+ * - `credential_reset`: the user's passkey no longer passes user verification (biometrics
+ *   changed) and the PIN is forgotten or locked: choose a new PIN, pass a face check, register a
+ *   passkey again on the same device.
+ * - `new_device`: a lost device: a pre-authorized code (the host's first factor), a face check
+ *   against the enrolled face (stored, or the host's client state), a passkey on this device.
+ */
 export type RecoveryKind = StartRecoveryRequest['kind'];
 /** `expired` once its time ran out before it was completed or abandoned. */
 export type RecoveryStatus = 'open' | 'completed' | 'abandoned' | 'expired';
