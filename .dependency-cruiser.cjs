@@ -44,8 +44,9 @@ module.exports = {
     {
       name: 'modules-not-http',
       severity: 'error',
-      comment: 'Domain modules (packages/server/src/<module>/) never import the HTTP layer; http/ mounts module routes, not the other way round.',
-      from: { path: '^packages/server/src/(?!http/)[^/]+/' },
+      comment:
+        'Domain modules (packages/server/src/<module>/) never import the HTTP layer; http/ mounts module routes, not the other way round. Only what sits above it (cli/, adapters/) may use it.',
+      from: { path: '^packages/server/src/(?!http/|cli/|adapters/)[^/]+/' },
       to: { path: '^packages/server/src/http/' },
     },
     {
