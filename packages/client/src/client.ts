@@ -1,4 +1,4 @@
-import type { Device, GetMeResponse, ListEventsResponse, RecoveryFlow, RecoveryKind, SecurityEvent } from '@twofold/protocol';
+import type { Device, GetMeResponse, ListEventsResponse, RecoveryFlow, SecurityEvent } from '@twofold/protocol';
 import { createApiClient, type ApiClientOptions } from './api/api.js';
 import { listDevices, removeDevice, renameDevice, type RemoveDeviceOptions, type RenameDeviceOptions } from './devices.js';
 import { TwofoldClientError } from './errors.js';
@@ -54,13 +54,8 @@ export interface TwofoldClientOptions extends ApiClientOptions {
   recoveryStorage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null;
 }
 
-/** The unfinished recovery flow this browser started. */
-export interface SavedRecovery {
-  /** The flow's handle. */
-  flowId: string;
-  userId: string;
-  kind: RecoveryKind;
-}
+/** The unfinished recovery flow this browser started: its handle, user and kind. */
+export type SavedRecovery = Pick<RecoveryFlow, 'flowId' | 'userId' | 'kind'>;
 
 const KEY = 'twofold.session';
 const RECOVERY_KEY = 'twofold.recovery';
