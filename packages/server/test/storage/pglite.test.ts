@@ -1,13 +1,16 @@
+import { runStoreConformance } from '@twofold/testing/conformance';
+import { StoreConflictError } from '../../src/index.js';
 import { createPGliteStore } from '../../src/storage/pglite.js';
-import { describeStoreConformance } from './conformance.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 
-describeStoreConformance('PGlite (in memory)', async () => {
-  const store = await createPGliteStore();
-  return { store, close: () => store.close() };
+runStoreConformance({
+  name: 'PGlite (in memory)',
+  StoreConflictError,
+  createStore: () => createPGliteStore(),
+  cleanup: (store) => store.close(),
 });
 
 it('PGlite data directory keeps data across reopen', async () => {

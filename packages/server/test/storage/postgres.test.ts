@@ -1,12 +1,20 @@
+import { runStoreConformance } from '@twofold/testing/conformance';
 import { describe } from 'vitest';
+import { StoreConflictError } from '../../src/index.js';
 import { createTestPostgresStore, postgresAvailable } from '../helpers/postgres.js';
-import { describeStoreConformance } from './conformance.js';
 
 const available = await postgresAvailable();
 
 describe.skipIf(!available)('PostgreSQL', () => {
-  describeStoreConformance('PostgreSQL (pg)', async () => {
-    const { store, drop } = await createTestPostgresStore();
-    return { store, close: drop };
+  let drop: (() => Promise<void>) | undefined;
+  runStoreConformance({
+    name: 'PostgreSQL (pg)',
+    StoreConflictError,
+    async createStore() {
+      const created = await createTestPostgresStore();
+      drop = created.drop;
+      return created.store;
+    },
+    cleanup: async () => drop?.(),
   });
 });

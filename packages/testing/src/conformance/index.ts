@@ -1,0 +1,448 @@
+/**
+ * @twofold/testing/conformance — the contract tests of the `Store` interface of
+ * `@twofold/server`, for anyone who writes a storage adapter. Runs under vitest (an optional peer
+ * dependency). Imports only types from `@twofold/server`, so it adds no runtime dependency.
+ */
+import type {
+  CodeRecord,
+  DeviceRecord,
+  PasskeyRecord,
+  RecoveryFlowRecord,
+  Store,
+  StoreConflictError,
+  UserRecord,
+} from '@twofold/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+let seq = 0;
+const uid = (p: string) => `${p}-${Date.now().toString(36)}-${(seq++).toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+const t0 = new Date('2026-01-01T00:00:00Z');
+
+const user = (): UserRecord => ({ id: uid('u'), username: uid('name'), displayName: 'Ada', createdAt: t0 });
+const device = (userId: string): DeviceRecord => ({
+  id: uid('d'),
+  userId,
+  type: 'passkey',
+  name: 'Laptop',
+  createdAt: t0,
+  lastUsedAt: null,
+});
+const passkey = (d: DeviceRecord): PasskeyRecord => ({
+  deviceId: d.id,
+  userId: d.userId,
+  credentialId: uid('cred'),
+  publicKey: new Uint8Array([1, 2, 3, 250]),
+  counter: 0,
+  transports: ['internal', 'hybrid'],
+  aaguid: '00000000-0000-0000-0000-000000000000',
+  backupEligible: true,
+  backedUp: false,
+});
+
+/** How {@link runStoreConformance} gets the store it checks. */
+export interface StoreConformanceOptions {
+  /** Names the suite: `Store conformance: <name>`. */
+  name: string;
+  /**
+   * Returns the store under test; called once, before the first test. A fresh store is safest;
+   * a shared one works as long as nothing else sweeps or expires its rows meanwhile (every row
+   * the suite writes has a unique id).
+   */
+  createStore: () => Promise<Store>;
+  /** Called once after the last test with that store: close it, drop its schema, … */
+  cleanup?: (store: Store) => Promise<void>;
+  /**
+   * The `StoreConflictError` class from `@twofold/server`, which the store must throw on a
+   * unique-constraint violation. Passed in because this module imports only types from the
+   * server, so the check uses the very class your store throws.
+   */
+  StoreConflictError: typeof StoreConflictError;
+  /** Time allowed for `createStore` in ms (default 60 000: PGlite takes seconds to start). */
+  setupTimeout?: number;
+}
+
+/**
+ * The contract of {@link Store}, run against every adapter. An adapter that passes this suite
+ * can back a Twofold server. Call it at the top level of a vitest test file (it registers a
+ * `describe` block).
+ */
+export function runStoreConformance(options: StoreConformanceOptions): void {
+  const { name, createStore, cleanup, StoreConflictError, setupTimeout = 60_000 } = options;
+  describe(`Store conformance: ${name}`, () => {
+    let store: Store;
+    beforeAll(async () => {
+      store = await createStore();
+    }, setupTimeout);
+    afterAll(async () => {
+      if (store) await cleanup?.(store);
+    });
+
+    it('stores and finds users; usernames are unique', async () => {
+      const u = user();
+      await store.insertUser(u);
+      expect(await store.getUserById(u.id)).toEqual(u);
+      expect(await store.getUserByUsername(u.username)).toEqual(u);
+      expect(await store.getUserById('nope')).toBeNull();
+      const dup = { ...user(), username: u.username };
+      await expect(store.insertUser(dup)).rejects.toBeInstanceOf(StoreConflictError);
+      expect(await store.getUserById(dup.id)).toBeNull();
+    });
+
+    it('keeps devices per user; rename and delete are scoped to the owner', async () => {
+      const a = user();
+      const b = user();
+      await store.insertUser(a);
+      await store.insertUser(b);
+      const d = device(a.id);
+      await store.insertDevice(d);
+      expect(await store.listDevices(a.id)).toEqual([d]);
+      expect(await store.listDevices(b.id)).toEqual([]);
+      expect(await store.renameDevice(b.id, d.id, 'stolen')).toBe(false);
+      expect(await store.renameDevice(a.id, d.id, 'Phone')).toBe(true);
+      const used = new Date('2026-02-02T00:00:00Z');
+      await store.touchDevice(d.id, used);
+      expect(await store.getDevice(a.id, d.id)).toEqual({ ...d, name: 'Phone', lastUsedAt: used });
+      expect(await store.deleteDevice(b.id, d.id)).toBe(false);
+      expect(await store.deleteDevice(a.id, d.id)).toBe(true);
+      expect(await store.deleteDevice(a.id, d.id)).toBe(false);
+    });
+
+    it('stores passkeys with bytes, flags and transports intact; deleting the device deletes the passkey', async () => {
+      const u = user();
+      await store.insertUser(u);
+      const d = device(u.id);
+      await store.insertDevice(d);
+      const p = passkey(d);
+      await store.insertPasskey(p);
+      expect(await store.getPasskeyByCredentialId(p.credentialId)).toEqual(p);
+      expect(await store.listPasskeys(u.id)).toEqual([p]);
+      await expect(store.insertPasskey({ ...p, deviceId: d.id })).rejects.toBeInstanceOf(StoreConflictError);
+      await store.deleteDevice(u.id, d.id);
+      expect(await store.getPasskeyByCredentialId(p.credentialId)).toBeNull();
+    });
+
+    it('recordPasskeyUse is a compare-and-set: of racing uses from one counter exactly one wins, with its event', async () => {
+      const u = user();
+      await store.insertUser(u);
+      const d = device(u.id);
+      await store.insertDevice(d);
+      const p = { ...passkey(d), counter: 5 };
+      await store.insertPasskey(p);
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          store.recordPasskeyUse({
+            credentialId: p.credentialId,
+            expectedCounter: 5,
+            newCounter: 6 + i,
+            backedUp: true,
+            usedAt: new Date(t0.getTime() + i * 1000),
+            event: { id: uid('use'), type: 'user.signed_in', at: t0, userId: u.id, deviceId: d.id, actor: 'system', data: { i } },
+          }),
+        ),
+      );
+      expect(results.filter(Boolean)).toHaveLength(1);
+      const winner = results.indexOf(true);
+      const stored = await store.getPasskeyByCredentialId(p.credentialId);
+      expect(stored?.counter).toBe(6 + winner);
+      expect(stored?.backedUp).toBe(true);
+      expect((await store.getDevice(u.id, d.id))?.lastUsedAt).toEqual(new Date(t0.getTime() + winner * 1000));
+      const events = await store.listAuditEvents({ userId: u.id });
+      expect(events.map((e) => e.data)).toEqual([{ i: winner }]);
+      // a losing call wrote nothing
+      expect(await store.recordPasskeyUse({ credentialId: p.credentialId, expectedCounter: 5, newCounter: 99, backedUp: false, usedAt: t0 })).toBe(false);
+      expect((await store.getPasskeyByCredentialId(p.credentialId))?.counter).toBe(6 + winner);
+      // a counter beyond int32 survives (WebAuthn counters are uint32)
+      expect(
+        await store.recordPasskeyUse({ credentialId: p.credentialId, expectedCounter: stored!.counter, newCounter: 4_294_967_295, backedUp: true, usedAt: t0 }),
+      ).toBe(true);
+      expect((await store.getPasskeyByCredentialId(p.credentialId))?.counter).toBe(4_294_967_295);
+    });
+
+    it('consumeCeremony hands a ceremony out exactly once, even to concurrent callers', async () => {
+      const id = uid('cer');
+      const c = {
+        id,
+        kind: 'authentication' as const,
+        challenge: 'abc',
+        userId: null,
+        data: { username: 'x', nested: { n: 1 } },
+        createdAt: t0,
+        expiresAt: new Date(t0.getTime() + 60_000),
+      };
+      await store.insertCeremony(c);
+      const got = await Promise.all(Array.from({ length: 10 }, () => store.consumeCeremony(id)));
+      const winners = got.filter((g) => g !== null);
+      expect(winners).toEqual([c]);
+      expect(await store.consumeCeremony(id)).toBeNull();
+    });
+
+    it('deleteExpiredCeremonies removes only expired ones', async () => {
+      const base = { kind: 'registration' as const, challenge: 'c', userId: null, data: {}, createdAt: t0 };
+      const old = { ...base, id: uid('old'), expiresAt: new Date('2000-01-01T00:00:00Z') };
+      const fresh = { ...base, id: uid('fresh'), expiresAt: new Date('2100-01-01T00:00:00Z') };
+      await store.insertCeremony(old);
+      await store.insertCeremony(fresh);
+      expect(await store.deleteExpiredCeremonies(new Date('2001-01-01T00:00:00Z'))).toBeGreaterThanOrEqual(1);
+      expect(await store.consumeCeremony(old.id)).toBeNull();
+      expect(await store.consumeCeremony(fresh.id)).not.toBeNull();
+    });
+
+    it('transaction commits all writes or none', async () => {
+      const u = user();
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.insertUser(u);
+          await tx.insertDevice(device(u.id));
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      expect(await store.getUserById(u.id)).toBeNull();
+
+      const v = user();
+      const d = device(v.id);
+      await store.transaction(async (tx) => {
+        await tx.insertUser(v);
+        await tx.transaction(async (inner) => inner.insertDevice(d)); // nested joins the outer
+      });
+      expect(await store.listDevices(v.id)).toEqual([d]);
+    });
+
+    it('a conflict inside a transaction rolls back the earlier writes', async () => {
+      const taken = user();
+      await store.insertUser(taken);
+      const u = user();
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.insertUser(u);
+          await tx.insertUser({ ...user(), username: taken.username });
+        }),
+      ).rejects.toBeInstanceOf(StoreConflictError);
+      expect(await store.getUserById(u.id)).toBeNull();
+    });
+
+    it('keeps signing keys newest first and retires them', async () => {
+      const k = (kid: string, at: string) => ({
+        kid,
+        alg: 'ES256' as const,
+        publicJwk: { kty: 'EC', kid },
+        privateJwk: { kty: 'EC', d: 'secret', kid },
+        createdAt: new Date(at),
+        retiredAt: null,
+      });
+      const older = k(uid('k1'), '2030-01-01T00:00:00Z');
+      const newer = k(uid('k2'), '2030-01-02T00:00:00Z');
+      await store.insertSigningKey(older);
+      await store.insertSigningKey(newer);
+      const keys = await store.listSigningKeys();
+      expect(keys.findIndex((x) => x.kid === newer.kid)).toBeLessThan(keys.findIndex((x) => x.kid === older.kid));
+      const at = new Date('2030-02-01T00:00:00Z');
+      await store.retireSigningKey(older.kid, at);
+      expect((await store.listSigningKeys()).find((x) => x.kid === older.kid)?.retiredAt).toEqual(at);
+      await store.deleteSigningKey(older.kid);
+      expect((await store.listSigningKeys()).find((x) => x.kid === older.kid)).toBeUndefined();
+    });
+
+    it('finds API keys by secret hash only; hashes are unique', async () => {
+      const key = { id: uid('key'), name: 'backend', secretHash: uid('hash'), scopes: ['users.create'], createdAt: t0 };
+      await store.insertApiKey(key);
+      expect(await store.getApiKeyBySecretHash(key.secretHash)).toEqual(key);
+      await expect(store.insertApiKey({ ...key, id: uid('key2') })).rejects.toBeInstanceOf(StoreConflictError);
+      expect(await store.deleteApiKey(key.id)).toBe(true);
+      expect(await store.getApiKeyBySecretHash(key.secretHash)).toBeNull();
+    });
+
+    const code = (userId: string, over: Partial<CodeRecord> = {}): CodeRecord => ({
+      id: uid('code'),
+      userId,
+      purpose: 'add_credential',
+      type: 'short',
+      secretHash: uid('h'),
+      hashKeyId: 'k1',
+      authorized: true,
+      createdAt: t0,
+      expiresAt: new Date(t0.getTime() + 600_000),
+      usedAt: null,
+      invalidatedAt: null,
+      lockedAt: null,
+      failedAttempts: 0,
+      requireFace: false,
+      ...over,
+    });
+    const now = new Date(t0.getTime() + 1000);
+
+    it('consumeCode is consume-once: of many concurrent redemptions exactly one wins', async () => {
+      const u = user();
+      await store.insertUser(u);
+      const c = code(u.id);
+      await store.insertCode(c);
+      expect(await store.getCode(c.id)).toEqual(c);
+      const results = await Promise.all(Array.from({ length: 12 }, () => store.consumeCode(c.id, now)));
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect((await store.getCode(c.id))?.usedAt).toEqual(now);
+      expect((await store.listCodes({ userId: u.id, type: 'short', purpose: 'add_credential', limit: 10 }))[0]?.usedAt).toEqual(now);
+    });
+
+    it('expired and invalidated codes cannot be consumed; listCodes filters by user, type and purpose', async () => {
+      const u = user();
+      await store.insertUser(u);
+      const expired = code(u.id, { expiresAt: now });
+      const live = code(u.id);
+      const long = code(u.id, { type: 'long' });
+      for (const c of [expired, live, long]) await store.insertCode(c);
+      expect(await store.consumeCode(expired.id, now)).toBe(false);
+      const listed = await store.listCodes({ userId: u.id, type: 'short', purpose: 'add_credential', limit: 10 });
+      expect(listed.map((c) => c.id).sort()).toEqual([expired.id, live.id].sort());
+      expect(await store.listCodes({ userId: u.id, type: 'short', purpose: 'other', limit: 10 })).toEqual([]);
+      expect(await store.invalidateCodes(u.id, now)).toBe(2);
+      expect(await store.consumeCode(live.id, now)).toBe(false);
+      expect(await store.invalidateCodes(u.id, now)).toBe(0);
+    });
+
+    it('recordCodeFailure counts atomically and locks at the limit, even under concurrency', async () => {
+      const u = user();
+      await store.insertUser(u);
+      const a = code(u.id);
+      const b = code(u.id);
+      await store.insertCode(a);
+      await store.insertCode(b);
+      await Promise.all(Array.from({ length: 4 }, () => store.recordCodeFailure({ ids: [a.id, b.id], maxAttempts: 5, now })));
+      expect((await store.getCode(a.id))?.failedAttempts).toBe(4);
+      expect((await store.getCode(a.id))?.lockedAt).toBeNull();
+      const after = await store.recordCodeFailure({ ids: [a.id, b.id], maxAttempts: 5, now });
+      expect(after.map((c) => [c.failedAttempts, c.lockedAt])).toEqual([[5, now], [5, now]]);
+      expect(await store.consumeCode(a.id, now)).toBe(false);
+      // a locked code is not counted any further
+      expect(await store.recordCodeFailure({ ids: [a.id], maxAttempts: 5, now })).toEqual([]);
+    });
+
+    it('rate limiter counts per key in the store and refuses past the limit', async () => {
+      const limiter = store.rateLimiter({ keyPrefix: uid('rl'), points: 3, durationSeconds: 60 });
+      const results = [];
+      for (let i = 0; i < 4; i++) results.push(await limiter.consume('user-1'));
+      expect(results.map((r) => r.allowed)).toEqual([true, true, true, false]);
+      expect(results[3]!.retryAfterSeconds).toBeGreaterThan(0);
+      expect(results[3]!.retryAfterSeconds).toBeLessThanOrEqual(60);
+      expect((await limiter.consume('user-2')).allowed).toBe(true);
+      await limiter.reset('user-1');
+      expect((await limiter.consume('user-1')).allowed).toBe(true);
+      // concurrent attempts are all counted
+      const burst = await Promise.all(Array.from({ length: 6 }, () => limiter.consume('user-3')));
+      expect(burst.filter((r) => r.allowed)).toHaveLength(3);
+      expect(await store.deleteExpiredRateLimits(new Date(Date.now() + 3_600_000))).toBeGreaterThanOrEqual(3);
+    });
+
+    it('PIN attempts are claimed before checking: concurrent guesses never exceed the limit', async () => {
+      const u = user();
+      await store.insertUser(u);
+      expect(await store.claimPinAttempt(u.id, 3)).toBeNull(); // no PIN yet
+      await store.setPin(u.id, 'hash-1', t0);
+      const claims = await Promise.all(Array.from({ length: 10 }, () => store.claimPinAttempt(u.id, 3)));
+      expect(claims.filter(Boolean).map((c) => c!.failedAttempts).sort()).toEqual([1, 2, 3]);
+      expect(await store.lockPinIfExhausted(u.id, 3, now)).toBe(true);
+      expect(await store.lockPinIfExhausted(u.id, 3, now)).toBe(false);
+      expect((await store.getPin(u.id))?.lockedAt).toEqual(now);
+      expect(await store.claimPinAttempt(u.id, 3)).toBeNull();
+      await store.setPin(u.id, 'hash-2', now); // replacing clears failures and the lock
+      expect(await store.getPin(u.id)).toEqual({ userId: u.id, hash: 'hash-2', failedAttempts: 0, lockedAt: null, updatedAt: now });
+      expect((await store.claimPinAttempt(u.id, 3))?.failedAttempts).toBe(1);
+      await store.clearPinAttempts(u.id);
+      expect((await store.getPin(u.id))?.failedAttempts).toBe(0);
+    });
+
+    it('decideTransaction releases the sealed context exactly once, and never after expiry', async () => {
+      const u = user();
+      await store.insertUser(u);
+      const base = {
+        userId: u.id, message: 'Show card PIN', allowPin: true, nonce: 'n', status: 'pending' as const,
+        method: null, createdAt: t0, expiresAt: new Date(t0.getTime() + 60_000), decidedAt: null,
+      };
+      const tx = { ...base, id: uid('tx'), sealedContext: 'tf1.k.iv.ct' };
+      await store.insertTransaction(tx);
+      expect(await store.getTransaction(tx.id)).toEqual(tx);
+      const results = await Promise.all(
+        Array.from({ length: 8 }, () => store.decideTransaction({ id: tx.id, status: 'approved', method: 'passkey', now })),
+      );
+      expect(results.filter((r) => r !== null)).toEqual([{ sealedContext: 'tf1.k.iv.ct' }]);
+      expect(await store.getTransaction(tx.id)).toMatchObject({ status: 'approved', method: 'passkey', decidedAt: now, sealedContext: null });
+
+      const late = { ...base, id: uid('tx'), sealedContext: 'x' };
+      await store.insertTransaction(late);
+      expect(await store.decideTransaction({ id: late.id, status: 'approved', method: 'pin', now: late.expiresAt })).toBeNull();
+      const denied = { ...base, id: uid('tx'), sealedContext: 'y' };
+      await store.insertTransaction(denied);
+      expect(await store.decideTransaction({ id: denied.id, status: 'denied', method: null, now })).toEqual({ sealedContext: 'y' });
+      expect(await store.getTransaction(denied.id)).toMatchObject({ status: 'denied', sealedContext: null });
+      expect(await store.decideTransaction({ id: denied.id, status: 'approved', method: 'pin', now })).toBeNull();
+    });
+
+    it('a temporary face template is used once (its device goes with it); expired ones are swept', async () => {
+      const u = user();
+      await store.insertUser(u);
+      const face = async (expiresAt: Date | null) => {
+        const d = { ...device(u.id), type: expiresAt ? ('temporary' as const) : ('backup' as const) };
+        await store.insertDevice(d);
+        await store.insertFaceTemplate({ deviceId: d.id, userId: u.id, sealed: `sealed-${d.id}`, expiresAt, usedAt: null });
+        return d;
+      };
+      const backup = await face(null);
+      const temp = await face(new Date(t0.getTime() + 60_000));
+      const old = await face(new Date(t0.getTime() + 500));
+      expect((await store.listFaceTemplates(u.id, now)).map((f) => f.deviceId).sort()).toEqual([backup.id, temp.id].sort());
+      expect(await store.useFaceTemplate(backup.id, now)).toBe(false); // backups are never consumed
+      const uses = await Promise.all(Array.from({ length: 6 }, () => store.useFaceTemplate(temp.id, now)));
+      expect(uses.filter(Boolean)).toHaveLength(1);
+      expect(await store.getDevice(u.id, temp.id)).toBeNull();
+      expect(await store.useFaceTemplate(old.id, now)).toBe(false); // expired
+      expect(await store.deleteExpiredFaceDevices(now)).toBe(1);
+      expect((await store.listDevices(u.id)).map((d) => d.id)).toEqual([backup.id]);
+    });
+
+    it('advanceRecoveryFlow is a compare-and-set on the step: one of racing callers wins; never when closed or expired', async () => {
+      const u = user();
+      await store.insertUser(u);
+      const flow: RecoveryFlowRecord = {
+        idHash: uid('flow'), userId: u.id, kind: 'credential_reset', status: 'open', step: 'pin', codeId: null,
+        stagedPinHash: null, faceDeviceId: null, faceVerifiedAt: null, pinResetAt: null, passkeyDeviceId: null,
+        createdAt: t0, updatedAt: t0, expiresAt: new Date(t0.getTime() + 60_000),
+      };
+      await store.insertRecoveryFlow(flow);
+      expect(await store.getRecoveryFlow(flow.idHash)).toEqual(flow);
+      const staged = await store.advanceRecoveryFlow({ idHash: flow.idHash, from: ['pin'], set: { step: 'face', stagedPinHash: 'h' }, now });
+      expect(staged).toEqual({ ...flow, step: 'face', stagedPinHash: 'h', updatedAt: now });
+      const racers = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          store.advanceRecoveryFlow({ idHash: flow.idHash, from: ['face'], set: { step: 'passkey', faceDeviceId: `d${i}`, stagedPinHash: null, faceVerifiedAt: now }, now }),
+        ),
+      );
+      expect(racers.filter(Boolean)).toHaveLength(1);
+      expect(await store.getRecoveryFlow(flow.idHash)).toMatchObject({ step: 'passkey', stagedPinHash: null, faceVerifiedAt: now });
+      expect(await store.advanceRecoveryFlow({ idHash: flow.idHash, from: ['passkey'], set: { status: 'completed' }, now: flow.expiresAt })).toBeNull();
+      expect(await store.advanceRecoveryFlow({ idHash: flow.idHash, from: ['passkey'], set: { status: 'completed', step: 'done' }, now })).toMatchObject({ status: 'completed' });
+      expect(await store.advanceRecoveryFlow({ idHash: flow.idHash, from: ['done', 'passkey'], set: { status: 'abandoned' }, now })).toBeNull();
+      expect(await store.getRecoveryFlow('nope')).toBeNull();
+
+      // per user: newest first; abandoning all touches only open, unexpired flows
+      const later = { ...flow, idHash: uid('flow'), status: 'open' as const, step: 'face' as const, stagedPinHash: 'h2', createdAt: now };
+      const expired = { ...flow, idHash: uid('flow'), status: 'open' as const, expiresAt: now };
+      await store.insertRecoveryFlow(later);
+      await store.insertRecoveryFlow(expired);
+      expect((await store.listRecoveryFlows(u.id, 10)).map((f) => f.idHash)[0]).toBe(later.idHash);
+      expect(await store.listRecoveryFlows(u.id, 1)).toHaveLength(1);
+      expect(await store.abandonRecoveryFlows(u.id, now)).toBe(1);
+      expect(await store.getRecoveryFlow(later.idHash)).toMatchObject({ status: 'abandoned', stagedPinHash: null, updatedAt: now });
+      expect(await store.getRecoveryFlow(expired.idHash)).toMatchObject({ status: 'open' });
+      expect(await store.getRecoveryFlow(flow.idHash)).toMatchObject({ status: 'completed' });
+    });
+
+    it('appends audit events and lists them newest first per user', async () => {
+      const u = user();
+      for (const type of ['a', 'b', 'c']) {
+        await store.insertAuditEvent({ id: uid('ev'), type, at: t0, userId: u.id, deviceId: null, actor: 'system', data: { type } });
+      }
+      const events = await store.listAuditEvents({ userId: u.id });
+      expect(events.map((e) => e.type)).toEqual(['c', 'b', 'a']);
+      expect(events[0]?.data).toEqual({ type: 'c' });
+      expect(await store.listAuditEvents({ userId: u.id, limit: 1 })).toHaveLength(1);
+    });
+  });
+}
