@@ -95,8 +95,7 @@ bank.use('/bank/*', async (c, next) => {
   const site = c.req.header('sec-fetch-site');
   const origin = c.req.header('origin');
   if ((site && site !== 'same-origin') || (origin && !origins.includes(origin))) {
-    const problem = { title: 'Forbidden', status: 403, code: 'CROSS_ORIGIN', detail: 'Only the bank’s own pages can call this.' };
-    return new Response(JSON.stringify(problem), { status: 403, headers: { 'content-type': 'application/problem+json' } });
+    return problemResponse('UNAUTHENTICATED', 'Only the bank’s own pages can call this.');
   }
   if (c.req.method !== 'GET' && !/^application\/json\b/.test(c.req.header('content-type') ?? '')) {
     return problemResponse('UNSUPPORTED_MEDIA_TYPE', 'Send JSON (content-type: application/json).');
@@ -110,7 +109,7 @@ bank.use('/bank/*', async (c, next) => {
 bank.post('/bank/card-pin', async (c) => {
   const token = /^Bearer (\S+)$/.exec(c.req.header('authorization') ?? '')?.[1];
   if (!token) throw new TwofoldError('UNAUTHENTICATED', 'Sign in first.');
-  const { userId } = await twofold.tokens.verify(token);
+  const { userId } = await twofold.tokens.verify({ token });
   const cardPin = String(randomInt(10_000)).padStart(4, '0');
   return c.json(await twofold.transactions.create({ userId, message: 'Show the PIN of your card •••• 4242', context: { cardPin }, ttlSeconds: 300 }), 201);
 });

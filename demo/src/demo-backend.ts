@@ -1,4 +1,4 @@
-import { TwofoldClientError, type Device } from '@twofold/client';
+import { TwofoldClientError, type ClientErrorCode, type Device, type Problem } from '@twofold/client';
 
 /**
  * The pages' calls to the bank's own backend (demo/server.ts, routes under `/bank`). Plain
@@ -21,9 +21,11 @@ async function bank<T>(method: string, path: string, options: { body?: unknown; 
     throw new TwofoldClientError('NETWORK_ERROR', 'The bank cannot be reached.', { cause: error });
   }
   if (res.status === 204) return undefined as T;
-  const data = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+  const data: unknown = await res.json().catch(() => null);
   if (!res.ok) {
-    throw new TwofoldClientError(String(data.code ?? 'INTERNAL'), String(data.detail ?? res.statusText), { status: res.status, problem: data });
+    const problem = (data ?? {}) as Problem; // the bank answers errors in the Twofold API's shape
+    const code: ClientErrorCode = typeof problem.code === 'string' ? problem.code : 'NETWORK_ERROR';
+    throw new TwofoldClientError(code, typeof problem.detail === 'string' ? problem.detail : `HTTP ${res.status}`, { status: res.status, problem });
   }
   return data as T;
 }
