@@ -43,10 +43,6 @@ const toDevice = (d: DeviceRecord, p?: PasskeyRecord, f?: FaceTemplateRecord): D
   }),
 });
 
-/**
- * Lists a user's devices, oldest first. An expired `temporary` face state is left out (the
- * sweep deletes it). Throws `USER_NOT_FOUND`.
- */
 export interface ListDevicesOptions {
   userId: string;
 }
@@ -62,6 +58,10 @@ export interface RemoveDeviceOptions extends ActorOption {
   deviceId: string;
 }
 
+/**
+ * Lists a user's devices, oldest first. An expired `temporary` face state is left out (the
+ * sweep deletes it). Throws `USER_NOT_FOUND`.
+ */
 export async function listDevices(ctx: TwofoldContext, options: ListDevicesOptions): Promise<Device[]> {
   await requireUser(ctx, options.userId);
   const [devices, passkeys, faces] = await Promise.all([

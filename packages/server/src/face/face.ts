@@ -1,12 +1,4 @@
-import {
-  FACE_MATCH_THRESHOLD,
-  LIVENESS,
-  analyzeFaceTrack,
-  descriptorDistance,
-  meanDescriptor,
-  type FaceAction,
-  type FaceEvidence,
-} from '@twofold/protocol';
+import { FACE_MATCH_THRESHOLD, type FaceAction, type FaceEvidence } from '@twofold/protocol';
 import { actor, recordEvent, type AuditEvent } from '../audit/audit.js';
 import { beginCeremony, consumeCeremony } from '../ceremonies/ceremonies.js';
 import type { TwofoldContext } from '../context.js';
@@ -15,6 +7,8 @@ import { requireUser } from '../users/users.js';
 import type { CeremonyRecord } from '../ceremonies/store.js';
 import type { DeviceRecord } from '../devices/store.js';
 import type { Store } from '../storage/store.js';
+import { checkLiveness } from './liveness.js';
+import { closestTemplate } from './match.js';
 import type { FaceTemplateRecord } from './store.js';
 import type { SessionClaims } from '../tokens/tokens.js';
 import { randomBytes, randomId } from '../util/encoding.js';
@@ -227,10 +221,8 @@ export async function matchFace(
     }
   }
   if (candidates.length === 0) throw new TwofoldError('FACE_NOT_ENROLLED', 'This user has no face enrolled; pass a clientState or enroll first.');
-  const best = candidates
-    .map((c) => ({ ...c, distance: descriptorDistance(probe, c.template) }))
-    .sort((a, b) => a.distance - b.distance)[0]!;
-  if (best.distance > FACE_MATCH_THRESHOLD.value) {
+  const { best, matched } = closestTemplate(probe, candidates, FACE_MATCH_THRESHOLD.value);
+  if (!matched) {
     ctx.notify([await recordEvent(ctx, ctx.store, { type: 'face.mismatch', userId, actor: actor.system, data: { distance: round(best.distance) } })]);
     throw new TwofoldError('FACE_MISMATCH', 'The face does not match the enrolled one.');
   }
@@ -307,34 +299,6 @@ async function openTemplate(keyring: NonNullable<TwofoldContext['keyring']>, sea
     throw new TwofoldError('CLIENT_STATE_INVALID', 'The face template was made with another model version; enroll again.');
   }
   return parsed;
-}
-
-/**
- * The server's liveness decision on the evidence (never the client's): the evidence answers
- * this challenge; the timing is plausible; the requested actions appear in the track in the
- * requested order; the descriptors of the session agree (one person throughout).
- * Returns the session's face (mean descriptor). Throws `LIVENESS_FAILED`.
- */
-export function checkLiveness(ceremony: CeremonyRecord, evidence: FaceEvidence): number[] {
-  const fail = (why: string): never => {
-    throw new TwofoldError('LIVENESS_FAILED', `Liveness check failed: ${why}.`, { reason: why });
-  };
-  if (evidence.challengeId !== ceremony.id) fail('the evidence answers another challenge');
-  const { frames } = evidence;
-  if (frames.length < LIVENESS.minFrames) fail(`too few frames (${frames.length})`);
-  for (let i = 1; i < frames.length; i++) if (!(frames[i]!.t > frames[i - 1]!.t)) fail('frame times are not increasing');
-  const duration = frames.at(-1)!.t - frames[0]!.t;
-  if (duration < LIVENESS.minDurationMs) fail('the session is implausibly short');
-  if (duration > LIVENESS.maxDurationMs) fail('the session is too long');
-  // Capture cannot outrun the frame rate of a camera.
-  if (frames.length / (duration / 1000) > 120) fail('more frames than a camera delivers');
-  const actions = (ceremony.data.actions as FaceAction[]) ?? [];
-  const { done } = analyzeFaceTrack(frames, actions);
-  if (done < actions.length) fail(`the requested actions were not seen in order (${done} of ${actions.length})`);
-  const probe = meanDescriptor(evidence.descriptors);
-  const spread = Math.max(...evidence.descriptors.map((d) => descriptorDistance(d, probe)));
-  if (spread > LIVENESS.maxSpread) fail('the face changed during the session');
-  return probe;
 }
 
 // Fisher-Yates with rejection sampling (no modulo bias): the order must not be guessable.

@@ -32,11 +32,6 @@ export async function hashPin(pin: string): Promise<string> {
   return argon2id({ password: pin, salt: randomBytes(16), ...ARGON2, outputType: 'encoded' });
 }
 
-/**
- * Sets the signed-in user's PIN. Replacing an existing (or locked) PIN needs a session whose
- * strong authentication (passkey, face or code) is at most `freshAuthSeconds` old.
- * Throws `PIN_TOO_WEAK`, `REAUTHENTICATION_REQUIRED`, `USER_NOT_FOUND`.
- */
 export interface SetPinOptions {
   /** The signed-in user's verified session (its `amr` and age decide whether a PIN may be replaced). */
   session: SessionClaims;
@@ -55,6 +50,11 @@ export interface GetPinStatusOptions {
   userId: string;
 }
 
+/**
+ * Sets the signed-in user's PIN. Replacing an existing (or locked) PIN needs a session whose
+ * strong authentication (passkey, face or code) is at most `freshAuthSeconds` old.
+ * Throws `PIN_TOO_WEAK`, `REAUTHENTICATION_REQUIRED`, `USER_NOT_FOUND`.
+ */
 export async function setPin(ctx: TwofoldContext, options: SetPinOptions): Promise<void> {
   const { session, pin } = options;
   assertStrongPin(pin);
