@@ -4,6 +4,7 @@
  * - no import cycles among packages/*\/src files — type-only imports included
  *   (`tsPreCompilationDeps: true` keeps `import type` / `export type` edges in the graph);
  * - the client and the server never import each other (either may import @twofold/protocol);
+ * - @twofold/testing imports only types from @twofold/server;
  * - files in packages/server/src/<module>/ never import packages/server/src/http/;
  * - the server's root entry never reaches `node:*` built-ins, `pg`, `@electric-sql/pglite` or
  *   `rate-limiter-flexible` (those live behind the ./node, ./pglite and ./postgres subpaths).
@@ -40,6 +41,14 @@ module.exports = {
       comment: 'The server never imports the client (or test helpers); of the workspace it may only import @twofold/protocol.',
       from: { path: '^packages/server/src/' },
       to: { path: '^packages/(?!server/|protocol/)[^/]+/' },
+    },
+    {
+      name: 'testing-only-server-types',
+      severity: 'error',
+      comment:
+        '@twofold/testing (e.g. the Store conformance suite) imports only types from @twofold/server, which is an optional peer: no runtime dependency, no runtime cycle (the server tests use @twofold/testing).',
+      from: { path: '^packages/testing/src/' },
+      to: { path: '^packages/server/', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'modules-not-http',
