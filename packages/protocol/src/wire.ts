@@ -110,9 +110,9 @@ export type CreateUserRequest = Input<typeof schemas.createUserBody>;
 export type CreateUserResponse = Omit<User, 'createdAt'>;
 
 /** `POST /users/retrieve` (scope `users.retrieve`): finds a user by username. */
-export type GetUserRequest = Input<typeof schemas.retrieveUserBody>;
+export type RetrieveUserRequest = Input<typeof schemas.retrieveUserBody>;
 /** `POST /users/retrieve` → 200. */
-export type GetUserResponse = User;
+export type RetrieveUserResponse = User;
 
 // ---------------------------------------------------------------------------------------------
 // Pre-authorized codes (service) and adding a passkey with one (browser)
@@ -121,11 +121,11 @@ export type GetUserResponse = User;
 export type CodeType = Input<typeof schemas.codeType>;
 
 /** `POST /codes/{type}/generate` (scope `codes.generate`). */
-export type CreateCodeRequest = Input<typeof schemas.generateCodeBody>;
+export type GenerateCodeRequest = Input<typeof schemas.generateCodeBody>;
 /** What a code is for. */
-export type CodePurpose = CreateCodeRequest['purpose'];
+export type CodePurpose = GenerateCodeRequest['purpose'];
 /** `POST /codes/{type}/generate` → 201: the code, returned this once (only its hash is stored). */
-export interface CreateCodeResponse {
+export interface GenerateCodeResponse {
   code: string;
   expiresAt: string;
   isAuthorized: true;
@@ -143,14 +143,14 @@ export interface InvalidateCodesResponse {
 }
 
 /** `POST /credentials/fido2/init/code`: redeem a code to register a passkey on a new device. */
-export type StartAddCredentialWithCodeRequest = Input<typeof schemas.initWithCodeBody>;
+export type StartAddPasskeyWithCodeRequest = Input<typeof schemas.initWithCodeBody>;
 /** `POST /credentials/fido2/init/code` → 200. */
-export type StartAddCredentialWithCodeResponse = RegistrationCeremony;
+export type StartAddPasskeyWithCodeResponse = RegistrationCeremony;
 
 /** `POST /credentials/fido2/complete`. */
-export type VerifyAddCredentialWithCodeRequest = RegistrationBody;
+export type VerifyAddPasskeyWithCodeRequest = RegistrationBody;
 /** `POST /credentials/fido2/complete` → 200 (`amr: ["code"]`). */
-export type VerifyAddCredentialWithCodeResponse = CeremonyResult;
+export type VerifyAddPasskeyWithCodeResponse = CeremonyResult;
 
 // ---------------------------------------------------------------------------------------------
 // Passkeys (browser)
@@ -255,9 +255,9 @@ export interface PinStatus {
 // Face
 
 /** `POST /face/challenge` (enroll: session). */
-export type CreateFaceChallengeRequest = Input<typeof schemas.faceChallengeBody>;
+export type StartFaceChallengeRequest = Input<typeof schemas.faceChallengeBody>;
 /** What a face challenge is for. */
-export type FacePurpose = CreateFaceChallengeRequest['purpose'];
+export type FacePurpose = StartFaceChallengeRequest['purpose'];
 
 /** A liveness challenge: the actions to perform, in this order, before `expiresAt`. */
 export interface FaceChallenge {
@@ -266,7 +266,7 @@ export interface FaceChallenge {
   expiresAt: string;
 }
 /** `POST /face/challenge` → 200. */
-export type CreateFaceChallengeResponse = FaceChallenge;
+export type StartFaceChallengeResponse = FaceChallenge;
 
 /** `POST /face/enroll` (session); `evidence` is a `FaceEvidence`. */
 export type EnrollFaceRequest = Input<typeof schemas.faceEnrollBody>;
@@ -415,12 +415,12 @@ export interface RecoveryFlowSummary {
 }
 
 /** `GET /users/{userId}/recovery` (scope `devices.read`) → 200: the 10 latest flows, newest first. */
-export interface ListRecoveryFlowsResponse {
+export interface ListRecoveriesResponse {
   flows: RecoveryFlowSummary[];
 }
 
 /** `POST /users/{userId}/recovery/cancel` (scope `codes.generate`) → 200: abandons every open flow. */
-export interface CancelRecoveryFlowsResponse {
+export interface CancelRecoveriesResponse {
   cancelled: number;
 }
 

@@ -33,7 +33,6 @@ export type {
   VerifyAddPasskeyWithCodeOptions,
   CodeSettings,
   CodePurpose,
-  GeneratedCode,
 } from './codes/codes.js';
 export type { SetPinOptions, VerifyPinOptions, GetPinStatusOptions, PinSettings } from './pins/pins.js';
 export type {
@@ -42,7 +41,6 @@ export type {
   StartTransactionConfirmationOptions,
   ConfirmTransactionOptions,
   DenyTransactionOptions,
-  TransactionStatusView,
 } from './transactions/transactions.js';
 export type { StartFaceChallengeOptions, EnrollFaceOptions, VerifyFaceOptions, GetClientStateOptions, FaceMatch } from './face/face.js';
 export {

@@ -4,8 +4,8 @@
  * Serve the model and WASM files with the Vite plugin from `@twofold/client/vite`.
  */
 import type {
-  CreateFaceChallengeRequest,
-  CreateFaceChallengeResponse,
+  StartFaceChallengeRequest,
+  StartFaceChallengeResponse,
   EnrollFaceRequest,
   EnrollFaceResponse,
   FaceDeviceType,
@@ -62,9 +62,9 @@ export interface EnrollFaceOptions extends FaceSession {
  */
 export async function enrollFace(options: WithSession<EnrollFaceOptions>): Promise<EnrollFaceResponse> {
   const { api, token } = options;
-  const challenge = await api.request<CreateFaceChallengeResponse>('POST', '/face/challenge', {
+  const challenge = await api.request<StartFaceChallengeResponse>('POST', '/face/challenge', {
     token,
-    body: { userId: options.userId, purpose: 'enroll' } satisfies CreateFaceChallengeRequest,
+    body: { userId: options.userId, purpose: 'enroll' } satisfies StartFaceChallengeRequest,
   });
   const evidence = await captureFaceEvidence({ ...options, challenge });
   return api.request('POST', '/face/enroll', {
@@ -88,8 +88,8 @@ export interface VerifyFaceOptions extends FaceSession {
  */
 export async function verifyFace(options: WithApi<VerifyFaceOptions>): Promise<VerifyFaceResponse> {
   const { api } = options;
-  const challenge = await api.request<CreateFaceChallengeResponse>('POST', '/face/challenge', {
-    body: { userId: options.userId, purpose: 'verify' } satisfies CreateFaceChallengeRequest,
+  const challenge = await api.request<StartFaceChallengeResponse>('POST', '/face/challenge', {
+    body: { userId: options.userId, purpose: 'verify' } satisfies StartFaceChallengeRequest,
   });
   const evidence = await captureFaceEvidence({ ...options, challenge });
   return api.request('POST', '/face/verify', {

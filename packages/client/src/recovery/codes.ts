@@ -1,9 +1,9 @@
 import type {
   CodeType,
-  StartAddCredentialWithCodeRequest,
-  StartAddCredentialWithCodeResponse,
-  VerifyAddCredentialWithCodeRequest,
-  VerifyAddCredentialWithCodeResponse,
+  StartAddPasskeyWithCodeRequest,
+  StartAddPasskeyWithCodeResponse,
+  VerifyAddPasskeyWithCodeRequest,
+  VerifyAddPasskeyWithCodeResponse,
 } from '@twofold/protocol';
 import type { WithApi } from '../api/api.js';
 import { createPasskey, type SessionResult } from '../passkeys/passkeys.js';
@@ -33,13 +33,13 @@ export interface AddPasskeyWithCodeOptions {
  */
 export async function addPasskeyWithCode(options: WithApi<AddPasskeyWithCodeOptions>): Promise<SessionResult> {
   const { api } = options;
-  const { ceremonyId, options: creation } = await api.request<StartAddCredentialWithCodeResponse>('POST', '/credentials/fido2/init/code', {
-    body: { userId: options.userId, code: { code: options.code, type: options.type } } satisfies StartAddCredentialWithCodeRequest,
+  const { ceremonyId, options: creation } = await api.request<StartAddPasskeyWithCodeResponse>('POST', '/credentials/fido2/init/code', {
+    body: { userId: options.userId, code: { code: options.code, type: options.type } } satisfies StartAddPasskeyWithCodeRequest,
     signal: options.signal,
   });
   const response = await createPasskey({ optionsJSON: creation, signal: options.signal });
-  return api.request<VerifyAddCredentialWithCodeResponse>('POST', '/credentials/fido2/complete', {
-    body: { ceremonyId, response, ...(options.name && { name: options.name }) } satisfies VerifyAddCredentialWithCodeRequest,
+  return api.request<VerifyAddPasskeyWithCodeResponse>('POST', '/credentials/fido2/complete', {
+    body: { ceremonyId, response, ...(options.name && { name: options.name }) } satisfies VerifyAddPasskeyWithCodeRequest,
   });
 }
 

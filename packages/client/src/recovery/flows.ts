@@ -2,8 +2,8 @@ import type {
   ChooseRecoveryPinRequest,
   ChooseRecoveryPinResponse,
   CodeType,
-  CreateFaceChallengeRequest,
-  CreateFaceChallengeResponse,
+  StartFaceChallengeRequest,
+  StartFaceChallengeResponse,
   FaceChallenge,
   FaceEvidence,
   GetRecoveryResponse,
@@ -111,8 +111,8 @@ export async function verifyRecoveryFace(
   },
 ): Promise<VerifyRecoveryFaceResponse> {
   const { api } = options;
-  const challenge = await api.request<CreateFaceChallengeResponse>('POST', '/face/challenge', {
-    body: { userId: options.userId, purpose: 'verify' } satisfies CreateFaceChallengeRequest,
+  const challenge = await api.request<StartFaceChallengeResponse>('POST', '/face/challenge', {
+    body: { userId: options.userId, purpose: 'verify' } satisfies StartFaceChallengeRequest,
     signal: options.signal,
   });
   const evidence = await options.capture(challenge);

@@ -1,3 +1,7 @@
+import type { AuditEventType } from '@twofold/protocol';
+
+export type { AuditEventType } from '@twofold/protocol';
+
 /** The audit module's slice of the {@link Store}. */
 export interface AuditStore {
   insertAuditEvent(event: AuditEventRecord): Promise<void>;
@@ -16,40 +20,6 @@ export interface AuditEventRecord {
   data: Record<string, unknown>;
 }
 
-/** Security-relevant things that happen; each is written to the audit log and sent to `onEvent`. */
-export type AuditEventType =
-  | 'user.created'
-  | 'user.signed_in'
-  | 'passkey.added'
-  | 'passkey.counter_regression'
-  | 'code.generated'
-  | 'code.redeemed'
-  | 'code.wrong'
-  | 'code.locked'
-  | 'codes.invalidated'
-  | 'pin.set'
-  | 'pin.replaced'
-  | 'pin.wrong'
-  | 'pin.locked'
-  | 'pin.reset'
-  | 'recovery.started'
-  | 'recovery.completed'
-  | 'recovery.abandoned'
-  | 'recovery.cancelled'
-  | 'passkey.step_up'
-  | 'transaction.created'
-  | 'transaction.approved'
-  | 'transaction.denied'
-  | 'face.enrolled'
-  | 'face.verified'
-  | 'face.mismatch'
-  | 'face.liveness_failed'
-  | 'face.locked'
-  | 'device.renamed'
-  | 'device.removed'
-  | 'api_key.created'
-  | 'api_key.deleted'
-  | 'signing_key.rotated';
 
 export interface AuditEvent extends AuditEventRecord {
   type: AuditEventType;

@@ -7,6 +7,7 @@ import type { Store } from '../storage/store.js';
 import type { UserRecord } from '../users/store.js';
 import type { CodeRecord, CodeType } from './store.js';
 import type { CodePurpose } from './settings.js';
+import type { GenerateCodeResponse } from '@twofold/protocol';
 import { consumeCeremony } from '../ceremonies/ceremonies.js';
 import { enforceLimits } from '../ratelimits/ratelimits.js';
 import { randomId } from '../util/encoding.js';
@@ -15,16 +16,6 @@ import type { PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON }
 
 export { DEFAULT_CODE_SETTINGS, type CodePurpose, type CodeSettings } from './settings.js';
 
-/** A generated code, returned once to the backend that delivers it. */
-export interface GeneratedCode {
-  code: string;
-  expiresAt: string;
-  isAuthorized: true;
-  /** For `link` codes when a link template is configured. */
-  link?: string;
-  /** Set when only a recovery flow with a face check can redeem it. */
-  requireFace?: true;
-}
 
 const RECENT_CODES = 20;
 
@@ -71,7 +62,7 @@ export interface VerifyAddPasskeyWithCodeOptions {
 export async function generateCode(
   ctx: TwofoldContext,
   options: GenerateCodeOptions,
-): Promise<GeneratedCode> {
+): Promise<GenerateCodeResponse> {
   const settings = ctx.codes;
   const purpose = options.purpose ?? 'add_credential';
   const ttl = options.ttlSeconds ?? settings.ttlSeconds[options.type];

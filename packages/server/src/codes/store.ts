@@ -19,8 +19,9 @@ export interface CodesStore {
   invalidateCodes(userId: string, now: Date): Promise<number>;
 }
 
-/** `short`: 8 digits to type; `long`: high-entropy text; `link`: a token for a magic link. */
-export type CodeType = 'short' | 'long' | 'link';
+import type { CodeType } from '@twofold/protocol';
+
+export type { CodeType } from '@twofold/protocol';
 
 export interface CodeRecord {
   id: string;

@@ -5,25 +5,11 @@ import { requireUser } from '../users/users.js';
 import type { FaceTemplateRecord } from '../face/store.js';
 import type { PasskeyRecord } from '../passkeys/store.js';
 import type { Store } from '../storage/store.js';
-import type { DeviceRecord, DeviceType } from './store.js';
+import type { AuthenticatorTransport, Device } from '@twofold/protocol';
+import type { DeviceRecord } from './store.js';
 
-/** A device as the API shows it. Passkey devices carry their authenticator facts. */
-export interface Device {
-  id: string;
-  type: DeviceType;
-  name: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  /** For a `temporary` face state: when it stops working (it is also gone once used). */
-  expiresAt?: string;
-  passkey?: {
-    credentialId: string;
-    aaguid: string;
-    backupEligible: boolean;
-    backedUp: boolean;
-    transports: string[];
-  };
-}
+export type { Device } from '@twofold/protocol';
+
 
 const toDevice = (d: DeviceRecord, p?: PasskeyRecord, f?: FaceTemplateRecord): Device => ({
   id: d.id,
@@ -38,7 +24,7 @@ const toDevice = (d: DeviceRecord, p?: PasskeyRecord, f?: FaceTemplateRecord): D
       aaguid: p.aaguid,
       backupEligible: p.backupEligible,
       backedUp: p.backedUp,
-      transports: p.transports,
+      transports: p.transports as AuthenticatorTransport[],
     },
   }),
 });

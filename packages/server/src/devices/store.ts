@@ -10,8 +10,9 @@ export interface DevicesStore {
   touchDevice(deviceId: string, at: Date): Promise<void>;
 }
 
-/** What is bound to a user: a passkey, or a sealed face template kept as `backup` / `temporary`. */
-export type DeviceType = 'passkey' | 'backup' | 'temporary';
+import type { DeviceType } from '@twofold/protocol';
+
+export type { DeviceType } from '@twofold/protocol';
 
 export interface DeviceRecord {
   id: string;

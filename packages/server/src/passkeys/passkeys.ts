@@ -22,14 +22,10 @@ import type { UserRecord } from '../users/store.js';
 import type { PasskeyRecord } from './store.js';
 import { insertUserOrThrow, newUserId, normalizeUsername, requireUser } from '../users/users.js';
 import { fromBase64Url, randomId } from '../util/encoding.js';
-import type { AuthMethod } from '../tokens/tokens.js';
+import type { AuthMethod, CeremonyResult } from '@twofold/protocol';
 
-/** Result of a successful ceremony: who, with which device, and a session token. */
-export interface CeremonyResult {
-  userId: string;
-  deviceId: string;
-  token: string;
-}
+export type { CeremonyResult } from '@twofold/protocol';
+
 
 /** Sign up a new user (`username`), or add a passkey to an existing one (`userId`, already authenticated). */
 export type StartPasskeyRegistrationOptions = { username: string; displayName?: string } | { userId: string };

@@ -15,7 +15,10 @@ import type { RecoveryFlowRecord, RecoveryKind, RecoveryStep } from './store.js'
 import { requireUser } from '../users/users.js';
 import { randomId, sha256Base64Url } from '../util/encoding.js';
 
+import type { RecoveryFlow, RecoveryFlowSummary } from '@twofold/protocol';
+
 export type { RecoveryKind, RecoveryStep } from './store.js';
+export type { RecoveryFlow, RecoveryFlowSummary } from '@twofold/protocol';
 
 /** How long a flow may take from start to its last step (a face check and a passkey prompt). */
 export const RECOVERY_TTL_SECONDS = 900;
@@ -76,25 +79,6 @@ export interface CancelRecoveriesOptions extends ActorOption {
   userId: string;
 }
 
-/** A recovery flow as the API shows it (never the staged PIN or the code). */
-export interface RecoveryFlow {
-  flowId: string;
-  userId: string;
-  kind: RecoveryKind;
-  /** `expired` once its time ran out before it was completed or abandoned. */
-  status: 'open' | 'completed' | 'abandoned' | 'expired';
-  /** The next step to do; `done` once completed. */
-  step: RecoveryStep;
-  /** Every step of this kind of flow, in order, and whether it is done. */
-  steps: { name: 'code' | 'pin' | 'face' | 'passkey'; done: boolean }[];
-  /** Whether the flow replaced the PIN (a credential reset, once its face check passed). */
-  pinReset: boolean;
-  /** Whether the user has a usable stored face template (else the face step needs a `clientState`). */
-  faceEnrolled: boolean;
-  /** The passkey device bound by the last step. */
-  deviceId: string | null;
-  expiresAt: string;
-}
 
 /**
  * Starts a recovery flow for `userId`; nothing about the account changes until a later step.
@@ -310,16 +294,6 @@ export async function abandonRecovery(ctx: TwofoldContext, options: AbandonRecov
   if (flow.status === 'completed') throw new TwofoldError('RECOVERY_CLOSED', 'This recovery flow is already completed.');
 }
 
-/** A flow as a backend sees it: its state, never its handle (only the browser holding it has that). */
-export interface RecoveryFlowSummary {
-  kind: RecoveryKind;
-  status: RecoveryFlow['status'];
-  step: RecoveryStep;
-  pinReset: boolean;
-  createdAt: string;
-  updatedAt: string;
-  expiresAt: string;
-}
 
 /** The user's ten most recent recovery flows, newest first (for support). Throws `USER_NOT_FOUND`. */
 export async function listRecoveries(ctx: TwofoldContext, options: ListRecoveriesOptions): Promise<RecoveryFlowSummary[]> {

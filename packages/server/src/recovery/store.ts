@@ -15,9 +15,9 @@ export interface RecoveryStore {
   abandonRecoveryFlows(userId: string, now: Date): Promise<number>;
 }
 
-export type RecoveryKind = 'credential_reset' | 'new_device';
-/** The next step of a recovery flow; `done` once it is completed. */
-export type RecoveryStep = 'pin' | 'face' | 'passkey' | 'done';
+import type { RecoveryKind, RecoveryStep } from '@twofold/protocol';
+
+export type { RecoveryKind, RecoveryStep } from '@twofold/protocol';
 
 export interface RecoveryFlowRecord {
   /** SHA-256 (base64url) of the flow id handed to the client. */

@@ -5,8 +5,10 @@ import type { Store } from '../storage/store.js';
 import type { SigningKeyRecord } from './store.js';
 import { randomId } from '../util/encoding.js';
 
+import type { AuthMethod } from '@twofold/protocol';
+
 /** Authentication methods that can appear in a session token's `amr` claim. */
-export type AuthMethod = 'passkey' | 'code' | 'face' | 'pin';
+export type { AuthMethod } from '@twofold/protocol';
 
 export interface SessionClaims {
   userId: string;

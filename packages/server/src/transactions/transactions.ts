@@ -6,17 +6,11 @@ import { TwofoldError } from '../errors.js';
 import { requireUser } from '../users/users.js';
 import { verifyAssertion } from '../passkeys/passkeys.js';
 import { checkPin } from '../pins/pins.js';
+import type { GetTransactionResponse } from '@twofold/protocol';
 import type { TransactionRecord } from './store.js';
 import type { SessionClaims } from '../tokens/tokens.js';
 import { randomId, toBase64Url } from '../util/encoding.js';
 
-/** What a backend (and nobody else) may read about a transaction. Never the context. */
-export interface TransactionStatusView {
-  transactionId: string;
-  status: 'pending' | 'approved' | 'denied' | 'expired';
-  method?: 'passkey' | 'pin';
-  decidedAt?: string;
-}
 
 export interface CreateTransactionOptions extends ActorOption {
   userId: string;
@@ -95,7 +89,7 @@ export async function createTransaction(
   return { transactionId: id, expiresAt: record.expiresAt.toISOString() };
 }
 
-const view = (t: TransactionRecord, now: Date): TransactionStatusView => ({
+const view = (t: TransactionRecord, now: Date): GetTransactionResponse => ({
   transactionId: t.id,
   status: t.status === 'pending' && t.expiresAt.getTime() <= now.getTime() ? 'expired' : t.status,
   ...(t.method && { method: t.method as 'passkey' | 'pin' }),
@@ -103,7 +97,7 @@ const view = (t: TransactionRecord, now: Date): TransactionStatusView => ({
 });
 
 /** The outcome of a transaction, for its backend. Throws `TRANSACTION_NOT_FOUND`. */
-export async function getTransaction(ctx: TwofoldContext, options: GetTransactionOptions): Promise<TransactionStatusView> {
+export async function getTransaction(ctx: TwofoldContext, options: GetTransactionOptions): Promise<GetTransactionResponse> {
   const t = await ctx.store.getTransaction(options.transactionId);
   if (!t) throw new TwofoldError('TRANSACTION_NOT_FOUND', 'No such transaction.');
   return view(t, ctx.now());

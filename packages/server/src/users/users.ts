@@ -5,14 +5,10 @@ import { StoreConflictError } from '../storage/conflict.js';
 import type { Store } from '../storage/store.js';
 import type { UserRecord } from './store.js';
 import { randomBytes, toBase64Url } from '../util/encoding.js';
+import type { User } from '@twofold/protocol';
 
-/** The public view of a user. */
-export interface User {
-  userId: string;
-  username: string;
-  displayName: string;
-  createdAt: string;
-}
+export type { User } from '@twofold/protocol';
+
 
 export const toUser = (u: UserRecord): User => ({
   userId: u.id,
