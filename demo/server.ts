@@ -11,7 +11,7 @@
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { FaceAction } from '@twofold/protocol';
 import { createTwofold, isTwofoldError, problemResponse, TwofoldError } from '@twofold/server';
-import { clientAddress, serve } from '@twofold/server/node';
+import { clientAddress, FRONT_END_HEADERS, loadSecretKeys, readSettings, serve } from '@twofold/server/node';
 import { createPGliteStore } from '@twofold/server/pglite';
 import { createPostgresStore } from '@twofold/server/postgres';
 import { Hono, type Context } from 'hono';
@@ -19,17 +19,13 @@ import { randomInt } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-// Not public API: the settings parser and the secret-key file of this repository's `twofold
-// serve` CLI, reused so that the demo reads the same PORT / TWOFOLD_* settings the same way.
-import { resolveSecretKeys } from '../packages/server/src/cli/secrets.js';
-import { resolveSettings } from '../packages/server/src/cli/settings.js';
 
 const log = (line: string) => console.log(line);
 const dist = fileURLToPath(new URL('dist', import.meta.url));
 const settings = (() => {
   try {
     if (!existsSync(resolve(dist, 'index.html'))) throw new Error(`${dist} is missing: build the demo first (pnpm build:demo).`);
-    return resolveSettings(process.argv.slice(2), process.env).settings;
+    return readSettings({ argv: process.argv.slice(2) }); // the PORT / TWOFOLD_* settings of `twofold serve`
   } catch (error) {
     console.error(`demo: ${(error as Error).message}`);
     process.exit(2);
@@ -57,7 +53,7 @@ let clockOffsetMs = 0; // TWOFOLD_UNSAFE_TEST_CLOCK only: POST /__test__/clock m
 const twofold = createTwofold({
   store,
   rp: { id: settings.rpId, name: 'Northwind Bank', origins },
-  secretKeys: resolveSecretKeys(settings, log),
+  secretKeys: loadSecretKeys({ settings, log }),
   openRegistration: settings.openRegistration,
   codes: { linkTemplate: settings.linkTemplate ?? `${origins[0]}/#/recover?user={userId}&code={code}` },
   ...(settings.faceActions && { faceActions: settings.faceActions as FaceAction[] }),
@@ -73,14 +69,8 @@ await twofold.tokens.ready();
 const bank = new Hono();
 bank.use('*', async (c, next) => {
   await next();
-  // The demo talks only to its own origin; nothing else may be loaded or contacted (a
-  // biometric page must not leak). WASM compilation is allowed for the face models.
-  c.res.headers.set(
-    'content-security-policy',
-    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; img-src 'self' data: blob:; media-src 'self' blob: mediastream:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
-  );
-  c.res.headers.set('x-content-type-options', 'nosniff');
-  c.res.headers.set('referrer-policy', 'no-referrer');
+  // Only this origin may be loaded or contacted (a biometric page must not leak).
+  for (const [name, value] of Object.entries(FRONT_END_HEADERS)) c.res.headers.set(name, value);
 });
 bank.onError((error) => {
   if (isTwofoldError(error)) return problemResponse(error.code, error.message, error.extensions);

@@ -1,6 +1,6 @@
 import { SCOPES, type Scope } from '../apikeys/apikeys.js';
 import { createTwofold, type Twofold } from '../twofold.js';
-import { resolveSecretKeys } from './secrets.js';
+import { loadSecretKeys } from './secrets.js';
 import { openStore } from './serve.js';
 import type { ServeSettings } from './settings.js';
 
@@ -8,7 +8,7 @@ import type { ServeSettings } from './settings.js';
 async function withTwofold<T>(settings: ServeSettings, task: (twofold: Twofold) => Promise<T>): Promise<T> {
   const { store, close } = await openStore(settings, () => {});
   try {
-    const secretKeys = resolveSecretKeys(settings, (line) => console.error(line));
+    const secretKeys = loadSecretKeys({ settings, log: (line) => console.error(line) });
     const twofold = createTwofold({
       store,
       rp: { id: settings.rpId, origins: settings.origins ?? [`http://localhost:${settings.port}`] },

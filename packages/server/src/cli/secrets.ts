@@ -8,7 +8,14 @@ import type { ServeSettings } from './settings.js';
  * embedded database, a key file kept beside it (created on first start, mode 0600). With
  * PostgreSQL and no keys, secrets stay unsealed and a warning says so.
  */
-export function resolveSecretKeys(settings: ServeSettings, log: (line: string) => void): SealingKey[] | undefined {
+export interface LoadSecretKeysOptions {
+  /** `secretKeys` (TWOFOLD_SECRET_KEYS), `databaseUrl` and `dataDir` decide where the keys come from. */
+  settings: Pick<ServeSettings, 'secretKeys' | 'databaseUrl' | 'dataDir'>;
+  /** Where notices go (a key file created, keys missing on PostgreSQL). Default `console.log`. */
+  log?: (line: string) => void;
+}
+
+export function loadSecretKeys({ settings, log = console.log }: LoadSecretKeysOptions): SealingKey[] | undefined {
   if (settings.secretKeys) {
     try {
       const keys = parseKeyring(settings.secretKeys);

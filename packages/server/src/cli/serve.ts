@@ -2,7 +2,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { clientAddress, serve } from '../adapters/node/index.js';
+import { clientAddress, FRONT_END_HEADERS, serve } from '../adapters/node/index.js';
 import type { FaceAction } from '@twofold/protocol';
 import { createWebhookNotifier } from '../webhooks/webhooks.js';
 import type { AuditEvent } from '../audit/audit.js';
@@ -11,7 +11,7 @@ import { createPGliteStore } from '../storage/pglite.js';
 import { createPostgresStore } from '../storage/postgres.js';
 import type { Store } from '../storage/store.js';
 import { createTwofold } from '../twofold.js';
-import { resolveSecretKeys } from './secrets.js';
+import { loadSecretKeys } from './secrets.js';
 import type { ServeSettings } from './settings.js';
 
 export interface RunningServer {
@@ -39,14 +39,7 @@ export async function startServer(settings: ServeSettings, log: (line: string) =
     const rel = relative(process.cwd(), root) || '.';
     app.use('*', async (c, next) => {
       await next();
-      // The demo talks only to its own origin; nothing else may be loaded or contacted (a
-      // biometric page must not leak). WASM compilation is allowed for the face models.
-      c.res.headers.set(
-        'content-security-policy',
-        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; img-src 'self' data: blob:; media-src 'self' blob: mediastream:; style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
-      );
-      c.res.headers.set('x-content-type-options', 'nosniff');
-      c.res.headers.set('referrer-policy', 'no-referrer');
+      for (const [name, value] of Object.entries(FRONT_END_HEADERS)) c.res.headers.set(name, value);
     });
     app.use('*', serveStatic({ root: rel }));
     app.get('*', serveStatic({ root: rel, path: 'index.html' }));
@@ -74,7 +67,7 @@ export async function startServer(settings: ServeSettings, log: (line: string) =
       : undefined;
   let twofold;
   try {
-    const secretKeys = resolveSecretKeys(settings, log);
+    const secretKeys = loadSecretKeys({ settings, log });
     twofold = createTwofold({
       store,
       rp: { id: settings.rpId, name: 'Twofold', origins },

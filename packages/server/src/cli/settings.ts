@@ -59,6 +59,22 @@ Options (each also read from the environment variable shown):
   -h, --help               show this help
 `;
 
+export interface ReadSettingsOptions {
+  /** Command-line flags (`--port 8080`, ...), which win over the environment. Default: none. */
+  argv?: string[];
+  /** Default `process.env`. */
+  env?: Record<string, string | undefined>;
+}
+
+/**
+ * The settings `twofold serve` runs with (PORT, TWOFOLD_DATA_DIR, DATABASE_URL, TWOFOLD_RP_ID,
+ * TWOFOLD_ORIGINS, TWOFOLD_API_KEY, ...; see the README's table), validated, so a host of its own
+ * reads them the same way. Throws an Error with a readable message.
+ */
+export function readSettings({ argv = [], env = process.env }: ReadSettingsOptions = {}): ServeSettings {
+  return resolveSettings(argv, env).settings;
+}
+
 /** Parses flags over environment variables; throws an Error with a readable message. */
 export function resolveSettings(
   argv: string[],

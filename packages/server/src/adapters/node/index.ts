@@ -1,9 +1,14 @@
 /**
- * Node adapter: serves a Fetch-standard handler with `node:http`. The conversion between
+ * `@twofold/server/node` — Node adapter: serves a Fetch-standard handler with `node:http`; reads
+ * the settings and secret keys the way `twofold serve` does, for hosts of their own. The conversion between
  * IncomingMessage/ServerResponse and Request/Response is `@hono/node-server`'s.
  */
 import { getRequestListener } from '@hono/node-server';
 import { createServer, type Server } from 'node:http';
+
+export { FRONT_END_HEADERS } from './front-end.js';
+export { readSettings, type ReadSettingsOptions, type ServeSettings } from '../../cli/settings.js';
+export { loadSecretKeys, type LoadSecretKeysOptions } from '../../cli/secrets.js';
 
 const addresses = new WeakMap<Request, string>();
 
