@@ -13,6 +13,8 @@ export interface TwofoldEnv {
   Variables: {
     /** The client's IP address, for per-address rate limits (undefined only if the host allows it). */
     clientAddress: string | undefined;
+    /** The largest body this route accepts, in bytes (set with the body-limit middleware). */
+    bodyLimit: number;
   };
 }
 

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { except } from 'hono/combine';
+import { every, except } from 'hono/combine';
+import { createMiddleware } from 'hono/factory';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { auditRoutes } from '../audit/routes.js';
 import { codesRoutes } from '../codes/routes.js';
@@ -15,7 +16,7 @@ import type { TwofoldEnv } from '../routing.js';
 import { tokensRoutes } from '../tokens/routes.js';
 import { transactionsRoutes } from '../transactions/routes.js';
 import { usersRoutes } from '../users/routes.js';
-import { createRouteKit } from './middleware.js';
+import { bodyTooLarge, createRouteKit } from './middleware.js';
 import { problemResponse } from './problem.js';
 
 export interface HandlerOptions {
@@ -36,7 +37,7 @@ export interface HandlerOptions {
  * detail leaked.
  */
 export function createHandler(ctx: TwofoldContext, options: HandlerOptions = {}): (req: Request) => Promise<Response> {
-  const base = options.basePath ?? '/api/v1';
+  const base = (options.basePath ?? '/api/v1').replace(/\/+$/, ''); // '/' and '/tf/' work too
   const limit = options.bodyLimitBytes ?? 64 * 1024;
   const onError = options.onError ?? ((e: unknown) => console.error('[twofold] unexpected error', e));
   const kit = createRouteKit(ctx);
@@ -54,14 +55,21 @@ export function createHandler(ctx: TwofoldContext, options: HandlerOptions = {})
       onMethodNotAllowed: (c, allowed) => problemResponse('METHOD_NOT_ALLOWED', `${c.req.method} is not allowed here.`, {}, { allow: allowed.join(', ') }),
     }),
   );
-  // Face evidence (camera frames) is legitimately larger than every other body.
-  const tooLarge = (max: number) => () => {
-    throw new TwofoldError('BODY_TOO_LARGE', `The body is larger than ${max} bytes.`, { limit: max });
-  };
+  // Face evidence (camera frames) is legitimately larger than every other body. hono/body-limit
+  // refuses early (declared length, or counting a chunked body); `kit.json` counts again, since a
+  // Request built by a host may declare a length its body does not have.
+  const limitBodies = (max: number) =>
+    every(
+      createMiddleware<TwofoldEnv>(async (c, next) => {
+        c.set('bodyLimit', max);
+        await next();
+      }),
+      bodyLimit({ maxSize: max, onError: () => { throw bodyTooLarge(max); } }),
+    );
   const evidenceLimit = Math.max(limit, 512 * 1024);
   const evidencePaths = [...FACE_EVIDENCE_PATHS, ...RECOVERY_EVIDENCE_PATHS].map((p) => base + p);
-  app.use(except(evidencePaths, bodyLimit({ maxSize: limit, onError: tooLarge(limit) })));
-  for (const path of evidencePaths) app.use(path.slice(base.length), bodyLimit({ maxSize: evidenceLimit, onError: tooLarge(evidenceLimit) }));
+  app.use(except(evidencePaths, limitBodies(limit)));
+  for (const path of evidencePaths) app.use(path.slice(base.length), limitBodies(evidenceLimit));
 
   for (const routes of [
     tokensRoutes(ctx),

@@ -47,6 +47,34 @@ export function createRouteKit(ctx: TwofoldContext): RouteKit {
   };
 }
 
+/** The error of a body over `limit` bytes. */
+export const bodyTooLarge = (limit: number) => new TwofoldError('BODY_TOO_LARGE', `The body is larger than ${limit} bytes.`, { limit });
+
+/** The body's bytes, counted as they arrive: never more than `limit` are kept. */
+async function readBytes(req: Request, limit: number): Promise<Uint8Array> {
+  if (!req.body) return new Uint8Array(0);
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw bodyTooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
 function bearer(req: Request): string | null {
   const header = req.headers.get('authorization');
   if (!header) return null;
@@ -61,9 +89,10 @@ function bearer(req: Request): string | null {
  */
 async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
   const req = c.req.raw;
+  const bytes = await readBytes(req, (c as Context<TwofoldEnv>).get('bodyLimit'));
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(await req.arrayBuffer());
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     throw new TwofoldError('INVALID_JSON', 'The body is not valid UTF-8.');
   }

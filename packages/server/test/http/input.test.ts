@@ -81,6 +81,47 @@ describe('bad input always gets a 4xx problem with a stable code', () => {
     expect((await res.json()).code).toBe('BODY_TOO_LARGE');
   });
 
+  it('a body larger than its declared length is still counted (a host may build the Request itself)', async () => {
+    const big = `{"username":"xx"${' '.repeat(10_000)}}`;
+    for (const declared of ['2', 'abc']) {
+      const res = await app.twofold.handler(
+        new Request('http://localhost/api/v1/passkeys/authenticate/options', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-length': declared },
+          body: big,
+        }),
+      );
+      expect(res.status, declared).toBe(413);
+      expect((await res.json()).code).toBe('BODY_TOO_LARGE');
+    }
+  });
+
+  it('face evidence routes, and only they, take the larger limit, whatever the base path', async () => {
+    const post = (twofold: typeof app.twofold, path: string, bytes: number) => {
+      let sent = 0;
+      const chunk = new TextEncoder().encode(' '.repeat(1024));
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if ((sent += 1024) <= bytes) controller.enqueue(chunk);
+          else controller.close();
+        },
+      });
+      return twofold.handler(new Request(`http://localhost${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, duplex: 'half' } as RequestInit));
+    };
+    for (const [twofold, base] of [[app.twofold, '/api/v1'], [createTestApp(store, { http: { bodyLimitBytes: 4096, basePath: '/tf/' } }).twofold, '/tf']] as const) {
+      for (const path of ['/face/verify', '/face/enroll', '/recovery/x/face']) {
+        const res = await post(twofold, base + path, 10_000);
+        expect(res.status, path).not.toBe(413); // past the size check: a validation or session answer
+        expect((await post(twofold, base + path, 600_000)).status, path).toBe(413);
+      }
+      for (const path of ['/face/challenge', '/face/verify/x', '/recovery/x/passkey/verify', '/pin/verify', '/nope']) {
+        const res = await post(twofold, base + path, 10_000);
+        expect(res.status, path).toBe(413);
+        expect((await res.json()).limit).toBe(4096);
+      }
+    }
+  });
+
   it('invalid UTF-8', async () => {
     const raw = new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]);
     const res = await app.call('POST', '/passkeys/register/options', undefined, { raw, headers: { 'content-type': 'application/json' } });
