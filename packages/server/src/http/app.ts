@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { every, except } from 'hono/combine';
+import { except } from 'hono/combine';
 import { createMiddleware } from 'hono/factory';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { auditRoutes } from '../audit/routes.js';
@@ -55,17 +55,18 @@ export function createHandler(ctx: TwofoldContext, options: HandlerOptions = {})
       onMethodNotAllowed: (c, allowed) => problemResponse('METHOD_NOT_ALLOWED', `${c.req.method} is not allowed here.`, {}, { allow: allowed.join(', ') }),
     }),
   );
-  // Face evidence (camera frames) is legitimately larger than every other body. hono/body-limit
-  // refuses early (declared length, or counting a chunked body); `kit.json` counts again, since a
-  // Request built by a host may declare a length its body does not have.
-  const limitBodies = (max: number) =>
-    every(
-      createMiddleware<TwofoldEnv>(async (c, next) => {
-        c.set('bodyLimit', max);
-        await next();
-      }),
-      bodyLimit({ maxSize: max, onError: () => { throw bodyTooLarge(max); } }),
-    );
+  // Face evidence (camera frames) is legitimately larger than every other body. A declared
+  // length over the limit is refused at once (hono/body-limit); the bytes themselves are counted
+  // by `kit.json` as it reads them — the only reader — so a streamed body is never buffered twice,
+  // a route that reads no body reads nothing, and a host-built Request that declares less than it
+  // carries is still refused.
+  const limitBodies = (max: number) => {
+    const declared = bodyLimit({ maxSize: max, onError: () => { throw bodyTooLarge(max); } });
+    return createMiddleware<TwofoldEnv>(async (c, next) => {
+      c.set('bodyLimit', max);
+      return c.req.raw.headers.has('content-length') ? declared(c, next) : next();
+    });
+  };
   const evidenceLimit = Math.max(limit, 512 * 1024);
   const evidencePaths = [...FACE_EVIDENCE_PATHS, ...RECOVERY_EVIDENCE_PATHS].map((p) => base + p);
   app.use(except(evidencePaths, limitBodies(limit)));
