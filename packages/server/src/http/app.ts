@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { except } from 'hono/combine';
 import { createMiddleware } from 'hono/factory';
 import { methodNotAllowed } from 'hono/method-not-allowed';
+import { TrieRouter } from 'hono/router/trie-router';
 import { auditRoutes } from '../audit/routes.js';
 import { codesRoutes } from '../codes/routes.js';
 import type { TwofoldContext } from '../context.js';
@@ -68,9 +68,10 @@ export function createHandler(ctx: TwofoldContext, options: HandlerOptions = {})
     });
   };
   const evidenceLimit = Math.max(limit, 512 * 1024);
-  const evidencePaths = [...FACE_EVIDENCE_PATHS, ...RECOVERY_EVIDENCE_PATHS].map((p) => base + p);
-  app.use(except(evidencePaths, limitBodies(limit)));
-  for (const path of evidencePaths) app.use(path.slice(base.length), limitBodies(evidenceLimit));
+  const evidence = new TrieRouter<true>();
+  for (const path of [...FACE_EVIDENCE_PATHS, ...RECOVERY_EVIDENCE_PATHS]) evidence.add('ALL', base + path, true);
+  const [small, large] = [limitBodies(limit), limitBodies(evidenceLimit)];
+  app.use((c, next) => (evidence.match('ALL', c.req.path)[0].length > 0 ? large : small)(c, next));
 
   for (const routes of [
     tokensRoutes(ctx),
