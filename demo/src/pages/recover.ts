@@ -52,7 +52,7 @@ export function renderRecover(onRecovered: () => void) {
         target = { userId: user.userId, code: value(form, '#recover-code'), type: value(form, '#recover-type') as CodeType };
       }
       try {
-        await twofold.addPasskeyWithCode({ ...target, ...(deviceName && { name: deviceName }) });
+        await twofold.addPasskeyWithCode({ ...target, ...(deviceName && { deviceName }) });
       } catch (error) {
         // Support issued a code that needs a face check too: the bank hands the app the
         // enrolled face's client state, and the recovery continues as a code + face flow.
@@ -111,7 +111,7 @@ function renderFaceRecovery(flow: RecoveryFlow, clientState: string | null, devi
   card.querySelector('#recovery-passkey')?.addEventListener('click', () => {
     const name = value(card, '#recovery-device').trim();
     void busy(button, status, 'Creating your passkey…', async () => {
-      await twofold.recovery.bindPasskey(name ? { name } : {});
+      await twofold.recovery.bindPasskey(name ? { deviceName: name } : {});
       history.replaceState(null, '', '#/');
       onRecovered();
     });

@@ -19,7 +19,7 @@ export interface AddPasskeyWithCodeOptions {
   /** The code's kind. */
   type: CodeType;
   /** A name for the new passkey device; default from the User-Agent. */
-  name?: string;
+  deviceName?: string;
   /** Aborting it cancels the browser prompt. */
   signal?: AbortSignal;
 }
@@ -39,7 +39,7 @@ export async function addPasskeyWithCode(options: WithApi<AddPasskeyWithCodeOpti
   });
   const response = await createPasskey({ optionsJSON: creation, signal: options.signal });
   return api.request<VerifyAddPasskeyWithCodeResponse>('POST', '/credentials/fido2/complete', {
-    body: { ceremonyId, response, ...(options.name && { name: options.name }) } satisfies VerifyAddPasskeyWithCodeRequest,
+    body: { ceremonyId, response, ...(options.deviceName && { name: options.deviceName }) } satisfies VerifyAddPasskeyWithCodeRequest,
   });
 }
 

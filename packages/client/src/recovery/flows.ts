@@ -131,7 +131,7 @@ export interface BindRecoveryPasskeyOptions {
   /** The passkey device this one replaces (a credential reset on the same device); it is removed. */
   replaceDeviceId?: string;
   /** A name for the new passkey device; default from the User-Agent. */
-  name?: string;
+  deviceName?: string;
   /** Aborting it cancels the browser prompt. */
   signal?: AbortSignal;
 }
@@ -150,7 +150,7 @@ export async function bindRecoveryPasskey(options: WithFlow<BindRecoveryPasskeyO
   });
   const response = await createPasskey({ optionsJSON: creation, signal: options.signal });
   return api.request('POST', path(options.flowId, '/passkey/verify'), {
-    body: { ceremonyId, response, ...(options.name && { name: options.name }) } satisfies VerifyRecoveryPasskeyRequest,
+    body: { ceremonyId, response, ...(options.deviceName && { name: options.deviceName }) } satisfies VerifyRecoveryPasskeyRequest,
   });
 }
 
