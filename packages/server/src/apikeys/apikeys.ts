@@ -1,6 +1,7 @@
 import { actor, recordEvent } from '../audit/audit.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
+import { StoreConflictError } from '../storage/conflict.js';
 import type { ApiKeyRecord } from './store.js';
 import { randomId, sha256Base64Url } from '../util/encoding.js';
 
@@ -80,12 +81,20 @@ export async function createApiKey(
 
 /**
  * Makes sure a key with exactly this secret exists (for `TWOFOLD_API_KEY`), with every scope.
- * Idempotent across restarts.
+ * Idempotent across restarts, and across servers starting at once: of racing inserts the unique
+ * secret hash lets one win, and the others read the winner's key.
  */
 export async function ensureApiKey(ctx: TwofoldContext, options: EnsureApiKeyOptions): Promise<ApiKey> {
-  const existing = await ctx.store.getApiKeyBySecretHash(await sha256Base64Url(options.secret));
+  const hash = await sha256Base64Url(options.secret);
+  const existing = await ctx.store.getApiKeyBySecretHash(hash);
   if (existing) return toApiKey(existing);
-  return (await createApiKey(ctx, { name: options.name, scopes: SCOPES, secret: options.secret })).apiKey;
+  try {
+    return (await createApiKey(ctx, { name: options.name, scopes: SCOPES, secret: options.secret })).apiKey;
+  } catch (error) {
+    const winner = error instanceof StoreConflictError ? await ctx.store.getApiKeyBySecretHash(hash) : null;
+    if (!winner) throw error;
+    return toApiKey(winner);
+  }
 }
 
 /** Looks a presented secret up by its hash. @returns null for an unknown secret. */

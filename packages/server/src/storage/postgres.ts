@@ -35,8 +35,15 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   // An idle client losing its connection must not crash the process.
   pool.on('error', () => {});
   try {
-    if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     const executor = poolExecutor(pool);
+    // `CREATE SCHEMA IF NOT EXISTS` is not safe against itself: of several processes starting at
+    // once, all but one would fail on a unique violation. Serialise it like the migrations.
+    if (schema) {
+      await executor.transaction(async (tx) => {
+        await tx.query(`SELECT pg_advisory_xact_lock(hashtext('twofold:schema:' || $1))`, [schema]);
+        await tx.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      });
+    }
     await migrate(executor);
     return createSqlStore(executor);
   } catch (error) {

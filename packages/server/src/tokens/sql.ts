@@ -4,14 +4,11 @@ import type { SigningKeyRecord, SigningKeysStore } from './store.js';
 export function signingKeysSql(q: Query): SigningKeysStore {
   return {
     async insertSigningKey(k) {
-      await q('INSERT INTO signing_keys (kid, alg, public_jwk, private_jwk, created_at, retired_at) VALUES ($1, $2, $3, $4, $5, $6)', [
-        k.kid,
-        k.alg,
-        JSON.stringify(k.publicJwk),
-        JSON.stringify(k.privateJwk),
-        k.createdAt,
-        k.retiredAt,
-      ]);
+      await q(INSERT_KEY, keyParams(k));
+    },
+    async insertFirstSigningKey(k) {
+      // The partial unique index (migration 6) admits one active key; a racing insert does nothing.
+      return (await q(`${INSERT_KEY} ON CONFLICT DO NOTHING`, keyParams(k))).rowCount === 1;
     },
     async listSigningKeys() {
       const { rows } = await q('SELECT * FROM signing_keys ORDER BY created_at DESC, kid DESC');
@@ -25,6 +22,9 @@ export function signingKeysSql(q: Query): SigningKeysStore {
     },
   };
 }
+
+const INSERT_KEY = 'INSERT INTO signing_keys (kid, alg, public_jwk, private_jwk, created_at, retired_at) VALUES ($1, $2, $3, $4, $5, $6)';
+const keyParams = (k: SigningKeyRecord) => [k.kid, k.alg, JSON.stringify(k.publicJwk), JSON.stringify(k.privateJwk), k.createdAt, k.retiredAt];
 
 const toSigningKey = (r: Row): SigningKeyRecord => ({
   kid: String(r.kid),

@@ -1,6 +1,15 @@
 /** The tokens module's slice of the {@link Store}: session-token signing keys. */
 export interface SigningKeysStore {
+  /**
+   * Inserts a key. At most one key is active (not retired): inserting a second active one is a
+   * `StoreConflictError`, so retire the old key first (in the same transaction).
+   */
   insertSigningKey(key: SigningKeyRecord): Promise<void>;
+  /**
+   * Inserts `key` only while no key is active: of servers starting at once on one database,
+   * exactly one creates the active key and the others read it. @returns whether this one did.
+   */
+  insertFirstSigningKey(key: SigningKeyRecord): Promise<boolean>;
   /** All keys, newest first. */
   listSigningKeys(): Promise<SigningKeyRecord[]>;
   retireSigningKey(kid: string, at: Date): Promise<void>;

@@ -75,7 +75,8 @@ export function createTokenService(options: TokenServiceOptions) {
       try {
         let keys = await store.listSigningKeys();
         if (!keys.some((k) => k.retiredAt === null)) {
-          await store.insertSigningKey(await newKey(now(), keyring));
+          // Several servers may start at once: one inserts, every one then reads the same key.
+          await store.insertFirstSigningKey(await newKey(now(), keyring));
           keys = await store.listSigningKeys();
         }
         cache = { loadedAt: Date.now(), keys };

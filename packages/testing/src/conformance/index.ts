@@ -220,26 +220,47 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
       expect(await store.getUserById(u.id)).toBeNull();
     });
 
-    it('keeps signing keys newest first and retires them', async () => {
-      const k = (kid: string, at: string) => ({
-        kid,
-        alg: 'ES256' as const,
-        publicJwk: { kty: 'EC', kid },
-        privateJwk: { kty: 'EC', d: 'secret', kid },
-        createdAt: new Date(at),
-        retiredAt: null,
-      });
-      const older = k(uid('k1'), '2030-01-01T00:00:00Z');
-      const newer = k(uid('k2'), '2030-01-02T00:00:00Z');
+    const signingKey = (kid: string, at: string) => ({
+      kid,
+      alg: 'ES256' as const,
+      publicJwk: { kty: 'EC', kid },
+      privateJwk: { kty: 'EC', d: 'secret', kid },
+      createdAt: new Date(at),
+      retiredAt: null,
+    });
+    const retireActiveSigningKeys = async (at: Date) => {
+      for (const key of await store.listSigningKeys()) if (key.retiredAt === null) await store.retireSigningKey(key.kid, at);
+    };
+
+    it('keeps signing keys newest first and retires them; at most one is active', async () => {
+      await retireActiveSigningKeys(new Date('2030-01-01T00:00:00Z'));
+      const older = signingKey(uid('k1'), '2030-01-01T00:00:00Z');
+      const newer = signingKey(uid('k2'), '2030-01-02T00:00:00Z');
       await store.insertSigningKey(older);
-      await store.insertSigningKey(newer);
-      const keys = await store.listSigningKeys();
-      expect(keys.findIndex((x) => x.kid === newer.kid)).toBeLessThan(keys.findIndex((x) => x.kid === older.kid));
       const at = new Date('2030-02-01T00:00:00Z');
       await store.retireSigningKey(older.kid, at);
       expect((await store.listSigningKeys()).find((x) => x.kid === older.kid)?.retiredAt).toEqual(at);
+      await store.insertSigningKey(newer);
+      const keys = await store.listSigningKeys();
+      expect(keys.findIndex((x) => x.kid === newer.kid)).toBeLessThan(keys.findIndex((x) => x.kid === older.kid));
+      // A second active key is a conflict: servers must agree on the one that signs.
+      await expect(store.insertSigningKey(signingKey(uid('k3'), '2030-01-03T00:00:00Z'))).rejects.toBeInstanceOf(StoreConflictError);
+      expect(keys.filter((x) => x.retiredAt === null).map((x) => x.kid)).toEqual([newer.kid]);
       await store.deleteSigningKey(older.kid);
       expect((await store.listSigningKeys()).find((x) => x.kid === older.kid)).toBeUndefined();
+      await store.deleteSigningKey(newer.kid);
+    });
+
+    it('insertFirstSigningKey: of servers starting at once, exactly one creates the active key', async () => {
+      await retireActiveSigningKeys(new Date('2030-03-01T00:00:00Z'));
+      const candidates = [1, 2, 3, 4, 5].map((i) => signingKey(uid(`first${i}`), '2030-03-02T00:00:00Z'));
+      const won = await Promise.all(candidates.map((key) => store.insertFirstSigningKey(key)));
+      expect(won.filter(Boolean)).toHaveLength(1);
+      const active = (await store.listSigningKeys()).filter((x) => x.retiredAt === null);
+      expect(active.map((x) => x.kid)).toEqual([candidates[won.indexOf(true)]!.kid]);
+      // While one is active, nobody else inserts.
+      expect(await store.insertFirstSigningKey(signingKey(uid('late'), '2030-03-03T00:00:00Z'))).toBe(false);
+      await store.deleteSigningKey(active[0]!.kid);
     });
 
     it('finds API keys by secret hash only; hashes are unique', async () => {

@@ -188,4 +188,16 @@ CREATE TABLE recovery_flows (
 CREATE INDEX recovery_flows_user_idx ON recovery_flows (user_id);
 `,
   },
+  {
+    version: 6,
+    name: 'one-active-signing-key',
+    sql: `
+-- Servers started at once each created a signing key; keep the newest active (the one they sign
+-- with), retire the others (they keep verifying until pruned), then allow only one active key.
+UPDATE signing_keys SET retired_at = now()
+WHERE retired_at IS NULL
+  AND kid <> (SELECT kid FROM signing_keys WHERE retired_at IS NULL ORDER BY created_at DESC, kid DESC LIMIT 1);
+CREATE UNIQUE INDEX signing_keys_one_active ON signing_keys ((true)) WHERE retired_at IS NULL;
+`,
+  },
 ];
