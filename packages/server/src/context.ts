@@ -28,6 +28,8 @@ export interface TwofoldContext {
     codeAddress: RateLimiter;
     pinUser: RateLimiter;
     pinAddress: RateLimiter;
+    /** PIN changes per user (each one is a slow hash). */
+    pinChangeUser: RateLimiter;
     /** Unauthenticated ceremony starts (sign-up / sign-in options) per client address. */
     ceremonyAddress: RateLimiter;
     /** Face verification attempts per user; exhausting it is FACE_LOCKED. */

@@ -178,6 +178,7 @@ export function createTwofold(options: TwofoldOptions) {
       codeAddress: options.store.rateLimiter({ keyPrefix: 'code-address', ...codes.addressAttempts }),
       pinUser: options.store.rateLimiter({ keyPrefix: 'pin-user', ...pins.userAttempts }),
       pinAddress: options.store.rateLimiter({ keyPrefix: 'pin-address', ...pins.addressAttempts }),
+      pinChangeUser: options.store.rateLimiter({ keyPrefix: 'pin-change-user', ...pins.changeAttempts }),
       faceUser: options.store.rateLimiter({ keyPrefix: 'face-user', points: 5, durationSeconds: 900 }),
       ceremonyAddress: options.store.rateLimiter({
         keyPrefix: 'ceremony-address',

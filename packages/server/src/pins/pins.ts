@@ -37,6 +37,8 @@ export interface SetPinOptions {
   session: SessionClaims;
   /** 4–12 digits, not trivial. */
   pin: string;
+  /** The caller's IP address, for the per-address limit. */
+  clientAddress?: string | undefined;
 }
 
 export interface VerifyPinOptions {
@@ -53,7 +55,8 @@ export interface GetPinStatusOptions {
 /**
  * Sets the signed-in user's PIN. Replacing an existing (or locked) PIN needs a session whose
  * strong authentication (passkey, face or code) is at most `freshAuthSeconds` old.
- * Throws `PIN_TOO_WEAK`, `REAUTHENTICATION_REQUIRED`, `USER_NOT_FOUND`.
+ * Throws `PIN_TOO_WEAK`, `REAUTHENTICATION_REQUIRED`, `USER_NOT_FOUND`, and `RATE_LIMITED` (changes
+ * per user and per address are limited: each one is a slow hash).
  */
 export async function setPin(ctx: TwofoldContext, options: SetPinOptions): Promise<void> {
   const { session, pin } = options;
@@ -69,7 +72,12 @@ export async function setPin(ctx: TwofoldContext, options: SetPinOptions): Promi
       );
     }
   }
-  // The slow hash only once the request is allowed.
+  // The slow hash (argon2id) only once the request is allowed, and only so often: a session
+  // must not be able to spend the server's CPU on it at will.
+  await enforceLimits([
+    [ctx.limiters.pinChangeUser, session.userId],
+    [ctx.limiters.pinAddress, options.clientAddress],
+  ]);
   const hash = await hashPin(pin);
   const event = await ctx.store.transaction(async (tx) => {
     await tx.setPin(session.userId, hash, ctx.now());

@@ -9,7 +9,7 @@ export function pinsRoutes(ctx: TwofoldContext, kit: RouteKit) {
   return new Hono<TwofoldEnv>()
     .put('/me/pin', kit.session, async (c) => {
       const { pin } = await kit.json(c, s.setPinBody);
-      await setPin(ctx, { session: c.var.session, pin });
+      await setPin(ctx, { session: c.var.session, pin, clientAddress: c.var.clientAddress });
       return c.body(null, 204);
     })
     .post('/pin/verify', async (c) => {

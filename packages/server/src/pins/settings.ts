@@ -9,6 +9,11 @@ export interface PinSettings {
   /** PIN checks per user / per client address per window (rate limits, held in the store). */
   userAttempts: RateLimit;
   addressAttempts: RateLimit;
+  /**
+   * PIN changes per user per window (each runs argon2id, ~70 ms of CPU); changes also count
+   * against `addressAttempts`.
+   */
+  changeAttempts: RateLimit;
 }
 
 export const DEFAULT_PIN_SETTINGS: PinSettings = {
@@ -16,4 +21,5 @@ export const DEFAULT_PIN_SETTINGS: PinSettings = {
   freshAuthSeconds: 300,
   userAttempts: { points: 10, durationSeconds: 900 },
   addressAttempts: { points: 30, durationSeconds: 900 },
+  changeAttempts: { points: 5, durationSeconds: 900 },
 };

@@ -32,6 +32,23 @@ describe('PIN', () => {
     expect((await app.twofold.tokens.verify({ token: ok.json.token })).amr).toEqual(['pin']);
   });
 
+  it('limits PIN changes per user and per address, before the slow hash runs', async () => {
+    const user = await signUp(app);
+    const pins = ['2580', '7391', '1357', '8642', '3719'];
+    for (const pin of pins) expect((await setPin(user.token, pin)).status, pin).toBe(204);
+    const refused = await setPin(user.token, '9517');
+    expect(refused.status).toBe(429);
+    expect(refused.json).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) });
+    expect((await verify(user.userId, '3719')).status).toBe(200); // the last allowed change stands
+
+    // Per address: many accounts from one address cannot keep the hash busy either.
+    const fixed = createTestApp(store, { http: { clientAddress: () => '203.0.113.9' }, pins: { addressAttempts: { points: 2, durationSeconds: 900 } } });
+    const [a, b] = [await signUp(fixed), await signUp(fixed)];
+    expect((await fixed.call('PUT', '/me/pin', { pin: '2580' }, { token: a.token })).status).toBe(204);
+    expect((await fixed.call('PUT', '/me/pin', { pin: '2580' }, { token: b.token })).status).toBe(204);
+    expect((await fixed.call('PUT', '/me/pin', { pin: '7391' }, { token: b.token })).json.code).toBe('RATE_LIMITED');
+  });
+
   it('refuses malformed and weak PINs', async () => {
     const user = await signUp(app);
     expect((await setPin(user.token, '12a4')).json.code).toBe('INVALID_REQUEST');
