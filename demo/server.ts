@@ -11,7 +11,7 @@
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { FaceAction } from '@twofold/protocol';
 import { createTwofold, isTwofoldError, problemResponse, TwofoldError } from '@twofold/server';
-import { clientAddress, FRONT_END_HEADERS, loadSecretKeys, readSettings, serve } from '@twofold/server/node';
+import { clientAddress, FRONT_END_HEADERS, loadSecretKeys, mountTestClock, readSettings, serve } from '@twofold/server/node';
 import { createPGliteStore } from '@twofold/server/pglite';
 import { createPostgresStore } from '@twofold/server/postgres';
 import { Hono, type Context } from 'hono';
@@ -49,7 +49,8 @@ const origins = settings.origins ?? [`http://localhost:${server.port}`];
 
 // 3. The Twofold instance. Its secret keys seal face templates, signing keys and transaction
 // contexts at rest; for the embedded database they live in a key file beside the data.
-let clockOffsetMs = 0; // TWOFOLD_UNSAFE_TEST_CLOCK only: POST /__test__/clock moves it
+const bank = new Hono();
+const now = settings.testClock ? mountTestClock({ app: bank, log }) : undefined; // tests move it with POST /__test__/clock
 const twofold = createTwofold({
   store,
   rp: { id: settings.rpId, name: 'Northwind Bank', origins },
@@ -57,7 +58,7 @@ const twofold = createTwofold({
   openRegistration: settings.openRegistration,
   codes: { linkTemplate: settings.linkTemplate ?? `${origins[0]}/#/recover?user={userId}&code={code}` },
   ...(settings.faceActions && { faceActions: settings.faceActions as FaceAction[] }),
-  ...(settings.testClock && { now: () => new Date(Date.now() + clockOffsetMs) }),
+  ...(now && { now }),
   http: { clientAddress }, // per-address rate limits
   onEvent: (e) => log(`event ${e.type} user=${e.userId ?? '-'}`), // a real bank sends notices here
 });
@@ -66,7 +67,6 @@ if (settings.apiKey) await twofold.apiKeys.ensure({ name: 'TWOFOLD_API_KEY', sec
 await twofold.tokens.ready();
 
 // 4. The routes.
-const bank = new Hono();
 bank.use('*', async (c, next) => {
   await next();
   // Only this origin may be loaded or contacted (a biometric page must not leak).
@@ -132,17 +132,6 @@ bank.get('/bank/support/users/:userId/face-client-state', async (c) => {
 });
 bank.all('/bank/*', () => problemResponse('NOT_FOUND', 'No such bank route.'));
 
-if (settings.testClock) {
-  log("WARNING: TWOFOLD_UNSAFE_TEST_CLOCK is on: anyone can move this server's clock. For tests only.");
-  bank.post('/__test__/clock', async (c) => {
-    const { advanceSeconds } = (await c.req.json().catch(() => ({}))) as { advanceSeconds?: unknown };
-    if (typeof advanceSeconds !== 'number' || !Number.isFinite(advanceSeconds) || advanceSeconds < 0) {
-      return c.json({ error: 'advanceSeconds must be a non-negative number' }, 400);
-    }
-    clockOffsetMs += advanceSeconds * 1000;
-    return c.json({ now: new Date(Date.now() + clockOffsetMs).toISOString() });
-  });
-}
 bank.use('*', serveStatic({ root: dist })); // the demo uses #/routes: no SPA fallback needed
 app = bank;
 

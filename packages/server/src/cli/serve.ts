@@ -12,6 +12,7 @@ import { createPostgresStore } from '../storage/postgres.js';
 import type { Store } from '../storage/store.js';
 import { createTwofold } from '../twofold.js';
 import { loadSecretKeys } from './secrets.js';
+import { mountTestClock } from './test-clock.js';
 import type { ServeSettings } from './settings.js';
 
 export interface RunningServer {
@@ -56,7 +57,7 @@ export async function startServer(settings: ServeSettings, log: (line: string) =
   }
   const origins = settings.origins ?? [`http://localhost:${running.port}`];
   const linkTemplate = settings.linkTemplate ?? (settings.staticDir ? `${origins[0]}/#/recover?user={userId}&code={code}` : undefined);
-  const clock = settings.testClock ? testClock(app, log) : undefined;
+  const clock = settings.testClock ? mountTestClock({ app, log }) : undefined;
   const webhook =
     settings.webhookUrl && settings.webhookSecret
       ? createWebhookNotifier({
@@ -182,22 +183,4 @@ function describeUrl(url: string): string {
   } catch {
     return 'an unparsable URL';
   }
-}
-
-/**
- * Testing only (TWOFOLD_UNSAFE_TEST_CLOCK=true): a clock that POST /__test__/clock
- * {"advanceSeconds": n} moves forward, so end-to-end tests check expiry without sleeping.
- */
-function testClock(app: Hono, log: (line: string) => void): () => Date {
-  let offsetMs = 0;
-  app.post('/__test__/clock', async (c) => {
-    const { advanceSeconds } = (await c.req.json().catch(() => ({}))) as { advanceSeconds?: unknown };
-    if (typeof advanceSeconds !== 'number' || !Number.isFinite(advanceSeconds) || advanceSeconds < 0) {
-      return c.json({ error: 'advanceSeconds must be a non-negative number' }, 400);
-    }
-    offsetMs += advanceSeconds * 1000;
-    return c.json({ now: new Date(Date.now() + offsetMs).toISOString() });
-  });
-  log('WARNING: TWOFOLD_UNSAFE_TEST_CLOCK is on: anyone can move this server\'s clock. For tests only.');
-  return () => new Date(Date.now() + offsetMs);
 }

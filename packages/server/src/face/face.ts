@@ -39,6 +39,15 @@ export interface VerifyFaceOptions {
   clientState?: string | undefined;
 }
 
+export interface MatchFaceOptions extends VerifyFaceOptions {
+  /**
+   * What failed attempts count against (default: the user). A new-device recovery counts them
+   * against its code instead, so someone who merely knows the user id and locks the face
+   * factor cannot also block the code holder's recovery.
+   */
+  attemptsKey?: string;
+}
+
 export interface GetClientStateOptions {
   userId: string;
   /** A `backup` or `temporary` face device of the user. */
@@ -172,18 +181,7 @@ export async function verifyFace(
  */
 export async function matchFace(
   ctx: TwofoldContext,
-  options: {
-    challengeId: string;
-    userId: string;
-    evidence: FaceEvidence;
-    clientState?: string | undefined;
-    /**
-     * What failed attempts count against (default: the user). A new-device recovery counts them
-     * against its code instead, so someone who merely knows the user id and locks the face
-     * factor cannot also block the code holder's recovery.
-     */
-    attemptsKey?: string;
-  },
+  options: MatchFaceOptions,
 ): Promise<FaceMatch> {
   const keyring = requireKeyring(ctx);
   const ceremony = await takeChallenge(ctx, options.challengeId, 'verify');

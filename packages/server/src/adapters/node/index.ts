@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:http';
 export { FRONT_END_HEADERS } from './front-end.js';
 export { readSettings, type ReadSettingsOptions, type ServeSettings } from '../../cli/settings.js';
 export { loadSecretKeys, type LoadSecretKeysOptions } from '../../cli/secrets.js';
+export { mountTestClock, type MountTestClockOptions } from '../../cli/test-clock.js';
 
 const addresses = new WeakMap<Request, string>();
 
