@@ -11,6 +11,7 @@
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { FaceAction } from '@twofold/protocol';
 import { createTwofold, isTwofoldError, problemResponse, TwofoldError } from '@twofold/server';
+import { createFaceAnalyzer } from '@twofold/server/face';
 import { clientAddress, FRONT_END_HEADERS, loadSecretKeys, mountTestClock, readSettings, serve } from '@twofold/server/node';
 import { createPGliteStore } from '@twofold/server/pglite';
 import { createPostgresStore } from '@twofold/server/postgres';
@@ -51,6 +52,9 @@ const origins = settings.origins ?? [`http://localhost:${server.port}`];
 // contexts at rest; for the embedded database they live in a key file beside the data.
 const bank = new Hono();
 const now = settings.testClock ? mountTestClock({ app: bank, log }) : undefined; // tests move it with POST /__test__/clock
+// Face checks: the server measures the camera frames itself, in worker threads (never on this
+// event loop); the browser only guides the user and picks the frames.
+const faceAnalyzer = settings.faceThreads === 0 ? undefined : createFaceAnalyzer({ ...(settings.faceThreads && { threads: settings.faceThreads }) });
 const twofold = createTwofold({
   store,
   rp: { id: settings.rpId, name: 'Northwind Bank', origins },
@@ -58,6 +62,7 @@ const twofold = createTwofold({
   openRegistration: settings.openRegistration,
   codes: { linkTemplate: settings.linkTemplate ?? `${origins[0]}/#/recover?user={userId}&code={code}` },
   ...(settings.faceActions && { faceActions: settings.faceActions as FaceAction[] }),
+  ...(faceAnalyzer && { faceAnalyzer }),
   ...(now && { now }),
   http: { clientAddress }, // per-address rate limits
   onEvent: (e) => log(`event ${e.type} user=${e.userId ?? '-'}`), // a real bank sends notices here
@@ -144,6 +149,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     log(`Received ${signal}, shutting down...`);
     clearInterval(sweeper);
     await server.close();
+    await faceAnalyzer?.close();
     await store.close();
     log('Stopped.');
   });

@@ -13,8 +13,6 @@ declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
     apiKey: string;
-    /** Where the fake webcam files are written once per run (see cameras.ts). */
-    cameraDir: string;
   }
 }
 
@@ -26,7 +24,6 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   if (!existsSync(join(ROOT, 'demo/dist/index.html'))) throw new Error('Build the demo first: pnpm build:demo');
   const dataDir = await mkdtemp(join(tmpdir(), 'twofold-e2e-'));
-  const cameraDir = await mkdtemp(join(tmpdir(), 'twofold-e2e-cameras-'));
   const child = spawn(process.execPath, ['--conditions=@twofold/source', '--import', 'tsx', 'demo/server.ts'], {
     cwd: ROOT,
     env: {
@@ -35,10 +32,6 @@ export default async function setup(project: TestProject) {
       TWOFOLD_DATA_DIR: dataDir,
       TWOFOLD_API_KEY: E2E_API_KEY,
       TWOFOLD_UNSAFE_TEST_CLOCK: 'true',
-      // The 2D fake camera's left turn barely moves the landmark yaw on some sample faces
-      // (measured in packages/client/test/face-camera.test.ts), so e2e challenges ask for a
-      // right turn and moving closer; the unit tests cover every action.
-      TWOFOLD_FACE_ACTIONS: 'turn_right,move_closer',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -56,11 +49,9 @@ export default async function setup(project: TestProject) {
   });
   project.provide('baseUrl', url);
   project.provide('apiKey', E2E_API_KEY);
-  project.provide('cameraDir', cameraDir);
   return async () => {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
     await rm(dataDir, { recursive: true, force: true });
-    await rm(cameraDir, { recursive: true, force: true });
   };
 }

@@ -11,9 +11,13 @@ export async function launch(): Promise<Browser> {
 let n = 0;
 export const uniqueName = (p = 'e2e') => `${p}${Date.now().toString(36)}${(n++).toString(36)}`;
 
-/** A new browser context (= a new device) with a page and its own virtual authenticator. */
-export async function newDevice(browser: Browser) {
+/**
+ * A new browser context (= a new device) with a page and its own virtual authenticator;
+ * `setup` runs on the context before the page opens (e.g. to install a camera).
+ */
+export async function newDevice(browser: Browser, setup?: (context: BrowserContext) => Promise<unknown>) {
   const context: BrowserContext = await browser.newContext();
+  await setup?.(context);
   const page: Page = await context.newPage();
   page.on('dialog', (d) => void d.accept(d.type() === 'prompt' ? 'Renamed device' : undefined));
   const authenticator = await addVirtualAuthenticator(page);

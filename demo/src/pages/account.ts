@@ -103,7 +103,7 @@ export async function renderAccount(notice?: string) {
       </section>
       <section class="card" id="face-card">
         <h2>Face</h2>
-        <p class="sub">Enroll your face to recover your account if you lose your devices. The camera picture never leaves this browser.</p>
+        <p class="sub">Enroll your face to recover your account if you lose your devices. Your browser sends the bank a few camera frames of your face (one per move); the bank checks them, keeps only a sealed face template, and never stores the pictures.</p>
         ${devices.some((d) => d.type === 'backup') ? '<button class="primary" id="face-verify">Verify my face</button>' : '<button class="primary" id="face-enroll">Enroll my face</button>'}
         <div class="status" id="face-status" role="status"></div>
       </section>

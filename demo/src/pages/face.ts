@@ -10,9 +10,11 @@ const WORDS: Record<FaceProgress['guidance'], string> = {
   too_dark: 'It is too dark — find more light',
   blurry: 'The picture is blurry — hold the device still',
   hold_still: 'Hold still',
+  look_at_camera: 'Look straight at the camera',
   turn_left: 'Turn your head slowly to the left of the picture',
   turn_right: 'Turn your head slowly to the right of the picture',
   move_closer: 'Now move closer to the camera',
+  sending: 'Sending the frames for the check…',
   done: 'Done — checking…',
 };
 

@@ -86,7 +86,7 @@ function renderFaceRecovery(flow: RecoveryFlow, clientState: string | null, devi
       ${stepsList('new_device', flow, flow.step)}
       ${
         flow.step === 'face'
-          ? `<p class="sub">Show your face to the camera and follow the moves. The picture never leaves this browser.</p>
+          ? `<p class="sub">Show your face to the camera and follow the moves. A few frames go to the bank for the check; they are not stored.</p>
              <button class="primary" id="recovery-face">Verify my face</button>`
           : `<p class="sub">It is you. Create the passkey for this device.</p>
              <label for="recovery-device">Name this device (optional)</label>

@@ -56,6 +56,7 @@ export const ERROR_CODES = [
   'FACE_NOT_ENROLLED',
   'CLIENT_STATE_INVALID',
   'FACE_REQUIRED',
+  'FACE_BUSY',
   // recovery flows
   'RECOVERY_NOT_FOUND',
   'RECOVERY_EXPIRED',

@@ -1,80 +1,97 @@
 /**
- * Face evidence: what the client library sends the server after a camera session, and the
- * liveness analysis both sides run on it — the client to show progress, the server to decide
- * (it never trusts the client's own verdict).
+ * Face evidence: what the client library sends the server after a camera session — a few
+ * compressed camera frames, one per requested pose — and the pose rules both sides apply: the
+ * client to know when to capture and to guide the user, the server to decide on what it measures
+ * itself in those frames. A descriptor, a face track or any other number a client computes is
+ * never evidence.
  */
 
 /** Actions a liveness challenge can ask for. Left/right are as seen in the camera image. */
 export type FaceAction = 'turn_left' | 'turn_right' | 'move_closer';
 export const FACE_ACTIONS: readonly FaceAction[] = ['turn_left', 'turn_right', 'move_closer'];
 
-/** One tracked frame. `t` in ms since capture start; box in frame pixels. */
-export interface FaceFrame {
-  t: number;
-  box: { x: number; y: number; width: number; height: number };
-  /** Nose offset from the eyes' midpoint, in eye distances (image x; negative = toward image left). */
-  yaw: number;
-  eyeOpenness: number;
-}
+/** What a frame shows: the neutral pose (looking at the camera) or one requested action. */
+export type FacePose = 'neutral' | FaceAction;
 
-export interface FaceEvidence {
-  version: 1;
-  challengeId: string;
-  /** Camera frame size. */
-  frame: { width: number; height: number };
-  /** The face track, in time order (frames without exactly one face are left out). */
-  frames: FaceFrame[];
-  /** 128-d descriptors taken at several moments of the session (3 to 8). */
-  descriptors: number[][];
-}
-
-/** Liveness thresholds, shared so the client's progress matches the server's decision. */
-export const LIVENESS = {
-  /** Frames at the start that define the neutral pose. */
-  baselineFrames: 3,
-  /** Yaw change from the neutral pose that counts as a turn. */
-  turn: 0.12,
-  /** Face width growth over the neutral pose that counts as moving closer. */
-  closer: 1.18,
-  minFrames: 8,
-  maxFrames: 2000,
-  minDurationMs: 800,
-  maxDurationMs: 120_000,
-  /** Descriptors of one session must all be this close to their mean (one person throughout). */
-  maxSpread: 0.45,
-} as const;
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-
-/** Whether `frame` shows `action` relative to the neutral pose. */
-export function showsAction(action: FaceAction, frame: FaceFrame, neutral: { yaw: number; width: number }): boolean {
-  if (action === 'turn_left') return frame.yaw <= neutral.yaw - LIVENESS.turn;
-  if (action === 'turn_right') return frame.yaw >= neutral.yaw + LIVENESS.turn;
-  return frame.box.width >= neutral.width * LIVENESS.closer;
+/** One captured camera frame: a JPEG or WebP image (base64) of the face with margin. */
+export interface FaceEvidenceFrame {
+  pose: FacePose;
+  /** Base64 (standard alphabet) of the JPEG or WebP bytes. */
+  image: string;
 }
 
 /**
- * Finds the requested actions, in order, in the track: each must appear in a later frame than
- * the previous one. Returns how many were found (all = `actions.length`) and at which frames.
+ * Evidence for one face challenge: `frames[0]` shows the neutral pose, then one frame per
+ * requested action, in the challenge's order. Every frame is one crop of the same camera area
+ * (fixed when the neutral frame was taken), so a face that comes closer grows in it.
  */
-export function analyzeFaceTrack(frames: readonly FaceFrame[], actions: readonly FaceAction[]): { done: number; at: number[] } {
-  if (frames.length < LIVENESS.baselineFrames) return { done: 0, at: [] };
-  const base = frames.slice(0, LIVENESS.baselineFrames);
-  const neutral = { yaw: median(base.map((f) => f.yaw)), width: median(base.map((f) => f.box.width)) };
-  const at: number[] = [];
-  let i = LIVENESS.baselineFrames;
-  for (const action of actions) {
-    while (i < frames.length && !showsAction(action, frames[i]!, neutral)) i++;
-    if (i >= frames.length) break;
-    at.push(i);
-    i++;
-  }
-  return { done: at.length, at };
+export interface FaceEvidence {
+  version: 2;
+  challengeId: string;
+  frames: FaceEvidenceFrame[];
 }
 
-/** Euclidean distance between descriptors. */
+/** Bounds of the evidence, enforced by the server's schema before anything is decoded. */
+export const FACE_EVIDENCE_LIMITS = {
+  /** One neutral frame plus one per action; challenges ask for at most 7 actions. */
+  maxFrames: 8,
+  /** Compressed bytes per frame. */
+  maxFrameBytes: 96 * 1024,
+  /** Pixels per side of a decoded frame. */
+  minSide: 96,
+  maxSide: 640,
+} as const;
+
+/** Pose thresholds, shared so the client captures what the server will accept. */
+export const FACE_POSE = {
+  /** Yaw-proxy change from the neutral frame that counts as a turn. */
+  turn: 0.12,
+  /** Face-width growth over the neutral frame that counts as moving closer. */
+  closer: 1.18,
+  /** The neutral frame faces the camera: its yaw proxy is at most this far from 0. */
+  frontal: 0.25,
+} as const;
+
+type Point = { x: number; y: number };
+const dist = (a: Point, b: Point) => Math.hypot(a.x - b.x, a.y - b.y);
+
+/**
+ * Horizontal nose offset from the eyes' midpoint, in eye distances: a 2D head-yaw proxy from 68
+ * landmarks (iBUG 300-W order: 30 nose tip, 36/45 outer eye corners). Negative = the nose toward
+ * the image's left. `NaN` for degenerate input, which every pose rule refuses.
+ */
+export function yawOf(landmarks: readonly Point[]): number {
+  const left = landmarks[36];
+  const right = landmarks[45];
+  const nose = landmarks[30];
+  if (!left || !right || !nose) return NaN;
+  const eyes = dist(left, right);
+  if (!(eyes >= 1)) return NaN;
+  return (nose.x - (left.x + right.x) / 2) / eyes;
+}
+
+/** A face as one frame shows it: its width (pixels of that frame) and its yaw proxy. */
+export interface PoseMeasure {
+  width: number;
+  yaw: number;
+}
+
+/**
+ * Whether `frame` shows `pose` relative to `neutral`. Fail closed: written so that a `NaN` or
+ * infinite measure never shows anything (`a >= b` is false for `NaN`).
+ */
+export function showsPose(pose: FacePose, frame: PoseMeasure, neutral: PoseMeasure): boolean {
+  if (![frame.width, frame.yaw, neutral.width, neutral.yaw].every(Number.isFinite)) return false;
+  if (pose === 'turn_left') return frame.yaw <= neutral.yaw - FACE_POSE.turn;
+  if (pose === 'turn_right') return frame.yaw >= neutral.yaw + FACE_POSE.turn;
+  if (pose === 'move_closer') return frame.width >= neutral.width * FACE_POSE.closer;
+  // Neutral: facing the camera about as in the reference (not turned, not much closer).
+  return Math.abs(frame.yaw - neutral.yaw) < FACE_POSE.turn && frame.width < neutral.width * FACE_POSE.closer;
+}
+
+/** Euclidean distance between descriptors; `NaN` when their lengths differ. */
 export function descriptorDistance(a: readonly number[], b: readonly number[]): number {
-  if (a.length !== b.length) throw new Error('descriptors differ in length');
+  if (a.length !== b.length) return NaN;
   let s = 0;
   for (let i = 0; i < a.length; i++) s += (a[i]! - b[i]!) ** 2;
   return Math.sqrt(s);
@@ -91,17 +108,12 @@ export function meanDescriptor(descriptors: readonly (readonly number[])[]): num
 }
 
 /**
- * The match threshold, versioned with the model it was calibrated for: a new model (or a new
- * model version) needs a new calibration with `pnpm bench:face`, and a new entry here.
+ * The match threshold, versioned with the server pipeline it was calibrated for: a new model,
+ * detector or crop needs a new calibration with `pnpm bench:face` and a new entry here.
  * A probe matches a template when their Euclidean descriptor distance is ≤ `value`.
  */
 export const FACE_MATCH_THRESHOLD = {
-  model: 'face-api@1.7.15 tiny-detector-320 + landmark68 + resnet-128',
-  /**
-   * 0.6 — face-api's reference value, checked on `../shared/faces` (4 people × 5 grayscale
-   * 150 px crops, framed 2x): genuine pairs ≤ 0.593, impostor pairs ≥ 0.651, so FMR 0 % and
-   * FNMR 0 % there; framed 3x, one genuine pair is 0.625 (FNMR 2.8 %). The margin is thin and the
-   * set tiny: recalibrate on a larger set before production (see BENCHMARKS.md).
-   */
+  model: 'face-api@1.7.15 server ssd-mobilenetv1 + landmark68 + resnet-128 v2',
+  /** See BENCHMARKS.md ("Face accuracy") for the measurement behind it. */
   value: 0.6,
 } as const;

@@ -8,6 +8,7 @@
  * well above what real authenticators send.
  */
 import { z } from 'zod';
+import { FACE_ACTIONS, FACE_EVIDENCE_LIMITS, type FacePose } from './face.js';
 
 const b64url = (max: number) => z.string().max(max).regex(/^[A-Za-z0-9_-]*$/, 'must be base64url');
 
@@ -85,24 +86,23 @@ export const confirmTransactionBody = z.union([
   z.object({ pin: z.string().min(1).max(64) }).strict(),
 ]);
 
-const finite = z.number().finite();
-const descriptor = z.array(finite).length(128);
-export const faceEvidence = z.object({
-  version: z.literal(1),
-  challengeId: id,
-  frame: z.object({ width: z.number().int().positive().max(8192), height: z.number().int().positive().max(8192) }),
-  frames: z
-    .array(
-      z.object({
-        t: finite.nonnegative(),
-        box: z.object({ x: finite, y: finite, width: finite.positive(), height: finite.positive() }),
-        yaw: finite,
-        eyeOpenness: finite,
-      }),
-    )
-    .max(2000),
-  descriptors: z.array(descriptor).min(3).max(8),
-});
+// Face evidence is frames (base64 JPEG/WebP), never numbers a client computed: the server
+// decodes and measures them itself. Bounded before anything is decoded.
+const base64Image = z
+  .string()
+  .min(16)
+  .max(Math.ceil(FACE_EVIDENCE_LIMITS.maxFrameBytes / 3) * 4)
+  .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'base64 (standard alphabet)');
+export const faceEvidence = z
+  .object({
+    version: z.literal(2),
+    challengeId: id,
+    frames: z
+      .array(z.object({ pose: z.enum(['neutral', ...FACE_ACTIONS] as [FacePose, ...FacePose[]]), image: base64Image }).strict())
+      .min(2)
+      .max(FACE_EVIDENCE_LIMITS.maxFrames),
+  })
+  .strict();
 export const faceChallengeBody = z.object({ userId: id, purpose: z.enum(['enroll', 'verify']) });
 export const faceEnrollBody = z.object({ challengeId: id, evidence: faceEvidence, keep: z.enum(['backup', 'temporary']).optional() });
 const clientState = z.string().min(1).max(8192);

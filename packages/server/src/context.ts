@@ -1,4 +1,5 @@
 import type { FaceAction } from '@twofold/protocol';
+import type { FaceAnalyzer } from './face/analyzer.js';
 import type { AuditEvent } from './audit/store.js';
 import type { CodeSettings } from './codes/settings.js';
 import type { PinSettings } from './pins/settings.js';
@@ -23,6 +24,8 @@ export interface TwofoldContext {
   pins: PinSettings;
   /** Liveness actions a face challenge asks for, each once in random order. */
   faceActions: readonly FaceAction[];
+  /** Measures faces in evidence frames (a worker pool); absent: face endpoints answer NOT_CONFIGURED. */
+  faceAnalyzer: FaceAnalyzer | undefined;
   limiters: {
     codeUser: RateLimiter;
     codeAddress: RateLimiter;

@@ -43,6 +43,8 @@ export type {
   DenyTransactionOptions,
 } from './transactions/transactions.js';
 export type { StartFaceChallengeOptions, EnrollFaceOptions, VerifyFaceOptions, GetClientStateOptions, FaceMatch } from './face/face.js';
+export type { FaceAnalyzer, FrameAnalysis, AnalyzedFace, AnalyzeFramesOptions } from './face/analyzer.js';
+export { LIVENESS_RULES, decideLiveness, readEvidence } from './face/evidence.js';
 export {
   RECOVERY_TTL_SECONDS,
   type StartRecoveryOptions,

@@ -36,7 +36,9 @@ import {
   type VerifyPinOptions,
 } from './pins/pins.js';
 import type { RateLimit } from './ratelimits/ratelimits.js';
+import type { FaceAnalyzer } from './face/analyzer.js';
 import {
+  FRAME_MEMORY_DAYS,
   enrollFace,
   getClientState,
   startFaceChallenge,
@@ -122,6 +124,11 @@ export interface TwofoldOptions {
    * turn_left, turn_right, move_closer. Fewer is faster and more accessible, and weaker.
    */
   faceActions?: FaceAction[];
+  /**
+   * Measures faces in evidence frames on this server (the face routes need it). In Node:
+   * `createFaceAnalyzer()` from `@twofold/server/face` (face-api in a worker pool); the host closes it (it may be shared).
+   */
+  faceAnalyzer?: FaceAnalyzer;
   /** PIN policy (attempt limit, freshness needed to replace a PIN, rate limits). */
   pins?: Partial<PinSettings>;
   /** HTTP handler settings. `clientAddress` tells the handler a request's client IP (for rate limits). */
@@ -187,6 +194,7 @@ export function createTwofold(options: TwofoldOptions) {
     },
     pins,
     faceActions: options.faceActions?.length ? [...new Set(options.faceActions)] : FACE_ACTIONS,
+    faceAnalyzer: options.faceAnalyzer,
     notify(events) {
       if (!options.onEvent) return;
       for (const event of events) {
@@ -305,6 +313,7 @@ export function createTwofold(options: TwofoldOptions) {
     sweep: async () => {
       await ctx.store.deleteExpiredCeremonies(now());
       await ctx.store.deleteExpiredFaceDevices(now());
+      await ctx.store.forgetFaceFrames(new Date(now().getTime() - FRAME_MEMORY_DAYS * 86_400_000));
       await ctx.store.deleteExpiredRateLimits(new Date());
     },
   };

@@ -1,4 +1,4 @@
-import { LIVENESS, analyzeFaceTrack, type FaceAction, type FaceChallenge, type FaceEvidence, type FaceFrame } from '@twofold/protocol';
+import { FACE_POSE, showsPose, type FaceAction, type FaceChallenge, type FaceEvidence, type FaceEvidenceFrame, type FacePose, type PoseMeasure } from '@twofold/protocol';
 import { TwofoldClientError } from '../errors.js';
 import type { FaceEngine } from './engine.js';
 
@@ -12,16 +12,18 @@ export type FaceGuidance =
   | 'too_dark'
   | 'blurry'
   | 'hold_still'
+  | 'look_at_camera'
   | FaceAction
+  | 'sending'
   | 'done';
 
 export interface FaceProgress {
   guidance: FaceGuidance;
-  /** Actions completed so far, of `total`. */
+  /** Frames captured so far (the neutral one, then one per action), of `total`. */
   done: number;
   total: number;
   /** The face's box in video pixels, for an overlay (null without exactly one face). */
-  box: FaceFrame['box'] | null;
+  box: { x: number; y: number; width: number; height: number } | null;
 }
 
 export interface CaptureOptions {
@@ -36,41 +38,62 @@ export interface CaptureOptions {
   signal?: AbortSignal;
 }
 
-const DESCRIPTORS = 4;
+/**
+ * Frame geometry, chosen with `pnpm bench:face`: a square crop `CROP_SIDE` face widths wide,
+ * fixed around the face of the neutral frame (so moving closer grows the face in it), scaled to
+ * `FRAME_SIDE` pixels and JPEG-encoded at `JPEG_QUALITY`.
+ */
+export const FRAME_CAPTURE = { cropSide: 2.4, frameSide: 384, jpegQuality: 0.9 } as const;
 
 /**
- * Runs a liveness session on the camera: waits for one well-framed face, asks for each
- * challenge action in turn (telling the user what to do through `onProgress`), and returns the
- * evidence for the server — the face track and descriptors from several moments. Images never
- * leave the browser. The server decides; this only guides.
+ * Runs a liveness session on the camera: waits for one well-framed face held still, captures the
+ * neutral frame, then asks for each challenge action in turn (telling the user what to do through
+ * `onProgress`) and captures a frame when the tracking sees it. Returns the evidence: those few
+ * frames, compressed, for the server — which measures and decides on them itself; the tracking
+ * here only chooses the moments. The frames leave the browser only in this evidence.
  * @throws TwofoldClientError `FACE_TIMEOUT` or `ABORTED`.
  */
 export async function captureFaceEvidence(options: CaptureOptions): Promise<FaceEvidence> {
   const { engine, video, challenge } = options;
-  const frames: FaceFrame[] = [];
-  const descriptors: number[][] = [];
+  const poses: FacePose[] = ['neutral', ...challenge.actions];
+  const frames: FaceEvidenceFrame[] = [];
   const start = performance.now();
   const timeout = options.timeoutMs ?? 30_000;
-  let wantDescriptor = true;
-  let done = 0;
   const light = brightnessMeter();
   const sharp = sharpnessMeter();
+  const grab = frameGrabber();
+  const snapshot = videoSnapshot();
+  const steady: PoseMeasure[] = [];
+  let neutral: PoseMeasure | null = null;
+  let crop: Rect | null = null;
+  const report = (guidance: FaceGuidance, box: Rect | null) => options.onProgress?.({ guidance, done: frames.length, total: poses.length, box });
+  const evidence = (): FaceEvidence => ({ version: 2, challengeId: challenge.challengeId, frames });
   for (;;) {
     if (options.signal?.aborted) throw new TwofoldClientError('ABORTED', 'The face capture was cancelled.');
-    const now = performance.now() - start;
-    if (now > timeout) {
-      // The server decides liveness, not this loop: a long enough session goes to it anyway
+    if (performance.now() - start > timeout) {
+      // The server decides liveness, not this loop: once the neutral frame is taken, an
+      // incomplete session goes to it anyway with the current picture for each missing action
       // (a photo held still then gets the server's LIVENESS_FAILED, and is counted there).
-      if (frames.length >= LIVENESS.minFrames && descriptors.length >= 3) {
-        return { version: 1, challengeId: challenge.challengeId, frame: { width: video.videoWidth, height: video.videoHeight }, frames, descriptors };
+      if (crop) {
+        while (frames.length < poses.length) {
+          await nextVideoFrame(video);
+          frames.push({ pose: poses[frames.length]!, image: await grab(snapshot(video), crop) });
+        }
+        report('sending', null);
+        return evidence();
       }
       throw new TwofoldClientError('FACE_TIMEOUT', 'No complete face session in time; try again with better light and framing.');
     }
-    const faces = await engine.observe(video, { descriptor: wantDescriptor, maxFaces: 2 });
+    // Wait for a new camera frame: measuring the same frame twice is wasted work, and WASM
+    // inference resolves without yielding — without this the page could not repaint the guidance
+    // or run its timers (a canvas-backed camera would freeze).
+    await nextVideoFrame(video);
+    // The frame that is measured is the frame that is sent: a snapshot, not the live video, which
+    // may have moved on (to another pose) while the tracker ran.
+    const shot = snapshot(video);
+    const faces = await engine.observe(shot, { maxFaces: 2 });
     const w = video.videoWidth;
     const h = video.videoHeight;
-    const report = (guidance: FaceGuidance, box: FaceFrame['box'] | null) =>
-      options.onProgress?.({ guidance, done, total: challenge.actions.length, box });
     if (faces.length === 0) {
       report(light(video) < 40 ? 'too_dark' : 'no_face', null);
       continue;
@@ -80,43 +103,113 @@ export async function captureFaceEvidence(options: CaptureOptions): Promise<Face
       continue;
     }
     const face = faces[0]!;
-    const size = face.box.width / w;
-    const off = Math.hypot(face.box.x + face.box.width / 2 - w / 2, face.box.y + face.box.height / 2 - h / 2) / w;
-    // Framing is enforced before the session starts; once it runs, moving closer is an action.
-    if (frames.length < LIVENESS.baselineFrames) {
+    const measure: PoseMeasure = { width: face.box.width, yaw: face.yaw };
+    if (!crop) {
+      // Framing first; then the neutral pose held still for a few frames.
+      const size = face.box.width / w;
+      const off = Math.hypot(face.box.x + face.box.width / 2 - w / 2, face.box.y + face.box.height / 2 - h / 2) / w;
       const problem: FaceGuidance | null =
         size < 0.15 ? 'too_far'
-        : size > 0.6 ? 'too_close'
+        : size > 0.4 ? 'too_close'
         : off > 0.2 ? 'off_centre'
+        : !(Math.abs(face.yaw) <= FACE_POSE.frontal * 0.8) ? 'look_at_camera'
         : light(video) < 40 ? 'too_dark'
         : sharp(video, face.box) < 3 ? 'blurry'
         : null;
       if (problem) {
+        steady.length = 0;
         report(problem, face.box);
         continue;
       }
+      steady.push(measure);
+      if (steady.length > 3) steady.shift();
+      if (steady.length < 3 || !steady.every((m) => showsPose('neutral', m, steady[0]!))) {
+        report('hold_still', face.box);
+        continue;
+      }
+      neutral = measure;
+      crop = cropAround(face.box, w, h);
+      frames.push({ pose: 'neutral', image: await grab(shot, crop) });
+    } else {
+      const pose = poses[frames.length]!;
+      // Captured only while the whole face is inside the crop the server will see.
+      if (clearlyShows(pose, measure, neutral!) && inside(face.box, crop)) frames.push({ pose, image: await grab(shot, crop) });
     }
-    // Rounded: the evidence stays small (a 30 s session is ~50 KB) and loses nothing that matters.
-    const r = (x: number, d: number) => Math.round(x * d) / d;
-    frames.push({
-      t: r(now, 1),
-      box: { x: r(face.box.x, 10), y: r(face.box.y, 10), width: r(face.box.width, 10), height: r(face.box.height, 10) },
-      yaw: r(face.yaw, 1000),
-      eyeOpenness: r(face.eyeOpenness, 1000),
-    });
-    if (face.descriptor && descriptors.length < DESCRIPTORS) descriptors.push(face.descriptor.map((x) => r(x, 1e5)));
-    const before = done;
-    done = analyzeFaceTrack(frames, challenge.actions).done;
-    // Descriptors at several moments: the start, after each action, then until there are enough.
-    wantDescriptor =
-      descriptors.length < DESCRIPTORS &&
-      (done > before || descriptors.length === 0 || done === challenge.actions.length || frames.length % 10 === 0);
-    if (done === challenge.actions.length && descriptors.length >= 3 && frames.length >= LIVENESS.minFrames) {
+    if (frames.length === poses.length) {
       report('done', face.box);
-      return { version: 1, challengeId: challenge.challengeId, frame: { width: w, height: h }, frames, descriptors };
+      return evidence();
     }
-    report(frames.length < LIVENESS.baselineFrames ? 'hold_still' : (challenge.actions[done] ?? 'hold_still'), face.box);
+    report(poses[frames.length] as FaceAction, face.box);
   }
+}
+
+type Rect = { x: number; y: number; width: number; height: number };
+
+/** Resolves at the video's next frame (`requestVideoFrameCallback`), or after a short timer. */
+function nextVideoFrame(video: HTMLVideoElement): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 100);
+    video.requestVideoFrameCallback?.(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+/**
+ * The pose, by a margin over the server's rule: this tracker (a smaller detector and landmark
+ * model) measures a little differently from the server's, and a frame captured at the very edge
+ * of the rule could fail there.
+ */
+function clearlyShows(pose: FacePose, m: PoseMeasure, neutral: PoseMeasure): boolean {
+  if (!showsPose(pose, m, neutral)) return false;
+  if (pose === 'turn_left' || pose === 'turn_right') return Math.abs(m.yaw - neutral.yaw) >= FACE_POSE.turn * CAPTURE_MARGIN.turn;
+  if (pose === 'move_closer') return m.width >= neutral.width * FACE_POSE.closer * CAPTURE_MARGIN.closer;
+  return true;
+}
+
+/** How much beyond the server's thresholds the client waits before capturing. */
+const CAPTURE_MARGIN = { turn: 1.3, closer: 1.06 } as const;
+
+/** The square camera area every frame of the session is cut from, around the neutral face. */
+function cropAround(box: Rect, w: number, h: number): Rect {
+  const side = Math.min(box.width * FRAME_CAPTURE.cropSide, w, h);
+  const x = Math.min(Math.max(0, box.x + box.width / 2 - side / 2), w - side);
+  const y = Math.min(Math.max(0, box.y + box.height / 2 - side / 2), h - side);
+  return { x, y, width: side, height: side };
+}
+
+const inside = (box: Rect, crop: Rect) =>
+  box.x >= crop.x && box.y >= crop.y && box.x + box.width <= crop.x + crop.width && box.y + box.height <= crop.y + crop.height;
+
+/** Copies the current video frame into a canvas (one reused canvas). */
+function videoSnapshot() {
+  const canvas = document.createElement('canvas');
+  const g = canvas.getContext('2d')!;
+  return (video: HTMLVideoElement): HTMLCanvasElement => {
+    if (canvas.width !== video.videoWidth || canvas.height !== video.videoHeight) {
+      canvas.width = video.videoWidth;
+      canvas.height = video.videoHeight;
+    }
+    g.drawImage(video, 0, 0);
+    return canvas;
+  };
+}
+
+/** Cuts `crop` out of a snapshot, scales it to the frame side and JPEG-encodes it (base64). */
+function frameGrabber() {
+  const canvas = document.createElement('canvas');
+  canvas.width = canvas.height = FRAME_CAPTURE.frameSide;
+  const g = canvas.getContext('2d')!;
+  return async (source: HTMLCanvasElement, crop: Rect): Promise<string> => {
+    g.drawImage(source, crop.x, crop.y, crop.width, crop.height, 0, 0, canvas.width, canvas.height);
+    const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/jpeg', FRAME_CAPTURE.jpegQuality));
+    if (!blob) throw new TwofoldClientError('FACE_TIMEOUT', 'This browser could not encode a camera frame.');
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    let binary = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return btoa(binary);
+  };
 }
 
 /** Mean luma of the video (sampled small), to tell darkness from an empty frame. */
@@ -144,7 +237,7 @@ function sharpnessMeter() {
   canvas.width = 64;
   canvas.height = 64;
   const g = canvas.getContext('2d', { willReadFrequently: true })!;
-  return (video: HTMLVideoElement, box: FaceFrame['box']) => {
+  return (video: HTMLVideoElement, box: Rect) => {
     g.drawImage(video, box.x, box.y, box.width, box.height, 0, 0, 64, 64);
     const d = g.getImageData(0, 0, 64, 64).data;
     const y = (i: number, j: number) => {

@@ -1,4 +1,5 @@
 import * as faceapi from '@vladmandic/face-api';
+import { yawOf } from '@twofold/protocol';
 
 /** A TensorFlow.js backend the engine can run on. */
 export type FaceBackend = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -17,6 +18,11 @@ export interface FaceEngineOptions {
   inputSize?: number;
   /** Detection score threshold. Default 0.5. */
   scoreThreshold?: number;
+  /**
+   * Also load the 128-d recognition net, for a local pre-match (instant "try again" feedback).
+   * Default false: the server computes the descriptors it decides on; tracking needs none.
+   */
+  descriptors?: boolean;
 }
 
 /** What the engine sees of one face in one frame, in input pixels. */
@@ -50,9 +56,9 @@ export async function createFaceEngine(options: FaceEngineOptions) {
   const backend = await chooseBackend(tf, options.backends ?? (await defaultBackends()));
   const detector = new faceapi.TinyFaceDetector();
   const landmarkNet = new faceapi.FaceLandmark68Net();
-  const recognitionNet = new faceapi.FaceRecognitionNet();
+  const recognitionNet = options.descriptors ? new faceapi.FaceRecognitionNet() : null;
   const base = options.modelBaseUrl.replace(/\/$/, '');
-  await Promise.all([detector.loadFromUri(base), landmarkNet.loadFromUri(base), recognitionNet.loadFromUri(base)]);
+  await Promise.all([detector.loadFromUri(base), landmarkNet.loadFromUri(base), recognitionNet?.loadFromUri(base)]);
   const loadMs = performance.now() - started;
   const detectorOptions = new faceapi.TinyFaceDetectorOptions({
     inputSize: options.inputSize ?? 320,
@@ -61,7 +67,8 @@ export async function createFaceEngine(options: FaceEngineOptions) {
 
   /**
    * Finds faces in `input`, largest first, with landmarks, pose and eye openness; with
-   * `descriptor: true` also the 128-d descriptor of the largest face (aligned on its landmarks).
+   * `descriptor: true` (engine made with `descriptors: true`) also the 128-d descriptor of the
+   * largest face (aligned on its landmarks) — for local feedback only: the server never takes it.
    */
   async function observe(input: Input, o: { descriptor?: boolean; maxFaces?: number } = {}): Promise<FaceObservation[]> {
     let t = performance.now();
@@ -84,6 +91,7 @@ export async function createFaceEngine(options: FaceEngineOptions) {
         ms: { detect: i === 0 ? detectMs : 0, landmarks: landmarksMs },
       };
       if (o.descriptor && i === 0) {
+        if (!recognitionNet) throw new Error('createFaceEngine({ descriptors: true }) is needed for descriptors');
         t = performance.now();
         const [aligned] = await faceapi.extractFaces(input, [landmarks.align()]);
         const descriptor = (await recognitionNet.computeFaceDescriptor(aligned!)) as Float32Array;
@@ -144,13 +152,7 @@ function hardwareWebGL(): boolean {
 
 const dist = (a: { x: number; y: number }, b: { x: number; y: number }) => Math.hypot(a.x - b.x, a.y - b.y);
 
-/** Horizontal nose offset from the eyes' midpoint, in eye distances (2D head-yaw proxy). */
-export function yawOf(p: { x: number; y: number }[]): number {
-  const left = p[36]!;
-  const right = p[45]!;
-  const mid = { x: (left.x + right.x) / 2, y: (left.y + right.y) / 2 };
-  return (p[30]!.x - mid.x) / Math.max(1, dist(left, right));
-}
+export { yawOf };
 
 /** Eye aspect ratio (Soukupová & Čech 2016), mean of both eyes. */
 export function eyeOpennessOf(p: { x: number; y: number }[]): number {

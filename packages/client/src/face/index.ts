@@ -18,6 +18,16 @@ import { captureFaceEvidence, type FaceProgress } from './capture.js';
 import type { FaceEngine } from './engine.js';
 
 export { createFaceEngine, type FaceEngine, type FaceEngineOptions, type FaceObservation, type FaceBackend } from './engine.js';
+export {
+  createMediaPipeTracker,
+  yawOfKeypoints,
+  MEDIAPIPE_CALIBRATION,
+  DEFAULT_MEDIAPIPE_ASSETS,
+  type MediaPipeTracker,
+  type MediaPipeTrackerOptions,
+  type FaceTracker,
+  type TrackedFace,
+} from './tracker-mediapipe.js';
 export { captureFaceEvidence, startCamera, type FaceGuidance, type FaceProgress, type CaptureOptions, type StartCameraOptions } from './capture.js';
 export type { FaceAction, FaceEvidence } from '@twofold/protocol';
 

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { clientAddress, FRONT_END_HEADERS, serve } from '../adapters/node/index.js';
+import { createFaceAnalyzer } from '../adapters/face/index.js';
 import type { FaceAction } from '@twofold/protocol';
 import { createWebhookNotifier } from '../webhooks/webhooks.js';
 import type { AuditEvent } from '../audit/audit.js';
@@ -66,6 +67,8 @@ export async function startServer(settings: ServeSettings, log: (line: string) =
           onFailure: (e, error) => log(`webhook: could not deliver ${e.type} ${e.id}: ${String(error)}`),
         })
       : undefined;
+  // Face checks run in worker threads (models load there at start, off this event loop).
+  const faceAnalyzer = settings.faceThreads === 0 ? undefined : createFaceAnalyzer({ ...(settings.faceThreads && { threads: settings.faceThreads }) });
   let twofold;
   try {
     const secretKeys = loadSecretKeys({ settings, log });
@@ -76,6 +79,7 @@ export async function startServer(settings: ServeSettings, log: (line: string) =
       ...(clock && { now: clock }),
       codes: { ...(linkTemplate && { linkTemplate }) },
       ...(settings.faceActions && { faceActions: settings.faceActions as FaceAction[] }),
+      ...(faceAnalyzer && { faceAnalyzer }),
       http: { clientAddress },
       openRegistration: settings.openRegistration,
       onEvent: (e: AuditEvent) => {
@@ -87,6 +91,7 @@ export async function startServer(settings: ServeSettings, log: (line: string) =
     await twofold.tokens.ready(); // first signing key now, and a wrong secret key fails here
   } catch (error) {
     await running.close();
+    await faceAnalyzer?.close();
     await closeStore();
     throw error;
   }
@@ -101,6 +106,7 @@ export async function startServer(settings: ServeSettings, log: (line: string) =
     close: async () => {
       clearInterval(sweeper);
       await running.close();
+      await faceAnalyzer?.close();
       await closeStore();
     },
   };

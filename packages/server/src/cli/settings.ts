@@ -21,6 +21,8 @@ export interface ServeSettings {
   webhookSecret: string | undefined;
   /** Liveness actions for face challenges (comma list of turn_left, turn_right, move_closer). */
   faceActions: string[] | undefined;
+  /** Worker threads for face checks (0: face checks off). Default: one per core. */
+  faceThreads: number | undefined;
   /** Testing only: a movable clock, advanced with POST /__test__/clock. Never in production. */
   testClock: boolean;
 }
@@ -55,6 +57,7 @@ Options (each also read from the environment variable shown):
   --webhook-url URL        TWOFOLD_WEBHOOK_URL         POST transaction decisions here (signed)
   --webhook-secret S       TWOFOLD_WEBHOOK_SECRET      HMAC secret for those webhooks (≥ 32 characters)
   --face-actions A,B       TWOFOLD_FACE_ACTIONS        liveness actions: turn_left,turn_right,move_closer (default all)
+  --face-threads N         TWOFOLD_FACE_THREADS        worker threads for face checks; 0 turns them off (default: cores)
   --name N, --scopes A,B                               for api-key create
   -h, --help               show this help
 `;
@@ -98,6 +101,7 @@ export function resolveSettings(
       'link-template': { type: 'string' },
       'webhook-url': { type: 'string' },
       'face-actions': { type: 'string' },
+      'face-threads': { type: 'string' },
       'webhook-secret': { type: 'string' },
       name: { type: 'string' },
       scopes: { type: 'string' },
@@ -142,6 +146,11 @@ export function resolveSettings(
   for (const a of faceActions ?? []) {
     if (!['turn_left', 'turn_right', 'move_closer'].includes(a)) throw new Error(`TWOFOLD_FACE_ACTIONS: unknown action "${a}" (turn_left, turn_right, move_closer).`);
   }
+  const faceThreadsText = pick('face-threads', 'TWOFOLD_FACE_THREADS');
+  const faceThreads = faceThreadsText === undefined ? undefined : Number(faceThreadsText);
+  if (faceThreads !== undefined && !(Number.isInteger(faceThreads) && faceThreads >= 0 && faceThreads <= 64)) {
+    throw new Error('TWOFOLD_FACE_THREADS must be a whole number from 0 (face checks off) to 64.');
+  }
   const apiKey = pick('api-key', 'TWOFOLD_API_KEY');
   if (apiKey !== undefined && apiKey.length < 16) throw new Error('TWOFOLD_API_KEY must be at least 16 characters.');
   return {
@@ -163,6 +172,7 @@ export function resolveSettings(
       linkTemplate: pick('link-template', 'TWOFOLD_LINK_TEMPLATE'),
       testClock: env.TWOFOLD_UNSAFE_TEST_CLOCK === 'true',
       faceActions,
+      faceThreads,
       webhookUrl,
       webhookSecret,
     },

@@ -7,11 +7,11 @@ import { requireUser } from '../users/users.js';
 import type { CeremonyRecord } from '../ceremonies/store.js';
 import type { DeviceRecord } from '../devices/store.js';
 import type { Store } from '../storage/store.js';
-import { checkLiveness } from './liveness.js';
+import { decideLiveness, readEvidence } from './evidence.js';
 import { closestTemplate } from './match.js';
 import type { FaceTemplateRecord } from './store.js';
 import type { SessionClaims } from '../tokens/tokens.js';
-import { randomBytes, randomId } from '../util/encoding.js';
+import { randomBytes, randomId, toBase64Url } from '../util/encoding.js';
 
 export type FacePurpose = 'enroll' | 'verify';
 
@@ -56,6 +56,9 @@ export interface GetClientStateOptions {
 
 const CHALLENGE_TTL_SECONDS = 120;
 const TEMPORARY_TTL_SECONDS = 3600;
+/** How long frame fingerprints are kept to refuse replays. */
+export const FRAME_MEMORY_DAYS = 30;
+const FRAME_LABEL = 'twofold:face-frame:v1';
 const sealContext = (userId: string) => `twofold:face-template:v1:${userId}`;
 
 interface SealedTemplate {
@@ -81,6 +84,7 @@ export async function startFaceChallenge(
   if (options.purpose === 'enroll' && options.session?.userId !== options.userId) {
     throw new TwofoldError('UNAUTHENTICATED', 'Enrolling a face needs the session of that user.');
   }
+  requireAnalyzer(ctx);
   await requireUser(ctx, options.userId);
   const actions = shuffle([...ctx.faceActions]);
   // Face challenges live shorter than passkey ceremonies: the camera session is short.
@@ -105,10 +109,11 @@ export async function enrollFace(
   options: EnrollFaceOptions,
 ): Promise<{ deviceId: string; type: 'backup' | 'temporary'; clientState: string }> {
   const keyring = requireKeyring(ctx);
+  const analyzer = requireAnalyzer(ctx, { capacity: true });
   const ceremony = await takeChallenge(ctx, options.challengeId, 'enroll');
   if (ceremony.userId !== options.session.userId) throw new TwofoldError('UNAUTHENTICATED', 'This challenge is for another user.');
   const userId = ceremony.userId;
-  const probe = checkLiveness(ceremony, options.evidence);
+  const probe = await judgeEvidence(ctx, ceremony, options.evidence);
   const now = ctx.now();
   const type = options.keep ?? 'backup';
   const device: DeviceRecord = {
@@ -124,7 +129,7 @@ export async function enrollFace(
     userId,
     deviceId: device.id,
     kind: type,
-    model: FACE_MATCH_THRESHOLD.model,
+    model: analyzer.model,
     template: probe,
     createdAt: now.toISOString(),
   };
@@ -184,6 +189,7 @@ export async function matchFace(
   options: MatchFaceOptions,
 ): Promise<FaceMatch> {
   const keyring = requireKeyring(ctx);
+  const analyzer = requireAnalyzer(ctx, { capacity: true });
   const ceremony = await takeChallenge(ctx, options.challengeId, 'verify');
   if (ceremony.userId !== options.userId) throw new TwofoldError('CEREMONY_MISMATCH', 'This challenge is for another user.');
   const userId = options.userId;
@@ -195,26 +201,20 @@ export async function matchFace(
       retryAfterSeconds: attempt.retryAfterSeconds,
     });
   }
-  let probe: number[];
-  try {
-    probe = checkLiveness(ceremony, options.evidence);
-  } catch (error) {
-    ctx.notify([await recordEvent(ctx, ctx.store, { type: 'face.liveness_failed', userId, actor: actor.system, data: { reason: (error as Error).message } })]);
-    throw error;
-  }
+  const probe = await judgeEvidence(ctx, ceremony, options.evidence);
 
   // Candidate templates: the client state given (if its device still exists), else every usable stored one.
   const stored = await ctx.store.listFaceTemplates(userId, ctx.now());
   const candidates: { deviceId: string; template: number[]; temporary: boolean }[] = [];
   if (options.clientState !== undefined) {
-    const opened = await openTemplate(keyring, options.clientState, userId);
+    const opened = await openTemplate(keyring, options.clientState, userId, analyzer.model);
     if (!stored.some((s) => s.deviceId === opened.deviceId)) {
       throw new TwofoldError('CLIENT_STATE_INVALID', 'This face state was removed, used or has expired.');
     }
     candidates.push({ deviceId: opened.deviceId, template: opened.template, temporary: opened.kind === 'temporary' });
   } else {
     for (const s of stored) {
-      const opened = await openTemplate(keyring, s.sealed, userId);
+      const opened = await openTemplate(keyring, s.sealed, userId, analyzer.model);
       candidates.push({ deviceId: s.deviceId, template: opened.template, temporary: opened.kind === 'temporary' });
     }
   }
@@ -274,6 +274,42 @@ export async function usableFaceTemplate(
   return (await store.listFaceTemplates(args.userId, args.now)).find((t) => t.deviceId === args.deviceId);
 }
 
+/**
+ * The server's liveness decision on the evidence of `ceremony` (never the client's): the frames
+ * answer this challenge in its order, are new (a frame seen before is a replay: only a keyed
+ * fingerprint is kept), and the server's own measurements of them pass {@link decideLiveness}.
+ * Frames are decoded in memory and dropped. Failures are recorded (`face.liveness_failed`, the
+ * reason only). Returns the session's face. Throws `LIVENESS_FAILED`, `INVALID_REQUEST`, `FACE_BUSY`.
+ */
+async function judgeEvidence(ctx: TwofoldContext, ceremony: CeremonyRecord & { userId: string }, evidence: FaceEvidence): Promise<number[]> {
+  const analyzer = requireAnalyzer(ctx);
+  const keyring = requireKeyring(ctx);
+  const actions = (ceremony.data.actions as FaceAction[]) ?? [];
+  try {
+    const { images } = readEvidence(evidence, { id: ceremony.id, actions });
+    const fingerprints = await Promise.all(images.map(async (bytes) => toBase64Url(await keyring.mac(bytes, FRAME_LABEL))));
+    if (!(await ctx.store.rememberFaceFrames(ceremony.userId, fingerprints, ctx.now()))) {
+      throw new TwofoldError('LIVENESS_FAILED', 'Liveness check failed: a frame was sent before (a replay).', { reason: 'a frame was sent before' });
+    }
+    return decideLiveness(actions, await analyzer.analyze({ images })).probe;
+  } catch (error) {
+    if (error instanceof TwofoldError && error.code === 'LIVENESS_FAILED') {
+      const reason = String(error.extensions.reason ?? 'unknown');
+      ctx.notify([await recordEvent(ctx, ctx.store, { type: 'face.liveness_failed', userId: ceremony.userId, actor: actor.system, data: { reason } })]);
+    }
+    throw error;
+  }
+}
+
+function requireAnalyzer(ctx: TwofoldContext, o: { capacity?: boolean } = {}) {
+  if (!ctx.faceAnalyzer) throw new TwofoldError('NOT_CONFIGURED', 'Face checks need a face analyzer (createTwofold({ faceAnalyzer }), see @twofold/server/face).');
+  // Checked before a challenge is consumed: a busy server costs the user a retry, not a challenge.
+  if (o.capacity && ctx.faceAnalyzer.saturated()) {
+    throw new TwofoldError('FACE_BUSY', 'Face checks are busy right now; try again in a few seconds.', { retryAfterSeconds: 5 });
+  }
+  return ctx.faceAnalyzer;
+}
+
 function requireKeyring(ctx: TwofoldContext) {
   if (!ctx.keyring) throw new TwofoldError('NOT_CONFIGURED', 'Face templates need secret keys (TWOFOLD_SECRET_KEYS) to be sealed.');
   return ctx.keyring;
@@ -285,7 +321,7 @@ async function takeChallenge(ctx: TwofoldContext, id: string, purpose: FacePurpo
   return ceremony as CeremonyRecord & { userId: string };
 }
 
-async function openTemplate(keyring: NonNullable<TwofoldContext['keyring']>, sealed: string, userId: string): Promise<SealedTemplate> {
+async function openTemplate(keyring: NonNullable<TwofoldContext['keyring']>, sealed: string, userId: string, model: string): Promise<SealedTemplate> {
   let parsed: SealedTemplate;
   try {
     // The user id is bound into the seal: another user's state does not open for this one.
@@ -293,7 +329,7 @@ async function openTemplate(keyring: NonNullable<TwofoldContext['keyring']>, sea
   } catch {
     throw new TwofoldError('CLIENT_STATE_INVALID', 'The client state is not a face template of this user.');
   }
-  if (parsed.v !== 1 || parsed.userId !== userId || parsed.model !== FACE_MATCH_THRESHOLD.model) {
+  if (parsed.v !== 1 || parsed.userId !== userId || parsed.model !== model) {
     throw new TwofoldError('CLIENT_STATE_INVALID', 'The face template was made with another model version; enroll again.');
   }
   return parsed;

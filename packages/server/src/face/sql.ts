@@ -36,5 +36,20 @@ export function faceSql(q: Query): FaceStore {
     async deleteExpiredFaceDevices(now) {
       return (await q('DELETE FROM devices WHERE id IN (SELECT device_id FROM face_templates WHERE expires_at <= $1)', [now])).rowCount;
     },
+    async rememberFaceFrames(userId, fingerprints, now) {
+      if (fingerprints.length === 0) return true;
+      // One statement: each new fingerprint is inserted, each known one skipped; a duplicate
+      // within the list is skipped too (unnest + ON CONFLICT sees the first copy).
+      const r = await q(
+        `INSERT INTO face_frames_seen (fingerprint, user_id, seen_at)
+         SELECT DISTINCT f, $2, $3::timestamptz FROM unnest($1::text[]) AS f
+         ON CONFLICT (fingerprint) DO NOTHING`,
+        [fingerprints, userId, now],
+      );
+      return r.rowCount === fingerprints.length;
+    },
+    async forgetFaceFrames(cutoff) {
+      return (await q('DELETE FROM face_frames_seen WHERE seen_at < $1', [cutoff])).rowCount;
+    },
   };
 }

@@ -10,6 +10,14 @@ export interface FaceStore {
   useFaceTemplate(deviceId: string, now: Date): Promise<boolean>;
   /** Housekeeping: deletes the devices of `temporary` templates that expired before `now`. @returns how many. */
   deleteExpiredFaceDevices(now: Date): Promise<number>;
+  /**
+   * Remembers frame fingerprints for `userId`. Atomic per fingerprint (insert-if-absent): true
+   * only when every one of them was new, for exactly one of concurrent callers presenting the same
+   * one; a repeated fingerprint within `fingerprints` also answers false.
+   */
+  rememberFaceFrames(userId: string, fingerprints: string[], now: Date): Promise<boolean>;
+  /** Housekeeping: forgets fingerprints seen before `cutoff`. @returns how many. */
+  forgetFaceFrames(cutoff: Date): Promise<number>;
 }
 
 export interface FaceTemplateRecord {

@@ -8,6 +8,7 @@ import { codesRoutes } from '../codes/routes.js';
 import type { TwofoldContext } from '../context.js';
 import { devicesRoutes } from '../devices/routes.js';
 import { TwofoldError } from '../errors.js';
+import { FACE_EVIDENCE_LIMITS } from '@twofold/protocol';
 import { FACE_EVIDENCE_PATHS, faceRoutes } from '../face/routes.js';
 import { passkeysRoutes } from '../passkeys/routes.js';
 import { pinsRoutes } from '../pins/routes.js';
@@ -22,7 +23,7 @@ import { problemResponse } from './problem.js';
 export interface HandlerOptions {
   /** Path prefix the API is served under. Default `/api/v1`. */
   basePath?: string;
-  /** Largest accepted request body. Default 64 KiB (face evidence routes: at least 512 KiB). */
+  /** Largest accepted request body. Default 64 KiB (face evidence routes: room for their frames, ~1 MiB). */
   bodyLimitBytes?: number;
   /** The client's IP address for a request (rate limits); the Node adapter provides one. */
   clientAddress?: (req: Request) => string | undefined;
@@ -67,7 +68,8 @@ export function createHandler(ctx: TwofoldContext, options: HandlerOptions = {})
       return c.req.raw.headers.has('content-length') ? declared(c, next) : next();
     });
   };
-  const evidenceLimit = Math.max(limit, 512 * 1024);
+  // Face evidence: at most maxFrames base64 frames of maxFrameBytes each, plus a little JSON.
+  const evidenceLimit = Math.max(limit, Math.ceil((FACE_EVIDENCE_LIMITS.maxFrames * FACE_EVIDENCE_LIMITS.maxFrameBytes * 4) / 3) + 16 * 1024);
   const evidence = new TrieRouter<true>();
   for (const path of [...FACE_EVIDENCE_PATHS, ...RECOVERY_EVIDENCE_PATHS]) evidence.add('ALL', base + path, true);
   const [small, large] = [limitBodies(limit), limitBodies(evidenceLimit)];

@@ -1,30 +1,40 @@
-import type { FaceAction, FaceEvidence } from '@twofold/protocol';
+import type { FaceAction, FaceEvidence, FacePose } from '@twofold/protocol';
+import { renderFacePose, samplePerson, type SamplePerson } from '@twofold/testing';
+import sharp from 'sharp';
+import { createFaceAnalyzer } from '../../src/adapters/face/index.js';
 
-// Hand-built face evidence: JSON the server must judge whatever its origin. The real camera
-// pipeline is exercised in the client tests and e2e.
-let seed = 1;
-const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647) * 2 - 1;
-/** A random 128-d face descriptor (deterministic sequence). */
-export const person = () => Array.from({ length: 128 }, () => rand() * 0.09);
-/** The same face with a little noise. */
-export const near = (base: number[], noise = 0.01) => base.map((x) => x + rand() * noise);
+// Face evidence as the browser client sends it: real frames of a person (one of face-api's sample
+// photos, rendered in each pose by @twofold/testing: 2D warps of one photo, with fresh sensor
+// noise per frame), cut the way the client cuts them — one square area 2.4 face widths wide around
+// the neutral face, scaled to 384 px, JPEG. The server measures them with the real pipeline.
 
-/** A plausible camera session performing `actions` in order (or nothing: a still photo). */
-export function evidence(challengeId: string, face: number[], actions: FaceAction[], o: { still?: boolean } = {}): FaceEvidence {
-  const frames: FaceEvidence['frames'] = [];
-  let t = 0;
-  const push = (yaw: number, width: number, n: number) => {
-    for (let i = 0; i < n; i++) frames.push({ t: (t += 66), box: { x: 200, y: 120, width, height: width * 1.2 }, yaw, eyeOpenness: 0.3 });
-  };
-  push(0, 150, 5);
-  if (!o.still) {
-    for (const a of actions) {
-      if (a === 'turn_left') push(-0.25, 150, 5);
-      if (a === 'turn_right') push(0.25, 150, 5);
-      if (a === 'move_closer') push(0, 200, 5);
-      push(0, 150, 3);
-    }
-  } else push(0, 150, 30);
-  return { version: 1, challengeId, frame: { width: 640, height: 480 }, frames, descriptors: [near(face), near(face), near(face), near(face)] };
+/** The real analyzer (worker threads, face-api on tfjs WASM); one thread: test files run side by side. */
+export function testFaceAnalyzer() {
+  return createFaceAnalyzer({ threads: 1, maxPending: 8 });
 }
 
+const FRAME = { width: 640, height: 480, faceFraction: 0.28, cropSide: 2.4, side: 384 };
+
+/** One client-like frame (base64 JPEG) of `person` in `pose`. */
+export async function frame(person: SamplePerson, pose: FacePose): Promise<string> {
+  const picture = await renderFacePose(await samplePerson(person), { pose, width: FRAME.width, height: FRAME.height });
+  // The renderer centres the neutral face at ~28 % of the width; the client's crop is fixed there.
+  const side = Math.round(Math.min(FRAME.cropSide * FRAME.faceFraction * FRAME.width, FRAME.height));
+  const crop = { left: Math.round((FRAME.width - side) / 2), top: Math.round((FRAME.height - side) / 2), width: side, height: side };
+  const jpeg = await sharp(picture).extract(crop).resize(FRAME.side, FRAME.side).jpeg({ quality: 90 }).toBuffer();
+  return jpeg.toString('base64');
+}
+
+export interface EvidenceOptions {
+  /** A photo held still: every frame neutral, labelled with the requested poses. */
+  still?: boolean;
+  /** The person in the action frames (default: the same as the neutral frame). */
+  actionsBy?: SamplePerson;
+}
+
+/** Evidence for `challengeId`: `person` neutral, then performing `actions` in order. */
+export async function evidence(challengeId: string, person: SamplePerson, actions: readonly FaceAction[], o: EvidenceOptions = {}): Promise<FaceEvidence> {
+  const frames = [{ pose: 'neutral' as FacePose, image: await frame(person, 'neutral') }];
+  for (const action of actions) frames.push({ pose: action, image: await frame(o.actionsBy ?? person, o.still ? 'neutral' : action) });
+  return { version: 2, challengeId, frames };
+}

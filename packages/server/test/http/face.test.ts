@@ -1,39 +1,62 @@
+import { PGlite } from '@electric-sql/pglite';
+import type { FaceAction, FaceEvidence } from '@twofold/protocol';
+import type { SamplePerson } from '@twofold/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FaceAnalyzer } from '../../src/face/analyzer.js';
 import { generateSealingKey, parseKeyring } from '../../src/sealing/keyring.js';
 import { createPGliteStore } from '../../src/storage/pglite.js';
 import type { Store } from '../../src/storage/store.js';
 import { createTestApp, signUp } from '../helpers/app.js';
-import { evidence, near, person } from '../helpers/face.js';
+import { evidence, frame, testFaceAnalyzer, type EvidenceOptions } from '../helpers/face.js';
 
-// Server-side checks of face evidence. The evidence here is built by hand (it is JSON the server
-// must judge whatever its origin); the real camera pipeline is exercised in e2e.
+// Face checks over HTTP, decided by the server on real frames (face-api's sample photos rendered
+// in each pose by @twofold/testing) measured by the real pipeline (worker thread, tfjs WASM).
+let db: PGlite;
 let store: Store;
+let analyzer: FaceAnalyzer & { ready(): Promise<void> };
 let app: ReturnType<typeof createTestApp>;
+const secretKeys = parseKeyring(generateSealingKey('k1'));
 beforeAll(async () => {
-  store = await createPGliteStore();
-  app = createTestApp(store, { secretKeys: parseKeyring(generateSealingKey('k1')) });
+  db = await PGlite.create();
+  store = await createPGliteStore({ db });
+  analyzer = testFaceAnalyzer();
+  await analyzer.ready();
+  app = createTestApp(store, { secretKeys, faceAnalyzer: analyzer });
+}, 180_000);
+afterAll(async () => {
+  await analyzer.close();
+  await store.close();
 });
-afterAll(() => store.close());
 
 const challenge = (userId: string, purpose: 'enroll' | 'verify', token?: string) =>
   app.call('POST', '/face/challenge', { userId, purpose }, token ? { token } : {});
 
-async function enroll(user: Awaited<ReturnType<typeof signUp>>, face: number[], keep?: 'backup' | 'temporary') {
+async function enroll(user: Awaited<ReturnType<typeof signUp>>, person: SamplePerson, keep?: 'backup' | 'temporary') {
   const ch = await challenge(user.userId, 'enroll', user.token);
-  return app.call('POST', '/face/enroll', { challengeId: ch.json.challengeId, evidence: evidence(ch.json.challengeId, face, ch.json.actions), ...(keep && { keep }) }, { token: user.token });
+  const body = { challengeId: ch.json.challengeId, evidence: await evidence(ch.json.challengeId, person, ch.json.actions), ...(keep && { keep }) };
+  return app.call('POST', '/face/enroll', body, { token: user.token });
 }
-async function verify(userId: string, face: number[], o: { clientState?: string; still?: boolean; reorder?: boolean } = {}) {
+async function verify(userId: string, person: SamplePerson, o: EvidenceOptions & { clientState?: string } = {}) {
   const ch = await challenge(userId, 'verify');
-  const actions = o.reorder ? [...ch.json.actions].reverse() : ch.json.actions;
-  return app.call('POST', '/face/verify', {
-    challengeId: ch.json.challengeId,
-    userId,
-    evidence: evidence(ch.json.challengeId, face, actions, { still: Boolean(o.still) }),
-    ...(o.clientState && { clientState: o.clientState }),
-  });
+  return send(userId, ch.json.challengeId, await evidence(ch.json.challengeId, person, ch.json.actions, o), o.clientState);
+}
+const send = (userId: string, challengeId: string, ev: unknown, clientState?: string) =>
+  app.call('POST', '/face/verify', { challengeId, userId, evidence: ev, ...(clientState && { clientState }) });
+/** A fresh verify challenge whose action order differs from `actions`. */
+async function challengeOtherThan(userId: string, actions: FaceAction[]) {
+  for (;;) {
+    const ch = await challenge(userId, 'verify');
+    if (ch.json.actions.join() !== actions.join()) return ch.json as { challengeId: string; actions: FaceAction[] };
+  }
+}
+/** `ev`'s frames re-labelled and re-ordered to answer `target` (what a replaying attacker does). */
+function reordered(ev: FaceEvidence, target: { challengeId: string; actions: FaceAction[] }): FaceEvidence {
+  const byPose = new Map(ev.frames.map((f) => [f.pose, f.image]));
+  return { version: 2, challengeId: target.challengeId, frames: ['neutral' as const, ...target.actions].map((pose) => ({ pose, image: byPose.get(pose)! })) };
 }
 
-describe('face', () => {
+// Each check runs the real models on 4 frames (a second or two on one thread; more on a busy machine).
+describe('face', { timeout: 180_000 }, () => {
   it('issues a challenge with every action in random order; enrolling needs the user’s session', async () => {
     const user = await signUp(app);
     const ch = await challenge(user.userId, 'verify');
@@ -42,114 +65,211 @@ describe('face', () => {
     expect((await challenge(user.userId, 'enroll')).json.code).toBe('UNAUTHENTICATED');
   });
 
-  it('enrolls (sealed client state, backup device) and verifies the same person with amr ["face"]', async () => {
+  it('enrolls from frames (sealed client state, backup device) and verifies the same person with amr ["face"]', async () => {
     const user = await signUp(app);
-    const face = person();
-    const enrolled = await enroll(user, face);
-    expect(enrolled.status).toBe(200);
+    const enrolled = await enroll(user, 'a');
+    expect(enrolled.status, JSON.stringify(enrolled.json)).toBe(200);
     expect(enrolled.json).toEqual({ deviceId: expect.any(String), type: 'backup', clientState: expect.stringMatching(/^tf1\.k1\./) });
     const devices = await app.call('GET', '/me/devices', undefined, { token: user.token });
     expect(devices.json.devices.map((d: { type: string }) => d.type).sort()).toEqual(['backup', 'passkey']);
-    const ok = await verify(user.userId, near(face, 0.02));
-    expect(ok.status).toBe(200);
-    expect(ok.json.match).toBe(true);
+    const ok = await verify(user.userId, 'a');
+    expect(ok.status, JSON.stringify(ok.json)).toBe(200);
+    expect(ok.json).toEqual({ match: true, token: expect.any(String) });
     expect((await app.twofold.tokens.verify({ token: ok.json.token })).amr).toEqual(['face']);
     // with the client state instead of the stored device
-    expect((await verify(user.userId, near(face, 0.02), { clientState: enrolled.json.clientState })).status).toBe(200);
+    expect((await verify(user.userId, 'a', { clientState: enrolled.json.clientState })).status).toBe(200);
   });
 
-  it('refuses another person (FACE_MISMATCH), a still photo and actions out of order (LIVENESS_FAILED)', async () => {
+  it('refuses another person (FACE_MISMATCH), a still photo, and frames showing the wrong pose (LIVENESS_FAILED)', async () => {
     const user = await signUp(app);
-    const face = person();
-    await enroll(user, face);
-    const other = await verify(user.userId, person());
+    await enroll(user, 'a');
+    const other = await verify(user.userId, 'b');
     expect(other.status).toBe(401);
     expect(other.json.code).toBe('FACE_MISMATCH');
-    const still = await verify(user.userId, face, { still: true });
+    const still = await verify(user.userId, 'a', { still: true });
     expect(still.status).toBe(422);
-    expect(still.json.code).toBe('LIVENESS_FAILED');
-    expect((await verify(user.userId, face, { reorder: true })).json.code).toBe('LIVENESS_FAILED');
+    expect(still.json).toMatchObject({ code: 'LIVENESS_FAILED', reason: expect.stringMatching(/does not show/) });
+    // every pose present, but each labelled as another one (a turn to the left sent as the right one …)
+    const ch = await challenge(user.userId, 'verify');
+    const shifted = await evidence(ch.json.challengeId, 'a', ch.json.actions);
+    const images = shifted.frames.slice(1).map((f) => f.image);
+    shifted.frames.slice(1).forEach((f, i) => (f.image = images[(i + 1) % images.length]!));
+    expect((await send(user.userId, ch.json.challengeId, shifted)).json).toMatchObject({ code: 'LIVENESS_FAILED', reason: expect.stringMatching(/does not show/) });
   });
 
-  it('refuses a replayed challenge, evidence for another challenge, and a face that changes mid-session', async () => {
+  it('refuses the victim’s photo for the neutral frame with someone else performing the actions', async () => {
     const user = await signUp(app);
-    const face = person();
-    await enroll(user, face);
+    await enroll(user, 'a');
+    const swap = await verify(user.userId, 'a', { actionsBy: 'b' });
+    expect(swap.json).toMatchObject({ code: 'LIVENESS_FAILED', reason: expect.stringMatching(/person in frame 1 is not the one/) });
+  });
+
+  it('forgeries over plain HTTP: descriptor evidence, absurd numbers, one photo repeated — nothing issues a token', async () => {
+    const user = await signUp(app);
+    await enroll(user, 'a');
     const ch = await challenge(user.userId, 'verify');
-    const body = { challengeId: ch.json.challengeId, userId: user.userId, evidence: evidence(ch.json.challengeId, face, ch.json.actions) };
-    expect((await app.call('POST', '/face/verify', body)).status).toBe(200);
-    expect((await app.call('POST', '/face/verify', body)).json.code).toBe('CHALLENGE_NOT_FOUND');
+    const huge = Array.from({ length: 128 }, () => 1e200);
+    // 1. The old (version 1) evidence: a track and descriptors computed by the client — refused outright.
+    const v1 = {
+      version: 1,
+      challengeId: ch.json.challengeId,
+      frame: { width: 640, height: 480 },
+      frames: Array.from({ length: 20 }, (_, i) => ({ t: i * 66, box: { x: 200, y: 120, width: 150, height: 180 }, yaw: i % 5 === 0 ? 0.3 : 0, eyeOpenness: 0.3 })),
+      descriptors: [huge, huge, huge],
+    };
+    expect((await send(user.userId, ch.json.challengeId, v1)).json.code).toBe('INVALID_REQUEST');
+    // …and descriptors or numbers smuggled next to frames are not accepted either.
+    const withNumbers = { ...(await evidence(ch.json.challengeId, 'a', ch.json.actions)), descriptors: [huge] };
+    expect((await send(user.userId, ch.json.challengeId, withNumbers)).json.code).toBe('INVALID_REQUEST');
+    // 2. One ordinary photo of the victim, the same bytes as every frame.
+    const photo = await frame('a', 'neutral');
     const ch2 = await challenge(user.userId, 'verify');
-    expect((await app.call('POST', '/face/verify', { ...body, challengeId: ch2.json.challengeId })).json.code).toBe('LIVENESS_FAILED');
+    const repeated = { version: 2, challengeId: ch2.json.challengeId, frames: ['neutral', ...ch2.json.actions].map((pose) => ({ pose, image: photo })) };
+    expect((await send(user.userId, ch2.json.challengeId, repeated)).json).toMatchObject({ code: 'LIVENESS_FAILED', reason: 'a frame was sent before' });
+    // 3. Not an image at all.
     const ch3 = await challenge(user.userId, 'verify');
-    const swapped = evidence(ch3.json.challengeId, face, ch3.json.actions);
-    swapped.descriptors[3] = person();
-    expect((await app.call('POST', '/face/verify', { challengeId: ch3.json.challengeId, userId: user.userId, evidence: swapped })).json.code).toBe('LIVENESS_FAILED');
+    const junk = { version: 2, challengeId: ch3.json.challengeId, frames: ['neutral', ...ch3.json.actions].map((pose) => ({ pose, image: btoa('\xff\xd8\xff' + 'x'.repeat(200 + Math.random() * 100)) })) };
+    expect((await send(user.userId, ch3.json.challengeId, junk)).json).toMatchObject({ code: 'LIVENESS_FAILED', reason: 'frame 0 could not be read' });
+    const events = await app.twofold.audit.list({ userId: user.userId });
+    expect(events.filter((e) => e.type === 'face.verified')).toHaveLength(0);
+  });
+
+  it('replays: a used challenge, the frames of a successful check re-sent for a new challenge, frames made for another challenge', async () => {
+    const user = await signUp(app);
+    await enroll(user, 'a');
+    const ch = await challenge(user.userId, 'verify');
+    const ev = await evidence(ch.json.challengeId, 'a', ch.json.actions);
+    expect((await send(user.userId, ch.json.challengeId, ev)).status).toBe(200);
+    expect((await send(user.userId, ch.json.challengeId, ev)).json.code).toBe('CHALLENGE_NOT_FOUND');
+    // the same frames, re-labelled and re-ordered to answer a new challenge's order
+    const next = await challengeOtherThan(user.userId, ch.json.actions);
+    expect((await send(user.userId, next.challengeId, reordered(ev, next))).json).toMatchObject({ code: 'LIVENESS_FAILED', reason: 'a frame was sent before' });
+    // frames made for challenge A (never sent) answering challenge B as they are
+    const a = await challenge(user.userId, 'verify');
+    const forA = await evidence(a.json.challengeId, 'a', a.json.actions);
+    const b = await challengeOtherThan(user.userId, a.json.actions);
+    expect((await send(user.userId, b.challengeId, forA)).json).toMatchObject({ code: 'LIVENESS_FAILED', reason: 'the evidence answers another challenge' });
+    expect((await send(user.userId, (await challengeOtherThan(user.userId, a.json.actions)).challengeId, { ...forA, challengeId: 'x' })).json.code).toBe('LIVENESS_FAILED');
+    const c = await challengeOtherThan(user.userId, a.json.actions);
+    expect((await send(user.userId, c.challengeId, { ...forA, challengeId: c.challengeId })).json).toMatchObject({ code: 'LIVENESS_FAILED', reason: expect.stringMatching(/in this order/) });
+  });
+
+  it('keeps no frame: nothing of the images reaches the database or the audit trail', async () => {
+    const user = await signUp(app);
+    const ch = await challenge(user.userId, 'enroll', user.token);
+    const ev = await evidence(ch.json.challengeId, 'a', ch.json.actions);
+    expect((await app.call('POST', '/face/enroll', { challengeId: ch.json.challengeId, evidence: ev }, { token: user.token })).status).toBe(200);
+    const failed = await verify(user.userId, 'a', { still: true });
+    expect(failed.json.code).toBe('LIVENESS_FAILED');
+    const tables = (await db.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()`)).rows;
+    let dump = '';
+    for (const { table_name } of tables) dump += JSON.stringify((await db.query(`SELECT * FROM "${table_name}"`)).rows);
+    for (const f of ev.frames) expect(dump.includes(f.image.slice(100, 160))).toBe(false);
+    expect(dump).not.toContain('/9j/'); // the base64 start of any JPEG
+    const events = JSON.stringify(await app.twofold.audit.list({ userId: user.userId }));
+    expect(events).toContain('face.liveness_failed');
+    expect(events).not.toContain('/9j/');
   });
 
   it('binds client state to its user; a temporary state works once', async () => {
     const alice = await signUp(app);
     const bob = await signUp(app);
-    const face = person();
-    const temp = await enroll(alice, face, 'temporary');
+    const temp = await enroll(alice, 'a', 'temporary');
     expect(temp.json.type).toBe('temporary');
-    expect((await verify(bob.userId, face, { clientState: temp.json.clientState })).json.code).toBe('CLIENT_STATE_INVALID');
-    expect((await verify(alice.userId, face, { clientState: temp.json.clientState })).status).toBe(200);
-    expect((await verify(alice.userId, face, { clientState: temp.json.clientState })).json.code).toBe('CLIENT_STATE_INVALID');
-    expect((await verify(alice.userId, face)).json.code).toBe('FACE_NOT_ENROLLED');
+    expect((await verify(bob.userId, 'a', { clientState: temp.json.clientState })).json.code).toBe('CLIENT_STATE_INVALID');
+    expect((await verify(alice.userId, 'a', { clientState: temp.json.clientState })).status).toBe(200);
+    expect((await verify(alice.userId, 'a', { clientState: temp.json.clientState })).json.code).toBe('CLIENT_STATE_INVALID');
+    expect((await verify(alice.userId, 'a')).json.code).toBe('FACE_NOT_ENROLLED');
   });
 
   it('a deleted face device revokes its client state; a used temporary one leaves the device list', async () => {
     const user = await signUp(app);
-    const face = person();
-    const backup = await enroll(user, face);
-    const temp = await enroll(user, face, 'temporary');
+    const backup = await enroll(user, 'a');
+    const temp = await enroll(user, 'a', 'temporary');
     const types = async () => (await app.call('GET', '/me/devices', undefined, { token: user.token })).json.devices.map((d: { type: string }) => d.type).sort();
     expect(await types()).toEqual(['backup', 'passkey', 'temporary']);
     const listed = (await app.call('GET', '/me/devices', undefined, { token: user.token })).json.devices.find((d: { type: string }) => d.type === 'temporary');
     expect(listed.expiresAt).toBe(new Date(app.clock.now().getTime() + 3600_000).toISOString());
-    expect((await verify(user.userId, face, { clientState: temp.json.clientState })).status).toBe(200);
+    expect((await verify(user.userId, 'a', { clientState: temp.json.clientState })).status).toBe(200);
     expect(await types()).toEqual(['backup', 'passkey']);
     expect((await app.call('DELETE', `/me/devices/${backup.json.deviceId}`, undefined, { token: user.token })).status).toBe(204);
-    const revoked = await verify(user.userId, face, { clientState: backup.json.clientState });
+    const revoked = await verify(user.userId, 'a', { clientState: backup.json.clientState });
     expect(revoked.status).toBe(400);
     expect(revoked.json.code).toBe('CLIENT_STATE_INVALID');
   });
 
-  it('an expired temporary state is hidden at once and swept later', async () => {
+  it('an expired temporary state is hidden at once and swept later; frame fingerprints are swept after 30 days', async () => {
     const user = await signUp(app);
-    await enroll(user, person(), 'temporary');
+    await enroll(user, 'a', 'temporary');
     app.clock.advance(3601);
     expect((await app.twofold.devices.list({ userId: user.userId })).map((d) => d.type)).toEqual(['passkey']);
     expect((await store.listDevices(user.userId)).map((d) => d.type).sort()).toEqual(['passkey', 'temporary']);
+    const seen = async () => Number((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM face_frames_seen WHERE user_id = $1', [user.userId])).rows[0]!.n);
+    expect(await seen()).toBe(4);
     await app.twofold.sweep();
     expect((await store.listDevices(user.userId)).map((d) => d.type)).toEqual(['passkey']);
+    expect(await seen()).toBe(4);
+    app.clock.advance(30 * 86_400);
+    await app.twofold.sweep();
+    expect(await seen()).toBe(0);
   });
 
   it('locks after a few failed attempts', async () => {
     const user = await signUp(app);
-    await enroll(user, person());
+    await enroll(user, 'a');
     const codes = [];
-    for (let i = 0; i < 6; i++) codes.push((await verify(user.userId, person())).json.code);
+    for (let i = 0; i < 6; i++) codes.push((await verify(user.userId, 'b')).json.code);
     expect(codes.slice(0, 5)).toEqual(Array(5).fill('FACE_MISMATCH'));
     expect(codes[5]).toBe('FACE_LOCKED');
   });
 
   it('a face challenge expires after two minutes', async () => {
     const user = await signUp(app);
-    const face = person();
-    await enroll(user, face);
+    await enroll(user, 'a');
     const ch = await challenge(user.userId, 'verify');
     expect(new Date(ch.json.expiresAt).getTime() - app.clock.now().getTime()).toBe(120_000);
     app.clock.advance(121);
-    const late = await app.call('POST', '/face/verify', { challengeId: ch.json.challengeId, userId: user.userId, evidence: evidence(ch.json.challengeId, face, ch.json.actions) });
+    const late = await send(user.userId, ch.json.challengeId, await evidence(ch.json.challengeId, 'a', ch.json.actions));
     expect(late.json.code).toBe('CHALLENGE_EXPIRED');
   });
 
-  it('validates evidence shape', async () => {
+  it('a saturated analyzer answers FACE_BUSY (503, Retry-After) without consuming the challenge', async () => {
+    const user = await signUp(app);
+    await enroll(user, 'a');
+    const busy: FaceAnalyzer = { ...analyzer, saturated: () => true };
+    const busyApp = createTestApp(store, { secretKeys, faceAnalyzer: busy, now: app.clock.now });
+    const ch = await busyApp.call('POST', '/face/challenge', { userId: user.userId, purpose: 'verify' });
+    const ev = await evidence(ch.json.challengeId, 'a', ch.json.actions);
+    const refused = await busyApp.call('POST', '/face/verify', { challengeId: ch.json.challengeId, userId: user.userId, evidence: ev });
+    expect(refused.status).toBe(503);
+    expect(refused.json.code).toBe('FACE_BUSY');
+    expect(refused.headers.get('retry-after')).toBe('5');
+    // the challenge is still there for the real analyzer (another instance on the same store)
+    expect((await send(user.userId, ch.json.challengeId, ev)).status).toBe(200);
+  });
+
+  it('validates evidence shape and bounds before anything is decoded', async () => {
     const user = await signUp(app);
     const ch = await challenge(user.userId, 'verify');
-    const bad = await app.call('POST', '/face/verify', { challengeId: ch.json.challengeId, userId: user.userId, evidence: { version: 1, frames: 'x' } });
-    expect(bad.json.code).toBe('INVALID_REQUEST');
+    const id = ch.json.challengeId;
+    const image = await frame('a', 'neutral');
+    for (const bad of [
+      { version: 1, frames: 'x' },
+      { version: 2, challengeId: id, frames: [{ pose: 'neutral', image }] }, // one frame
+      { version: 2, challengeId: id, frames: Array(9).fill({ pose: 'neutral', image }) }, // too many
+      { version: 2, challengeId: id, frames: [{ pose: 'neutral', image }, { pose: 'nod', image }] },
+      { version: 2, challengeId: id, frames: [{ pose: 'neutral', image }, { pose: 'turn_left', image: 'not base64!' }] },
+      { version: 2, challengeId: id, frames: [{ pose: 'neutral', image }, { pose: 'turn_left', image: 'A'.repeat(131_076) }] },
+    ]) {
+      const res = await send(user.userId, id, bad);
+      expect(res.status, JSON.stringify(bad).slice(0, 80)).toBe(400);
+      expect(res.json.code).toBe('INVALID_REQUEST');
+    }
+  });
+
+  it('without an analyzer the face routes answer NOT_CONFIGURED', async () => {
+    const bare = createTestApp(store, { secretKeys });
+    const user = await signUp(bare);
+    expect((await bare.call('POST', '/face/challenge', { userId: user.userId, purpose: 'verify' })).json.code).toBe('NOT_CONFIGURED');
   });
 });

@@ -4,36 +4,42 @@ import { generateSealingKey, parseKeyring } from '../../src/sealing/keyring.js';
 import type { Store } from '../../src/storage/store.js';
 import { createTestApp, ORIGIN, signUp } from '../helpers/app.js';
 import { storeBackends } from '../helpers/backends.js';
-import { evidence, near, person } from '../helpers/face.js';
+import type { SamplePerson } from '@twofold/testing';
+import { evidence, testFaceAnalyzer } from '../helpers/face.js';
 
-// The two recovery journeys over HTTP, with hand-built face evidence (the camera pipeline is in e2e).
-describe.each(await storeBackends())('recovery flows on %s', (_name, open) => {
+// The two recovery journeys over HTTP, with real face frames measured by the real analyzer
+// (see helpers/face.ts); the browser camera pipeline is in e2e.
+const analyzer = testFaceAnalyzer();
+afterAll(() => analyzer.close());
+
+describe.each(await storeBackends())('recovery flows on %s', { timeout: 180_000 }, (_name, open) => {
   let store: Store;
   let close: () => Promise<void>;
   let app: ReturnType<typeof createTestApp>;
   let support: string;
   beforeAll(async () => {
     ({ store, close } = await open());
-    app = createTestApp(store, { secretKeys: parseKeyring(generateSealingKey('k1')) });
+    app = createTestApp(store, { secretKeys: parseKeyring(generateSealingKey('k1')), faceAnalyzer: analyzer });
     support = (await app.twofold.apiKeys.create({ name: 'support', scopes: ['codes.generate', 'devices.read', 'client_state.read'] })).secret;
-  });
+    await analyzer.ready();
+  }, 180_000);
   afterAll(() => close());
 
   type User = Awaited<ReturnType<typeof signUp>>;
   /** A user with a passkey, a PIN and an enrolled face (kept as `keep`). */
   async function customer(keep: 'backup' | 'temporary' = 'backup') {
     const user = await signUp(app);
-    const face = person();
+    const face: SamplePerson = 'a';
     expect((await app.call('PUT', '/me/pin', { pin: '2580' }, { token: user.token })).status).toBe(204);
     const ch = await app.call('POST', '/face/challenge', { userId: user.userId, purpose: 'enroll' }, { token: user.token });
-    const enrolled = await app.call('POST', '/face/enroll', { challengeId: ch.json.challengeId, evidence: evidence(ch.json.challengeId, face, ch.json.actions), keep }, { token: user.token });
+    const enrolled = await app.call('POST', '/face/enroll', { challengeId: ch.json.challengeId, evidence: await evidence(ch.json.challengeId, face, ch.json.actions), keep }, { token: user.token });
     expect(enrolled.status).toBe(200);
     return { ...user, face, clientState: enrolled.json.clientState as string, faceDeviceId: enrolled.json.deviceId as string };
   }
   const pinVerify = (userId: string, pin: string) => app.call('POST', '/pin/verify', { userId, pin });
-  async function faceStep(flowId: string, userId: string, face: number[], clientState?: string) {
+  async function faceStep(flowId: string, userId: string, face: SamplePerson, clientState?: string) {
     const ch = await app.call('POST', '/face/challenge', { userId, purpose: 'verify' });
-    return app.call('POST', `/recovery/${flowId}/face`, { challengeId: ch.json.challengeId, evidence: evidence(ch.json.challengeId, near(face, 0.02), ch.json.actions), ...(clientState && { clientState }) });
+    return app.call('POST', `/recovery/${flowId}/face`, { challengeId: ch.json.challengeId, evidence: await evidence(ch.json.challengeId, face, ch.json.actions), ...(clientState && { clientState }) });
   }
   async function passkeyStep(flowId: string, authenticator = createSoftAuthenticator({ origin: ORIGIN }), replaceDeviceId?: string) {
     const options = await app.call('POST', `/recovery/${flowId}/passkey/options`, replaceDeviceId ? { replaceDeviceId } : {});
@@ -83,7 +89,7 @@ describe.each(await storeBackends())('recovery flows on %s', (_name, open) => {
     expect((await app.call('PUT', `/recovery/${flowId}/pin`, { pin: '8402' })).json).toMatchObject({ status: 409, code: 'RECOVERY_OUT_OF_ORDER', step: 'face' }); // staged once
 
     // someone else's face: refused, nothing changes
-    const stranger = await faceStep(flowId, jane.userId, person());
+    const stranger = await faceStep(flowId, jane.userId, 'b');
     expect(stranger.status).toBe(401);
     expect(stranger.json.code).toBe('FACE_MISMATCH');
     expect((await app.call('GET', `/recovery/${flowId}`)).json.step).toBe('face');
@@ -186,7 +192,7 @@ describe.each(await storeBackends())('recovery flows on %s', (_name, open) => {
     const { flowId } = started.json;
     expect((await app.call('POST', `/recovery/${flowId}/passkey/options`, {})).json.code).toBe('RECOVERY_OUT_OF_ORDER');
 
-    expect((await faceStep(flowId, owner.userId, person(), owner.clientState)).json.code).toBe('FACE_MISMATCH');
+    expect((await faceStep(flowId, owner.userId, 'b', owner.clientState)).json.code).toBe('FACE_MISMATCH');
     const faced = await faceStep(flowId, owner.userId, owner.face, owner.clientState);
     expect(faced.status).toBe(200);
     expect(faced.json.token).toBeUndefined(); // signed in only once the new device is bound
@@ -241,11 +247,11 @@ describe.each(await storeBackends())('recovery flows on %s', (_name, open) => {
 
   it('face attempts: a stranger locking the user’s face cannot block a code holder; a code has its own budget', async () => {
     const owner = await customer();
-    const verifyAs = async (face: number[]) => {
+    const verifyAs = async (face: SamplePerson) => {
       const ch = await app.call('POST', '/face/challenge', { userId: owner.userId, purpose: 'verify' });
-      return app.call('POST', '/face/verify', { challengeId: ch.json.challengeId, userId: owner.userId, evidence: evidence(ch.json.challengeId, face, ch.json.actions) });
+      return app.call('POST', '/face/verify', { challengeId: ch.json.challengeId, userId: owner.userId, evidence: await evidence(ch.json.challengeId, face, ch.json.actions) });
     };
-    for (let i = 0; i < 5; i++) expect((await verifyAs(person())).json.code).toBe('FACE_MISMATCH');
+    for (let i = 0; i < 5; i++) expect((await verifyAs('b')).json.code).toBe('FACE_MISMATCH');
     expect((await verifyAs(owner.face)).json.code).toBe('FACE_LOCKED'); // the user's face factor is locked…
     const resets = (await startReset(owner.userId)).json.flowId; // …and so is a credential reset (no first factor)
     await app.call('PUT', `/recovery/${resets}/pin`, { pin: '7391' });
@@ -254,7 +260,7 @@ describe.each(await storeBackends())('recovery flows on %s', (_name, open) => {
     const code = (await generate(owner.userId)).json.code;
     const start = async () => (await app.call('POST', '/recovery', { kind: 'new_device', userId: owner.userId, code: { code, type: 'link' } })).json.flowId as string;
     const first = await start();
-    for (let i = 0; i < 5; i++) expect((await faceStep(first, owner.userId, person())).json.code).toBe('FACE_MISMATCH');
+    for (let i = 0; i < 5; i++) expect((await faceStep(first, owner.userId, 'b')).json.code).toBe('FACE_MISMATCH');
     // the code's budget is spent, whichever flow uses it
     expect((await faceStep(first, owner.userId, owner.face)).json.code).toBe('FACE_LOCKED');
     expect((await faceStep(await start(), owner.userId, owner.face)).json.code).toBe('FACE_LOCKED');

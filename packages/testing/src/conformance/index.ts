@@ -418,6 +418,27 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
       expect((await store.listDevices(u.id)).map((d) => d.id)).toEqual([backup.id]);
     });
 
+    it('rememberFaceFrames: true only when every fingerprint is new — once among racing callers, never for a repeat within the list; forgotten after the cutoff', async () => {
+      const u = user();
+      await store.insertUser(u);
+      const [a, b, c] = [uid('fp'), uid('fp'), uid('fp')];
+      expect(await store.rememberFaceFrames(u.id, [a, b], t0)).toBe(true);
+      expect(await store.rememberFaceFrames(u.id, [c, b], t0)).toBe(false); // b was seen
+      expect(await store.rememberFaceFrames(u.id, [c], t0)).toBe(false); // c was remembered by the refused call
+      const d = uid('fp');
+      expect(await store.rememberFaceFrames(u.id, [d, d], t0)).toBe(false); // the same frame twice in one evidence
+      const e = uid('fp');
+      const racing = await Promise.all(Array.from({ length: 6 }, () => store.rememberFaceFrames(u.id, [uid('fp'), e], t0)));
+      expect(racing.filter(Boolean)).toHaveLength(1);
+      expect(await store.rememberFaceFrames(u.id, [], t0)).toBe(true);
+      const later = new Date(t0.getTime() + 1000);
+      const f = uid('fp');
+      expect(await store.rememberFaceFrames(u.id, [f], later)).toBe(true);
+      expect(await store.forgetFaceFrames(later)).toBeGreaterThanOrEqual(5); // everything seen at t0
+      expect(await store.rememberFaceFrames(u.id, [a], later)).toBe(true); // forgotten, so new again
+      expect(await store.rememberFaceFrames(u.id, [f], later)).toBe(false); // seen at the cutoff: kept
+    });
+
     it('advanceRecoveryFlow is a compare-and-set on the step: one of racing callers wins; never when closed or expired', async () => {
       const u = user();
       await store.insertUser(u);
