@@ -62,6 +62,7 @@ export const ERROR_CODES = [
   'RECOVERY_CLOSED',
   'RECOVERY_OUT_OF_ORDER',
   // server
+  'STORE_UNAVAILABLE',
   'INTERNAL',
 ] as const;
 

@@ -115,7 +115,10 @@ export async function openStore(settings: ServeSettings, log: (line: string) => 
       log(`Database: PostgreSQL at ${where}`);
       return { store, close: () => store.close() };
     } catch (error) {
-      throw new Error(`Cannot use DATABASE_URL (${where}): ${(error as Error).message || String(error)}`);
+      // A STORE_UNAVAILABLE error keeps the driver's own words (ECONNREFUSED, ...) in its cause.
+      const e = error as Error;
+      const reason = (e.cause instanceof Error && e.cause.message) || e.message || String(error);
+      throw new Error(`Cannot use DATABASE_URL (${where}): ${reason}`);
     }
   }
   const dir = resolve(settings.dataDir);

@@ -90,7 +90,10 @@ export function createHandler(ctx: TwofoldContext, options: HandlerOptions = {})
 
   app.notFound((c) => problemResponse('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}.`));
   app.onError((error) => {
-    if (error instanceof TwofoldError) return problemResponse(error.code, error.message, error.extensions);
+    if (error instanceof TwofoldError) {
+      if (error.code === 'STORE_UNAVAILABLE') onError(error); // operators must hear of an outage
+      return problemResponse(error.code, error.message, error.extensions);
+    }
     onError(error);
     return problemResponse('INTERNAL', 'Something went wrong on the server.');
   });
