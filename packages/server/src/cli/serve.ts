@@ -30,6 +30,18 @@ export async function startServer(settings: ServeSettings, log: (line: string) =
   // Listen first, so that with PORT=0 the default origin names the port actually bound.
   let twofoldHandler: ((req: Request) => Promise<Response>) | null = null;
   const app = new Hono();
+  // Readiness for load balancers and orchestrators: 200 once started and the database answers;
+  // 503 problem+json (NOT_CONFIGURED while starting, STORE_UNAVAILABLE while the database is
+  // unreachable) otherwise. Outside /api so it never collides with the API or its rate limits.
+  app.get('/healthz', async () => {
+    if (!twofoldHandler) return problemResponse('NOT_CONFIGURED', 'The server is starting; try again in a moment.');
+    try {
+      await store.getUserById('healthz'); // one indexed read: the cheapest proof the database answers
+      return Response.json({ status: 'ok' }, { headers: { 'cache-control': 'no-store' } });
+    } catch {
+      return problemResponse('STORE_UNAVAILABLE', 'The database cannot be reached right now.', { retryAfterSeconds: 1 });
+    }
+  });
   app.all('/api/*', (c) => (twofoldHandler ? twofoldHandler(c.req.raw) : problemResponse('NOT_CONFIGURED', 'The server is starting; try again in a moment.')));
   if (settings.staticDir) {
     const root = resolve(settings.staticDir);

@@ -1,6 +1,9 @@
 import type { createSoftAuthenticator } from '@twofold/testing';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startServer } from '../../src/cli/serve.js';
+import { readSettings } from '../../src/cli/settings.js';
+import { generateSealingKey } from '../../src/sealing/keyring.js';
 import { createPostgresStore } from '../../src/storage/postgres.js';
 import { createTestApp, signUp } from '../helpers/app.js';
 import { adminQuery, withSchema } from '../helpers/cluster.js';
@@ -117,6 +120,34 @@ describe.skipIf(!hasPostgres)('PostgreSQL unreachable for a few seconds', () => 
       expect(rows[0].n).toBe(0);
     } finally {
       await db.end();
+    }
+  }, 60_000);
+});
+
+describe.skipIf(!hasPostgres)('GET /healthz of `twofold serve` follows the database', () => {
+  it('is 200 while PostgreSQL answers, 503 STORE_UNAVAILABLE while it is gone, 200 again after', async () => {
+    const target = new URL(TEST_DATABASE_URL);
+    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    const schema = `twofold_health_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+    await adminQuery(TEST_DATABASE_URL, `CREATE SCHEMA ${schema}`);
+    const viaProxy = new URL(TEST_DATABASE_URL);
+    viaProxy.host = `127.0.0.1:${proxy.port}`;
+    const settings = readSettings({ env: { PORT: '0', HOST: '127.0.0.1', DATABASE_URL: withSchema(viaProxy.toString(), schema), TWOFOLD_SECRET_KEYS: generateSealingKey('k1') } });
+    const server = await startServer(settings, () => {});
+    try {
+      const health = async () => {
+        const res = await fetch(`http://127.0.0.1:${server.port}/healthz`);
+        return { status: res.status, type: res.headers.get('content-type'), json: (await res.json()) as any };
+      };
+      expect(await health()).toMatchObject({ status: 200, json: { status: 'ok' } });
+      await proxy.cut();
+      expect(await health()).toMatchObject({ status: 503, type: 'application/problem+json', json: { code: 'STORE_UNAVAILABLE' } });
+      await proxy.restore();
+      expect(await health()).toMatchObject({ status: 200, json: { status: 'ok' } });
+    } finally {
+      await server.close();
+      await proxy.close();
+      await adminQuery(TEST_DATABASE_URL, `DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     }
   }, 60_000);
 });
