@@ -46,13 +46,16 @@ describe.skipIf(!hasPostgres)('PostgreSQL unreachable for a few seconds', () => 
     const statuses: { status: number; code?: string; retryAfter: string | null; type: string | null; phase: string }[] = [];
     let phase = 'before';
     let running = true;
+    // Each answer is filed under the phase its request was sent in.
     const signIn = async (user: { authenticator: Authenticator; username: string }) => {
+      let sent = phase;
       const opts = await app.call('POST', '/passkeys/authenticate/options', { username: user.username });
-      statuses.push({ status: opts.status, code: opts.json?.code, retryAfter: opts.headers.get('retry-after'), type: opts.headers.get('content-type'), phase });
+      statuses.push({ status: opts.status, code: opts.json?.code, retryAfter: opts.headers.get('retry-after'), type: opts.headers.get('content-type'), phase: sent });
       if (opts.status !== 200) return false;
       const response = await user.authenticator.getAssertion(opts.json.options);
+      sent = phase;
       const done = await app.call('POST', '/passkeys/authenticate/verify', { ceremonyId: opts.json.ceremonyId, response });
-      statuses.push({ status: done.status, code: done.json?.code, retryAfter: done.headers.get('retry-after'), type: done.headers.get('content-type'), phase });
+      statuses.push({ status: done.status, code: done.json?.code, retryAfter: done.headers.get('retry-after'), type: done.headers.get('content-type'), phase: sent });
       if (done.status !== 200) return false;
       const id = response.id;
       (acked.get(id) ?? acked.set(id, []).get(id)!).push(counterOf(response));
@@ -72,7 +75,7 @@ describe.skipIf(!hasPostgres)('PostgreSQL unreachable for a few seconds', () => 
     // While it is gone: a service call and a ceremony start both fail cleanly, quickly.
     const started = Date.now();
     const during = await app.call('POST', '/passkeys/authenticate/options', {});
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(Date.now() - started).toBeLessThan(4000); // refused at once; well under the 5 s connect timeout even on a loaded host
     expect(during.status).toBe(503);
     expect(during.headers.get('content-type')).toBe('application/problem+json');
     expect(during.headers.get('retry-after')).toBe('1');
@@ -80,11 +83,13 @@ describe.skipIf(!hasPostgres)('PostgreSQL unreachable for a few seconds', () => 
     expect(JSON.stringify(during.json)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|5432/); // no driver detail leaked
 
     await proxy.restore();
-    phase = 'after';
-    // The same instance recovers: the pool reconnects by itself.
+    phase = 'restoring';
+    // The same instance recovers: the pool reconnects by itself. From the first success on,
+    // every request sent succeeds.
     const deadline = Date.now() + 10_000;
     while (!(await signIn(prober!)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    await new Promise((r) => setTimeout(r, 500));
+    phase = 'after';
+    await new Promise((r) => setTimeout(r, 1000));
     running = false;
     await Promise.all(load);
 
