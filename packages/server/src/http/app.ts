@@ -16,7 +16,7 @@ import type { TwofoldEnv } from '../routing.js';
 import { tokensRoutes } from '../tokens/routes.js';
 import { transactionsRoutes } from '../transactions/routes.js';
 import { usersRoutes } from '../users/routes.js';
-import { bodyTooLarge, createRouteKit } from './middleware.js';
+import { bodyTooLarge, checkPathSegments, createRouteKit } from './middleware.js';
 import { problemResponse } from './problem.js';
 
 export interface HandlerOptions {
@@ -49,6 +49,7 @@ export function createHandler(ctx: TwofoldContext, options: HandlerOptions = {})
     if (!c.res.headers.has('cache-control')) c.res.headers.set('cache-control', 'no-store');
     c.res.headers.set('x-content-type-options', 'nosniff');
   });
+  app.use(checkPathSegments);
   app.use(
     methodNotAllowed({
       app,
