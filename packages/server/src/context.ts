@@ -32,6 +32,8 @@ export interface TwofoldContext {
     pinChangeUser: RateLimiter;
     /** Unauthenticated ceremony starts (sign-up / sign-in options) per client address. */
     ceremonyAddress: RateLimiter;
+    /** Ceremony starts with a session (add a passkey, face challenges), per user. */
+    ceremonyUser: RateLimiter;
     /** Face verification attempts per user; exhausting it is FACE_LOCKED. */
     faceUser: RateLimiter;
   };

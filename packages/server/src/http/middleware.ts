@@ -4,6 +4,7 @@ import { jsonProblem, pathParam } from '@twofold/protocol/schemas';
 import type { z } from 'zod';
 import { API_KEY_PREFIX, authenticateApiKey } from '../apikeys/apikeys.js';
 import type { TwofoldContext } from '../context.js';
+import { checkCeremony } from '../ceremonies/ceremonies.js';
 import { TwofoldError } from '../errors.js';
 import { enforceLimits } from '../ratelimits/ratelimits.js';
 import type { MaybeSessionEnv, RouteKit, ServiceEnv, SessionEnv, TwofoldEnv } from '../routing.js';
@@ -40,10 +41,24 @@ export function createRouteKit(ctx: TwofoldContext): RouteKit {
         await next();
       }),
     limitCeremonies: createMiddleware<TwofoldEnv>(async (c, next) => {
+      // Signed in: counted per user (a session must not be a way around the limit); otherwise per address.
       const signedIn = (c as unknown as Context<MaybeSessionEnv>).get('session');
-      if (!signedIn) await enforceLimits([[ctx.limiters.ceremonyAddress, c.get('clientAddress')]]);
+      if (signedIn) await enforceLimits([[ctx.limiters.ceremonyUser, signedIn.userId]]);
+      else await enforceLimits([[ctx.limiters.ceremonyAddress, c.get('clientAddress')]]);
       await next();
     }),
+    requireCeremony: (kind, id) =>
+      createMiddleware<TwofoldEnv>(async (c, next) => {
+        const ceremonyId = id(c);
+        if (!ceremonyId) {
+          throw new TwofoldError('INVALID_REQUEST', 'challengeId: required before the body', { issues: [{ path: 'challengeId', message: 'required' }] });
+        }
+        if (!pathParam.safeParse(ceremonyId).success) {
+          throw new TwofoldError('INVALID_REQUEST', 'challengeId: not a valid id', { issues: [{ path: 'challengeId', message: 'not a valid id' }] });
+        }
+        await checkCeremony(ctx, ceremonyId, kind);
+        await next();
+      }),
     json: readJson,
   };
 }
