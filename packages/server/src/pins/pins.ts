@@ -48,6 +48,20 @@ export interface VerifyPinOptions {
   clientAddress?: string | undefined;
 }
 
+/** {@link checkPin}'s options. */
+export interface CheckPinOptions extends VerifyPinOptions {
+  /**
+   * Answer an unknown user, a user without a PIN and a wrong PIN alike: `PIN_INVALID` without
+   * `attemptsRemaining`, after the same slow hash (for callers who may not know the user exists,
+   * such as PIN sign-in). Default false: a signed-in caller gets the details.
+   */
+  conceal?: boolean;
+}
+
+// An argon2id hash of a random secret nobody knows, with the same parameters as real ones: an
+// unknown user's PIN is checked against it, so the answer takes as long as a wrong PIN's.
+const DECOY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$EKPk4QygwWik4n6KNL2fFg$mAKpXFeQV7rnkIZM+ldfIJl3ofZoSspNtqN6mDNd34c';
+
 export interface GetPinStatusOptions {
   userId: string;
 }
@@ -96,14 +110,22 @@ export async function setPin(ctx: TwofoldContext, options: SetPinOptions): Promi
  * transactions: an attempt slot is claimed before the (slow) hash check, so parallel guesses
  * cannot exceed the limit; the last allowed wrong PIN locks it; a locked PIN refuses even the
  * right one. Throws `RATE_LIMITED`, `USER_NOT_FOUND`, `PIN_NOT_SET`, `PIN_INVALID`
- * (with `attemptsRemaining`), `PIN_LOCKED`.
+ * (with `attemptsRemaining`), `PIN_LOCKED`; with `conceal`, `PIN_INVALID` (no details) in place
+ * of the first two and of a wrong PIN.
  */
-export async function checkPin(ctx: TwofoldContext, options: VerifyPinOptions): Promise<void> {
+export async function checkPin(ctx: TwofoldContext, options: CheckPinOptions): Promise<void> {
   const { userId } = options;
   await enforceLimits([
     [ctx.limiters.pinUser, userId],
     [ctx.limiters.pinAddress, options.clientAddress],
   ]);
+  if (options.conceal) {
+    const [user, pin] = await Promise.all([ctx.store.getUserById(userId), ctx.store.getPin(userId)]);
+    if (!user || !pin) {
+      await argon2Verify({ password: options.pin, hash: DECOY_HASH }); // as long as a real check
+      throw wrongPin();
+    }
+  }
   await requireUser(ctx, userId);
   const max = ctx.pins.maxAttempts;
   const claimed = await ctx.store.claimPinAttempt(userId, max);
@@ -132,15 +154,21 @@ export async function checkPin(ctx: TwofoldContext, options: VerifyPinOptions): 
     });
   }
   ctx.notify([await recordEvent(ctx, ctx.store, { type: 'pin.wrong', userId, actor: actor.system, data: { attemptsRemaining } })]);
-  throw new TwofoldError('PIN_INVALID', 'That PIN is wrong.', { attemptsRemaining });
+  throw options.conceal ? wrongPin() : new TwofoldError('PIN_INVALID', 'That PIN is wrong.', { attemptsRemaining });
 }
 
-/** PIN sign-in: checks the PIN and returns a session token with `amr: ["pin"]`. */
+const wrongPin = () => new TwofoldError('PIN_INVALID', 'That user id and PIN do not match.');
+
+/**
+ * PIN sign-in: checks the PIN and returns a session token with `amr: ["pin"]`. Whoever calls it
+ * may know nothing but a user id, so an unknown user, a user without a PIN and a wrong PIN get
+ * the same `PIN_INVALID` after the same slow hash (no `attemptsRemaining`).
+ */
 export async function verifyPin(
   ctx: TwofoldContext,
   options: VerifyPinOptions,
 ): Promise<{ token: string }> {
-  await checkPin(ctx, options);
+  await checkPin(ctx, { ...options, conceal: true });
   const event = await recordEvent(ctx, ctx.store, {
     type: 'user.signed_in',
     userId: options.userId,
