@@ -134,7 +134,8 @@ describe('PIN', () => {
       await verify(userId, '1111');
       return performance.now() - t;
     };
-    const [a, b]: number[][] = [[], []];
+    const a: number[] = [];
+    const b: number[] = [];
     for (let i = 0; i < 4; i++) {
       a.push(await time(`nobody-${i}`));
       b.push(await time(known.userId));
