@@ -3,7 +3,7 @@ import { actor, recordEvent } from '../audit/audit.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
 import { requireUser } from '../users/users.js';
-import type { SessionClaims } from '../tokens/tokens.js';
+import { requireStepUp, type SessionClaims } from '../tokens/tokens.js';
 import { enforceLimits } from '../ratelimits/ratelimits.js';
 import { randomBytes } from '../util/encoding.js';
 
@@ -11,7 +11,6 @@ export { DEFAULT_PIN_SETTINGS, type PinSettings } from './settings.js';
 
 // argon2id with OWASP's minimum recommendation (19 MiB, 2 passes, 1 lane): ~70 ms here.
 const ARGON2 = { parallelism: 1, iterations: 2, memorySize: 19_456, hashLength: 32 } as const;
-const STRONG = new Set(['passkey', 'face', 'code']);
 
 /** PINs that are all one digit or a run up or down (1234, 9876, 0000) are refused. */
 export function isWeakPin(pin: string): boolean {
@@ -67,8 +66,8 @@ export interface GetPinStatusOptions {
 }
 
 /**
- * Sets the signed-in user's PIN. Replacing an existing (or locked) PIN needs a session whose
- * strong authentication (passkey, face or code) is at most `freshAuthSeconds` old.
+ * Sets the signed-in user's PIN. Replacing an existing (or locked) PIN needs the step-up rule
+ * (`requireStepUp`: a passkey sign-in at most 5 minutes old, or a recovery bind step).
  * Throws `PIN_TOO_WEAK`, `REAUTHENTICATION_REQUIRED`, `USER_NOT_FOUND`, and `RATE_LIMITED` (changes
  * per user and per address are limited: each one is a slow hash).
  */
@@ -77,15 +76,9 @@ export async function setPin(ctx: TwofoldContext, options: SetPinOptions): Promi
   assertStrongPin(pin);
   if (!(await ctx.store.getUserById(session.userId))) throw new TwofoldError('USER_NOT_FOUND', 'This account no longer exists.');
   const existing = await ctx.store.getPin(session.userId);
-  if (existing) {
-    const age = (ctx.now().getTime() - session.authTime.getTime()) / 1000;
-    if (!session.amr.some((m) => STRONG.has(m)) || age > ctx.pins.freshAuthSeconds) {
-      throw new TwofoldError(
-        'REAUTHENTICATION_REQUIRED',
-        `Changing a PIN needs a passkey, face or code sign-in from the last ${Math.round(ctx.pins.freshAuthSeconds / 60)} minutes.`,
-      );
-    }
-  }
+  // A PIN, face or code session cannot replace the PIN: only a fresh passkey (or a recovery
+  // flow's bind step, whose own PIN step is the usual way to reset it).
+  if (existing) requireStepUp(session, ctx.now(), 'Replacing a PIN');
   // The slow hash (argon2id) only once the request is allowed, and only so often: a session
   // must not be able to spend the server's CPU on it at will.
   await enforceLimits([

@@ -252,6 +252,7 @@ export async function verifyRecoveryPasskey(
     ...(options.name !== undefined && { name: options.name }),
     userAgent: options.userAgent ?? null,
     amr: newDevice ? ['code', 'face'] : ['face'],
+    recoveredAt: ctx.now(), // the bind step counts as a step-up for the next few minutes
     extraEvents: (tx, deviceId) => bindEffects(ctx, tx, flow, deviceId, data.replaces ?? null),
   });
   if (newDevice) await ctx.limiters.codeUser.reset(flow.userId);
