@@ -28,6 +28,7 @@ export function explain(error: unknown): string {
     case 'PIN_INVALID': return error.problem?.attemptsRemaining === undefined ? 'Wrong PIN.' : `Wrong PIN. ${String(error.problem.attemptsRemaining)} attempt(s) left.`;
     case 'PIN_LOCKED': return 'Your app PIN is locked after too many wrong tries. Reset it with your face, or sign in with your passkey and choose a new one.';
     case 'PIN_TOO_WEAK': return 'Choose a PIN that is not one digit repeated or a simple sequence.';
+    case 'LAST_PASSKEY': return 'This is your only passkey and no face backup is set up: add another passkey first.';
     case 'REAUTHENTICATION_REQUIRED': return 'For your security, sign out and sign in again with your passkey, then try again.';
     case 'FACE_MISMATCH': return 'That face does not match the one enrolled.';
     case 'LIVENESS_FAILED': return 'We could not confirm a live person (did you follow the moves?). Try again.';

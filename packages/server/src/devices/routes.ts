@@ -24,7 +24,9 @@ export function devicesRoutes(ctx: TwofoldContext, kit: RouteKit) {
     .delete('/me/devices/:deviceId', kit.session, async (c) => {
       const { userId } = c.var.session;
       requireStepUp(c.var.session, ctx.now(), 'Removing a device');
-      await removeDevice(ctx, { userId, deviceId: c.req.param('deviceId'), actor: actor.user(userId) });
+      // `?confirm=last-passkey`: the user explicitly accepts losing their only way to sign in.
+      const keepLastPasskey = c.req.query('confirm') !== 'last-passkey';
+      await removeDevice(ctx, { userId, deviceId: c.req.param('deviceId'), keepLastPasskey, actor: actor.user(userId) });
       return c.body(null, 204);
     });
 }

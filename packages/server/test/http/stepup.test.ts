@@ -76,4 +76,17 @@ describe('step-up rules for credential changes', () => {
     const pinOnly = await app.twofold.tokens.verify({ token: await app.twofold.tokens.issue({ userId: user.userId, amr: ['pin'] }) });
     expect(pinOnly.authTimes).toEqual({ pin: pinOnly.authTime });
   });
+
+  it('removing the only passkey needs a recovery method or an explicit confirmation', async () => {
+    const user = await signUp(app);
+    const refused = await removeDevice(user.deviceId, user.token);
+    expect(refused.status).toBe(409);
+    expect(refused.json.code).toBe('LAST_PASSKEY');
+    expect((await app.call('GET', '/me/devices', undefined, { token: user.token })).json.devices).toHaveLength(1);
+    expect((await app.call('DELETE', `/me/devices/${user.deviceId}?confirm=last-passkey`, undefined, { token: user.token })).status).toBe(204);
+    // With a second passkey the first goes without confirmation.
+    const other = await signUp(app);
+    const added = await addPasskey(other, other.token);
+    expect((await removeDevice(other.deviceId, added.json.token)).status).toBe(204);
+  });
 });
