@@ -186,6 +186,8 @@ export function createTwofold(options: TwofoldOptions) {
       codeAddress: options.store.rateLimiter({ keyPrefix: 'code-address', ...codes.addressAttempts }),
       pinUser: options.store.rateLimiter({ keyPrefix: 'pin-user', ...pins.userAttempts }),
       pinAddress: options.store.rateLimiter({ keyPrefix: 'pin-address', ...pins.addressAttempts }),
+      // 30 days: a decoy lock outlasts any enumeration attempt (a real lock never decays).
+      pinDecoy: options.store.rateLimiter({ keyPrefix: 'pin-decoy', points: pins.maxAttempts, durationSeconds: 30 * 86_400 }),
       pinChangeUser: options.store.rateLimiter({ keyPrefix: 'pin-change-user', ...pins.changeAttempts }),
       faceUser: options.store.rateLimiter({ keyPrefix: 'face-user', points: 5, durationSeconds: 900 }),
       ceremonyAddress: options.store.rateLimiter({

@@ -50,9 +50,10 @@ export interface VerifyPinOptions {
 /** {@link checkPin}'s options. */
 export interface CheckPinOptions extends VerifyPinOptions {
   /**
-   * Answer an unknown user, a user without a PIN and a wrong PIN alike: `PIN_INVALID` without
-   * `attemptsRemaining`, after the same slow hash (for callers who may not know the user exists,
-   * such as PIN sign-in). Default false: a signed-in caller gets the details.
+   * Answer an unknown user or a user without a PIN as if they had a PIN and this guess were
+   * wrong: the same slow hash, `PIN_INVALID` with a decoy `attemptsRemaining`, then `PIN_LOCKED`
+   * after as many guesses (for callers who may not know the user exists, such as PIN sign-in).
+   * Default false: a signed-in caller gets `USER_NOT_FOUND` / `PIN_NOT_SET`.
    */
   conceal?: boolean;
 }
@@ -116,7 +117,10 @@ export async function checkPin(ctx: TwofoldContext, options: CheckPinOptions): P
     const [user, pin] = await Promise.all([ctx.store.getUserById(userId), ctx.store.getPin(userId)]);
     if (!user || !pin) {
       await argon2Verify({ password: options.pin, hash: DECOY_HASH }); // as long as a real check
-      throw wrongPin();
+      const decoy = await ctx.limiters.pinDecoy.consume(userId);
+      if (!decoy.allowed) throw pinLocked();
+      if (decoy.remaining === 0) throw pinLockedNow();
+      throw new TwofoldError('PIN_INVALID', 'That PIN is wrong.', { attemptsRemaining: decoy.remaining });
     }
   }
   await requireUser(ctx, userId);
@@ -125,11 +129,7 @@ export async function checkPin(ctx: TwofoldContext, options: CheckPinOptions): P
   if (!claimed) {
     const pin = await ctx.store.getPin(userId);
     if (!pin) throw new TwofoldError('PIN_NOT_SET', 'This account has no PIN.');
-    if (pin.lockedAt) {
-      throw new TwofoldError('PIN_LOCKED', 'The PIN is locked after too many wrong attempts. Reset it with a passkey, face or code.', {
-        attemptsRemaining: 0,
-      });
-    }
+    if (pin.lockedAt) throw pinLocked();
     // Every remaining attempt is being checked right now (parallel requests): not locked, busy.
     throw new TwofoldError('RATE_LIMITED', 'Other PIN checks for this account are in progress; try again in a moment.', { retryAfterSeconds: 1 });
   }
@@ -141,21 +141,21 @@ export async function checkPin(ctx: TwofoldContext, options: CheckPinOptions): P
   if (await ctx.store.lockPinIfExhausted(userId, max, ctx.now())) {
     ctx.notify([await recordEvent(ctx, ctx.store, { type: 'pin.locked', userId, actor: actor.system, data: { attempts: claimed.failedAttempts } })]);
   }
-  if (attemptsRemaining === 0) {
-    throw new TwofoldError('PIN_LOCKED', 'That PIN is wrong, and the PIN is now locked. Reset it with a passkey, face or code.', {
-      attemptsRemaining: 0,
-    });
-  }
+  if (attemptsRemaining === 0) throw pinLockedNow();
   ctx.notify([await recordEvent(ctx, ctx.store, { type: 'pin.wrong', userId, actor: actor.system, data: { attemptsRemaining } })]);
-  throw options.conceal ? wrongPin() : new TwofoldError('PIN_INVALID', 'That PIN is wrong.', { attemptsRemaining });
+  throw new TwofoldError('PIN_INVALID', 'That PIN is wrong.', { attemptsRemaining });
 }
 
-const wrongPin = () => new TwofoldError('PIN_INVALID', 'That user id and PIN do not match.');
+// One wording for real and decoy answers (see CheckPinOptions.conceal).
+const pinLocked = () =>
+  new TwofoldError('PIN_LOCKED', 'The PIN is locked after too many wrong attempts. Reset it with a passkey, face or code.', { attemptsRemaining: 0 });
+const pinLockedNow = () =>
+  new TwofoldError('PIN_LOCKED', 'That PIN is wrong, and the PIN is now locked. Reset it with a passkey, face or code.', { attemptsRemaining: 0 });
 
 /**
  * PIN sign-in: checks the PIN and returns a session token with `amr: ["pin"]`. Whoever calls it
- * may know nothing but a user id, so an unknown user, a user without a PIN and a wrong PIN get
- * the same `PIN_INVALID` after the same slow hash (no `attemptsRemaining`).
+ * may know nothing but a user id, so an unknown user and a user without a PIN are answered as a
+ * wrong PIN would be (same slow hash, `PIN_INVALID` with `attemptsRemaining`, then `PIN_LOCKED`).
  */
 export async function verifyPin(
   ctx: TwofoldContext,

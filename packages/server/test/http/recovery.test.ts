@@ -53,7 +53,7 @@ describe.each(await storeBackends())('recovery flows on %s', (_name, open) => {
 
   it('credential reset: locked PIN → new PIN staged → face check (PIN replaced) → passkey re-registered on the same device', async () => {
     const jane = await customer();
-    for (let i = 0; i < 2; i++) expect((await pinVerify(jane.userId, '1111')).json.code).toBe('PIN_INVALID');
+    for (const left of [2, 1]) expect((await pinVerify(jane.userId, '1111')).json).toMatchObject({ code: 'PIN_INVALID', attemptsRemaining: left });
     expect((await pinVerify(jane.userId, '1111')).status).toBe(423);
     expect((await pinVerify(jane.userId, '2580')).json.code).toBe('PIN_LOCKED');
 
