@@ -11,7 +11,7 @@
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { FaceAction } from '@twofold/protocol';
 import { createTwofold, isTwofoldError, problemResponse, TwofoldError } from '@twofold/server';
-import { clientAddress, FRONT_END_HEADERS, loadSecretKeys, mountTestClock, readSettings, serve } from '@twofold/server/node';
+import { clientAddressFor, FRONT_END_HEADERS, loadSecretKeys, mountTestClock, readSettings, serve } from '@twofold/server/node';
 import { createPGliteStore } from '@twofold/server/pglite';
 import { createPostgresStore } from '@twofold/server/postgres';
 import { Hono, type Context } from 'hono';
@@ -33,7 +33,7 @@ const settings = (() => {
 })();
 
 // 1. A store: the embedded PGlite database in a directory, or PostgreSQL with DATABASE_URL.
-if (!settings.databaseUrl) mkdirSync(resolve(settings.dataDir), { recursive: true });
+if (!settings.databaseUrl) mkdirSync(resolve(settings.dataDir), { recursive: true, mode: 0o700 }); // the database and its key file: owner only
 const store = settings.databaseUrl
   ? await createPostgresStore({ connectionString: settings.databaseUrl })
   : await createPGliteStore({ dataDir: resolve(settings.dataDir) });
@@ -59,7 +59,7 @@ const twofold = createTwofold({
   codes: { linkTemplate: settings.linkTemplate ?? `${origins[0]}/#/recover?user={userId}&code={code}` },
   ...(settings.faceActions && { faceActions: settings.faceActions as FaceAction[] }),
   ...(now && { now }),
-  http: { clientAddress }, // per-address rate limits
+  http: { clientAddress: clientAddressFor(settings) }, // per-address rate limits (socket, or TWOFOLD_TRUSTED_PROXIES)
   onEvent: (e) => log(`event ${e.type} user=${e.userId ?? '-'}`), // a real bank sends notices here
 });
 // For scripts and tests that call the HTTP service API directly; the pages never see it.

@@ -186,7 +186,7 @@ export async function renderAccount(notice?: string) {
       const last = devices.length === 1 ? ' It is your only passkey: you will not be able to sign in again.' : '';
       if (!confirm(`Remove “${name}”? It will no longer be able to sign in.${last}`)) return;
       void busy(button, status, 'Removing…', async () => {
-        await twofold.devices.remove({ deviceId: id });
+        await twofold.devices.remove({ deviceId: id, confirmLastPasskey: devices.length === 1 }); // the dialog above said so
         if (id === current) {
           customer.remember(me, null);
           twofold.signOut();

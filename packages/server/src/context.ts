@@ -28,10 +28,14 @@ export interface TwofoldContext {
     codeAddress: RateLimiter;
     pinUser: RateLimiter;
     pinAddress: RateLimiter;
+    /** Decoy PIN attempts for unknown users and users without a PIN (PIN sign-in answers them like real ones). */
+    pinDecoy: RateLimiter;
     /** PIN changes per user (each one is a slow hash). */
     pinChangeUser: RateLimiter;
     /** Unauthenticated ceremony starts (sign-up / sign-in options) per client address. */
     ceremonyAddress: RateLimiter;
+    /** Ceremony starts with a session (add a passkey, face challenges), per user. */
+    ceremonyUser: RateLimiter;
     /** Face verification attempts per user; exhausting it is FACE_LOCKED. */
     faceUser: RateLimiter;
   };

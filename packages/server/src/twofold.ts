@@ -118,13 +118,21 @@ export interface TwofoldOptions {
    */
   ceremoniesPerAddress?: RateLimit;
   /**
+   * Ceremony starts made with a session (adding a passkey, face challenges), per user. Default
+   * 30 per minute.
+   */
+  ceremoniesPerUser?: RateLimit;
+  /**
    * Liveness actions face challenges ask for (each once, in random order). Default: all of
    * turn_left, turn_right, move_closer. Fewer is faster and more accessible, and weaker.
    */
   faceActions?: FaceAction[];
   /** PIN policy (attempt limit, freshness needed to replace a PIN, rate limits). */
   pins?: Partial<PinSettings>;
-  /** HTTP handler settings. `clientAddress` tells the handler a request's client IP (for rate limits). */
+  /**
+   * HTTP handler settings. `clientAddress` (required to use `handler`) tells the handler a
+   * request's client IP, for per-address rate limits.
+   */
   http?: Omit<HandlerOptions, 'onError'>;
   /** Unexpected errors (5xx, failing `onEvent`). Default `console.error`. */
   onError?: (error: unknown) => void;
@@ -178,12 +186,15 @@ export function createTwofold(options: TwofoldOptions) {
       codeAddress: options.store.rateLimiter({ keyPrefix: 'code-address', ...codes.addressAttempts }),
       pinUser: options.store.rateLimiter({ keyPrefix: 'pin-user', ...pins.userAttempts }),
       pinAddress: options.store.rateLimiter({ keyPrefix: 'pin-address', ...pins.addressAttempts }),
+      // 30 days: a decoy lock outlasts any enumeration attempt (a real lock never decays).
+      pinDecoy: options.store.rateLimiter({ keyPrefix: 'pin-decoy', points: pins.maxAttempts, durationSeconds: 30 * 86_400 }),
       pinChangeUser: options.store.rateLimiter({ keyPrefix: 'pin-change-user', ...pins.changeAttempts }),
       faceUser: options.store.rateLimiter({ keyPrefix: 'face-user', points: 5, durationSeconds: 900 }),
       ceremonyAddress: options.store.rateLimiter({
         keyPrefix: 'ceremony-address',
         ...(options.ceremoniesPerAddress ?? { points: 300, durationSeconds: 60 }),
       }),
+      ceremonyUser: options.store.rateLimiter({ keyPrefix: 'ceremony-user', ...(options.ceremoniesPerUser ?? { points: 30, durationSeconds: 60 }) }),
     },
     pins,
     faceActions: options.faceActions?.length ? [...new Set(options.faceActions)] : FACE_ACTIONS,
@@ -199,11 +210,17 @@ export function createTwofold(options: TwofoldOptions) {
     },
   };
 
+  let handler: ((req: Request) => Promise<Response>) | undefined;
   return {
     /** The domain context, for extension modules. */
     context: ctx,
-    /** `(Request) => Promise<Response>` serving the API under `/api/v1` (see API.md). */
-    handler: createHandler(ctx, { ...options.http, onError }),
+    /**
+     * `(Request) => Promise<Response>` serving the API under `/api/v1` (see API.md). Built on
+     * first use; throws a TypeError when `http.clientAddress` is missing (see {@link HandlerOptions}).
+     */
+    get handler() {
+      return (handler ??= createHandler(ctx, { ...options.http, onError }));
+    },
     users: {
       create: (o: CreateUserOptions) => createUser(ctx, o),
       /** By username. Throws `USER_NOT_FOUND`. */

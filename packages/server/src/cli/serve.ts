@@ -1,8 +1,8 @@
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { clientAddress, FRONT_END_HEADERS, serve } from '../adapters/node/index.js';
+import { clientAddressFor, FRONT_END_HEADERS, serve } from '../adapters/node/index.js';
 import type { FaceAction } from '@twofold/protocol';
 import { createWebhookNotifier } from '../webhooks/webhooks.js';
 import type { AuditEvent } from '../audit/audit.js';
@@ -11,7 +11,7 @@ import { createPGliteStore } from '../storage/pglite.js';
 import { createPostgresStore } from '../storage/postgres.js';
 import type { Store } from '../storage/store.js';
 import { createTwofold } from '../twofold.js';
-import { loadSecretKeys } from './secrets.js';
+import { loadSecretKeys, requireSecretKeys } from './secrets.js';
 import { mountTestClock } from './test-clock.js';
 import type { ServeSettings } from './settings.js';
 
@@ -26,6 +26,7 @@ export interface RunningServer {
  * at `/`. Rejects with a readable message on bad settings, an unreachable database or a taken port.
  */
 export async function startServer(settings: ServeSettings, log: (line: string) => void = console.log): Promise<RunningServer> {
+  requireSecretKeys(settings);
   const { store, close: closeStore } = await openStore(settings, log);
   // Listen first, so that with PORT=0 the default origin names the port actually bound.
   let twofoldHandler: ((req: Request) => Promise<Response>) | null = null;
@@ -88,7 +89,7 @@ export async function startServer(settings: ServeSettings, log: (line: string) =
       ...(clock && { now: clock }),
       codes: { ...(linkTemplate && { linkTemplate }) },
       ...(settings.faceActions && { faceActions: settings.faceActions as FaceAction[] }),
-      http: { clientAddress },
+      http: { clientAddress: clientAddressFor(settings) },
       openRegistration: settings.openRegistration,
       onEvent: (e: AuditEvent) => {
         log(`event ${e.type} user=${e.userId ?? '-'} device=${e.deviceId ?? '-'}`);
@@ -135,7 +136,9 @@ export async function openStore(settings: ServeSettings, log: (line: string) => 
   }
   const dir = resolve(settings.dataDir);
   const fresh = !existsSync(dir);
-  mkdirSync(dir, { recursive: true });
+  // Only the server's user may read the database and its key file.
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (fresh) chmodSync(dir, 0o700); // whatever the umask
   const unlock = lockDataDir(dir);
   if (fresh) log(`Creating the embedded database in ${dir} (first start takes a few seconds)...`);
   try {

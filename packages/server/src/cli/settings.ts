@@ -23,6 +23,16 @@ export interface ServeSettings {
   faceActions: string[] | undefined;
   /** Testing only: a movable clock, advanced with POST /__test__/clock. Never in production. */
   testClock: boolean;
+  /**
+   * Development only (TWOFOLD_INSECURE_NO_SECRET_KEYS=true): start on PostgreSQL without
+   * secret keys, keeping signing keys unsealed and short codes unkeyed. Refused otherwise.
+   */
+  insecureNoSecretKeys: boolean;
+  /**
+   * Reverse proxies in front of the server (TWOFOLD_TRUSTED_PROXIES, default 0): with N > 0 the
+   * client address is the N-th entry from the right of X-Forwarded-For; with 0, the socket's.
+   */
+  trustedProxies: number;
 }
 
 export const USAGE = `Usage: twofold <command> [options]
@@ -55,6 +65,8 @@ Options (each also read from the environment variable shown):
   --webhook-url URL        TWOFOLD_WEBHOOK_URL         POST transaction decisions here (signed)
   --webhook-secret S       TWOFOLD_WEBHOOK_SECRET      HMAC secret for those webhooks (≥ 32 characters)
   --face-actions A,B       TWOFOLD_FACE_ACTIONS        liveness actions: turn_left,turn_right,move_closer (default all)
+  --trusted-proxies N      TWOFOLD_TRUSTED_PROXIES     reverse proxies in front (client address from
+                                                       X-Forwarded-For); default 0: the socket address
   --name N, --scopes A,B                               for api-key create
   -h, --help               show this help
 `;
@@ -99,6 +111,7 @@ export function resolveSettings(
       'webhook-url': { type: 'string' },
       'face-actions': { type: 'string' },
       'webhook-secret': { type: 'string' },
+      'trusted-proxies': { type: 'string' },
       name: { type: 'string' },
       scopes: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -142,6 +155,9 @@ export function resolveSettings(
   for (const a of faceActions ?? []) {
     if (!['turn_left', 'turn_right', 'move_closer'].includes(a)) throw new Error(`TWOFOLD_FACE_ACTIONS: unknown action "${a}" (turn_left, turn_right, move_closer).`);
   }
+  const proxiesText = pick('trusted-proxies', 'TWOFOLD_TRUSTED_PROXIES') ?? '0';
+  const trustedProxies = Number(proxiesText);
+  if (!/^\d{1,2}$/.test(proxiesText)) throw new Error(`TWOFOLD_TRUSTED_PROXIES must be a small whole number (0 without a proxy), not "${proxiesText}".`);
   const apiKey = pick('api-key', 'TWOFOLD_API_KEY');
   if (apiKey !== undefined && apiKey.length < 16) throw new Error('TWOFOLD_API_KEY must be at least 16 characters.');
   return {
@@ -162,6 +178,8 @@ export function resolveSettings(
       secretKeys: pick('secret-keys', 'TWOFOLD_SECRET_KEYS'),
       linkTemplate: pick('link-template', 'TWOFOLD_LINK_TEMPLATE'),
       testClock: env.TWOFOLD_UNSAFE_TEST_CLOCK === 'true',
+      insecureNoSecretKeys: env.TWOFOLD_INSECURE_NO_SECRET_KEYS === 'true',
+      trustedProxies,
       faceActions,
       webhookUrl,
       webhookSecret,

@@ -42,6 +42,12 @@ export interface RenameDeviceOptions extends ActorOption {
 export interface RemoveDeviceOptions extends ActorOption {
   userId: string;
   deviceId: string;
+  /**
+   * Refuse (`LAST_PASSKEY`) to remove the user's only passkey while no recovery method (a
+   * `backup` face device) is in place. The user's own route sets it unless the user confirmed
+   * explicitly; a backend acting during recovery may leave it off. Default false.
+   */
+  keepLastPasskey?: boolean;
 }
 
 /**
@@ -90,13 +96,23 @@ export async function renameDevice(ctx: TwofoldContext, options: RenameDeviceOpt
 }
 
 /**
- * Removes a device and its credential. Removing the last passkey is allowed (a backend may do
- * it during recovery); hosts that want to forbid it can check `listDevices` first.
- * Throws `DEVICE_NOT_FOUND`.
+ * Removes a device and its credential. Removing the last passkey is allowed unless
+ * `keepLastPasskey` (the user's own route sets it): a backend may do it during recovery.
+ * Throws `DEVICE_NOT_FOUND`, `LAST_PASSKEY`.
  */
 export async function removeDevice(ctx: TwofoldContext, options: RemoveDeviceOptions): Promise<void> {
-  await changeDevice(ctx, options, 'device.removed', async (tx, device) => ({
-    changed: await tx.deleteDevice(options.userId, options.deviceId),
-    data: { type: device.type, name: device.name },
-  }));
+  await changeDevice(ctx, options, 'device.removed', async (tx, device) => {
+    if (options.keepLastPasskey && device.type === 'passkey') {
+      const others = (await tx.listDevices(options.userId)).filter((d) => d.id !== device.id);
+      if (!others.some((d) => d.type === 'passkey' || d.type === 'backup')) {
+        throw new TwofoldError('LAST_PASSKEY', 'This is your only passkey and no recovery method is set up: removing it needs an explicit confirmation.');
+      }
+    }
+    return removal(tx, device);
+  });
 }
+
+const removal = async (tx: Store, device: DeviceRecord) => ({
+  changed: await tx.deleteDevice(device.userId, device.id),
+  data: { type: device.type, name: device.name },
+});

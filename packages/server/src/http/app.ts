@@ -16,7 +16,8 @@ import type { TwofoldEnv } from '../routing.js';
 import { tokensRoutes } from '../tokens/routes.js';
 import { transactionsRoutes } from '../transactions/routes.js';
 import { usersRoutes } from '../users/routes.js';
-import { bodyTooLarge, createRouteKit } from './middleware.js';
+import { addressKey, type ClientAddressSource } from './address.js';
+import { bodyTooLarge, checkPathSegments, createRouteKit } from './middleware.js';
 import { problemResponse } from './problem.js';
 
 export interface HandlerOptions {
@@ -24,8 +25,20 @@ export interface HandlerOptions {
   basePath?: string;
   /** Largest accepted request body. Default 64 KiB (face evidence routes: at least 512 KiB). */
   bodyLimitBytes?: number;
-  /** The client's IP address for a request (rate limits); the Node adapter provides one. */
-  clientAddress?: (req: Request) => string | undefined;
+  /**
+   * Where a request's client address comes from, for the per-address rate limits. Required:
+   * building a handler without it throws, so the limits cannot be off by omission.
+   * - On Node: `clientAddress` of `@twofold/server/node` (the socket's address, for requests
+   *   served with its `toNodeListener` / `serve`).
+   * - Behind reverse proxies: `forwardedClientAddress({ hops, fallback: clientAddress })`.
+   * - Any other function of the request (your platform's connection info).
+   * - `'none'`: no per-address limits (per-user limits still apply). Only for a host that limits
+   *   by address in front of Twofold.
+   *
+   * A request the source has no address for (or an unparseable one) is limited in one shared
+   * `unknown` bucket; IPv6 addresses are limited by their /64.
+   */
+  clientAddress?: ClientAddressSource | 'none';
   /** Called with unexpected (5xx) errors. Default: `console.error`. */
   onError?: (error: unknown) => void;
 }
@@ -37,6 +50,13 @@ export interface HandlerOptions {
  * detail leaked.
  */
 export function createHandler(ctx: TwofoldContext, options: HandlerOptions = {}): (req: Request) => Promise<Response> {
+  const source = options.clientAddress;
+  if (source !== 'none' && typeof source !== 'function') {
+    throw new TypeError(
+      "createHandler: http.clientAddress is required for per-address rate limits: pass clientAddress from '@twofold/server/node', " +
+        "forwardedClientAddress({ hops }) behind a proxy, your own function, or 'none' to turn per-address limits off explicitly",
+    );
+  }
   const base = (options.basePath ?? '/api/v1').replace(/\/+$/, ''); // '/' and '/tf/' work too
   const limit = options.bodyLimitBytes ?? 64 * 1024;
   const onError = options.onError ?? ((e: unknown) => console.error('[twofold] unexpected error', e));
@@ -44,11 +64,12 @@ export function createHandler(ctx: TwofoldContext, options: HandlerOptions = {})
   const app = new Hono<TwofoldEnv>().basePath(base);
 
   app.use(async (c, next) => {
-    c.set('clientAddress', options.clientAddress?.(c.req.raw));
+    c.set('clientAddress', source === 'none' ? undefined : addressKey(source(c.req.raw)));
     await next();
     if (!c.res.headers.has('cache-control')) c.res.headers.set('cache-control', 'no-store');
     c.res.headers.set('x-content-type-options', 'nosniff');
   });
+  app.use(checkPathSegments);
   app.use(
     methodNotAllowed({
       app,

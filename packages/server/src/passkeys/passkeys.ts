@@ -14,6 +14,7 @@ import { beginCeremony, consumeCeremony } from '../ceremonies/ceremonies.js';
 import type { TwofoldContext } from '../context.js';
 import { deviceNameFromUserAgent } from '../devices/device-name.js';
 import { TwofoldError } from '../errors.js';
+import { requireStepUp, type SessionClaims } from '../tokens/tokens.js';
 import type { CeremonyRecord } from '../ceremonies/store.js';
 import type { DeviceRecord } from '../devices/store.js';
 import { StoreConflictError } from '../storage/conflict.js';
@@ -38,6 +39,12 @@ export interface VerifyPasskeyRegistrationOptions {
   userAgent?: string | null;
   /** The signed-in user, required when the ceremony adds a passkey to an existing account. */
   sessionUserId?: string | null;
+  /**
+   * The verified session adding the passkey: it must pass the step-up rule (`requireStepUp`),
+   * and the returned token carries its factors and their times forward — registering a passkey
+   * is not a passkey sign-in, so it never mints a fresh `amr: ["passkey"]`.
+   */
+  session?: SessionClaims | null;
 }
 
 export interface StartPasskeyAuthenticationOptions {
@@ -130,10 +137,20 @@ export async function verifyPasskeyRegistration(
   const ceremony = await consumeCeremony(ctx, options.ceremonyId, 'registration');
   const data = ceremony.data as { newUser: boolean; username: string; displayName: string; via?: string };
   if (data.via !== undefined) throw new TwofoldError('CEREMONY_MISMATCH', 'Finish this ceremony on its own route.');
-  if (!data.newUser && options.sessionUserId !== ceremony.userId) {
+  if (data.newUser) return completeRegistration(ctx, { ...options, ceremony: { ...ceremony, userId: ceremony.userId! }, amr: ['passkey'] });
+  const session = options.session;
+  if (!session || session.userId !== ceremony.userId || (options.sessionUserId != null && options.sessionUserId !== session.userId)) {
     throw new TwofoldError('UNAUTHENTICATED', 'Adding a passkey needs the session of the account it is for.');
   }
-  return completeRegistration(ctx, { ...options, ceremony: { ...ceremony, userId: ceremony.userId! }, amr: ['passkey'] });
+  requireStepUp(session, ctx.now(), 'Adding a passkey');
+  return completeRegistration(ctx, {
+    ...options,
+    ceremony: { ...ceremony, userId: ceremony.userId! },
+    amr: session.amr,
+    authTimes: session.authTimes,
+    ...(session.recoveredAt && { recoveredAt: session.recoveredAt }),
+    via: 'passkey',
+  });
 }
 
 /** Verifies a consumed registration ceremony and writes everything it creates, atomically. */
@@ -144,7 +161,13 @@ export async function completeRegistration(
     response: RegistrationResponseJSON;
     name?: string;
     userAgent?: string | null;
+    /** The factors the returned token claims (with `authTimes` when they were performed earlier). */
     amr: AuthMethod[];
+    authTimes?: Partial<Record<AuthMethod, Date>>;
+    /** For a recovery flow's bind step (see `IssueTokenOptions.recoveredAt`). */
+    recoveredAt?: Date;
+    /** How the passkey was added, for its audit event. Default: the last of `amr`. */
+    via?: AuthMethod;
     extraEvents?: (tx: Store, deviceId: string) => Promise<AuditEvent[]>;
   },
 ): Promise<CeremonyResult> {
@@ -213,14 +236,19 @@ export async function completeRegistration(
         userId: ceremony.userId,
         deviceId: device.id,
         actor: who,
-        data: { name: device.name, aaguid: passkey.aaguid, backupEligible: passkey.backupEligible, via: options.amr.at(-1) },
+        data: { name: device.name, aaguid: passkey.aaguid, backupEligible: passkey.backupEligible, via: options.via ?? options.amr.at(-1) },
       }),
     );
     if (options.extraEvents) written.push(...(await options.extraEvents(tx, device.id)));
     return written;
   });
   ctx.notify(events);
-  const token = await ctx.tokens.issue({ userId: ceremony.userId, amr: options.amr });
+  const token = await ctx.tokens.issue({
+    userId: ceremony.userId,
+    amr: options.amr,
+    ...(options.authTimes && { authTimes: options.authTimes }),
+    ...(options.recoveredAt && { recoveredAt: options.recoveredAt }),
+  });
   return { userId: ceremony.userId, deviceId: device.id, token };
 }
 

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import * as s from '@twofold/protocol/schemas';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
+import { requireStepUp } from '../tokens/tokens.js';
 import type { RouteKit, TwofoldEnv } from '../routing.js';
 import { startPasskeyAuthentication, startPasskeyRegistration, verifyPasskeyAuthentication, verifyPasskeyRegistration } from './passkeys.js';
 
@@ -11,7 +12,10 @@ export function passkeysRoutes(ctx: TwofoldContext, kit: RouteKit) {
     .post('/passkeys/register/options', kit.optionalSession, kit.limitCeremonies, async (c) => {
       const input = await kit.json(c, s.registerOptionsBody);
       const session = c.var.session;
-      if (session) return c.json(await startPasskeyRegistration(ctx, { userId: session.userId }));
+      if (session) {
+        requireStepUp(session, ctx.now(), 'Adding a passkey'); // checked again at verify
+        return c.json(await startPasskeyRegistration(ctx, { userId: session.userId }));
+      }
       if (input.username === undefined) {
         throw new TwofoldError('INVALID_REQUEST', 'username: required to sign up (or send a session token to add a passkey)', {
           issues: [{ path: 'username', message: 'required' }],
@@ -22,7 +26,7 @@ export function passkeysRoutes(ctx: TwofoldContext, kit: RouteKit) {
     .post('/passkeys/register/verify', kit.optionalSession, async (c) => {
       const input = await kit.json(c, s.registerVerifyBody);
       return c.json(
-        await verifyPasskeyRegistration(ctx, { ...input, userAgent: c.req.header('user-agent') ?? null, sessionUserId: c.var.session?.userId ?? null }),
+        await verifyPasskeyRegistration(ctx, { ...input, userAgent: c.req.header('user-agent') ?? null, session: c.var.session }),
       );
     })
     .post('/passkeys/authenticate/options', kit.limitCeremonies, async (c) => c.json(await startPasskeyAuthentication(ctx, await kit.json(c, s.authenticateOptionsBody))))

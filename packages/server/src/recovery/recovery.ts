@@ -89,7 +89,9 @@ export interface CancelRecoveriesOptions extends ActorOption {
  *   (wrong guesses count) but consumed only when the new passkey is bound; then a face check
  *   (stored template or the host's `clientState`), then a passkey.
  * Returns the flow with its `flowId`, a bearer handle kept only as a hash: keep it to resume.
- * Throws `USER_NOT_FOUND`, `INVALID_REQUEST`, and {@link checkCode}'s errors.
+ * An unknown `userId` is answered like a known one (a credential reset's flow is then never
+ * stored; a new-device flow's code is `CODE_INVALID`). Throws `INVALID_REQUEST` and
+ * {@link checkCode}'s errors.
  */
 export async function startRecovery(
   ctx: TwofoldContext,
@@ -99,8 +101,6 @@ export async function startRecovery(
   if (options.kind === 'new_device') {
     if (!options.code) throw new TwofoldError('INVALID_REQUEST', 'code: a new-device recovery starts with a code', { issues: [{ path: 'code', message: 'required' }] });
     codeId = (await checkCode(ctx, { userId: options.userId, ...options.code, clientAddress: options.clientAddress })).code.id;
-  } else {
-    await requireUser(ctx, options.userId);
   }
   const flowId = randomId(18);
   const now = ctx.now();
@@ -120,6 +120,11 @@ export async function startRecovery(
     updatedAt: now,
     expiresAt: new Date(now.getTime() + RECOVERY_TTL_SECONDS * 1000),
   };
+  if (options.kind === 'credential_reset' && !(await ctx.store.getUserById(options.userId))) {
+    // An unknown id gets what a known one gets (a flow that is never stored), so starting a
+    // reset does not tell whether an id exists.
+    return view(ctx, flowId, record);
+  }
   const event = await ctx.store.transaction(async (tx) => {
     await tx.insertRecoveryFlow(record);
     return recordEvent(ctx, tx, { type: 'recovery.started', userId: record.userId, actor: actor.user(record.userId), data: { kind: record.kind } });
@@ -247,6 +252,7 @@ export async function verifyRecoveryPasskey(
     ...(options.name !== undefined && { name: options.name }),
     userAgent: options.userAgent ?? null,
     amr: newDevice ? ['code', 'face'] : ['face'],
+    recoveredAt: ctx.now(), // the bind step counts as a step-up for the next few minutes
     extraEvents: (tx, deviceId) => bindEffects(ctx, tx, flow, deviceId, data.replaces ?? null),
   });
   if (newDevice) await ctx.limiters.codeUser.reset(flow.userId);

@@ -122,8 +122,36 @@ describe('twofold serve', () => {
     }
   }, 60_000);
 
+  it('refuses to start on PostgreSQL without TWOFOLD_SECRET_KEYS unless the insecure development flag is set', async () => {
+    const refused = runCli(['serve'], { PORT: '0', DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
+    expect(await refused.exited).toBe(1);
+    expect(refused.output()).toContain('TWOFOLD_SECRET_KEYS is required with DATABASE_URL');
+    // With the flag it goes on (and here fails only at connecting).
+    const flagged = runCli(['serve'], { PORT: '0', DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', TWOFOLD_INSECURE_NO_SECRET_KEYS: 'true' });
+    expect(await flagged.exited).toBe(1);
+    expect(flagged.output()).toMatch(/Cannot use DATABASE_URL/);
+  }, 30_000);
+
+  it('creates the embedded data dir 0700 and keeps its key file 0600, tightening a looser one', async () => {
+    const { chmodSync, statSync } = await import('node:fs');
+    const dir = join(dataDir, 'fresh', 'db');
+    const first = runCli(['serve'], { PORT: '0', TWOFOLD_DATA_DIR: dir });
+    await first.ready;
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dir, 'secret.key')).mode & 0o777).toBe(0o600);
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    chmodSync(join(dir, 'secret.key'), 0o644);
+    const second = runCli(['serve'], { PORT: '0', TWOFOLD_DATA_DIR: dir });
+    await second.ready;
+    expect(statSync(join(dir, 'secret.key')).mode & 0o777).toBe(0o600);
+    expect(second.output()).toContain('Tightened');
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  }, 120_000);
+
   it('says clearly when DATABASE_URL cannot be used', async () => {
-    const cli = runCli(['serve'], { PORT: '0', DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
+    const cli = runCli(['serve'], { PORT: '0', DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', TWOFOLD_INSECURE_NO_SECRET_KEYS: 'true' });
     expect(await cli.exited).toBe(1);
     expect(cli.output()).toMatch(/Cannot use DATABASE_URL \(127\.0\.0\.1:1\/none\)/);
     const bad = runCli(['serve'], { PORT: '0', DATABASE_URL: 'mysql://x' });

@@ -170,6 +170,8 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
         expiresAt: new Date(t0.getTime() + 60_000),
       };
       await store.insertCeremony(c);
+      expect(await store.getCeremony(id)).toEqual(c); // a look does not consume it
+      expect(await store.getCeremony(uid('none'))).toBeNull();
       const got = await Promise.all(Array.from({ length: 10 }, () => store.consumeCeremony(id)));
       const winners = got.filter((g) => g !== null);
       expect(winners).toEqual([c]);
