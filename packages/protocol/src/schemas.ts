@@ -16,7 +16,9 @@ export const displayName = z.string().trim().min(1).max(128);
 export const deviceName = z.string().trim().min(1).max(64);
 export const id = z.string().min(1).max(128);
 
-const transports = z.array(z.enum(['ble', 'cable', 'hybrid', 'internal', 'nfc', 'smart-card', 'usb'])).max(8);
+// WebAuthn §5.8.4: clients ignore transports they do not know, so an RP stores what it is given
+// (bounded: a few short lowercase tokens) rather than refusing a transport added to the spec later.
+const transports = z.array(z.string().regex(/^[a-z][a-z0-9-]{0,31}$/)).max(8);
 
 // Members every PublicKeyCredential JSON has (WebAuthn §5.1).
 const credential = {

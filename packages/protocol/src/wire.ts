@@ -18,7 +18,6 @@
  */
 import type {
   AuthenticationResponseJSON,
-  AuthenticatorTransportFuture,
   PublicKeyCredentialCreationOptionsJSON,
   PublicKeyCredentialRequestOptionsJSON,
   RegistrationResponseJSON,
@@ -51,8 +50,14 @@ type RegistrationBody = WithResponse<Input<typeof schemas.registerVerifyBody>, R
 /** Authentication methods a session token's `amr` claim can list. */
 export type AuthMethod = 'passkey' | 'code' | 'face' | 'pin';
 
-/** A WebAuthn authenticator transport, as `@simplewebauthn` names them. */
-export type AuthenticatorTransport = AuthenticatorTransportFuture;
+/** The authenticator transports WebAuthn L3 §5.8.4 names today. */
+export type KnownAuthenticatorTransport = 'ble' | 'cable' | 'hybrid' | 'internal' | 'nfc' | 'smart-card' | 'usb';
+/**
+ * A WebAuthn authenticator transport. Kept as a string, as `@simplewebauthn` 14 does: the RP
+ * stores what the browser reports and hands it back, and clients ignore values they do not know
+ * (WebAuthn §5.8.4), so a transport added to the spec later must not be refused.
+ */
+export type AuthenticatorTransport = KnownAuthenticatorTransport | (string & {});
 
 /** The first half of a passkey registration: the browser's `navigator.credentials.create()` options. */
 export interface RegistrationCeremony {

@@ -5,7 +5,7 @@ import { requireUser } from '../users/users.js';
 import type { FaceTemplateRecord } from '../face/store.js';
 import type { PasskeyRecord } from '../passkeys/store.js';
 import type { Store } from '../storage/store.js';
-import type { AuthenticatorTransport, Device } from '@twofold/protocol';
+import type { Device } from '@twofold/protocol';
 import type { DeviceRecord } from './store.js';
 
 export type { Device } from '@twofold/protocol';
@@ -24,7 +24,7 @@ const toDevice = (d: DeviceRecord, p?: PasskeyRecord, f?: FaceTemplateRecord): D
       aaguid: p.aaguid,
       backupEligible: p.backupEligible,
       backedUp: p.backedUp,
-      transports: p.transports as AuthenticatorTransport[],
+      transports: p.transports,
     },
   }),
 });

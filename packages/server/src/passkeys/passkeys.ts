@@ -4,7 +4,6 @@ import {
   verifyAuthenticationResponse,
   verifyRegistrationResponse,
   type AuthenticationResponseJSON,
-  type AuthenticatorTransportFuture,
   type PublicKeyCredentialCreationOptionsJSON,
   type PublicKeyCredentialRequestOptionsJSON,
   type RegistrationResponseJSON,
@@ -103,7 +102,7 @@ export async function startRegistration(
     // WebAuthn §5.4.3 excludeCredentials: stop the same authenticator registering twice.
     excludeCredentials: existing.map((p) => ({
       id: p.credentialId,
-      transports: p.transports as AuthenticatorTransportFuture[],
+      transports: p.transports,
     })),
     authenticatorSelection,
   });
@@ -246,7 +245,7 @@ export async function startPasskeyAuthentication(
     rpID: ctx.rp.id,
     timeout: ctx.ceremonyTtlSeconds * 1000,
     userVerification: 'required',
-    allowCredentials: allow.map((p) => ({ id: p.credentialId, transports: p.transports as AuthenticatorTransportFuture[] })),
+    allowCredentials: allow.map((p) => ({ id: p.credentialId, transports: p.transports })),
   });
   const ceremony = await beginCeremony(ctx, {
     kind: 'authentication',
@@ -327,7 +326,7 @@ export async function verifyAssertion<T>(
         id: passkey.credentialId,
         publicKey: new Uint8Array(passkey.publicKey),
         counter: passkey.counter,
-        transports: passkey.transports as AuthenticatorTransportFuture[],
+        transports: passkey.transports,
       },
       requireUserVerification: true,
     });
