@@ -191,11 +191,31 @@ export type DeviceType = 'passkey' | 'backup' | 'temporary';
 /** The device types that hold a sealed face template. */
 export type FaceDeviceType = Exclude<DeviceType, 'passkey'>;
 
+/** A WebAuthn L3 §5.8.7 hint: the kind of authenticator a page expects (most preferred first). */
+export type CredentialHint = 'security-key' | 'client-device' | 'hybrid';
+
+/** The authenticator model behind a passkey, named from its AAGUID (a community list; see the server README). */
+export interface AuthenticatorModel {
+  /** e.g. "Google Password Manager", "iCloud Keychain", "1Password". */
+  name: string;
+}
+
 /** The authenticator facts of a passkey device. */
 export interface PasskeyInfo {
   credentialId: string;
+  /** Authenticator model id (WebAuthn §6.5.2); all zeros when the authenticator does not say. */
   aaguid: string;
+  /** The model named by `aaguid`, when the list knows it. */
+  authenticator?: AuthenticatorModel;
+  /**
+   * `multiDevice` when the credential may be synced to the user's other devices (BE flag,
+   * WebAuthn §6.1.3), `singleDevice` when it never leaves this authenticator — SimpleWebAuthn's
+   * `credentialDeviceType`. Show "synced passkey" / "this device only".
+   */
+  credentialDeviceType: 'multiDevice' | 'singleDevice';
+  /** BE flag (WebAuthn §6.1): may be synced. Same fact as `credentialDeviceType`. */
   backupEligible: boolean;
+  /** BS flag (WebAuthn §6.1), as of the last use: is it backed up now (`credentialBackedUp`). */
   backedUp: boolean;
   transports: AuthenticatorTransport[];
 }

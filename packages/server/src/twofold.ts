@@ -87,8 +87,13 @@ import { createUser, getUser, retrieveUser, type CreateUserOptions, type GetUser
 export interface TwofoldOptions {
   /** Where everything is kept: `createPGliteStore()` or `createPostgresStore()`. */
   store: Store;
-  /** WebAuthn relying party. `origins` are the exact origins pages are served from. */
-  rp: { id: string; name?: string; origins: string[] };
+  /**
+   * WebAuthn relying party. `origins` are the exact origins pages are served from;
+   * `relatedOrigins` are other sites' origins allowed to use this RP ID (WebAuthn L3 §5.11):
+   * served as `GET /.well-known/webauthn` and accepted in verification. The RP ID's host must
+   * answer that path with the handler (see the README).
+   */
+  rp: { id: string; name?: string; origins: string[]; relatedOrigins?: string[] };
   /** Allow new users to sign up from the browser. Default false (backends create users). */
   openRegistration?: boolean;
   /** Lifetime of a ceremony's challenge. Default 300 s. */
@@ -144,12 +149,17 @@ export type Twofold = ReturnType<typeof createTwofold>;
 export function createTwofold(options: TwofoldOptions) {
   if (!options.rp?.id) throw new TypeError('createTwofold: rp.id is required');
   if (!options.rp.origins?.length) throw new TypeError('createTwofold: rp.origins needs at least one origin');
-  for (const origin of options.rp.origins) {
+  for (const origin of [...options.rp.origins, ...(options.rp.relatedOrigins ?? [])]) {
     if (new URL(origin).origin !== origin) throw new TypeError(`createTwofold: "${origin}" is not a bare origin`);
   }
   const now = options.now ?? (() => new Date());
   const onError = options.onError ?? ((e: unknown) => console.error('[twofold]', e));
-  const rp: RelyingParty = { id: options.rp.id, name: options.rp.name ?? options.rp.id, origins: [...options.rp.origins] };
+  const rp: RelyingParty = {
+    id: options.rp.id,
+    name: options.rp.name ?? options.rp.id,
+    origins: [...options.rp.origins],
+    relatedOrigins: [...new Set(options.rp.relatedOrigins ?? [])].filter((o) => !options.rp.origins.includes(o)),
+  };
   const keyring = options.secretKeys ? createKeyring(options.secretKeys) : undefined;
   const tokens = createTokenService({
     store: options.store,

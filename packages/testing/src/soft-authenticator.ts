@@ -39,8 +39,8 @@ export function createSoftAuthenticator(options: SoftAuthenticatorOptions) {
   const backupEligible = options.backupEligible ?? true;
   const step = options.counterStep ?? 1;
 
-  async function clientData(type: 'webauthn.create' | 'webauthn.get', challenge: string) {
-    const json = JSON.stringify({ type, challenge, origin: options.origin, crossOrigin: false });
+  async function clientData(type: 'webauthn.create' | 'webauthn.get', challenge: string, origin = options.origin) {
+    const json = JSON.stringify({ type, challenge, origin, crossOrigin: false });
     const bytes = new TextEncoder().encode(json);
     return { bytes, hash: new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)) };
   }
@@ -91,7 +91,7 @@ export function createSoftAuthenticator(options: SoftAuthenticatorOptions) {
           ['authData', authData],
         ]) as never,
       );
-      const { bytes } = await clientData('webauthn.create', overrides.challenge ?? creation.challenge);
+      const { bytes } = await clientData('webauthn.create', overrides.challenge ?? creation.challenge, overrides.origin);
       credentials.set(id, { id, userHandle: creation.user.id, rpId, counter: 0, privateKey: keyPair.privateKey });
       return {
         id,
@@ -121,7 +121,7 @@ export function createSoftAuthenticator(options: SoftAuthenticatorOptions) {
       if (!credential) throw new Error('NotAllowedError: no matching credential');
       credential.counter = overrides.counter ?? credential.counter + step;
       const authData = concat(await sha256(request.rpId ?? credential.rpId), new Uint8Array([flags(false)]), u32(credential.counter));
-      const { bytes, hash } = await clientData('webauthn.get', request.challenge);
+      const { bytes, hash } = await clientData('webauthn.get', request.challenge, overrides.origin);
       const raw = new Uint8Array(
         await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, credential.privateKey, concat(authData, hash)),
       );

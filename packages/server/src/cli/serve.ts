@@ -30,7 +30,10 @@ export async function startServer(settings: ServeSettings, log: (line: string) =
   // Listen first, so that with PORT=0 the default origin names the port actually bound.
   let twofoldHandler: ((req: Request) => Promise<Response>) | null = null;
   const app = new Hono();
-  app.all('/api/*', (c) => (twofoldHandler ? twofoldHandler(c.req.raw) : problemResponse('NOT_CONFIGURED', 'The server is starting; try again in a moment.')));
+  const toTwofold = (c: { req: { raw: Request } }) =>
+    twofoldHandler ? twofoldHandler(c.req.raw) : problemResponse('NOT_CONFIGURED', 'The server is starting; try again in a moment.');
+  app.all('/api/*', toTwofold);
+  app.get('/.well-known/webauthn', toTwofold); // related origins (TWOFOLD_RELATED_ORIGINS)
   if (settings.staticDir) {
     const root = resolve(settings.staticDir);
     if (!existsSync(root) || !statSync(root).isDirectory()) {
@@ -71,7 +74,7 @@ export async function startServer(settings: ServeSettings, log: (line: string) =
     const secretKeys = loadSecretKeys({ settings, log });
     twofold = createTwofold({
       store,
-      rp: { id: settings.rpId, name: 'Twofold', origins },
+      rp: { id: settings.rpId, name: 'Twofold', origins, ...(settings.relatedOrigins && { relatedOrigins: settings.relatedOrigins }) },
       ...(secretKeys && { secretKeys }),
       ...(clock && { now: clock }),
       codes: { ...(linkTemplate && { linkTemplate }) },

@@ -11,6 +11,7 @@ import {
 import { actor, newEvent, recordEvent, type AuditEvent } from '../audit/audit.js';
 import { beginCeremony, consumeCeremony } from '../ceremonies/ceremonies.js';
 import type { TwofoldContext } from '../context.js';
+import { authenticatorModel } from '../devices/authenticators.js';
 import { deviceNameFromUserAgent } from '../devices/device-name.js';
 import { TwofoldError } from '../errors.js';
 import type { CeremonyRecord } from '../ceremonies/store.js';
@@ -21,13 +22,22 @@ import type { UserRecord } from '../users/store.js';
 import type { PasskeyRecord } from './store.js';
 import { insertUserOrThrow, newUserId, normalizeUsername, requireUser } from '../users/users.js';
 import { fromBase64Url, randomId } from '../util/encoding.js';
-import type { AuthMethod, CeremonyResult } from '@twofold/protocol';
+import type { AuthMethod, CeremonyResult, CredentialHint } from '@twofold/protocol';
 
 export type { CeremonyResult } from '@twofold/protocol';
 
 
-/** Sign up a new user (`username`), or add a passkey to an existing one (`userId`, already authenticated). */
-export type StartPasskeyRegistrationOptions = { username: string; displayName?: string } | { userId: string };
+/**
+ * Sign up a new user (`username`), or add a passkey to an existing one (`userId`, already
+ * authenticated); `hints` say which kind of authenticator to offer first.
+ */
+export type StartPasskeyRegistrationOptions = ({ username: string; displayName?: string } | { userId: string }) & WithHints;
+
+/** WebAuthn L3 §5.4 / §5.5 `hints` for the browser, most preferred first (it may ignore them). */
+export interface WithHints {
+  /** e.g. `['security-key']` on an "Add a security key" button, `['client-device']` for "this device", `['hybrid']` for "a phone". */
+  hints?: CredentialHint[];
+}
 
 export interface VerifyPasskeyRegistrationOptions {
   ceremonyId: string;
@@ -39,7 +49,7 @@ export interface VerifyPasskeyRegistrationOptions {
   sessionUserId?: string | null;
 }
 
-export interface StartPasskeyAuthenticationOptions {
+export interface StartPasskeyAuthenticationOptions extends WithHints {
   /** Lists this user's credentials; omit for discoverable-credential sign-in and autofill. */
   username?: string;
 }
@@ -75,23 +85,51 @@ export async function startPasskeyRegistration(
     user = { id: newUserId(), username, displayName: options.displayName?.trim() || username, createdAt: ctx.now() };
     newUser = true;
   }
-  return startRegistration(ctx, user, newUser, {});
+  return startRegistration(ctx, user, newUser, {}, { ...(options.hints && { hints: options.hints }) });
+}
+
+/** How {@link startRegistration} shapes the options. */
+export interface RegistrationShape extends WithHints {
+  /** A passkey device the new credential replaces (left out of excludeCredentials). */
+  replacing?: string;
+}
+
+/**
+ * The origins a WebAuthn response may come from (WebAuthn §7.1 step 9, §7.2 step 13): the RP's
+ * own page origins and its related origins (WebAuthn L3 §5.11), which `/.well-known/webauthn`
+ * lists so that browsers let those pages use this RP ID.
+ */
+export const expectedOrigins = (ctx: TwofoldContext): string[] => [...ctx.rp.origins, ...ctx.rp.relatedOrigins];
+
+/**
+ * The related-origins document of WebAuthn L3 §5.11.1 (`GET /.well-known/webauthn` on the RP
+ * ID's host): `{origins}` with the configured related origins. Throws `NOT_FOUND` when none are
+ * configured (browsers then allow only the RP ID's own origins, which is the safe default).
+ */
+export function relatedOriginsDocument(ctx: TwofoldContext): { origins: string[] } {
+  if (ctx.rp.relatedOrigins.length === 0) throw new TwofoldError('NOT_FOUND', 'No related origins are configured.');
+  return { origins: [...ctx.rp.relatedOrigins] };
+}
+
+/** Adds `hints` to options `@simplewebauthn/server` generated (it has no such argument for a list). */
+function withHints<T extends { hints?: CredentialHint[] }>(options: T, hints: CredentialHint[] | undefined): T {
+  return hints?.length ? { ...options, hints: [...hints] } : options;
 }
 
 /**
  * Shared by sign-up, add-a-passkey, add-with-code and recovery flows: options + ceremony record.
- * `replacing` names a passkey device the new credential replaces (left out of
- * excludeCredentials, so the same authenticator may register again).
+ * `shape.replacing` names a passkey device the new credential replaces (left out of
+ * excludeCredentials, so the same authenticator may register again); `shape.hints` go to the browser.
  */
 export async function startRegistration(
   ctx: TwofoldContext,
   user: UserRecord,
   newUser: boolean,
   extra: Record<string, unknown>,
-  replacing?: string,
+  shape: RegistrationShape = {},
 ): Promise<{ ceremonyId: string; options: PublicKeyCredentialCreationOptionsJSON }> {
-  const existing = newUser ? [] : (await ctx.store.listPasskeys(user.id)).filter((p) => p.deviceId !== replacing);
-  const creationOptions = await generateRegistrationOptions({
+  const existing = newUser ? [] : (await ctx.store.listPasskeys(user.id)).filter((p) => p.deviceId !== shape.replacing);
+  const generated = await generateRegistrationOptions({
     rpName: ctx.rp.name,
     rpID: ctx.rp.id,
     userID: fromBase64Url(user.id),
@@ -106,6 +144,7 @@ export async function startRegistration(
     })),
     authenticatorSelection,
   });
+  const creationOptions = withHints(generated, shape.hints);
   const ceremony = await beginCeremony(ctx, {
     kind: 'registration',
     challenge: creationOptions.challenge,
@@ -154,7 +193,7 @@ export async function completeRegistration(
     verification = await verifyRegistrationResponse({
       response: options.response,
       expectedChallenge: ceremony.challenge,
-      expectedOrigin: ctx.rp.origins,
+      expectedOrigin: expectedOrigins(ctx),
       expectedRPID: ctx.rp.id,
       requireUserVerification: true,
     });
@@ -173,7 +212,8 @@ export async function completeRegistration(
     id: randomId(16),
     userId: ceremony.userId,
     type: 'passkey',
-    name: options.name?.trim() || deviceNameFromUserAgent(options.userAgent),
+    // The authenticator's model names the device best; the User-Agent is only a fallback guess.
+    name: options.name?.trim() || authenticatorModel(info.aaguid)?.name || deviceNameFromUserAgent(options.userAgent),
     createdAt: at,
     lastUsedAt: at,
   };
@@ -241,12 +281,15 @@ export async function startPasskeyAuthentication(
       allow = await ctx.store.listPasskeys(user.id);
     }
   }
-  const requestOptions = await generateAuthenticationOptions({
-    rpID: ctx.rp.id,
-    timeout: ctx.ceremonyTtlSeconds * 1000,
-    userVerification: 'required',
-    allowCredentials: allow.map((p) => ({ id: p.credentialId, transports: p.transports })),
-  });
+  const requestOptions = withHints(
+    await generateAuthenticationOptions({
+      rpID: ctx.rp.id,
+      timeout: ctx.ceremonyTtlSeconds * 1000,
+      userVerification: 'required',
+      allowCredentials: allow.map((p) => ({ id: p.credentialId, transports: p.transports })),
+    }),
+    options.hints,
+  );
   const ceremony = await beginCeremony(ctx, {
     kind: 'authentication',
     challenge: requestOptions.challenge,
@@ -320,7 +363,7 @@ export async function verifyAssertion<T>(
     verification = await verifyAuthenticationResponse({
       response,
       expectedChallenge: ceremony.challenge,
-      expectedOrigin: ctx.rp.origins,
+      expectedOrigin: expectedOrigins(ctx),
       expectedRPID: ctx.rp.id,
       credential: {
         id: passkey.credentialId,

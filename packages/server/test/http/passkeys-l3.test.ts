@@ -1,0 +1,157 @@
+import { createSoftAuthenticator } from '@twofold/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Store } from '../../src/storage/store.js';
+import { createTestApp, ORIGIN, signUp, uniqueName } from '../helpers/app.js';
+import { storeBackends } from '../helpers/backends.js';
+
+// WebAuthn Level 3 features: authenticator names from the AAGUID and synced/device-only flags
+// in device lists, hints (§5.8.7), related origin requests (§5.11).
+const backends = await storeBackends();
+const GOOGLE_PASSWORD_MANAGER = 'ea9b8d66-4d01-1d21-3ce4-b6b48cb575d4';
+const RELATED = 'https://northwind-bank.example';
+
+describe.each(backends)('WebAuthn L3 features over HTTP on %s', (_name, open) => {
+  let store: Store;
+  let app: ReturnType<typeof createTestApp>;
+  let close: () => Promise<void>;
+  beforeAll(async () => {
+    ({ store, close } = await open());
+    app = createTestApp(store);
+  });
+  afterAll(() => close());
+
+  async function register(options: { aaguid?: string; backupEligible?: boolean; name?: string; userAgent?: string }) {
+    const authenticator = createSoftAuthenticator({ origin: ORIGIN, ...options });
+    const opts = await app.call('POST', '/passkeys/register/options', { username: uniqueName() });
+    const res = await app.call(
+      'POST',
+      '/passkeys/register/verify',
+      { ceremonyId: opts.json.ceremonyId, response: await authenticator.createCredential(opts.json.options), ...(options.name && { name: options.name }) },
+      { headers: { 'user-agent': options.userAgent ?? 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 Version/17.0 Safari/605.1.15' } },
+    );
+    expect(res.status).toBe(200);
+    const devices = await app.call('GET', '/me/devices', undefined, { token: res.json.token });
+    return devices.json.devices[0];
+  }
+
+  describe('device lists', () => {
+    it('name a passkey after its authenticator model (from the AAGUID) and say it is synced', async () => {
+      const device = await register({ aaguid: GOOGLE_PASSWORD_MANAGER });
+      expect(device.name).toBe('Google Password Manager');
+      expect(device.passkey).toMatchObject({
+        aaguid: GOOGLE_PASSWORD_MANAGER,
+        authenticator: { name: 'Google Password Manager' },
+        credentialDeviceType: 'multiDevice',
+        backupEligible: true,
+        backedUp: true,
+      });
+    });
+
+    it('say "this device only" for a credential that cannot be backed up; the User-Agent names an unknown model', async () => {
+      const device = await register({ backupEligible: false });
+      expect(device.name).toBe('Safari on macOS');
+      expect(device.passkey).toMatchObject({ credentialDeviceType: 'singleDevice', backupEligible: false, backedUp: false });
+      expect(device.passkey.authenticator).toBeUndefined();
+    });
+
+    it('keep a name the user chose over the model name', async () => {
+      const device = await register({ aaguid: GOOGLE_PASSWORD_MANAGER, name: 'Work phone' });
+      expect(device.name).toBe('Work phone');
+      expect(device.passkey.authenticator).toEqual({ name: 'Google Password Manager' });
+    });
+  });
+
+  describe('hints', () => {
+    it('go into registration and authentication options as the caller ordered them', async () => {
+      const reg = await app.call('POST', '/passkeys/register/options', { username: uniqueName(), hints: ['security-key', 'hybrid'] });
+      expect(reg.status).toBe(200);
+      expect(reg.json.options.hints).toEqual(['security-key', 'hybrid']);
+      const auth = await app.call('POST', '/passkeys/authenticate/options', { hints: ['client-device'] });
+      expect(auth.status).toBe(200);
+      expect(auth.json.options.hints).toEqual(['client-device']);
+
+      const user = await signUp(app);
+      const add = await app.call('POST', '/passkeys/register/options', { hints: ['hybrid'] }, { token: user.token });
+      expect(add.json.options.hints).toEqual(['hybrid']);
+    });
+
+    it('are absent unless asked for, and the ceremony still completes with them', async () => {
+      const plain = await app.call('POST', '/passkeys/authenticate/options', {});
+      expect(plain.json.options.hints ?? []).toEqual([]);
+      const user = await signUp(app);
+      const opts = await app.call('POST', '/passkeys/authenticate/options', { username: user.username, hints: ['security-key'] });
+      const res = await app.call('POST', '/passkeys/authenticate/verify', {
+        ceremonyId: opts.json.ceremonyId,
+        response: await user.authenticator.getAssertion(opts.json.options),
+      });
+      expect(res.status).toBe(200);
+    });
+
+    it('refuse unknown, repeated or too many hints with INVALID_REQUEST', async () => {
+      for (const hints of [['platform'], ['hybrid', 'hybrid'], ['hybrid', 'security-key', 'client-device', 'hybrid'], 'hybrid']) {
+        const res = await app.call('POST', '/passkeys/authenticate/options', { hints });
+        expect(res.status).toBe(400);
+        expect(res.json.code).toBe('INVALID_REQUEST');
+      }
+      const reg = await app.call('POST', '/passkeys/register/options', { username: uniqueName(), hints: ['usb'] });
+      expect(reg.json.code).toBe('INVALID_REQUEST');
+    });
+  });
+
+  describe('related origins', () => {
+    let related: ReturnType<typeof createTestApp>;
+    beforeAll(() => {
+      related = createTestApp(store, { rp: { id: 'localhost', name: 'Test', origins: [ORIGIN], relatedOrigins: [RELATED] } });
+    });
+
+    it('serve /.well-known/webauthn from configuration, at the root and under the API', async () => {
+      for (const url of ['http://localhost/.well-known/webauthn', 'http://localhost/api/v1/.well-known/webauthn']) {
+        const res = await related.twofold.handler(new Request(url));
+        expect(res.status).toBe(200);
+        expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+        expect(await res.json()).toEqual({ origins: [RELATED] });
+      }
+    });
+
+    it('answer 404 when none are configured', async () => {
+      const res = await app.twofold.handler(new Request('http://localhost/.well-known/webauthn'));
+      expect(res.status).toBe(404);
+      expect((await res.json()).code).toBe('NOT_FOUND');
+    });
+
+    it('accept a registration and an assertion made on a related origin', async () => {
+      const authenticator = createSoftAuthenticator({ origin: RELATED });
+      const reg = await related.call('POST', '/passkeys/register/options', { username: uniqueName() });
+      const created = await related.call('POST', '/passkeys/register/verify', {
+        ceremonyId: reg.json.ceremonyId,
+        response: await authenticator.createCredential(reg.json.options),
+      });
+      expect(created.status).toBe(200);
+      const auth = await related.call('POST', '/passkeys/authenticate/options', {});
+      const signedIn = await related.call('POST', '/passkeys/authenticate/verify', {
+        ceremonyId: auth.json.ceremonyId,
+        response: await authenticator.getAssertion(auth.json.options),
+      });
+      expect(signedIn.status).toBe(200);
+      expect(signedIn.json.userId).toBe(created.json.userId);
+    });
+
+    it('refuse an assertion from an origin that is not listed, and from a related origin where none is configured', async () => {
+      const user = await signUp(related);
+      const auth = await related.call('POST', '/passkeys/authenticate/options', {});
+      const res = await related.call('POST', '/passkeys/authenticate/verify', {
+        ceremonyId: auth.json.ceremonyId,
+        response: await user.authenticator.getAssertion(auth.json.options, { origin: 'https://phish.example' }),
+      });
+      expect(res.status).toBe(401);
+      expect(res.json.code).toBe('AUTHENTICATION_FAILED');
+
+      const plain = await app.call('POST', '/passkeys/authenticate/options', {});
+      const refused = await app.call('POST', '/passkeys/authenticate/verify', {
+        ceremonyId: plain.json.ceremonyId,
+        response: await user.authenticator.getAssertion(plain.json.options, { origin: RELATED }),
+      });
+      expect(refused.json.code).toBe('AUTHENTICATION_FAILED');
+    });
+  });
+});
