@@ -2,6 +2,7 @@ import type { Device, GetMeResponse, ListEventsResponse, RecoveryFlow, SecurityE
 import { createApiClient, type ApiClientOptions } from './api/api.js';
 import { listDevices, removeDevice, renameDevice, type RemoveDeviceOptions, type RenameDeviceOptions } from './devices.js';
 import { TwofoldClientError } from './errors.js';
+import { syncPasskeySignals } from './passkeys/signals.js';
 import { addPasskeyWithCode, type AddPasskeyWithCodeOptions } from './recovery/codes.js';
 import {
   abandonRecovery,
@@ -52,6 +53,12 @@ export interface TwofoldClientOptions extends ApiClientOptions {
    * it. Default: `localStorage`. Pass `null` to keep it in memory only.
    */
   recoveryStorage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null;
+  /**
+   * Send WebAuthn Signal API signals (feature-detected, never failing a call): after sign-in,
+   * after listing or removing devices, the accepted credentials and the user's names; when a
+   * sign-in meets a credential the server does not know, that one. Default true.
+   */
+  signals?: boolean;
 }
 
 /** The unfinished recovery flow this browser started: its handle, user and kind. */
@@ -106,6 +113,15 @@ export function createTwofoldClient(options: TwofoldClientOptions = {}) {
     if (!session) throw new TwofoldClientError('UNAUTHENTICATED', 'Sign in first.');
     return session.token;
   };
+  const signals = options.signals ?? true;
+  /** Brings the user's authenticators in line with the server, in the background (never throws). */
+  const sync = (t: string | undefined = session?.token): Promise<boolean> =>
+    signals && t ? syncPasskeySignals({ api, token: t }) : Promise.resolve(false);
+  const signedIn = (result: SessionResult): SessionResult => {
+    setSession(result);
+    void sync(result.token);
+    return result;
+  };
   // A session the server no longer accepts is dropped, so the UI can return to sign-in.
   const authed = async <T>(fn: () => Promise<T>): Promise<T> => {
     try {
@@ -125,9 +141,9 @@ export function createTwofoldClient(options: TwofoldClientOptions = {}) {
     /** Creates an account with a passkey and signs in. */
     signUp: async (o: SignUpOptions): Promise<SessionResult> => setSession(await signUp({ ...o, api }))!,
     /** Signs in with a passkey (button). */
-    signIn: async (o: SignInOptions = {}): Promise<SessionResult> => setSession(await signIn({ ...o, api }))!,
+    signIn: async (o: SignInOptions = {}): Promise<SessionResult> => signedIn(await signIn({ ...o, api, signals })),
     /** Signs in through passkey autofill; resolves when the user picks a passkey. */
-    signInWithAutofill: async (o: SignInWithAutofillOptions = {}): Promise<SessionResult> => setSession(await signInWithAutofill({ ...o, api }))!,
+    signInWithAutofill: async (o: SignInWithAutofillOptions = {}): Promise<SessionResult> => signedIn(await signInWithAutofill({ ...o, api, signals })),
     /** Account recovery: redeems a code and creates a passkey on this device; signs in. */
     addPasskeyWithCode: async (o: AddPasskeyWithCodeOptions): Promise<SessionResult> => setSession(await addPasskeyWithCode({ ...o, api }))!,
     /** Adds a passkey for the signed-in user on this device. */
@@ -205,12 +221,27 @@ export function createTwofoldClient(options: TwofoldClientOptions = {}) {
     },
     /** The signed-in user's devices (passkeys and kept face states). */
     devices: {
-      /** Lists them, oldest first. */
-      list: (): Promise<Device[]> => authed(() => listDevices({ api, token: token() })),
+      /** Lists them, oldest first (and signals the accepted passkeys, so removals made elsewhere reach the authenticator). */
+      list: async (): Promise<Device[]> => {
+        const devices = await authed(() => listDevices({ api, token: token() }));
+        void sync();
+        return devices;
+      },
       /** Renames one. @throws `DEVICE_NOT_FOUND` */
       rename: (o: RenameDeviceOptions): Promise<Device> => authed(() => renameDevice({ ...o, api, token: token() })),
       /** Removes one; its passkey (or face state) stops working. @throws `DEVICE_NOT_FOUND` */
-      remove: (o: RemoveDeviceOptions): Promise<void> => authed(() => removeDevice({ ...o, api, token: token() })),
+      remove: async (o: RemoveDeviceOptions): Promise<void> => {
+        await authed(() => removeDevice({ ...o, api, token: token() }));
+        await sync(); // the removed passkey stops being offered where the browser supports it
+      },
+    },
+    /** The WebAuthn Signal API (see `syncPasskeySignals`). */
+    passkeys: {
+      /**
+       * Signals the accepted passkeys and the user's current names now; call it after the user's
+       * name changed. Resolves to whether anything was sent (false where unsupported).
+       */
+      sync: (): Promise<boolean> => sync(token()),
     },
   };
 }

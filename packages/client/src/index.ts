@@ -23,7 +23,17 @@ export {
   type AddPasskeyOptions,
   type SignInOptions,
   type SignInWithAutofillOptions,
+  type HintOptions,
+  type UnknownCredentialOption,
+  type CredentialHint,
 } from './passkeys/passkeys.js';
+export {
+  signalSupport,
+  signalUnknownCredential,
+  syncPasskeySignals,
+  type SignalUnknownCredentialOptions,
+} from './passkeys/signals.js';
+export { getAuthenticatorIcon, type GetAuthenticatorIconOptions } from './passkeys/authenticator-icons.js';
 export {
   addPasskeyWithCode,
   readCodeFromUrl,

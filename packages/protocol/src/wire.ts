@@ -178,6 +178,19 @@ export type StartPasskeyAuthenticationRequest = Input<typeof schemas.authenticat
 /** `POST /passkeys/authenticate/options` → 200. */
 export type StartPasskeyAuthenticationResponse = AuthenticationCeremony;
 
+/**
+ * `GET /me/passkeys` (session) → 200: what the browser's Signal API (WebAuthn L3 §5.1.10) needs
+ * to bring the user's authenticators in line with the server: the RP ID, the user handle (the
+ * user id), the names to show, and every credential id the server still accepts for this user.
+ */
+export interface GetAcceptedCredentialsResponse {
+  rpId: string;
+  userId: string;
+  username: string;
+  displayName: string;
+  credentialIds: string[];
+}
+
 /** `POST /passkeys/authenticate/verify`. */
 export type VerifyPasskeyAuthenticationRequest = WithResponse<Input<typeof schemas.authenticateVerifyBody>, AuthenticationResponseJSON>;
 /** `POST /passkeys/authenticate/verify` → 200. */

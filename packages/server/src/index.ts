@@ -21,10 +21,13 @@ export type {
   VerifyPasskeyRegistrationOptions,
   StartPasskeyAuthenticationOptions,
   VerifyPasskeyAuthenticationOptions,
+  GetAcceptedCredentialsOptions,
+  WithHints,
   CeremonyResult,
 } from './passkeys/passkeys.js';
 export type { ListDevicesOptions, RenameDeviceOptions, RemoveDeviceOptions, Device } from './devices/devices.js';
 export { deviceNameFromUserAgent } from './devices/device-name.js';
+export { authenticatorModel } from './devices/authenticators.js';
 export type {
   GenerateCodeOptions,
   InvalidateCodesOptions,

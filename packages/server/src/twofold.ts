@@ -4,10 +4,13 @@ import type { RelyingParty, TwofoldContext } from './context.js';
 import { listDevices, removeDevice, renameDevice, type ListDevicesOptions, type RemoveDeviceOptions, type RenameDeviceOptions } from './devices/devices.js';
 import { createHandler, type HandlerOptions } from './http/app.js';
 import {
+  getAcceptedCredentials,
+  relatedOriginsDocument,
   startPasskeyAuthentication,
   startPasskeyRegistration,
   verifyPasskeyAuthentication,
   verifyPasskeyRegistration,
+  type GetAcceptedCredentialsOptions,
   type StartPasskeyAuthenticationOptions,
   type StartPasskeyRegistrationOptions,
   type VerifyPasskeyAuthenticationOptions,
@@ -227,6 +230,10 @@ export function createTwofold(options: TwofoldOptions) {
       verifyRegistration: (o: VerifyPasskeyRegistrationOptions) => verifyPasskeyRegistration(ctx, o),
       startAuthentication: (o: StartPasskeyAuthenticationOptions = {}) => startPasskeyAuthentication(ctx, o),
       verifyAuthentication: (o: VerifyPasskeyAuthenticationOptions) => verifyPasskeyAuthentication(ctx, o),
+      /** The user's accepted credential ids and names, for the browser's Signal API. */
+      getAcceptedCredentials: (o: GetAcceptedCredentialsOptions) => getAcceptedCredentials(ctx, o),
+      /** `{origins}` of `/.well-known/webauthn` (related origins); throws `NOT_FOUND` when none are configured. */
+      relatedOrigins: () => relatedOriginsDocument(ctx),
     },
     devices: {
       list: (o: ListDevicesOptions) => listDevices(ctx, o),

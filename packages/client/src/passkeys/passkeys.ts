@@ -9,6 +9,7 @@ import {
 } from '@simplewebauthn/browser';
 import type {
   CeremonyResult,
+  CredentialHint,
   StartPasskeyAuthenticationRequest,
   StartPasskeyAuthenticationResponse,
   StartPasskeyRegistrationRequest,
@@ -20,6 +21,24 @@ import type {
 } from '@twofold/protocol';
 import type { WithApi, WithSession } from '../api/api.js';
 import { TwofoldClientError } from '../errors.js';
+import { signalUnknownCredential } from './signals.js';
+
+export type { CredentialHint } from '@twofold/protocol';
+
+/** Whether sign-in signals a credential the server does not know (WebAuthn L3 §5.1.10.1). */
+export interface UnknownCredentialOption {
+  /** When the server answers `CREDENTIAL_NOT_FOUND`, call `signalUnknownCredential` (feature-detected). Default true. */
+  signals?: boolean;
+}
+
+/** Hints for the browser (WebAuthn L3 §5.8.7), most preferred first; it may ignore them. */
+export interface HintOptions {
+  /**
+   * `['security-key']` for an "Add a security key" button, `['client-device']` for "this
+   * device", `['hybrid']` for "use a phone". Default: none (the browser decides).
+   */
+  hints?: CredentialHint[];
+}
 
 /**
  * What every successful ceremony returns (`CeremonyResult` of `@twofold/protocol`): the user, the
@@ -117,12 +136,12 @@ export async function getPasskeyAssertion({ optionsJSON, signal, autofill = fals
 }
 
 /** Options of {@link signUp} (`twofold.signUp`). */
-export interface SignUpOptions {
+export interface SignUpOptions extends HintOptions {
   /** The new account's username (normalised by the server: NFKC, trimmed, lower-cased). */
   username: string;
   /** Shown by authenticators and apps; defaults to the username. */
   displayName?: string;
-  /** A name for this passkey device; default from the User-Agent. */
+  /** A name for this passkey device; default: the authenticator model (from its AAGUID), else a guess from the User-Agent. */
   deviceName?: string;
   /** Aborting it cancels the browser prompt. */
   signal?: AbortSignal;
@@ -135,7 +154,11 @@ export interface SignUpOptions {
 export async function signUp(options: WithApi<SignUpOptions>): Promise<SessionResult> {
   const { api } = options;
   const { ceremonyId, options: creation } = await api.request<StartPasskeyRegistrationResponse>('POST', '/passkeys/register/options', {
-    body: { username: options.username, ...(options.displayName && { displayName: options.displayName }) } satisfies StartPasskeyRegistrationRequest,
+    body: {
+      username: options.username,
+      ...(options.displayName && { displayName: options.displayName }),
+      ...(options.hints && { hints: options.hints }),
+    } satisfies StartPasskeyRegistrationRequest,
     signal: options.signal,
   });
   const response = await createPasskey({ optionsJSON: creation, signal: options.signal });
@@ -145,8 +168,8 @@ export async function signUp(options: WithApi<SignUpOptions>): Promise<SessionRe
 }
 
 /** Options of {@link addPasskey} (`twofold.addPasskey`). */
-export interface AddPasskeyOptions {
-  /** A name for the new passkey device; default from the User-Agent. */
+export interface AddPasskeyOptions extends HintOptions {
+  /** A name for the new passkey device; default: the authenticator model (from its AAGUID), else a guess from the User-Agent. */
   deviceName?: string;
   /** Aborting it cancels the browser prompt. */
   signal?: AbortSignal;
@@ -159,7 +182,7 @@ export interface AddPasskeyOptions {
 export async function addPasskey(options: WithSession<AddPasskeyOptions>): Promise<SessionResult> {
   const { api, token } = options;
   const { ceremonyId, options: creation } = await api.request<StartPasskeyRegistrationResponse>('POST', '/passkeys/register/options', {
-    body: {} satisfies StartPasskeyRegistrationRequest,
+    body: { ...(options.hints && { hints: options.hints }) } satisfies StartPasskeyRegistrationRequest,
     token,
     signal: options.signal,
   });
@@ -171,7 +194,7 @@ export async function addPasskey(options: WithSession<AddPasskeyOptions>): Promi
 }
 
 /** Options of {@link signIn} (`twofold.signIn`). */
-export interface SignInOptions {
+export interface SignInOptions extends HintOptions, UnknownCredentialOption {
   /** Offer only this account's passkeys; without it, any passkey of this site (discoverable credentials). */
   username?: string;
   /** Aborting it cancels the browser prompt. */
@@ -187,17 +210,37 @@ export interface SignInOptions {
 export async function signIn(options: WithApi<SignInOptions>): Promise<SessionResult> {
   const { api } = options;
   const { ceremonyId, options: request } = await api.request<StartPasskeyAuthenticationResponse>('POST', '/passkeys/authenticate/options', {
-    body: (options.username ? { username: options.username } : {}) satisfies StartPasskeyAuthenticationRequest,
+    body: { ...(options.username && { username: options.username }), ...(options.hints && { hints: options.hints }) } satisfies StartPasskeyAuthenticationRequest,
     signal: options.signal,
   });
   const response = await getPasskeyAssertion({ optionsJSON: request, signal: options.signal });
-  return api.request<VerifyPasskeyAuthenticationResponse>('POST', '/passkeys/authenticate/verify', {
-    body: { ceremonyId, response } satisfies VerifyPasskeyAuthenticationRequest,
-  });
+  return verifyAssertion(api, { ceremonyId, response }, options.signals === false ? null : request.rpId);
+}
+
+/**
+ * Sends the assertion; when the server does not know the credential (`CREDENTIAL_NOT_FOUND`:
+ * removed here, or registered elsewhere), tells the browser so its provider stops offering it
+ * (WebAuthn L3 §5.1.10.1), then rethrows.
+ */
+async function verifyAssertion(
+  api: WithApi<object>['api'],
+  body: VerifyPasskeyAuthenticationRequest,
+  /** The ceremony's RP ID; null: send no signal. */
+  rpId: string | undefined | null,
+): Promise<SessionResult> {
+  try {
+    return await api.request<VerifyPasskeyAuthenticationResponse>('POST', '/passkeys/authenticate/verify', { body });
+  } catch (error) {
+    if (rpId !== null && error instanceof TwofoldClientError && error.code === 'CREDENTIAL_NOT_FOUND') {
+      const id = rpId ?? globalThis.location?.hostname;
+      if (id) await signalUnknownCredential({ rpId: id, credentialId: body.response.id });
+    }
+    throw error;
+  }
 }
 
 /** Options of {@link signInWithAutofill} (`twofold.signInWithAutofill`). */
-export interface SignInWithAutofillOptions {
+export interface SignInWithAutofillOptions extends UnknownCredentialOption {
   /** Aborting it stops offering passkeys in autofill (rejects with `ABORTED`). */
   signal?: AbortSignal;
 }
@@ -227,8 +270,6 @@ export async function signInWithAutofill(options: WithApi<SignInWithAutofillOpti
       if (error instanceof TwofoldClientError && error.code === 'CANCELLED' && waited && !options.signal?.aborted) continue;
       throw error;
     }
-    return api.request<VerifyPasskeyAuthenticationResponse>('POST', '/passkeys/authenticate/verify', {
-      body: { ceremonyId, response } satisfies VerifyPasskeyAuthenticationRequest,
-    });
+    return verifyAssertion(api, { ceremonyId, response }, options.signals === false ? null : request.rpId);
   }
 }

@@ -22,7 +22,7 @@ import type { UserRecord } from '../users/store.js';
 import type { PasskeyRecord } from './store.js';
 import { insertUserOrThrow, newUserId, normalizeUsername, requireUser } from '../users/users.js';
 import { fromBase64Url, randomId } from '../util/encoding.js';
-import type { AuthMethod, CeremonyResult, CredentialHint } from '@twofold/protocol';
+import type { AuthMethod, CeremonyResult, CredentialHint, GetAcceptedCredentialsResponse } from '@twofold/protocol';
 
 export type { CeremonyResult } from '@twofold/protocol';
 
@@ -261,6 +261,25 @@ export async function completeRegistration(
   ctx.notify(events);
   const token = await ctx.tokens.issue({ userId: ceremony.userId, amr: options.amr });
   return { userId: ceremony.userId, deviceId: device.id, token };
+}
+
+export interface GetAcceptedCredentialsOptions {
+  userId: string;
+}
+
+/**
+ * What the browser's Signal API needs for this user (WebAuthn L3 §5.1.10.2-3): the credential
+ * ids the server accepts and the names authenticators should show. Throws `USER_NOT_FOUND`.
+ */
+export async function getAcceptedCredentials(ctx: TwofoldContext, options: GetAcceptedCredentialsOptions): Promise<GetAcceptedCredentialsResponse> {
+  const [user, passkeys] = await Promise.all([requireUser(ctx, options.userId), ctx.store.listPasskeys(options.userId)]);
+  return {
+    rpId: ctx.rp.id,
+    userId: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    credentialIds: passkeys.map((p) => p.credentialId),
+  };
 }
 
 /**

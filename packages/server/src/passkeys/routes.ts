@@ -4,6 +4,7 @@ import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
 import type { RouteKit, TwofoldEnv } from '../routing.js';
 import {
+  getAcceptedCredentials,
   relatedOriginsDocument,
   startPasskeyAuthentication,
   startPasskeyRegistration,
@@ -40,6 +41,7 @@ export function passkeysRoutes(ctx: TwofoldContext, kit: RouteKit) {
         await verifyPasskeyRegistration(ctx, { ...input, userAgent: c.req.header('user-agent') ?? null, sessionUserId: c.var.session?.userId ?? null }),
       );
     })
+    .get('/me/passkeys', kit.session, async (c) => c.json(await getAcceptedCredentials(ctx, { userId: c.var.session.userId })))
     .post('/passkeys/authenticate/options', kit.limitCeremonies, async (c) => c.json(await startPasskeyAuthentication(ctx, await kit.json(c, s.authenticateOptionsBody))))
     .post('/passkeys/authenticate/verify', async (c) => c.json(await verifyPasskeyAuthentication(ctx, await kit.json(c, s.authenticateVerifyBody))));
 }

@@ -155,3 +155,42 @@ describe.each(backends)('WebAuthn L3 features over HTTP on %s', (_name, open) =>
     });
   });
 });
+
+describe.each(backends)('accepted credentials for the Signal API on %s', (_name, open) => {
+  let app: ReturnType<typeof createTestApp>;
+  let close: () => Promise<void>;
+  beforeAll(async () => {
+    const opened = await open();
+    close = opened.close;
+    app = createTestApp(opened.store);
+  });
+  afterAll(() => close());
+
+  it('GET /me/passkeys lists the ids the server still accepts, the user handle and names; a removed passkey leaves the list', async () => {
+    const user = await signUp(app);
+    const add = await app.call('POST', '/passkeys/register/options', {}, { token: user.token });
+    const second = createSoftAuthenticator({ origin: ORIGIN });
+    const added = await app.call('POST', '/passkeys/register/verify', { ceremonyId: add.json.ceremonyId, response: await second.createCredential(add.json.options) }, { token: user.token });
+    expect(added.status).toBe(200);
+
+    const before = await app.call('GET', '/me/passkeys', undefined, { token: user.token });
+    expect(before.status).toBe(200);
+    expect(before.json).toEqual({
+      rpId: 'localhost',
+      userId: user.userId,
+      username: user.username.toLowerCase(),
+      displayName: user.username.toLowerCase(),
+      credentialIds: expect.arrayContaining([...user.authenticator.credentials.keys(), ...second.credentials.keys()]),
+    });
+    expect(before.json.credentialIds).toHaveLength(2);
+
+    expect((await app.call('DELETE', `/me/devices/${added.json.deviceId}`, undefined, { token: user.token })).status).toBe(204);
+    const after = await app.call('GET', '/me/passkeys', undefined, { token: user.token });
+    expect(after.json.credentialIds).toEqual([...user.authenticator.credentials.keys()]);
+  });
+
+  it('needs a session', async () => {
+    const res = await app.call('GET', '/me/passkeys');
+    expect(res.status).toBe(401);
+  });
+});
