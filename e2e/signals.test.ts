@@ -1,4 +1,4 @@
-import { credentialIdToBase64Url } from '@twofold/testing';
+import { addVirtualAuthenticator, credentialIdToBase64Url } from '@twofold/testing';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { baseUrl, deviceRows, launch, newDevice, signUpInDemo } from './helpers.js';
@@ -56,6 +56,27 @@ describe('Signal API in Chromium with a virtual authenticator', () => {
       .toEqual([[username.toLowerCase(), 'Current Name']]);
     // the accepted-credentials signal kept the one passkey the server knows
     expect(credentialIdToBase64Url((await authenticator.getCredentials())[0]!.credentialId)).toBe(credentialIdToBase64Url(credential!.credentialId));
+    await context.close();
+  });
+});
+
+describe('passkey facts in the demo', () => {
+  it('badges a device-bound passkey "this device only" and a synced one "synced passkey"; "Add a security key" sends the hint', async () => {
+    const { page, authenticator, context } = await newDevice(browser);
+    await signUpInDemo(page, undefined, 'Badges');
+    await expect.poll(() => deviceRows(page).first().textContent(), { timeout: 15_000 }).toContain('this device only');
+
+    // A synced passkey provider (BE and BS set), added with the security-key hint.
+    await authenticator.remove();
+    await addVirtualAuthenticator(page, { backupEligible: true, backedUp: true });
+    const sent = page.waitForRequest((r) => r.url().endsWith('/passkeys/register/options'));
+    const answered = page.waitForResponse((r) => r.url().endsWith('/passkeys/register/options'));
+    await page.getByRole('button', { name: 'Add a security key' }).click();
+    expect((await sent).postDataJSON()).toEqual({ hints: ['security-key'] });
+    expect((await (await answered).json()).options.hints).toEqual(['security-key']);
+    await expect.poll(() => deviceRows(page).count(), { timeout: 15_000 }).toBe(2);
+    expect(await deviceRows(page).nth(1).textContent()).toContain('synced passkey');
+    expect(await deviceRows(page).nth(1).textContent()).toContain('Security key');
     await context.close();
   });
 });

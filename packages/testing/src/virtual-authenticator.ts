@@ -15,6 +15,10 @@ export interface VirtualAuthenticatorOptions {
   automaticPresenceSimulation?: boolean;
   /** Supports the PRF extension (WebAuthn L3 §10.1.4). Default false. */
   hasPrf?: boolean;
+  /** BE flag of new credentials (a synced passkey, WebAuthn §6.1.3). Default false (Chromium's default). */
+  backupEligible?: boolean;
+  /** BS flag of new credentials (backed up now). Default false. */
+  backedUp?: boolean;
 }
 
 /** A credential as Chromium's virtual authenticator reports it (CDP `WebAuthn.Credential`). */
@@ -77,6 +81,8 @@ export async function addVirtualAuthenticator(page: Page, options: VirtualAuthen
       isUserVerified: options.isUserVerified ?? true,
       automaticPresenceSimulation: options.automaticPresenceSimulation ?? true,
       ...(options.hasPrf && { hasPrf: true }),
+      ...(options.backupEligible !== undefined && { defaultBackupEligibility: options.backupEligible }),
+      ...(options.backedUp !== undefined && { defaultBackupState: options.backedUp }),
     },
   });
   return {
