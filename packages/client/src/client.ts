@@ -2,6 +2,7 @@ import type { Device, GetMeResponse, ListEventsResponse, RecoveryFlow, SecurityE
 import { createApiClient, type ApiClientOptions } from './api/api.js';
 import { listDevices, removeDevice, renameDevice, type RemoveDeviceOptions, type RenameDeviceOptions } from './devices.js';
 import { TwofoldClientError } from './errors.js';
+import type { PrfResult } from './passkeys/prf.js';
 import { syncPasskeySignals } from './passkeys/signals.js';
 import { addPasskeyWithCode, type AddPasskeyWithCodeOptions } from './recovery/codes.js';
 import {
@@ -92,12 +93,14 @@ export function createTwofoldClient(options: TwofoldClientOptions = {}) {
   let session = readJson<SessionResult>(storage, KEY);
   let recovery = readJson<SavedRecovery>(recoveryStorage, RECOVERY_KEY);
 
-  const setSession = (next: SessionResult | null) => {
+  const setSession = (result: SessionResult | null) => {
+    // Only the session itself is kept (a PRF key, say, is the caller's to hold).
+    const next = result && { userId: result.userId, deviceId: result.deviceId, token: result.token };
     session = next;
     if (next) storage?.setItem(KEY, JSON.stringify(next));
     else storage?.removeItem(KEY);
     options.onSessionChange?.(next);
-    return next;
+    return result;
   };
   const saveRecovery = (flow: RecoveryFlow | null) => {
     recovery = flow?.status === 'open' ? { flowId: flow.flowId, userId: flow.userId, kind: flow.kind } : null;
@@ -117,7 +120,7 @@ export function createTwofoldClient(options: TwofoldClientOptions = {}) {
   /** Brings the user's authenticators in line with the server, in the background (never throws). */
   const sync = (t: string | undefined = session?.token): Promise<boolean> =>
     signals && t ? syncPasskeySignals({ api, token: t }) : Promise.resolve(false);
-  const signedIn = (result: SessionResult): SessionResult => {
+  const signedIn = <R extends SessionResult>(result: R): R => {
     setSession(result);
     void sync(result.token);
     return result;
@@ -139,15 +142,20 @@ export function createTwofoldClient(options: TwofoldClientOptions = {}) {
       return session;
     },
     /** Creates an account with a passkey and signs in. */
-    signUp: async (o: SignUpOptions): Promise<SessionResult> => setSession(await signUp({ ...o, api }))!,
-    /** Signs in with a passkey (button). */
-    signIn: async (o: SignInOptions = {}): Promise<SessionResult> => signedIn(await signIn({ ...o, api, signals })),
+    signUp: async (o: SignUpOptions): Promise<SessionResult & PrfResult> => {
+      const result = await signUp({ ...o, api });
+      setSession(result);
+      return result;
+    },
+    /** Signs in with a passkey (button); with `prf`, also derives `prfKey`. */
+    signIn: async (o: SignInOptions = {}): Promise<SessionResult & PrfResult> => signedIn(await signIn({ ...o, api, signals })),
     /** Signs in through passkey autofill; resolves when the user picks a passkey. */
-    signInWithAutofill: async (o: SignInWithAutofillOptions = {}): Promise<SessionResult> => signedIn(await signInWithAutofill({ ...o, api, signals })),
+    signInWithAutofill: async (o: SignInWithAutofillOptions = {}): Promise<SessionResult & PrfResult> =>
+      signedIn(await signInWithAutofill({ ...o, api, signals })),
     /** Account recovery: redeems a code and creates a passkey on this device; signs in. */
     addPasskeyWithCode: async (o: AddPasskeyWithCodeOptions): Promise<SessionResult> => setSession(await addPasskeyWithCode({ ...o, api }))!,
     /** Adds a passkey for the signed-in user on this device. */
-    addPasskey: (o: AddPasskeyOptions = {}): Promise<SessionResult> => authed(() => addPasskey({ ...o, api, token: token() })),
+    addPasskey: (o: AddPasskeyOptions = {}): Promise<SessionResult & PrfResult> => authed(() => addPasskey({ ...o, api, token: token() })),
     /** Forgets the session in this browser. */
     signOut: (): void => void setSession(null),
     /** The signed-in user's profile (with how they signed in, and their PIN's status). */

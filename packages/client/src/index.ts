@@ -33,6 +33,13 @@ export {
   syncPasskeySignals,
   type SignalUnknownCredentialOptions,
 } from './passkeys/signals.js';
+export {
+  derivePrfKey,
+  type PrfRequest,
+  type PrfOption,
+  type PrfResult,
+  type DerivePrfKeyOptions,
+} from './passkeys/prf.js';
 export { getAuthenticatorIcon, type GetAuthenticatorIconOptions } from './passkeys/authenticator-icons.js';
 export {
   addPasskeyWithCode,

@@ -21,6 +21,7 @@ import type {
 } from '@twofold/protocol';
 import type { WithApi, WithSession } from '../api/api.js';
 import { TwofoldClientError } from '../errors.js';
+import { prfResult, takePrfOutput, withPrfInput, type PrfOption, type PrfRequest, type PrfResult } from './prf.js';
 import { signalUnknownCredential } from './signals.js';
 
 export type { CredentialHint } from '@twofold/protocol';
@@ -94,14 +95,20 @@ export interface CreatePasskeyOptions {
   optionsJSON: PublicKeyCredentialCreationOptionsJSON;
   /** Aborting it cancels the browser prompt. */
   signal?: AbortSignal;
+  /** Evaluate the PRF extension with this salt. */
+  prf?: PrfRequest;
 }
 
-/** Runs `navigator.credentials.create()` with shared abort handling; errors get stable codes. */
-export async function createPasskey({ optionsJSON, signal }: CreatePasskeyOptions) {
+/**
+ * Runs `navigator.credentials.create()` with shared abort handling; errors get stable codes.
+ * Any PRF output is taken out of the response (it must never reach the server) and returned beside it.
+ */
+export async function createPasskey({ optionsJSON, signal, prf }: CreatePasskeyOptions) {
   if (!isPasskeySupported()) throw new TwofoldClientError('NOT_SUPPORTED', 'This browser does not support passkeys.');
   const unlink = linkSignal(signal);
   try {
-    return await startRegistration({ optionsJSON });
+    const response = await startRegistration({ optionsJSON: withPrfInput(optionsJSON, prf) });
+    return { response, prfOutput: takePrfOutput(response) };
   } catch (error) {
     throw toClientError(error);
   } finally {
@@ -117,17 +124,20 @@ export interface GetPasskeyAssertionOptions {
   signal?: AbortSignal;
   /** Offer the passkeys in input autofill (conditional mediation) instead of a modal prompt. */
   autofill?: boolean;
+  /** Evaluate the PRF extension with this salt. */
+  prf?: PrfRequest;
 }
 
 /** Runs `navigator.credentials.get()` with shared abort handling; errors get stable codes. */
-export async function getPasskeyAssertion({ optionsJSON, signal, autofill = false }: GetPasskeyAssertionOptions) {
+export async function getPasskeyAssertion({ optionsJSON, signal, autofill = false, prf }: GetPasskeyAssertionOptions) {
   if (!isPasskeySupported()) throw new TwofoldClientError('NOT_SUPPORTED', 'This browser does not support passkeys.');
   if (autofill && !(await isAutofillSupported())) {
     throw new TwofoldClientError('NOT_SUPPORTED', 'This browser does not offer passkeys in autofill.');
   }
   const unlink = linkSignal(signal);
   try {
-    return await startAuthentication({ optionsJSON, useBrowserAutofill: autofill });
+    const response = await startAuthentication({ optionsJSON: withPrfInput(optionsJSON, prf), useBrowserAutofill: autofill });
+    return { response, prfOutput: takePrfOutput(response) };
   } catch (error) {
     throw toClientError(error);
   } finally {
@@ -136,7 +146,7 @@ export async function getPasskeyAssertion({ optionsJSON, signal, autofill = fals
 }
 
 /** Options of {@link signUp} (`twofold.signUp`). */
-export interface SignUpOptions extends HintOptions {
+export interface SignUpOptions extends HintOptions, PrfOption {
   /** The new account's username (normalised by the server: NFKC, trimmed, lower-cased). */
   username: string;
   /** Shown by authenticators and apps; defaults to the username. */
@@ -151,7 +161,7 @@ export interface SignUpOptions extends HintOptions {
  * Signs up a new user with a passkey (the server must allow open registration).
  * @throws TwofoldClientError — `USERNAME_TAKEN`, `CANCELLED`, `ABORTED`, `REGISTRATION_CLOSED`, ...
  */
-export async function signUp(options: WithApi<SignUpOptions>): Promise<SessionResult> {
+export async function signUp(options: WithApi<SignUpOptions>): Promise<SessionResult & PrfResult> {
   const { api } = options;
   const { ceremonyId, options: creation } = await api.request<StartPasskeyRegistrationResponse>('POST', '/passkeys/register/options', {
     body: {
@@ -161,14 +171,15 @@ export async function signUp(options: WithApi<SignUpOptions>): Promise<SessionRe
     } satisfies StartPasskeyRegistrationRequest,
     signal: options.signal,
   });
-  const response = await createPasskey({ optionsJSON: creation, signal: options.signal });
-  return api.request<VerifyPasskeyRegistrationResponse>('POST', '/passkeys/register/verify', {
+  const { response, prfOutput } = await createPasskey({ optionsJSON: creation, signal: options.signal, prf: options.prf });
+  const result = await api.request<VerifyPasskeyRegistrationResponse>('POST', '/passkeys/register/verify', {
     body: { ceremonyId, response, ...(options.deviceName && { name: options.deviceName }) } satisfies VerifyPasskeyRegistrationRequest,
   });
+  return { ...result, ...(await prfResult(prfOutput, options.prf)) };
 }
 
 /** Options of {@link addPasskey} (`twofold.addPasskey`). */
-export interface AddPasskeyOptions extends HintOptions {
+export interface AddPasskeyOptions extends HintOptions, PrfOption {
   /** A name for the new passkey device; default: the authenticator model (from its AAGUID), else a guess from the User-Agent. */
   deviceName?: string;
   /** Aborting it cancels the browser prompt. */
@@ -179,22 +190,23 @@ export interface AddPasskeyOptions extends HintOptions {
  * Adds another passkey to the signed-in user's account (e.g. a second device or security key).
  * @throws TwofoldClientError — `AUTHENTICATOR_ALREADY_REGISTERED`, `CANCELLED`, `INVALID_TOKEN`, ...
  */
-export async function addPasskey(options: WithSession<AddPasskeyOptions>): Promise<SessionResult> {
+export async function addPasskey(options: WithSession<AddPasskeyOptions>): Promise<SessionResult & PrfResult> {
   const { api, token } = options;
   const { ceremonyId, options: creation } = await api.request<StartPasskeyRegistrationResponse>('POST', '/passkeys/register/options', {
     body: { ...(options.hints && { hints: options.hints }) } satisfies StartPasskeyRegistrationRequest,
     token,
     signal: options.signal,
   });
-  const response = await createPasskey({ optionsJSON: creation, signal: options.signal });
-  return api.request<VerifyPasskeyRegistrationResponse>('POST', '/passkeys/register/verify', {
+  const { response, prfOutput } = await createPasskey({ optionsJSON: creation, signal: options.signal, prf: options.prf });
+  const result = await api.request<VerifyPasskeyRegistrationResponse>('POST', '/passkeys/register/verify', {
     body: { ceremonyId, response, ...(options.deviceName && { name: options.deviceName }) } satisfies VerifyPasskeyRegistrationRequest,
     token,
   });
+  return { ...result, ...(await prfResult(prfOutput, options.prf)) };
 }
 
 /** Options of {@link signIn} (`twofold.signIn`). */
-export interface SignInOptions extends HintOptions, UnknownCredentialOption {
+export interface SignInOptions extends HintOptions, UnknownCredentialOption, PrfOption {
   /** Offer only this account's passkeys; without it, any passkey of this site (discoverable credentials). */
   username?: string;
   /** Aborting it cancels the browser prompt. */
@@ -207,14 +219,15 @@ export interface SignInOptions extends HintOptions, UnknownCredentialOption {
  * Starting it cancels a pending autofill request.
  * @throws TwofoldClientError — `CANCELLED`, `ABORTED`, `CREDENTIAL_NOT_FOUND`, `CHALLENGE_EXPIRED`, ...
  */
-export async function signIn(options: WithApi<SignInOptions>): Promise<SessionResult> {
+export async function signIn(options: WithApi<SignInOptions>): Promise<SessionResult & PrfResult> {
   const { api } = options;
   const { ceremonyId, options: request } = await api.request<StartPasskeyAuthenticationResponse>('POST', '/passkeys/authenticate/options', {
     body: { ...(options.username && { username: options.username }), ...(options.hints && { hints: options.hints }) } satisfies StartPasskeyAuthenticationRequest,
     signal: options.signal,
   });
-  const response = await getPasskeyAssertion({ optionsJSON: request, signal: options.signal });
-  return verifyAssertion(api, { ceremonyId, response }, options.signals === false ? null : request.rpId);
+  const { response, prfOutput } = await getPasskeyAssertion({ optionsJSON: request, signal: options.signal, prf: options.prf });
+  const result = await verifyAssertion(api, { ceremonyId, response }, options.signals === false ? null : request.rpId);
+  return { ...result, ...(await prfResult(prfOutput, options.prf)) };
 }
 
 /**
@@ -240,7 +253,7 @@ async function verifyAssertion(
 }
 
 /** Options of {@link signInWithAutofill} (`twofold.signInWithAutofill`). */
-export interface SignInWithAutofillOptions extends UnknownCredentialOption {
+export interface SignInWithAutofillOptions extends UnknownCredentialOption, PrfOption {
   /** Aborting it stops offering passkeys in autofill (rejects with `ABORTED`). */
   signal?: AbortSignal;
 }
@@ -252,17 +265,17 @@ export interface SignInWithAutofillOptions extends UnknownCredentialOption {
  * If the server's challenge expires while waiting it fetches a fresh one, so the field keeps working.
  * @throws TwofoldClientError — `NOT_SUPPORTED` when the browser has no passkey autofill.
  */
-export async function signInWithAutofill(options: WithApi<SignInWithAutofillOptions>): Promise<SessionResult> {
+export async function signInWithAutofill(options: WithApi<SignInWithAutofillOptions>): Promise<SessionResult & PrfResult> {
   const { api } = options;
   for (;;) {
     const { ceremonyId, options: request } = await api.request<StartPasskeyAuthenticationResponse>('POST', '/passkeys/authenticate/options', {
       body: {} satisfies StartPasskeyAuthenticationRequest,
       signal: options.signal,
     });
-    let response;
+    let assertion;
     const started = Date.now();
     try {
-      response = await getPasskeyAssertion({ optionsJSON: request, signal: options.signal, autofill: true });
+      assertion = await getPasskeyAssertion({ optionsJSON: request, signal: options.signal, autofill: true, prf: options.prf });
     } catch (error) {
       // The browser's own timeout for a waiting autofill ends in NotAllowedError: start over,
       // unless it failed at once (then it would only spin).
@@ -270,6 +283,7 @@ export async function signInWithAutofill(options: WithApi<SignInWithAutofillOpti
       if (error instanceof TwofoldClientError && error.code === 'CANCELLED' && waited && !options.signal?.aborted) continue;
       throw error;
     }
-    return verifyAssertion(api, { ceremonyId, response }, options.signals === false ? null : request.rpId);
+    const result = await verifyAssertion(api, { ceremonyId, response: assertion.response }, options.signals === false ? null : request.rpId);
+    return { ...result, ...(await prfResult(assertion.prfOutput, options.prf)) };
   }
 }

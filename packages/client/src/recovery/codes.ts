@@ -41,7 +41,7 @@ export async function addPasskeyWithCode(options: WithApi<AddPasskeyWithCodeOpti
     } satisfies StartAddPasskeyWithCodeRequest,
     signal: options.signal,
   });
-  const response = await createPasskey({ optionsJSON: creation, signal: options.signal });
+  const { response } = await createPasskey({ optionsJSON: creation, signal: options.signal });
   return api.request<VerifyAddPasskeyWithCodeResponse>('POST', '/credentials/fido2/complete', {
     body: { ceremonyId, response, ...(options.deviceName && { name: options.deviceName }) } satisfies VerifyAddPasskeyWithCodeRequest,
   });

@@ -151,7 +151,7 @@ export async function bindRecoveryPasskey(options: WithFlow<BindRecoveryPasskeyO
     } satisfies StartRecoveryPasskeyRequest,
     signal: options.signal,
   });
-  const response = await createPasskey({ optionsJSON: creation, signal: options.signal });
+  const { response } = await createPasskey({ optionsJSON: creation, signal: options.signal });
   return api.request('POST', path(options.flowId, '/passkey/verify'), {
     body: { ceremonyId, response, ...(options.deviceName && { name: options.deviceName }) } satisfies VerifyRecoveryPasskeyRequest,
   });
