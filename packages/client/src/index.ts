@@ -15,6 +15,10 @@ export {
   signIn,
   signInWithAutofill,
   abortPendingCeremony,
+  createPasskey,
+  getPasskeyAssertion,
+  type CreatePasskeyOptions,
+  type GetPasskeyAssertionOptions,
   isPasskeySupported,
   isAutofillSupported,
   toClientError,
@@ -33,6 +37,7 @@ export {
   syncPasskeySignals,
   type SignalUnknownCredentialOptions,
 } from './passkeys/signals.js';
+export { upgradeToPasskey, type UpgradeToPasskeyOptions } from './passkeys/upgrade.js';
 export {
   derivePrfKey,
   type PrfRequest,

@@ -22,6 +22,8 @@ export type {
   StartPasskeyAuthenticationOptions,
   VerifyPasskeyAuthenticationOptions,
   GetAcceptedCredentialsOptions,
+  StartPasskeyUpgradeOptions,
+  VerifyPasskeyUpgradeOptions,
   WithHints,
   CeremonyResult,
 } from './passkeys/passkeys.js';

@@ -8,11 +8,15 @@ import {
   relatedOriginsDocument,
   startPasskeyAuthentication,
   startPasskeyRegistration,
+  startPasskeyUpgrade,
+  verifyPasskeyUpgrade,
   verifyPasskeyAuthentication,
   verifyPasskeyRegistration,
   type GetAcceptedCredentialsOptions,
   type StartPasskeyAuthenticationOptions,
   type StartPasskeyRegistrationOptions,
+  type StartPasskeyUpgradeOptions,
+  type VerifyPasskeyUpgradeOptions,
   type VerifyPasskeyAuthenticationOptions,
   type VerifyPasskeyRegistrationOptions,
 } from './passkeys/passkeys.js';
@@ -230,6 +234,10 @@ export function createTwofold(options: TwofoldOptions) {
       verifyRegistration: (o: VerifyPasskeyRegistrationOptions) => verifyPasskeyRegistration(ctx, o),
       startAuthentication: (o: StartPasskeyAuthenticationOptions = {}) => startPasskeyAuthentication(ctx, o),
       verifyAuthentication: (o: VerifyPasskeyAuthenticationOptions) => verifyPasskeyAuthentication(ctx, o),
+      /** Automatic passkey upgrade (conditional create) for a user the host signed in its own way. */
+      startUpgrade: (o: StartPasskeyUpgradeOptions) => startPasskeyUpgrade(ctx, o),
+      /** Completes it (UP/UV may be unset for this ceremony only); issues no session token. */
+      verifyUpgrade: (o: VerifyPasskeyUpgradeOptions) => verifyPasskeyUpgrade(ctx, o),
       /** The user's accepted credential ids and names, for the browser's Signal API. */
       getAcceptedCredentials: (o: GetAcceptedCredentialsOptions) => getAcceptedCredentials(ctx, o),
       /** `{origins}` of `/.well-known/webauthn` (related origins); throws `NOT_FOUND` when none are configured. */

@@ -33,6 +33,27 @@ export type { CeremonyResult } from '@twofold/protocol';
  */
 export type StartPasskeyRegistrationOptions = ({ username: string; displayName?: string } | { userId: string }) & WithHints;
 
+/**
+ * An automatic passkey upgrade (conditional create, WebAuthn L3 §5.1.3 with
+ * `mediation: 'conditional'`) for a host that signed the user in its own way (a password, say):
+ * the browser may then create a passkey in the password manager the user just used, with no
+ * prompt. The host backend starts it for the user it signed in and finishes it with
+ * {@link verifyPasskeyUpgrade}; no HTTP route does either.
+ */
+export interface StartPasskeyUpgradeOptions extends WithHints {
+  userId: string;
+}
+
+export interface VerifyPasskeyUpgradeOptions {
+  ceremonyId: string;
+  response: RegistrationResponseJSON;
+  /** The user the host signed in; must be the ceremony's. */
+  userId: string;
+  /** Device name; default: the authenticator model, else from `userAgent`. */
+  name?: string;
+  userAgent?: string | null;
+}
+
 /** WebAuthn L3 §5.4 / §5.5 `hints` for the browser, most preferred first (it may ignore them). */
 export interface WithHints {
   /** e.g. `['security-key']` on an "Add a security key" button, `['client-device']` for "this device", `['hybrid']` for "a phone". */
@@ -52,6 +73,12 @@ export interface VerifyPasskeyRegistrationOptions {
 export interface StartPasskeyAuthenticationOptions extends WithHints {
   /** Lists this user's credentials; omit for discoverable-credential sign-in and autofill. */
   username?: string;
+  /**
+   * Passkey as a second factor after the host's own first factor: only this user's credentials
+   * are allowed, and `verifyAuthentication` accepts no other (host backends only; `username`
+   * must then be absent). Throws `USER_NOT_FOUND` for an unknown id: the host knows its users.
+   */
+  userId?: string;
 }
 
 export interface VerifyPasskeyAuthenticationOptions {
@@ -88,10 +115,47 @@ export async function startPasskeyRegistration(
   return startRegistration(ctx, user, newUser, {}, { ...(options.hints && { hints: options.hints }) });
 }
 
+/**
+ * Starts an automatic passkey upgrade for a user the host signed in (see
+ * {@link StartPasskeyUpgradeOptions}): options for `navigator.credentials.create()` with
+ * `mediation: 'conditional'` (the client's `upgradeToPasskey`). Throws `USER_NOT_FOUND`.
+ */
+export async function startPasskeyUpgrade(
+  ctx: TwofoldContext,
+  options: StartPasskeyUpgradeOptions,
+): Promise<{ ceremonyId: string; options: PublicKeyCredentialCreationOptionsJSON }> {
+  const user = await requireUser(ctx, options.userId);
+  return startRegistration(ctx, user, false, { via: 'upgrade' }, { automatic: true, ...(options.hints && { hints: options.hints }) });
+}
+
+/**
+ * Completes an automatic passkey upgrade. The authenticator may have set neither user presence
+ * nor user verification (conditional create, WebAuthn L3 §5.1.3): this ceremony — and only this
+ * one — accepts that at registration; every later sign-in with the passkey still needs UV. No
+ * session token is issued: the host's own sign-in stands. Throws `CHALLENGE_NOT_FOUND`,
+ * `CHALLENGE_EXPIRED`, `CEREMONY_MISMATCH`, `UNAUTHENTICATED` (another user's ceremony),
+ * `REGISTRATION_FAILED`, `CREDENTIAL_ALREADY_REGISTERED`.
+ */
+export async function verifyPasskeyUpgrade(ctx: TwofoldContext, options: VerifyPasskeyUpgradeOptions): Promise<{ userId: string; deviceId: string }> {
+  const ceremony = await consumeCeremony(ctx, options.ceremonyId, 'registration');
+  if (ceremony.data.via !== 'upgrade') throw new TwofoldError('CEREMONY_MISMATCH', 'This is not a passkey upgrade ceremony.');
+  if (ceremony.userId !== options.userId) throw new TwofoldError('UNAUTHENTICATED', 'This upgrade was started for another user.');
+  const { userId, deviceId } = await completeRegistration(ctx, {
+    ceremony: { ...ceremony, userId: ceremony.userId },
+    response: options.response,
+    ...(options.name !== undefined && { name: options.name }),
+    userAgent: options.userAgent ?? null,
+    amr: null,
+  });
+  return { userId, deviceId };
+}
+
 /** How {@link startRegistration} shapes the options. */
 export interface RegistrationShape extends WithHints {
   /** A passkey device the new credential replaces (left out of excludeCredentials). */
   replacing?: string;
+  /** Conditional create: user verification `preferred` instead of `required` (see `automatic`). */
+  automatic?: boolean;
 }
 
 /**
@@ -142,7 +206,7 @@ export async function startRegistration(
       id: p.credentialId,
       transports: p.transports,
     })),
-    authenticatorSelection,
+    authenticatorSelection: shape.automatic ? { ...authenticatorSelection, userVerification: 'preferred' } : authenticatorSelection,
   });
   const creationOptions = withHints(generated, shape.hints);
   const ceremony = await beginCeremony(ctx, {
@@ -182,12 +246,15 @@ export async function completeRegistration(
     response: RegistrationResponseJSON;
     name?: string;
     userAgent?: string | null;
-    amr: AuthMethod[];
+    /** The session token's methods; null for an automatic upgrade, which issues no token. */
+    amr: AuthMethod[] | null;
     extraEvents?: (tx: Store, deviceId: string) => Promise<AuditEvent[]>;
   },
 ): Promise<CeremonyResult> {
   const { ceremony } = options;
-  const data = ceremony.data as { newUser: boolean; username: string; displayName: string };
+  const data = ceremony.data as { newUser: boolean; username: string; displayName: string; via?: string };
+  // Only a host-started automatic upgrade (conditional create) may lack UP and UV.
+  const automatic = data.via === 'upgrade' && options.amr === null;
   let verification;
   try {
     verification = await verifyRegistrationResponse({
@@ -195,7 +262,8 @@ export async function completeRegistration(
       expectedChallenge: ceremony.challenge,
       expectedOrigin: expectedOrigins(ctx),
       expectedRPID: ctx.rp.id,
-      requireUserVerification: true,
+      requireUserPresence: !automatic,
+      requireUserVerification: !automatic,
     });
   } catch (error) {
     throw new TwofoldError('REGISTRATION_FAILED', `The authenticator response was not accepted: ${messageOf(error)}`, {}, { cause: error });
@@ -252,14 +320,14 @@ export async function completeRegistration(
         userId: ceremony.userId,
         deviceId: device.id,
         actor: who,
-        data: { name: device.name, aaguid: passkey.aaguid, backupEligible: passkey.backupEligible, via: options.amr.at(-1) },
+        data: { name: device.name, aaguid: passkey.aaguid, backupEligible: passkey.backupEligible, via: automatic ? 'upgrade' : options.amr?.at(-1) },
       }),
     );
     if (options.extraEvents) written.push(...(await options.extraEvents(tx, device.id)));
     return written;
   });
   ctx.notify(events);
-  const token = await ctx.tokens.issue({ userId: ceremony.userId, amr: options.amr });
+  const token = options.amr ? await ctx.tokens.issue({ userId: ceremony.userId, amr: options.amr }) : '';
   return { userId: ceremony.userId, deviceId: device.id, token };
 }
 
@@ -293,7 +361,11 @@ export async function startPasskeyAuthentication(
 ): Promise<{ ceremonyId: string; options: PublicKeyCredentialRequestOptionsJSON }> {
   let userId: string | null = null;
   let allow: PasskeyRecord[] = [];
-  if (options.username !== undefined) {
+  if (options.userId !== undefined) {
+    if (options.username !== undefined) throw new TypeError('startAuthentication: give username or userId, not both');
+    userId = (await requireUser(ctx, options.userId)).id;
+    allow = await ctx.store.listPasskeys(userId);
+  } else if (options.username !== undefined) {
     const user = await ctx.store.getUserByUsername(normalizeUsername(options.username));
     if (user) {
       userId = user.id;
@@ -313,7 +385,8 @@ export async function startPasskeyAuthentication(
     kind: 'authentication',
     challenge: requestOptions.challenge,
     userId,
-    data: { username: options.username !== undefined, allow: allow.map((p) => p.credentialId) },
+    // `username`: the credential must be one of `allow` (WebAuthn §7.2 step 5), for either kind of named user.
+    data: { username: options.username !== undefined || options.userId !== undefined, allow: allow.map((p) => p.credentialId) },
   });
   return { ceremonyId: ceremony.id, options: requestOptions };
 }

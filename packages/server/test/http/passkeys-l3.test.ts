@@ -194,3 +194,85 @@ describe.each(backends)('accepted credentials for the Signal API on %s', (_name,
     expect(res.status).toBe(401);
   });
 });
+
+describe.each(backends)('hosts with their own first factor on %s', (_name, open) => {
+  let app: ReturnType<typeof createTestApp>;
+  let store: Store;
+  let close: () => Promise<void>;
+  beforeAll(async () => {
+    ({ store, close } = await open());
+    app = createTestApp(store);
+  });
+  afterAll(() => close());
+
+  it('automatic upgrade: a passkey created without UP and UV is accepted for an upgrade ceremony only, with no session token, and signs in later', async () => {
+    const { userId } = await app.twofold.users.create({ username: uniqueName('pw') });
+    const { ceremonyId, options } = await app.twofold.passkeys.startUpgrade({ userId });
+    expect(options.authenticatorSelection).toMatchObject({ residentKey: 'required', userVerification: 'preferred' });
+    const authenticator = createSoftAuthenticator({ origin: ORIGIN });
+    const response = await authenticator.createCredential(options, { userPresent: false, userVerified: false });
+    const upgraded = await app.twofold.passkeys.verifyUpgrade({ ceremonyId, response, userId });
+    expect(upgraded).toEqual({ userId, deviceId: expect.any(String) });
+    expect(app.events.filter((e) => e.userId === userId && e.type === 'passkey.added').map((e) => e.data.via)).toEqual(['upgrade']);
+
+    // every later sign-in still needs UV (the soft authenticator always sets it on assertions)
+    const auth = await app.call('POST', '/passkeys/authenticate/options', {});
+    const signedIn = await app.call('POST', '/passkeys/authenticate/verify', { ceremonyId: auth.json.ceremonyId, response: await authenticator.getAssertion(auth.json.options) });
+    expect(signedIn.json.userId).toBe(userId);
+  });
+
+  it('the same UP/UV-less response is refused on an ordinary add-a-passkey ceremony', async () => {
+    const user = await signUp(app);
+    const opts = await app.call('POST', '/passkeys/register/options', {}, { token: user.token });
+    const response = await createSoftAuthenticator({ origin: ORIGIN }).createCredential(opts.json.options, { userPresent: false, userVerified: false });
+    const res = await app.call('POST', '/passkeys/register/verify', { ceremonyId: opts.json.ceremonyId, response }, { token: user.token });
+    expect(res.status).toBe(400);
+    expect(res.json.code).toBe('REGISTRATION_FAILED');
+  });
+
+  it('an upgrade ceremony cannot be finished over HTTP, nor for another user', async () => {
+    const user = await signUp(app);
+    const other = await app.twofold.users.create({ username: uniqueName('other') });
+    const viaHttp = await app.twofold.passkeys.startUpgrade({ userId: user.userId });
+    const res = await app.call(
+      'POST',
+      '/passkeys/register/verify',
+      { ceremonyId: viaHttp.ceremonyId, response: await createSoftAuthenticator({ origin: ORIGIN }).createCredential(viaHttp.options) },
+      { token: user.token },
+    );
+    expect(res.json.code).toBe('CEREMONY_MISMATCH');
+
+    const forOther = await app.twofold.passkeys.startUpgrade({ userId: user.userId });
+    await expect(
+      app.twofold.passkeys.verifyUpgrade({
+        ceremonyId: forOther.ceremonyId,
+        response: await createSoftAuthenticator({ origin: ORIGIN }).createCredential(forOther.options),
+        userId: other.userId,
+      }),
+    ).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    // an ordinary ceremony is not an upgrade
+    const ordinary = await app.call('POST', '/passkeys/register/options', {}, { token: user.token });
+    await expect(
+      app.twofold.passkeys.verifyUpgrade({
+        ceremonyId: ordinary.json.ceremonyId,
+        response: await createSoftAuthenticator({ origin: ORIGIN }).createCredential(ordinary.json.options),
+        userId: user.userId,
+      }),
+    ).rejects.toMatchObject({ code: 'CEREMONY_MISMATCH' });
+  });
+
+  it('second factor: startAuthentication({ userId }) allows only that user\'s passkeys', async () => {
+    const alice = await signUp(app);
+    const mallory = await signUp(app);
+    const { ceremonyId, options } = await app.twofold.passkeys.startAuthentication({ userId: alice.userId });
+    expect(options.allowCredentials!.map((c) => c.id)).toEqual([...alice.authenticator.credentials.keys()]);
+    // Mallory's own passkey, offered for Alice's second factor, is refused
+    const wrong = await mallory.authenticator.getAssertion(options, { credentialId: [...mallory.authenticator.credentials.keys()][0] });
+    await expect(app.twofold.passkeys.verifyAuthentication({ ceremonyId, response: wrong })).rejects.toMatchObject({ code: 'CREDENTIAL_NOT_FOUND' });
+
+    const again = await app.twofold.passkeys.startAuthentication({ userId: alice.userId, hints: ['client-device'] });
+    const ok = await app.twofold.passkeys.verifyAuthentication({ ceremonyId: again.ceremonyId, response: await alice.authenticator.getAssertion(again.options) });
+    expect(ok.userId).toBe(alice.userId);
+    await expect(app.twofold.passkeys.startAuthentication({ userId: 'nobody' })).rejects.toMatchObject({ code: 'USER_NOT_FOUND' });
+  });
+});

@@ -5,9 +5,10 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baseUrl, launch, uniqueName } from './helpers.js';
 
-// The PRF extension through @twofold/client's plain functions, in Chromium against the virtual
-// authenticator with and without PRF support. The client is bundled here and loaded into a page
-// of the server's origin that runs no demo code (so no autofill request competes).
+// @twofold/client's plain functions in Chromium against the virtual authenticator: the PRF
+// extension (with and without PRF support) and the automatic passkey upgrade. The client is
+// bundled here and loaded into a page of the server's origin that runs no demo code (so no
+// autofill request competes).
 let browser: Browser;
 let bundle: string;
 beforeAll(async () => {
@@ -92,6 +93,36 @@ describe('PRF extension in Chromium', () => {
     expect(result.signedUp).toBe(true);
     expect(result.keys).toEqual([null, null, null, null]);
     expect(result.sameSalt).toBeNull();
+    await context.close();
+  });
+});
+
+describe('automatic passkey upgrade (conditional create) in Chromium', () => {
+  it('is an offer: where the browser creates nothing it resolves null without an error, and an abort withdraws it', async () => {
+    const { context, page, authenticator } = await clientPage(false);
+    const result = await page.evaluate(async (username) => {
+      const T = (globalThis as any).TwofoldClient;
+      const api = T.createApiClient({ baseUrl: '/api/v1' });
+      // any creation options will do: Chromium's virtual authenticator never completes a
+      // conditional create (it waits for a password-manager sign-in that never comes)
+      const { options } = await api.request('POST', '/passkeys/register/options', { body: { username } });
+      const capabilities = await (PublicKeyCredential as any).getClientCapabilities();
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 1500);
+      const started = Date.now();
+      const offered = await T.upgradeToPasskey({ optionsJSON: options, signal: controller.signal });
+      const waited = Date.now() - started;
+      const saved = (globalThis as any).PublicKeyCredential;
+      delete (globalThis as any).PublicKeyCredential; // a browser without WebAuthn
+      const unsupported = await T.upgradeToPasskey({ optionsJSON: options });
+      (globalThis as any).PublicKeyCredential = saved;
+      return { conditionalCreate: capabilities.conditionalCreate, offered, waited, unsupported };
+    }, uniqueName('upgrade'));
+    expect(result.conditionalCreate).toBe(true);
+    expect(result.offered).toBeNull();
+    expect(result.waited).toBeGreaterThanOrEqual(1400); // it did wait for the browser until the abort
+    expect(result.unsupported).toBeNull();
+    expect(await authenticator.getCredentials()).toHaveLength(0);
     await context.close();
   });
 });
