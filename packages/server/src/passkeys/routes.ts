@@ -42,6 +42,10 @@ export function passkeysRoutes(ctx: TwofoldContext, kit: RouteKit) {
       );
     })
     .get('/me/passkeys', kit.session, async (c) => c.json(await getAcceptedCredentials(ctx, { userId: c.var.session.userId })))
-    .post('/passkeys/authenticate/options', kit.limitCeremonies, async (c) => c.json(await startPasskeyAuthentication(ctx, await kit.json(c, s.authenticateOptionsBody))))
+    .post('/passkeys/authenticate/options', kit.limitCeremonies, async (c) => {
+      // Named fields only: `userId` (a host's second factor) is for backends, never a browser.
+      const { username, hints } = await kit.json(c, s.authenticateOptionsBody);
+      return c.json(await startPasskeyAuthentication(ctx, { ...(username !== undefined && { username }), ...(hints && { hints }) }));
+    })
     .post('/passkeys/authenticate/verify', async (c) => c.json(await verifyPasskeyAuthentication(ctx, await kit.json(c, s.authenticateVerifyBody))));
 }

@@ -274,5 +274,8 @@ describe.each(backends)('hosts with their own first factor on %s', (_name, open)
     const ok = await app.twofold.passkeys.verifyAuthentication({ ceremonyId: again.ceremonyId, response: await alice.authenticator.getAssertion(again.options) });
     expect(ok.userId).toBe(alice.userId);
     await expect(app.twofold.passkeys.startAuthentication({ userId: 'nobody' })).rejects.toMatchObject({ code: 'USER_NOT_FOUND' });
+    // a browser cannot ask for it: over HTTP a userId is not a field
+    const overHttp = await app.call('POST', '/passkeys/authenticate/options', { userId: alice.userId });
+    expect(overHttp.json.options.allowCredentials ?? []).toEqual([]);
   });
 });
