@@ -61,10 +61,10 @@ describe('Signal API in Chromium with a virtual authenticator', () => {
 });
 
 describe('passkey facts in the demo', () => {
-  it('badges a device-bound passkey "this device only" and a synced one "synced passkey"; "Add a security key" sends the hint', async () => {
+  it('badges a device-bound passkey "device-bound" and a synced one "synced passkey"; "Add a security key" sends the hint', async () => {
     const { page, authenticator, context } = await newDevice(browser);
     await signUpInDemo(page, undefined, 'Badges');
-    await expect.poll(() => deviceRows(page).first().textContent(), { timeout: 15_000 }).toContain('this device only');
+    await expect.poll(() => deviceRows(page).first().textContent(), { timeout: 15_000 }).toContain('device-bound');
 
     // A synced passkey provider (BE and BS set), added with the security-key hint.
     await authenticator.remove();

@@ -13,13 +13,13 @@ const deviceIcon = (d: Device) => (d.type === 'passkey' ? (d.passkey?.backupElig
 
 /**
  * "synced passkey" when the credential may live in a password manager on several devices
- * (WebAuthn BE flag: `credentialDeviceType: 'multiDevice'`), "this device only" when it never
+ * (WebAuthn BE flag: `credentialDeviceType: 'multiDevice'`), "device-bound" when it never
  * leaves its authenticator (a security key, a device-bound platform key).
  */
 const passkeyBadge = (d: Device) =>
   !d.passkey ? '' : d.passkey.credentialDeviceType === 'multiDevice'
     ? `<span class="badge" title="${d.passkey.backedUp ? 'Backed up in a password manager' : 'Can be synced to your other devices'}">synced passkey</span>`
-    : '<span class="badge device-only" title="Lives only on this authenticator">this device only</span>';
+    : '<span class="badge device-only" title="Lives only on this authenticator">device-bound</span>';
 
 /**
  * Replaces the generic icons of passkeys whose authenticator the community list knows (Google

@@ -226,9 +226,17 @@ export async function signIn(options: WithApi<SignInOptions>): Promise<SessionRe
     signal: options.signal,
   });
   const { response, prfOutput } = await getPasskeyAssertion({ optionsJSON: request, signal: options.signal, prf: options.prf });
-  const result = await verifyAssertion(api, { ceremonyId, response }, options.signals === false ? null : request.rpId);
+  const result = await verifyAssertion(api, { ceremonyId, response }, unknownSignalRpId(options, request));
   return { ...result, ...(await prfResult(prfOutput, options.prf)) };
 }
+
+/**
+ * The RP ID to signal an unknown credential for, or null for none: only for discoverable sign-in
+ * (no `allowCredentials`), where `CREDENTIAL_NOT_FOUND` can only mean the server has no such
+ * passkey at all — never a valid passkey of another account that was not in the list.
+ */
+const unknownSignalRpId = (options: UnknownCredentialOption, request: PublicKeyCredentialRequestOptionsJSON): string | undefined | null =>
+  options.signals === false || request.allowCredentials?.length ? null : request.rpId;
 
 /**
  * Sends the assertion; when the server does not know the credential (`CREDENTIAL_NOT_FOUND`:
@@ -283,7 +291,7 @@ export async function signInWithAutofill(options: WithApi<SignInWithAutofillOpti
       if (error instanceof TwofoldClientError && error.code === 'CANCELLED' && waited && !options.signal?.aborted) continue;
       throw error;
     }
-    const result = await verifyAssertion(api, { ceremonyId, response: assertion.response }, options.signals === false ? null : request.rpId);
+    const result = await verifyAssertion(api, { ceremonyId, response: assertion.response }, unknownSignalRpId(options, request));
     return { ...result, ...(await prfResult(assertion.prfOutput, options.prf)) };
   }
 }
