@@ -53,7 +53,7 @@ const bank = new Hono();
 const now = settings.testClock ? mountTestClock({ app: bank, log }) : undefined; // tests move it with POST /__test__/clock
 const twofold = createTwofold({
   store,
-  rp: { id: settings.rpId, name: 'Northwind Bank', origins },
+  rp: { id: settings.rpId, name: 'Northwind Bank', origins, ...(settings.relatedOrigins && { relatedOrigins: settings.relatedOrigins }) },
   secretKeys: loadSecretKeys({ settings, log }),
   openRegistration: settings.openRegistration,
   codes: { linkTemplate: settings.linkTemplate ?? `${origins[0]}/#/recover?user={userId}&code={code}` },
@@ -78,6 +78,7 @@ bank.onError((error) => {
   return problemResponse('INTERNAL', 'Something went wrong.');
 });
 bank.all('/api/*', (c) => twofold.handler(c.req.raw));
+bank.get('/.well-known/webauthn', (c) => twofold.handler(c.req.raw)); // related origins (TWOFOLD_RELATED_ORIGINS)
 
 // Only this site's own pages may call /bank: browsers say where a request comes from, and a
 // JSON body cannot be sent cross-origin without a CORS preflight, which this server never grants.

@@ -43,7 +43,7 @@ export async function confirmTransaction<C = unknown>(options: WithSession<Confi
     signal: options.signal,
   });
   options.onMessage?.(message);
-  const response = await getPasskeyAssertion({ optionsJSON: request, signal: options.signal });
+  const { response } = await getPasskeyAssertion({ optionsJSON: request, signal: options.signal });
   return api.request('POST', `${path}/confirm`, { token, body: { ceremonyId, response } satisfies ConfirmTransactionRequest });
 }
 

@@ -63,7 +63,9 @@ export const jsonValue = z.unknown().superRefine((value, c) => {
   if (problem) c.addIssue({ code: 'custom', message: problem });
 });
 
-const transports = z.array(z.enum(['ble', 'cable', 'hybrid', 'internal', 'nfc', 'smart-card', 'usb'])).max(8);
+// WebAuthn §5.8.4: clients ignore transports they do not know, so an RP stores what it is given
+// (bounded: a few short lowercase tokens) rather than refusing a transport added to the spec later.
+const transports = z.array(z.string().regex(/^[a-z][a-z0-9-]{0,31}$/)).max(8);
 
 // Members every PublicKeyCredential JSON has (WebAuthn §5.1).
 const credential = {
@@ -98,9 +100,18 @@ export const authenticationResponse = z.object({
 
 export const createUserBody = z.object({ username, displayName: displayName.optional() });
 export const retrieveUserBody = z.object({ username });
-export const registerOptionsBody = z.object({ username: username.optional(), displayName: displayName.optional() });
+/**
+ * WebAuthn L3 §5.8.7 `PublicKeyCredentialHint`s, most preferred first: which kind of
+ * authenticator the page expects. Only hints — the browser may ignore them — so they never
+ * decide anything on the server.
+ */
+export const credentialHints = z
+  .array(z.enum(['security-key', 'client-device', 'hybrid']))
+  .max(3)
+  .refine((h) => new Set(h).size === h.length, 'each hint at most once');
+export const registerOptionsBody = z.object({ username: username.optional(), displayName: displayName.optional(), hints: credentialHints.optional() });
 export const registerVerifyBody = z.object({ ceremonyId: id, response: registrationResponse, name: deviceName.optional() });
-export const authenticateOptionsBody = z.object({ username: username.optional() });
+export const authenticateOptionsBody = z.object({ username: username.optional(), hints: credentialHints.optional() });
 export const authenticateVerifyBody = z.object({ ceremonyId: id, response: authenticationResponse });
 export const renameDeviceBody = z.object({ name: deviceName });
 
@@ -114,7 +125,7 @@ export const generateCodeBody = z.object({
 });
 export const userIdBody = z.object({ userId: id });
 const codeInput = z.object({ code: text(128).min(1), type: codeType });
-export const initWithCodeBody = z.object({ userId: id, code: codeInput });
+export const initWithCodeBody = z.object({ userId: id, code: codeInput, hints: credentialHints.optional() });
 
 export const pin = z.string().regex(/^\d{4,12}$/, 'must be 4 to 12 digits');
 export const setPinBody = z.object({ pin });
@@ -161,4 +172,4 @@ export const startRecoveryBody = z.discriminatedUnion('kind', [
 ]);
 export const recoveryPinBody = z.object({ pin });
 export const recoveryFaceBody = z.object({ challengeId: id, evidence: faceEvidence, clientState: clientState.optional() });
-export const recoveryPasskeyOptionsBody = z.object({ replaceDeviceId: id.optional() });
+export const recoveryPasskeyOptionsBody = z.object({ replaceDeviceId: id.optional(), hints: credentialHints.optional() });

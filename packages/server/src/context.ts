@@ -50,4 +50,9 @@ export interface RelyingParty {
   name: string;
   /** Origins allowed in `clientDataJSON.origin` (WebAuthn §7.1 step 9). */
   origins: string[];
+  /**
+   * Other sites' origins that may use this RP ID (WebAuthn L3 §5.11 related origin requests):
+   * listed in `/.well-known/webauthn` and accepted in `clientDataJSON.origin` too.
+   */
+  relatedOrigins: string[];
 }

@@ -22,10 +22,15 @@ export type {
   VerifyPasskeyRegistrationOptions,
   StartPasskeyAuthenticationOptions,
   VerifyPasskeyAuthenticationOptions,
+  GetAcceptedCredentialsOptions,
+  StartPasskeyUpgradeOptions,
+  VerifyPasskeyUpgradeOptions,
+  WithHints,
   CeremonyResult,
 } from './passkeys/passkeys.js';
 export type { ListDevicesOptions, RenameDeviceOptions, RemoveDeviceOptions, Device } from './devices/devices.js';
 export { deviceNameFromUserAgent } from './devices/device-name.js';
+export { authenticatorModel } from './devices/authenticators.js';
 export type {
   GenerateCodeOptions,
   InvalidateCodesOptions,

@@ -4,12 +4,19 @@ import type { RelyingParty, TwofoldContext } from './context.js';
 import { listDevices, removeDevice, renameDevice, type ListDevicesOptions, type RemoveDeviceOptions, type RenameDeviceOptions } from './devices/devices.js';
 import { createHandler, type HandlerOptions } from './http/app.js';
 import {
+  getAcceptedCredentials,
+  relatedOriginsDocument,
   startPasskeyAuthentication,
   startPasskeyRegistration,
+  startPasskeyUpgrade,
+  verifyPasskeyUpgrade,
   verifyPasskeyAuthentication,
   verifyPasskeyRegistration,
+  type GetAcceptedCredentialsOptions,
   type StartPasskeyAuthenticationOptions,
   type StartPasskeyRegistrationOptions,
+  type StartPasskeyUpgradeOptions,
+  type VerifyPasskeyUpgradeOptions,
   type VerifyPasskeyAuthenticationOptions,
   type VerifyPasskeyRegistrationOptions,
 } from './passkeys/passkeys.js';
@@ -87,8 +94,13 @@ import { createUser, getUser, retrieveUser, type CreateUserOptions, type GetUser
 export interface TwofoldOptions {
   /** Where everything is kept: `createPGliteStore()` or `createPostgresStore()`. */
   store: Store;
-  /** WebAuthn relying party. `origins` are the exact origins pages are served from. */
-  rp: { id: string; name?: string; origins: string[] };
+  /**
+   * WebAuthn relying party. `origins` are the exact origins pages are served from;
+   * `relatedOrigins` are other sites' origins allowed to use this RP ID (WebAuthn L3 §5.11):
+   * served as `GET /.well-known/webauthn` and accepted in verification. The RP ID's host must
+   * answer that path with the handler (see the README).
+   */
+  rp: { id: string; name?: string; origins: string[]; relatedOrigins?: string[] };
   /** Allow new users to sign up from the browser. Default false (backends create users). */
   openRegistration?: boolean;
   /** Lifetime of a ceremony's challenge. Default 300 s. */
@@ -152,12 +164,17 @@ export type Twofold = ReturnType<typeof createTwofold>;
 export function createTwofold(options: TwofoldOptions) {
   if (!options.rp?.id) throw new TypeError('createTwofold: rp.id is required');
   if (!options.rp.origins?.length) throw new TypeError('createTwofold: rp.origins needs at least one origin');
-  for (const origin of options.rp.origins) {
+  for (const origin of [...options.rp.origins, ...(options.rp.relatedOrigins ?? [])]) {
     if (new URL(origin).origin !== origin) throw new TypeError(`createTwofold: "${origin}" is not a bare origin`);
   }
   const now = options.now ?? (() => new Date());
   const onError = options.onError ?? ((e: unknown) => console.error('[twofold]', e));
-  const rp: RelyingParty = { id: options.rp.id, name: options.rp.name ?? options.rp.id, origins: [...options.rp.origins] };
+  const rp: RelyingParty = {
+    id: options.rp.id,
+    name: options.rp.name ?? options.rp.id,
+    origins: [...options.rp.origins],
+    relatedOrigins: [...new Set(options.rp.relatedOrigins ?? [])].filter((o) => !options.rp.origins.includes(o)),
+  };
   const keyring = options.secretKeys ? createKeyring(options.secretKeys) : undefined;
   const tokens = createTokenService({
     store: options.store,
@@ -234,6 +251,14 @@ export function createTwofold(options: TwofoldOptions) {
       verifyRegistration: (o: VerifyPasskeyRegistrationOptions) => verifyPasskeyRegistration(ctx, o),
       startAuthentication: (o: StartPasskeyAuthenticationOptions = {}) => startPasskeyAuthentication(ctx, o),
       verifyAuthentication: (o: VerifyPasskeyAuthenticationOptions) => verifyPasskeyAuthentication(ctx, o),
+      /** Automatic passkey upgrade (conditional create) for a user the host signed in its own way. */
+      startUpgrade: (o: StartPasskeyUpgradeOptions) => startPasskeyUpgrade(ctx, o),
+      /** Completes it (UP/UV may be unset for this ceremony only); issues no session token. */
+      verifyUpgrade: (o: VerifyPasskeyUpgradeOptions) => verifyPasskeyUpgrade(ctx, o),
+      /** The user's accepted credential ids and names, for the browser's Signal API. */
+      getAcceptedCredentials: (o: GetAcceptedCredentialsOptions) => getAcceptedCredentials(ctx, o),
+      /** `{origins}` of `/.well-known/webauthn` (related origins); throws `NOT_FOUND` when none are configured. */
+      relatedOrigins: () => relatedOriginsDocument(ctx),
     },
     devices: {
       list: (o: ListDevicesOptions) => listDevices(ctx, o),

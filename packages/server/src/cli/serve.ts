@@ -43,7 +43,10 @@ export async function startServer(settings: ServeSettings, log: (line: string) =
       return problemResponse('STORE_UNAVAILABLE', 'The database cannot be reached right now.', { retryAfterSeconds: 1 });
     }
   });
-  app.all('/api/*', (c) => (twofoldHandler ? twofoldHandler(c.req.raw) : problemResponse('NOT_CONFIGURED', 'The server is starting; try again in a moment.')));
+  const toTwofold = (c: { req: { raw: Request } }) =>
+    twofoldHandler ? twofoldHandler(c.req.raw) : problemResponse('NOT_CONFIGURED', 'The server is starting; try again in a moment.');
+  app.all('/api/*', toTwofold);
+  app.get('/.well-known/webauthn', toTwofold); // related origins (TWOFOLD_RELATED_ORIGINS)
   if (settings.staticDir) {
     const root = resolve(settings.staticDir);
     if (!existsSync(root) || !statSync(root).isDirectory()) {
@@ -84,7 +87,7 @@ export async function startServer(settings: ServeSettings, log: (line: string) =
     const secretKeys = loadSecretKeys({ settings, log });
     twofold = createTwofold({
       store,
-      rp: { id: settings.rpId, name: 'Twofold', origins },
+      rp: { id: settings.rpId, name: 'Twofold', origins, ...(settings.relatedOrigins && { relatedOrigins: settings.relatedOrigins }) },
       ...(secretKeys && { secretKeys }),
       ...(clock && { now: clock }),
       codes: { ...(linkTemplate && { linkTemplate }) },

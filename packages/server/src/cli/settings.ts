@@ -9,6 +9,8 @@ export interface ServeSettings {
   rpId: string;
   /** Allowed origins; undefined means `http://localhost:<port actually bound>`. */
   origins: string[] | undefined;
+  /** Other sites' origins allowed to use the RP ID (WebAuthn L3 §5.11), served at `/.well-known/webauthn`. */
+  relatedOrigins: string[] | undefined;
   apiKey: string | undefined;
   openRegistration: boolean;
   staticDir: string | undefined;
@@ -55,6 +57,8 @@ Options (each also read from the environment variable shown):
   --database-url URL       DATABASE_URL                use PostgreSQL instead of the embedded database
   --rp-id ID               TWOFOLD_RP_ID               WebAuthn RP ID (default localhost)
   --origins A,B            TWOFOLD_ORIGINS             allowed origins (default http://localhost:PORT)
+  --related-origins A,B    TWOFOLD_RELATED_ORIGINS     other sites' origins that may use the RP ID
+                                                       (served at /.well-known/webauthn; default none)
   --api-key SECRET         TWOFOLD_API_KEY             ensure a service key with every scope and this secret
   --open-registration B    TWOFOLD_OPEN_REGISTRATION   allow browser sign-up: true|false (default true)
   --static-dir DIR         TWOFOLD_STATIC_DIR          serve this folder (the built demo) at /
@@ -103,6 +107,7 @@ export function resolveSettings(
       'database-url': { type: 'string' },
       'rp-id': { type: 'string' },
       origins: { type: 'string' },
+      'related-origins': { type: 'string' },
       'api-key': { type: 'string' },
       'open-registration': { type: 'string' },
       'static-dir': { type: 'string' },
@@ -132,18 +137,22 @@ export function resolveSettings(
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new Error('DATABASE_URL must be a postgres:// or postgresql:// URL.');
   }
-  const originsText = pick('origins', 'TWOFOLD_ORIGINS');
-  const origins = originsText
-    ?.split(',')
-    .map((o) => o.trim())
-    .filter(Boolean);
-  for (const o of origins ?? []) {
-    let ok = false;
-    try {
-      ok = new URL(o).origin === o;
-    } catch {}
-    if (!ok) throw new Error(`TWOFOLD_ORIGINS: "${o}" is not an origin like https://example.com (scheme, host, optional port, no path).`);
-  }
+  const originList = (flag: 'origins' | 'related-origins', variable: string) => {
+    const list = pick(flag, variable)
+      ?.split(',')
+      .map((o) => o.trim())
+      .filter(Boolean);
+    for (const o of list ?? []) {
+      let ok = false;
+      try {
+        ok = new URL(o).origin === o;
+      } catch {}
+      if (!ok) throw new Error(`${variable}: "${o}" is not an origin like https://example.com (scheme, host, optional port, no path).`);
+    }
+    return list;
+  };
+  const origins = originList('origins', 'TWOFOLD_ORIGINS');
+  const relatedOrigins = originList('related-origins', 'TWOFOLD_RELATED_ORIGINS');
   const webhookUrl = pick('webhook-url', 'TWOFOLD_WEBHOOK_URL');
   const webhookSecret = pick('webhook-secret', 'TWOFOLD_WEBHOOK_SECRET');
   if (webhookUrl !== undefined) {
@@ -172,6 +181,7 @@ export function resolveSettings(
       databaseUrl,
       rpId: pick('rp-id', 'TWOFOLD_RP_ID') ?? 'localhost',
       origins,
+      relatedOrigins,
       apiKey,
       openRegistration: ['true', '1', 'yes'].includes(openText),
       staticDir: pick('static-dir', 'TWOFOLD_STATIC_DIR'),

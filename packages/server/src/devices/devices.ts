@@ -5,7 +5,8 @@ import { requireUser } from '../users/users.js';
 import type { FaceTemplateRecord } from '../face/store.js';
 import type { PasskeyRecord } from '../passkeys/store.js';
 import type { Store } from '../storage/store.js';
-import type { AuthenticatorTransport, Device } from '@twofold/protocol';
+import type { Device, PasskeyInfo } from '@twofold/protocol';
+import { authenticatorModel } from './authenticators.js';
 import type { DeviceRecord } from './store.js';
 
 export type { Device } from '@twofold/protocol';
@@ -18,16 +19,23 @@ const toDevice = (d: DeviceRecord, p?: PasskeyRecord, f?: FaceTemplateRecord): D
   createdAt: d.createdAt.toISOString(),
   lastUsedAt: d.lastUsedAt?.toISOString() ?? null,
   ...(f?.expiresAt && { expiresAt: f.expiresAt.toISOString() }),
-  ...(p && {
-    passkey: {
-      credentialId: p.credentialId,
-      aaguid: p.aaguid,
-      backupEligible: p.backupEligible,
-      backedUp: p.backedUp,
-      transports: p.transports as AuthenticatorTransport[],
-    },
-  }),
+  ...(p && { passkey: passkeyInfo(p) }),
 });
+
+/** What a device list says about a passkey: its model (from the AAGUID) and whether it is synced. */
+const passkeyInfo = (p: PasskeyRecord): PasskeyInfo => {
+  const model = authenticatorModel(p.aaguid);
+  return {
+    credentialId: p.credentialId,
+    aaguid: p.aaguid,
+    ...(model && { authenticator: model }),
+    // WebAuthn §6.1.3: BE is fixed at creation; it is what SimpleWebAuthn calls credentialDeviceType.
+    credentialDeviceType: p.backupEligible ? 'multiDevice' : 'singleDevice',
+    backupEligible: p.backupEligible,
+    backedUp: p.backedUp,
+    transports: p.transports,
+  };
+};
 
 export interface ListDevicesOptions {
   userId: string;

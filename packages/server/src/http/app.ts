@@ -119,7 +119,14 @@ export function createHandler(ctx: TwofoldContext, options: HandlerOptions = {})
     return problemResponse('INTERNAL', 'Something went wrong on the server.');
   });
 
+  // WebAuthn L3 §5.11.1: browsers ask for `/.well-known/webauthn` at the root of the RP ID's
+  // host, wherever the API itself is mounted: a host that passes that path on gets it answered.
+  const wellKnown = `${base}/.well-known/webauthn`;
   return async (req) => {
+    if (base && (req.method === 'GET' || req.method === 'HEAD')) {
+      const url = new URL(req.url);
+      if (url.pathname === '/.well-known/webauthn') req = new Request(new URL(wellKnown, url), { method: req.method, headers: req.headers });
+    }
     const res = await app.fetch(req);
     if (res.headers.get('content-type')?.startsWith('application/problem+json')) res.headers.set('cache-control', 'no-store');
     return res;

@@ -6,7 +6,7 @@ import { checkCode, redeemCode } from '../codes/codes.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
 import { faceVerified, matchFace, usableFaceTemplate } from '../face/face.js';
-import { completeRegistration, startRegistration, type CeremonyResult } from '../passkeys/passkeys.js';
+import { completeRegistration, startRegistration, type CeremonyResult, type WithHints } from '../passkeys/passkeys.js';
 import { assertStrongPin, hashPin } from '../pins/pins.js';
 import { enforceLimits } from '../ratelimits/ratelimits.js';
 import type { CodeType } from '../codes/store.js';
@@ -58,7 +58,7 @@ export interface VerifyRecoveryFaceOptions extends RecoveryFlowOptions {
   clientState?: string | undefined;
 }
 
-export interface StartRecoveryPasskeyOptions extends RecoveryFlowOptions {
+export interface StartRecoveryPasskeyOptions extends RecoveryFlowOptions, WithHints {
   /** A passkey device of this user that the new credential replaces (credential reset). */
   replaceDeviceId?: string | undefined;
 }
@@ -226,7 +226,10 @@ export async function startRecoveryPasskey(
   if (options.replaceDeviceId !== undefined && (await ctx.store.getDevice(flow.userId, options.replaceDeviceId))?.type !== 'passkey') {
     throw new TwofoldError('DEVICE_NOT_FOUND', 'replaceDeviceId: no such passkey device for this user.');
   }
-  return startRegistration(ctx, user, false, { via: 'recovery', flow: flow.idHash, replaces: options.replaceDeviceId ?? null }, options.replaceDeviceId);
+  return startRegistration(ctx, user, false, { via: 'recovery', flow: flow.idHash, replaces: options.replaceDeviceId ?? null }, {
+    ...(options.replaceDeviceId && { replacing: options.replaceDeviceId }),
+    ...(options.hints && { hints: options.hints }),
+  });
 }
 
 /**

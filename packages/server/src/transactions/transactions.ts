@@ -1,4 +1,4 @@
-import { generateAuthenticationOptions, type AuthenticationResponseJSON, type AuthenticatorTransportFuture, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import { generateAuthenticationOptions, type AuthenticationResponseJSON, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import { actor, newEvent, recordEvent, type ActorOption } from '../audit/audit.js';
 import { beginCeremony, consumeCeremony } from '../ceremonies/ceremonies.js';
 import type { TwofoldContext } from '../context.js';
@@ -141,7 +141,7 @@ export async function startTransactionConfirmation(
     challenge: await boundChallenge(t, ceremonyNonce),
     timeout: Math.min(ctx.ceremonyTtlSeconds * 1000, t.expiresAt.getTime() - ctx.now().getTime()),
     userVerification: 'required',
-    allowCredentials: passkeys.map((p) => ({ id: p.credentialId, transports: p.transports as AuthenticatorTransportFuture[] })),
+    allowCredentials: passkeys.map((p) => ({ id: p.credentialId, transports: p.transports })),
   });
   const ceremony = await beginCeremony(ctx, {
     kind: 'transaction',

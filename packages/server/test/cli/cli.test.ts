@@ -26,9 +26,13 @@ async function post(url: string, path: string, body: unknown) {
 
 describe('twofold serve', () => {
   it('serves the API on a fresh data dir, shuts down gracefully, and keeps users across a restart', async () => {
-    const env = { PORT: '0', TWOFOLD_DATA_DIR: dataDir, TWOFOLD_API_KEY: API_KEY };
+    const env = { PORT: '0', TWOFOLD_DATA_DIR: dataDir, TWOFOLD_API_KEY: API_KEY, TWOFOLD_RELATED_ORIGINS: 'https://bank.example.co.uk' };
     const first = runCli(['serve'], env);
     const url = await first.ready;
+    // related origins (WebAuthn L3 §5.11) at the root of the host
+    const wellKnown = await fetch(`${url}/.well-known/webauthn`);
+    expect(wellKnown.status).toBe(200);
+    expect(await wellKnown.json()).toEqual({ origins: ['https://bank.example.co.uk'] });
     const created = await post(url, '/users', { username: 'persisted' });
     expect(created.status).toBe(201);
     const jwks = (await (await fetch(`${url}/api/v1/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] };
@@ -169,6 +173,15 @@ describe('twofold serve', () => {
     expect(await gen.exited).toBe(0);
     expect(gen.output().trim()).toMatch(/^k[a-z0-9]+:[\w-]{43}$/);
   }, 30_000);
+
+  it('refuses a related origin that is not a bare origin', async () => {
+    const { readSettings } = await import('../../src/cli/settings.js');
+    expect(() => readSettings({ argv: ['serve'], env: { TWOFOLD_RELATED_ORIGINS: 'https://a.example/path' } })).toThrow(/TWOFOLD_RELATED_ORIGINS/);
+    expect(readSettings({ argv: ['serve'], env: { TWOFOLD_RELATED_ORIGINS: 'https://a.example, https://b.example' } }).relatedOrigins).toEqual([
+      'https://a.example',
+      'https://b.example',
+    ]);
+  });
 
   it('rejects bad settings with usage', async () => {
     const cli = runCli(['serve', '--port', 'eighty']);
