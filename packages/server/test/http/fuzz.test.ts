@@ -23,23 +23,25 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 400);
 type Query = (sql: string) => Promise<{ rows: Record<string, unknown>[] }>;
 type Auth = 'none' | 'session' | 'service' | 'garbage' | 'serviceAsSession';
 
-/** Every route of the handler (38): method, path with `:params`, who calls it, and the body's fields. */
+/** Every route of the handler (40): method, path with `:params`, who calls it, and the body's fields. */
 const ROUTES: [method: string, path: string, auth: Auth, fields: string[]][] = [
   ['GET', '/.well-known/jwks.json', 'none', []],
+  ['GET', '/.well-known/webauthn', 'none', []],
   ['POST', '/users', 'service', ['username', 'displayName']],
   ['POST', '/users/retrieve', 'service', ['username']],
   ['GET', '/me', 'session', []],
   ['POST', '/codes/:type/generate', 'service', ['userId', 'purpose', 'authorize', 'ttlSeconds', 'requireFace']],
   ['POST', '/codes/invalidate-all', 'service', ['userId']],
-  ['POST', '/credentials/fido2/init/code', 'none', ['userId', 'code']],
+  ['POST', '/credentials/fido2/init/code', 'none', ['userId', 'code', 'hints']],
   ['POST', '/credentials/fido2/complete', 'none', ['ceremonyId', 'response', 'name']],
-  ['POST', '/passkeys/register/options', 'none', ['username', 'displayName']],
+  ['POST', '/passkeys/register/options', 'none', ['username', 'displayName', 'hints']],
   ['POST', '/passkeys/register/verify', 'none', ['ceremonyId', 'response', 'name']],
-  ['POST', '/passkeys/authenticate/options', 'none', ['username']],
+  ['POST', '/passkeys/authenticate/options', 'none', ['username', 'hints']],
   ['POST', '/passkeys/authenticate/verify', 'none', ['ceremonyId', 'response']],
   ['GET', '/users/:userId/devices', 'service', []],
   ['DELETE', '/users/:userId/devices/:deviceId', 'service', []],
   ['GET', '/me/devices', 'session', []],
+  ['GET', '/me/passkeys', 'session', []],
   ['PATCH', '/me/devices/:deviceId', 'session', ['name']],
   ['DELETE', '/me/devices/:deviceId', 'session', []],
   ['PUT', '/me/pin', 'session', ['pin']],
@@ -53,7 +55,7 @@ const ROUTES: [method: string, path: string, auth: Auth, fields: string[]][] = [
   ['DELETE', '/recovery/:flowId', 'none', []],
   ['PUT', '/recovery/:flowId/pin', 'none', ['pin']],
   ['POST', '/recovery/:flowId/face', 'none', ['challengeId', 'evidence', 'clientState']],
-  ['POST', '/recovery/:flowId/passkey/options', 'none', ['replaceDeviceId']],
+  ['POST', '/recovery/:flowId/passkey/options', 'none', ['replaceDeviceId', 'hints']],
   ['POST', '/recovery/:flowId/passkey/verify', 'none', ['ceremonyId', 'response', 'name']],
   ['GET', '/users/:userId/recovery', 'service', []],
   ['POST', '/users/:userId/recovery/cancel', 'service', []],
