@@ -1,3 +1,4 @@
+import { auditEventParams } from '../audit/sql.js';
 import { date, dateOrNull, stringOrNull, type Query, type Row } from '../storage/sql/query.js';
 import type { TransactionRecord, TransactionsStore } from './store.js';
 
@@ -37,13 +38,7 @@ export function transactionsSql(q: Query): TransactionsStore {
           a.status,
           a.method,
           a.now,
-          e?.id ?? null,
-          e?.type ?? null,
-          e?.at ?? null,
-          e?.userId ?? null,
-          e?.deviceId ?? null,
-          e?.actor ?? null,
-          e ? JSON.stringify(e.data) : null,
+          ...auditEventParams(e),
         ],
       );
       if (!rows[0]) return null;
