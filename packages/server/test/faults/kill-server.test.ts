@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { createSoftAuthenticator } from '@twofold/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { killAllCli } from '../helpers/cli.js';
@@ -13,6 +14,20 @@ interface Answer {
   status: number; // 0: no answer (connection refused or reset)
   json: any;
   at: number;
+}
+/** One HTTP exchange through `agent` (so each virtual user has its own client address). */
+function request(url: string, init: { method: string; headers: Record<string, string>; body?: string; agent: http.Agent }): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: init.method, headers: init.headers, agent: init.agent, timeout: 10_000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end(init.body);
+  });
 }
 const counterOf = (assertion: { response: { authenticatorData: string } }) => Buffer.from(assertion.response.authenticatorData, 'base64url').readUInt32BE(33);
 
@@ -36,14 +51,18 @@ describe.skipIf(!hasPostgres)('kill -9 one of two servers mid-load', () => {
     const answers: Answer[] = [];
     let killedAt = Infinity;
 
-    async function call(server: number, method: string, path: string, body?: unknown, token?: string): Promise<Answer> {
+    // Six virtual users, each taking turns over 16 loopback addresses of its own (127.0.<c+1>.<n>):
+    // from one address they would share its ceremony limit (300 a minute), and this loop makes
+    // ~1,000 unsigned-in ceremony starts in its 5 s here, more on a faster machine.
+    const agents = Array.from({ length: 6 }, (_, c) => Array.from({ length: 16 }, (_, n) => new http.Agent({ keepAlive: false, localAddress: `127.0.${c + 1}.${n + 1}` })));
+    let turn = 0;
+    async function call(c: number, server: number, method: string, path: string, body?: unknown, token?: string): Promise<Answer> {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (token) headers.authorization = `Bearer ${token}`;
       let answer: Answer;
       try {
-        const res = await fetch(`${urls[server]}/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
-        const text = await res.text();
-        answer = { server, status: res.status, json: text ? JSON.parse(text) : null, at: Date.now() };
+        const res = await request(`${urls[server]}/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), agent: agents[c]![turn++ % 16]! });
+        answer = { server, status: res.status, json: res.text ? JSON.parse(res.text) : null, at: Date.now() };
       } catch {
         answer = { server, status: 0, json: null, at: Date.now() };
         if (Date.now() >= killedAt) dead.add(server); // the client learns the server is gone
@@ -62,34 +81,34 @@ describe.skipIf(!hasPostgres)('kill -9 one of two servers mid-load', () => {
     const retriedAfterFailure = new Set<number>();
 
     /** One flow; false when a step got no answer (the caller retries the whole flow). */
-    async function signUp(k: number): Promise<{ authenticator: Authenticator; userId: string; token: string; credentialId: string } | false> {
+    async function signUp(c: number, k: number): Promise<{ authenticator: Authenticator; userId: string; token: string; credentialId: string } | false> {
       const authenticator = createSoftAuthenticator({ origin: CLUSTER_ORIGIN });
-      const opts = await call(alive(k), 'POST', '/passkeys/register/options', { username: `kill${process.pid}${Math.random().toString(36).slice(2)}` });
+      const opts = await call(c, alive(k), 'POST', '/passkeys/register/options', { username: `kill${process.pid}${Math.random().toString(36).slice(2)}` });
       if (opts.status !== 200) return false;
       const response = await authenticator.createCredential(opts.json.options);
-      const done = await call(alive(k + 1), 'POST', '/passkeys/register/verify', { ceremonyId: opts.json.ceremonyId, response });
+      const done = await call(c, alive(k + 1), 'POST', '/passkeys/register/verify', { ceremonyId: opts.json.ceremonyId, response });
       if (done.status !== 200) return false;
       ackedUsers.push({ userId: done.json.userId, deviceId: done.json.deviceId, credentialId: response.id });
       return { authenticator, userId: done.json.userId, token: done.json.token, credentialId: response.id };
     }
-    async function signIn(k: number, u: { authenticator: Authenticator; credentialId: string; token: string }): Promise<boolean> {
-      const opts = await call(alive(k), 'POST', '/passkeys/authenticate/options', {});
+    async function signIn(c: number, k: number, u: { authenticator: Authenticator; credentialId: string; token: string }): Promise<boolean> {
+      const opts = await call(c, alive(k), 'POST', '/passkeys/authenticate/options', {});
       if (opts.status !== 200) return false;
       const response = await u.authenticator.getAssertion(opts.json.options);
-      const done = await call(alive(k + 1), 'POST', '/passkeys/authenticate/verify', { ceremonyId: opts.json.ceremonyId, response });
+      const done = await call(c, alive(k + 1), 'POST', '/passkeys/authenticate/verify', { ceremonyId: opts.json.ceremonyId, response });
       if (done.status !== 200) return false;
       ackedCounters.set(u.credentialId, Math.max(ackedCounters.get(u.credentialId) ?? 0, counterOf(response)));
       u.token = done.json.token;
       return true;
     }
-    async function confirm(k: number, u: { authenticator: Authenticator; userId: string; credentialId: string; token: string }): Promise<boolean> {
-      const created = await call(alive(k), 'POST', '/transactions', { userId: u.userId, message: 'Pay 1.00 EUR', context: { k } }, CLUSTER_API_KEY);
+    async function confirm(c: number, k: number, u: { authenticator: Authenticator; userId: string; credentialId: string; token: string }): Promise<boolean> {
+      const created = await call(c, alive(k), 'POST', '/transactions', { userId: u.userId, message: 'Pay 1.00 EUR', context: { k } }, CLUSTER_API_KEY);
       if (created.status !== 201) return false;
       const id = created.json.transactionId;
-      const opts = await call(alive(k + 1), 'POST', `/transactions/${id}/options`, {}, u.token);
+      const opts = await call(c, alive(k + 1), 'POST', `/transactions/${id}/options`, {}, u.token);
       if (opts.status !== 200) return false;
       const response = await u.authenticator.getAssertion(opts.json.options);
-      const done = await call(alive(k), 'POST', `/transactions/${id}/confirm`, { ceremonyId: opts.json.ceremonyId, response }, u.token);
+      const done = await call(c, alive(k), 'POST', `/transactions/${id}/confirm`, { ceremonyId: opts.json.ceremonyId, response }, u.token);
       if (done.status !== 200) return false;
       ackedCounters.set(u.credentialId, Math.max(ackedCounters.get(u.credentialId) ?? 0, counterOf(response)));
       ackedApprovals.push(id);
@@ -105,11 +124,11 @@ describe.skipIf(!hasPostgres)('kill -9 one of two servers mid-load', () => {
         k++;
         let ok: boolean;
         if (!user || k % 5 === 0) {
-          const made = await signUp(k);
+          const made = await signUp(c, k);
           if (made) user = made;
           ok = made !== false;
-        } else if (k % 3 === 0) ok = await confirm(k, user);
-        else ok = await signIn(k, user);
+        } else if (k % 3 === 0) ok = await confirm(c, k, user);
+        else ok = await signIn(c, k, user);
         if (!ok) sawFailure = true;
         else if (sawFailure) retriedAfterFailure.add(c);
       }
@@ -122,6 +141,7 @@ describe.skipIf(!hasPostgres)('kill -9 one of two servers mid-load', () => {
     await new Promise((r) => setTimeout(r, 3000));
     stopAt = Date.now();
     await Promise.all(clients);
+    for (const a of agents.flat()) a.destroy();
 
     // No answer was a 5xx; failures were connection errors, on the killed server only.
     expect(answers.filter((a) => a.status >= 500)).toEqual([]);
