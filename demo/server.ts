@@ -12,7 +12,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import type { FaceAction } from '@twofold/protocol';
 import { createTwofold, isTwofoldError, problemResponse, TwofoldError } from '@twofold/server';
 import { createFaceAnalyzer } from '@twofold/server/face';
-import { clientAddress, FRONT_END_HEADERS, loadSecretKeys, mountTestClock, readSettings, serve } from '@twofold/server/node';
+import { clientAddressFor, FRONT_END_HEADERS, loadSecretKeys, mountTestClock, readSettings, serve } from '@twofold/server/node';
 import { createPGliteStore } from '@twofold/server/pglite';
 import { createPostgresStore } from '@twofold/server/postgres';
 import { Hono, type Context } from 'hono';
@@ -34,7 +34,7 @@ const settings = (() => {
 })();
 
 // 1. A store: the embedded PGlite database in a directory, or PostgreSQL with DATABASE_URL.
-if (!settings.databaseUrl) mkdirSync(resolve(settings.dataDir), { recursive: true });
+if (!settings.databaseUrl) mkdirSync(resolve(settings.dataDir), { recursive: true, mode: 0o700 }); // the database and its key file: owner only
 const store = settings.databaseUrl
   ? await createPostgresStore({ connectionString: settings.databaseUrl })
   : await createPGliteStore({ dataDir: resolve(settings.dataDir) });
@@ -57,14 +57,14 @@ const now = settings.testClock ? mountTestClock({ app: bank, log }) : undefined;
 const faceAnalyzer = settings.faceThreads === 0 ? undefined : createFaceAnalyzer({ ...(settings.faceThreads && { threads: settings.faceThreads }) });
 const twofold = createTwofold({
   store,
-  rp: { id: settings.rpId, name: 'Northwind Bank', origins },
+  rp: { id: settings.rpId, name: 'Northwind Bank', origins, ...(settings.relatedOrigins && { relatedOrigins: settings.relatedOrigins }) },
   secretKeys: loadSecretKeys({ settings, log }),
   openRegistration: settings.openRegistration,
   codes: { linkTemplate: settings.linkTemplate ?? `${origins[0]}/#/recover?user={userId}&code={code}` },
   ...(settings.faceActions && { faceActions: settings.faceActions as FaceAction[] }),
   ...(faceAnalyzer && { faceAnalyzer }),
   ...(now && { now }),
-  http: { clientAddress }, // per-address rate limits
+  http: { clientAddress: clientAddressFor(settings) }, // per-address rate limits (socket, or TWOFOLD_TRUSTED_PROXIES)
   onEvent: (e) => log(`event ${e.type} user=${e.userId ?? '-'}`), // a real bank sends notices here
 });
 // For scripts and tests that call the HTTP service API directly; the pages never see it.
@@ -83,6 +83,7 @@ bank.onError((error) => {
   return problemResponse('INTERNAL', 'Something went wrong.');
 });
 bank.all('/api/*', (c) => twofold.handler(c.req.raw));
+bank.get('/.well-known/webauthn', (c) => twofold.handler(c.req.raw)); // related origins (TWOFOLD_RELATED_ORIGINS)
 
 // Only this site's own pages may call /bank: browsers say where a request comes from, and a
 // JSON body cannot be sent cross-origin without a CORS preflight, which this server never grants.

@@ -63,12 +63,20 @@ describe('passkeys in the demo, in headless Chromium with a virtual authenticato
     await signOut(page);
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
     await expect.poll(() => page.locator('h1').textContent(), { timeout: 15_000 }).toBe('Hello, Two Keys');
+    const [kept] = await second.getCredentials();
+    await holdNextAutofill(page);
     await deviceRows(page).first().getByRole('button', { name: 'Remove' }).click();
     await page.locator('#signin-button').waitFor();
+    // Signal API: after the removal the client signalled the accepted credentials (none), and
+    // the authenticator dropped the passkey (WebAuthn L3 §5.1.10.2).
+    expect(await second.getCredentials()).toHaveLength(0);
+    // A provider that ignored the signal still offers it: the server refuses it, and the client
+    // signals it as unknown (§5.1.10.1), which removes it again.
+    await second.addCredential(kept!);
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
     await expect.poll(() => page.locator('#signin-status').textContent(), { timeout: 15_000 }).toContain('not registered here');
-    expect(await second.getCredentials()).toHaveLength(1); // the credential still exists on the device...
-    await context.close(); // ...but the server refuses it
+    await expect.poll(() => second.getCredentials().then((c) => c.length)).toBe(0);
+    await context.close();
   });
 
   it('refuses a replayed assertion captured from the browser', async () => {

@@ -25,10 +25,11 @@ export function explain(error: unknown): string {
     case 'RATE_LIMITED': return `Too many attempts. Try again in ${String(error.problem?.retryAfterSeconds ?? 'a few')} seconds.`;
     case 'TRANSACTION_EXPIRED': return 'This request expired. Please try again.';
     case 'TRANSACTION_DECIDED': return 'This request was already answered.';
-    case 'PIN_INVALID': return `Wrong PIN. ${String(error.problem?.attemptsRemaining ?? '')} attempt(s) left.`;
+    case 'PIN_INVALID': return error.problem?.attemptsRemaining === undefined ? 'Wrong PIN.' : `Wrong PIN. ${String(error.problem.attemptsRemaining)} attempt(s) left.`;
     case 'PIN_LOCKED': return 'Your app PIN is locked after too many wrong tries. Reset it with your face, or sign in with your passkey and choose a new one.';
     case 'PIN_TOO_WEAK': return 'Choose a PIN that is not one digit repeated or a simple sequence.';
-    case 'REAUTHENTICATION_REQUIRED': return 'For your security, sign in again with your passkey, then change your PIN.';
+    case 'LAST_PASSKEY': return 'This is your only passkey and no face backup is set up: add another passkey first.';
+    case 'REAUTHENTICATION_REQUIRED': return 'For your security, sign out and sign in again with your passkey, then try again.';
     case 'FACE_MISMATCH': return 'That face does not match the one enrolled.';
     case 'LIVENESS_FAILED': return 'We could not confirm a live person (did you follow the moves?). Try again.';
     case 'FACE_LOCKED': return 'Too many failed face checks. Try again later, or use another way in.';

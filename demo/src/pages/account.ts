@@ -1,4 +1,4 @@
-import type { Device } from '@twofold/client';
+import { getAuthenticatorIcon, type Device } from '@twofold/client';
 import { customer, twofold } from '../session.js';
 import { backend } from '../demo-backend.js';
 import { app, busy, esc, explain, nav, say, value, when } from '../ui.js';
@@ -11,6 +11,37 @@ const ICONS = {
 };
 const deviceIcon = (d: Device) => (d.type === 'passkey' ? (d.passkey?.backupEligible ? ICONS.cloud : ICONS.key) : ICONS.face);
 
+/**
+ * "synced passkey" when the credential may live in a password manager on several devices
+ * (WebAuthn BE flag: `credentialDeviceType: 'multiDevice'`), "device-bound" when it never
+ * leaves its authenticator (a security key, a device-bound platform key).
+ */
+const passkeyBadge = (d: Device) =>
+  !d.passkey ? '' : d.passkey.credentialDeviceType === 'multiDevice'
+    ? `<span class="badge" title="${d.passkey.backedUp ? 'Backed up in a password manager' : 'Can be synced to your other devices'}">synced passkey</span>`
+    : '<span class="badge device-only" title="Lives only on this authenticator">device-bound</span>';
+
+/**
+ * Replaces the generic icons of passkeys whose authenticator the community list knows (Google
+ * Password Manager, 1Password, ...) by that provider's icon; the icons load on first use.
+ */
+export async function showAuthenticatorIcons(list: HTMLElement, devices: Device[]) {
+  const dark = matchMedia('(prefers-color-scheme: dark)').matches;
+  await Promise.all(
+    devices.map(async (d) => {
+      if (!d.passkey?.authenticator) return;
+      const src = await getAuthenticatorIcon({ aaguid: d.passkey.aaguid, theme: dark ? 'dark' : 'light' });
+      const slot = list.querySelector(`[data-device-id="${CSS.escape(d.id)}"] .icon`);
+      if (!src || !slot) return;
+      const img = document.createElement('img');
+      img.src = src; // an SVG as an image runs no script; CSP allows data: images
+      img.alt = d.passkey.authenticator.name;
+      img.width = img.height = 24;
+      slot.replaceChildren(img);
+    }),
+  );
+}
+
 /** Device rows with rename/remove buttons; `current` is marked "this device". */
 export function deviceList(devices: Device[], current: string | undefined, actions: ('rename' | 'delete')[]) {
   return devices
@@ -19,8 +50,8 @@ export function deviceList(devices: Device[], current: string | undefined, actio
     <li class="device" data-device-id="${esc(d.id)}">
       <div class="icon" aria-hidden="true">${deviceIcon(d)}</div>
       <div class="meta">
-        <div class="name">${esc(d.name)}${d.id === current ? '<span class="badge this">this device</span>' : ''}${d.passkey?.backedUp ? '<span class="badge">synced</span>' : ''}</div>
-        <div class="facts">Added ${esc(when(d.createdAt))} · last used ${esc(when(d.lastUsedAt))}</div>
+        <div class="name">${esc(d.name)}${d.id === current ? '<span class="badge this">this device</span>' : ''}${passkeyBadge(d)}</div>
+        <div class="facts">${d.passkey?.authenticator && d.passkey.authenticator.name !== d.name ? `<span class="model">${esc(d.passkey.authenticator.name)}</span> · ` : ''}Added ${esc(when(d.createdAt))} · last used ${esc(when(d.lastUsedAt))}</div>
       </div>
       <div class="actions">
         ${actions.includes('rename') ? '<button class="ghost" data-action="rename">Rename</button>' : ''}
@@ -91,7 +122,10 @@ export async function renderAccount(notice?: string) {
         <h2>Your devices</h2>
         <p class="sub">Each passkey lives on one device or in a synced password manager. Remove any you no longer use.</p>
         <ul class="devices" id="devices">${deviceList(devices, current, ['rename', 'delete'])}</ul>
-        <button class="primary" id="add-passkey" style="width:auto">Add a passkey on this device</button>
+        <div class="row-buttons">
+          <button class="primary" id="add-passkey" style="width:auto">Add a passkey on this device</button>
+          <button class="ghost" id="add-security-key" style="width:auto">Add a security key</button>
+        </div>
         <div class="status" id="devices-status" role="status"></div>
       </section>
       <section class="card" id="card">
@@ -170,9 +204,17 @@ export async function renderAccount(notice?: string) {
   });
 
   const status = app().querySelector<HTMLElement>('#devices-status')!;
+  void showAuthenticatorIcons(app().querySelector<HTMLElement>('#devices')!, devices).catch(() => {});
   app().querySelector<HTMLButtonElement>('#add-passkey')!.addEventListener('click', (e) => {
     void busy(e.currentTarget as HTMLButtonElement, status, 'Creating a passkey…', async () => {
-      await twofold.addPasskey();
+      await twofold.addPasskey({ hints: ['client-device'] });
+      await renderAccount();
+    });
+  });
+  // WebAuthn hints: the browser offers a USB/NFC key first instead of this device's passkey store.
+  app().querySelector<HTMLButtonElement>('#add-security-key')!.addEventListener('click', (e) => {
+    void busy(e.currentTarget as HTMLButtonElement, status, 'Insert and touch your security key…', async () => {
+      await twofold.addPasskey({ hints: ['security-key'], deviceName: 'Security key' });
       await renderAccount();
     });
   });
@@ -186,7 +228,7 @@ export async function renderAccount(notice?: string) {
       const last = devices.length === 1 ? ' It is your only passkey: you will not be able to sign in again.' : '';
       if (!confirm(`Remove “${name}”? It will no longer be able to sign in.${last}`)) return;
       void busy(button, status, 'Removing…', async () => {
-        await twofold.devices.remove({ deviceId: id });
+        await twofold.devices.remove({ deviceId: id, confirmLastPasskey: devices.length === 1 }); // the dialog above said so
         if (id === current) {
           customer.remember(me, null);
           twofold.signOut();

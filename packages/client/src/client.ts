@@ -2,6 +2,8 @@ import type { Device, GetMeResponse, ListEventsResponse, RecoveryFlow, SecurityE
 import { createApiClient, type ApiClientOptions } from './api/api.js';
 import { listDevices, removeDevice, renameDevice, type RemoveDeviceOptions, type RenameDeviceOptions } from './devices.js';
 import { TwofoldClientError } from './errors.js';
+import type { PrfResult } from './passkeys/prf.js';
+import { syncPasskeySignals } from './passkeys/signals.js';
 import { addPasskeyWithCode, type AddPasskeyWithCodeOptions } from './recovery/codes.js';
 import {
   abandonRecovery,
@@ -52,6 +54,12 @@ export interface TwofoldClientOptions extends ApiClientOptions {
    * it. Default: `localStorage`. Pass `null` to keep it in memory only.
    */
   recoveryStorage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null;
+  /**
+   * Send WebAuthn Signal API signals (feature-detected, never failing a call): after sign-in,
+   * after listing or removing devices, the accepted credentials and the user's names; when a
+   * sign-in meets a credential the server does not know, that one. Default true.
+   */
+  signals?: boolean;
 }
 
 /** The unfinished recovery flow this browser started: its handle, user and kind. */
@@ -85,12 +93,14 @@ export function createTwofoldClient(options: TwofoldClientOptions = {}) {
   let session = readJson<SessionResult>(storage, KEY);
   let recovery = readJson<SavedRecovery>(recoveryStorage, RECOVERY_KEY);
 
-  const setSession = (next: SessionResult | null) => {
+  const setSession = (result: SessionResult | null) => {
+    // Only the session itself is kept (a PRF key, say, is the caller's to hold).
+    const next = result && { userId: result.userId, deviceId: result.deviceId, token: result.token };
     session = next;
     if (next) storage?.setItem(KEY, JSON.stringify(next));
     else storage?.removeItem(KEY);
     options.onSessionChange?.(next);
-    return next;
+    return result;
   };
   const saveRecovery = (flow: RecoveryFlow | null) => {
     recovery = flow?.status === 'open' ? { flowId: flow.flowId, userId: flow.userId, kind: flow.kind } : null;
@@ -105,6 +115,15 @@ export function createTwofoldClient(options: TwofoldClientOptions = {}) {
   const token = () => {
     if (!session) throw new TwofoldClientError('UNAUTHENTICATED', 'Sign in first.');
     return session.token;
+  };
+  const signals = options.signals ?? true;
+  /** Brings the user's authenticators in line with the server, in the background (never throws). */
+  const sync = (t: string | undefined = session?.token): Promise<boolean> =>
+    signals && t ? syncPasskeySignals({ api, token: t }) : Promise.resolve(false);
+  const signedIn = <R extends SessionResult>(result: R): R => {
+    setSession(result);
+    void sync(result.token);
+    return result;
   };
   // A session the server no longer accepts is dropped, so the UI can return to sign-in.
   const authed = async <T>(fn: () => Promise<T>): Promise<T> => {
@@ -123,15 +142,20 @@ export function createTwofoldClient(options: TwofoldClientOptions = {}) {
       return session;
     },
     /** Creates an account with a passkey and signs in. */
-    signUp: async (o: SignUpOptions): Promise<SessionResult> => setSession(await signUp({ ...o, api }))!,
-    /** Signs in with a passkey (button). */
-    signIn: async (o: SignInOptions = {}): Promise<SessionResult> => setSession(await signIn({ ...o, api }))!,
+    signUp: async (o: SignUpOptions): Promise<SessionResult & PrfResult> => {
+      const result = await signUp({ ...o, api });
+      setSession(result);
+      return result;
+    },
+    /** Signs in with a passkey (button); with `prf`, also derives `prfKey`. */
+    signIn: async (o: SignInOptions = {}): Promise<SessionResult & PrfResult> => signedIn(await signIn({ ...o, api, signals })),
     /** Signs in through passkey autofill; resolves when the user picks a passkey. */
-    signInWithAutofill: async (o: SignInWithAutofillOptions = {}): Promise<SessionResult> => setSession(await signInWithAutofill({ ...o, api }))!,
+    signInWithAutofill: async (o: SignInWithAutofillOptions = {}): Promise<SessionResult & PrfResult> =>
+      signedIn(await signInWithAutofill({ ...o, api, signals })),
     /** Account recovery: redeems a code and creates a passkey on this device; signs in. */
     addPasskeyWithCode: async (o: AddPasskeyWithCodeOptions): Promise<SessionResult> => setSession(await addPasskeyWithCode({ ...o, api }))!,
     /** Adds a passkey for the signed-in user on this device. */
-    addPasskey: (o: AddPasskeyOptions = {}): Promise<SessionResult> => authed(() => addPasskey({ ...o, api, token: token() })),
+    addPasskey: (o: AddPasskeyOptions = {}): Promise<SessionResult & PrfResult> => authed(() => addPasskey({ ...o, api, token: token() })),
     /** Forgets the session in this browser. */
     signOut: (): void => void setSession(null),
     /** The signed-in user's profile (with how they signed in, and their PIN's status). */
@@ -205,12 +229,27 @@ export function createTwofoldClient(options: TwofoldClientOptions = {}) {
     },
     /** The signed-in user's devices (passkeys and kept face states). */
     devices: {
-      /** Lists them, oldest first. */
-      list: (): Promise<Device[]> => authed(() => listDevices({ api, token: token() })),
+      /** Lists them, oldest first (and signals the accepted passkeys, so removals made elsewhere reach the authenticator). */
+      list: async (): Promise<Device[]> => {
+        const devices = await authed(() => listDevices({ api, token: token() }));
+        void sync();
+        return devices;
+      },
       /** Renames one. @throws `DEVICE_NOT_FOUND` */
       rename: (o: RenameDeviceOptions): Promise<Device> => authed(() => renameDevice({ ...o, api, token: token() })),
       /** Removes one; its passkey (or face state) stops working. @throws `DEVICE_NOT_FOUND` */
-      remove: (o: RemoveDeviceOptions): Promise<void> => authed(() => removeDevice({ ...o, api, token: token() })),
+      remove: async (o: RemoveDeviceOptions): Promise<void> => {
+        await authed(() => removeDevice({ ...o, api, token: token() }));
+        await sync(); // the removed passkey stops being offered where the browser supports it
+      },
+    },
+    /** The WebAuthn Signal API (see `syncPasskeySignals`). */
+    passkeys: {
+      /**
+       * Signals the accepted passkeys and the user's current names now; call it after the user's
+       * name changed. Resolves to whether anything was sent (false where unsupported).
+       */
+      sync: (): Promise<boolean> => sync(token()),
     },
   };
 }

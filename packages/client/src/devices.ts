@@ -28,9 +28,17 @@ export function renameDevice(options: WithSession<RenameDeviceOptions>): Promise
 export interface RemoveDeviceOptions {
   /** One of the signed-in user's devices. */
   deviceId: string;
+  /** The user confirmed removing their only passkey although no recovery method is set up. */
+  confirmLastPasskey?: boolean;
 }
 
-/** Removes one of the signed-in user's devices; its passkey (or face state) stops working. @throws `DEVICE_NOT_FOUND` */
+/**
+ * Removes one of the signed-in user's devices; its passkey (or face state) stops working. Needs
+ * a passkey sign-in from the last 5 minutes.
+ * @throws `DEVICE_NOT_FOUND`, `REAUTHENTICATION_REQUIRED`, `LAST_PASSKEY` (the only passkey, no
+ * face backup, and no `confirmLastPasskey`)
+ */
 export async function removeDevice(options: WithSession<RemoveDeviceOptions>): Promise<void> {
-  await options.api.request<void>('DELETE', `/me/devices/${encodeURIComponent(options.deviceId)}`, { token: options.token });
+  const confirm = options.confirmLastPasskey ? '?confirm=last-passkey' : '';
+  await options.api.request<void>('DELETE', `/me/devices/${encodeURIComponent(options.deviceId)}${confirm}`, { token: options.token });
 }

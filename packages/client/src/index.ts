@@ -15,6 +15,10 @@ export {
   signIn,
   signInWithAutofill,
   abortPendingCeremony,
+  createPasskey,
+  getPasskeyAssertion,
+  type CreatePasskeyOptions,
+  type GetPasskeyAssertionOptions,
   isPasskeySupported,
   isAutofillSupported,
   toClientError,
@@ -23,7 +27,25 @@ export {
   type AddPasskeyOptions,
   type SignInOptions,
   type SignInWithAutofillOptions,
+  type HintOptions,
+  type UnknownCredentialOption,
+  type CredentialHint,
 } from './passkeys/passkeys.js';
+export {
+  signalSupport,
+  signalUnknownCredential,
+  syncPasskeySignals,
+  type SignalUnknownCredentialOptions,
+} from './passkeys/signals.js';
+export { upgradeToPasskey, type UpgradeToPasskeyOptions } from './passkeys/upgrade.js';
+export {
+  derivePrfKey,
+  type PrfRequest,
+  type PrfOption,
+  type PrfResult,
+  type DerivePrfKeyOptions,
+} from './passkeys/prf.js';
+export { getAuthenticatorIcon, type GetAuthenticatorIconOptions } from './passkeys/authenticator-icons.js';
 export {
   addPasskeyWithCode,
   readCodeFromUrl,

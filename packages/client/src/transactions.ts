@@ -43,7 +43,7 @@ export async function confirmTransaction<C = unknown>(options: WithSession<Confi
     signal: options.signal,
   });
   options.onMessage?.(message);
-  const response = await getPasskeyAssertion({ optionsJSON: request, signal: options.signal });
+  const { response } = await getPasskeyAssertion({ optionsJSON: request, signal: options.signal });
   return api.request('POST', `${path}/confirm`, { token, body: { ceremonyId, response } satisfies ConfirmTransactionRequest });
 }
 
@@ -65,8 +65,8 @@ export interface SetPinOptions {
 }
 
 /**
- * Sets the signed-in user's PIN (4-12 digits). Replacing one needs a passkey, face or code
- * sign-in from the last 5 minutes (`REAUTHENTICATION_REQUIRED`).
+ * Sets the signed-in user's PIN (4-12 digits). Replacing one needs a passkey sign-in (or a
+ * recovery flow's bind step) from the last 5 minutes (`REAUTHENTICATION_REQUIRED`).
  */
 export async function setPin(options: WithSession<SetPinOptions>): Promise<void> {
   await options.api.request<void>('PUT', '/me/pin', { token: options.token, body: { pin: options.pin } satisfies SetPinRequest });
@@ -79,7 +79,7 @@ export interface SignInWithPinOptions {
   pin: string;
 }
 
-/** PIN sign-in. @throws `PIN_INVALID` (`problem.attemptsRemaining`), `PIN_LOCKED`, `PIN_NOT_SET`, `RATE_LIMITED` */
+/** PIN sign-in. @throws `PIN_INVALID` (also for an unknown user or no PIN; no details), `PIN_LOCKED`, `RATE_LIMITED` */
 export function signInWithPin(options: WithApi<SignInWithPinOptions>): Promise<VerifyPinResponse> {
   return options.api.request('POST', '/pin/verify', { body: { userId: options.userId, pin: options.pin } satisfies VerifyPinRequest });
 }

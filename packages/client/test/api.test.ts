@@ -1,5 +1,5 @@
 import { createTwofold } from '@twofold/server';
-import { serve } from '@twofold/server/node';
+import { clientAddress, serve } from '@twofold/server/node';
 import { createPGliteStore } from '@twofold/server/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient } from '../src/api/api.js';
@@ -15,7 +15,7 @@ let baseUrl: string;
 let twofold: ReturnType<typeof createTwofold>;
 beforeAll(async () => {
   store = await createPGliteStore();
-  twofold = createTwofold({ store, rp: { id: 'localhost', origins: ['http://localhost:5173'] }, openRegistration: true });
+  twofold = createTwofold({ store, rp: { id: 'localhost', origins: ['http://localhost:5173'] }, openRegistration: true, http: { clientAddress } });
   server = await serve({ handler: twofold.handler, port: 0, hostname: '127.0.0.1' });
   baseUrl = `http://127.0.0.1:${server.port}/api/v1`;
 });

@@ -43,6 +43,7 @@ export const ERROR_CODES = [
   'PIN_NOT_SET',
   'PIN_TOO_WEAK',
   'REAUTHENTICATION_REQUIRED',
+  'LAST_PASSKEY',
   // transactions
   'TRANSACTION_NOT_FOUND',
   'TRANSACTION_EXPIRED',
@@ -63,6 +64,7 @@ export const ERROR_CODES = [
   'RECOVERY_CLOSED',
   'RECOVERY_OUT_OF_ORDER',
   // server
+  'STORE_UNAVAILABLE',
   'INTERNAL',
 ] as const;
 

@@ -12,12 +12,61 @@ import { FACE_ACTIONS, FACE_EVIDENCE_LIMITS, type FacePose } from './face.js';
 
 const b64url = (max: number) => z.string().max(max).regex(/^[A-Za-z0-9_-]*$/, 'must be base64url');
 
-export const username = z.string().trim().min(1).max(64).regex(/^[^\s\p{C}]+$/u, 'must not contain spaces or control characters');
-export const displayName = z.string().trim().min(1).max(128);
-export const deviceName = z.string().trim().min(1).max(64);
-export const id = z.string().min(1).max(128);
+/**
+ * Text PostgreSQL stores exactly as sent: well-formed Unicode (no lone surrogate, which a UTF-8
+ * encoder would silently turn into U+FFFD) and no NUL (which `text` and `jsonb` refuse).
+ */
+const STORABLE = /^[^\0\p{Cs}]*$/u;
+/** True when `value` is text PostgreSQL stores exactly as sent (see {@link text}). */
+export const isStorableText = (value: string): boolean => STORABLE.test(value);
+const storableMessage = 'must be well-formed Unicode without NUL characters';
+/** A string of at most `max` UTF-16 units that the database stores as sent. */
+export const text = (max: number) => z.string().max(max).regex(STORABLE, storableMessage);
 
-const transports = z.array(z.enum(['ble', 'cable', 'hybrid', 'internal', 'nfc', 'smart-card', 'usb'])).max(8);
+export const username = z.string().trim().min(1).max(64).regex(/^[^\s\p{C}]+$/u, 'must not contain spaces or control characters');
+export const displayName = text(128).trim().min(1);
+export const deviceName = text(64).trim().min(1);
+export const id = text(128).min(1);
+/** A path parameter (an id) once percent-decoded: the same rules as {@link id}. */
+export const pathParam = id;
+
+/** How deeply a free-form JSON value (a transaction's `context`) may nest. */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * Why `value` (parsed JSON) cannot be stored as sent, or null: nesting deeper than `maxDepth`, or
+ * a key or string that is not {@link isStorableText}. Iterative, so no input overflows the stack.
+ */
+export function jsonProblem(value: unknown, maxDepth = MAX_JSON_DEPTH): string | null {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (!STORABLE.test(v)) return storableMessage;
+    } else if (v !== null && typeof v === 'object') {
+      if (depth >= maxDepth) return `must not nest deeper than ${maxDepth} levels`;
+      if (Array.isArray(v)) {
+        for (const item of v) stack.push([item, depth + 1]);
+      } else {
+        for (const [key, item] of Object.entries(v)) {
+          if (!STORABLE.test(key)) return `keys ${storableMessage}`;
+          stack.push([item, depth + 1]);
+        }
+      }
+    }
+  }
+  return null;
+}
+
+/** Any JSON value whose strings are storable and which nests at most {@link MAX_JSON_DEPTH} levels. */
+export const jsonValue = z.unknown().superRefine((value, c) => {
+  const problem = jsonProblem(value);
+  if (problem) c.addIssue({ code: 'custom', message: problem });
+});
+
+// WebAuthn §5.8.4: clients ignore transports they do not know, so an RP stores what it is given
+// (bounded: a few short lowercase tokens) rather than refusing a transport added to the spec later.
+const transports = z.array(z.string().regex(/^[a-z][a-z0-9-]{0,31}$/)).max(8);
 
 // Members every PublicKeyCredential JSON has (WebAuthn §5.1).
 const credential = {
@@ -52,9 +101,18 @@ export const authenticationResponse = z.object({
 
 export const createUserBody = z.object({ username, displayName: displayName.optional() });
 export const retrieveUserBody = z.object({ username });
-export const registerOptionsBody = z.object({ username: username.optional(), displayName: displayName.optional() });
+/**
+ * WebAuthn L3 §5.8.7 `PublicKeyCredentialHint`s, most preferred first: which kind of
+ * authenticator the page expects. Only hints — the browser may ignore them — so they never
+ * decide anything on the server.
+ */
+export const credentialHints = z
+  .array(z.enum(['security-key', 'client-device', 'hybrid']))
+  .max(3)
+  .refine((h) => new Set(h).size === h.length, 'each hint at most once');
+export const registerOptionsBody = z.object({ username: username.optional(), displayName: displayName.optional(), hints: credentialHints.optional() });
 export const registerVerifyBody = z.object({ ceremonyId: id, response: registrationResponse, name: deviceName.optional() });
-export const authenticateOptionsBody = z.object({ username: username.optional() });
+export const authenticateOptionsBody = z.object({ username: username.optional(), hints: credentialHints.optional() });
 export const authenticateVerifyBody = z.object({ ceremonyId: id, response: authenticationResponse });
 export const renameDeviceBody = z.object({ name: deviceName });
 
@@ -67,23 +125,23 @@ export const generateCodeBody = z.object({
   requireFace: z.boolean().optional(),
 });
 export const userIdBody = z.object({ userId: id });
-const codeInput = z.object({ code: z.string().min(1).max(128), type: codeType });
-export const initWithCodeBody = z.object({ userId: id, code: codeInput });
+const codeInput = z.object({ code: text(128).min(1), type: codeType });
+export const initWithCodeBody = z.object({ userId: id, code: codeInput, hints: credentialHints.optional() });
 
 export const pin = z.string().regex(/^\d{4,12}$/, 'must be 4 to 12 digits');
 export const setPinBody = z.object({ pin });
-export const verifyPinBody = z.object({ userId: id, pin: z.string().min(1).max(64) });
+export const verifyPinBody = z.object({ userId: id, pin: text(64).min(1) });
 
 export const createTransactionBody = z.object({
   userId: id,
-  message: z.string().trim().min(1).max(500),
-  context: z.unknown(),
+  message: text(500).trim().min(1),
+  context: jsonValue,
   ttlSeconds: z.number().int().positive().optional(),
   allowPin: z.boolean().optional(),
 });
 export const confirmTransactionBody = z.union([
   z.object({ ceremonyId: id, response: authenticationResponse }).strict(),
-  z.object({ pin: z.string().min(1).max(64) }).strict(),
+  z.object({ pin: text(64).min(1) }).strict(),
 ]);
 
 // Face evidence is frames (base64 JPEG/WebP), never numbers a client computed: the server
@@ -114,4 +172,4 @@ export const startRecoveryBody = z.discriminatedUnion('kind', [
 ]);
 export const recoveryPinBody = z.object({ pin });
 export const recoveryFaceBody = z.object({ challengeId: id, evidence: faceEvidence, clientState: clientState.optional() });
-export const recoveryPasskeyOptionsBody = z.object({ replaceDeviceId: id.optional() });
+export const recoveryPasskeyOptionsBody = z.object({ replaceDeviceId: id.optional(), hints: credentialHints.optional() });

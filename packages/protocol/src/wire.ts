@@ -18,7 +18,6 @@
  */
 import type {
   AuthenticationResponseJSON,
-  AuthenticatorTransportFuture,
   PublicKeyCredentialCreationOptionsJSON,
   PublicKeyCredentialRequestOptionsJSON,
   RegistrationResponseJSON,
@@ -51,8 +50,14 @@ type RegistrationBody = WithResponse<Input<typeof schemas.registerVerifyBody>, R
 /** Authentication methods a session token's `amr` claim can list. */
 export type AuthMethod = 'passkey' | 'code' | 'face' | 'pin';
 
-/** A WebAuthn authenticator transport, as `@simplewebauthn` names them. */
-export type AuthenticatorTransport = AuthenticatorTransportFuture;
+/** The authenticator transports WebAuthn L3 §5.8.4 names today. */
+export type KnownAuthenticatorTransport = 'ble' | 'cable' | 'hybrid' | 'internal' | 'nfc' | 'smart-card' | 'usb';
+/**
+ * A WebAuthn authenticator transport. Kept as a string, as `@simplewebauthn` 14 does: the RP
+ * stores what the browser reports and hands it back, and clients ignore values they do not know
+ * (WebAuthn §5.8.4), so a transport added to the spec later must not be refused.
+ */
+export type AuthenticatorTransport = KnownAuthenticatorTransport | (string & {});
 
 /** The first half of a passkey registration: the browser's `navigator.credentials.create()` options. */
 export interface RegistrationCeremony {
@@ -173,6 +178,19 @@ export type StartPasskeyAuthenticationRequest = Input<typeof schemas.authenticat
 /** `POST /passkeys/authenticate/options` → 200. */
 export type StartPasskeyAuthenticationResponse = AuthenticationCeremony;
 
+/**
+ * `GET /me/passkeys` (session) → 200: what the browser's Signal API (WebAuthn L3 §5.1.10) needs
+ * to bring the user's authenticators in line with the server: the RP ID, the user handle (the
+ * user id), the names to show, and every credential id the server still accepts for this user.
+ */
+export interface GetAcceptedCredentialsResponse {
+  rpId: string;
+  userId: string;
+  username: string;
+  displayName: string;
+  credentialIds: string[];
+}
+
 /** `POST /passkeys/authenticate/verify`. */
 export type VerifyPasskeyAuthenticationRequest = WithResponse<Input<typeof schemas.authenticateVerifyBody>, AuthenticationResponseJSON>;
 /** `POST /passkeys/authenticate/verify` → 200. */
@@ -186,11 +204,31 @@ export type DeviceType = 'passkey' | 'backup' | 'temporary';
 /** The device types that hold a sealed face template. */
 export type FaceDeviceType = Exclude<DeviceType, 'passkey'>;
 
+/** A WebAuthn L3 §5.8.7 hint: the kind of authenticator a page expects (most preferred first). */
+export type CredentialHint = 'security-key' | 'client-device' | 'hybrid';
+
+/** The authenticator model behind a passkey, named from its AAGUID (a community list; see the server README). */
+export interface AuthenticatorModel {
+  /** e.g. "Google Password Manager", "iCloud Keychain", "1Password". */
+  name: string;
+}
+
 /** The authenticator facts of a passkey device. */
 export interface PasskeyInfo {
   credentialId: string;
+  /** Authenticator model id (WebAuthn §6.5.2); all zeros when the authenticator does not say. */
   aaguid: string;
+  /** The model named by `aaguid`, when the list knows it. */
+  authenticator?: AuthenticatorModel;
+  /**
+   * `multiDevice` when the credential may be synced to the user's other devices (BE flag,
+   * WebAuthn §6.1.3), `singleDevice` when it never leaves this authenticator — SimpleWebAuthn's
+   * `credentialDeviceType`. Show "synced passkey" / "this device only".
+   */
+  credentialDeviceType: 'multiDevice' | 'singleDevice';
+  /** BE flag (WebAuthn §6.1): may be synced. Same fact as `credentialDeviceType`. */
   backupEligible: boolean;
+  /** BS flag (WebAuthn §6.1), as of the last use: is it backed up now (`credentialBackedUp`). */
   backedUp: boolean;
   transports: AuthenticatorTransport[];
 }

@@ -51,7 +51,7 @@ function rawVerify(): Promise<number> {
 async function bareVerify(): Promise<number> {
   // Register one credential against a throw-away instance to get a real COSE key + assertion.
   const store = await createPGliteStore();
-  const twofold = createTwofold({ store, rp: { id: 'localhost', origins: [ORIGIN] }, openRegistration: true });
+  const twofold = createTwofold({ store, rp: { id: 'localhost', origins: [ORIGIN] }, openRegistration: true, http: { clientAddress: 'none' } }); // in-process requests have no socket
   const authenticator = createSoftAuthenticator({ origin: ORIGIN });
   const reg = await twofold.passkeys.startRegistration({ username: 'bench' });
   await twofold.passkeys.verifyRegistration({ ceremonyId: reg.ceremonyId, response: await authenticator.createCredential(reg.options) });
@@ -74,7 +74,7 @@ async function bareVerify(): Promise<number> {
 }
 
 async function ceremony(label: string, store: Store): Promise<{ sequential: number; concurrent: number }> {
-  const twofold = createTwofold({ store, rp: { id: 'localhost', origins: [ORIGIN] }, openRegistration: true });
+  const twofold = createTwofold({ store, rp: { id: 'localhost', origins: [ORIGIN] }, openRegistration: true, http: { clientAddress: 'none' } }); // in-process requests have no socket
   const post = (path: string, body: unknown) =>
     twofold.handler(
       new Request(`http://localhost/api/v1${path}`, {

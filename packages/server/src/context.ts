@@ -31,10 +31,14 @@ export interface TwofoldContext {
     codeAddress: RateLimiter;
     pinUser: RateLimiter;
     pinAddress: RateLimiter;
+    /** Decoy PIN attempts for unknown users and users without a PIN (PIN sign-in answers them like real ones). */
+    pinDecoy: RateLimiter;
     /** PIN changes per user (each one is a slow hash). */
     pinChangeUser: RateLimiter;
     /** Unauthenticated ceremony starts (sign-up / sign-in options) per client address. */
     ceremonyAddress: RateLimiter;
+    /** Ceremony starts with a session (add a passkey, face challenges), per user. */
+    ceremonyUser: RateLimiter;
     /** Face verification attempts per user; exhausting it is FACE_LOCKED. */
     faceUser: RateLimiter;
   };
@@ -49,4 +53,9 @@ export interface RelyingParty {
   name: string;
   /** Origins allowed in `clientDataJSON.origin` (WebAuthn §7.1 step 9). */
   origins: string[];
+  /**
+   * Other sites' origins that may use this RP ID (WebAuthn L3 §5.11 related origin requests):
+   * listed in `/.well-known/webauthn` and accepted in `clientDataJSON.origin` too.
+   */
+  relatedOrigins: string[];
 }

@@ -10,6 +10,7 @@ export { createTwofold, type Twofold, type TwofoldOptions } from './twofold.js';
 export { TwofoldError, isTwofoldError, ERROR_CODES, type ErrorCode } from './errors.js';
 export { STATUS_BY_CODE, problemResponse } from './http/problem.js';
 export type { HandlerOptions } from './http/app.js';
+export { addressKey, forwardedClientAddress, type ClientAddressSource, type ForwardedClientAddressOptions } from './http/address.js';
 export { createKeyring, parseKeyring, generateSealingKey, type Keyring, type SealingKey } from './sealing/keyring.js';
 export { createWebhookNotifier, verifyWebhookSignature, type WebhookOptions } from './webhooks/webhooks.js';
 export type { TwofoldContext, RelyingParty } from './context.js';
@@ -21,10 +22,15 @@ export type {
   VerifyPasskeyRegistrationOptions,
   StartPasskeyAuthenticationOptions,
   VerifyPasskeyAuthenticationOptions,
+  GetAcceptedCredentialsOptions,
+  StartPasskeyUpgradeOptions,
+  VerifyPasskeyUpgradeOptions,
+  WithHints,
   CeremonyResult,
 } from './passkeys/passkeys.js';
 export type { ListDevicesOptions, RenameDeviceOptions, RemoveDeviceOptions, Device } from './devices/devices.js';
 export { deviceNameFromUserAgent } from './devices/device-name.js';
+export { authenticatorModel } from './devices/authenticators.js';
 export type {
   GenerateCodeOptions,
   InvalidateCodesOptions,

@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
 import type { ApiKey, Scope } from './apikeys/apikeys.js';
+import type { CeremonyKind } from './ceremonies/store.js';
 import type { SessionClaims } from './tokens/tokens.js';
 
 /**
@@ -33,10 +34,18 @@ export interface RouteKit {
   /** Service call: a valid API key holding `scope` (401 / 403 `INSUFFICIENT_SCOPE`); sets `apiKey`. */
   scope(scope: Scope): MiddlewareHandler<ServiceEnv>;
   /**
-   * Counts an unauthenticated ceremony start against the per-address limit (429 `RATE_LIMITED`).
-   * After {@link RouteKit.optionalSession} it counts only requests without a session.
+   * Counts a ceremony start (429 `RATE_LIMITED`): per client address without a session, per
+   * user with one (after {@link RouteKit.optionalSession}).
    */
   limitCeremonies: MiddlewareHandler<TwofoldEnv>;
+  /**
+   * Refuses a request before its body is read unless `id(c)` names a live ceremony of `kind`
+   * (400 `INVALID_REQUEST` without an id; `CHALLENGE_NOT_FOUND`, `CHALLENGE_EXPIRED`,
+   * `CEREMONY_MISMATCH` as on consumption). For routes with large bodies (face evidence): a
+   * stranger cannot make the server read and parse half a megabyte without a challenge first.
+   * It only looks: the route still consumes the ceremony, once.
+   */
+  requireCeremony(kind: CeremonyKind, id: (c: Context) => string | undefined): MiddlewareHandler<TwofoldEnv>;
   /**
    * Reads the JSON body (already capped by the body-limit middleware) and validates it:
    * 415 `UNSUPPORTED_MEDIA_TYPE`, 400 `INVALID_JSON` / `INVALID_REQUEST`. An empty body is `{}`.

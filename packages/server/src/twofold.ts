@@ -4,12 +4,19 @@ import type { RelyingParty, TwofoldContext } from './context.js';
 import { listDevices, removeDevice, renameDevice, type ListDevicesOptions, type RemoveDeviceOptions, type RenameDeviceOptions } from './devices/devices.js';
 import { createHandler, type HandlerOptions } from './http/app.js';
 import {
+  getAcceptedCredentials,
+  relatedOriginsDocument,
   startPasskeyAuthentication,
   startPasskeyRegistration,
+  startPasskeyUpgrade,
+  verifyPasskeyUpgrade,
   verifyPasskeyAuthentication,
   verifyPasskeyRegistration,
+  type GetAcceptedCredentialsOptions,
   type StartPasskeyAuthenticationOptions,
   type StartPasskeyRegistrationOptions,
+  type StartPasskeyUpgradeOptions,
+  type VerifyPasskeyUpgradeOptions,
   type VerifyPasskeyAuthenticationOptions,
   type VerifyPasskeyRegistrationOptions,
 } from './passkeys/passkeys.js';
@@ -89,8 +96,13 @@ import { createUser, getUser, retrieveUser, type CreateUserOptions, type GetUser
 export interface TwofoldOptions {
   /** Where everything is kept: `createPGliteStore()` or `createPostgresStore()`. */
   store: Store;
-  /** WebAuthn relying party. `origins` are the exact origins pages are served from. */
-  rp: { id: string; name?: string; origins: string[] };
+  /**
+   * WebAuthn relying party. `origins` are the exact origins pages are served from;
+   * `relatedOrigins` are other sites' origins allowed to use this RP ID (WebAuthn L3 §5.11):
+   * served as `GET /.well-known/webauthn` and accepted in verification. The RP ID's host must
+   * answer that path with the handler (see the README).
+   */
+  rp: { id: string; name?: string; origins: string[]; relatedOrigins?: string[] };
   /** Allow new users to sign up from the browser. Default false (backends create users). */
   openRegistration?: boolean;
   /** Lifetime of a ceremony's challenge. Default 300 s. */
@@ -120,6 +132,11 @@ export interface TwofoldOptions {
    */
   ceremoniesPerAddress?: RateLimit;
   /**
+   * Ceremony starts made with a session (adding a passkey, face challenges), per user. Default
+   * 30 per minute.
+   */
+  ceremoniesPerUser?: RateLimit;
+  /**
    * Liveness actions face challenges ask for (each once, in random order). Default: all of
    * turn_left, turn_right, move_closer. Fewer is faster and more accessible, and weaker.
    */
@@ -131,7 +148,10 @@ export interface TwofoldOptions {
   faceAnalyzer?: FaceAnalyzer;
   /** PIN policy (attempt limit, freshness needed to replace a PIN, rate limits). */
   pins?: Partial<PinSettings>;
-  /** HTTP handler settings. `clientAddress` tells the handler a request's client IP (for rate limits). */
+  /**
+   * HTTP handler settings. `clientAddress` (required to use `handler`) tells the handler a
+   * request's client IP, for per-address rate limits.
+   */
   http?: Omit<HandlerOptions, 'onError'>;
   /** Unexpected errors (5xx, failing `onEvent`). Default `console.error`. */
   onError?: (error: unknown) => void;
@@ -151,12 +171,17 @@ export type Twofold = ReturnType<typeof createTwofold>;
 export function createTwofold(options: TwofoldOptions) {
   if (!options.rp?.id) throw new TypeError('createTwofold: rp.id is required');
   if (!options.rp.origins?.length) throw new TypeError('createTwofold: rp.origins needs at least one origin');
-  for (const origin of options.rp.origins) {
+  for (const origin of [...options.rp.origins, ...(options.rp.relatedOrigins ?? [])]) {
     if (new URL(origin).origin !== origin) throw new TypeError(`createTwofold: "${origin}" is not a bare origin`);
   }
   const now = options.now ?? (() => new Date());
   const onError = options.onError ?? ((e: unknown) => console.error('[twofold]', e));
-  const rp: RelyingParty = { id: options.rp.id, name: options.rp.name ?? options.rp.id, origins: [...options.rp.origins] };
+  const rp: RelyingParty = {
+    id: options.rp.id,
+    name: options.rp.name ?? options.rp.id,
+    origins: [...options.rp.origins],
+    relatedOrigins: [...new Set(options.rp.relatedOrigins ?? [])].filter((o) => !options.rp.origins.includes(o)),
+  };
   const keyring = options.secretKeys ? createKeyring(options.secretKeys) : undefined;
   const tokens = createTokenService({
     store: options.store,
@@ -185,12 +210,15 @@ export function createTwofold(options: TwofoldOptions) {
       codeAddress: options.store.rateLimiter({ keyPrefix: 'code-address', ...codes.addressAttempts }),
       pinUser: options.store.rateLimiter({ keyPrefix: 'pin-user', ...pins.userAttempts }),
       pinAddress: options.store.rateLimiter({ keyPrefix: 'pin-address', ...pins.addressAttempts }),
+      // 30 days: a decoy lock outlasts any enumeration attempt (a real lock never decays).
+      pinDecoy: options.store.rateLimiter({ keyPrefix: 'pin-decoy', points: pins.maxAttempts, durationSeconds: 30 * 86_400 }),
       pinChangeUser: options.store.rateLimiter({ keyPrefix: 'pin-change-user', ...pins.changeAttempts }),
       faceUser: options.store.rateLimiter({ keyPrefix: 'face-user', points: 5, durationSeconds: 900 }),
       ceremonyAddress: options.store.rateLimiter({
         keyPrefix: 'ceremony-address',
         ...(options.ceremoniesPerAddress ?? { points: 300, durationSeconds: 60 }),
       }),
+      ceremonyUser: options.store.rateLimiter({ keyPrefix: 'ceremony-user', ...(options.ceremoniesPerUser ?? { points: 30, durationSeconds: 60 }) }),
     },
     pins,
     faceActions: options.faceActions?.length ? [...new Set(options.faceActions)] : FACE_ACTIONS,
@@ -207,11 +235,17 @@ export function createTwofold(options: TwofoldOptions) {
     },
   };
 
+  let handler: ((req: Request) => Promise<Response>) | undefined;
   return {
     /** The domain context, for extension modules. */
     context: ctx,
-    /** `(Request) => Promise<Response>` serving the API under `/api/v1` (see API.md). */
-    handler: createHandler(ctx, { ...options.http, onError }),
+    /**
+     * `(Request) => Promise<Response>` serving the API under `/api/v1` (see API.md). Built on
+     * first use; throws a TypeError when `http.clientAddress` is missing (see {@link HandlerOptions}).
+     */
+    get handler() {
+      return (handler ??= createHandler(ctx, { ...options.http, onError }));
+    },
     users: {
       create: (o: CreateUserOptions) => createUser(ctx, o),
       /** By username. Throws `USER_NOT_FOUND`. */
@@ -225,6 +259,14 @@ export function createTwofold(options: TwofoldOptions) {
       verifyRegistration: (o: VerifyPasskeyRegistrationOptions) => verifyPasskeyRegistration(ctx, o),
       startAuthentication: (o: StartPasskeyAuthenticationOptions = {}) => startPasskeyAuthentication(ctx, o),
       verifyAuthentication: (o: VerifyPasskeyAuthenticationOptions) => verifyPasskeyAuthentication(ctx, o),
+      /** Automatic passkey upgrade (conditional create) for a user the host signed in its own way. */
+      startUpgrade: (o: StartPasskeyUpgradeOptions) => startPasskeyUpgrade(ctx, o),
+      /** Completes it (UP/UV may be unset for this ceremony only); issues no session token. */
+      verifyUpgrade: (o: VerifyPasskeyUpgradeOptions) => verifyPasskeyUpgrade(ctx, o),
+      /** The user's accepted credential ids and names, for the browser's Signal API. */
+      getAcceptedCredentials: (o: GetAcceptedCredentialsOptions) => getAcceptedCredentials(ctx, o),
+      /** `{origins}` of `/.well-known/webauthn` (related origins); throws `NOT_FOUND` when none are configured. */
+      relatedOrigins: () => relatedOriginsDocument(ctx),
     },
     devices: {
       list: (o: ListDevicesOptions) => listDevices(ctx, o),

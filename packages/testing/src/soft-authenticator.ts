@@ -39,24 +39,27 @@ export function createSoftAuthenticator(options: SoftAuthenticatorOptions) {
   const backupEligible = options.backupEligible ?? true;
   const step = options.counterStep ?? 1;
 
-  async function clientData(type: 'webauthn.create' | 'webauthn.get', challenge: string) {
-    const json = JSON.stringify({ type, challenge, origin: options.origin, crossOrigin: false });
+  async function clientData(type: 'webauthn.create' | 'webauthn.get', challenge: string, origin = options.origin) {
+    const json = JSON.stringify({ type, challenge, origin, crossOrigin: false });
     const bytes = new TextEncoder().encode(json);
     return { bytes, hash: new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)) };
   }
 
-  function flags(attested: boolean): number {
+  function flags(attested: boolean, presence = { up: true, uv: true }): number {
     // UP (bit 0), UV (bit 2), BE (bit 3), BS (bit 4), AT (bit 6)
-    return 0x01 | 0x04 | (backupEligible ? 0x08 | 0x10 : 0) | (attested ? 0x40 : 0);
+    return (presence.up ? 0x01 : 0) | (presence.uv ? 0x04 : 0) | (backupEligible ? 0x08 | 0x10 : 0) | (attested ? 0x40 : 0);
   }
 
   return {
     credentials,
 
-    /** Answers `navigator.credentials.create()` options. Honours `excludeCredentials`. */
+    /**
+     * Answers `navigator.credentials.create()` options. Honours `excludeCredentials`.
+     * `userPresent` / `userVerified: false` clear UP / UV, as conditional create may.
+     */
     async createCredential(
       creation: PublicKeyCredentialCreationOptionsJSON,
-      overrides: { origin?: string; challenge?: string } = {},
+      overrides: { origin?: string; challenge?: string; userPresent?: boolean; userVerified?: boolean } = {},
     ): Promise<RegistrationResponseJSON> {
       const rpId = creation.rp.id ?? new URL(options.origin).hostname;
       for (const c of creation.excludeCredentials ?? []) {
@@ -77,7 +80,7 @@ export function createSoftAuthenticator(options: SoftAuthenticatorOptions) {
       );
       const authData = concat(
         await sha256(rpId),
-        new Uint8Array([flags(true)]),
+        new Uint8Array([flags(true, { up: overrides.userPresent ?? true, uv: overrides.userVerified ?? true })]),
         u32(0),
         aaguid,
         new Uint8Array([idBytes.length >> 8, idBytes.length & 0xff]),
@@ -91,7 +94,7 @@ export function createSoftAuthenticator(options: SoftAuthenticatorOptions) {
           ['authData', authData],
         ]) as never,
       );
-      const { bytes } = await clientData('webauthn.create', overrides.challenge ?? creation.challenge);
+      const { bytes } = await clientData('webauthn.create', overrides.challenge ?? creation.challenge, overrides.origin);
       credentials.set(id, { id, userHandle: creation.user.id, rpId, counter: 0, privateKey: keyPair.privateKey });
       return {
         id,
@@ -121,7 +124,7 @@ export function createSoftAuthenticator(options: SoftAuthenticatorOptions) {
       if (!credential) throw new Error('NotAllowedError: no matching credential');
       credential.counter = overrides.counter ?? credential.counter + step;
       const authData = concat(await sha256(request.rpId ?? credential.rpId), new Uint8Array([flags(false)]), u32(credential.counter));
-      const { bytes, hash } = await clientData('webauthn.get', request.challenge);
+      const { bytes, hash } = await clientData('webauthn.get', request.challenge, overrides.origin);
       const raw = new Uint8Array(
         await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, credential.privateKey, concat(authData, hash)),
       );

@@ -13,6 +13,12 @@ export interface VirtualAuthenticatorOptions {
   isUserVerified?: boolean;
   /** Answer user-presence checks without a click. Default true. */
   automaticPresenceSimulation?: boolean;
+  /** Supports the PRF extension (WebAuthn L3 §10.1.4). Default false. */
+  hasPrf?: boolean;
+  /** BE flag of new credentials (a synced passkey, WebAuthn §6.1.3). Default false (Chromium's default). */
+  backupEligible?: boolean;
+  /** BS flag of new credentials (backed up now). Default false. */
+  backedUp?: boolean;
 }
 
 /** A credential as Chromium's virtual authenticator reports it (CDP `WebAuthn.Credential`). */
@@ -23,6 +29,10 @@ export interface VirtualCredential {
   privateKey: string;
   userHandle?: string;
   signCount: number;
+  /** The account name the authenticator shows (updated by `signalCurrentUserDetails`). */
+  userName?: string;
+  /** The display name the authenticator shows (updated by `signalCurrentUserDetails`). */
+  userDisplayName?: string;
 }
 
 /** Controls one Chromium virtual authenticator attached to a page. */
@@ -35,6 +45,13 @@ export interface VirtualAuthenticator {
   getCredentials(): Promise<VirtualCredential[]>;
   /** Forget every credential. */
   clearCredentials(): Promise<void>;
+  /**
+   * Puts a credential into the authenticator (e.g. one read with `getCredentials()` earlier, to
+   * model a passkey the server no longer knows, or with other names to see a signal update them).
+   */
+  addCredential(credential: VirtualCredential): Promise<void>;
+  /** Removes one credential (CDP base64 id, as `getCredentials()` gives it). */
+  removeCredential(credentialId: string): Promise<void>;
   /** Detach the authenticator: the page then has no authenticator. */
   remove(): Promise<void>;
 }
@@ -63,6 +80,9 @@ export async function addVirtualAuthenticator(page: Page, options: VirtualAuthen
       hasUserVerification: options.hasUserVerification ?? true,
       isUserVerified: options.isUserVerified ?? true,
       automaticPresenceSimulation: options.automaticPresenceSimulation ?? true,
+      ...(options.hasPrf && { hasPrf: true }),
+      ...(options.backupEligible !== undefined && { defaultBackupEligibility: options.backupEligible }),
+      ...(options.backedUp !== undefined && { defaultBackupState: options.backedUp }),
     },
   });
   return {
@@ -77,6 +97,12 @@ export async function addVirtualAuthenticator(page: Page, options: VirtualAuthen
     },
     async clearCredentials() {
       await cdp.send('WebAuthn.clearCredentials', { authenticatorId });
+    },
+    async addCredential(credential) {
+      await cdp.send('WebAuthn.addCredential', { authenticatorId, credential });
+    },
+    async removeCredential(credentialId) {
+      await cdp.send('WebAuthn.removeCredential', { authenticatorId, credentialId });
     },
     async remove() {
       await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId });

@@ -9,6 +9,7 @@ import {
 } from '@simplewebauthn/browser';
 import type {
   CeremonyResult,
+  CredentialHint,
   StartPasskeyAuthenticationRequest,
   StartPasskeyAuthenticationResponse,
   StartPasskeyRegistrationRequest,
@@ -20,6 +21,25 @@ import type {
 } from '@twofold/protocol';
 import type { WithApi, WithSession } from '../api/api.js';
 import { TwofoldClientError } from '../errors.js';
+import { prfResult, takePrfOutput, withPrfInput, type PrfOption, type PrfRequest, type PrfResult } from './prf.js';
+import { signalUnknownCredential } from './signals.js';
+
+export type { CredentialHint } from '@twofold/protocol';
+
+/** Whether sign-in signals a credential the server does not know (WebAuthn L3 §5.1.10.1). */
+export interface UnknownCredentialOption {
+  /** When the server answers `CREDENTIAL_NOT_FOUND`, call `signalUnknownCredential` (feature-detected). Default true. */
+  signals?: boolean;
+}
+
+/** Hints for the browser (WebAuthn L3 §5.8.7), most preferred first; it may ignore them. */
+export interface HintOptions {
+  /**
+   * `['security-key']` for an "Add a security key" button, `['client-device']` for "this
+   * device", `['hybrid']` for "use a phone". Default: none (the browser decides).
+   */
+  hints?: CredentialHint[];
+}
 
 /**
  * What every successful ceremony returns (`CeremonyResult` of `@twofold/protocol`): the user, the
@@ -75,14 +95,20 @@ export interface CreatePasskeyOptions {
   optionsJSON: PublicKeyCredentialCreationOptionsJSON;
   /** Aborting it cancels the browser prompt. */
   signal?: AbortSignal;
+  /** Evaluate the PRF extension with this salt. */
+  prf?: PrfRequest;
 }
 
-/** Runs `navigator.credentials.create()` with shared abort handling; errors get stable codes. */
-export async function createPasskey({ optionsJSON, signal }: CreatePasskeyOptions) {
+/**
+ * Runs `navigator.credentials.create()` with shared abort handling; errors get stable codes.
+ * Any PRF output is taken out of the response (it must never reach the server) and returned beside it.
+ */
+export async function createPasskey({ optionsJSON, signal, prf }: CreatePasskeyOptions) {
   if (!isPasskeySupported()) throw new TwofoldClientError('NOT_SUPPORTED', 'This browser does not support passkeys.');
   const unlink = linkSignal(signal);
   try {
-    return await startRegistration({ optionsJSON });
+    const response = await startRegistration({ optionsJSON: withPrfInput(optionsJSON, prf) });
+    return { response, prfOutput: takePrfOutput(response) };
   } catch (error) {
     throw toClientError(error);
   } finally {
@@ -98,17 +124,20 @@ export interface GetPasskeyAssertionOptions {
   signal?: AbortSignal;
   /** Offer the passkeys in input autofill (conditional mediation) instead of a modal prompt. */
   autofill?: boolean;
+  /** Evaluate the PRF extension with this salt. */
+  prf?: PrfRequest;
 }
 
 /** Runs `navigator.credentials.get()` with shared abort handling; errors get stable codes. */
-export async function getPasskeyAssertion({ optionsJSON, signal, autofill = false }: GetPasskeyAssertionOptions) {
+export async function getPasskeyAssertion({ optionsJSON, signal, autofill = false, prf }: GetPasskeyAssertionOptions) {
   if (!isPasskeySupported()) throw new TwofoldClientError('NOT_SUPPORTED', 'This browser does not support passkeys.');
   if (autofill && !(await isAutofillSupported())) {
     throw new TwofoldClientError('NOT_SUPPORTED', 'This browser does not offer passkeys in autofill.');
   }
   const unlink = linkSignal(signal);
   try {
-    return await startAuthentication({ optionsJSON, useBrowserAutofill: autofill });
+    const response = await startAuthentication({ optionsJSON: withPrfInput(optionsJSON, prf), useBrowserAutofill: autofill });
+    return { response, prfOutput: takePrfOutput(response) };
   } catch (error) {
     throw toClientError(error);
   } finally {
@@ -117,12 +146,12 @@ export async function getPasskeyAssertion({ optionsJSON, signal, autofill = fals
 }
 
 /** Options of {@link signUp} (`twofold.signUp`). */
-export interface SignUpOptions {
+export interface SignUpOptions extends HintOptions, PrfOption {
   /** The new account's username (normalised by the server: NFKC, trimmed, lower-cased). */
   username: string;
   /** Shown by authenticators and apps; defaults to the username. */
   displayName?: string;
-  /** A name for this passkey device; default from the User-Agent. */
+  /** A name for this passkey device; default: the authenticator model (from its AAGUID), else a guess from the User-Agent. */
   deviceName?: string;
   /** Aborting it cancels the browser prompt. */
   signal?: AbortSignal;
@@ -132,21 +161,26 @@ export interface SignUpOptions {
  * Signs up a new user with a passkey (the server must allow open registration).
  * @throws TwofoldClientError — `USERNAME_TAKEN`, `CANCELLED`, `ABORTED`, `REGISTRATION_CLOSED`, ...
  */
-export async function signUp(options: WithApi<SignUpOptions>): Promise<SessionResult> {
+export async function signUp(options: WithApi<SignUpOptions>): Promise<SessionResult & PrfResult> {
   const { api } = options;
   const { ceremonyId, options: creation } = await api.request<StartPasskeyRegistrationResponse>('POST', '/passkeys/register/options', {
-    body: { username: options.username, ...(options.displayName && { displayName: options.displayName }) } satisfies StartPasskeyRegistrationRequest,
+    body: {
+      username: options.username,
+      ...(options.displayName && { displayName: options.displayName }),
+      ...(options.hints && { hints: options.hints }),
+    } satisfies StartPasskeyRegistrationRequest,
     signal: options.signal,
   });
-  const response = await createPasskey({ optionsJSON: creation, signal: options.signal });
-  return api.request<VerifyPasskeyRegistrationResponse>('POST', '/passkeys/register/verify', {
+  const { response, prfOutput } = await createPasskey({ optionsJSON: creation, signal: options.signal, prf: options.prf });
+  const result = await api.request<VerifyPasskeyRegistrationResponse>('POST', '/passkeys/register/verify', {
     body: { ceremonyId, response, ...(options.deviceName && { name: options.deviceName }) } satisfies VerifyPasskeyRegistrationRequest,
   });
+  return { ...result, ...(await prfResult(prfOutput, options.prf)) };
 }
 
 /** Options of {@link addPasskey} (`twofold.addPasskey`). */
-export interface AddPasskeyOptions {
-  /** A name for the new passkey device; default from the User-Agent. */
+export interface AddPasskeyOptions extends HintOptions, PrfOption {
+  /** A name for the new passkey device; default: the authenticator model (from its AAGUID), else a guess from the User-Agent. */
   deviceName?: string;
   /** Aborting it cancels the browser prompt. */
   signal?: AbortSignal;
@@ -156,22 +190,23 @@ export interface AddPasskeyOptions {
  * Adds another passkey to the signed-in user's account (e.g. a second device or security key).
  * @throws TwofoldClientError — `AUTHENTICATOR_ALREADY_REGISTERED`, `CANCELLED`, `INVALID_TOKEN`, ...
  */
-export async function addPasskey(options: WithSession<AddPasskeyOptions>): Promise<SessionResult> {
+export async function addPasskey(options: WithSession<AddPasskeyOptions>): Promise<SessionResult & PrfResult> {
   const { api, token } = options;
   const { ceremonyId, options: creation } = await api.request<StartPasskeyRegistrationResponse>('POST', '/passkeys/register/options', {
-    body: {} satisfies StartPasskeyRegistrationRequest,
+    body: { ...(options.hints && { hints: options.hints }) } satisfies StartPasskeyRegistrationRequest,
     token,
     signal: options.signal,
   });
-  const response = await createPasskey({ optionsJSON: creation, signal: options.signal });
-  return api.request<VerifyPasskeyRegistrationResponse>('POST', '/passkeys/register/verify', {
+  const { response, prfOutput } = await createPasskey({ optionsJSON: creation, signal: options.signal, prf: options.prf });
+  const result = await api.request<VerifyPasskeyRegistrationResponse>('POST', '/passkeys/register/verify', {
     body: { ceremonyId, response, ...(options.deviceName && { name: options.deviceName }) } satisfies VerifyPasskeyRegistrationRequest,
     token,
   });
+  return { ...result, ...(await prfResult(prfOutput, options.prf)) };
 }
 
 /** Options of {@link signIn} (`twofold.signIn`). */
-export interface SignInOptions {
+export interface SignInOptions extends HintOptions, UnknownCredentialOption, PrfOption {
   /** Offer only this account's passkeys; without it, any passkey of this site (discoverable credentials). */
   username?: string;
   /** Aborting it cancels the browser prompt. */
@@ -184,20 +219,49 @@ export interface SignInOptions {
  * Starting it cancels a pending autofill request.
  * @throws TwofoldClientError — `CANCELLED`, `ABORTED`, `CREDENTIAL_NOT_FOUND`, `CHALLENGE_EXPIRED`, ...
  */
-export async function signIn(options: WithApi<SignInOptions>): Promise<SessionResult> {
+export async function signIn(options: WithApi<SignInOptions>): Promise<SessionResult & PrfResult> {
   const { api } = options;
   const { ceremonyId, options: request } = await api.request<StartPasskeyAuthenticationResponse>('POST', '/passkeys/authenticate/options', {
-    body: (options.username ? { username: options.username } : {}) satisfies StartPasskeyAuthenticationRequest,
+    body: { ...(options.username && { username: options.username }), ...(options.hints && { hints: options.hints }) } satisfies StartPasskeyAuthenticationRequest,
     signal: options.signal,
   });
-  const response = await getPasskeyAssertion({ optionsJSON: request, signal: options.signal });
-  return api.request<VerifyPasskeyAuthenticationResponse>('POST', '/passkeys/authenticate/verify', {
-    body: { ceremonyId, response } satisfies VerifyPasskeyAuthenticationRequest,
-  });
+  const { response, prfOutput } = await getPasskeyAssertion({ optionsJSON: request, signal: options.signal, prf: options.prf });
+  const result = await verifyAssertion(api, { ceremonyId, response }, unknownSignalRpId(options, request));
+  return { ...result, ...(await prfResult(prfOutput, options.prf)) };
+}
+
+/**
+ * The RP ID to signal an unknown credential for, or null for none: only for discoverable sign-in
+ * (no `allowCredentials`), where `CREDENTIAL_NOT_FOUND` can only mean the server has no such
+ * passkey at all — never a valid passkey of another account that was not in the list.
+ */
+const unknownSignalRpId = (options: UnknownCredentialOption, request: PublicKeyCredentialRequestOptionsJSON): string | undefined | null =>
+  options.signals === false || request.allowCredentials?.length ? null : request.rpId;
+
+/**
+ * Sends the assertion; when the server does not know the credential (`CREDENTIAL_NOT_FOUND`:
+ * removed here, or registered elsewhere), tells the browser so its provider stops offering it
+ * (WebAuthn L3 §5.1.10.1), then rethrows.
+ */
+async function verifyAssertion(
+  api: WithApi<object>['api'],
+  body: VerifyPasskeyAuthenticationRequest,
+  /** The ceremony's RP ID; null: send no signal. */
+  rpId: string | undefined | null,
+): Promise<SessionResult> {
+  try {
+    return await api.request<VerifyPasskeyAuthenticationResponse>('POST', '/passkeys/authenticate/verify', { body });
+  } catch (error) {
+    if (rpId !== null && error instanceof TwofoldClientError && error.code === 'CREDENTIAL_NOT_FOUND') {
+      const id = rpId ?? globalThis.location?.hostname;
+      if (id) await signalUnknownCredential({ rpId: id, credentialId: body.response.id });
+    }
+    throw error;
+  }
 }
 
 /** Options of {@link signInWithAutofill} (`twofold.signInWithAutofill`). */
-export interface SignInWithAutofillOptions {
+export interface SignInWithAutofillOptions extends UnknownCredentialOption, PrfOption {
   /** Aborting it stops offering passkeys in autofill (rejects with `ABORTED`). */
   signal?: AbortSignal;
 }
@@ -209,17 +273,17 @@ export interface SignInWithAutofillOptions {
  * If the server's challenge expires while waiting it fetches a fresh one, so the field keeps working.
  * @throws TwofoldClientError — `NOT_SUPPORTED` when the browser has no passkey autofill.
  */
-export async function signInWithAutofill(options: WithApi<SignInWithAutofillOptions>): Promise<SessionResult> {
+export async function signInWithAutofill(options: WithApi<SignInWithAutofillOptions>): Promise<SessionResult & PrfResult> {
   const { api } = options;
   for (;;) {
     const { ceremonyId, options: request } = await api.request<StartPasskeyAuthenticationResponse>('POST', '/passkeys/authenticate/options', {
       body: {} satisfies StartPasskeyAuthenticationRequest,
       signal: options.signal,
     });
-    let response;
+    let assertion;
     const started = Date.now();
     try {
-      response = await getPasskeyAssertion({ optionsJSON: request, signal: options.signal, autofill: true });
+      assertion = await getPasskeyAssertion({ optionsJSON: request, signal: options.signal, autofill: true, prf: options.prf });
     } catch (error) {
       // The browser's own timeout for a waiting autofill ends in NotAllowedError: start over,
       // unless it failed at once (then it would only spin).
@@ -227,8 +291,7 @@ export async function signInWithAutofill(options: WithApi<SignInWithAutofillOpti
       if (error instanceof TwofoldClientError && error.code === 'CANCELLED' && waited && !options.signal?.aborted) continue;
       throw error;
     }
-    return api.request<VerifyPasskeyAuthenticationResponse>('POST', '/passkeys/authenticate/verify', {
-      body: { ceremonyId, response } satisfies VerifyPasskeyAuthenticationRequest,
-    });
+    const result = await verifyAssertion(api, { ceremonyId, response: assertion.response }, unknownSignalRpId(options, request));
+    return { ...result, ...(await prfResult(assertion.prfOutput, options.prf)) };
   }
 }

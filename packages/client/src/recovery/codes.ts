@@ -6,19 +6,19 @@ import type {
   VerifyAddPasskeyWithCodeResponse,
 } from '@twofold/protocol';
 import type { WithApi } from '../api/api.js';
-import { createPasskey, type SessionResult } from '../passkeys/passkeys.js';
+import { createPasskey, type HintOptions, type SessionResult } from '../passkeys/passkeys.js';
 
 export type { CodeType } from '@twofold/protocol';
 
 /** Options of {@link addPasskeyWithCode} (`twofold.addPasskeyWithCode`). */
-export interface AddPasskeyWithCodeOptions {
+export interface AddPasskeyWithCodeOptions extends HintOptions {
   /** The user the code was generated for. */
   userId: string;
   /** The pre-authorized code, as the user received it (spaces and dashes in short codes are ignored). */
   code: string;
   /** The code's kind. */
   type: CodeType;
-  /** A name for the new passkey device; default from the User-Agent. */
+  /** A name for the new passkey device; default: the authenticator model (from its AAGUID), else a guess from the User-Agent. */
   deviceName?: string;
   /** Aborting it cancels the browser prompt. */
   signal?: AbortSignal;
@@ -34,10 +34,14 @@ export interface AddPasskeyWithCodeOptions {
 export async function addPasskeyWithCode(options: WithApi<AddPasskeyWithCodeOptions>): Promise<SessionResult> {
   const { api } = options;
   const { ceremonyId, options: creation } = await api.request<StartAddPasskeyWithCodeResponse>('POST', '/credentials/fido2/init/code', {
-    body: { userId: options.userId, code: { code: options.code, type: options.type } } satisfies StartAddPasskeyWithCodeRequest,
+    body: {
+      userId: options.userId,
+      code: { code: options.code, type: options.type },
+      ...(options.hints && { hints: options.hints }),
+    } satisfies StartAddPasskeyWithCodeRequest,
     signal: options.signal,
   });
-  const response = await createPasskey({ optionsJSON: creation, signal: options.signal });
+  const { response } = await createPasskey({ optionsJSON: creation, signal: options.signal });
   return api.request<VerifyAddPasskeyWithCodeResponse>('POST', '/credentials/fido2/complete', {
     body: { ceremonyId, response, ...(options.deviceName && { name: options.deviceName }) } satisfies VerifyAddPasskeyWithCodeRequest,
   });

@@ -17,7 +17,7 @@ import type {
   VerifyRecoveryPasskeyResponse,
 } from '@twofold/protocol';
 import type { WithApi } from '../api/api.js';
-import { createPasskey } from '../passkeys/passkeys.js';
+import { createPasskey, type HintOptions } from '../passkeys/passkeys.js';
 
 // The wire shapes of a flow, from @twofold/protocol (RecoveryKind documents both kinds).
 export type { RecoveryKind, RecoveryFlow, FaceChallenge } from '@twofold/protocol';
@@ -127,10 +127,10 @@ export async function verifyRecoveryFace(
 }
 
 /** Options of {@link bindRecoveryPasskey} (`twofold.recovery.bindPasskey`). */
-export interface BindRecoveryPasskeyOptions {
+export interface BindRecoveryPasskeyOptions extends HintOptions {
   /** The passkey device this one replaces (a credential reset on the same device); it is removed. */
   replaceDeviceId?: string;
-  /** A name for the new passkey device; default from the User-Agent. */
+  /** A name for the new passkey device; default: the authenticator model (from its AAGUID), else a guess from the User-Agent. */
   deviceName?: string;
   /** Aborting it cancels the browser prompt. */
   signal?: AbortSignal;
@@ -145,10 +145,13 @@ export interface BindRecoveryPasskeyOptions {
 export async function bindRecoveryPasskey(options: WithFlow<BindRecoveryPasskeyOptions>): Promise<VerifyRecoveryPasskeyResponse> {
   const { api } = options;
   const { ceremonyId, options: creation } = await api.request<StartRecoveryPasskeyResponse>('POST', path(options.flowId, '/passkey/options'), {
-    body: (options.replaceDeviceId ? { replaceDeviceId: options.replaceDeviceId } : {}) satisfies StartRecoveryPasskeyRequest,
+    body: {
+      ...(options.replaceDeviceId && { replaceDeviceId: options.replaceDeviceId }),
+      ...(options.hints && { hints: options.hints }),
+    } satisfies StartRecoveryPasskeyRequest,
     signal: options.signal,
   });
-  const response = await createPasskey({ optionsJSON: creation, signal: options.signal });
+  const { response } = await createPasskey({ optionsJSON: creation, signal: options.signal });
   return api.request('POST', path(options.flowId, '/passkey/verify'), {
     body: { ceremonyId, response, ...(options.deviceName && { name: options.deviceName }) } satisfies VerifyRecoveryPasskeyRequest,
   });

@@ -4,15 +4,7 @@ import type { AuditEventRecord, AuditStore } from './store.js';
 export function auditSql(q: Query): AuditStore {
   return {
     async insertAuditEvent(e) {
-      await q('INSERT INTO audit_events (id, type, at, user_id, device_id, actor, data) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
-        e.id,
-        e.type,
-        e.at,
-        e.userId,
-        e.deviceId,
-        e.actor,
-        JSON.stringify(e.data),
-      ]);
+      await q('INSERT INTO audit_events (id, type, at, user_id, device_id, actor, data) VALUES ($1, $2, $3, $4, $5, $6, $7)', auditEventParams(e));
     },
     async listAuditEvents(filter) {
       const limit = Math.min(Math.max(filter.limit ?? 100, 1), 1000);
@@ -34,3 +26,11 @@ const toAuditEvent = (r: Row): AuditEventRecord => ({
   actor: String(r.actor),
   data: json<Record<string, unknown>>(r.data),
 });
+
+/**
+ * An audit event as SQL parameters in column order (id, type, at, user_id, device_id, actor,
+ * data) — all null without one, for statements that log only alongside another write.
+ */
+export function auditEventParams(e: AuditEventRecord | undefined): unknown[] {
+  return e ? [e.id, e.type, e.at, e.userId, e.deviceId, e.actor, JSON.stringify(e.data)] : [null, null, null, null, null, null, null];
+}

@@ -26,6 +26,19 @@ export async function beginCeremony(
 }
 
 /**
+ * Checks, without consuming it, that a live ceremony of `kind` has this id: the same answers as
+ * {@link consumeCeremony} (`CHALLENGE_NOT_FOUND`, `CHALLENGE_EXPIRED`, `CEREMONY_MISMATCH`). For a
+ * guard that refuses a large body before reading it; the route still consumes the ceremony.
+ */
+export async function checkCeremony(ctx: TwofoldContext, id: string, kind: CeremonyKind): Promise<CeremonyRecord> {
+  const record = await ctx.store.getCeremony(id);
+  if (!record) throw new TwofoldError('CHALLENGE_NOT_FOUND', 'This ceremony does not exist or was already used.');
+  if (record.expiresAt.getTime() <= ctx.now().getTime()) throw new TwofoldError('CHALLENGE_EXPIRED', 'This ceremony expired; start again.');
+  if (record.kind !== kind) throw new TwofoldError('CEREMONY_MISMATCH', `This is not a ${kind} ceremony.`);
+  return record;
+}
+
+/**
  * Takes a ceremony out of the store, exactly once: a second call with the same id (a replay, or
  * a retry after failure) gets `CHALLENGE_NOT_FOUND`. Expired ones are consumed too and refused.
  */

@@ -20,6 +20,10 @@ export function ceremoniesSql(q: Query): CeremoniesStore {
       const { rows } = await q('DELETE FROM ceremonies WHERE id = $1 RETURNING *', [id]);
       return rows[0] ? toCeremony(rows[0]) : null;
     },
+    async getCeremony(id) {
+      const { rows } = await q('SELECT * FROM ceremonies WHERE id = $1', [id]);
+      return rows[0] ? toCeremony(rows[0]) : null;
+    },
     async deleteExpiredCeremonies(now) {
       return (await q('DELETE FROM ceremonies WHERE expires_at < $1', [now])).rowCount;
     },

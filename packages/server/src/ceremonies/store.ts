@@ -6,6 +6,8 @@ export interface CeremoniesStore {
    * callers with the same id exactly one receives it. Null when it does not exist (any more).
    */
   consumeCeremony(id: string): Promise<CeremonyRecord | null>;
+  /** The ceremony, without consuming it (a cheap check before reading a large body); null when absent. */
+  getCeremony(id: string): Promise<CeremonyRecord | null>;
   /** Housekeeping: removes ceremonies that expired before `now`. @returns how many. */
   deleteExpiredCeremonies(now: Date): Promise<number>;
 }

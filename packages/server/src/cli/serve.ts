@@ -1,8 +1,8 @@
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { clientAddress, FRONT_END_HEADERS, serve } from '../adapters/node/index.js';
+import { clientAddressFor, FRONT_END_HEADERS, serve } from '../adapters/node/index.js';
 import { createFaceAnalyzer } from '../adapters/face/index.js';
 import type { FaceAction } from '@twofold/protocol';
 import { createWebhookNotifier } from '../webhooks/webhooks.js';
@@ -12,7 +12,7 @@ import { createPGliteStore } from '../storage/pglite.js';
 import { createPostgresStore } from '../storage/postgres.js';
 import type { Store } from '../storage/store.js';
 import { createTwofold } from '../twofold.js';
-import { loadSecretKeys } from './secrets.js';
+import { loadSecretKeys, requireSecretKeys } from './secrets.js';
 import { mountTestClock } from './test-clock.js';
 import type { ServeSettings } from './settings.js';
 
@@ -27,11 +27,27 @@ export interface RunningServer {
  * at `/`. Rejects with a readable message on bad settings, an unreachable database or a taken port.
  */
 export async function startServer(settings: ServeSettings, log: (line: string) => void = console.log): Promise<RunningServer> {
+  requireSecretKeys(settings);
   const { store, close: closeStore } = await openStore(settings, log);
   // Listen first, so that with PORT=0 the default origin names the port actually bound.
   let twofoldHandler: ((req: Request) => Promise<Response>) | null = null;
   const app = new Hono();
-  app.all('/api/*', (c) => (twofoldHandler ? twofoldHandler(c.req.raw) : problemResponse('NOT_CONFIGURED', 'The server is starting; try again in a moment.')));
+  // Readiness for load balancers and orchestrators: 200 once started and the database answers;
+  // 503 problem+json (NOT_CONFIGURED while starting, STORE_UNAVAILABLE while the database is
+  // unreachable) otherwise. Outside /api so it never collides with the API or its rate limits.
+  app.get('/healthz', async () => {
+    if (!twofoldHandler) return problemResponse('NOT_CONFIGURED', 'The server is starting; try again in a moment.');
+    try {
+      await store.getUserById('healthz'); // one indexed read: the cheapest proof the database answers
+      return Response.json({ status: 'ok' }, { headers: { 'cache-control': 'no-store' } });
+    } catch {
+      return problemResponse('STORE_UNAVAILABLE', 'The database cannot be reached right now.', { retryAfterSeconds: 1 });
+    }
+  });
+  const toTwofold = (c: { req: { raw: Request } }) =>
+    twofoldHandler ? twofoldHandler(c.req.raw) : problemResponse('NOT_CONFIGURED', 'The server is starting; try again in a moment.');
+  app.all('/api/*', toTwofold);
+  app.get('/.well-known/webauthn', toTwofold); // related origins (TWOFOLD_RELATED_ORIGINS)
   if (settings.staticDir) {
     const root = resolve(settings.staticDir);
     if (!existsSync(root) || !statSync(root).isDirectory()) {
@@ -74,13 +90,13 @@ export async function startServer(settings: ServeSettings, log: (line: string) =
     const secretKeys = loadSecretKeys({ settings, log });
     twofold = createTwofold({
       store,
-      rp: { id: settings.rpId, name: 'Twofold', origins },
+      rp: { id: settings.rpId, name: 'Twofold', origins, ...(settings.relatedOrigins && { relatedOrigins: settings.relatedOrigins }) },
       ...(secretKeys && { secretKeys }),
       ...(clock && { now: clock }),
       codes: { ...(linkTemplate && { linkTemplate }) },
       ...(settings.faceActions && { faceActions: settings.faceActions as FaceAction[] }),
       ...(faceAnalyzer && { faceAnalyzer }),
-      http: { clientAddress },
+      http: { clientAddress: clientAddressFor(settings) },
       openRegistration: settings.openRegistration,
       onEvent: (e: AuditEvent) => {
         log(`event ${e.type} user=${e.userId ?? '-'} device=${e.deviceId ?? '-'}`);
@@ -121,12 +137,17 @@ export async function openStore(settings: ServeSettings, log: (line: string) => 
       log(`Database: PostgreSQL at ${where}`);
       return { store, close: () => store.close() };
     } catch (error) {
-      throw new Error(`Cannot use DATABASE_URL (${where}): ${(error as Error).message || String(error)}`);
+      // A STORE_UNAVAILABLE error keeps the driver's own words (ECONNREFUSED, ...) in its cause.
+      const e = error as Error;
+      const reason = (e.cause instanceof Error && e.cause.message) || e.message || String(error);
+      throw new Error(`Cannot use DATABASE_URL (${where}): ${reason}`);
     }
   }
   const dir = resolve(settings.dataDir);
   const fresh = !existsSync(dir);
-  mkdirSync(dir, { recursive: true });
+  // Only the server's user may read the database and its key file.
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (fresh) chmodSync(dir, 0o700); // whatever the umask
   const unlock = lockDataDir(dir);
   if (fresh) log(`Creating the embedded database in ${dir} (first start takes a few seconds)...`);
   try {

@@ -9,6 +9,8 @@ export interface ServeSettings {
   rpId: string;
   /** Allowed origins; undefined means `http://localhost:<port actually bound>`. */
   origins: string[] | undefined;
+  /** Other sites' origins allowed to use the RP ID (WebAuthn L3 §5.11), served at `/.well-known/webauthn`. */
+  relatedOrigins: string[] | undefined;
   apiKey: string | undefined;
   openRegistration: boolean;
   staticDir: string | undefined;
@@ -25,6 +27,16 @@ export interface ServeSettings {
   faceThreads: number | undefined;
   /** Testing only: a movable clock, advanced with POST /__test__/clock. Never in production. */
   testClock: boolean;
+  /**
+   * Development only (TWOFOLD_INSECURE_NO_SECRET_KEYS=true): start on PostgreSQL without
+   * secret keys, keeping signing keys unsealed and short codes unkeyed. Refused otherwise.
+   */
+  insecureNoSecretKeys: boolean;
+  /**
+   * Reverse proxies in front of the server (TWOFOLD_TRUSTED_PROXIES, default 0): with N > 0 the
+   * client address is the N-th entry from the right of X-Forwarded-For; with 0, the socket's.
+   */
+  trustedProxies: number;
 }
 
 export const USAGE = `Usage: twofold <command> [options]
@@ -47,6 +59,8 @@ Options (each also read from the environment variable shown):
   --database-url URL       DATABASE_URL                use PostgreSQL instead of the embedded database
   --rp-id ID               TWOFOLD_RP_ID               WebAuthn RP ID (default localhost)
   --origins A,B            TWOFOLD_ORIGINS             allowed origins (default http://localhost:PORT)
+  --related-origins A,B    TWOFOLD_RELATED_ORIGINS     other sites' origins that may use the RP ID
+                                                       (served at /.well-known/webauthn; default none)
   --api-key SECRET         TWOFOLD_API_KEY             ensure a service key with every scope and this secret
   --open-registration B    TWOFOLD_OPEN_REGISTRATION   allow browser sign-up: true|false (default true)
   --static-dir DIR         TWOFOLD_STATIC_DIR          serve this folder (the built demo) at /
@@ -58,6 +72,8 @@ Options (each also read from the environment variable shown):
   --webhook-secret S       TWOFOLD_WEBHOOK_SECRET      HMAC secret for those webhooks (≥ 32 characters)
   --face-actions A,B       TWOFOLD_FACE_ACTIONS        liveness actions: turn_left,turn_right,move_closer (default all)
   --face-threads N         TWOFOLD_FACE_THREADS        worker threads for face checks; 0 turns them off (default: cores)
+  --trusted-proxies N      TWOFOLD_TRUSTED_PROXIES     reverse proxies in front (client address from
+                                                       X-Forwarded-For); default 0: the socket address
   --name N, --scopes A,B                               for api-key create
   -h, --help               show this help
 `;
@@ -94,6 +110,7 @@ export function resolveSettings(
       'database-url': { type: 'string' },
       'rp-id': { type: 'string' },
       origins: { type: 'string' },
+      'related-origins': { type: 'string' },
       'api-key': { type: 'string' },
       'open-registration': { type: 'string' },
       'static-dir': { type: 'string' },
@@ -103,6 +120,7 @@ export function resolveSettings(
       'face-actions': { type: 'string' },
       'face-threads': { type: 'string' },
       'webhook-secret': { type: 'string' },
+      'trusted-proxies': { type: 'string' },
       name: { type: 'string' },
       scopes: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -123,18 +141,22 @@ export function resolveSettings(
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new Error('DATABASE_URL must be a postgres:// or postgresql:// URL.');
   }
-  const originsText = pick('origins', 'TWOFOLD_ORIGINS');
-  const origins = originsText
-    ?.split(',')
-    .map((o) => o.trim())
-    .filter(Boolean);
-  for (const o of origins ?? []) {
-    let ok = false;
-    try {
-      ok = new URL(o).origin === o;
-    } catch {}
-    if (!ok) throw new Error(`TWOFOLD_ORIGINS: "${o}" is not an origin like https://example.com (scheme, host, optional port, no path).`);
-  }
+  const originList = (flag: 'origins' | 'related-origins', variable: string) => {
+    const list = pick(flag, variable)
+      ?.split(',')
+      .map((o) => o.trim())
+      .filter(Boolean);
+    for (const o of list ?? []) {
+      let ok = false;
+      try {
+        ok = new URL(o).origin === o;
+      } catch {}
+      if (!ok) throw new Error(`${variable}: "${o}" is not an origin like https://example.com (scheme, host, optional port, no path).`);
+    }
+    return list;
+  };
+  const origins = originList('origins', 'TWOFOLD_ORIGINS');
+  const relatedOrigins = originList('related-origins', 'TWOFOLD_RELATED_ORIGINS');
   const webhookUrl = pick('webhook-url', 'TWOFOLD_WEBHOOK_URL');
   const webhookSecret = pick('webhook-secret', 'TWOFOLD_WEBHOOK_SECRET');
   if (webhookUrl !== undefined) {
@@ -151,6 +173,9 @@ export function resolveSettings(
   if (faceThreads !== undefined && !(Number.isInteger(faceThreads) && faceThreads >= 0 && faceThreads <= 64)) {
     throw new Error('TWOFOLD_FACE_THREADS must be a whole number from 0 (face checks off) to 64.');
   }
+  const proxiesText = pick('trusted-proxies', 'TWOFOLD_TRUSTED_PROXIES') ?? '0';
+  const trustedProxies = Number(proxiesText);
+  if (!/^\d{1,2}$/.test(proxiesText)) throw new Error(`TWOFOLD_TRUSTED_PROXIES must be a small whole number (0 without a proxy), not "${proxiesText}".`);
   const apiKey = pick('api-key', 'TWOFOLD_API_KEY');
   if (apiKey !== undefined && apiKey.length < 16) throw new Error('TWOFOLD_API_KEY must be at least 16 characters.');
   return {
@@ -165,12 +190,15 @@ export function resolveSettings(
       databaseUrl,
       rpId: pick('rp-id', 'TWOFOLD_RP_ID') ?? 'localhost',
       origins,
+      relatedOrigins,
       apiKey,
       openRegistration: ['true', '1', 'yes'].includes(openText),
       staticDir: pick('static-dir', 'TWOFOLD_STATIC_DIR'),
       secretKeys: pick('secret-keys', 'TWOFOLD_SECRET_KEYS'),
       linkTemplate: pick('link-template', 'TWOFOLD_LINK_TEMPLATE'),
       testClock: env.TWOFOLD_UNSAFE_TEST_CLOCK === 'true',
+      insecureNoSecretKeys: env.TWOFOLD_INSECURE_NO_SECRET_KEYS === 'true',
+      trustedProxies,
       faceActions,
       faceThreads,
       webhookUrl,

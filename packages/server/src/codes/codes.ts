@@ -2,7 +2,7 @@ import { actor as actors, newEvent, recordEvent, type ActorOption, type AuditEve
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
 import { requireUser } from '../users/users.js';
-import { completeRegistration, startRegistration, type CeremonyResult } from '../passkeys/passkeys.js';
+import { completeRegistration, startRegistration, type CeremonyResult, type WithHints } from '../passkeys/passkeys.js';
 import type { Store } from '../storage/store.js';
 import type { UserRecord } from '../users/store.js';
 import type { CodeRecord, CodeType } from './store.js';
@@ -43,7 +43,7 @@ export interface CheckCodeOptions {
   clientAddress?: string | undefined;
 }
 
-export type StartAddPasskeyWithCodeOptions = CheckCodeOptions;
+export type StartAddPasskeyWithCodeOptions = CheckCodeOptions & WithHints;
 
 export interface VerifyAddPasskeyWithCodeOptions {
   ceremonyId: string;
@@ -165,7 +165,7 @@ export async function startAddPasskeyWithCode(
 ): Promise<{ ceremonyId: string; options: PublicKeyCredentialCreationOptionsJSON }> {
   const { user, code } = await checkCode(ctx, options);
   if (code.requireFace) throw new TwofoldError('FACE_REQUIRED', 'This code works only together with a face check (a new-device recovery flow).');
-  return startRegistration(ctx, user, false, { via: 'code', codeId: code.id });
+  return startRegistration(ctx, user, false, { via: 'code', codeId: code.id }, { ...(options.hints && { hints: options.hints }) });
 }
 
 /**

@@ -5,7 +5,8 @@ import { requireUser } from '../users/users.js';
 import type { FaceTemplateRecord } from '../face/store.js';
 import type { PasskeyRecord } from '../passkeys/store.js';
 import type { Store } from '../storage/store.js';
-import type { AuthenticatorTransport, Device } from '@twofold/protocol';
+import type { Device, PasskeyInfo } from '@twofold/protocol';
+import { authenticatorModel } from './authenticators.js';
 import type { DeviceRecord } from './store.js';
 
 export type { Device } from '@twofold/protocol';
@@ -18,16 +19,23 @@ const toDevice = (d: DeviceRecord, p?: PasskeyRecord, f?: FaceTemplateRecord): D
   createdAt: d.createdAt.toISOString(),
   lastUsedAt: d.lastUsedAt?.toISOString() ?? null,
   ...(f?.expiresAt && { expiresAt: f.expiresAt.toISOString() }),
-  ...(p && {
-    passkey: {
-      credentialId: p.credentialId,
-      aaguid: p.aaguid,
-      backupEligible: p.backupEligible,
-      backedUp: p.backedUp,
-      transports: p.transports as AuthenticatorTransport[],
-    },
-  }),
+  ...(p && { passkey: passkeyInfo(p) }),
 });
+
+/** What a device list says about a passkey: its model (from the AAGUID) and whether it is synced. */
+const passkeyInfo = (p: PasskeyRecord): PasskeyInfo => {
+  const model = authenticatorModel(p.aaguid);
+  return {
+    credentialId: p.credentialId,
+    aaguid: p.aaguid,
+    ...(model && { authenticator: model }),
+    // WebAuthn §6.1.3: BE is fixed at creation; it is what SimpleWebAuthn calls credentialDeviceType.
+    credentialDeviceType: p.backupEligible ? 'multiDevice' : 'singleDevice',
+    backupEligible: p.backupEligible,
+    backedUp: p.backedUp,
+    transports: p.transports,
+  };
+};
 
 export interface ListDevicesOptions {
   userId: string;
@@ -42,6 +50,12 @@ export interface RenameDeviceOptions extends ActorOption {
 export interface RemoveDeviceOptions extends ActorOption {
   userId: string;
   deviceId: string;
+  /**
+   * Refuse (`LAST_PASSKEY`) to remove the user's only passkey while no recovery method (a
+   * `backup` face device) is in place. The user's own route sets it unless the user confirmed
+   * explicitly; a backend acting during recovery may leave it off. Default false.
+   */
+  keepLastPasskey?: boolean;
 }
 
 /**
@@ -90,13 +104,23 @@ export async function renameDevice(ctx: TwofoldContext, options: RenameDeviceOpt
 }
 
 /**
- * Removes a device and its credential. Removing the last passkey is allowed (a backend may do
- * it during recovery); hosts that want to forbid it can check `listDevices` first.
- * Throws `DEVICE_NOT_FOUND`.
+ * Removes a device and its credential. Removing the last passkey is allowed unless
+ * `keepLastPasskey` (the user's own route sets it): a backend may do it during recovery.
+ * Throws `DEVICE_NOT_FOUND`, `LAST_PASSKEY`.
  */
 export async function removeDevice(ctx: TwofoldContext, options: RemoveDeviceOptions): Promise<void> {
-  await changeDevice(ctx, options, 'device.removed', async (tx, device) => ({
-    changed: await tx.deleteDevice(options.userId, options.deviceId),
-    data: { type: device.type, name: device.name },
-  }));
+  await changeDevice(ctx, options, 'device.removed', async (tx, device) => {
+    if (options.keepLastPasskey && device.type === 'passkey') {
+      const others = (await tx.listDevices(options.userId)).filter((d) => d.id !== device.id);
+      if (!others.some((d) => d.type === 'passkey' || d.type === 'backup')) {
+        throw new TwofoldError('LAST_PASSKEY', 'This is your only passkey and no recovery method is set up: removing it needs an explicit confirmation.');
+      }
+    }
+    return removal(tx, device);
+  });
 }
+
+const removal = async (tx: Store, device: DeviceRecord) => ({
+  changed: await tx.deleteDevice(device.userId, device.id),
+  data: { type: device.type, name: device.name },
+});

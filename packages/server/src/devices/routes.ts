@@ -3,6 +3,7 @@ import * as s from '@twofold/protocol/schemas';
 import { actor } from '../audit/audit.js';
 import type { TwofoldContext } from '../context.js';
 import type { RouteKit, TwofoldEnv } from '../routing.js';
+import { requireStepUp } from '../tokens/tokens.js';
 import { listDevices, removeDevice, renameDevice } from './devices.js';
 
 /** A user's devices: for a backend (`/users/{id}/devices`, scopes) and for the user (`/me/devices`). */
@@ -22,7 +23,10 @@ export function devicesRoutes(ctx: TwofoldContext, kit: RouteKit) {
     })
     .delete('/me/devices/:deviceId', kit.session, async (c) => {
       const { userId } = c.var.session;
-      await removeDevice(ctx, { userId, deviceId: c.req.param('deviceId'), actor: actor.user(userId) });
+      requireStepUp(c.var.session, ctx.now(), 'Removing a device');
+      // `?confirm=last-passkey`: the user explicitly accepts losing their only way to sign in.
+      const keepLastPasskey = c.req.query('confirm') !== 'last-passkey';
+      await removeDevice(ctx, { userId, deviceId: c.req.param('deviceId'), keepLastPasskey, actor: actor.user(userId) });
       return c.body(null, 204);
     });
 }

@@ -17,7 +17,8 @@ import type { TwofoldEnv } from '../routing.js';
 import { tokensRoutes } from '../tokens/routes.js';
 import { transactionsRoutes } from '../transactions/routes.js';
 import { usersRoutes } from '../users/routes.js';
-import { bodyTooLarge, createRouteKit } from './middleware.js';
+import { addressKey, type ClientAddressSource } from './address.js';
+import { bodyTooLarge, checkPathSegments, createRouteKit } from './middleware.js';
 import { problemResponse } from './problem.js';
 
 export interface HandlerOptions {
@@ -25,8 +26,20 @@ export interface HandlerOptions {
   basePath?: string;
   /** Largest accepted request body. Default 64 KiB (face evidence routes: room for their frames, ~1 MiB). */
   bodyLimitBytes?: number;
-  /** The client's IP address for a request (rate limits); the Node adapter provides one. */
-  clientAddress?: (req: Request) => string | undefined;
+  /**
+   * Where a request's client address comes from, for the per-address rate limits. Required:
+   * building a handler without it throws, so the limits cannot be off by omission.
+   * - On Node: `clientAddress` of `@twofold/server/node` (the socket's address, for requests
+   *   served with its `toNodeListener` / `serve`).
+   * - Behind reverse proxies: `forwardedClientAddress({ hops, fallback: clientAddress })`.
+   * - Any other function of the request (your platform's connection info).
+   * - `'none'`: no per-address limits (per-user limits still apply). Only for a host that limits
+   *   by address in front of Twofold.
+   *
+   * A request the source has no address for (or an unparseable one) is limited in one shared
+   * `unknown` bucket; IPv6 addresses are limited by their /64.
+   */
+  clientAddress?: ClientAddressSource | 'none';
   /** Called with unexpected (5xx) errors. Default: `console.error`. */
   onError?: (error: unknown) => void;
 }
@@ -38,6 +51,13 @@ export interface HandlerOptions {
  * detail leaked.
  */
 export function createHandler(ctx: TwofoldContext, options: HandlerOptions = {}): (req: Request) => Promise<Response> {
+  const source = options.clientAddress;
+  if (source !== 'none' && typeof source !== 'function') {
+    throw new TypeError(
+      "createHandler: http.clientAddress is required for per-address rate limits: pass clientAddress from '@twofold/server/node', " +
+        "forwardedClientAddress({ hops }) behind a proxy, your own function, or 'none' to turn per-address limits off explicitly",
+    );
+  }
   const base = (options.basePath ?? '/api/v1').replace(/\/+$/, ''); // '/' and '/tf/' work too
   const limit = options.bodyLimitBytes ?? 64 * 1024;
   const onError = options.onError ?? ((e: unknown) => console.error('[twofold] unexpected error', e));
@@ -45,11 +65,12 @@ export function createHandler(ctx: TwofoldContext, options: HandlerOptions = {})
   const app = new Hono<TwofoldEnv>().basePath(base);
 
   app.use(async (c, next) => {
-    c.set('clientAddress', options.clientAddress?.(c.req.raw));
+    c.set('clientAddress', source === 'none' ? undefined : addressKey(source(c.req.raw)));
     await next();
     if (!c.res.headers.has('cache-control')) c.res.headers.set('cache-control', 'no-store');
     c.res.headers.set('x-content-type-options', 'nosniff');
   });
+  app.use(checkPathSegments);
   app.use(
     methodNotAllowed({
       app,
@@ -92,12 +113,22 @@ export function createHandler(ctx: TwofoldContext, options: HandlerOptions = {})
 
   app.notFound((c) => problemResponse('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}.`));
   app.onError((error) => {
-    if (error instanceof TwofoldError) return problemResponse(error.code, error.message, error.extensions);
+    if (error instanceof TwofoldError) {
+      if (error.code === 'STORE_UNAVAILABLE') onError(error); // operators must hear of an outage
+      return problemResponse(error.code, error.message, error.extensions);
+    }
     onError(error);
     return problemResponse('INTERNAL', 'Something went wrong on the server.');
   });
 
+  // WebAuthn L3 §5.11.1: browsers ask for `/.well-known/webauthn` at the root of the RP ID's
+  // host, wherever the API itself is mounted: a host that passes that path on gets it answered.
+  const wellKnown = `${base}/.well-known/webauthn`;
   return async (req) => {
+    if (base && (req.method === 'GET' || req.method === 'HEAD')) {
+      const url = new URL(req.url);
+      if (url.pathname === '/.well-known/webauthn') req = new Request(new URL(wellKnown, url), { method: req.method, headers: req.headers });
+    }
     const res = await app.fetch(req);
     if (res.headers.get('content-type')?.startsWith('application/problem+json')) res.headers.set('cache-control', 'no-store');
     return res;

@@ -1,8 +1,10 @@
 import { createMiddleware } from 'hono/factory';
 import type { Context } from 'hono';
+import { jsonProblem, pathParam } from '@twofold/protocol/schemas';
 import type { z } from 'zod';
 import { API_KEY_PREFIX, authenticateApiKey } from '../apikeys/apikeys.js';
 import type { TwofoldContext } from '../context.js';
+import { checkCeremony } from '../ceremonies/ceremonies.js';
 import { TwofoldError } from '../errors.js';
 import { enforceLimits } from '../ratelimits/ratelimits.js';
 import type { MaybeSessionEnv, RouteKit, ServiceEnv, SessionEnv, TwofoldEnv } from '../routing.js';
@@ -39,13 +41,30 @@ export function createRouteKit(ctx: TwofoldContext): RouteKit {
         await next();
       }),
     limitCeremonies: createMiddleware<TwofoldEnv>(async (c, next) => {
+      // Signed in: counted per user (a session must not be a way around the limit); otherwise per address.
       const signedIn = (c as unknown as Context<MaybeSessionEnv>).get('session');
-      if (!signedIn) await enforceLimits([[ctx.limiters.ceremonyAddress, c.get('clientAddress')]]);
+      if (signedIn) await enforceLimits([[ctx.limiters.ceremonyUser, signedIn.userId]]);
+      else await enforceLimits([[ctx.limiters.ceremonyAddress, c.get('clientAddress')]]);
       await next();
     }),
+    requireCeremony: (kind, id) =>
+      createMiddleware<TwofoldEnv>(async (c, next) => {
+        const ceremonyId = id(c);
+        if (!ceremonyId) {
+          throw new TwofoldError('INVALID_REQUEST', 'challengeId: required before the body', { issues: [{ path: 'challengeId', message: 'required' }] });
+        }
+        if (!pathParam.safeParse(ceremonyId).success) {
+          throw new TwofoldError('INVALID_REQUEST', 'challengeId: not a valid id', { issues: [{ path: 'challengeId', message: 'not a valid id' }] });
+        }
+        await checkCeremony(ctx, ceremonyId, kind);
+        await next();
+      }),
     json: readJson,
   };
 }
+
+/** How deeply any JSON body may nest (a transaction's `context` has its own, lower limit). */
+const MAX_BODY_DEPTH = 64;
 
 /** The error of a body over `limit` bytes. */
 export const bodyTooLarge = (limit: number) => new TwofoldError('BODY_TOO_LARGE', `The body is larger than ${limit} bytes.`, { limit });
@@ -108,6 +127,10 @@ async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.o
       throw new TwofoldError('INVALID_JSON', 'The body is not valid JSON.');
     }
   }
+  // A backstop under every schema (the face bodies included): nothing nested past what any body
+  // needs, and no text the database would refuse or silently alter. Iterative: no stack overflow.
+  const problem = jsonProblem(value, MAX_BODY_DEPTH);
+  if (problem) throw new TwofoldError('INVALID_REQUEST', `(body): ${problem}`, { issues: [{ path: '(body)', message: problem }] });
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issues = parsed.error.issues.slice(0, 10).map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
@@ -115,3 +138,27 @@ async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.o
   }
   return parsed.data;
 }
+
+/**
+ * Every path segment, percent-decoded, must be a valid {@link pathParam} (an id): a `%00` or a
+ * lone surrogate would otherwise reach the database as a route's parameter. Checked for every
+ * segment before routing, so no route can forget it; 400 `INVALID_REQUEST`.
+ */
+export const checkPathSegments = createMiddleware<TwofoldEnv>(async (c, next) => {
+  const raw = new URL(c.req.url).pathname;
+  for (const segment of raw.split('/')) {
+    if (segment === '') continue;
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      throw invalidPath('is not percent-encoded UTF-8');
+    }
+    const parsed = pathParam.safeParse(decoded);
+    if (!parsed.success) throw invalidPath(parsed.error.issues[0]?.message ?? 'is not a valid id');
+  }
+  await next();
+});
+
+const invalidPath = (message: string) =>
+  new TwofoldError('INVALID_REQUEST', `(path): a segment ${message}`, { issues: [{ path: '(path)', message }] });

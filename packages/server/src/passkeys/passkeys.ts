@@ -4,7 +4,6 @@ import {
   verifyAuthenticationResponse,
   verifyRegistrationResponse,
   type AuthenticationResponseJSON,
-  type AuthenticatorTransportFuture,
   type PublicKeyCredentialCreationOptionsJSON,
   type PublicKeyCredentialRequestOptionsJSON,
   type RegistrationResponseJSON,
@@ -12,8 +11,10 @@ import {
 import { actor, newEvent, recordEvent, type AuditEvent } from '../audit/audit.js';
 import { beginCeremony, consumeCeremony } from '../ceremonies/ceremonies.js';
 import type { TwofoldContext } from '../context.js';
+import { authenticatorModel } from '../devices/authenticators.js';
 import { deviceNameFromUserAgent } from '../devices/device-name.js';
 import { TwofoldError } from '../errors.js';
+import { requireStepUp, type SessionClaims } from '../tokens/tokens.js';
 import type { CeremonyRecord } from '../ceremonies/store.js';
 import type { DeviceRecord } from '../devices/store.js';
 import { StoreConflictError } from '../storage/conflict.js';
@@ -22,13 +23,43 @@ import type { UserRecord } from '../users/store.js';
 import type { PasskeyRecord } from './store.js';
 import { insertUserOrThrow, newUserId, normalizeUsername, requireUser } from '../users/users.js';
 import { fromBase64Url, randomId } from '../util/encoding.js';
-import type { AuthMethod, CeremonyResult } from '@twofold/protocol';
+import type { AuthMethod, CeremonyResult, CredentialHint, GetAcceptedCredentialsResponse } from '@twofold/protocol';
 
 export type { CeremonyResult } from '@twofold/protocol';
 
 
-/** Sign up a new user (`username`), or add a passkey to an existing one (`userId`, already authenticated). */
-export type StartPasskeyRegistrationOptions = { username: string; displayName?: string } | { userId: string };
+/**
+ * Sign up a new user (`username`), or add a passkey to an existing one (`userId`, already
+ * authenticated); `hints` say which kind of authenticator to offer first.
+ */
+export type StartPasskeyRegistrationOptions = ({ username: string; displayName?: string } | { userId: string }) & WithHints;
+
+/**
+ * An automatic passkey upgrade (conditional create, WebAuthn L3 §5.1.3 with
+ * `mediation: 'conditional'`) for a host that signed the user in its own way (a password, say):
+ * the browser may then create a passkey in the password manager the user just used, with no
+ * prompt. The host backend starts it for the user it signed in and finishes it with
+ * {@link verifyPasskeyUpgrade}; no HTTP route does either.
+ */
+export interface StartPasskeyUpgradeOptions extends WithHints {
+  userId: string;
+}
+
+export interface VerifyPasskeyUpgradeOptions {
+  ceremonyId: string;
+  response: RegistrationResponseJSON;
+  /** The user the host signed in; must be the ceremony's. */
+  userId: string;
+  /** Device name; default: the authenticator model, else from `userAgent`. */
+  name?: string;
+  userAgent?: string | null;
+}
+
+/** WebAuthn L3 §5.4 / §5.5 `hints` for the browser, most preferred first (it may ignore them). */
+export interface WithHints {
+  /** e.g. `['security-key']` on an "Add a security key" button, `['client-device']` for "this device", `['hybrid']` for "a phone". */
+  hints?: CredentialHint[];
+}
 
 export interface VerifyPasskeyRegistrationOptions {
   ceremonyId: string;
@@ -38,11 +69,23 @@ export interface VerifyPasskeyRegistrationOptions {
   userAgent?: string | null;
   /** The signed-in user, required when the ceremony adds a passkey to an existing account. */
   sessionUserId?: string | null;
+  /**
+   * The verified session adding the passkey: it must pass the step-up rule (`requireStepUp`),
+   * and the returned token carries its factors and their times forward — registering a passkey
+   * is not a passkey sign-in, so it never mints a fresh `amr: ["passkey"]`.
+   */
+  session?: SessionClaims | null;
 }
 
-export interface StartPasskeyAuthenticationOptions {
+export interface StartPasskeyAuthenticationOptions extends WithHints {
   /** Lists this user's credentials; omit for discoverable-credential sign-in and autofill. */
   username?: string;
+  /**
+   * Passkey as a second factor after the host's own first factor: only this user's credentials
+   * are allowed, and `verifyAuthentication` accepts no other (host backends only; `username`
+   * must then be absent). Throws `USER_NOT_FOUND` for an unknown id: the host knows its users.
+   */
+  userId?: string;
 }
 
 export interface VerifyPasskeyAuthenticationOptions {
@@ -76,23 +119,88 @@ export async function startPasskeyRegistration(
     user = { id: newUserId(), username, displayName: options.displayName?.trim() || username, createdAt: ctx.now() };
     newUser = true;
   }
-  return startRegistration(ctx, user, newUser, {});
+  return startRegistration(ctx, user, newUser, {}, { ...(options.hints && { hints: options.hints }) });
+}
+
+/**
+ * Starts an automatic passkey upgrade for a user the host signed in (see
+ * {@link StartPasskeyUpgradeOptions}): options for `navigator.credentials.create()` with
+ * `mediation: 'conditional'` (the client's `upgradeToPasskey`). Throws `USER_NOT_FOUND`.
+ */
+export async function startPasskeyUpgrade(
+  ctx: TwofoldContext,
+  options: StartPasskeyUpgradeOptions,
+): Promise<{ ceremonyId: string; options: PublicKeyCredentialCreationOptionsJSON }> {
+  const user = await requireUser(ctx, options.userId);
+  return startRegistration(ctx, user, false, { via: 'upgrade' }, { automatic: true, ...(options.hints && { hints: options.hints }) });
+}
+
+/**
+ * Completes an automatic passkey upgrade. The authenticator may have set neither user presence
+ * nor user verification (conditional create, WebAuthn L3 §5.1.3): this ceremony — and only this
+ * one — accepts that at registration; every later sign-in with the passkey still needs UV. No
+ * session token is issued: the host's own sign-in stands. Throws `CHALLENGE_NOT_FOUND`,
+ * `CHALLENGE_EXPIRED`, `CEREMONY_MISMATCH`, `UNAUTHENTICATED` (another user's ceremony),
+ * `REGISTRATION_FAILED`, `CREDENTIAL_ALREADY_REGISTERED`.
+ */
+export async function verifyPasskeyUpgrade(ctx: TwofoldContext, options: VerifyPasskeyUpgradeOptions): Promise<{ userId: string; deviceId: string }> {
+  const ceremony = await consumeCeremony(ctx, options.ceremonyId, 'registration');
+  if (ceremony.data.via !== 'upgrade') throw new TwofoldError('CEREMONY_MISMATCH', 'This is not a passkey upgrade ceremony.');
+  if (ceremony.userId !== options.userId) throw new TwofoldError('UNAUTHENTICATED', 'This upgrade was started for another user.');
+  const { userId, deviceId } = await completeRegistration(ctx, {
+    ceremony: { ...ceremony, userId: ceremony.userId },
+    response: options.response,
+    ...(options.name !== undefined && { name: options.name }),
+    userAgent: options.userAgent ?? null,
+    amr: null,
+  });
+  return { userId, deviceId };
+}
+
+/** How {@link startRegistration} shapes the options. */
+export interface RegistrationShape extends WithHints {
+  /** A passkey device the new credential replaces (left out of excludeCredentials). */
+  replacing?: string;
+  /** Conditional create: user verification `preferred` instead of `required` (see `automatic`). */
+  automatic?: boolean;
+}
+
+/**
+ * The origins a WebAuthn response may come from (WebAuthn §7.1 step 9, §7.2 step 13): the RP's
+ * own page origins and its related origins (WebAuthn L3 §5.11), which `/.well-known/webauthn`
+ * lists so that browsers let those pages use this RP ID.
+ */
+export const expectedOrigins = (ctx: TwofoldContext): string[] => [...ctx.rp.origins, ...ctx.rp.relatedOrigins];
+
+/**
+ * The related-origins document of WebAuthn L3 §5.11.1 (`GET /.well-known/webauthn` on the RP
+ * ID's host): `{origins}` with the configured related origins. Throws `NOT_FOUND` when none are
+ * configured (browsers then allow only the RP ID's own origins, which is the safe default).
+ */
+export function relatedOriginsDocument(ctx: TwofoldContext): { origins: string[] } {
+  if (ctx.rp.relatedOrigins.length === 0) throw new TwofoldError('NOT_FOUND', 'No related origins are configured.');
+  return { origins: [...ctx.rp.relatedOrigins] };
+}
+
+/** Adds `hints` to options `@simplewebauthn/server` generated (it has no such argument for a list). */
+function withHints<T extends { hints?: CredentialHint[] }>(options: T, hints: CredentialHint[] | undefined): T {
+  return hints?.length ? { ...options, hints: [...hints] } : options;
 }
 
 /**
  * Shared by sign-up, add-a-passkey, add-with-code and recovery flows: options + ceremony record.
- * `replacing` names a passkey device the new credential replaces (left out of
- * excludeCredentials, so the same authenticator may register again).
+ * `shape.replacing` names a passkey device the new credential replaces (left out of
+ * excludeCredentials, so the same authenticator may register again); `shape.hints` go to the browser.
  */
 export async function startRegistration(
   ctx: TwofoldContext,
   user: UserRecord,
   newUser: boolean,
   extra: Record<string, unknown>,
-  replacing?: string,
+  shape: RegistrationShape = {},
 ): Promise<{ ceremonyId: string; options: PublicKeyCredentialCreationOptionsJSON }> {
-  const existing = newUser ? [] : (await ctx.store.listPasskeys(user.id)).filter((p) => p.deviceId !== replacing);
-  const creationOptions = await generateRegistrationOptions({
+  const existing = newUser ? [] : (await ctx.store.listPasskeys(user.id)).filter((p) => p.deviceId !== shape.replacing);
+  const generated = await generateRegistrationOptions({
     rpName: ctx.rp.name,
     rpID: ctx.rp.id,
     userID: fromBase64Url(user.id),
@@ -103,10 +211,11 @@ export async function startRegistration(
     // WebAuthn §5.4.3 excludeCredentials: stop the same authenticator registering twice.
     excludeCredentials: existing.map((p) => ({
       id: p.credentialId,
-      transports: p.transports as AuthenticatorTransportFuture[],
+      transports: p.transports,
     })),
-    authenticatorSelection,
+    authenticatorSelection: shape.automatic ? { ...authenticatorSelection, userVerification: 'preferred' } : authenticatorSelection,
   });
+  const creationOptions = withHints(generated, shape.hints);
   const ceremony = await beginCeremony(ctx, {
     kind: 'registration',
     challenge: creationOptions.challenge,
@@ -130,10 +239,20 @@ export async function verifyPasskeyRegistration(
   const ceremony = await consumeCeremony(ctx, options.ceremonyId, 'registration');
   const data = ceremony.data as { newUser: boolean; username: string; displayName: string; via?: string };
   if (data.via !== undefined) throw new TwofoldError('CEREMONY_MISMATCH', 'Finish this ceremony on its own route.');
-  if (!data.newUser && options.sessionUserId !== ceremony.userId) {
+  if (data.newUser) return completeRegistration(ctx, { ...options, ceremony: { ...ceremony, userId: ceremony.userId! }, amr: ['passkey'] });
+  const session = options.session;
+  if (!session || session.userId !== ceremony.userId || (options.sessionUserId != null && options.sessionUserId !== session.userId)) {
     throw new TwofoldError('UNAUTHENTICATED', 'Adding a passkey needs the session of the account it is for.');
   }
-  return completeRegistration(ctx, { ...options, ceremony: { ...ceremony, userId: ceremony.userId! }, amr: ['passkey'] });
+  requireStepUp(session, ctx.now(), 'Adding a passkey');
+  return completeRegistration(ctx, {
+    ...options,
+    ceremony: { ...ceremony, userId: ceremony.userId! },
+    amr: session.amr,
+    authTimes: session.authTimes,
+    ...(session.recoveredAt && { recoveredAt: session.recoveredAt }),
+    via: 'passkey',
+  });
 }
 
 /** Verifies a consumed registration ceremony and writes everything it creates, atomically. */
@@ -144,20 +263,32 @@ export async function completeRegistration(
     response: RegistrationResponseJSON;
     name?: string;
     userAgent?: string | null;
-    amr: AuthMethod[];
+    /**
+     * The factors the returned token claims (with `authTimes` when they were performed earlier);
+     * null for an automatic upgrade, which issues no token.
+     */
+    amr: AuthMethod[] | null;
+    authTimes?: Partial<Record<AuthMethod, Date>>;
+    /** For a recovery flow's bind step (see `IssueTokenOptions.recoveredAt`). */
+    recoveredAt?: Date;
+    /** How the passkey was added, for its audit event. Default: the last of `amr`. */
+    via?: AuthMethod;
     extraEvents?: (tx: Store, deviceId: string) => Promise<AuditEvent[]>;
   },
 ): Promise<CeremonyResult> {
   const { ceremony } = options;
-  const data = ceremony.data as { newUser: boolean; username: string; displayName: string };
+  const data = ceremony.data as { newUser: boolean; username: string; displayName: string; via?: string };
+  // Only a host-started automatic upgrade (conditional create) may lack UP and UV.
+  const automatic = data.via === 'upgrade' && options.amr === null;
   let verification;
   try {
     verification = await verifyRegistrationResponse({
       response: options.response,
       expectedChallenge: ceremony.challenge,
-      expectedOrigin: ctx.rp.origins,
+      expectedOrigin: expectedOrigins(ctx),
       expectedRPID: ctx.rp.id,
-      requireUserVerification: true,
+      requireUserPresence: !automatic,
+      requireUserVerification: !automatic,
     });
   } catch (error) {
     throw new TwofoldError('REGISTRATION_FAILED', `The authenticator response was not accepted: ${messageOf(error)}`, {}, { cause: error });
@@ -174,7 +305,8 @@ export async function completeRegistration(
     id: randomId(16),
     userId: ceremony.userId,
     type: 'passkey',
-    name: options.name?.trim() || deviceNameFromUserAgent(options.userAgent),
+    // The authenticator's model names the device best; the User-Agent is only a fallback guess.
+    name: options.name?.trim() || authenticatorModel(info.aaguid)?.name || deviceNameFromUserAgent(options.userAgent),
     createdAt: at,
     lastUsedAt: at,
   };
@@ -213,15 +345,41 @@ export async function completeRegistration(
         userId: ceremony.userId,
         deviceId: device.id,
         actor: who,
-        data: { name: device.name, aaguid: passkey.aaguid, backupEligible: passkey.backupEligible, via: options.amr.at(-1) },
+        data: { name: device.name, aaguid: passkey.aaguid, backupEligible: passkey.backupEligible, via: automatic ? 'upgrade' : (options.via ?? options.amr?.at(-1)) },
       }),
     );
     if (options.extraEvents) written.push(...(await options.extraEvents(tx, device.id)));
     return written;
   });
   ctx.notify(events);
-  const token = await ctx.tokens.issue({ userId: ceremony.userId, amr: options.amr });
+  const token = options.amr
+    ? await ctx.tokens.issue({
+        userId: ceremony.userId,
+        amr: options.amr,
+        ...(options.authTimes && { authTimes: options.authTimes }),
+        ...(options.recoveredAt && { recoveredAt: options.recoveredAt }),
+      })
+    : '';
   return { userId: ceremony.userId, deviceId: device.id, token };
+}
+
+export interface GetAcceptedCredentialsOptions {
+  userId: string;
+}
+
+/**
+ * What the browser's Signal API needs for this user (WebAuthn L3 §5.1.10.2-3): the credential
+ * ids the server accepts and the names authenticators should show. Throws `USER_NOT_FOUND`.
+ */
+export async function getAcceptedCredentials(ctx: TwofoldContext, options: GetAcceptedCredentialsOptions): Promise<GetAcceptedCredentialsResponse> {
+  const [user, passkeys] = await Promise.all([requireUser(ctx, options.userId), ctx.store.listPasskeys(options.userId)]);
+  return {
+    rpId: ctx.rp.id,
+    userId: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    credentialIds: passkeys.map((p) => p.credentialId),
+  };
 }
 
 /**
@@ -235,24 +393,32 @@ export async function startPasskeyAuthentication(
 ): Promise<{ ceremonyId: string; options: PublicKeyCredentialRequestOptionsJSON }> {
   let userId: string | null = null;
   let allow: PasskeyRecord[] = [];
-  if (options.username !== undefined) {
+  if (options.userId !== undefined) {
+    if (options.username !== undefined) throw new TypeError('startAuthentication: give username or userId, not both');
+    userId = (await requireUser(ctx, options.userId)).id;
+    allow = await ctx.store.listPasskeys(userId);
+  } else if (options.username !== undefined) {
     const user = await ctx.store.getUserByUsername(normalizeUsername(options.username));
     if (user) {
       userId = user.id;
       allow = await ctx.store.listPasskeys(user.id);
     }
   }
-  const requestOptions = await generateAuthenticationOptions({
-    rpID: ctx.rp.id,
-    timeout: ctx.ceremonyTtlSeconds * 1000,
-    userVerification: 'required',
-    allowCredentials: allow.map((p) => ({ id: p.credentialId, transports: p.transports as AuthenticatorTransportFuture[] })),
-  });
+  const requestOptions = withHints(
+    await generateAuthenticationOptions({
+      rpID: ctx.rp.id,
+      timeout: ctx.ceremonyTtlSeconds * 1000,
+      userVerification: 'required',
+      allowCredentials: allow.map((p) => ({ id: p.credentialId, transports: p.transports })),
+    }),
+    options.hints,
+  );
   const ceremony = await beginCeremony(ctx, {
     kind: 'authentication',
     challenge: requestOptions.challenge,
     userId,
-    data: { username: options.username !== undefined, allow: allow.map((p) => p.credentialId) },
+    // `username`: the credential must be one of `allow` (WebAuthn §7.2 step 5), for either kind of named user.
+    data: { username: options.username !== undefined || options.userId !== undefined, allow: allow.map((p) => p.credentialId) },
   });
   return { ceremonyId: ceremony.id, options: requestOptions };
 }
@@ -321,13 +487,13 @@ export async function verifyAssertion<T>(
     verification = await verifyAuthenticationResponse({
       response,
       expectedChallenge: ceremony.challenge,
-      expectedOrigin: ctx.rp.origins,
+      expectedOrigin: expectedOrigins(ctx),
       expectedRPID: ctx.rp.id,
       credential: {
         id: passkey.credentialId,
         publicKey: new Uint8Array(passkey.publicKey),
         counter: passkey.counter,
-        transports: passkey.transports as AuthenticatorTransportFuture[],
+        transports: passkey.transports,
       },
       requireUserVerification: true,
     });

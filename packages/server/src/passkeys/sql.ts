@@ -1,3 +1,4 @@
+import { auditEventParams } from '../audit/sql.js';
 import { json, type Query, type Row } from '../storage/sql/query.js';
 import type { PasskeyRecord, PasskeysStore } from './store.js';
 
@@ -30,7 +31,7 @@ export function passkeysSql(q: Query): PasskeysStore {
            UPDATE devices SET last_used_at = $5 WHERE id IN (SELECT device_id FROM used) RETURNING id
          ), logged AS (
            INSERT INTO audit_events (id, type, at, user_id, device_id, actor, data)
-           SELECT $6, $7, $5, $8, $9, $10, $11 FROM used WHERE $6::text IS NOT NULL
+           SELECT $6, $7, $8, $9, $10, $11, $12 FROM used WHERE $6::text IS NOT NULL
            RETURNING id
          )
          SELECT (SELECT count(*) FROM used) AS used, (SELECT count(*) FROM touched) AS touched, (SELECT count(*) FROM logged) AS logged`,
@@ -40,12 +41,7 @@ export function passkeysSql(q: Query): PasskeysStore {
           a.newCounter,
           a.backedUp,
           a.usedAt,
-          e?.id ?? null,
-          e?.type ?? null,
-          e?.userId ?? null,
-          e?.deviceId ?? null,
-          e?.actor ?? null,
-          e ? JSON.stringify(e.data) : null,
+          ...auditEventParams(e),
         ],
       );
       return Number(rows[0]?.used) === 1;

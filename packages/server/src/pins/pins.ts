@@ -3,7 +3,7 @@ import { actor, recordEvent } from '../audit/audit.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
 import { requireUser } from '../users/users.js';
-import type { SessionClaims } from '../tokens/tokens.js';
+import { requireStepUp, type SessionClaims } from '../tokens/tokens.js';
 import { enforceLimits } from '../ratelimits/ratelimits.js';
 import { randomBytes } from '../util/encoding.js';
 
@@ -11,7 +11,6 @@ export { DEFAULT_PIN_SETTINGS, type PinSettings } from './settings.js';
 
 // argon2id with OWASP's minimum recommendation (19 MiB, 2 passes, 1 lane): ~70 ms here.
 const ARGON2 = { parallelism: 1, iterations: 2, memorySize: 19_456, hashLength: 32 } as const;
-const STRONG = new Set(['passkey', 'face', 'code']);
 
 /** PINs that are all one digit or a run up or down (1234, 9876, 0000) are refused. */
 export function isWeakPin(pin: string): boolean {
@@ -48,13 +47,28 @@ export interface VerifyPinOptions {
   clientAddress?: string | undefined;
 }
 
+/** {@link checkPin}'s options. */
+export interface CheckPinOptions extends VerifyPinOptions {
+  /**
+   * Answer an unknown user or a user without a PIN as if they had a PIN and this guess were
+   * wrong: the same slow hash, `PIN_INVALID` with a decoy `attemptsRemaining`, then `PIN_LOCKED`
+   * after as many guesses (for callers who may not know the user exists, such as PIN sign-in).
+   * Default false: a signed-in caller gets `USER_NOT_FOUND` / `PIN_NOT_SET`.
+   */
+  conceal?: boolean;
+}
+
+// An argon2id hash of a random secret nobody knows, with the same parameters as real ones: an
+// unknown user's PIN is checked against it, so the answer takes as long as a wrong PIN's.
+const DECOY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$EKPk4QygwWik4n6KNL2fFg$mAKpXFeQV7rnkIZM+ldfIJl3ofZoSspNtqN6mDNd34c';
+
 export interface GetPinStatusOptions {
   userId: string;
 }
 
 /**
- * Sets the signed-in user's PIN. Replacing an existing (or locked) PIN needs a session whose
- * strong authentication (passkey, face or code) is at most `freshAuthSeconds` old.
+ * Sets the signed-in user's PIN. Replacing an existing (or locked) PIN needs the step-up rule
+ * (`requireStepUp`: a passkey sign-in at most 5 minutes old, or a recovery bind step).
  * Throws `PIN_TOO_WEAK`, `REAUTHENTICATION_REQUIRED`, `USER_NOT_FOUND`, and `RATE_LIMITED` (changes
  * per user and per address are limited: each one is a slow hash).
  */
@@ -63,15 +77,9 @@ export async function setPin(ctx: TwofoldContext, options: SetPinOptions): Promi
   assertStrongPin(pin);
   if (!(await ctx.store.getUserById(session.userId))) throw new TwofoldError('USER_NOT_FOUND', 'This account no longer exists.');
   const existing = await ctx.store.getPin(session.userId);
-  if (existing) {
-    const age = (ctx.now().getTime() - session.authTime.getTime()) / 1000;
-    if (!session.amr.some((m) => STRONG.has(m)) || age > ctx.pins.freshAuthSeconds) {
-      throw new TwofoldError(
-        'REAUTHENTICATION_REQUIRED',
-        `Changing a PIN needs a passkey, face or code sign-in from the last ${Math.round(ctx.pins.freshAuthSeconds / 60)} minutes.`,
-      );
-    }
-  }
+  // A PIN, face or code session cannot replace the PIN: only a fresh passkey (or a recovery
+  // flow's bind step, whose own PIN step is the usual way to reset it).
+  if (existing) requireStepUp(session, ctx.now(), 'Replacing a PIN');
   // The slow hash (argon2id) only once the request is allowed, and only so often: a session
   // must not be able to spend the server's CPU on it at will.
   await enforceLimits([
@@ -96,25 +104,32 @@ export async function setPin(ctx: TwofoldContext, options: SetPinOptions): Promi
  * transactions: an attempt slot is claimed before the (slow) hash check, so parallel guesses
  * cannot exceed the limit; the last allowed wrong PIN locks it; a locked PIN refuses even the
  * right one. Throws `RATE_LIMITED`, `USER_NOT_FOUND`, `PIN_NOT_SET`, `PIN_INVALID`
- * (with `attemptsRemaining`), `PIN_LOCKED`.
+ * (with `attemptsRemaining`), `PIN_LOCKED`; with `conceal`, `PIN_INVALID` (no details) in place
+ * of the first two and of a wrong PIN.
  */
-export async function checkPin(ctx: TwofoldContext, options: VerifyPinOptions): Promise<void> {
+export async function checkPin(ctx: TwofoldContext, options: CheckPinOptions): Promise<void> {
   const { userId } = options;
   await enforceLimits([
     [ctx.limiters.pinUser, userId],
     [ctx.limiters.pinAddress, options.clientAddress],
   ]);
+  if (options.conceal) {
+    const [user, pin] = await Promise.all([ctx.store.getUserById(userId), ctx.store.getPin(userId)]);
+    if (!user || !pin) {
+      await argon2Verify({ password: options.pin, hash: DECOY_HASH }); // as long as a real check
+      const decoy = await ctx.limiters.pinDecoy.consume(userId);
+      if (!decoy.allowed) throw pinLocked();
+      if (decoy.remaining === 0) throw pinLockedNow();
+      throw new TwofoldError('PIN_INVALID', 'That PIN is wrong.', { attemptsRemaining: decoy.remaining });
+    }
+  }
   await requireUser(ctx, userId);
   const max = ctx.pins.maxAttempts;
   const claimed = await ctx.store.claimPinAttempt(userId, max);
   if (!claimed) {
     const pin = await ctx.store.getPin(userId);
     if (!pin) throw new TwofoldError('PIN_NOT_SET', 'This account has no PIN.');
-    if (pin.lockedAt) {
-      throw new TwofoldError('PIN_LOCKED', 'The PIN is locked after too many wrong attempts. Reset it with a passkey, face or code.', {
-        attemptsRemaining: 0,
-      });
-    }
+    if (pin.lockedAt) throw pinLocked();
     // Every remaining attempt is being checked right now (parallel requests): not locked, busy.
     throw new TwofoldError('RATE_LIMITED', 'Other PIN checks for this account are in progress; try again in a moment.', { retryAfterSeconds: 1 });
   }
@@ -126,21 +141,27 @@ export async function checkPin(ctx: TwofoldContext, options: VerifyPinOptions): 
   if (await ctx.store.lockPinIfExhausted(userId, max, ctx.now())) {
     ctx.notify([await recordEvent(ctx, ctx.store, { type: 'pin.locked', userId, actor: actor.system, data: { attempts: claimed.failedAttempts } })]);
   }
-  if (attemptsRemaining === 0) {
-    throw new TwofoldError('PIN_LOCKED', 'That PIN is wrong, and the PIN is now locked. Reset it with a passkey, face or code.', {
-      attemptsRemaining: 0,
-    });
-  }
+  if (attemptsRemaining === 0) throw pinLockedNow();
   ctx.notify([await recordEvent(ctx, ctx.store, { type: 'pin.wrong', userId, actor: actor.system, data: { attemptsRemaining } })]);
   throw new TwofoldError('PIN_INVALID', 'That PIN is wrong.', { attemptsRemaining });
 }
 
-/** PIN sign-in: checks the PIN and returns a session token with `amr: ["pin"]`. */
+// One wording for real and decoy answers (see CheckPinOptions.conceal).
+const pinLocked = () =>
+  new TwofoldError('PIN_LOCKED', 'The PIN is locked after too many wrong attempts. Reset it with a passkey, face or code.', { attemptsRemaining: 0 });
+const pinLockedNow = () =>
+  new TwofoldError('PIN_LOCKED', 'That PIN is wrong, and the PIN is now locked. Reset it with a passkey, face or code.', { attemptsRemaining: 0 });
+
+/**
+ * PIN sign-in: checks the PIN and returns a session token with `amr: ["pin"]`. Whoever calls it
+ * may know nothing but a user id, so an unknown user and a user without a PIN are answered as a
+ * wrong PIN would be (same slow hash, `PIN_INVALID` with `attemptsRemaining`, then `PIN_LOCKED`).
+ */
 export async function verifyPin(
   ctx: TwofoldContext,
   options: VerifyPinOptions,
 ): Promise<{ token: string }> {
-  await checkPin(ctx, options);
+  await checkPin(ctx, { ...options, conceal: true });
   const event = await recordEvent(ctx, ctx.store, {
     type: 'user.signed_in',
     userId: options.userId,

@@ -4,8 +4,6 @@ import type { RateLimit } from '../ratelimits/store.js';
 export interface PinSettings {
   /** Wrong PINs in a row that lock it (kept in the database: survives restarts, holds across processes). */
   maxAttempts: number;
-  /** How recent a strong authentication (passkey, face, code) must be to replace a PIN. */
-  freshAuthSeconds: number;
   /** PIN checks per user / per client address per window (rate limits, held in the store). */
   userAttempts: RateLimit;
   addressAttempts: RateLimit;
@@ -18,7 +16,6 @@ export interface PinSettings {
 
 export const DEFAULT_PIN_SETTINGS: PinSettings = {
   maxAttempts: 3,
-  freshAuthSeconds: 300,
   userAttempts: { points: 10, durationSeconds: 900 },
   addressAttempts: { points: 30, durationSeconds: 900 },
   changeAttempts: { points: 5, durationSeconds: 900 },

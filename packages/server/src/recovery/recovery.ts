@@ -6,7 +6,7 @@ import { checkCode, redeemCode } from '../codes/codes.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
 import { faceVerified, matchFace, usableFaceTemplate } from '../face/face.js';
-import { completeRegistration, startRegistration, type CeremonyResult } from '../passkeys/passkeys.js';
+import { completeRegistration, startRegistration, type CeremonyResult, type WithHints } from '../passkeys/passkeys.js';
 import { assertStrongPin, hashPin } from '../pins/pins.js';
 import { enforceLimits } from '../ratelimits/ratelimits.js';
 import type { CodeType } from '../codes/store.js';
@@ -58,7 +58,7 @@ export interface VerifyRecoveryFaceOptions extends RecoveryFlowOptions {
   clientState?: string | undefined;
 }
 
-export interface StartRecoveryPasskeyOptions extends RecoveryFlowOptions {
+export interface StartRecoveryPasskeyOptions extends RecoveryFlowOptions, WithHints {
   /** A passkey device of this user that the new credential replaces (credential reset). */
   replaceDeviceId?: string | undefined;
 }
@@ -89,7 +89,9 @@ export interface CancelRecoveriesOptions extends ActorOption {
  *   (wrong guesses count) but consumed only when the new passkey is bound; then a face check
  *   (stored template or the host's `clientState`), then a passkey.
  * Returns the flow with its `flowId`, a bearer handle kept only as a hash: keep it to resume.
- * Throws `USER_NOT_FOUND`, `INVALID_REQUEST`, and {@link checkCode}'s errors.
+ * An unknown `userId` is answered like a known one (a credential reset's flow is then never
+ * stored; a new-device flow's code is `CODE_INVALID`). Throws `INVALID_REQUEST` and
+ * {@link checkCode}'s errors.
  */
 export async function startRecovery(
   ctx: TwofoldContext,
@@ -99,8 +101,6 @@ export async function startRecovery(
   if (options.kind === 'new_device') {
     if (!options.code) throw new TwofoldError('INVALID_REQUEST', 'code: a new-device recovery starts with a code', { issues: [{ path: 'code', message: 'required' }] });
     codeId = (await checkCode(ctx, { userId: options.userId, ...options.code, clientAddress: options.clientAddress })).code.id;
-  } else {
-    await requireUser(ctx, options.userId);
   }
   const flowId = randomId(18);
   const now = ctx.now();
@@ -120,6 +120,11 @@ export async function startRecovery(
     updatedAt: now,
     expiresAt: new Date(now.getTime() + RECOVERY_TTL_SECONDS * 1000),
   };
+  if (options.kind === 'credential_reset' && !(await ctx.store.getUserById(options.userId))) {
+    // An unknown id gets what a known one gets (a flow that is never stored), so starting a
+    // reset does not tell whether an id exists.
+    return view(ctx, flowId, record);
+  }
   const event = await ctx.store.transaction(async (tx) => {
     await tx.insertRecoveryFlow(record);
     return recordEvent(ctx, tx, { type: 'recovery.started', userId: record.userId, actor: actor.user(record.userId), data: { kind: record.kind } });
@@ -221,7 +226,10 @@ export async function startRecoveryPasskey(
   if (options.replaceDeviceId !== undefined && (await ctx.store.getDevice(flow.userId, options.replaceDeviceId))?.type !== 'passkey') {
     throw new TwofoldError('DEVICE_NOT_FOUND', 'replaceDeviceId: no such passkey device for this user.');
   }
-  return startRegistration(ctx, user, false, { via: 'recovery', flow: flow.idHash, replaces: options.replaceDeviceId ?? null }, options.replaceDeviceId);
+  return startRegistration(ctx, user, false, { via: 'recovery', flow: flow.idHash, replaces: options.replaceDeviceId ?? null }, {
+    ...(options.replaceDeviceId && { replacing: options.replaceDeviceId }),
+    ...(options.hints && { hints: options.hints }),
+  });
 }
 
 /**
@@ -247,6 +255,7 @@ export async function verifyRecoveryPasskey(
     ...(options.name !== undefined && { name: options.name }),
     userAgent: options.userAgent ?? null,
     amr: newDevice ? ['code', 'face'] : ['face'],
+    recoveredAt: ctx.now(), // the bind step counts as a step-up for the next few minutes
     extraEvents: (tx, deviceId) => bindEffects(ctx, tx, flow, deviceId, data.replaces ?? null),
   });
   if (newDevice) await ctx.limiters.codeUser.reset(flow.userId);

@@ -42,8 +42,8 @@ export function recoveryRoutes(ctx: TwofoldContext, kit: RouteKit) {
       return c.json(await verifyRecoveryFace(ctx, { ...input, flowId: c.req.param('flowId') }));
     })
     .post('/recovery/:flowId/passkey/options', kit.limitCeremonies, async (c) => {
-      const { replaceDeviceId } = await kit.json(c, s.recoveryPasskeyOptionsBody);
-      return c.json(await startRecoveryPasskey(ctx, { flowId: c.req.param('flowId'), replaceDeviceId }));
+      const { replaceDeviceId, hints } = await kit.json(c, s.recoveryPasskeyOptionsBody);
+      return c.json(await startRecoveryPasskey(ctx, { flowId: c.req.param('flowId'), replaceDeviceId, ...(hints && { hints }) }));
     })
     .post('/recovery/:flowId/passkey/verify', async (c) => {
       const input = await kit.json(c, s.registerVerifyBody);

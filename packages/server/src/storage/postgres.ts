@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { TwofoldError } from '../errors.js';
 import type { SqlExecutor } from './sql/executor.js';
 import { migrate } from './sql/migrate.js';
 import { createSqlStore } from './sql/sql-store.js';
@@ -70,31 +71,74 @@ const params = (values: unknown[]) =>
   values.map((v) => (v instanceof Uint8Array && !Buffer.isBuffer(v) ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : v));
 
 const run = async <T>(target: pg.Pool | pg.PoolClient, sql: string, values: unknown[] = []) => {
-  const r = await target.query(statement(sql, values));
-  return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
+  try {
+    const r = await target.query(statement(sql, values));
+    return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
+  } catch (error) {
+    throw unavailable(error);
+  }
 };
+
+// SQLSTATE classes and codes that say "the server is not there (for now)", not "this statement
+// is wrong": 08 connection exception, 57P01-57P03 shutdown / cannot connect now, 53300 too many
+// connections.
+const UNAVAILABLE_SQLSTATE = /^(08...|57P0[123]|53300)$/;
+const UNAVAILABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+// What `pg` / `pg-pool` throw, without a code, when a connection is lost or cannot be had.
+const UNAVAILABLE_MESSAGE = /Connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable|Connection ended/i;
+
+/** True when `error` means the database cannot be reached, rather than a failed statement. */
+export function isConnectionError(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown; errors?: unknown[] } | null;
+  if (!e || typeof e !== 'object') return false;
+  if (typeof e.code === 'string' && (UNAVAILABLE_SQLSTATE.test(e.code) || UNAVAILABLE_ERRNO.has(e.code))) return true;
+  if (Array.isArray(e.errors) && e.errors.some(isConnectionError)) return true; // AggregateError (IPv4 + IPv6 attempts)
+  return typeof e.message === 'string' && UNAVAILABLE_MESSAGE.test(e.message);
+}
+
+/**
+ * A lost or refused connection becomes 503 `STORE_UNAVAILABLE` (with `Retry-After`) instead of a
+ * 500: the client may retry once the database is back, and the pool reconnects by itself. The
+ * driver's message stays in `cause` (it names hosts and ports, so it is not sent to clients).
+ */
+function unavailable(error: unknown): unknown {
+  if (error instanceof TwofoldError || !isConnectionError(error)) return error;
+  return new TwofoldError('STORE_UNAVAILABLE', 'The database cannot be reached right now; try again in a moment.', { retryAfterSeconds: 1 }, { cause: error });
+}
 
 function poolExecutor(pool: pg.Pool): SqlExecutor {
   return {
     inTransaction: false,
     query: (sql, values) => run(pool, sql, values),
     async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-      const client = await pool.connect();
+      let client: pg.PoolClient;
       try {
-        await client.query('BEGIN');
+        client = await pool.connect();
+      } catch (error) {
+        throw unavailable(error);
+      }
+      let broken: unknown;
+      try {
+        await run(client, 'BEGIN');
         const result = await fn(clientExecutor(client));
-        await client.query('COMMIT');
+        // A connection lost during COMMIT leaves the outcome unknown: the caller gets a 503 and
+        // has acknowledged nothing; every single-use write stays single-use on a retry.
+        await run(client, 'COMMIT');
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
+        if (isTwofoldUnavailable(error)) broken = error;
+        else await client.query('ROLLBACK').catch((e) => void (broken = e));
         throw error;
       } finally {
-        client.release();
+        // A broken connection is destroyed, not returned to the pool.
+        client.release(broken instanceof Error ? broken : broken === undefined ? undefined : true);
       }
     },
     close: () => pool.end(),
   };
 }
+
+const isTwofoldUnavailable = (error: unknown) => error instanceof TwofoldError && error.code === 'STORE_UNAVAILABLE';
 
 function clientExecutor(client: pg.PoolClient): SqlExecutor {
   return {

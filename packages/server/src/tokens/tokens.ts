@@ -13,8 +13,12 @@ export type { AuthMethod } from '@twofold/protocol';
 export interface SessionClaims {
   userId: string;
   amr: AuthMethod[];
-  /** When the user authenticated (the token's `iat`). */
+  /** When the token was issued (its `iat`). Not when each factor was performed: see `authTimes`. */
   authTime: Date;
+  /** When the user performed each factor in `amr` (claim `auth_times`, epoch seconds per method). */
+  authTimes: Partial<Record<AuthMethod, Date>>;
+  /** Set on the token a recovery flow's bind step issues (claim `recovered_at`): when it completed. */
+  recoveredAt?: Date;
   expiresAt: Date;
   tokenId: string;
 }
@@ -41,8 +45,15 @@ export type TokenService = ReturnType<typeof createTokenService>;
 
 export interface IssueTokenOptions {
   userId: string;
-  /** How the user just authenticated; never claim a factor they did not perform. */
+  /** How the user authenticated; never claim a factor they did not perform. */
   amr: AuthMethod[];
+  /**
+   * When each factor was performed. Default: every factor in `amr` now. A token that only carries
+   * an older session forward (e.g. after adding a passkey) passes that session's times.
+   */
+  authTimes?: Partial<Record<AuthMethod, Date>>;
+  /** For the token of a recovery flow's bind step: when the flow completed (counts as a step-up). */
+  recoveredAt?: Date;
 }
 
 export interface VerifyTokenOptions {
@@ -53,6 +64,24 @@ export interface VerifyTokenOptions {
 const ALG = 'ES256';
 // Keys other processes may have added (rotation) are picked up after this long.
 const KEY_CACHE_MS = 60_000;
+
+/** How recent a passkey authentication (or a recovery flow's bind step) must be for a credential change. */
+export const STEP_UP_SECONDS = 300;
+
+/**
+ * The step-up rule for credential changes (adding a passkey, removing a device, replacing the
+ * PIN, enrolling a face): the session must carry a passkey authentication at most
+ * {@link STEP_UP_SECONDS} old, or come from a recovery flow's bind step that recent. A PIN, face
+ * or code alone never suffices. Throws `REAUTHENTICATION_REQUIRED`.
+ */
+export function requireStepUp(session: SessionClaims, now: Date, action: string): void {
+  const fresh = (at: Date | undefined) => at !== undefined && (now.getTime() - at.getTime()) / 1000 <= STEP_UP_SECONDS;
+  if (fresh(session.authTimes.passkey) || fresh(session.recoveredAt)) return;
+  throw new TwofoldError('REAUTHENTICATION_REQUIRED', `${action} needs a passkey sign-in from the last ${STEP_UP_SECONDS / 60} minutes.`, {
+    requiredMethod: 'passkey',
+    maxAgeSeconds: STEP_UP_SECONDS,
+  });
+}
 
 /**
  * Session tokens: short-lived ES256 JWTs (`jose`) with `sub`, `amr`, `iat`, `exp`, `jti`.
@@ -114,7 +143,16 @@ export function createTokenService(options: TokenServiceOptions) {
       const keys = await loadKeys();
       const active = keys.find((k) => k.retiredAt === null)!;
       const iat = Math.floor(now().getTime() / 1000);
-      return new SignJWT({ amr: input.amr })
+      const times: Record<string, number> = {};
+      for (const m of input.amr) {
+        const at = input.authTimes ? input.authTimes[m] : now();
+        if (at) times[m] = Math.floor(at.getTime() / 1000);
+      }
+      return new SignJWT({
+        amr: input.amr,
+        auth_times: times,
+        ...(input.recoveredAt && { recovered_at: Math.floor(input.recoveredAt.getTime() / 1000) }),
+      })
         .setProtectedHeader({ alg: ALG, kid: active.kid, typ: 'JWT' })
         .setIssuer(issuer)
         .setAudience(audience)
@@ -148,9 +186,19 @@ export function createTokenService(options: TokenServiceOptions) {
         throw new TwofoldError('INVALID_TOKEN', 'The session token is invalid or expired.', {}, { cause: error });
       }
       const amr = Array.isArray(payload.amr) ? (payload.amr as AuthMethod[]) : [];
+      const claimed = (payload.auth_times ?? {}) as Record<string, unknown>;
+      const authTimes: Partial<Record<AuthMethod, Date>> = {};
+      for (const m of amr) {
+        const at = claimed[m];
+        // Only a time at or before issue counts; without one the factor gets no freshness at all.
+        if (typeof at === 'number' && Number.isFinite(at) && at <= payload.iat!) authTimes[m] = new Date(at * 1000);
+      }
+      const recovered = payload.recovered_at;
       return {
         userId: payload.sub!,
         amr,
+        authTimes,
+        ...(typeof recovered === 'number' && Number.isFinite(recovered) && { recoveredAt: new Date(recovered * 1000) }),
         authTime: new Date(payload.iat! * 1000),
         expiresAt: new Date(payload.exp! * 1000),
         tokenId: String(payload.jti ?? ''),

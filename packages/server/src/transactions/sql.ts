@@ -1,3 +1,4 @@
+import { auditEventParams } from '../audit/sql.js';
 import { date, dateOrNull, stringOrNull, type Query, type Row } from '../storage/sql/query.js';
 import type { TransactionRecord, TransactionsStore } from './store.js';
 
@@ -16,13 +17,29 @@ export function transactionsSql(q: Query): TransactionsStore {
     },
     async decideTransaction(a) {
       // The sub-select locks the row and keeps the old context for RETURNING while the update
-      // erases it: one statement, so only one caller can ever see it.
+      // erases it: one statement, so only one caller can ever see it. The audit event is
+      // inserted by the same statement, only if the update happened (data-modifying CTEs run
+      // once, to completion, as one atomic statement).
+      const e = a.event;
       const { rows } = await q(
-        `UPDATE transactions t SET status = $2, method = $3, decided_at = $4, sealed_context = NULL
-         FROM (SELECT id, sealed_context FROM transactions WHERE id = $1 FOR UPDATE) old
-         WHERE t.id = old.id AND t.status = 'pending' AND t.expires_at > $4
-         RETURNING old.sealed_context AS sealed_context`,
-        [a.id, a.status, a.method, a.now],
+        `WITH decided AS (
+           UPDATE transactions t SET status = $2, method = $3, decided_at = $4, sealed_context = NULL
+           FROM (SELECT id, sealed_context FROM transactions WHERE id = $1 FOR UPDATE) old
+           WHERE t.id = old.id AND t.status = 'pending' AND t.expires_at > $4
+           RETURNING old.sealed_context AS sealed_context
+         ), logged AS (
+           INSERT INTO audit_events (id, type, at, user_id, device_id, actor, data)
+           SELECT $5, $6, $7, $8, $9, $10, $11 FROM decided WHERE $5::text IS NOT NULL
+           RETURNING id
+         )
+         SELECT sealed_context, (SELECT count(*) FROM logged) AS logged FROM decided`,
+        [
+          a.id,
+          a.status,
+          a.method,
+          a.now,
+          ...auditEventParams(e),
+        ],
       );
       if (!rows[0]) return null;
       return { sealedContext: stringOrNull(rows[0].sealed_context) };

@@ -1,5 +1,5 @@
-import { generateAuthenticationOptions, type AuthenticationResponseJSON, type AuthenticatorTransportFuture, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
-import { actor, recordEvent, type ActorOption } from '../audit/audit.js';
+import { generateAuthenticationOptions, type AuthenticationResponseJSON, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import { actor, newEvent, recordEvent, type ActorOption } from '../audit/audit.js';
 import { beginCeremony, consumeCeremony } from '../ceremonies/ceremonies.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
@@ -141,7 +141,7 @@ export async function startTransactionConfirmation(
     challenge: await boundChallenge(t, ceremonyNonce),
     timeout: Math.min(ctx.ceremonyTtlSeconds * 1000, t.expiresAt.getTime() - ctx.now().getTime()),
     userVerification: 'required',
-    allowCredentials: passkeys.map((p) => ({ id: p.credentialId, transports: p.transports as AuthenticatorTransportFuture[] })),
+    allowCredentials: passkeys.map((p) => ({ id: p.credentialId, transports: p.transports })),
   });
   const ceremony = await beginCeremony(ctx, {
     kind: 'transaction',
@@ -189,7 +189,8 @@ export async function confirmTransaction(
     });
     method = 'passkey';
   }
-  const decided = await ctx.store.decideTransaction({ id: t.id, status: 'approved', method, now: ctx.now() });
+  const event = newEvent(ctx, { type: 'transaction.approved', userId: t.userId, actor: actor.user(t.userId), data: { transactionId: t.id, method } });
+  const decided = await ctx.store.decideTransaction({ id: t.id, status: 'approved', method, now: event.at, event });
   if (!decided) {
     const now = await ctx.store.getTransaction(t.id);
     assertPending(now ?? t, ctx.now());
@@ -198,14 +199,7 @@ export async function confirmTransaction(
   const context = decided.sealedContext
     ? JSON.parse(new TextDecoder().decode(await ctx.keyring!.open(decided.sealedContext, sealContext(t.id))))
     : null;
-  ctx.notify([
-    await recordEvent(ctx, ctx.store, {
-      type: 'transaction.approved',
-      userId: t.userId,
-      actor: actor.user(t.userId),
-      data: { transactionId: t.id, method },
-    }),
-  ]);
+  ctx.notify([event]);
   return { status: 'approved', context };
 }
 
@@ -215,11 +209,10 @@ export async function denyTransaction(
   options: DenyTransactionOptions,
 ): Promise<{ status: 'denied' }> {
   const t = await pendingFor(ctx, options.transactionId, options.session);
-  if (!(await ctx.store.decideTransaction({ id: t.id, status: 'denied', method: null, now: ctx.now() }))) {
+  const event = newEvent(ctx, { type: 'transaction.denied', userId: t.userId, actor: actor.user(t.userId), data: { transactionId: t.id } });
+  if (!(await ctx.store.decideTransaction({ id: t.id, status: 'denied', method: null, now: event.at, event }))) {
     throw new TwofoldError('TRANSACTION_DECIDED', 'This transaction was already decided.');
   }
-  ctx.notify([
-    await recordEvent(ctx, ctx.store, { type: 'transaction.denied', userId: t.userId, actor: actor.user(t.userId), data: { transactionId: t.id } }),
-  ]);
+  ctx.notify([event]);
   return { status: 'denied' };
 }

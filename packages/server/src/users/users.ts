@@ -6,6 +6,7 @@ import type { Store } from '../storage/store.js';
 import type { UserRecord } from './store.js';
 import { randomBytes, toBase64Url } from '../util/encoding.js';
 import type { User } from '@twofold/protocol';
+import { isStorableText } from '@twofold/protocol/schemas';
 
 export type { User } from '@twofold/protocol';
 
@@ -46,6 +47,10 @@ export interface GetUserOptions {
 
 /** Creates a user. Throws `USERNAME_TAKEN`. */
 export async function createUser(ctx: TwofoldContext, options: CreateUserOptions): Promise<User> {
+  // The HTTP schema refuses these too; a direct call must not store a U+FFFD in their place.
+  for (const value of [options.username, options.displayName ?? '']) {
+    if (!isStorableText(value)) throw new TwofoldError('INVALID_REQUEST', 'username and displayName must be well-formed Unicode without NUL characters.');
+  }
   const username = normalizeUsername(options.username);
   const record: UserRecord = {
     id: newUserId(),

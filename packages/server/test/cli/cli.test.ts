@@ -26,9 +26,13 @@ async function post(url: string, path: string, body: unknown) {
 
 describe('twofold serve', () => {
   it('serves the API on a fresh data dir, shuts down gracefully, and keeps users across a restart', async () => {
-    const env = { PORT: '0', TWOFOLD_DATA_DIR: dataDir, TWOFOLD_API_KEY: API_KEY };
+    const env = { PORT: '0', TWOFOLD_DATA_DIR: dataDir, TWOFOLD_API_KEY: API_KEY, TWOFOLD_RELATED_ORIGINS: 'https://bank.example.co.uk' };
     const first = runCli(['serve'], env);
     const url = await first.ready;
+    // related origins (WebAuthn L3 §5.11) at the root of the host
+    const wellKnown = await fetch(`${url}/.well-known/webauthn`);
+    expect(wellKnown.status).toBe(200);
+    expect(await wellKnown.json()).toEqual({ origins: ['https://bank.example.co.uk'] });
     const created = await post(url, '/users', { username: 'persisted' });
     expect(created.status).toBe(201);
     const jwks = (await (await fetch(`${url}/api/v1/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] };
@@ -122,8 +126,36 @@ describe('twofold serve', () => {
     }
   }, 60_000);
 
+  it('refuses to start on PostgreSQL without TWOFOLD_SECRET_KEYS unless the insecure development flag is set', async () => {
+    const refused = runCli(['serve'], { PORT: '0', DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
+    expect(await refused.exited).toBe(1);
+    expect(refused.output()).toContain('TWOFOLD_SECRET_KEYS is required with DATABASE_URL');
+    // With the flag it goes on (and here fails only at connecting).
+    const flagged = runCli(['serve'], { PORT: '0', DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', TWOFOLD_INSECURE_NO_SECRET_KEYS: 'true' });
+    expect(await flagged.exited).toBe(1);
+    expect(flagged.output()).toMatch(/Cannot use DATABASE_URL/);
+  }, 30_000);
+
+  it('creates the embedded data dir 0700 and keeps its key file 0600, tightening a looser one', async () => {
+    const { chmodSync, statSync } = await import('node:fs');
+    const dir = join(dataDir, 'fresh', 'db');
+    const first = runCli(['serve'], { PORT: '0', TWOFOLD_DATA_DIR: dir });
+    await first.ready;
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dir, 'secret.key')).mode & 0o777).toBe(0o600);
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    chmodSync(join(dir, 'secret.key'), 0o644);
+    const second = runCli(['serve'], { PORT: '0', TWOFOLD_DATA_DIR: dir });
+    await second.ready;
+    expect(statSync(join(dir, 'secret.key')).mode & 0o777).toBe(0o600);
+    expect(second.output()).toContain('Tightened');
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  }, 120_000);
+
   it('says clearly when DATABASE_URL cannot be used', async () => {
-    const cli = runCli(['serve'], { PORT: '0', DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
+    const cli = runCli(['serve'], { PORT: '0', DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', TWOFOLD_INSECURE_NO_SECRET_KEYS: 'true' });
     expect(await cli.exited).toBe(1);
     expect(cli.output()).toMatch(/Cannot use DATABASE_URL \(127\.0\.0\.1:1\/none\)/);
     const bad = runCli(['serve'], { PORT: '0', DATABASE_URL: 'mysql://x' });
@@ -141,6 +173,15 @@ describe('twofold serve', () => {
     expect(await gen.exited).toBe(0);
     expect(gen.output().trim()).toMatch(/^k[a-z0-9]+:[\w-]{43}$/);
   }, 30_000);
+
+  it('refuses a related origin that is not a bare origin', async () => {
+    const { readSettings } = await import('../../src/cli/settings.js');
+    expect(() => readSettings({ argv: ['serve'], env: { TWOFOLD_RELATED_ORIGINS: 'https://a.example/path' } })).toThrow(/TWOFOLD_RELATED_ORIGINS/);
+    expect(readSettings({ argv: ['serve'], env: { TWOFOLD_RELATED_ORIGINS: 'https://a.example, https://b.example' } }).relatedOrigins).toEqual([
+      'https://a.example',
+      'https://b.example',
+    ]);
+  });
 
   it('rejects bad settings with usage', async () => {
     const cli = runCli(['serve', '--port', 'eighty']);

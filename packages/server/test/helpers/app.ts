@@ -25,6 +25,8 @@ export function createTestApp(store: Store, overrides: Partial<TwofoldOptions> =
       throw e;
     },
     ...overrides,
+    // Per-address limits are tested where they matter, with their own addresses.
+    http: { clientAddress: 'none', ...overrides.http },
   });
   async function call(method: string, path: string, body?: unknown, opts: { token?: string; headers?: Record<string, string>; raw?: BodyInit } = {}) {
     const headers: Record<string, string> = { ...opts.headers };

@@ -30,9 +30,14 @@ export function runCli(args: string[], env: Record<string, string> = {}): CliPro
   });
   running.add(child);
   child.on('exit', () => running.delete(child));
+  // Keep the tail only: a server under load logs a line per event for as long as it runs.
   let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
+  const keep = (d: Buffer) => {
+    out += d;
+    if (out.length > 256 * 1024) out = out.slice(-128 * 1024);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const ready = new Promise<string>((resolve, reject) => {
     const check = () => {

@@ -255,7 +255,7 @@ describe.each(backends)('passkeys over HTTP on %s', (_name, open) => {
 
     it('a deleted device can no longer sign in', async () => {
       const user = await signUp(app);
-      const del = await app.call('DELETE', `/me/devices/${user.deviceId}`, undefined, { token: user.token });
+      const del = await app.call('DELETE', `/me/devices/${user.deviceId}?confirm=last-passkey`, undefined, { token: user.token });
       expect(del.status).toBe(204);
       const opts = await app.call('POST', '/passkeys/authenticate/options', {});
       const res = await app.call('POST', '/passkeys/authenticate/verify', {

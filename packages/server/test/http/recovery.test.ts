@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSealingKey, parseKeyring } from '../../src/sealing/keyring.js';
 import type { Store } from '../../src/storage/store.js';
 import { createTestApp, ORIGIN, signUp } from '../helpers/app.js';
+import { sha256Base64Url } from '../../src/util/encoding.js';
 import { storeBackends } from '../helpers/backends.js';
 import type { SamplePerson } from '@twofold/testing';
 import { evidence, testFaceAnalyzer } from '../helpers/face.js';
@@ -279,7 +280,19 @@ describe.each(await storeBackends())('recovery flows on %s', { timeout: 180_000 
     // B's own enrolled state does not open for A's flow
     expect((await faceStep(flowId, a.userId, b.face, b.clientState)).json.code).toBe('CLIENT_STATE_INVALID');
     expect((await app.call('POST', '/recovery', { kind: 'reset', userId: a.userId })).json.code).toBe('INVALID_REQUEST');
-    expect((await app.call('POST', '/recovery', { kind: 'credential_reset', userId: 'nobody' })).json.code).toBe('USER_NOT_FOUND');
+    // An unknown id is answered like a known one (status and shape), and nothing is stored for it.
+    const unknown = await app.call('POST', '/recovery', { kind: 'credential_reset', userId: 'nobody' });
+    const known = await startReset(b.userId);
+    expect(unknown.status).toBe(known.status);
+    expect(Object.keys(unknown.json).sort()).toEqual(Object.keys(known.json).sort());
+    expect({ ...unknown.json, flowId: 'x', userId: 'x', expiresAt: 'x', faceEnrolled: false }).toEqual({ ...known.json, flowId: 'x', userId: 'x', expiresAt: 'x', faceEnrolled: false });
+    expect(await store.getRecoveryFlow(await sha256Base64Url(unknown.json.flowId))).toBeNull();
+    const wrongCode = { code: { code: 'ABCDEFGHJKMNPQRSTVWXYZ0123', type: 'long' } };
+    const [unknownCode, knownCode] = await Promise.all([
+      app.call('POST', '/recovery', { kind: 'new_device', userId: 'nobody', ...wrongCode }),
+      app.call('POST', '/recovery', { kind: 'new_device', userId: a.userId, ...wrongCode }),
+    ]);
+    expect({ status: unknownCode.status, ...unknownCode.json }).toEqual({ status: knownCode.status, ...knownCode.json });
     expect((await app.call('POST', `/recovery/${flowId}/passkey/options`, { replaceDeviceId: 'x' })).json.code).toBe('RECOVERY_OUT_OF_ORDER');
   });
 });

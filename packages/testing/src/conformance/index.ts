@@ -170,6 +170,8 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
         expiresAt: new Date(t0.getTime() + 60_000),
       };
       await store.insertCeremony(c);
+      expect(await store.getCeremony(id)).toEqual(c); // a look does not consume it
+      expect(await store.getCeremony(uid('none'))).toBeNull();
       const got = await Promise.all(Array.from({ length: 10 }, () => store.consumeCeremony(id)));
       const winners = got.filter((g) => g !== null);
       expect(winners).toEqual([c]);
@@ -394,6 +396,28 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
       expect(await store.decideTransaction({ id: denied.id, status: 'denied', method: null, now })).toEqual({ sealedContext: 'y' });
       expect(await store.getTransaction(denied.id)).toMatchObject({ status: 'denied', sealedContext: null });
       expect(await store.decideTransaction({ id: denied.id, status: 'approved', method: 'pin', now })).toBeNull();
+    });
+
+    it('decideTransaction writes its audit event in the same step: with the one decision, never with a refused one', async () => {
+      const u = user();
+      await store.insertUser(u);
+      const tx = {
+        id: uid('tx'), userId: u.id, message: 'Pay', sealedContext: 'c', allowPin: true, nonce: 'n', status: 'pending' as const,
+        method: null, createdAt: t0, expiresAt: new Date(t0.getTime() + 60_000), decidedAt: null,
+      };
+      await store.insertTransaction(tx);
+      const results = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          store.decideTransaction({
+            id: tx.id, status: 'approved', method: 'pin', now,
+            event: { id: uid('ev'), type: 'transaction.approved', at: now, userId: u.id, deviceId: null, actor: `user:${u.id}`, data: { transactionId: tx.id, i } },
+          }),
+        ),
+      );
+      expect(results.filter((r) => r !== null)).toHaveLength(1);
+      const events = await store.listAuditEvents({ userId: u.id });
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({ type: 'transaction.approved', data: { transactionId: tx.id } });
     });
 
     it('a temporary face template is used once (its device goes with it); expired ones are swept', async () => {

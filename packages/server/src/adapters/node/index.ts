@@ -11,6 +11,8 @@ export { readSettings, type ReadSettingsOptions, type ServeSettings } from '../.
 export { loadSecretKeys, type LoadSecretKeysOptions } from '../../cli/secrets.js';
 export { mountTestClock, type MountTestClockOptions } from '../../cli/test-clock.js';
 
+import { forwardedClientAddress, type ClientAddressSource } from '../../http/address.js';
+
 const addresses = new WeakMap<Request, string>();
 
 /**
@@ -20,6 +22,15 @@ const addresses = new WeakMap<Request, string>();
  */
 export function clientAddress(req: Request): string | undefined {
   return addresses.get(req);
+}
+
+/**
+ * The client-address source for `settings` (see `readSettings`): the socket's address, or with
+ * `trustedProxies` N > 0 the N-th entry from the right of X-Forwarded-For (falling back to the
+ * socket). What `twofold serve` passes as `http.clientAddress`.
+ */
+export function clientAddressFor(settings: { trustedProxies: number }): ClientAddressSource {
+  return settings.trustedProxies > 0 ? forwardedClientAddress({ hops: settings.trustedProxies, fallback: clientAddress }) : clientAddress;
 }
 
 /** A `node:http` request listener for `handler` (mount it in `http.createServer` or Express). */
