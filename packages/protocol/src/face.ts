@@ -84,7 +84,8 @@ export function showsPose(pose: FacePose, frame: PoseMeasure, neutral: PoseMeasu
   if (![frame.width, frame.yaw, neutral.width, neutral.yaw].every(Number.isFinite)) return false;
   if (pose === 'turn_left') return frame.yaw <= neutral.yaw - FACE_POSE.turn;
   if (pose === 'turn_right') return frame.yaw >= neutral.yaw + FACE_POSE.turn;
-  if (pose === 'move_closer') return frame.width >= neutral.width * FACE_POSE.closer;
+  // Closer: larger, still facing as in the neutral frame (a turned head can widen the box too).
+  if (pose === 'move_closer') return frame.width >= neutral.width * FACE_POSE.closer && Math.abs(frame.yaw - neutral.yaw) < FACE_POSE.turn;
   // Neutral: facing the camera about as in the reference (not turned, not much closer).
   return Math.abs(frame.yaw - neutral.yaw) < FACE_POSE.turn && frame.width < neutral.width * FACE_POSE.closer;
 }

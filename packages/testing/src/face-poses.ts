@@ -24,6 +24,12 @@ export interface FaceSource {
     eyes: { left: { x: number; y: number }; right: { x: number; y: number } };
     /** The nose tip (68-landmark point 30). Default: 0.6 eye distances below the eyes' midpoint. */
     nose?: { x: number; y: number };
+    /**
+     * How far the head in the photo is already turned, in radians (positive: as `turn_right`
+     * turns it). Every pose is rendered from a head turned back by this much, so `neutral` faces
+     * the camera as a user told to look straight at it would. Default 0.
+     */
+    yaw?: number;
   };
 }
 
@@ -48,12 +54,12 @@ const TURN = 0.65;
 /** Scale of a full `move_closer`, relative to neutral. */
 const CLOSER = 1.35;
 /** Face box width in a neutral frame, as a fraction of the frame width. */
-const FACE_FRACTION = 0.28;
+const FACE_FRACTION = 0.2;
 
 /**
  * Renders one webcam-like JPEG frame of the face in `source` in a head pose: the face is cut out
  * of the photo (a soft ellipse around the face box, so no other face in the photo shows), levelled
- * (eye line horizontal), centred on a plain wall, its box ≈ 28 % of the frame width in `neutral`.
+ * (eye line horizontal), centred on a plain wall, its box ≈ 21 % of the frame width in `neutral` (face-api's SSD box; the browser tracker's box is ≈ 1.5× wider, ≈ 32 %, inside the client's framing window of 15–40 %).
  * - `move_closer` scales the face ≈ 1.35× around its centre.
  * - `turn_left` / `turn_right` rotate the head about a vertical axis by ≈ 37°, modelled as a 2D
  *   warp: each row of the face is treated as an elliptic cylinder (the head) plus a ridge at the
@@ -92,7 +98,7 @@ export async function renderFacePose(source: FaceSource, options: RenderFacePose
   const bv = -bx * sr + by * cr;
 
   const scale = ((FACE_FRACTION * W) / box.width) * (options.pose === 'move_closer' ? 1 + (CLOSER - 1) * amount : 1);
-  const phi = options.pose === 'turn_left' ? -TURN * amount : options.pose === 'turn_right' ? TURN * amount : 0;
+  const phi = (options.pose === 'turn_left' ? -TURN * amount : options.pose === 'turn_right' ? TURN * amount : 0) - (source.face.yaw ?? 0);
   const cx = W / 2 - bu * scale;
   const cy = H / 2 - bv * scale;
 
@@ -215,16 +221,18 @@ export async function renderFacePoses(source: FaceSource, options: RenderFacePos
  * `face-poses.test.ts` checks these numbers still hold). A and B are different people (descriptor
  * distance ≈ 0.73). Chosen by measurement among the near-frontal faces of the six photos: these two
  * keep their identity best under {@link renderFacePose}'s turns (sample5's best face, used before,
- * drifted to 0.52 from its neutral frame in `turn_left`).
+ * drifted to 0.52 from its neutral frame in `turn_left`). Both photos show the head a little
+ * turned (face-api's yaw measure −0.11 and −0.13): `yaw` turns it back so that `neutral` measures
+ * within ±0.1 — a user looking straight at the camera — and the turns are about symmetric.
  */
 export const SAMPLE_PEOPLE = {
   a: {
     file: 'sample3.jpg',
-    face: { box: { x: 585, y: 329, width: 199, height: 271 }, eyes: { left: { x: 627, y: 430 }, right: { x: 720, y: 432 } }, nose: { x: 660, y: 488 } },
+    face: { box: { x: 585, y: 329, width: 199, height: 271 }, eyes: { left: { x: 627, y: 430 }, right: { x: 720, y: 432 } }, nose: { x: 660, y: 488 }, yaw: -0.15 },
   },
   b: {
     file: 'sample2.jpg',
-    face: { box: { x: 1447, y: 153, width: 194, height: 242 }, eyes: { left: { x: 1482, y: 281 }, right: { x: 1561, y: 254 } }, nose: { x: 1528, y: 329 } },
+    face: { box: { x: 1447, y: 153, width: 194, height: 242 }, eyes: { left: { x: 1482, y: 281 }, right: { x: 1561, y: 254 } }, nose: { x: 1528, y: 329 }, yaw: -0.1 },
   },
 } as const satisfies Record<string, { file: string; face: FaceSource['face'] }>;
 

@@ -16,7 +16,11 @@ export interface FaceEngineOptions {
   backends?: FaceBackend[];
   /** Tiny face detector input size (multiple of 32). Default 320: at 416 it missed faces here. */
   inputSize?: number;
-  /** Detection score threshold. Default 0.5. */
+  /**
+   * Detection score threshold. Default 0.3: the tracker only chooses the moments to capture (the
+   * server detects again and decides), and a turned head scores 0.36–0.6 with this detector
+   * (measured on rendered turns), so 0.5 lost faces mid-turn.
+   */
   scoreThreshold?: number;
   /**
    * Also load the 128-d recognition net, for a local pre-match (instant "try again" feedback).
@@ -62,7 +66,7 @@ export async function createFaceEngine(options: FaceEngineOptions) {
   const loadMs = performance.now() - started;
   const detectorOptions = new faceapi.TinyFaceDetectorOptions({
     inputSize: options.inputSize ?? 320,
-    scoreThreshold: options.scoreThreshold ?? 0.5,
+    scoreThreshold: options.scoreThreshold ?? 0.3,
   });
 
   /**

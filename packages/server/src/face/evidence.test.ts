@@ -90,6 +90,10 @@ describe('decideLiveness', () => {
     expect(refusal(() => decideLiveness(ACTIONS, wrongWay))).toMatch(/frame 1 does not show turn left/);
     const [n, l, c, r] = honest();
     expect(refusal(() => decideLiveness(ACTIONS, [n!, r!, c!, l!]))).toMatch(/frame 1 does not show turn left/);
+    // A turned head can widen the face box: "closer" also keeps the neutral frame's orientation.
+    const turnedCloser = honest();
+    turnedCloser[2] = frame(face({ width: 190, yaw: -0.2 }));
+    expect(refusal(() => decideLiveness(ACTIONS, turnedCloser))).toMatch(/frame 2 does not show move closer/);
   });
 
   it('refuses another person in any frame (the photo-for-the-neutral-pose swap)', () => {
