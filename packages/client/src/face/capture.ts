@@ -43,7 +43,7 @@ export interface CaptureOptions {
  * fixed around the face of the neutral frame (so moving closer grows the face in it), scaled to
  * `FRAME_SIDE` pixels and JPEG-encoded at `JPEG_QUALITY`.
  */
-export const FRAME_CAPTURE = { cropSide: 2.4, frameSide: 448, jpegQuality: 0.9 } as const;
+export const FRAME_CAPTURE = { cropSide: 2.4, frameSide: 512, jpegQuality: 0.9 } as const;
 
 /**
  * Runs a liveness session on the camera: waits for one well-framed face held still, captures the

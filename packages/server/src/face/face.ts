@@ -10,7 +10,7 @@ import type { Store } from '../storage/store.js';
 import { decideLiveness, readEvidence } from './evidence.js';
 import { closestTemplate } from './match.js';
 import type { FaceTemplateRecord } from './store.js';
-import type { SessionClaims } from '../tokens/tokens.js';
+import { requireStepUp, type SessionClaims } from '../tokens/tokens.js';
 import { randomBytes, randomId, toBase64Url } from '../util/encoding.js';
 
 export type FacePurpose = 'enroll' | 'verify';
@@ -74,25 +74,33 @@ interface SealedTemplate {
 
 /**
  * Issues a liveness challenge: every action once, in random order, with a nonce-bearing id and a
- * short expiry. Enrolling needs the session of `userId`.
- * Throws `USER_NOT_FOUND`, `UNAUTHENTICATED`.
+ * short expiry. Enrolling needs the session of `userId` that passes the step-up rule
+ * (`requireStepUp`). A verification challenge for an unknown id is issued like any other, and its
+ * verification runs the same checks and ends as for a user without a face
+ * (`FACE_NOT_ENROLLED`): the challenge does not tell whether an id exists.
+ * Throws `USER_NOT_FOUND` (enrolling), `UNAUTHENTICATED`, `REAUTHENTICATION_REQUIRED`.
  */
 export async function startFaceChallenge(
   ctx: TwofoldContext,
   options: StartFaceChallengeOptions,
 ): Promise<{ challengeId: string; actions: FaceAction[]; expiresAt: string }> {
-  if (options.purpose === 'enroll' && options.session?.userId !== options.userId) {
-    throw new TwofoldError('UNAUTHENTICATED', 'Enrolling a face needs the session of that user.');
+  let unknownUser = false;
+  if (options.purpose === 'enroll') {
+    if (options.session?.userId !== options.userId) throw new TwofoldError('UNAUTHENTICATED', 'Enrolling a face needs the session of that user.');
+    requireStepUp(options.session, ctx.now(), 'Enrolling a face');
+    requireAnalyzer(ctx);
+    await requireUser(ctx, options.userId);
+  } else {
+    requireAnalyzer(ctx);
+    unknownUser = !(await ctx.store.getUserById(options.userId));
   }
-  requireAnalyzer(ctx);
-  await requireUser(ctx, options.userId);
   const actions = shuffle([...ctx.faceActions]);
   // Face challenges live shorter than passkey ceremonies: the camera session is short.
   const ceremony = await beginCeremony(ctx, {
     kind: 'face',
     challenge: randomId(16),
     userId: options.userId,
-    data: { purpose: options.purpose, actions },
+    data: { purpose: options.purpose, actions, ...(unknownUser && { unknownUser }) },
     ttlSeconds: CHALLENGE_TTL_SECONDS,
   });
   return { challengeId: ceremony.id, actions, expiresAt: ceremony.expiresAt.toISOString() };
@@ -108,6 +116,8 @@ export async function enrollFace(
   ctx: TwofoldContext,
   options: EnrollFaceOptions,
 ): Promise<{ deviceId: string; type: 'backup' | 'temporary'; clientState: string }> {
+  // Checked before the challenge is consumed, and again here: the session may have aged since.
+  requireStepUp(options.session, ctx.now(), 'Enrolling a face');
   const keyring = requireKeyring(ctx);
   const analyzer = requireAnalyzer(ctx, { capacity: true });
   const ceremony = await takeChallenge(ctx, options.challengeId, 'enroll');
@@ -196,7 +206,8 @@ export async function matchFace(
   const attemptsKey = options.attemptsKey ?? userId;
   const attempt = await ctx.limiters.faceUser.consume(attemptsKey);
   if (!attempt.allowed) {
-    ctx.notify([await recordEvent(ctx, ctx.store, { type: 'face.locked', userId, actor: actor.system })]);
+    // No audit trail for an id that is no user's (strangers must not fill the log).
+    if (!ceremony.data.unknownUser) ctx.notify([await recordEvent(ctx, ctx.store, { type: 'face.locked', userId, actor: actor.system })]);
     throw new TwofoldError('FACE_LOCKED', 'Too many failed face checks; try again later or use another way in.', {
       retryAfterSeconds: attempt.retryAfterSeconds,
     });
@@ -288,12 +299,13 @@ async function judgeEvidence(ctx: TwofoldContext, ceremony: CeremonyRecord & { u
   try {
     const { images } = readEvidence(evidence, { id: ceremony.id, actions });
     const fingerprints = await Promise.all(images.map(async (bytes) => toBase64Url(await keyring.mac(bytes, FRAME_LABEL))));
-    if (!(await ctx.store.rememberFaceFrames(ceremony.userId, fingerprints, ctx.now()))) {
+    // An unknown user's frames are judged alike but not remembered (fingerprints belong to a user).
+    if (!ceremony.data.unknownUser && !(await ctx.store.rememberFaceFrames(ceremony.userId, fingerprints, ctx.now()))) {
       throw new TwofoldError('LIVENESS_FAILED', 'Liveness check failed: a frame was sent before (a replay).', { reason: 'a frame was sent before' });
     }
     return decideLiveness(actions, await analyzer.analyze({ images })).probe;
   } catch (error) {
-    if (error instanceof TwofoldError && error.code === 'LIVENESS_FAILED') {
+    if (error instanceof TwofoldError && error.code === 'LIVENESS_FAILED' && !ceremony.data.unknownUser) {
       const reason = String(error.extensions.reason ?? 'unknown');
       ctx.notify([await recordEvent(ctx, ctx.store, { type: 'face.liveness_failed', userId: ceremony.userId, actor: actor.system, data: { reason } })]);
     }

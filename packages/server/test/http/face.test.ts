@@ -65,6 +65,41 @@ describe('face', { timeout: 180_000 }, () => {
     expect((await challenge(user.userId, 'enroll')).json.code).toBe('UNAUTHENTICATED');
   });
 
+  it('enrolling a face is a credential change: it needs a passkey sign-in at most 5 minutes old (issue 13)', async () => {
+    const user = await signUp(app);
+    const ch = await challenge(user.userId, 'enroll', user.token);
+    expect(ch.status).toBe(200);
+    app.clock.advance(301);
+    expect((await challenge(user.userId, 'enroll', user.token)).json.code).toBe('REAUTHENTICATION_REQUIRED');
+    // a challenge taken while the sign-in was fresh does not carry the session past the rule
+    const late = await app.call('POST', '/face/enroll', { challengeId: ch.json.challengeId, evidence: await evidence(ch.json.challengeId, 'a', ch.json.actions) }, { token: user.token });
+    expect(late.status).toBe(403);
+    expect(late.json.code).toBe('REAUTHENTICATION_REQUIRED');
+    expect((await app.call('GET', '/me/devices', undefined, { token: user.token })).json.devices).toHaveLength(1);
+  });
+
+  it('answers an unknown user id like a known one without a face: same challenge, same refusal, nothing kept (issue 13)', async () => {
+    const known = await signUp(app);
+    const unknownId = 'AAAAAAAAAAAAAAAAAAAAAA';
+    const [a, b] = [await challenge(unknownId, 'verify'), await challenge(known.userId, 'verify')];
+    expect(a.status).toBe(200);
+    expect(Object.keys(a.json).sort()).toEqual(Object.keys(b.json).sort());
+    // The same checks run (the frames are analysed) and end alike.
+    const ra = await send(unknownId, a.json.challengeId, await evidence(a.json.challengeId, 'a', a.json.actions));
+    const rb = await send(known.userId, b.json.challengeId, await evidence(b.json.challengeId, 'a', b.json.actions));
+    expect(ra.status).toBe(rb.status);
+    expect(ra.json).toEqual(rb.json);
+    expect(ra.json.code).toBe('FACE_NOT_ENROLLED');
+    const [sa, sb] = [await challenge(unknownId, 'verify'), await challenge(known.userId, 'verify')];
+    const stillA = await send(unknownId, sa.json.challengeId, await evidence(sa.json.challengeId, 'a', sa.json.actions, { still: true }));
+    const stillB = await send(known.userId, sb.json.challengeId, await evidence(sb.json.challengeId, 'a', sb.json.actions, { still: true }));
+    // (the frame named depends on each challenge's random order)
+    for (const still of [stillA, stillB]) expect(still.json).toMatchObject({ status: 422, code: 'LIVENESS_FAILED', reason: expect.stringMatching(/^frame 1 does not show/) });
+    // Strangers fill neither the audit trail nor the frame memory under an id that is no user's.
+    expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_events WHERE user_id = $1', [unknownId])).rows[0]!.n).toBe(0);
+    expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM face_frames_seen WHERE user_id = $1', [unknownId])).rows[0]!.n).toBe(0);
+  });
+
   it('enrolls from frames (sealed client state, backup device) and verifies the same person with amr ["face"]', async () => {
     const user = await signUp(app);
     const enrolled = await enroll(user, 'a');
@@ -76,6 +111,8 @@ describe('face', { timeout: 180_000 }, () => {
     expect(ok.status, JSON.stringify(ok.json)).toBe(200);
     expect(ok.json).toEqual({ match: true, token: expect.any(String) });
     expect((await app.twofold.tokens.verify({ token: ok.json.token })).amr).toEqual(['face']);
+    // a face session cannot enrol a face (of its choosing) in turn
+    expect((await challenge(user.userId, 'enroll', ok.json.token)).json.code).toBe('REAUTHENTICATION_REQUIRED');
     // with the client state instead of the stored device
     expect((await verify(user.userId, 'a', { clientState: enrolled.json.clientState })).status).toBe(200);
   });
