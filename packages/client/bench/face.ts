@@ -1,5 +1,6 @@
 /**
- * `pnpm bench:face --faces DIR` — accuracy and speed of the face pipeline, in headless Chromium.
+ * `pnpm bench:face:browser --faces DIR` — accuracy and speed of the BROWSER face pipeline (the
+ * tracker, and the anchor the server pipeline replaced), in headless Chromium.
  *
  * DIR holds one folder of images per person. Every image goes through the real client engine
  * (tiny face detector at input 320, 68 landmarks, aligned 128-d descriptor); every pair of
