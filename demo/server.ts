@@ -11,7 +11,7 @@
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { FaceAction } from '@twofold/protocol';
 import { createTwofold, isTwofoldError, problemResponse, TwofoldError } from '@twofold/server';
-import { clientAddressFor, FRONT_END_HEADERS, loadSecretKeys, mountTestClock, readSettings, serve } from '@twofold/server/node';
+import { clientAddressFor, createWorkerPinHasher, FRONT_END_HEADERS, loadSecretKeys, mountTestClock, readSettings, serve } from '@twofold/server/node';
 import { createPGliteStore } from '@twofold/server/pglite';
 import { createPostgresStore } from '@twofold/server/postgres';
 import { Hono, type Context } from 'hono';
@@ -51,8 +51,10 @@ const origins = settings.origins ?? [`http://localhost:${server.port}`];
 // contexts at rest; for the embedded database they live in a key file beside the data.
 const bank = new Hono();
 const now = settings.testClock ? mountTestClock({ app: bank, log }) : undefined; // tests move it with POST /__test__/clock
+const pinHasher = createWorkerPinHasher(); // argon2id for PINs in worker threads, off the event loop
 const twofold = createTwofold({
   store,
+  pinHasher,
   rp: { id: settings.rpId, name: 'Northwind Bank', origins, ...(settings.relatedOrigins && { relatedOrigins: settings.relatedOrigins }) },
   secretKeys: loadSecretKeys({ settings, log }),
   openRegistration: settings.openRegistration,
@@ -145,6 +147,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     log(`Received ${signal}, shutting down...`);
     clearInterval(sweeper);
     await server.close();
+    await pinHasher.close();
     await store.close();
     log('Stopped.');
   });

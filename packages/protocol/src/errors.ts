@@ -64,6 +64,7 @@ export const ERROR_CODES = [
   'RECOVERY_OUT_OF_ORDER',
   // server
   'STORE_UNAVAILABLE',
+  'SERVER_BUSY',
   'INTERNAL',
 ] as const;
 

@@ -1,6 +1,7 @@
 import type { FaceAction } from '@twofold/protocol';
 import type { AuditEvent } from './audit/store.js';
 import type { CodeSettings } from './codes/settings.js';
+import type { HashGate, PinHasher } from './pins/hashing.js';
 import type { PinSettings } from './pins/settings.js';
 import type { RateLimiter } from './ratelimits/store.js';
 import type { Keyring } from './sealing/keyring.js';
@@ -21,6 +22,8 @@ export interface TwofoldContext {
   codes: CodeSettings;
   /** Rate limiters held in the store (limits hold across server processes). */
   pins: PinSettings;
+  /** argon2id for PINs: the hasher (inline or a worker pool) behind this instance's gate. */
+  pinHashing: { hasher: PinHasher; gate: HashGate };
   /** Liveness actions a face challenge asks for, each once in random order. */
   faceActions: readonly FaceAction[];
   limiters: {

@@ -41,6 +41,7 @@ export type {
   CodePurpose,
 } from './codes/codes.js';
 export type { SetPinOptions, VerifyPinOptions, GetPinStatusOptions, PinSettings } from './pins/pins.js';
+export { ARGON2_PARAMS, createHashGate, inlinePinHasher, type HashGate, type HashGateOptions, type PinHasher } from './pins/hashing.js';
 export type {
   CreateTransactionOptions,
   GetTransactionOptions,

@@ -33,11 +33,14 @@ import {
   type VerifyAddPasskeyWithCodeOptions,
 } from './codes/codes.js';
 import {
+  createHashGate,
   DEFAULT_PIN_SETTINGS,
   getPinStatus,
+  inlinePinHasher,
   setPin,
   verifyPin,
   type GetPinStatusOptions,
+  type PinHasher,
   type PinSettings,
   type SetPinOptions,
   type VerifyPinOptions,
@@ -139,8 +142,14 @@ export interface TwofoldOptions {
    * turn_left, turn_right, move_closer. Fewer is faster and more accessible, and weaker.
    */
   faceActions?: FaceAction[];
-  /** PIN policy (attempt limit, freshness needed to replace a PIN, rate limits). */
+  /** PIN policy (attempt limit, rate limits, how many argon2id hashes run at once). */
   pins?: Partial<PinSettings>;
+  /**
+   * Runs argon2id for PINs. Default {@link inlinePinHasher} (WebAssembly on the calling thread:
+   * any runtime, but each hash blocks the event loop ~70 ms). On Node pass
+   * `createWorkerPinHasher()` from `@twofold/server/node` (worker threads); the host closes it.
+   */
+  pinHasher?: PinHasher;
   /**
    * HTTP handler settings. `clientAddress` (required to use `handler`) tells the handler a
    * request's client IP, for per-address rate limits.
@@ -189,6 +198,11 @@ export function createTwofold(options: TwofoldOptions) {
     ttlSeconds: { ...DEFAULT_CODE_SETTINGS.ttlSeconds, ...options.codes?.ttlSeconds },
   };
   const pins: PinSettings = { ...DEFAULT_PIN_SETTINGS, ...options.pins };
+  const pinHasher = options.pinHasher ?? inlinePinHasher;
+  const pinHashing = {
+    hasher: pinHasher,
+    gate: createHashGate({ concurrency: pins.hashConcurrency ?? pinHasher.concurrency ?? 1, maxQueue: pins.hashQueue }),
+  };
   const ctx: TwofoldContext = {
     store: options.store,
     rp,
@@ -214,6 +228,7 @@ export function createTwofold(options: TwofoldOptions) {
       ceremonyUser: options.store.rateLimiter({ keyPrefix: 'ceremony-user', ...(options.ceremoniesPerUser ?? { points: 30, durationSeconds: 60 }) }),
     },
     pins,
+    pinHashing,
     faceActions: options.faceActions?.length ? [...new Set(options.faceActions)] : FACE_ACTIONS,
     notify(events) {
       if (!options.onEvent) return;

@@ -2,7 +2,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { clientAddressFor, FRONT_END_HEADERS, serve } from '../adapters/node/index.js';
+import { clientAddressFor, createWorkerPinHasher, FRONT_END_HEADERS, serve } from '../adapters/node/index.js';
 import type { FaceAction } from '@twofold/protocol';
 import { createWebhookNotifier } from '../webhooks/webhooks.js';
 import type { AuditEvent } from '../audit/audit.js';
@@ -82,11 +82,14 @@ export async function startServer(settings: ServeSettings, log: (line: string) =
           onFailure: (e, error) => log(`webhook: could not deliver ${e.type} ${e.id}: ${String(error)}`),
         })
       : undefined;
+  // argon2id (PINs) in worker threads, so a burst of PIN checks never stalls the event loop.
+  const pinHasher = createWorkerPinHasher();
   let twofold;
   try {
     const secretKeys = loadSecretKeys({ settings, log });
     twofold = createTwofold({
       store,
+      pinHasher,
       rp: { id: settings.rpId, name: 'Twofold', origins, ...(settings.relatedOrigins && { relatedOrigins: settings.relatedOrigins }) },
       ...(secretKeys && { secretKeys }),
       ...(clock && { now: clock }),
@@ -103,6 +106,7 @@ export async function startServer(settings: ServeSettings, log: (line: string) =
     await twofold.tokens.ready(); // first signing key now, and a wrong secret key fails here
   } catch (error) {
     await running.close();
+    await pinHasher.close();
     await closeStore();
     throw error;
   }
@@ -117,6 +121,7 @@ export async function startServer(settings: ServeSettings, log: (line: string) =
     close: async () => {
       clearInterval(sweeper);
       await running.close();
+      await pinHasher.close();
       await closeStore();
     },
   };

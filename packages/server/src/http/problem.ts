@@ -51,6 +51,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   RECOVERY_CLOSED: 409,
   RECOVERY_OUT_OF_ORDER: 409,
   STORE_UNAVAILABLE: 503,
+  SERVER_BUSY: 503,
   INTERNAL: 500,
 };
 

@@ -155,7 +155,7 @@ export async function chooseRecoveryPin(
   if (flow.kind !== 'credential_reset') throw new TwofoldError('RECOVERY_OUT_OF_ORDER', 'Only a credential reset chooses a new PIN.');
   assertStrongPin(options.pin);
   await enforceLimits([[ctx.limiters.pinAddress, options.clientAddress]]);
-  const stagedPinHash = await hashPin(options.pin);
+  const stagedPinHash = await hashPin(ctx, options.pin);
   const next = await ctx.store.advanceRecoveryFlow({ idHash: flow.idHash, from: ['pin'], set: { step: 'face', stagedPinHash }, now: ctx.now() });
   if (!next) return staleFlow(ctx, options.flowId);
   return view(ctx, options.flowId, next);
