@@ -111,7 +111,8 @@ export async function renderAccount(notice?: string) {
   customer.remember(me, twofold.session?.deviceId);
   const current = customer.get()?.deviceId ?? undefined;
   nav().innerHTML = `<span>Signed in as <strong>${esc(me.username)}</strong></span> <button class="ghost" id="signout">Sign out</button>`;
-  nav().querySelector('#signout')!.addEventListener('click', () => twofold.signOut());
+  // Ends the session on the server too (its token stops working), then returns to sign-in.
+  nav().querySelector('#signout')!.addEventListener('click', () => void twofold.signOut().catch((error: unknown) => alert(explain(error))));
   app().innerHTML = `
     ${notice ? `<div class="notice" role="status">${esc(notice)}</div>` : ''}
     <div class="account-head">
@@ -231,7 +232,7 @@ export async function renderAccount(notice?: string) {
         await twofold.devices.remove({ deviceId: id, confirmLastPasskey: devices.length === 1 }); // the dialog above said so
         if (id === current) {
           customer.remember(me, null);
-          twofold.signOut();
+          await twofold.signOut(); // the server already ended this device's sessions
         }
         else await renderAccount();
       });

@@ -1,4 +1,4 @@
-import type { Device, GetMeResponse, ListEventsResponse, RecoveryFlow, SecurityEvent } from '@twofold/protocol';
+import type { Device, GetMeResponse, ListEventsResponse, RecoveryFlow, RevokeSessionsResponse, SecurityEvent } from '@twofold/protocol';
 import { createApiClient, type ApiClientOptions } from './api/api.js';
 import { listDevices, removeDevice, renameDevice, type RemoveDeviceOptions, type RenameDeviceOptions } from './devices.js';
 import { TwofoldClientError } from './errors.js';
@@ -156,8 +156,35 @@ export function createTwofoldClient(options: TwofoldClientOptions = {}) {
     addPasskeyWithCode: async (o: AddPasskeyWithCodeOptions): Promise<SessionResult> => setSession(await addPasskeyWithCode({ ...o, api }))!,
     /** Adds a passkey for the signed-in user on this device. */
     addPasskey: (o: AddPasskeyOptions = {}): Promise<SessionResult & PrfResult> => authed(() => addPasskey({ ...o, api, token: token() })),
-    /** Forgets the session in this browser. */
-    signOut: (): void => void setSession(null),
+    /**
+     * Signs out: ends the session on the server (`DELETE /me/session`), so its token stops
+     * working everywhere (tokens carried forward from it too), then forgets it in this browser.
+     * The browser forgets it even when the server cannot be reached; that error is rethrown
+     * (the token then lives until it expires). A session the server already ended is no error.
+     */
+    signOut: async (): Promise<void> => {
+      const current = session;
+      if (!current) return;
+      try {
+        await api.request('DELETE', '/me/session', { token: current.token });
+      } catch (error) {
+        if (!(error instanceof TwofoldClientError && (error.code === 'INVALID_TOKEN' || error.code === 'UNAUTHENTICATED'))) throw error;
+      } finally {
+        setSession(null);
+      }
+    },
+    /**
+     * "Sign out everywhere": ends every session of the signed-in user on the server (other
+     * browsers and devices too; `DELETE /me/sessions`), then forgets this one. Resolves with how
+     * many sessions were ended.
+     */
+    signOutEverywhere: async (): Promise<RevokeSessionsResponse> => {
+      try {
+        return await authed(() => api.request<RevokeSessionsResponse>('DELETE', '/me/sessions', { token: token() }));
+      } finally {
+        setSession(null);
+      }
+    },
     /** The signed-in user's profile (with how they signed in, and their PIN's status). */
     getMe: (): Promise<GetMeResponse> => authed(() => api.request<GetMeResponse>('GET', '/me', { token: token() })),
     /** Recent security events of the signed-in user (newest first). */

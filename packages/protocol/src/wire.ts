@@ -476,6 +476,8 @@ export interface GetMeResponse extends User {
 export type AuditEventType =
   | 'user.created'
   | 'user.signed_in'
+  | 'user.signed_out'
+  | 'sessions.revoked'
   | 'passkey.added'
   | 'passkey.counter_regression'
   | 'code.generated'
@@ -506,6 +508,15 @@ export type AuditEventType =
   | 'api_key.created'
   | 'api_key.deleted'
   | 'signing_key.rotated';
+
+/**
+ * `DELETE /me/sessions` (session; "sign out everywhere") and `DELETE /users/{userId}/sessions`
+ * (service, scope `sessions.revoke`) → 200: how many live sessions were revoked.
+ * (`DELETE /me/session`, sign out, answers 204.)
+ */
+export interface RevokeSessionsResponse {
+  revoked: number;
+}
 
 /** One entry of a user's recent security activity. */
 export interface SecurityEvent {

@@ -92,6 +92,7 @@ import {
 } from './transactions/transactions.js';
 import type { Store } from './storage/store.js';
 import { createTokenService, type IssueTokenOptions, type VerifyTokenOptions } from './tokens/tokens.js';
+import { revokeSessions, signOut, type RevokeSessionsOptions, type SignOutOptions } from './tokens/sessions.js';
 import { createUser, getUser, retrieveUser, type CreateUserOptions, type GetUserOptions, type RetrieveUserOptions } from './users/users.js';
 
 export interface TwofoldOptions {
@@ -110,6 +111,12 @@ export interface TwofoldOptions {
   ceremonyTtlSeconds?: number;
   /** Lifetime of session tokens. Default 900 s. */
   tokenTtlSeconds?: number;
+  /**
+   * How long a process trusts its last look at a session (revoked or not) before reading the
+   * store again: a sign-out made through another process is seen within this time. Default 5 s;
+   * 0 checks the store on every request.
+   */
+  sessionCacheSeconds?: number;
   /** `iss` of session tokens. Default: the first origin. */
   issuer?: string;
   /** Clock seam: tests pass a movable clock. Default `() => new Date()`. */
@@ -191,6 +198,7 @@ export function createTwofold(options: TwofoldOptions) {
     issuer: options.issuer ?? rp.origins[0]!,
     ...(keyring && { keyring }),
     ...(options.tokenTtlSeconds !== undefined && { ttlSeconds: options.tokenTtlSeconds }),
+    ...(options.sessionCacheSeconds !== undefined && { sessionCacheSeconds: options.sessionCacheSeconds }),
   });
   const codes: CodeSettings = {
     ...DEFAULT_CODE_SETTINGS,
@@ -284,7 +292,7 @@ export function createTwofold(options: TwofoldOptions) {
     tokens: {
       /** Issues a session token (e.g. after the host's own first factor). */
       issue: (o: IssueTokenOptions) => tokens.issue(o),
-      /** Verifies a session token; throws `INVALID_TOKEN`. */
+      /** Verifies a session token and that its session is live (not signed out or revoked); throws `INVALID_TOKEN`. */
       verify: (o: VerifyTokenOptions) => tokens.verify(o.token),
       /** The public keys that verify session tokens (RFC 7517 JWK Set). */
       jwks: () => tokens.jwks(),
@@ -298,6 +306,13 @@ export function createTwofold(options: TwofoldOptions) {
       pruneSigningKeys: () => tokens.prune(),
       /** Creates the first signing key if needed and checks the active one opens. */
       ready: () => tokens.ready(),
+    },
+    /** Server-side sessions: every token belongs to one (claim `sid`), checked on every request. */
+    sessions: {
+      /** Signs out: revokes the session of a verified token. */
+      signOut: (o: SignOutOptions) => signOut(ctx, o),
+      /** "Sign out everywhere": revokes every live session of a user (but `exceptSessionId`). */
+      revokeAll: (o: RevokeSessionsOptions) => revokeSessions(ctx, o),
     },
     apiKeys: {
       create: (o: CreateApiKeyOptions) => createApiKey(ctx, o),

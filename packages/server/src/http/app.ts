@@ -95,7 +95,7 @@ export function createHandler(ctx: TwofoldContext, options: HandlerOptions = {})
   app.use((c, next) => (evidence.match('ALL', c.req.path)[0].length > 0 ? large : small)(c, next));
 
   for (const routes of [
-    tokensRoutes(ctx),
+    tokensRoutes(ctx, kit),
     usersRoutes(ctx, kit),
     codesRoutes(ctx, kit),
     passkeysRoutes(ctx, kit),

@@ -200,15 +200,18 @@ export async function verifyRecoveryFace(
         throw new TwofoldError('CLIENT_STATE_INVALID', 'This temporary face state was already used or expired.');
       }
       await tx.setPin(flow.userId, flow.stagedPinHash!, now);
-      events.push(await recordEvent(ctx, tx, { type: 'pin.reset', userId: flow.userId, actor: actor.user(flow.userId), data: { via: 'face' } }));
+      // A credential reset ends every session of the account: whoever held one (or the PIN) is out.
+      const revoked = await ctx.tokens.revoke({ userId: flow.userId }, tx);
+      events.push(await recordEvent(ctx, tx, { type: 'pin.reset', userId: flow.userId, actor: actor.user(flow.userId), data: { via: 'face', sessionsRevoked: revoked } }));
     }
     return { next, events };
   });
   if (!result) return { flow: await staleFlow(ctx, options.flowId) };
   ctx.notify(result.events);
+  if (reset) ctx.tokens.forget(flow.userId); // revoked in the transaction: drop what this process cached since
   return {
     flow: await view(ctx, options.flowId, result.next),
-    ...(reset && { token: await ctx.tokens.issue({ userId: flow.userId, amr: ['face'] }) }),
+    ...(reset && { token: await ctx.tokens.issue({ userId: flow.userId, amr: ['face'], deviceId: match.deviceId }) }),
   };
 }
 
@@ -259,6 +262,7 @@ export async function verifyRecoveryPasskey(
     extraEvents: (tx, deviceId) => bindEffects(ctx, tx, flow, deviceId, data.replaces ?? null),
   });
   if (newDevice) await ctx.limiters.codeUser.reset(flow.userId);
+  if (data.replaces) ctx.tokens.forget(flow.userId); // the replaced device's sessions were revoked in the transaction
   return { ...result, flow: await getRecovery(ctx, { flowId: options.flowId }) };
 }
 
@@ -280,6 +284,7 @@ async function bindEffects(ctx: TwofoldContext, tx: Store, flow: RecoveryFlowRec
   if (replaces) {
     const old = await tx.getDevice(flow.userId, replaces);
     if (old && (await tx.deleteDevice(flow.userId, replaces))) {
+      await ctx.tokens.revoke({ userId: flow.userId, deviceId: replaces }, tx); // the replaced device's sessions end with it
       events.push(await recordEvent(ctx, tx, { type: 'device.removed', userId: flow.userId, deviceId: replaces, actor: who, data: { type: old.type, name: old.name, replacedBy: deviceId } }));
     }
   }

@@ -8,6 +8,7 @@ import type {
   DeviceRecord,
   PasskeyRecord,
   RecoveryFlowRecord,
+  SessionRecord,
   Store,
   StoreConflictError,
   UserRecord,
@@ -488,6 +489,46 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
       expect(events.map((e) => e.type)).toEqual(['c', 'b', 'a']);
       expect(events[0]?.data).toEqual({ type: 'c' });
       expect(await store.listAuditEvents({ userId: u.id, limit: 1 })).toHaveLength(1);
+    });
+
+    it('sessions: extendSession is guarded (never a revoked or another user’s session); revokeSessions revokes each once', async () => {
+      const userId = uid('u'); // sessions have no foreign keys: a host may issue tokens for its own users
+      const at = new Date(t0.getTime() + 60_000);
+      const session = (deviceId: string | null): SessionRecord => ({ id: uid('s'), userId, deviceId, createdAt: t0, expiresAt: new Date(t0.getTime() + 900_000), revokedAt: null });
+      const [a, b, c, d] = [session('dev-1'), session('dev-1'), session('dev-2'), session(null)];
+      for (const s of [a, b, c, d]) await store.insertSession(s);
+      await expect(store.insertSession(a)).rejects.toBeInstanceOf(StoreConflictError);
+      expect(await store.getSession(a.id)).toEqual(a);
+      expect(await store.getSession(uid('nope'))).toBeNull();
+
+      const later = new Date(t0.getTime() + 1_800_000);
+      expect(await store.extendSession(a.id, userId, later)).toBe(true);
+      expect((await store.getSession(a.id))?.expiresAt).toEqual(later);
+      expect(await store.extendSession(a.id, userId, t0)).toBe(true); // never shortened
+      expect((await store.getSession(a.id))?.expiresAt).toEqual(later);
+      expect(await store.extendSession(a.id, uid('other'), later)).toBe(false);
+
+      expect(await store.revokeSessions({ userId: uid('other'), id: d.id, at })).toBe(0); // scoped to the owner
+      expect(await store.revokeSessions({ userId, id: d.id, at })).toBe(1);
+      expect(await store.revokeSessions({ userId, id: d.id, at: later })).toBe(0); // idempotent: first time kept
+      expect((await store.getSession(d.id))?.revokedAt).toEqual(at);
+      expect(await store.extendSession(d.id, userId, later)).toBe(false); // revoked: never extended
+
+      expect(await store.revokeSessions({ userId, deviceId: 'dev-1', exceptId: b.id, at })).toBe(1);
+      expect((await store.getSession(a.id))?.revokedAt).toEqual(at);
+      expect((await store.getSession(b.id))?.revokedAt).toBeNull();
+      // Racing "sign out everywhere" calls: each live session is revoked by exactly one of them.
+      const counts = await Promise.all([1, 2, 3, 4].map(() => store.revokeSessions({ userId, at })));
+      expect(counts.reduce((x, y) => x + y, 0)).toBe(2);
+      expect((await store.getSession(c.id))?.revokedAt).toEqual(at);
+
+      // The sweep deletes sessions whose last token expired, and only those.
+      const e = { ...session(null), expiresAt: new Date('2099-01-01T00:00:00Z') };
+      await store.insertSession(e);
+      expect(await store.deleteExpiredSessions(new Date(t0.getTime() + 1_000_000))).toBeGreaterThanOrEqual(3);
+      expect(await store.getSession(b.id)).toBeNull();
+      expect(await store.getSession(a.id)).not.toBeNull(); // extended past the cutoff
+      expect(await store.getSession(e.id)).not.toBeNull();
     });
   });
 }

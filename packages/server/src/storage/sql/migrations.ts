@@ -200,4 +200,24 @@ WHERE retired_at IS NULL
 CREATE UNIQUE INDEX signing_keys_one_active ON signing_keys ((true)) WHERE retired_at IS NULL;
 `,
   },
+  {
+    version: 7,
+    name: 'sessions',
+    sql: `
+-- One row per sign-in (a session token's sid), so sessions can be revoked server-side: sign-out,
+-- sign out everywhere, device removal, credential reset. No foreign keys: a host may issue tokens
+-- for its own user ids, and a removed device's sessions stay revoked. Swept once expired.
+CREATE TABLE sessions (
+  id          text PRIMARY KEY,
+  user_id     text NOT NULL,
+  device_id   text,
+  created_at  timestamptz NOT NULL,
+  expires_at  timestamptz NOT NULL,
+  revoked_at  timestamptz
+);
+CREATE INDEX sessions_user_live_idx ON sessions (user_id) WHERE revoked_at IS NULL;
+CREATE INDEX sessions_device_live_idx ON sessions (device_id) WHERE revoked_at IS NULL;
+CREATE INDEX sessions_expires_idx ON sessions (expires_at);
+`,
+  },
 ];

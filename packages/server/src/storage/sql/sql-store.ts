@@ -8,7 +8,7 @@ import { passkeysSql } from '../../passkeys/sql.js';
 import { pinsSql } from '../../pins/sql.js';
 import { rateLimitsSql } from '../../ratelimits/sql.js';
 import { recoverySql } from '../../recovery/sql.js';
-import { signingKeysSql } from '../../tokens/sql.js';
+import { sessionsSql, signingKeysSql } from '../../tokens/sql.js';
 import { transactionsSql } from '../../transactions/sql.js';
 import { usersSql } from '../../users/sql.js';
 import type { Store } from '../store.js';
@@ -29,6 +29,7 @@ export function createSqlStore(db: SqlExecutor): Store {
     ...passkeysSql(q),
     ...ceremoniesSql(q),
     ...signingKeysSql(q),
+    ...sessionsSql(q),
     ...apiKeysSql(q),
     ...codesSql(q),
     ...rateLimitsSql(q, db),
