@@ -62,6 +62,7 @@ const twofold = createTwofold({
   ...(settings.faceActions && { faceActions: settings.faceActions as FaceAction[] }),
   ...(now && { now }),
   http: { clientAddress: clientAddressFor(settings) }, // per-address rate limits (socket, or TWOFOLD_TRUSTED_PROXIES)
+  retention: settings.retention, // TWOFOLD_RETENTION_*_DAYS: how long the sweep keeps old rows
   onEvent: (e) => log(`event ${e.type} user=${e.userId ?? '-'}`), // a real bank sends notices here
 });
 // For scripts and tests that call the HTTP service API directly; the pages never see it.
@@ -140,8 +141,11 @@ app = bank;
 
 // 5. Housekeeping (expired ceremonies, rate-limit counters, temporary face states) and a
 // graceful stop.
-const sweeper = setInterval(() => void twofold.sweep().catch((e: unknown) => console.error('sweep failed', e)), 60_000);
-sweeper.unref();
+// With several processes on one PostgreSQL, the sweep lock lets one at a time do the work.
+const sweeper = settings.sweepIntervalSeconds > 0
+  ? setInterval(() => void twofold.sweep().catch((e: unknown) => console.error('sweep failed', e)), settings.sweepIntervalSeconds * 1000)
+  : undefined;
+sweeper?.unref();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, async () => {
     log(`Received ${signal}, shutting down...`);

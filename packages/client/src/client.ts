@@ -1,4 +1,4 @@
-import type { Device, GetMeResponse, ListEventsResponse, RecoveryFlow, RevokeSessionsResponse, SecurityEvent } from '@twofold/protocol';
+import type { AuditEventType, Device, GetMeResponse, ListEventsResponse, RecoveryFlow, RevokeSessionsResponse, SecurityEvent } from '@twofold/protocol';
 import { createApiClient, type ApiClientOptions } from './api/api.js';
 import { listDevices, removeDevice, renameDevice, type RemoveDeviceOptions, type RenameDeviceOptions } from './devices.js';
 import { TwofoldClientError } from './errors.js';
@@ -60,6 +60,16 @@ export interface TwofoldClientOptions extends ApiClientOptions {
    * sign-in meets a credential the server does not know, that one. Default true.
    */
   signals?: boolean;
+}
+
+/** Options of `listEvents` / `listEventsPage`. */
+export interface ListEventsOptions {
+  /** Events per page, 1..100. Default 50. */
+  limit?: number;
+  /** The `nextCursor` of the previous page. */
+  before?: string;
+  /** Only these event types, e.g. `['passkey.added', 'device.removed']` (changes a stranger cannot cause). */
+  types?: readonly AuditEventType[];
 }
 
 /** The unfinished recovery flow this browser started: its handle, user and kind. */
@@ -125,6 +135,14 @@ export function createTwofoldClient(options: TwofoldClientOptions = {}) {
     void sync(result.token);
     return result;
   };
+  const pageEvents = (o: ListEventsOptions): Promise<ListEventsResponse> => {
+    const query = new URLSearchParams();
+    if (o.limit !== undefined) query.set('limit', String(o.limit));
+    if (o.before) query.set('before', o.before);
+    if (o.types?.length) query.set('types', o.types.join(','));
+    const q = query.toString();
+    return authed(() => api.request<ListEventsResponse>('GET', q ? `/me/events?${q}` : '/me/events', { token: token() }));
+  };
   // A session the server no longer accepts is dropped, so the UI can return to sign-in.
   const authed = async <T>(fn: () => Promise<T>): Promise<T> => {
     try {
@@ -187,9 +205,13 @@ export function createTwofoldClient(options: TwofoldClientOptions = {}) {
     },
     /** The signed-in user's profile (with how they signed in, and their PIN's status). */
     getMe: (): Promise<GetMeResponse> => authed(() => api.request<GetMeResponse>('GET', '/me', { token: token() })),
-    /** Recent security events of the signed-in user (newest first). */
-    listEvents: (): Promise<SecurityEvent[]> =>
-      authed(() => api.request<ListEventsResponse>('GET', '/me/events', { token: token() })).then((r) => r.events),
+    /** Recent security events of the signed-in user (newest first): one page (see {@link ListEventsOptions}). */
+    listEvents: (o: ListEventsOptions = {}): Promise<SecurityEvent[]> => pageEvents(o).then((r) => r.events),
+    /**
+     * One page of the signed-in user's security events, newest first, with the cursor of the next
+     * page (`nextCursor`, null on the last): pass it as `before` to read on through the history.
+     */
+    listEventsPage: (o: ListEventsOptions = {}): Promise<ListEventsResponse> => pageEvents(o),
     /** Step-up transactions (e.g. "View card PIN"). */
     transactions: {
       /** Confirms a transaction with a passkey (or `pin`); resolves with its context, released this once. */

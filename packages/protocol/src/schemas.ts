@@ -171,5 +171,27 @@ export const startRecoveryBody = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('new_device'), userId: id, code: codeInput }).strict(),
 ]);
 export const recoveryPinBody = z.object({ pin });
+
+/** An audit event type as a filter (`user.signed_in`): lower-case words around one dot. */
+const eventType = z.string().max(48).regex(/^[a-z_]{1,23}\.[a-z_]{1,23}$/, 'must be an event type such as passkey.added');
+/**
+ * `GET /me/events` query: `limit` 1..100 (default 50), `before` a cursor from a previous page's
+ * `nextCursor`, `types` a comma list of at most 20 event types.
+ */
+export const listEventsQuery = z.object({
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/, 'must be a whole number from 1 to 100')
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(100))
+    .optional(),
+  before: z.string().regex(/^\d{1,19}$/, 'must be a cursor from nextCursor').optional(),
+  types: z
+    .string()
+    .max(20 * 49)
+    .transform((v) => v.split(','))
+    .pipe(z.array(eventType).min(1).max(20))
+    .optional(),
+});
 export const recoveryFaceBody = z.object({ challengeId: id, evidence: faceEvidence, clientState: clientState.optional() });
 export const recoveryPasskeyOptionsBody = z.object({ replaceDeviceId: id.optional(), hints: credentialHints.optional() });

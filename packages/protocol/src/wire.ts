@@ -527,9 +527,14 @@ export interface SecurityEvent {
   data: Record<string, unknown>;
 }
 
-/** `GET /me/events` (session) → 200: the user's last 50 events, newest first. */
+/**
+ * `GET /me/events?limit=&before=&types=` (session) → 200: one page of the user's events, newest
+ * first (`limit` 1..100, default 50), and the cursor of the next page (`before=nextCursor`), or
+ * null on the last. `types`: a comma list of event types to keep.
+ */
 export interface ListEventsResponse {
   events: SecurityEvent[];
+  nextCursor: string | null;
 }
 
 /**

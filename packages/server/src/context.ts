@@ -6,6 +6,7 @@ import type { PinSettings } from './pins/settings.js';
 import type { RateLimiter } from './ratelimits/store.js';
 import type { Keyring } from './sealing/keyring.js';
 import type { Store } from './storage/store.js';
+import type { RetentionSettings } from './sweep/settings.js';
 import type { TokenService } from './tokens/tokens.js';
 
 /** Everything a domain function needs; built once per {@link createTwofold} instance. */
@@ -24,6 +25,8 @@ export interface TwofoldContext {
   pins: PinSettings;
   /** argon2id for PINs: the hasher (inline or a worker pool) behind this instance's gate. */
   pinHashing: { hasher: PinHasher; gate: HashGate };
+  /** How long the sweep keeps old rows (days). */
+  retention: RetentionSettings;
   /** Liveness actions a face challenge asks for, each once in random order. */
   faceActions: readonly FaceAction[];
   limiters: {

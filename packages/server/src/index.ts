@@ -77,7 +77,9 @@ export {
   type RemoveApiKeyOptions,
 } from './apikeys/apikeys.js';
 export type { IssueTokenOptions, VerifyTokenOptions, AuthMethod, SessionClaims } from './tokens/tokens.js';
-export type { AuditEvent, AuditEventType, ActorOption, ListEventsOptions } from './audit/audit.js';
+export type { AuditEvent, AuditEventType, ActorOption, ListEventsOptions, PageEventsOptions } from './audit/audit.js';
+export { DEFAULT_RETENTION, type RetentionSettings, type SweepOptions, type SweepResult } from './sweep/sweep.js';
+export type { SweepStore } from './sweep/store.js';
 export type { RateLimit } from './ratelimits/ratelimits.js';
 
 // The storage contract: the Store and every module's slice and records (for engine authors and

@@ -1,5 +1,5 @@
 import { createApiKey, ensureApiKey, authenticateApiKey, removeApiKey, type CreateApiKeyOptions, type EnsureApiKeyOptions, type AuthenticateApiKeyOptions, type RemoveApiKeyOptions } from './apikeys/apikeys.js';
-import { actor, listEvents, recordEvent, type AuditEvent, type ListEventsOptions } from './audit/audit.js';
+import { actor, listEvents, pageEvents, recordEvent, type AuditEvent, type ListEventsOptions, type PageEventsOptions } from './audit/audit.js';
 import type { RelyingParty, TwofoldContext } from './context.js';
 import { listDevices, removeDevice, renameDevice, type ListDevicesOptions, type RemoveDeviceOptions, type RenameDeviceOptions } from './devices/devices.js';
 import { createHandler, type HandlerOptions } from './http/app.js';
@@ -91,6 +91,7 @@ import {
   type StartTransactionConfirmationOptions,
 } from './transactions/transactions.js';
 import type { Store } from './storage/store.js';
+import { checkRetention, DEFAULT_RETENTION, sweep, sweepAll, type RetentionSettings, type SweepOptions } from './sweep/sweep.js';
 import { createTokenService, type IssueTokenOptions, type VerifyTokenOptions } from './tokens/tokens.js';
 import { revokeSessions, signOut, type RevokeSessionsOptions, type SignOutOptions } from './tokens/sessions.js';
 import { createUser, getUser, retrieveUser, type CreateUserOptions, type GetUserOptions, type RetrieveUserOptions } from './users/users.js';
@@ -149,6 +150,11 @@ export interface TwofoldOptions {
    * turn_left, turn_right, move_closer. Fewer is faster and more accessible, and weaker.
    */
   faceActions?: FaceAction[];
+  /**
+   * How long the sweep keeps rows after they stop mattering, in days (see `DEFAULT_RETENTION`:
+   * audit events 365, transactions, recovery flows and codes 30 after expiry). By age only.
+   */
+  retention?: Partial<RetentionSettings>;
   /** PIN policy (attempt limit, rate limits, how many argon2id hashes run at once). */
   pins?: Partial<PinSettings>;
   /**
@@ -237,6 +243,7 @@ export function createTwofold(options: TwofoldOptions) {
     },
     pins,
     pinHashing,
+    retention: checkRetention({ ...DEFAULT_RETENTION, ...options.retention }),
     faceActions: options.faceActions?.length ? [...new Set(options.faceActions)] : FACE_ACTIONS,
     notify(events) {
       if (!options.onEvent) return;
@@ -372,12 +379,17 @@ export function createTwofold(options: TwofoldOptions) {
     },
     audit: {
       list: (o: ListEventsOptions = {}) => listEvents(ctx, o),
+      /** One page of a user's events and the next page's cursor (what `GET /me/events` serves). */
+      page: (o: PageEventsOptions) => pageEvents(ctx, o),
     },
-    /** Housekeeping: deletes expired ceremonies, rate-limit counters and temporary face states. The CLI calls it every minute. */
-    sweep: async () => {
-      await ctx.store.deleteExpiredCeremonies(now());
-      await ctx.store.deleteExpiredFaceDevices(now());
-      await ctx.store.deleteExpiredRateLimits(new Date());
-    },
+    /**
+     * Housekeeping, one run: deletes expired ceremonies, sessions, rate-limit counters and
+     * temporary face states, and recovery flows, codes, transactions and audit events past
+     * `retention` — at most `batchSize` rows per table, under the sweep lock (one process at a
+     * time per database; the others get `ran: false`). `twofold serve` runs it every minute.
+     */
+    sweep: (o: SweepOptions = {}) => sweep(ctx, o),
+    /** {@link sweep} until nothing is left over (what `twofold sweep` runs). */
+    sweepAll: (o: SweepOptions = {}) => sweepAll(ctx, o),
   };
 }

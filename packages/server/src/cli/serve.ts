@@ -96,6 +96,7 @@ export async function startServer(settings: ServeSettings, log: (line: string) =
       codes: { ...(linkTemplate && { linkTemplate }) },
       ...(settings.faceActions && { faceActions: settings.faceActions as FaceAction[] }),
       http: { clientAddress: clientAddressFor(settings) },
+      retention: settings.retention,
       openRegistration: settings.openRegistration,
       onEvent: (e: AuditEvent) => {
         log(`event ${e.type} user=${e.userId ?? '-'} device=${e.deviceId ?? '-'}`);
@@ -111,8 +112,9 @@ export async function startServer(settings: ServeSettings, log: (line: string) =
     throw error;
   }
   twofoldHandler = twofold.handler;
-  const sweeper = setInterval(() => void twofold.sweep().catch(() => {}), 60_000);
-  sweeper.unref();
+  // Every process sweeps on its interval; the sweep lock lets one at a time do the work.
+  const sweeper = settings.sweepIntervalSeconds > 0 ? setInterval(() => void twofold.sweep().catch((e: unknown) => log(`sweep failed: ${String(e)}`)), settings.sweepIntervalSeconds * 1000) : undefined;
+  sweeper?.unref();
   const url = `http://localhost:${running.port}`;
   log(`Twofold listening on ${url} (API ${url}/api/v1, RP ID ${settings.rpId}, origins ${origins.join(', ')})`);
   return {

@@ -9,6 +9,7 @@ import type { PinsStore } from '../pins/store.js';
 import type { RateLimitsStore } from '../ratelimits/store.js';
 import type { RecoveryStore } from '../recovery/store.js';
 import type { SessionsStore, SigningKeysStore } from '../tokens/store.js';
+import type { SweepStore } from '../sweep/store.js';
 import type { TransactionsStore } from '../transactions/store.js';
 import type { UsersStore } from '../users/store.js';
 
@@ -42,7 +43,8 @@ export interface Store
     TransactionsStore,
     FaceStore,
     RecoveryStore,
-    AuditStore {
+    AuditStore,
+    SweepStore {
   /** Runs `fn` inside one transaction; rolls back if it throws. Nested calls join the outer one. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   /** Releases connections / closes the embedded database. */

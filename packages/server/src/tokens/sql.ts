@@ -65,8 +65,8 @@ export function sessionsSql(q: Query): SessionsStore {
       );
       return r.rowCount;
     },
-    async deleteExpiredSessions(before) {
-      return (await q('DELETE FROM sessions WHERE expires_at < $1', [before])).rowCount;
+    async deleteExpiredSessions(before, limit) {
+      return (await q('DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE expires_at < $1 LIMIT $2)', [before, limit])).rowCount;
     },
   };
 }

@@ -48,8 +48,8 @@ export interface SessionsStore {
    * Revoking is idempotent (an earlier `revokedAt` is kept). @returns how many were revoked now.
    */
   revokeSessions(filter: { userId: string; id?: string; deviceId?: string; exceptId?: string; at: Date }): Promise<number>;
-  /** Deletes sessions whose last token expired before `before` (the sweep). @returns how many. */
-  deleteExpiredSessions(before: Date): Promise<number>;
+  /** Sweep: deletes sessions whose last token expired before `before`. Deletes at most `limit` rows per call; @returns how many. */
+  deleteExpiredSessions(before: Date, limit: number): Promise<number>;
 }
 
 export interface SessionRecord {

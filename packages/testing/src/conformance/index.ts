@@ -525,10 +525,70 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
       // The sweep deletes sessions whose last token expired, and only those.
       const e = { ...session(null), expiresAt: new Date('2099-01-01T00:00:00Z') };
       await store.insertSession(e);
-      expect(await store.deleteExpiredSessions(new Date(t0.getTime() + 1_000_000))).toBeGreaterThanOrEqual(3);
+      expect(await store.deleteExpiredSessions(new Date(t0.getTime() + 1_000_000), 1000)).toBeGreaterThanOrEqual(3);
       expect(await store.getSession(b.id)).toBeNull();
       expect(await store.getSession(a.id)).not.toBeNull(); // extended past the cutoff
       expect(await store.getSession(e.id)).not.toBeNull();
+    });
+
+    it('the sweep deletes by age in batches (codes, transactions, recovery flows, audit events), and takes its lock inside a transaction', async () => {
+      const u = user();
+      await store.insertUser(u);
+      // Rows from the year 2000, so only this test's rows are older than the cutoff.
+      const old = new Date('2000-01-01T00:00:00Z');
+      const cutoff = new Date('2001-01-01T00:00:00Z');
+      const codes = [code(u.id, { expiresAt: old }), code(u.id, { expiresAt: old }), code(u.id, { expiresAt: old }), code(u.id)];
+      for (const c of codes) await store.insertCode(c);
+      const flow = (expiresAt: Date, codeId: string | null = null): RecoveryFlowRecord => ({
+        idHash: uid('flow'), userId: u.id, kind: 'credential_reset', status: 'open', step: 'pin', codeId,
+        stagedPinHash: null, faceDeviceId: null, faceVerifiedAt: null, pinResetAt: null, passkeyDeviceId: null,
+        createdAt: old, updatedAt: old, expiresAt,
+      });
+      const flows = [flow(old), flow(old), flow(t0, codes[0]!.id)];
+      for (const f of flows) await store.insertRecoveryFlow(f);
+      const txBase = { userId: u.id, message: 'm', allowPin: true, nonce: 'n', status: 'pending' as const, method: null, createdAt: old, decidedAt: null, sealedContext: null };
+      const txs = [{ ...txBase, id: uid('tx'), expiresAt: old }, { ...txBase, id: uid('tx'), expiresAt: t0 }];
+      for (const t of txs) await store.insertTransaction(t);
+
+      expect(await store.deleteExpiredCodes(cutoff, 2)).toBe(2); // batches: at most `limit`
+      expect(await store.deleteExpiredCodes(cutoff, 10)).toBe(1);
+      expect(await store.getCode(codes[3]!.id)).not.toBeNull();
+      // A flow that named a deleted code goes with it (even if younger).
+      expect(await store.getRecoveryFlow(flows[2]!.idHash)).toBeNull();
+      expect(await store.deleteExpiredRecoveryFlows(cutoff, 10)).toBe(2);
+      expect(await store.deleteExpiredTransactions(cutoff, 10)).toBe(1);
+      expect(await store.getTransaction(txs[1]!.id)).not.toBeNull();
+
+      for (const [i, at] of [old, old, t0].entries()) {
+        await store.insertAuditEvent({ id: uid('ev'), type: `t.e${i}`, at, userId: u.id, deviceId: null, actor: 'system', data: {} });
+      }
+      expect(await store.deleteAuditEventsBefore(cutoff, 1)).toBe(1);
+      expect(await store.deleteAuditEventsBefore(cutoff, 10)).toBe(1);
+      expect((await store.listAuditEvents({ userId: u.id })).map((e) => e.type)).toEqual(['t.e2']);
+
+      expect(await store.transaction((tx) => tx.trySweepLock())).toBe(true);
+      expect(await store.transaction(async (tx) => (await tx.trySweepLock()) && tx.trySweepLock())).toBe(true); // re-entrant in one transaction
+    });
+
+    it('pageAuditEvents pages newest first by cursor, stable under inserts, optionally filtered by type', async () => {
+      const u = user();
+      const other = user();
+      const insert = (userId: string, type: string) => store.insertAuditEvent({ id: uid('ev'), type, at: t0, userId, deviceId: null, actor: 'system', data: {} });
+      for (let i = 0; i < 5; i++) await insert(u.id, i === 1 ? 'x.kept' : `x.e${i}`);
+      await insert(other.id, 'x.kept');
+      const first = await store.pageAuditEvents({ userId: u.id, limit: 2 });
+      expect(first.events.map((e) => e.type)).toEqual(['x.e4', 'x.e3']);
+      expect(first.next).toEqual(expect.any(String));
+      await insert(u.id, 'x.e5'); // newer: never shifts the following pages
+      const second = await store.pageAuditEvents({ userId: u.id, limit: 2, before: first.next! });
+      expect(second.events.map((e) => e.type)).toEqual(['x.e2', 'x.kept']);
+      const third = await store.pageAuditEvents({ userId: u.id, limit: 2, before: second.next! });
+      expect(third).toMatchObject({ next: null });
+      expect(third.events.map((e) => e.type)).toEqual(['x.e0']);
+      const kept = await store.pageAuditEvents({ userId: u.id, limit: 10, types: ['x.kept', 'x.none'] });
+      expect(kept.events.map((e) => [e.userId, e.type])).toEqual([[u.id, 'x.kept']]);
+      expect(kept.next).toBeNull();
+      expect((await store.pageAuditEvents({ userId: u.id, limit: 1000 })).events).toHaveLength(6); // clamped to 100, not refused
     });
   });
 }

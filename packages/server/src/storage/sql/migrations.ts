@@ -220,4 +220,15 @@ CREATE INDEX sessions_device_live_idx ON sessions (device_id) WHERE revoked_at I
 CREATE INDEX sessions_expires_idx ON sessions (expires_at);
 `,
   },
+  {
+    version: 8,
+    name: 'retention-indexes',
+    sql: `
+-- The sweep deletes by age; these keep it from scanning whole tables.
+CREATE INDEX IF NOT EXISTS audit_events_at_idx ON audit_events (at);
+CREATE INDEX IF NOT EXISTS codes_expires_at_idx ON codes (expires_at);
+CREATE INDEX IF NOT EXISTS transactions_expires_at_idx ON transactions (expires_at);
+CREATE INDEX IF NOT EXISTS recovery_flows_expires_at_idx ON recovery_flows (expires_at);
+`,
+  },
 ];

@@ -9,6 +9,7 @@ import { pinsSql } from '../../pins/sql.js';
 import { rateLimitsSql } from '../../ratelimits/sql.js';
 import { recoverySql } from '../../recovery/sql.js';
 import { sessionsSql, signingKeysSql } from '../../tokens/sql.js';
+import { sweepSql } from '../../sweep/sql.js';
 import { transactionsSql } from '../../transactions/sql.js';
 import { usersSql } from '../../users/sql.js';
 import type { Store } from '../store.js';
@@ -38,6 +39,7 @@ export function createSqlStore(db: SqlExecutor): Store {
     ...faceSql(q),
     ...recoverySql(q),
     ...auditSql(q),
+    ...sweepSql(q),
   };
   return store;
 }
