@@ -484,6 +484,7 @@ export type AuditEventType =
   | 'code.redeemed'
   | 'code.wrong'
   | 'code.locked'
+  | 'code.throttled'
   | 'codes.invalidated'
   | 'pin.set'
   | 'pin.replaced'

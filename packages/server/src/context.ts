@@ -30,8 +30,12 @@ export interface TwofoldContext {
   /** Liveness actions a face challenge asks for, each once in random order. */
   faceActions: readonly FaceAction[];
   limiters: {
+    /** Short-code attempts per user: the ceiling that backs off (never burns codes). */
     codeUser: RateLimiter;
+    /** Code attempts per client address (every type). */
     codeAddress: RateLimiter;
+    /** Short-code attempts per (user, client address). */
+    codeUserAddress: RateLimiter;
     pinUser: RateLimiter;
     pinAddress: RateLimiter;
     /** Decoy PIN attempts for unknown users and users without a PIN (PIN sign-in answers them like real ones). */

@@ -229,6 +229,7 @@ export function createTwofold(options: TwofoldOptions) {
     limiters: {
       codeUser: options.store.rateLimiter({ keyPrefix: 'code-user', ...codes.userAttempts }),
       codeAddress: options.store.rateLimiter({ keyPrefix: 'code-address', ...codes.addressAttempts }),
+      codeUserAddress: options.store.rateLimiter({ keyPrefix: 'code-user-address', ...codes.userAddressAttempts }),
       pinUser: options.store.rateLimiter({ keyPrefix: 'pin-user', ...pins.userAttempts }),
       pinAddress: options.store.rateLimiter({ keyPrefix: 'pin-address', ...pins.addressAttempts }),
       // 30 days: a decoy lock outlasts any enumeration attempt (a real lock never decays).

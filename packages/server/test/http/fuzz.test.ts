@@ -81,7 +81,7 @@ const COUNTED = new Set([
   'CHALLENGE_EXPIRED', 'CODE_INVALID', 'CODE_LOCKED', 'PIN_INVALID', 'PIN_LOCKED', 'FACE_MISMATCH', 'LIVENESS_FAILED', 'FACE_LOCKED',
 ]);
 const COUNTED_TABLES = new Set(['ceremonies', 'pins', 'codes']);
-const COUNTED_EVENTS = /^(code|pin|face)\.(wrong|locked|mismatch|liveness_failed)$|^passkey\.counter_regression$/;
+const COUNTED_EVENTS = /^(code|pin|face)\.(wrong|locked|throttled|mismatch|liveness_failed)$|^passkey\.counter_regression$/;
 
 /** Every table but the rate-limit counters, row by row (as JSON text), sorted. */
 async function snapshot(query: Query): Promise<Map<string, string[]>> {
