@@ -278,6 +278,26 @@ export type SetPinRequest = Input<typeof schemas.setPinBody>;
 
 /** `POST /pin/verify`: PIN sign-in. */
 export type VerifyPinRequest = Input<typeof schemas.verifyPinBody>;
+
+/** A device-key proof (see `POST /device-keys/challenge`): required by PIN checks and credential-reset starts. */
+export type DeviceProof = Input<typeof schemas.deviceProof>;
+/** What a device-key proof is for. */
+export type DeviceProofPurpose = Input<typeof schemas.deviceProofPurpose>;
+/** `POST /me/device-keys` (session with a passkey sign-in from the last 5 minutes). */
+export type RegisterDeviceKeyRequest = Input<typeof schemas.registerDeviceKeyBody>;
+/** → 201: the key's id (its RFC 7638 JWK thumbprint) and the passkey device it is bound to. */
+export interface RegisterDeviceKeyResponse {
+  keyId: string;
+  deviceId: string;
+}
+/** `POST /device-keys/challenge` (anyone; unknown and known user ids are answered alike). */
+export type DeviceProofChallengeRequest = Input<typeof schemas.deviceProofChallengeBody>;
+/** → 200: sign `twofold-device-proof:v1:<purpose>:<userId>:<challenge>` with the device key. */
+export interface DeviceProofChallengeResponse {
+  challengeId: string;
+  challenge: string;
+  expiresAt: string;
+}
 /** `POST /pin/verify` → 200 (`amr: ["pin"]`). */
 export interface VerifyPinResponse {
   token: string;
@@ -485,6 +505,7 @@ export type AuditEventType =
   | 'code.wrong'
   | 'code.locked'
   | 'code.throttled'
+  | 'device_key.registered'
   | 'codes.invalidated'
   | 'pin.set'
   | 'pin.replaced'

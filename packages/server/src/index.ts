@@ -92,6 +92,8 @@ export type { PasskeysStore, PasskeyRecord, PasskeyUse } from './passkeys/store.
 export type { CeremoniesStore, CeremonyRecord, CeremonyKind } from './ceremonies/store.js';
 export type { SigningKeysStore, SigningKeyRecord, SessionsStore, SessionRecord } from './tokens/store.js';
 export type { SignOutOptions, RevokeSessionsOptions } from './tokens/sessions.js';
+export { deviceProofMessage, type DeviceProof, type DeviceProofPurpose, type RegisterDeviceKeyOptions, type StartDeviceProofOptions, type VerifyDeviceProofOptions } from './devicekeys/devicekeys.js';
+export type { DeviceKeysStore, DeviceKeyRecord } from './devicekeys/store.js';
 export type { ApiKeysStore, ApiKeyRecord } from './apikeys/store.js';
 export type { CodesStore, CodeRecord, CodeType } from './codes/store.js';
 export type { RateLimitsStore, RateLimiter, RateLimitResult } from './ratelimits/store.js';

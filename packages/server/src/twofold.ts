@@ -94,6 +94,14 @@ import type { Store } from './storage/store.js';
 import { checkRetention, DEFAULT_RETENTION, sweep, sweepAll, type RetentionSettings, type SweepOptions } from './sweep/sweep.js';
 import { createTokenService, type IssueTokenOptions, type VerifyTokenOptions } from './tokens/tokens.js';
 import { revokeSessions, signOut, type RevokeSessionsOptions, type SignOutOptions } from './tokens/sessions.js';
+import {
+  registerDeviceKey,
+  startDeviceProof,
+  verifyDeviceProof,
+  type RegisterDeviceKeyOptions,
+  type StartDeviceProofOptions,
+  type VerifyDeviceProofOptions,
+} from './devicekeys/devicekeys.js';
 import { createUser, getUser, retrieveUser, type CreateUserOptions, type GetUserOptions, type RetrieveUserOptions } from './users/users.js';
 
 export interface TwofoldOptions {
@@ -314,6 +322,18 @@ export function createTwofold(options: TwofoldOptions) {
       pruneSigningKeys: () => tokens.prune(),
       /** Creates the first signing key if needed and checks the active one opens. */
       ready: () => tokens.ready(),
+    },
+    /**
+     * Device binding: browsers' device keys (non-extractable ECDSA P-256 in IndexedDB) bound to
+     * passkey devices; PIN checks and credential-reset starts need a proof by one of them.
+     */
+    deviceKeys: {
+      /** Binds a public key to the session's passkey device (step-up rule). */
+      register: (o: RegisterDeviceKeyOptions) => registerDeviceKey(ctx, o),
+      /** A fresh challenge for a proof. */
+      startProof: (o: StartDeviceProofOptions) => startDeviceProof(ctx, o),
+      /** Checks a proof (consumes its challenge); throws `DEVICE_PROOF_REQUIRED` / `DEVICE_PROOF_INVALID`. */
+      verifyProof: (o: VerifyDeviceProofOptions) => verifyDeviceProof(ctx, o),
     },
     /** Server-side sessions: every token belongs to one (claim `sid`), checked on every request. */
     sessions: {

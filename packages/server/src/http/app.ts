@@ -14,6 +14,7 @@ import { pinsRoutes } from '../pins/routes.js';
 import { RECOVERY_EVIDENCE_PATHS, recoveryRoutes } from '../recovery/routes.js';
 import type { TwofoldEnv } from '../routing.js';
 import { tokensRoutes } from '../tokens/routes.js';
+import { deviceKeysRoutes } from '../devicekeys/routes.js';
 import { transactionsRoutes } from '../transactions/routes.js';
 import { usersRoutes } from '../users/routes.js';
 import { addressKey, type ClientAddressSource } from './address.js';
@@ -100,6 +101,7 @@ export function createHandler(ctx: TwofoldContext, options: HandlerOptions = {})
     codesRoutes(ctx, kit),
     passkeysRoutes(ctx, kit),
     devicesRoutes(ctx, kit),
+    deviceKeysRoutes(ctx, kit),
     pinsRoutes(ctx, kit),
     faceRoutes(ctx, kit),
     recoveryRoutes(ctx, kit),

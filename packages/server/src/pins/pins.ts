@@ -5,6 +5,7 @@ import { requireUser } from '../users/users.js';
 import { requireStepUp, type SessionClaims } from '../tokens/tokens.js';
 import { enforceLimits } from '../ratelimits/ratelimits.js';
 import { randomBytes } from '../util/encoding.js';
+import { verifyDeviceProof, type DeviceProof } from '../devicekeys/devicekeys.js';
 
 export { DEFAULT_PIN_SETTINGS, type PinSettings } from './settings.js';
 export { ARGON2_PARAMS, createHashGate, inlinePinHasher, type HashGate, type HashGateOptions, type PinHasher } from './hashing.js';
@@ -44,12 +45,18 @@ export interface SetPinOptions {
 export interface VerifyPinOptions {
   userId: string;
   pin: string;
+  /**
+   * A signature by one of the user's device keys over a fresh challenge (`POST
+   * /device-keys/challenge`, purpose `pin`): the PIN is bound to the user's devices, so a
+   * stranger who knows only the user id cannot spend its attempts.
+   */
+  deviceProof?: DeviceProof | undefined;
   /** The caller's IP address, for the per-address limit. */
   clientAddress?: string | undefined;
 }
 
 /** {@link checkPin}'s options. */
-export interface CheckPinOptions extends VerifyPinOptions {
+export interface CheckPinOptions extends Omit<VerifyPinOptions, 'deviceProof'> {
   /**
    * Answer an unknown user or a user without a PIN as if they had a PIN and this guess were
    * wrong: the same slow hash, `PIN_INVALID` with a decoy `attemptsRemaining`, then `PIN_LOCKED`
@@ -161,15 +168,20 @@ const pinLockedNow = () =>
   new TwofoldError('PIN_LOCKED', 'That PIN is wrong, and the PIN is now locked. Reset it with a passkey, face or code.', { attemptsRemaining: 0 });
 
 /**
- * PIN sign-in: checks the PIN and returns a session token with `amr: ["pin"]`. Whoever calls it
- * may know nothing but a user id, so an unknown user and a user without a PIN are answered as a
- * wrong PIN would be (same slow hash, `PIN_INVALID` with `attemptsRemaining`, then `PIN_LOCKED`).
+ * PIN sign-in on a bound device: first the device-key proof (`DEVICE_PROOF_REQUIRED`,
+ * `DEVICE_PROOF_INVALID`; nothing is counted before it passes), then the PIN; returns a session
+ * token with `amr: ["pin"]`, bound to the device the key belongs to (removing it ends the
+ * session). An unknown user and a user without a PIN are answered as a wrong PIN would be (same
+ * slow hash, `PIN_INVALID` with `attemptsRemaining`, then `PIN_LOCKED`) — though without a device
+ * key of theirs, nobody gets that far.
  */
 export async function verifyPin(
   ctx: TwofoldContext,
   options: VerifyPinOptions,
 ): Promise<{ token: string }> {
-  await checkPin(ctx, { ...options, conceal: true });
+  const key = await verifyDeviceProof(ctx, { userId: options.userId, purpose: 'pin', proof: options.deviceProof });
+  const { deviceProof: _proof, ...pinOptions } = options;
+  await checkPin(ctx, { ...pinOptions, conceal: true });
   const event = await recordEvent(ctx, ctx.store, {
     type: 'user.signed_in',
     userId: options.userId,
@@ -177,7 +189,7 @@ export async function verifyPin(
     data: { method: 'pin' },
   });
   ctx.notify([event]);
-  return { token: await ctx.tokens.issue({ userId: options.userId, amr: ['pin'] }) };
+  return { token: await ctx.tokens.issue({ userId: options.userId, amr: ['pin'], deviceId: key.deviceId }) };
 }
 
 /** Whether the user has a PIN, and whether it is locked. */

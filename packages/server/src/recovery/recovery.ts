@@ -8,6 +8,7 @@ import { TwofoldError } from '../errors.js';
 import { faceVerified, matchFace, usableFaceTemplate } from '../face/face.js';
 import { completeRegistration, startRegistration, type CeremonyResult, type WithHints } from '../passkeys/passkeys.js';
 import { assertStrongPin, hashPin } from '../pins/pins.js';
+import { verifyDeviceProof, type DeviceProof } from '../devicekeys/devicekeys.js';
 import { enforceLimits } from '../ratelimits/ratelimits.js';
 import type { CodeType } from '../codes/store.js';
 import type { Store } from '../storage/store.js';
@@ -33,6 +34,11 @@ export interface StartRecoveryOptions {
   kind: RecoveryKind;
   /** The pre-authorized code a `new_device` flow starts with. */
   code?: { code: string; type: CodeType } | undefined;
+  /**
+   * A `credential_reset` starts on the user's own device: a device-key proof (purpose
+   * `recovery`), checked before anything else (possession, then the face: inherence).
+   */
+  deviceProof?: DeviceProof | undefined;
   /** The caller's IP address, for the code's per-address limit. */
   clientAddress?: string | undefined;
 }
@@ -98,6 +104,9 @@ export async function startRecovery(
   options: StartRecoveryOptions,
 ): Promise<RecoveryFlow> {
   let codeId: string | null = null;
+  if (options.kind === 'credential_reset') {
+    await verifyDeviceProof(ctx, { userId: options.userId, purpose: 'recovery', proof: options.deviceProof });
+  }
   if (options.kind === 'new_device') {
     if (!options.code) throw new TwofoldError('INVALID_REQUEST', 'code: a new-device recovery starts with a code', { issues: [{ path: 'code', message: 'required' }] });
     codeId = (await checkCode(ctx, { userId: options.userId, ...options.code, clientAddress: options.clientAddress })).code.id;

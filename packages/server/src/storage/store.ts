@@ -3,6 +3,7 @@ import type { AuditStore } from '../audit/store.js';
 import type { CeremoniesStore } from '../ceremonies/store.js';
 import type { CodesStore } from '../codes/store.js';
 import type { DevicesStore } from '../devices/store.js';
+import type { DeviceKeysStore } from '../devicekeys/store.js';
 import type { FaceStore } from '../face/store.js';
 import type { PasskeysStore } from '../passkeys/store.js';
 import type { PinsStore } from '../pins/store.js';
@@ -32,6 +33,7 @@ import type { UsersStore } from '../users/store.js';
 export interface Store
   extends UsersStore,
     DevicesStore,
+    DeviceKeysStore,
     PasskeysStore,
     CeremoniesStore,
     SigningKeysStore,

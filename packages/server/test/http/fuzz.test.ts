@@ -24,7 +24,7 @@ type Query = (sql: string) => Promise<{ rows: Record<string, unknown>[] }>;
 type Auth = 'none' | 'session' | 'service' | 'garbage' | 'serviceAsSession';
 
 /**
- * Every route of the handler (43): method, path with `:params`, who calls it, and the body's
+ * Every route of the handler (45): method, path with `:params`, who calls it, and the body's
  * fields. The sign-out routes act on a bystander (`:bystanderId`, fresh session tokens), so they
  * never sign out the session the rest of the run uses.
  */
@@ -49,12 +49,14 @@ const ROUTES: [method: string, path: string, auth: Auth, fields: string[]][] = [
   ['PATCH', '/me/devices/:deviceId', 'session', ['name']],
   ['DELETE', '/me/devices/:deviceId', 'session', []],
   ['PUT', '/me/pin', 'session', ['pin']],
-  ['POST', '/pin/verify', 'none', ['userId', 'pin']],
+  ['POST', '/pin/verify', 'none', ['userId', 'pin', 'deviceProof']],
+  ['POST', '/me/device-keys', 'session', ['publicKey']],
+  ['POST', '/device-keys/challenge', 'none', ['userId', 'purpose']],
   ['POST', '/face/challenge', 'none', ['userId', 'purpose']],
   ['POST', '/face/enroll', 'session', ['challengeId', 'evidence', 'keep']],
   ['POST', '/face/verify', 'none', ['challengeId', 'userId', 'evidence', 'clientState']],
   ['GET', '/users/:userId/devices/:deviceId/client-state', 'service', []],
-  ['POST', '/recovery', 'none', ['kind', 'userId', 'code']],
+  ['POST', '/recovery', 'none', ['kind', 'userId', 'code', 'deviceProof']],
   ['GET', '/recovery/:flowId', 'none', []],
   ['DELETE', '/recovery/:flowId', 'none', []],
   ['PUT', '/recovery/:flowId/pin', 'none', ['pin']],
@@ -66,7 +68,7 @@ const ROUTES: [method: string, path: string, auth: Auth, fields: string[]][] = [
   ['POST', '/transactions', 'service', ['userId', 'message', 'context', 'ttlSeconds', 'allowPin']],
   ['GET', '/transactions/:id', 'service', []],
   ['POST', '/transactions/:id/options', 'session', []],
-  ['POST', '/transactions/:id/confirm', 'session', ['ceremonyId', 'response', 'pin']],
+  ['POST', '/transactions/:id/confirm', 'session', ['ceremonyId', 'response', 'pin', 'deviceProof']],
   ['POST', '/transactions/:id/deny', 'session', []],
   ['GET', '/me/events', 'session', []],
   ['DELETE', '/me/session', 'session', []],
@@ -78,7 +80,7 @@ const SIGN_OUT = new Set(['/me/session', '/me/sessions']);
 /** Refusals that count an attempt, and so may write the attempt accounting (and nothing else). */
 const COUNTED = new Set([
   'AUTHENTICATION_FAILED', 'REGISTRATION_FAILED', 'CREDENTIAL_NOT_FOUND', 'USER_HANDLE_MISMATCH', 'COUNTER_REGRESSION', 'CEREMONY_MISMATCH',
-  'CHALLENGE_EXPIRED', 'CODE_INVALID', 'CODE_LOCKED', 'PIN_INVALID', 'PIN_LOCKED', 'FACE_MISMATCH', 'LIVENESS_FAILED', 'FACE_LOCKED',
+  'CHALLENGE_EXPIRED', 'DEVICE_PROOF_INVALID', 'CODE_INVALID', 'CODE_LOCKED', 'PIN_INVALID', 'PIN_LOCKED', 'FACE_MISMATCH', 'LIVENESS_FAILED', 'FACE_LOCKED',
 ]);
 const COUNTED_TABLES = new Set(['ceremonies', 'pins', 'codes']);
 const COUNTED_EVENTS = /^(code|pin|face)\.(wrong|locked|throttled|mismatch|liveness_failed)$|^passkey\.counter_regression$/;
@@ -171,7 +173,7 @@ describe.each(await backends())('every route under malformed input (%s)', (_name
       { weight: 1, arbitrary: fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('{', '{"a":', 'nul', '[]', '"x"', '\u0000', '{"userId":"\\u0000"}', '{"userId":"\\ud800"}')) },
       { weight: 6, arbitrary: fc.constant('fields') },
     ),
-    values: fc.dictionary(fc.constantFrom('username', 'displayName', 'userId', 'purpose', 'authorize', 'ttlSeconds', 'requireFace', 'code', 'ceremonyId', 'response', 'name', 'pin', 'challengeId', 'evidence', 'keep', 'clientState', 'kind', 'replaceDeviceId', 'message', 'context', 'allowPin', 'extra'), anyValue, { maxKeys: 4 }),
+    values: fc.dictionary(fc.constantFrom('username', 'displayName', 'userId', 'purpose', 'authorize', 'ttlSeconds', 'requireFace', 'code', 'ceremonyId', 'response', 'name', 'pin', 'challengeId', 'evidence', 'keep', 'clientState', 'kind', 'replaceDeviceId', 'message', 'context', 'allowPin', 'deviceProof', 'publicKey', 'extra'), anyValue, { maxKeys: 4 }),
     keepReal: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
     seed: fc.nat(),
   });

@@ -4,7 +4,7 @@ import { createWorkerPinHasher } from '../../src/adapters/node/index.js';
 import { inlinePinHasher, type PinHasher } from '../../src/pins/hashing.js';
 import { createPGliteStore } from '../../src/storage/pglite.js';
 import type { Store } from '../../src/storage/store.js';
-import { createTestApp, signUp } from '../helpers/app.js';
+import { bindDevice, createTestApp, signUp } from '../helpers/app.js';
 
 // Issue 13 item 4: argon2id (~70 ms of CPU per PIN check, change or reset) ran on the event loop,
 // as many at once as requests arrived. Now a per-instance gate admits `pins.hashConcurrency`
@@ -32,14 +32,17 @@ describe('argon2id for PINs', () => {
     };
     const app = createTestApp(store, { pinHasher: hasher, pins: { hashConcurrency: 1, hashQueue: 1 } });
     const user = await signUp(app);
+    const key = await bindDevice(app, user.token);
     expect((await app.call('PUT', '/me/pin', { pin: '2580' }, { token: user.token })).status).toBe(204);
+    const verify = async (pin: string) => app.call('POST', '/pin/verify', { userId: user.userId, pin, deviceProof: await key.proof(user.userId, 'pin') });
+    const proofs = await Promise.all([1, 2, 3].map(() => key.proof(user.userId, 'pin')));
 
     const gate = app.twofold.context.pinHashing.gate;
-    const first = app.call('POST', '/pin/verify', { userId: user.userId, pin: '1111' });
+    const first = app.call('POST', '/pin/verify', { userId: user.userId, pin: '1111', deviceProof: proofs[0] });
     await until(() => gate.load.running === 1);
-    const second = app.call('POST', '/pin/verify', { userId: user.userId, pin: '2222' });
+    const second = app.call('POST', '/pin/verify', { userId: user.userId, pin: '2222', deviceProof: proofs[1] });
     await until(() => gate.load.queued === 1);
-    const busy = await app.call('POST', '/pin/verify', { userId: user.userId, pin: '3333' });
+    const busy = await app.call('POST', '/pin/verify', { userId: user.userId, pin: '3333', deviceProof: proofs[2] });
     expect(busy.status).toBe(503);
     expect(busy.headers.get('content-type')).toBe('application/problem+json');
     expect(busy.headers.get('retry-after')).toBe('1');
@@ -54,7 +57,7 @@ describe('argon2id for PINs', () => {
     expect(gate.load).toEqual({ running: 0, queued: 0 });
     // The refused guess spent nothing: one attempt is left, and the right PIN still works.
     expect((await store.getPin(user.userId))?.failedAttempts).toBe(2);
-    expect((await app.call('POST', '/pin/verify', { userId: user.userId, pin: '2580' })).status).toBe(200);
+    expect((await verify('2580')).status).toBe(200);
   });
 
   it('refuses a gate that would be unbounded (NaN or 0 concurrency, negative queue)', () => {
@@ -80,13 +83,16 @@ describe('argon2id for PINs', () => {
       const app = createTestApp(store, { pinHasher: pool });
       const inline = createTestApp(store); // the default: hash-wasm on this thread
       const users = await Promise.all([signUp(app), signUp(app), signUp(app)]);
+      const keys = new Map(await Promise.all(users.map(async (u) => [u.userId, await bindDevice(app, u.token)] as const)));
       for (const u of users) expect((await app.call('PUT', '/me/pin', { pin: '2580' }, { token: u.token })).status).toBe(204);
       await pool.verify({ password: '0', hash: (await store.getPin(users[0]!.userId))!.hash }); // threads up
 
       /** Six PIN sign-ins at once; how long the event loop was busy meanwhile (ms). */
       const busyDuring = async (via: typeof app) => {
+        // Proofs first: the measured window holds the PIN checks.
+        const proofs = await Promise.all(users.flatMap((u) => [1, 2].map(async () => ({ userId: u.userId, deviceProof: await keys.get(u.userId)!.proof(u.userId, 'pin') }))));
         const before = performance.eventLoopUtilization();
-        const answers = await Promise.all(users.flatMap((u) => [1, 2].map(() => via.call('POST', '/pin/verify', { userId: u.userId, pin: '2580' }))));
+        const answers = await Promise.all(proofs.map((p) => via.call('POST', '/pin/verify', { ...p, pin: '2580' })));
         const { active } = performance.eventLoopUtilization(before);
         expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 200]);
         return active;

@@ -4,7 +4,7 @@ import { generateSealingKey, parseKeyring } from '../../src/sealing/keyring.js';
 import type { Store } from '../../src/storage/store.js';
 import { storeBackends } from '../helpers/backends.js';
 import { evidence, near, person } from '../helpers/face.js';
-import { createTestApp, ORIGIN, signUp } from '../helpers/app.js';
+import { bindDevice, createTestApp, ORIGIN, signUp } from '../helpers/app.js';
 
 // Issue 13 item 7: sessions are revocable server-side. Before, a token lived its 15 minutes
 // whatever happened: sign-out was only forgetting it in the browser, removing a (stolen) device
@@ -110,14 +110,15 @@ describe.each(await storeBackends())('server-side sessions on %s', (_name, open)
 
   it('a credential reset (face) signs out every earlier session; the reset’s own token works', async () => {
     const user = await signUp(app);
+    const key = await bindDevice(app, user.token);
     const face = person();
     expect((await app.call('PUT', '/me/pin', { pin: '2580' }, { token: user.token })).status).toBe(204);
     const ch = await app.call('POST', '/face/challenge', { userId: user.userId, purpose: 'enroll' }, { token: user.token });
     expect((await app.call('POST', '/face/enroll', { challengeId: ch.json.challengeId, evidence: evidence(ch.json.challengeId, face, ch.json.actions), keep: 'backup' }, { token: user.token })).status).toBe(200);
-    const pinSession = (await app.call('POST', '/pin/verify', { userId: user.userId, pin: '2580' })).json.token as string;
+    const pinSession = (await app.call('POST', '/pin/verify', { userId: user.userId, pin: '2580', deviceProof: await key.proof(user.userId, 'pin') })).json.token as string;
     expect((await me(pinSession)).status).toBe(200);
 
-    const { flowId } = (await app.call('POST', '/recovery', { kind: 'credential_reset', userId: user.userId })).json;
+    const { flowId } = (await app.call('POST', '/recovery', { kind: 'credential_reset', userId: user.userId, deviceProof: await key.proof(user.userId, 'recovery') })).json;
     expect((await app.call('PUT', `/recovery/${flowId}/pin`, { pin: '7391' })).status).toBe(200);
     const vc = await app.call('POST', '/face/challenge', { userId: user.userId, purpose: 'verify' });
     const faced = await app.call('POST', `/recovery/${flowId}/face`, { challengeId: vc.json.challengeId, evidence: evidence(vc.json.challengeId, near(face, 0.02), vc.json.actions) });

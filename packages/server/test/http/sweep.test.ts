@@ -6,7 +6,7 @@ import { generateSealingKey, parseKeyring } from '../../src/sealing/keyring.js';
 import { storeBackends } from '../helpers/backends.js';
 import pg from 'pg';
 import { postgresAvailable, TEST_DATABASE_URL } from '../helpers/postgres.js';
-import { createTestApp, signUp } from '../helpers/app.js';
+import { bindDevice, createTestApp, signUp } from '../helpers/app.js';
 import { killAllCli, runCli } from '../helpers/cli.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,9 +31,10 @@ describe.each(await storeBackends())('sweep and activity history on %s', (_name,
     const app = createTestApp(store, { secretKeys });
     const service = (await app.twofold.apiKeys.create({ name: 'svc', scopes: ['codes.generate', 'transactions.create'] })).secret;
     const user = await signUp(app);
+    const key = await bindDevice(app, user.token);
     await app.call('POST', '/codes/short/generate', { userId: user.userId, purpose: 'add_credential', authorize: true }, { token: service });
     const tx = await app.call('POST', '/transactions', { userId: user.userId, message: 'Pay 10 €', context: { a: 1 }, ttlSeconds: 60 }, { token: service });
-    const flow = await app.call('POST', '/recovery', { kind: 'credential_reset', userId: user.userId });
+    const flow = await app.call('POST', '/recovery', { kind: 'credential_reset', userId: user.userId, deviceProof: await key.proof(user.userId, 'recovery') });
     const flowHash = await sha256Base64Url(flow.json.flowId);
     const ceremony = (await app.call('POST', '/passkeys/authenticate/options', {})).json.ceremonyId as string;
     const { sessionId } = await app.twofold.tokens.verify({ token: user.token });
@@ -41,7 +42,7 @@ describe.each(await storeBackends())('sweep and activity history on %s', (_name,
     const events = async () => (await app.twofold.audit.page({ userId: user.userId, limit: 100 })).events.length;
     expect(await codes()).toHaveLength(1);
     const eventCount = await events();
-    expect(eventCount).toBeGreaterThanOrEqual(4); // user.created, passkey.added, code.generated, transaction.created, recovery.started
+    expect(eventCount).toBeGreaterThanOrEqual(5); // user.created, passkey.added, device_key.registered, code.generated, transaction.created, recovery.started
 
     app.clock.advance(16 * 60); // the ceremony, the session, the flow, the code and the transaction have expired
     const first = await app.twofold.sweep();
@@ -72,7 +73,8 @@ describe.each(await storeBackends())('sweep and activity history on %s', (_name,
   it('retention is configurable and checked (a NaN or negative retention refuses to start)', async () => {
     const app = createTestApp(store, { secretKeys, retention: { auditEventsDays: 1, recoveryFlowsDays: Infinity } });
     const user = await signUp(app);
-    const flow = await app.call('POST', '/recovery', { kind: 'credential_reset', userId: user.userId });
+    const key = await bindDevice(app, user.token);
+    const flow = await app.call('POST', '/recovery', { kind: 'credential_reset', userId: user.userId, deviceProof: await key.proof(user.userId, 'recovery') });
     app.clock.advance(2 * DAY);
     const swept = await app.twofold.sweep();
     expect(swept.deleted.auditEvents).toBeGreaterThanOrEqual(3);
@@ -83,7 +85,8 @@ describe.each(await storeBackends())('sweep and activity history on %s', (_name,
   it('deletes in batches: sweepAll repeats until nothing is left', async () => {
     const app = createTestApp(store, { secretKeys });
     const user = await signUp(app);
-    for (let i = 0; i < 7; i++) await app.call('POST', '/recovery', { kind: 'credential_reset', userId: user.userId });
+    const key = await bindDevice(app, user.token);
+    for (let i = 0; i < 7; i++) await app.call('POST', '/recovery', { kind: 'credential_reset', userId: user.userId, deviceProof: await key.proof(user.userId, 'recovery') });
     app.clock.advance(31 * DAY);
     const one = await app.twofold.sweep({ batchSize: 3 });
     expect(one.deleted.recoveryFlows).toBe(3);
@@ -94,14 +97,17 @@ describe.each(await storeBackends())('sweep and activity history on %s', (_name,
   });
 
   it('the activity view pages through the whole history; a stranger’s flood of events cannot push anything out of it', async () => {
-    const app = createTestApp(store, { secretKeys });
+    const app = createTestApp(store, { secretKeys, http: { clientAddress: (req) => req.headers.get('x-test-address') ?? undefined } });
     const user = await signUp(app);
-    // A stranger who knows the user id starts credential resets: each one is an event for the user.
-    for (let i = 0; i < 120; i++) expect((await app.call('POST', '/recovery', { kind: 'credential_reset', userId: user.userId })).status).toBe(201);
+    // A stranger who knows the user id guesses long codes from a few addresses: each guess is an
+    // event in the user's trail (the code itself is never burned).
+    const guess = (n: number) =>
+      app.call('POST', '/credentials/fido2/init/code', { userId: user.userId, code: { code: `guess-${n}`, type: 'long' } }, { headers: { 'x-test-address': `198.51.100.${Math.floor(n / 30)}` } });
+    for (let i = 0; i < 120; i++) expect((await guess(i)).json.code).toBe('CODE_INVALID');
 
     const first = await app.call('GET', '/me/events', undefined, { token: user.token });
     expect(first.json.events).toHaveLength(50);
-    expect(first.json.events.every((e: { type: string }) => e.type === 'recovery.started')).toBe(true);
+    expect(first.json.events.every((e: { type: string }) => e.type === 'code.wrong')).toBe(true);
     expect(first.json.nextCursor).toEqual(expect.any(String));
     const seen: string[] = [];
     let cursor: string | null = null;
@@ -117,10 +123,10 @@ describe.each(await storeBackends())('sweep and activity history on %s', (_name,
       cursor = page.json.nextCursor;
       pages++;
       // Events written while paging never shift the pages.
-      if (pages === 1) await app.call('POST', '/recovery', { kind: 'credential_reset', userId: user.userId });
+      if (pages === 1) await guess(120);
     } while (cursor);
     expect(new Set(seen).size).toBe(seen.length);
-    expect(seen.filter((s) => s.endsWith(':recovery.started'))).toHaveLength(120);
+    expect(seen.filter((s) => s.endsWith(':code.wrong'))).toHaveLength(120);
     expect(seen.some((s) => s.endsWith(':passkey.added'))).toBe(true);
     expect(seen.at(-1)).toMatch(/:user\.created$/); // the oldest event is still there
 

@@ -590,5 +590,25 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
       expect(kept.next).toBeNull();
       expect((await store.pageAuditEvents({ userId: u.id, limit: 1000 })).events).toHaveLength(6); // clamped to 100, not refused
     });
+
+    it('device keys: upsert binds a key to a device (re-binds for the same user, never takes another user’s); deleting the device removes its keys', async () => {
+      const [u, other] = [user(), user()];
+      for (const x of [u, other]) await store.insertUser(x);
+      const [d1, d2, d3] = [device(u.id), device(u.id), device(other.id)];
+      for (const d of [d1, d2, d3]) await store.insertDevice(d);
+      const key = { keyId: uid('k'), userId: u.id, deviceId: d1.id, publicJwk: { kty: 'EC' as const, crv: 'P-256' as const, x: 'x'.repeat(43), y: 'y'.repeat(43) }, createdAt: t0, lastUsedAt: null };
+      expect(await store.upsertDeviceKey(key)).toBe(true);
+      expect(await store.getDeviceKey(key.keyId)).toEqual(key);
+      expect(await store.upsertDeviceKey({ ...key, deviceId: d2.id })).toBe(true);
+      expect((await store.getDeviceKey(key.keyId))?.deviceId).toBe(d2.id);
+      expect(await store.upsertDeviceKey({ ...key, userId: other.id, deviceId: d3.id })).toBe(false);
+      expect(await store.getDeviceKey(key.keyId)).toMatchObject({ userId: u.id, deviceId: d2.id });
+      const at = new Date(t0.getTime() + 5_000);
+      await store.touchDeviceKey(key.keyId, at);
+      expect((await store.getDeviceKey(key.keyId))?.lastUsedAt).toEqual(at);
+      expect(await store.deleteDevice(u.id, d2.id)).toBe(true);
+      expect(await store.getDeviceKey(key.keyId)).toBeNull();
+      expect(await store.getDeviceKey(uid('none'))).toBeNull();
+    });
   });
 }

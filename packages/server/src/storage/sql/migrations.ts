@@ -231,4 +231,23 @@ CREATE INDEX IF NOT EXISTS transactions_expires_at_idx ON transactions (expires_
 CREATE INDEX IF NOT EXISTS recovery_flows_expires_at_idx ON recovery_flows (expires_at);
 `,
   },
+  {
+    version: 9,
+    name: 'device-keys',
+    sql: `
+-- Device binding: the public half of a browser's non-extractable device key (ECDSA P-256),
+-- bound to the passkey device that signed in there. PIN checks and credential-reset starts need
+-- a signature by one of the user's keys. Removing the device removes its keys.
+CREATE TABLE device_keys (
+  key_id        text PRIMARY KEY,
+  user_id       text NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  device_id     text NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+  public_jwk    jsonb NOT NULL,
+  created_at    timestamptz NOT NULL,
+  last_used_at  timestamptz
+);
+CREATE INDEX device_keys_user_idx ON device_keys (user_id);
+CREATE INDEX device_keys_device_idx ON device_keys (device_id);
+`,
+  },
 ];

@@ -3,6 +3,7 @@ import { auditSql } from '../../audit/sql.js';
 import { ceremoniesSql } from '../../ceremonies/sql.js';
 import { codesSql } from '../../codes/sql.js';
 import { devicesSql } from '../../devices/sql.js';
+import { deviceKeysSql } from '../../devicekeys/sql.js';
 import { faceSql } from '../../face/sql.js';
 import { passkeysSql } from '../../passkeys/sql.js';
 import { pinsSql } from '../../pins/sql.js';
@@ -27,6 +28,7 @@ export function createSqlStore(db: SqlExecutor): Store {
     close: () => db.close(),
     ...usersSql(q),
     ...devicesSql(q),
+    ...deviceKeysSql(q),
     ...passkeysSql(q),
     ...ceremoniesSql(q),
     ...signingKeysSql(q),
