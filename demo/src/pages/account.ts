@@ -85,6 +85,10 @@ function describeEvent(type: string, data: Record<string, unknown>): string {
     case 'code.redeemed': return 'Recovery code used';
     case 'code.wrong': return 'Wrong recovery code entered';
     case 'code.locked': return 'Recovery code locked after wrong attempts';
+    case 'code.throttled': return 'Recovery code entry paused after many wrong attempts';
+    case 'user.signed_out': return 'Signed out';
+    case 'sessions.revoked': return `Signed out everywhere (${String(data.revoked)} session(s))`;
+    case 'device_key.registered': return 'This browser was set up for PIN sign-in';
     case 'codes.invalidated': return 'Recovery codes cancelled';
     case 'passkey.counter_regression': return 'Blocked a sign-in from a possibly cloned passkey';
     case 'passkey.step_up': return 'Confirmed an action with a passkey';

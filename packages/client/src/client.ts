@@ -2,6 +2,7 @@ import type { AuditEventType, Device, GetMeResponse, ListEventsResponse, Recover
 import { createApiClient, type ApiClientOptions } from './api/api.js';
 import { listDevices, removeDevice, renameDevice, type RemoveDeviceOptions, type RenameDeviceOptions } from './devices.js';
 import { TwofoldClientError } from './errors.js';
+import { bindDeviceKey, indexedDbDeviceKeys, signDeviceProof, type DeviceKeyStore } from './devicekey.js';
 import type { PrfResult } from './passkeys/prf.js';
 import { syncPasskeySignals } from './passkeys/signals.js';
 import { addPasskeyWithCode, type AddPasskeyWithCodeOptions } from './recovery/codes.js';
@@ -60,6 +61,13 @@ export interface TwofoldClientOptions extends ApiClientOptions {
    * sign-in meets a credential the server does not know, that one. Default true.
    */
   signals?: boolean;
+  /**
+   * Where this browser's device keys live (device binding: PIN sign-in, PIN-confirmed
+   * transactions and credential-reset starts need a proof by one). Default: IndexedDB
+   * (`indexedDbDeviceKeys()`) where it exists; `null` turns binding off (those calls then fail
+   * with `DEVICE_PROOF_REQUIRED`).
+   */
+  deviceKeys?: DeviceKeyStore | null;
 }
 
 /** Options of `listEvents` / `listEventsPage`. */
@@ -127,12 +135,30 @@ export function createTwofoldClient(options: TwofoldClientOptions = {}) {
     return session.token;
   };
   const signals = options.signals ?? true;
+  const deviceKeys = options.deviceKeys === undefined ? (typeof indexedDB === 'undefined' ? null : indexedDbDeviceKeys()) : options.deviceKeys;
+  /** After a passkey sign-in: bind this browser's device key to that device. Never fails the sign-in. */
+  const bindDevice = async (result: { userId: string; token: string }): Promise<void> => {
+    if (!deviceKeys || !result.token) return;
+    await bindDeviceKey({ api, token: result.token, userId: result.userId, keys: deviceKeys }).catch(() => {});
+  };
+  /** A device-key proof for `purpose`; a key the server no longer knows (device removed) is forgotten. */
+  const withProof = async <T>(userId: string, purpose: 'pin' | 'transaction' | 'recovery', fn: (deviceProof: Awaited<ReturnType<typeof signDeviceProof>>) => Promise<T>): Promise<T> => {
+    if (!deviceKeys) throw new TwofoldClientError('DEVICE_PROOF_REQUIRED', 'This client keeps no device keys (deviceKeys: null).');
+    const deviceProof = await signDeviceProof({ api, userId, purpose, keys: deviceKeys });
+    try {
+      return await fn(deviceProof);
+    } catch (error) {
+      if (error instanceof TwofoldClientError && error.code === 'DEVICE_PROOF_INVALID') await deviceKeys.delete(userId);
+      throw error;
+    }
+  };
   /** Brings the user's authenticators in line with the server, in the background (never throws). */
   const sync = (t: string | undefined = session?.token): Promise<boolean> =>
     signals && t ? syncPasskeySignals({ api, token: t }) : Promise.resolve(false);
-  const signedIn = <R extends SessionResult>(result: R): R => {
+  const signedIn = async <R extends SessionResult>(result: R): Promise<R> => {
     setSession(result);
     void sync(result.token);
+    await bindDevice(result);
     return result;
   };
   const pageEvents = (o: ListEventsOptions): Promise<ListEventsResponse> => {
@@ -163,6 +189,7 @@ export function createTwofoldClient(options: TwofoldClientOptions = {}) {
     signUp: async (o: SignUpOptions): Promise<SessionResult & PrfResult> => {
       const result = await signUp({ ...o, api });
       setSession(result);
+      await bindDevice(result);
       return result;
     },
     /** Signs in with a passkey (button); with `prf`, also derives `prfKey`. */
@@ -216,7 +243,11 @@ export function createTwofoldClient(options: TwofoldClientOptions = {}) {
     transactions: {
       /** Confirms a transaction with a passkey (or `pin`); resolves with its context, released this once. */
       confirm: <C = unknown>(o: ConfirmTransactionOptions): Promise<ConfirmedTransaction<C>> =>
-        authed(() => confirmTransaction<C>({ ...o, api, token: token() })),
+        authed(() =>
+          o.pin === undefined
+            ? confirmTransaction<C>({ ...o, api, token: token() })
+            : withProof(session!.userId, 'transaction', (deviceProof) => confirmTransaction<C>({ ...o, deviceProof, api, token: token() })),
+        ),
       /** Declines a transaction. */
       deny: (o: DenyTransactionOptions) => authed(() => denyTransaction({ ...o, api, token: token() })),
     },
@@ -227,7 +258,7 @@ export function createTwofoldClient(options: TwofoldClientOptions = {}) {
     },
     /** PIN sign-in (the fallback when a passkey cannot be used). The session has `amr: ["pin"]`. */
     signInWithPin: async (o: SignInWithPinOptions): Promise<SessionResult> => {
-      const { token: t } = await signInWithPin({ ...o, api });
+      const { token: t } = await withProof(o.userId, 'pin', (deviceProof) => signInWithPin({ ...o, api, deviceProof }));
       return setSession({ userId: o.userId, deviceId: '', token: t })!;
     },
     /**
@@ -241,7 +272,12 @@ export function createTwofoldClient(options: TwofoldClientOptions = {}) {
         return recovery;
       },
       /** Starts a flow (replacing any saved one). */
-      start: async (o: StartRecoveryOptions): Promise<RecoveryFlow> => saveRecovery(await startRecovery({ ...o, api }))!,
+      start: async (o: StartRecoveryOptions): Promise<RecoveryFlow> =>
+        saveRecovery(
+          o.kind === 'credential_reset'
+            ? await withProof(o.userId, 'recovery', (deviceProof) => startRecovery({ ...o, deviceProof, api }))
+            : await startRecovery({ ...o, api }),
+        )!,
       /** Fetches the saved flow's state; forgets it once it is no longer open. Null when none is saved. */
       get: async (): Promise<RecoveryFlow | null> => {
         if (!recovery) return null;
@@ -264,7 +300,9 @@ export function createTwofoldClient(options: TwofoldClientOptions = {}) {
       bindPasskey: async (o: BindRecoveryPasskeyOptions = {}): Promise<SessionResult> => {
         const { flow, ...result } = await bindRecoveryPasskey({ ...o, api, flowId: flowId() });
         saveRecovery(flow);
-        return setSession(result)!;
+        setSession(result);
+        await bindDevice(result); // the bind step counts as a fresh sign-in: (re)bind this browser
+        return result;
       },
       /** Abandons the saved flow (nothing half-changed stays behind) and forgets it. */
       abandon: async (): Promise<void> => {
@@ -291,6 +329,20 @@ export function createTwofoldClient(options: TwofoldClientOptions = {}) {
         await authed(() => removeDevice({ ...o, api, token: token() }));
         await sync(); // the removed passkey stops being offered where the browser supports it
       },
+    },
+    /** This browser's device key (device binding). */
+    deviceKey: {
+      /**
+       * Binds this browser to the session's passkey device (the client does it after every passkey
+       * sign-in and recovery bind; call it yourself after the host's own passkey sign-in). Needs a
+       * passkey sign-in from the last 5 minutes. @returns the key id.
+       */
+      bind: (): Promise<string> => {
+        if (!deviceKeys) throw new TwofoldClientError('DEVICE_PROOF_REQUIRED', 'This client keeps no device keys (deviceKeys: null).');
+        return authed(() => bindDeviceKey({ api, token: token(), userId: session!.userId, keys: deviceKeys }));
+      },
+      /** Whether this browser holds a bound key for `userId` (PIN sign-in and resets work here). */
+      has: async (userId: string): Promise<boolean> => Boolean(deviceKeys && (await deviceKeys.get(userId))?.keyId),
     },
     /** The WebAuthn Signal API (see `syncPasskeySignals`). */
     passkeys: {
