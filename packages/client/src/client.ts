@@ -1,10 +1,10 @@
-import type { AuditEventType, Device, GetMeResponse, ListEventsResponse, RecoveryFlow, RevokeSessionsResponse, SecurityEvent } from '@twofold/protocol';
+import type { AuditEventType, Device, GetAcceptedCredentialsResponse, GetMeResponse, ListEventsResponse, RecoveryFlow, RevokeSessionsResponse, SecurityEvent } from '@twofold/protocol';
 import { createApiClient, type ApiClientOptions } from './api/api.js';
 import { listDevices, removeDevice, renameDevice, type RemoveDeviceOptions, type RenameDeviceOptions } from './devices.js';
 import { TwofoldClientError } from './errors.js';
 import { bindDeviceKey, indexedDbDeviceKeys, signDeviceProof, type DeviceKeyStore } from './devicekey.js';
 import type { PrfResult } from './passkeys/prf.js';
-import { syncPasskeySignals } from './passkeys/signals.js';
+import { sendPasskeySignals, syncPasskeySignals } from './passkeys/signals.js';
 import { addPasskeyWithCode, type AddPasskeyWithCodeOptions } from './recovery/codes.js';
 import {
   abandonRecovery,
@@ -326,8 +326,20 @@ export function createTwofoldClient(options: TwofoldClientOptions = {}) {
       rename: (o: RenameDeviceOptions): Promise<Device> => authed(() => renameDevice({ ...o, api, token: token() })),
       /** Removes one; its passkey (or face state) stops working. @throws `DEVICE_NOT_FOUND` */
       remove: async (o: RemoveDeviceOptions): Promise<void> => {
-        await authed(() => removeDevice({ ...o, api, token: token() }));
-        await sync(); // the removed passkey stops being offered where the browser supports it
+        // What the server accepts, read first: removing the device this session signed in with
+        // ends the session (server-side revocation), so afterwards it may not be able to ask.
+        const t = token();
+        const [before, devices] = signals
+          ? await Promise.all([
+              api.request<GetAcceptedCredentialsResponse>('GET', '/me/passkeys', { token: t }).catch(() => null),
+              listDevices({ api, token: t }).catch(() => []),
+            ])
+          : [null, []];
+        await authed(() => removeDevice({ ...o, api, token: t }));
+        // The removed passkey stops being offered where the browser supports it.
+        if (await sync()) return;
+        const removed = devices.find((d) => d.id === o.deviceId)?.passkey?.credentialId;
+        if (before) await sendPasskeySignals({ ...before, credentialIds: before.credentialIds.filter((id) => id !== removed) });
       },
     },
     /** This browser's device key (device binding). */
