@@ -12,7 +12,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import type { FaceAction } from '@twofold/protocol';
 import { createTwofold, isTwofoldError, problemResponse, TwofoldError } from '@twofold/server';
 import { createFaceAnalyzer } from '@twofold/server/face';
-import { clientAddressFor, FRONT_END_HEADERS, loadSecretKeys, mountTestClock, readSettings, serve } from '@twofold/server/node';
+import { clientAddressFor, createWorkerPinHasher, FRONT_END_HEADERS, loadSecretKeys, mountTestClock, readSettings, serve } from '@twofold/server/node';
 import { createPGliteStore } from '@twofold/server/pglite';
 import { createPostgresStore } from '@twofold/server/postgres';
 import { Hono, type Context } from 'hono';
@@ -55,8 +55,10 @@ const now = settings.testClock ? mountTestClock({ app: bank, log }) : undefined;
 // Face checks: the server measures the camera frames itself, in worker threads (never on this
 // event loop); the browser only guides the user and picks the frames.
 const faceAnalyzer = settings.faceThreads === 0 ? undefined : createFaceAnalyzer({ ...(settings.faceThreads && { threads: settings.faceThreads }) });
+const pinHasher = createWorkerPinHasher(); // argon2id for PINs in worker threads, off the event loop
 const twofold = createTwofold({
   store,
+  pinHasher,
   rp: { id: settings.rpId, name: 'Northwind Bank', origins, ...(settings.relatedOrigins && { relatedOrigins: settings.relatedOrigins }) },
   secretKeys: loadSecretKeys({ settings, log }),
   openRegistration: settings.openRegistration,
@@ -65,6 +67,7 @@ const twofold = createTwofold({
   ...(faceAnalyzer && { faceAnalyzer }),
   ...(now && { now }),
   http: { clientAddress: clientAddressFor(settings) }, // per-address rate limits (socket, or TWOFOLD_TRUSTED_PROXIES)
+  retention: settings.retention, // TWOFOLD_RETENTION_*_DAYS: how long the sweep keeps old rows
   onEvent: (e) => log(`event ${e.type} user=${e.userId ?? '-'}`), // a real bank sends notices here
 });
 // For scripts and tests that call the HTTP service API directly; the pages never see it.
@@ -143,14 +146,18 @@ app = bank;
 
 // 5. Housekeeping (expired ceremonies, rate-limit counters, temporary face states) and a
 // graceful stop.
-const sweeper = setInterval(() => void twofold.sweep().catch((e: unknown) => console.error('sweep failed', e)), 60_000);
-sweeper.unref();
+// With several processes on one PostgreSQL, the sweep lock lets one at a time do the work.
+const sweeper = settings.sweepIntervalSeconds > 0
+  ? setInterval(() => void twofold.sweep().catch((e: unknown) => console.error('sweep failed', e)), settings.sweepIntervalSeconds * 1000)
+  : undefined;
+sweeper?.unref();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, async () => {
     log(`Received ${signal}, shutting down...`);
     clearInterval(sweeper);
     await server.close();
     await faceAnalyzer?.close();
+    await pinHasher.close();
     await store.close();
     log('Stopped.');
   });

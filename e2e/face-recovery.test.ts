@@ -29,6 +29,7 @@ describe('credential reset by face: biometrics changed, PIN forgotten (one devic
   let userId: string;
   let username: string;
   let janeCustomer: string;
+  let janeCredentials: Awaited<ReturnType<Awaited<ReturnType<typeof cameras.device>>['authenticator']['getCredentials']>>;
 
   it('UV fails → PIN fallback → third wrong PIN locks → new PIN + face check → passkey again → new PIN and passkey work, old PIN not', async () => {
     const jane = await cameras.device('a');
@@ -64,7 +65,9 @@ describe('credential reset by face: biometrics changed, PIN forgotten (one devic
     await page.locator('#reset-pin-again').fill('7391');
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByRole('button', { name: 'Verify my face' }).waitFor({ timeout: 15_000 });
-    expect((await apiPost('/pin/verify', { userId, pin: '7391' })).json.code).toBe('PIN_LOCKED'); // not applied yet
+    // The PIN is bound to Jane's devices: from anywhere else (here: the test itself) it cannot even be tried.
+    expect((await apiPost('/pin/verify', { userId, pin: '7391' })).json.code).toBe('DEVICE_PROOF_REQUIRED');
+    expect((await apiPost('/recovery', { kind: 'credential_reset', userId })).json.code).toBe('DEVICE_PROOF_REQUIRED');
     // The step is recorded server-side: a reload resumes at the face check.
     await page.reload();
     await page.getByRole('button', { name: 'Verify my face' }).click();
@@ -93,14 +96,29 @@ describe('credential reset by face: biometrics changed, PIN forgotten (one devic
     await signOut(page);
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
     await expect.poll(() => text(page, 'h1'), { timeout: 15_000 }).toBe('Hello, Jane Doe');
+    janeCredentials = await authenticator.getCredentials(); // her passkey, as a password manager would sync it
     await jane.context.close();
   }, 300_000);
 
   it('someone else’s face cannot reset Jane’s PIN (it stays at the face step, her PIN unchanged); support sees the reset and cancels it', async () => {
     const other = await cameras.device('b');
-    const { page } = other;
-    // Jane's phone in someone else's hands: the app knows her account.
+    const { page, authenticator } = other;
+    // Another browser that only knows her account cannot start a reset (device binding).
     await page.evaluate((c) => localStorage.setItem('northwind.customer', c), janeCustomer);
+    await page.goto(new URL('#/reset', page.url()).href);
+    await page.locator('#reset-pin').fill('4826');
+    await page.locator('#reset-pin-again').fill('4826');
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await expect.poll(() => text(page, '#reset-status'), { timeout: 15_000 }).toContain('not set up for your account');
+    // Jane's phone in someone else's hands: her synced passkey signed in there once, so the
+    // browser is bound to her account.
+    for (const credential of janeCredentials) await authenticator.addCredential(credential);
+    await holdNextAutofill(page);
+    await page.goto(new URL('#/', page.url()).href);
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await expect.poll(() => text(page, 'h1'), { timeout: 15_000 }).toBe('Hello, Jane Doe');
+    await holdNextAutofill(page);
+    await signOut(page);
     await page.goto(new URL('#/reset', page.url()).href);
     await page.locator('#reset-pin').fill('4826');
     await page.locator('#reset-pin-again').fill('4826');
@@ -108,8 +126,14 @@ describe('credential reset by face: biometrics changed, PIN forgotten (one devic
     await page.getByRole('button', { name: 'Verify my face' }).click();
     await expect.poll(() => text(page, '#reset-status'), FACE).toContain('does not match');
     await expect.poll(() => page.locator('#flow-steps li.now').textContent()).toBe('Verify your face');
-    expect((await apiPost('/pin/verify', { userId, pin: '4826' })).json.code).toBe('PIN_INVALID');
-    expect((await apiPost('/pin/verify', { userId, pin: '7391' })).status).toBe(200);
+    // Her PIN is unchanged (the staged one was never applied): the right PIN still signs in here.
+    await holdNextAutofill(page);
+    await page.goto(new URL('#/', page.url()).href);
+    await pinSignIn(page, '7391');
+    await expect.poll(() => text(page, 'h1'), { timeout: 15_000 }).toBe('Hello, Jane Doe');
+    await holdNextAutofill(page);
+    await signOut(page);
+    await page.goto(new URL('#/reset', page.url()).href);
     // Jane calls the bank: support sees the reset in progress and cancels it.
     const support = await launch();
     const agent = (await newDevice(support)).page;
@@ -124,7 +148,6 @@ describe('credential reset by face: biometrics changed, PIN forgotten (one devic
     // The stranger's page cannot go on with it.
     await page.getByRole('button', { name: 'Verify my face' }).click();
     await expect.poll(() => text(page, '#reset-status'), FACE).toContain('already ended');
-    expect((await apiPost('/pin/verify', { userId, pin: '7391' })).status).toBe(200);
     await other.context.close();
   }, 180_000);
 });

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { baseUrl, deviceRows, holdNextAutofill, launch, newDevice, signOut, signUpInDemo } from './helpers.js';
+import { apiPost, baseUrl, deviceRows, holdNextAutofill, launch, newDevice, signOut, signUpInDemo } from './helpers.js';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -127,6 +127,28 @@ describe('passkeys in the demo, in headless Chromium with a virtual authenticato
     await authenticator.setUserVerified(true);
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
     await page.locator('#devices').waitFor({ timeout: 15_000 });
+    await context.close();
+  });
+
+  it('the activity view pages back through the whole history, past a stranger’s flood of events', async () => {
+    const { page, context } = await newDevice(browser);
+    await signUpInDemo(page);
+    const { userId } = JSON.parse((await page.evaluate(() => localStorage.getItem('northwind.customer')))!);
+    // Someone who knows the user id guesses recovery codes: each guess is an event for the user.
+    for (let i = 0; i < 10; i++) {
+      expect((await apiPost('/credentials/fido2/init/code', { userId, code: { code: `guess-${i}`, type: 'long' } })).json.code).toBe('CODE_INVALID');
+    }
+    await page.reload();
+    await expect.poll(() => page.locator('.events li').count(), { timeout: 15_000 }).toBe(8);
+    expect(await page.locator('.events').textContent()).not.toContain('Account opened');
+    while (await page.locator('#older-events').isVisible()) {
+      const shown = await page.locator('.events li').count();
+      await page.getByRole('button', { name: 'Show older activity' }).click();
+      await expect.poll(() => page.locator('.events li').count(), { timeout: 15_000 }).toBeGreaterThan(shown);
+    }
+    const all = await page.locator('.events').textContent();
+    expect(all).toContain('Passkey added');
+    expect(all).toContain('Account opened'); // the oldest event is still reachable
     await context.close();
   });
 });

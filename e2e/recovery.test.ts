@@ -69,20 +69,21 @@ describe('account recovery on a new device with a code (two browser contexts = t
     await b.context.close();
   });
 
-  it('wrong guesses lock a short code: afterwards even the right code is refused', async () => {
+  it('wrong guesses do not burn a short code: after a few wrong entries the right one still recovers the account', async () => {
     const a = await newDevice(browser);
     const username = await signUpInDemo(a.page, uniqueName('guess'));
     const { code } = await issueCode(browser, username, 'short');
     const digits = code.replace(' ', '');
     const wrong = digits === '00000000' ? '11111111' : '00000000';
     const b = await newDevice(browser);
-    for (let i = 0; i < 5; i++) {
+    // Four wrong entries (five per user and address per 15 minutes are allowed).
+    for (let i = 0; i < 4; i++) {
       await enterCode(b.page, username, 'short', wrong);
       await expect.poll(() => b.page.locator('#recover-status').textContent(), { timeout: 15_000 }).toContain('not right');
     }
     await enterCode(b.page, username, 'short', digits);
-    await expect.poll(() => b.page.locator('#recover-status').textContent(), { timeout: 15_000 }).toContain('locked');
-    expect(await b.authenticator.getCredentials()).toHaveLength(0);
+    await expect.poll(() => b.page.locator('.notice').textContent(), { timeout: 15_000 }).toContain('recovered');
+    expect(await b.authenticator.getCredentials()).toHaveLength(1);
     await a.context.close();
     await b.context.close();
   });

@@ -27,6 +27,9 @@ export function explain(error: unknown): string {
     case 'TRANSACTION_DECIDED': return 'This request was already answered.';
     case 'PIN_INVALID': return error.problem?.attemptsRemaining === undefined ? 'Wrong PIN.' : `Wrong PIN. ${String(error.problem.attemptsRemaining)} attempt(s) left.`;
     case 'PIN_LOCKED': return 'Your app PIN is locked after too many wrong tries. Reset it with your face, or sign in with your passkey and choose a new one.';
+    case 'DEVICE_PROOF_REQUIRED':
+    case 'DEVICE_PROOF_INVALID': return 'This device is not set up for your account: sign in with your passkey here first.';
+    case 'SERVER_BUSY': return 'We are busy right now. Please try again in a moment.';
     case 'PIN_TOO_WEAK': return 'Choose a PIN that is not one digit repeated or a simple sequence.';
     case 'LAST_PASSKEY': return 'This is your only passkey and no face backup is set up: add another passkey first.';
     case 'REAUTHENTICATION_REQUIRED': return 'For your security, sign out and sign in again with your passkey, then try again.';

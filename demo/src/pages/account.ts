@@ -1,4 +1,5 @@
 import { getAuthenticatorIcon, type Device } from '@twofold/client';
+import type { SecurityEvent } from '@twofold/protocol';
 import { customer, twofold } from '../session.js';
 import { backend } from '../demo-backend.js';
 import { app, busy, esc, explain, nav, say, value, when } from '../ui.js';
@@ -85,6 +86,10 @@ function describeEvent(type: string, data: Record<string, unknown>): string {
     case 'code.redeemed': return 'Recovery code used';
     case 'code.wrong': return 'Wrong recovery code entered';
     case 'code.locked': return 'Recovery code locked after wrong attempts';
+    case 'code.throttled': return 'Recovery code entry paused after many wrong attempts';
+    case 'user.signed_out': return 'Signed out';
+    case 'sessions.revoked': return `Signed out everywhere (${String(data.revoked)} session(s))`;
+    case 'device_key.registered': return 'This browser was set up for PIN sign-in';
     case 'codes.invalidated': return 'Recovery codes cancelled';
     case 'passkey.counter_regression': return 'Blocked a sign-in from a possibly cloned passkey';
     case 'passkey.step_up': return 'Confirmed an action with a passkey';
@@ -99,11 +104,14 @@ function describeEvent(type: string, data: Record<string, unknown>): string {
   }
 }
 
+const eventItems = (list: SecurityEvent[]) =>
+  list.map((e) => `<li><span>${esc(describeEvent(e.type, e.data))}</span><time>${esc(when(e.at))}</time></li>`).join('');
+
 export async function renderAccount(notice?: string) {
   app().innerHTML = `<p class="status"><span class="spinner"></span>Loading your account…</p>`;
   let me, devices, events;
   try {
-    [me, devices, events] = await Promise.all([twofold.getMe(), twofold.devices.list(), twofold.listEvents()]);
+    [me, devices, events] = await Promise.all([twofold.getMe(), twofold.devices.list(), twofold.listEventsPage({ limit: 8 })]);
   } catch (error) {
     app().innerHTML = `<p class="status error">${esc(explain(error))}</p>`;
     return;
@@ -111,7 +119,8 @@ export async function renderAccount(notice?: string) {
   customer.remember(me, twofold.session?.deviceId);
   const current = customer.get()?.deviceId ?? undefined;
   nav().innerHTML = `<span>Signed in as <strong>${esc(me.username)}</strong></span> <button class="ghost" id="signout">Sign out</button>`;
-  nav().querySelector('#signout')!.addEventListener('click', () => twofold.signOut());
+  // Ends the session on the server too (its token stops working), then returns to sign-in.
+  nav().querySelector('#signout')!.addEventListener('click', () => void twofold.signOut().catch((error: unknown) => alert(explain(error))));
   app().innerHTML = `
     ${notice ? `<div class="notice" role="status">${esc(notice)}</div>` : ''}
     <div class="account-head">
@@ -158,10 +167,28 @@ export async function renderAccount(notice?: string) {
       <section class="card" style="grid-column: 1 / -1">
         <h2>Recent security activity</h2>
         <ul class="events">
-          ${events.slice(0, 8).map((e) => `<li><span>${esc(describeEvent(e.type, e.data))}</span><time>${esc(when(e.at))}</time></li>`).join('') || '<li>No activity yet.</li>'}
+          ${eventItems(events.events) || '<li>No activity yet.</li>'}
         </ul>
+        <button class="ghost" id="older-events" ${events.nextCursor ? '' : 'hidden'}>Show older activity</button>
       </section>
     </div>`;
+
+  // The whole history pages, so a flood of events (a stranger's guesses) cannot push anything out of reach.
+  let cursor = events.nextCursor;
+  const older = app().querySelector<HTMLButtonElement>('#older-events')!;
+  older.addEventListener('click', () => {
+    if (!cursor) return;
+    older.disabled = true;
+    void twofold
+      .listEventsPage({ limit: 8, before: cursor })
+      .then((page) => {
+        app().querySelector('.events')!.insertAdjacentHTML('beforeend', eventItems(page.events));
+        cursor = page.nextCursor;
+        older.hidden = !cursor;
+      })
+      .catch((error: unknown) => alert(explain(error)))
+      .finally(() => (older.disabled = false));
+  });
 
   const cardStatus = app().querySelector<HTMLElement>('#card-status')!;
   const reveal = async (pin?: string) => {
@@ -231,7 +258,7 @@ export async function renderAccount(notice?: string) {
         await twofold.devices.remove({ deviceId: id, confirmLastPasskey: devices.length === 1 }); // the dialog above said so
         if (id === current) {
           customer.remember(me, null);
-          twofold.signOut();
+          await twofold.signOut(); // the server already ended this device's sessions
         }
         else await renderAccount();
       });

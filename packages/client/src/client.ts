@@ -1,9 +1,10 @@
-import type { Device, GetMeResponse, ListEventsResponse, RecoveryFlow, SecurityEvent } from '@twofold/protocol';
+import type { AuditEventType, Device, GetAcceptedCredentialsResponse, GetMeResponse, ListEventsResponse, RecoveryFlow, RevokeSessionsResponse, SecurityEvent } from '@twofold/protocol';
 import { createApiClient, type ApiClientOptions } from './api/api.js';
 import { listDevices, removeDevice, renameDevice, type RemoveDeviceOptions, type RenameDeviceOptions } from './devices.js';
 import { TwofoldClientError } from './errors.js';
+import { bindDeviceKey, indexedDbDeviceKeys, signDeviceProof, type DeviceKeyStore } from './devicekey.js';
 import type { PrfResult } from './passkeys/prf.js';
-import { syncPasskeySignals } from './passkeys/signals.js';
+import { sendPasskeySignals, syncPasskeySignals } from './passkeys/signals.js';
 import { addPasskeyWithCode, type AddPasskeyWithCodeOptions } from './recovery/codes.js';
 import {
   abandonRecovery,
@@ -60,6 +61,23 @@ export interface TwofoldClientOptions extends ApiClientOptions {
    * sign-in meets a credential the server does not know, that one. Default true.
    */
   signals?: boolean;
+  /**
+   * Where this browser's device keys live (device binding: PIN sign-in, PIN-confirmed
+   * transactions and credential-reset starts need a proof by one). Default: IndexedDB
+   * (`indexedDbDeviceKeys()`) where it exists; `null` turns binding off (those calls then fail
+   * with `DEVICE_PROOF_REQUIRED`).
+   */
+  deviceKeys?: DeviceKeyStore | null;
+}
+
+/** Options of `listEvents` / `listEventsPage`. */
+export interface ListEventsOptions {
+  /** Events per page, 1..100. Default 50. */
+  limit?: number;
+  /** The `nextCursor` of the previous page. */
+  before?: string;
+  /** Only these event types, e.g. `['passkey.added', 'device.removed']` (changes a stranger cannot cause). */
+  types?: readonly AuditEventType[];
 }
 
 /** The unfinished recovery flow this browser started: its handle, user and kind. */
@@ -117,13 +135,39 @@ export function createTwofoldClient(options: TwofoldClientOptions = {}) {
     return session.token;
   };
   const signals = options.signals ?? true;
+  const deviceKeys = options.deviceKeys === undefined ? (typeof indexedDB === 'undefined' ? null : indexedDbDeviceKeys()) : options.deviceKeys;
+  /** After a passkey sign-in: bind this browser's device key to that device. Never fails the sign-in. */
+  const bindDevice = async (result: { userId: string; token: string }): Promise<void> => {
+    if (!deviceKeys || !result.token) return;
+    await bindDeviceKey({ api, token: result.token, userId: result.userId, keys: deviceKeys }).catch(() => {});
+  };
+  /** A device-key proof for `purpose`; a key the server no longer knows (device removed) is forgotten. */
+  const withProof = async <T>(userId: string, purpose: 'pin' | 'transaction' | 'recovery', fn: (deviceProof: Awaited<ReturnType<typeof signDeviceProof>>) => Promise<T>): Promise<T> => {
+    if (!deviceKeys) throw new TwofoldClientError('DEVICE_PROOF_REQUIRED', 'This client keeps no device keys (deviceKeys: null).');
+    const deviceProof = await signDeviceProof({ api, userId, purpose, keys: deviceKeys });
+    try {
+      return await fn(deviceProof);
+    } catch (error) {
+      if (error instanceof TwofoldClientError && error.code === 'DEVICE_PROOF_INVALID') await deviceKeys.delete(userId);
+      throw error;
+    }
+  };
   /** Brings the user's authenticators in line with the server, in the background (never throws). */
   const sync = (t: string | undefined = session?.token): Promise<boolean> =>
     signals && t ? syncPasskeySignals({ api, token: t }) : Promise.resolve(false);
-  const signedIn = <R extends SessionResult>(result: R): R => {
+  const signedIn = async <R extends SessionResult>(result: R): Promise<R> => {
     setSession(result);
     void sync(result.token);
+    await bindDevice(result);
     return result;
+  };
+  const pageEvents = (o: ListEventsOptions): Promise<ListEventsResponse> => {
+    const query = new URLSearchParams();
+    if (o.limit !== undefined) query.set('limit', String(o.limit));
+    if (o.before) query.set('before', o.before);
+    if (o.types?.length) query.set('types', o.types.join(','));
+    const q = query.toString();
+    return authed(() => api.request<ListEventsResponse>('GET', q ? `/me/events?${q}` : '/me/events', { token: token() }));
   };
   // A session the server no longer accepts is dropped, so the UI can return to sign-in.
   const authed = async <T>(fn: () => Promise<T>): Promise<T> => {
@@ -145,6 +189,7 @@ export function createTwofoldClient(options: TwofoldClientOptions = {}) {
     signUp: async (o: SignUpOptions): Promise<SessionResult & PrfResult> => {
       const result = await signUp({ ...o, api });
       setSession(result);
+      await bindDevice(result);
       return result;
     },
     /** Signs in with a passkey (button); with `prf`, also derives `prfKey`. */
@@ -156,18 +201,53 @@ export function createTwofoldClient(options: TwofoldClientOptions = {}) {
     addPasskeyWithCode: async (o: AddPasskeyWithCodeOptions): Promise<SessionResult> => setSession(await addPasskeyWithCode({ ...o, api }))!,
     /** Adds a passkey for the signed-in user on this device. */
     addPasskey: (o: AddPasskeyOptions = {}): Promise<SessionResult & PrfResult> => authed(() => addPasskey({ ...o, api, token: token() })),
-    /** Forgets the session in this browser. */
-    signOut: (): void => void setSession(null),
+    /**
+     * Signs out: ends the session on the server (`DELETE /me/session`), so its token stops
+     * working everywhere (tokens carried forward from it too), then forgets it in this browser.
+     * The browser forgets it even when the server cannot be reached; that error is rethrown
+     * (the token then lives until it expires). A session the server already ended is no error.
+     */
+    signOut: async (): Promise<void> => {
+      const current = session;
+      if (!current) return;
+      try {
+        await api.request('DELETE', '/me/session', { token: current.token });
+      } catch (error) {
+        if (!(error instanceof TwofoldClientError && (error.code === 'INVALID_TOKEN' || error.code === 'UNAUTHENTICATED'))) throw error;
+      } finally {
+        setSession(null);
+      }
+    },
+    /**
+     * "Sign out everywhere": ends every session of the signed-in user on the server (other
+     * browsers and devices too; `DELETE /me/sessions`), then forgets this one. Resolves with how
+     * many sessions were ended.
+     */
+    signOutEverywhere: async (): Promise<RevokeSessionsResponse> => {
+      try {
+        return await authed(() => api.request<RevokeSessionsResponse>('DELETE', '/me/sessions', { token: token() }));
+      } finally {
+        setSession(null);
+      }
+    },
     /** The signed-in user's profile (with how they signed in, and their PIN's status). */
     getMe: (): Promise<GetMeResponse> => authed(() => api.request<GetMeResponse>('GET', '/me', { token: token() })),
-    /** Recent security events of the signed-in user (newest first). */
-    listEvents: (): Promise<SecurityEvent[]> =>
-      authed(() => api.request<ListEventsResponse>('GET', '/me/events', { token: token() })).then((r) => r.events),
+    /** Recent security events of the signed-in user (newest first): one page (see {@link ListEventsOptions}). */
+    listEvents: (o: ListEventsOptions = {}): Promise<SecurityEvent[]> => pageEvents(o).then((r) => r.events),
+    /**
+     * One page of the signed-in user's security events, newest first, with the cursor of the next
+     * page (`nextCursor`, null on the last): pass it as `before` to read on through the history.
+     */
+    listEventsPage: (o: ListEventsOptions = {}): Promise<ListEventsResponse> => pageEvents(o),
     /** Step-up transactions (e.g. "View card PIN"). */
     transactions: {
       /** Confirms a transaction with a passkey (or `pin`); resolves with its context, released this once. */
       confirm: <C = unknown>(o: ConfirmTransactionOptions): Promise<ConfirmedTransaction<C>> =>
-        authed(() => confirmTransaction<C>({ ...o, api, token: token() })),
+        authed(() =>
+          o.pin === undefined
+            ? confirmTransaction<C>({ ...o, api, token: token() })
+            : withProof(session!.userId, 'transaction', (deviceProof) => confirmTransaction<C>({ ...o, deviceProof, api, token: token() })),
+        ),
       /** Declines a transaction. */
       deny: (o: DenyTransactionOptions) => authed(() => denyTransaction({ ...o, api, token: token() })),
     },
@@ -178,7 +258,7 @@ export function createTwofoldClient(options: TwofoldClientOptions = {}) {
     },
     /** PIN sign-in (the fallback when a passkey cannot be used). The session has `amr: ["pin"]`. */
     signInWithPin: async (o: SignInWithPinOptions): Promise<SessionResult> => {
-      const { token: t } = await signInWithPin({ ...o, api });
+      const { token: t } = await withProof(o.userId, 'pin', (deviceProof) => signInWithPin({ ...o, api, deviceProof }));
       return setSession({ userId: o.userId, deviceId: '', token: t })!;
     },
     /**
@@ -192,7 +272,12 @@ export function createTwofoldClient(options: TwofoldClientOptions = {}) {
         return recovery;
       },
       /** Starts a flow (replacing any saved one). */
-      start: async (o: StartRecoveryOptions): Promise<RecoveryFlow> => saveRecovery(await startRecovery({ ...o, api }))!,
+      start: async (o: StartRecoveryOptions): Promise<RecoveryFlow> =>
+        saveRecovery(
+          o.kind === 'credential_reset'
+            ? await withProof(o.userId, 'recovery', (deviceProof) => startRecovery({ ...o, deviceProof, api }))
+            : await startRecovery({ ...o, api }),
+        )!,
       /** Fetches the saved flow's state; forgets it once it is no longer open. Null when none is saved. */
       get: async (): Promise<RecoveryFlow | null> => {
         if (!recovery) return null;
@@ -215,7 +300,9 @@ export function createTwofoldClient(options: TwofoldClientOptions = {}) {
       bindPasskey: async (o: BindRecoveryPasskeyOptions = {}): Promise<SessionResult> => {
         const { flow, ...result } = await bindRecoveryPasskey({ ...o, api, flowId: flowId() });
         saveRecovery(flow);
-        return setSession(result)!;
+        setSession(result);
+        await bindDevice(result); // the bind step counts as a fresh sign-in: (re)bind this browser
+        return result;
       },
       /** Abandons the saved flow (nothing half-changed stays behind) and forgets it. */
       abandon: async (): Promise<void> => {
@@ -239,9 +326,35 @@ export function createTwofoldClient(options: TwofoldClientOptions = {}) {
       rename: (o: RenameDeviceOptions): Promise<Device> => authed(() => renameDevice({ ...o, api, token: token() })),
       /** Removes one; its passkey (or face state) stops working. @throws `DEVICE_NOT_FOUND` */
       remove: async (o: RemoveDeviceOptions): Promise<void> => {
-        await authed(() => removeDevice({ ...o, api, token: token() }));
-        await sync(); // the removed passkey stops being offered where the browser supports it
+        // What the server accepts, read first: removing the device this session signed in with
+        // ends the session (server-side revocation), so afterwards it may not be able to ask.
+        const t = token();
+        const [before, devices] = signals
+          ? await Promise.all([
+              api.request<GetAcceptedCredentialsResponse>('GET', '/me/passkeys', { token: t }).catch(() => null),
+              listDevices({ api, token: t }).catch(() => []),
+            ])
+          : [null, []];
+        await authed(() => removeDevice({ ...o, api, token: t }));
+        // The removed passkey stops being offered where the browser supports it.
+        if (await sync()) return;
+        const removed = devices.find((d) => d.id === o.deviceId)?.passkey?.credentialId;
+        if (before) await sendPasskeySignals({ ...before, credentialIds: before.credentialIds.filter((id) => id !== removed) });
       },
+    },
+    /** This browser's device key (device binding). */
+    deviceKey: {
+      /**
+       * Binds this browser to the session's passkey device (the client does it after every passkey
+       * sign-in and recovery bind; call it yourself after the host's own passkey sign-in). Needs a
+       * passkey sign-in from the last 5 minutes. @returns the key id.
+       */
+      bind: (): Promise<string> => {
+        if (!deviceKeys) throw new TwofoldClientError('DEVICE_PROOF_REQUIRED', 'This client keeps no device keys (deviceKeys: null).');
+        return authed(() => bindDeviceKey({ api, token: token(), userId: session!.userId, keys: deviceKeys }));
+      },
+      /** Whether this browser holds a bound key for `userId` (PIN sign-in and resets work here). */
+      has: async (userId: string): Promise<boolean> => Boolean(deviceKeys && (await deviceKeys.get(userId))?.keyId),
     },
     /** The WebAuthn Signal API (see `syncPasskeySignals`). */
     passkeys: {

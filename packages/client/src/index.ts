@@ -7,7 +7,17 @@
  * options plus `api` (and `token` on user routes, `flowId` in a recovery flow). Wire shapes come
  * from `@twofold/protocol`, types only.
  */
-export { createTwofoldClient, type TwofoldClient, type TwofoldClientOptions, type SavedRecovery } from './client.js';
+export {
+  bindDeviceKey,
+  indexedDbDeviceKeys,
+  memoryDeviceKeys,
+  signDeviceProof,
+  type BindDeviceKeyOptions,
+  type DeviceKeyStore,
+  type SignDeviceProofOptions,
+  type StoredDeviceKey,
+} from './devicekey.js';
+export { createTwofoldClient, type TwofoldClient, type TwofoldClientOptions, type SavedRecovery, type ListEventsOptions } from './client.js';
 export { createApiClient, type ApiClient, type ApiClientOptions, type ApiRequestOptions, type WithApi, type WithSession } from './api/api.js';
 export {
   signUp,

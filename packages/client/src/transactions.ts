@@ -6,6 +6,7 @@ import type {
   StartTransactionConfirmationResponse,
   VerifyPinRequest,
   VerifyPinResponse,
+  DeviceProof,
 } from '@twofold/protocol';
 import type { WithApi, WithSession } from './api/api.js';
 import { getPasskeyAssertion } from './passkeys/passkeys.js';
@@ -19,6 +20,8 @@ export interface ConfirmTransactionOptions {
   transactionId: string;
   /** Confirm with the user's PIN instead of a passkey (when the transaction allows it). */
   pin?: string;
+  /** With `pin`: a proof by this browser's device key (`signDeviceProof`, purpose `transaction`); the client adds it. */
+  deviceProof?: DeviceProof;
   /** Aborting it cancels the request or the browser prompt. */
   signal?: AbortSignal;
   /** Shows the server's message for the transaction before the passkey prompt. */
@@ -36,7 +39,8 @@ export async function confirmTransaction<C = unknown>(options: WithSession<Confi
   const { api, token } = options;
   const path = `/transactions/${encodeURIComponent(options.transactionId)}`;
   if (options.pin !== undefined) {
-    return api.request('POST', `${path}/confirm`, { token, body: { pin: options.pin } satisfies ConfirmTransactionRequest, signal: options.signal });
+    const body: ConfirmTransactionRequest = { pin: options.pin, ...(options.deviceProof && { deviceProof: options.deviceProof }) };
+    return api.request('POST', `${path}/confirm`, { token, body, signal: options.signal });
   }
   const { ceremonyId, message, options: request } = await api.request<StartTransactionConfirmationResponse>('POST', `${path}/options`, {
     token,
@@ -77,9 +81,16 @@ export interface SignInWithPinOptions {
   /** The user signing in (e.g. remembered from an earlier sign-in on this device). */
   userId: string;
   pin: string;
+  /** A proof by this browser's device key (`signDeviceProof`, purpose `pin`); the client adds it. */
+  deviceProof?: DeviceProof;
 }
 
-/** PIN sign-in. @throws `PIN_INVALID` (also for an unknown user or no PIN; no details), `PIN_LOCKED`, `RATE_LIMITED` */
+/**
+ * PIN sign-in on a bound device. @throws `DEVICE_PROOF_REQUIRED` / `DEVICE_PROOF_INVALID` (this
+ * browser is not bound to the account: sign in with a passkey here first), `PIN_INVALID`,
+ * `PIN_LOCKED`, `RATE_LIMITED`
+ */
 export function signInWithPin(options: WithApi<SignInWithPinOptions>): Promise<VerifyPinResponse> {
-  return options.api.request('POST', '/pin/verify', { body: { userId: options.userId, pin: options.pin } satisfies VerifyPinRequest });
+  const body: VerifyPinRequest = { userId: options.userId, pin: options.pin, ...(options.deviceProof && { deviceProof: options.deviceProof }) };
+  return options.api.request('POST', '/pin/verify', { body });
 }

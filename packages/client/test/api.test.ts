@@ -7,6 +7,8 @@ import { createTwofoldClient } from '../src/client.js';
 import { TwofoldClientError, isTwofoldClientError } from '../src/errors.js';
 import { toClientError } from '../src/passkeys/passkeys.js';
 import { readCodeFromUrl } from '../src/recovery/codes.js';
+import { bindDeviceKey, memoryDeviceKeys } from '../src/devicekey.js';
+import { createSoftAuthenticator } from '@twofold/testing';
 
 // The client against a real Twofold server on a real socket (Node adapter), not a fake fetch.
 let server: Awaited<ReturnType<typeof serve>>;
@@ -113,9 +115,20 @@ describe('recovery flows in the client', () => {
   };
 
   it('keeps the open flow handle so a reloaded page resumes at the recorded step; abandoning forgets it', async () => {
-    const { userId } = await twofold.users.create({ username: `reset${Date.now().toString(36)}` });
+    // A user who signed up with a passkey in this "browser", which bound its device key.
+    const api = createApiClient({ baseUrl });
+    const authenticator = createSoftAuthenticator({ origin: 'http://localhost:5173' });
+    const opts = await api.request<{ ceremonyId: string; options: any }>('POST', '/passkeys/register/options', { body: { username: `reset${Date.now().toString(36)}` } });
+    const { userId, token } = await api.request<{ userId: string; token: string }>('POST', '/passkeys/register/verify', {
+      body: { ceremonyId: opts.ceremonyId, response: await authenticator.createCredential(opts.options) },
+    });
+    const deviceKeys = memoryDeviceKeys();
+    await bindDeviceKey({ api, token, userId, keys: deviceKeys });
     const recoveryStorage = memoryStorage();
-    const before = createTwofoldClient({ baseUrl, storage: null, recoveryStorage });
+    // Elsewhere (no key for this user): a reset cannot start.
+    const stranger = createTwofoldClient({ baseUrl, storage: null, recoveryStorage: null, deviceKeys: memoryDeviceKeys() });
+    expect(isTwofoldClientError(await stranger.recovery.start({ kind: 'credential_reset', userId }).catch((e: unknown) => e), 'DEVICE_PROOF_REQUIRED')).toBe(true);
+    const before = createTwofoldClient({ baseUrl, storage: null, recoveryStorage, deviceKeys });
     const started = await before.recovery.start({ kind: 'credential_reset', userId });
     expect(started).toMatchObject({ kind: 'credential_reset', status: 'open', step: 'pin', faceEnrolled: false });
     expect(before.recovery.saved).toEqual({ flowId: started.flowId, userId, kind: 'credential_reset' });

@@ -42,6 +42,8 @@ export const ERROR_CODES = [
   'PIN_LOCKED',
   'PIN_NOT_SET',
   'PIN_TOO_WEAK',
+  'DEVICE_PROOF_REQUIRED',
+  'DEVICE_PROOF_INVALID',
   'REAUTHENTICATION_REQUIRED',
   'LAST_PASSKEY',
   // transactions
@@ -65,6 +67,7 @@ export const ERROR_CODES = [
   'RECOVERY_OUT_OF_ORDER',
   // server
   'STORE_UNAVAILABLE',
+  'SERVER_BUSY',
   'INTERNAL',
 ] as const;
 

@@ -128,9 +128,28 @@ export const userIdBody = z.object({ userId: id });
 const codeInput = z.object({ code: text(128).min(1), type: codeType });
 export const initWithCodeBody = z.object({ userId: id, code: codeInput, hints: credentialHints.optional() });
 
+/** A device key's public half (ECDSA P-256) as WebCrypto exports it; other members are dropped. */
+export const deviceKeyJwk = z.object({
+  kty: z.literal('EC'),
+  crv: z.literal('P-256'),
+  x: b64url(43).length(43),
+  y: b64url(43).length(43),
+});
+/** `POST /me/device-keys`: bind this browser's device key to the session's passkey device. */
+export const registerDeviceKeyBody = z.object({ publicKey: deviceKeyJwk });
+/** What a device-key proof is for; the signed message names it. */
+export const deviceProofPurpose = z.enum(['pin', 'transaction', 'recovery']);
+/** `POST /device-keys/challenge`: a fresh challenge for a device-key proof. */
+export const deviceProofChallengeBody = z.object({ userId: id, purpose: deviceProofPurpose });
+/**
+ * A device-key proof: `signature` is the device key's ECDSA P-256 / SHA-256 signature (raw r‖s,
+ * base64url) over the UTF-8 text `twofold-device-proof:v1:<purpose>:<userId>:<challenge>`.
+ */
+export const deviceProof = z.object({ keyId: b64url(43).min(43), challengeId: id, signature: b64url(200).min(1) }).strict();
+
 export const pin = z.string().regex(/^\d{4,12}$/, 'must be 4 to 12 digits');
 export const setPinBody = z.object({ pin });
-export const verifyPinBody = z.object({ userId: id, pin: text(64).min(1) });
+export const verifyPinBody = z.object({ userId: id, pin: text(64).min(1), deviceProof: deviceProof.optional() });
 
 export const createTransactionBody = z.object({
   userId: id,
@@ -141,7 +160,7 @@ export const createTransactionBody = z.object({
 });
 export const confirmTransactionBody = z.union([
   z.object({ ceremonyId: id, response: authenticationResponse }).strict(),
-  z.object({ pin: text(64).min(1) }).strict(),
+  z.object({ pin: text(64).min(1), deviceProof: deviceProof.optional() }).strict(),
 ]);
 
 // Face evidence is frames (base64 JPEG/WebP), never numbers a client computed: the server
@@ -167,9 +186,31 @@ const clientState = z.string().min(1).max(8192);
 export const faceVerifyBody = z.object({ challengeId: id, userId: id, evidence: faceEvidence, clientState: clientState.optional() });
 
 export const startRecoveryBody = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('credential_reset'), userId: id }).strict(),
+  z.object({ kind: z.literal('credential_reset'), userId: id, deviceProof: deviceProof.optional() }).strict(),
   z.object({ kind: z.literal('new_device'), userId: id, code: codeInput }).strict(),
 ]);
 export const recoveryPinBody = z.object({ pin });
+
+/** An audit event type as a filter (`user.signed_in`): lower-case words around one dot. */
+const eventType = z.string().max(48).regex(/^[a-z_]{1,23}\.[a-z_]{1,23}$/, 'must be an event type such as passkey.added');
+/**
+ * `GET /me/events` query: `limit` 1..100 (default 50), `before` a cursor from a previous page's
+ * `nextCursor`, `types` a comma list of at most 20 event types.
+ */
+export const listEventsQuery = z.object({
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/, 'must be a whole number from 1 to 100')
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(100))
+    .optional(),
+  before: z.string().regex(/^\d{1,19}$/, 'must be a cursor from nextCursor').optional(),
+  types: z
+    .string()
+    .max(20 * 49)
+    .transform((v) => v.split(','))
+    .pipe(z.array(eventType).min(1).max(20))
+    .optional(),
+});
 export const recoveryFaceBody = z.object({ challengeId: id, evidence: faceEvidence, clientState: clientState.optional() });
 export const recoveryPasskeyOptionsBody = z.object({ replaceDeviceId: id.optional(), hints: credentialHints.optional() });

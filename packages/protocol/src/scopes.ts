@@ -11,6 +11,7 @@ export const SCOPES = [
   'codes.generate',
   'transactions.create',
   'transactions.read',
+  'sessions.revoke',
 ] as const;
 
 /** One API key scope. */

@@ -278,6 +278,26 @@ export type SetPinRequest = Input<typeof schemas.setPinBody>;
 
 /** `POST /pin/verify`: PIN sign-in. */
 export type VerifyPinRequest = Input<typeof schemas.verifyPinBody>;
+
+/** A device-key proof (see `POST /device-keys/challenge`): required by PIN checks and credential-reset starts. */
+export type DeviceProof = Input<typeof schemas.deviceProof>;
+/** What a device-key proof is for. */
+export type DeviceProofPurpose = Input<typeof schemas.deviceProofPurpose>;
+/** `POST /me/device-keys` (session with a passkey sign-in from the last 5 minutes). */
+export type RegisterDeviceKeyRequest = Input<typeof schemas.registerDeviceKeyBody>;
+/** → 201: the key's id (its RFC 7638 JWK thumbprint) and the passkey device it is bound to. */
+export interface RegisterDeviceKeyResponse {
+  keyId: string;
+  deviceId: string;
+}
+/** `POST /device-keys/challenge` (anyone; unknown and known user ids are answered alike). */
+export type DeviceProofChallengeRequest = Input<typeof schemas.deviceProofChallengeBody>;
+/** → 200: sign `twofold-device-proof:v1:<purpose>:<userId>:<challenge>` with the device key. */
+export interface DeviceProofChallengeResponse {
+  challengeId: string;
+  challenge: string;
+  expiresAt: string;
+}
 /** `POST /pin/verify` → 200 (`amr: ["pin"]`). */
 export interface VerifyPinResponse {
   token: string;
@@ -476,12 +496,16 @@ export interface GetMeResponse extends User {
 export type AuditEventType =
   | 'user.created'
   | 'user.signed_in'
+  | 'user.signed_out'
+  | 'sessions.revoked'
   | 'passkey.added'
   | 'passkey.counter_regression'
   | 'code.generated'
   | 'code.redeemed'
   | 'code.wrong'
   | 'code.locked'
+  | 'code.throttled'
+  | 'device_key.registered'
   | 'codes.invalidated'
   | 'pin.set'
   | 'pin.replaced'
@@ -507,6 +531,15 @@ export type AuditEventType =
   | 'api_key.deleted'
   | 'signing_key.rotated';
 
+/**
+ * `DELETE /me/sessions` (session; "sign out everywhere") and `DELETE /users/{userId}/sessions`
+ * (service, scope `sessions.revoke`) → 200: how many live sessions were revoked.
+ * (`DELETE /me/session`, sign out, answers 204.)
+ */
+export interface RevokeSessionsResponse {
+  revoked: number;
+}
+
 /** One entry of a user's recent security activity. */
 export interface SecurityEvent {
   id: string;
@@ -516,9 +549,14 @@ export interface SecurityEvent {
   data: Record<string, unknown>;
 }
 
-/** `GET /me/events` (session) → 200: the user's last 50 events, newest first. */
+/**
+ * `GET /me/events?limit=&before=&types=` (session) → 200: one page of the user's events, newest
+ * first (`limit` 1..100, default 50), and the cursor of the next page (`before=nextCursor`), or
+ * null on the last. `types`: a comma list of event types to keep.
+ */
 export interface ListEventsResponse {
   events: SecurityEvent[];
+  nextCursor: string | null;
 }
 
 /**

@@ -168,6 +168,8 @@ interface UserState {
   credentialId: string;
   token: string;
   pin: string | null;
+  /** This virtual user's device key (device binding: PIN checks need its proofs), bound at sign-up. */
+  deviceKey: { keyId: string; privateKey: CryptoKey } | null;
 }
 const ackedUsers: { userId: string; deviceId: string; credentialId: string }[] = [];
 const ackedCounters = new Map<string, number[]>(); // credential id -> counters of acknowledged assertions
@@ -201,7 +203,22 @@ async function signUp(c: Client, s: number): Promise<UserState | null> {
   const done = await c.call('sign-up', server(s + 1), 'POST', '/passkeys/register/verify', { ceremonyId: opts.json.ceremonyId, response });
   if (done.status !== 200) return null;
   ackedUsers.push({ userId: done.json.userId, deviceId: done.json.deviceId, credentialId: response.id });
-  return { userId: done.json.userId, username, device, credentialId: response.id, token: done.json.token, pin: null };
+  // Like the browser client: bind a device key right after the passkey sign-up.
+  const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
+  const { kty, crv, x, y } = await crypto.subtle.exportKey('jwk', pair.publicKey);
+  const bound = await c.call('sign-up', server(s), 'POST', '/me/device-keys', { publicKey: { kty, crv, x, y } }, done.json.token);
+  const deviceKey = bound.status === 201 ? { keyId: bound.json.keyId as string, privateKey: pair.privateKey } : null;
+  return { userId: done.json.userId, username, device, credentialId: response.id, token: done.json.token, pin: null, deviceKey };
+}
+
+/** A device-key proof for `purpose` over a fresh challenge (null without a bound key). */
+async function deviceProof(c: Client, flow: string, u: UserState, s: number, purpose: 'pin' | 'transaction') {
+  if (!u.deviceKey) return null;
+  const ch = await c.call(flow, server(s), 'POST', '/device-keys/challenge', { userId: u.userId, purpose });
+  if (ch.status !== 200) return null;
+  const message = new TextEncoder().encode(`twofold-device-proof:v1:${purpose}:${u.userId}:${ch.json.challenge}`);
+  const signature = Buffer.from(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, u.deviceKey.privateKey, message)).toString('base64url');
+  return { keyId: u.deviceKey.keyId, challengeId: ch.json.challengeId as string, signature };
 }
 
 async function signIn(c: Client, u: UserState, s: number): Promise<boolean> {
@@ -226,7 +243,9 @@ async function pinFlow(c: Client, u: UserState, s: number): Promise<boolean> {
     u.pin = pin;
     ackedPins.set(u.userId, pin);
   }
-  const r = await c.call('pin', server(s + 1), 'POST', '/pin/verify', { userId: u.userId, pin: u.pin });
+  const proof = await deviceProof(c, 'pin', u, s, 'pin');
+  if (!proof) return false;
+  const r = await c.call('pin', server(s + 1), 'POST', '/pin/verify', { userId: u.userId, pin: u.pin, deviceProof: proof });
   return r.status === 200;
 }
 
@@ -266,7 +285,9 @@ async function txPin(c: Client, u: UserState, s: number): Promise<boolean> {
   if (u.pin === null && !(await pinFlow(c, u, s))) return false;
   const tx = await createTransaction(c, 'tx-pin', u, s, true);
   if (!tx) return false;
-  const replies = await Promise.all([0, 1].map((k) => c.call('tx-pin', server(s + k), 'POST', `/transactions/${tx.id}/confirm`, { pin: u.pin }, u.token)));
+  const proofs = await Promise.all([0, 1].map((k) => deviceProof(c, 'tx-pin', u, s + k, 'transaction')));
+  if (proofs.some((p) => !p)) return false;
+  const replies = await Promise.all([0, 1].map((k) => c.call('tx-pin', server(s + k), 'POST', `/transactions/${tx.id}/confirm`, { pin: u.pin, deviceProof: proofs[k] }, u.token)));
   return judgeTransaction('tx-pin', tx, replies, 'pin');
 }
 

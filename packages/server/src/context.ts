@@ -2,10 +2,12 @@ import type { FaceAction } from '@twofold/protocol';
 import type { FaceAnalyzer } from './face/analyzer.js';
 import type { AuditEvent } from './audit/store.js';
 import type { CodeSettings } from './codes/settings.js';
+import type { HashGate, PinHasher } from './pins/hashing.js';
 import type { PinSettings } from './pins/settings.js';
 import type { RateLimiter } from './ratelimits/store.js';
 import type { Keyring } from './sealing/keyring.js';
 import type { Store } from './storage/store.js';
+import type { RetentionSettings } from './sweep/settings.js';
 import type { TokenService } from './tokens/tokens.js';
 
 /** Everything a domain function needs; built once per {@link createTwofold} instance. */
@@ -22,13 +24,21 @@ export interface TwofoldContext {
   codes: CodeSettings;
   /** Rate limiters held in the store (limits hold across server processes). */
   pins: PinSettings;
+  /** argon2id for PINs: the hasher (inline or a worker pool) behind this instance's gate. */
+  pinHashing: { hasher: PinHasher; gate: HashGate };
+  /** How long the sweep keeps old rows (days). */
+  retention: RetentionSettings;
   /** Liveness actions a face challenge asks for, each once in random order. */
   faceActions: readonly FaceAction[];
   /** Measures faces in evidence frames (a worker pool); absent: face endpoints answer NOT_CONFIGURED. */
   faceAnalyzer: FaceAnalyzer | undefined;
   limiters: {
+    /** Short-code attempts per user: the ceiling that backs off (never burns codes). */
     codeUser: RateLimiter;
+    /** Code attempts per client address (every type). */
     codeAddress: RateLimiter;
+    /** Short-code attempts per (user, client address). */
+    codeUserAddress: RateLimiter;
     pinUser: RateLimiter;
     pinAddress: RateLimiter;
     /** Decoy PIN attempts for unknown users and users without a PIN (PIN sign-in answers them like real ones). */

@@ -41,6 +41,7 @@ export type {
   CodePurpose,
 } from './codes/codes.js';
 export type { SetPinOptions, VerifyPinOptions, GetPinStatusOptions, PinSettings } from './pins/pins.js';
+export { ARGON2_PARAMS, createHashGate, inlinePinHasher, type HashGate, type HashGateOptions, type PinHasher } from './pins/hashing.js';
 export type {
   CreateTransactionOptions,
   GetTransactionOptions,
@@ -78,7 +79,9 @@ export {
   type RemoveApiKeyOptions,
 } from './apikeys/apikeys.js';
 export type { IssueTokenOptions, VerifyTokenOptions, AuthMethod, SessionClaims } from './tokens/tokens.js';
-export type { AuditEvent, AuditEventType, ActorOption, ListEventsOptions } from './audit/audit.js';
+export type { AuditEvent, AuditEventType, ActorOption, ListEventsOptions, PageEventsOptions } from './audit/audit.js';
+export { DEFAULT_RETENTION, type RetentionSettings, type SweepOptions, type SweepResult } from './sweep/sweep.js';
+export type { SweepStore } from './sweep/store.js';
 export type { RateLimit } from './ratelimits/ratelimits.js';
 
 // The storage contract: the Store and every module's slice and records (for engine authors and
@@ -89,7 +92,10 @@ export type { UsersStore, UserRecord } from './users/store.js';
 export type { DevicesStore, DeviceRecord, DeviceType } from './devices/store.js';
 export type { PasskeysStore, PasskeyRecord, PasskeyUse } from './passkeys/store.js';
 export type { CeremoniesStore, CeremonyRecord, CeremonyKind } from './ceremonies/store.js';
-export type { SigningKeysStore, SigningKeyRecord } from './tokens/store.js';
+export type { SigningKeysStore, SigningKeyRecord, SessionsStore, SessionRecord } from './tokens/store.js';
+export type { SignOutOptions, RevokeSessionsOptions } from './tokens/sessions.js';
+export { deviceProofMessage, type DeviceProof, type DeviceProofPurpose, type RegisterDeviceKeyOptions, type StartDeviceProofOptions, type VerifyDeviceProofOptions } from './devicekeys/devicekeys.js';
+export type { DeviceKeysStore, DeviceKeyRecord } from './devicekeys/store.js';
 export type { ApiKeysStore, ApiKeyRecord } from './apikeys/store.js';
 export type { CodesStore, CodeRecord, CodeType } from './codes/store.js';
 export type { RateLimitsStore, RateLimiter, RateLimitResult } from './ratelimits/store.js';

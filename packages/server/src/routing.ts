@@ -51,4 +51,6 @@ export interface RouteKit {
    * 415 `UNSUPPORTED_MEDIA_TYPE`, 400 `INVALID_JSON` / `INVALID_REQUEST`. An empty body is `{}`.
    */
   json<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>>;
+  /** Validates the query string (one value per name) against `schema`: 400 `INVALID_REQUEST`. */
+  query<S extends z.ZodType>(c: Context, schema: S): z.output<S>;
 }

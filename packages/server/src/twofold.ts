@@ -1,5 +1,5 @@
 import { createApiKey, ensureApiKey, authenticateApiKey, removeApiKey, type CreateApiKeyOptions, type EnsureApiKeyOptions, type AuthenticateApiKeyOptions, type RemoveApiKeyOptions } from './apikeys/apikeys.js';
-import { actor, listEvents, recordEvent, type AuditEvent, type ListEventsOptions } from './audit/audit.js';
+import { actor, listEvents, pageEvents, recordEvent, type AuditEvent, type ListEventsOptions, type PageEventsOptions } from './audit/audit.js';
 import type { RelyingParty, TwofoldContext } from './context.js';
 import { listDevices, removeDevice, renameDevice, type ListDevicesOptions, type RemoveDeviceOptions, type RenameDeviceOptions } from './devices/devices.js';
 import { createHandler, type HandlerOptions } from './http/app.js';
@@ -33,11 +33,14 @@ import {
   type VerifyAddPasskeyWithCodeOptions,
 } from './codes/codes.js';
 import {
+  createHashGate,
   DEFAULT_PIN_SETTINGS,
   getPinStatus,
+  inlinePinHasher,
   setPin,
   verifyPin,
   type GetPinStatusOptions,
+  type PinHasher,
   type PinSettings,
   type SetPinOptions,
   type VerifyPinOptions,
@@ -45,7 +48,6 @@ import {
 import type { RateLimit } from './ratelimits/ratelimits.js';
 import type { FaceAnalyzer } from './face/analyzer.js';
 import {
-  FRAME_MEMORY_DAYS,
   enrollFace,
   getClientState,
   startFaceChallenge,
@@ -90,7 +92,17 @@ import {
   type StartTransactionConfirmationOptions,
 } from './transactions/transactions.js';
 import type { Store } from './storage/store.js';
+import { checkRetention, DEFAULT_RETENTION, sweep, sweepAll, type RetentionSettings, type SweepOptions } from './sweep/sweep.js';
 import { createTokenService, type IssueTokenOptions, type VerifyTokenOptions } from './tokens/tokens.js';
+import { revokeSessions, signOut, type RevokeSessionsOptions, type SignOutOptions } from './tokens/sessions.js';
+import {
+  registerDeviceKey,
+  startDeviceProof,
+  verifyDeviceProof,
+  type RegisterDeviceKeyOptions,
+  type StartDeviceProofOptions,
+  type VerifyDeviceProofOptions,
+} from './devicekeys/devicekeys.js';
 import { createUser, getUser, retrieveUser, type CreateUserOptions, type GetUserOptions, type RetrieveUserOptions } from './users/users.js';
 
 export interface TwofoldOptions {
@@ -109,6 +121,12 @@ export interface TwofoldOptions {
   ceremonyTtlSeconds?: number;
   /** Lifetime of session tokens. Default 900 s. */
   tokenTtlSeconds?: number;
+  /**
+   * How long a process trusts its last look at a session (revoked or not) before reading the
+   * store again: a sign-out made through another process is seen within this time. Default 5 s;
+   * 0 checks the store on every request.
+   */
+  sessionCacheSeconds?: number;
   /** `iss` of session tokens. Default: the first origin. */
   issuer?: string;
   /** Clock seam: tests pass a movable clock. Default `() => new Date()`. */
@@ -146,8 +164,19 @@ export interface TwofoldOptions {
    * `createFaceAnalyzer()` from `@twofold/server/face` (face-api in a worker pool); the host closes it (it may be shared).
    */
   faceAnalyzer?: FaceAnalyzer;
-  /** PIN policy (attempt limit, freshness needed to replace a PIN, rate limits). */
+  /**
+   * How long the sweep keeps rows after they stop mattering, in days (see `DEFAULT_RETENTION`:
+   * audit events 365, transactions, recovery flows and codes 30 after expiry). By age only.
+   */
+  retention?: Partial<RetentionSettings>;
+  /** PIN policy (attempt limit, rate limits, how many argon2id hashes run at once). */
   pins?: Partial<PinSettings>;
+  /**
+   * Runs argon2id for PINs. Default {@link inlinePinHasher} (WebAssembly on the calling thread:
+   * any runtime, but each hash blocks the event loop ~70 ms). On Node pass
+   * `createWorkerPinHasher()` from `@twofold/server/node` (worker threads); the host closes it.
+   */
+  pinHasher?: PinHasher;
   /**
    * HTTP handler settings. `clientAddress` (required to use `handler`) tells the handler a
    * request's client IP, for per-address rate limits.
@@ -189,6 +218,7 @@ export function createTwofold(options: TwofoldOptions) {
     issuer: options.issuer ?? rp.origins[0]!,
     ...(keyring && { keyring }),
     ...(options.tokenTtlSeconds !== undefined && { ttlSeconds: options.tokenTtlSeconds }),
+    ...(options.sessionCacheSeconds !== undefined && { sessionCacheSeconds: options.sessionCacheSeconds }),
   });
   const codes: CodeSettings = {
     ...DEFAULT_CODE_SETTINGS,
@@ -196,6 +226,11 @@ export function createTwofold(options: TwofoldOptions) {
     ttlSeconds: { ...DEFAULT_CODE_SETTINGS.ttlSeconds, ...options.codes?.ttlSeconds },
   };
   const pins: PinSettings = { ...DEFAULT_PIN_SETTINGS, ...options.pins };
+  const pinHasher = options.pinHasher ?? inlinePinHasher;
+  const pinHashing = {
+    hasher: pinHasher,
+    gate: createHashGate({ concurrency: pins.hashConcurrency ?? pinHasher.concurrency ?? 1, maxQueue: pins.hashQueue }),
+  };
   const ctx: TwofoldContext = {
     store: options.store,
     rp,
@@ -208,6 +243,7 @@ export function createTwofold(options: TwofoldOptions) {
     limiters: {
       codeUser: options.store.rateLimiter({ keyPrefix: 'code-user', ...codes.userAttempts }),
       codeAddress: options.store.rateLimiter({ keyPrefix: 'code-address', ...codes.addressAttempts }),
+      codeUserAddress: options.store.rateLimiter({ keyPrefix: 'code-user-address', ...codes.userAddressAttempts }),
       pinUser: options.store.rateLimiter({ keyPrefix: 'pin-user', ...pins.userAttempts }),
       pinAddress: options.store.rateLimiter({ keyPrefix: 'pin-address', ...pins.addressAttempts }),
       // 30 days: a decoy lock outlasts any enumeration attempt (a real lock never decays).
@@ -221,6 +257,8 @@ export function createTwofold(options: TwofoldOptions) {
       ceremonyUser: options.store.rateLimiter({ keyPrefix: 'ceremony-user', ...(options.ceremoniesPerUser ?? { points: 30, durationSeconds: 60 }) }),
     },
     pins,
+    pinHashing,
+    retention: checkRetention({ ...DEFAULT_RETENTION, ...options.retention }),
     faceActions: options.faceActions?.length ? [...new Set(options.faceActions)] : FACE_ACTIONS,
     faceAnalyzer: options.faceAnalyzer,
     notify(events) {
@@ -277,7 +315,7 @@ export function createTwofold(options: TwofoldOptions) {
     tokens: {
       /** Issues a session token (e.g. after the host's own first factor). */
       issue: (o: IssueTokenOptions) => tokens.issue(o),
-      /** Verifies a session token; throws `INVALID_TOKEN`. */
+      /** Verifies a session token and that its session is live (not signed out or revoked); throws `INVALID_TOKEN`. */
       verify: (o: VerifyTokenOptions) => tokens.verify(o.token),
       /** The public keys that verify session tokens (RFC 7517 JWK Set). */
       jwks: () => tokens.jwks(),
@@ -291,6 +329,25 @@ export function createTwofold(options: TwofoldOptions) {
       pruneSigningKeys: () => tokens.prune(),
       /** Creates the first signing key if needed and checks the active one opens. */
       ready: () => tokens.ready(),
+    },
+    /**
+     * Device binding: browsers' device keys (non-extractable ECDSA P-256 in IndexedDB) bound to
+     * passkey devices; PIN checks and credential-reset starts need a proof by one of them.
+     */
+    deviceKeys: {
+      /** Binds a public key to the session's passkey device (step-up rule). */
+      register: (o: RegisterDeviceKeyOptions) => registerDeviceKey(ctx, o),
+      /** A fresh challenge for a proof. */
+      startProof: (o: StartDeviceProofOptions) => startDeviceProof(ctx, o),
+      /** Checks a proof (consumes its challenge); throws `DEVICE_PROOF_REQUIRED` / `DEVICE_PROOF_INVALID`. */
+      verifyProof: (o: VerifyDeviceProofOptions) => verifyDeviceProof(ctx, o),
+    },
+    /** Server-side sessions: every token belongs to one (claim `sid`), checked on every request. */
+    sessions: {
+      /** Signs out: revokes the session of a verified token. */
+      signOut: (o: SignOutOptions) => signOut(ctx, o),
+      /** "Sign out everywhere": revokes every live session of a user (but `exceptSessionId`). */
+      revokeAll: (o: RevokeSessionsOptions) => revokeSessions(ctx, o),
     },
     apiKeys: {
       create: (o: CreateApiKeyOptions) => createApiKey(ctx, o),
@@ -350,13 +407,17 @@ export function createTwofold(options: TwofoldOptions) {
     },
     audit: {
       list: (o: ListEventsOptions = {}) => listEvents(ctx, o),
+      /** One page of a user's events and the next page's cursor (what `GET /me/events` serves). */
+      page: (o: PageEventsOptions) => pageEvents(ctx, o),
     },
-    /** Housekeeping: deletes expired ceremonies, rate-limit counters and temporary face states. The CLI calls it every minute. */
-    sweep: async () => {
-      await ctx.store.deleteExpiredCeremonies(now());
-      await ctx.store.deleteExpiredFaceDevices(now());
-      await ctx.store.forgetFaceFrames(new Date(now().getTime() - FRAME_MEMORY_DAYS * 86_400_000));
-      await ctx.store.deleteExpiredRateLimits(new Date());
-    },
+    /**
+     * Housekeeping, one run: deletes expired ceremonies, sessions, rate-limit counters and
+     * temporary face states, and recovery flows, codes, transactions and audit events past
+     * `retention` — at most `batchSize` rows per table, under the sweep lock (one process at a
+     * time per database; the others get `ran: false`). `twofold serve` runs it every minute.
+     */
+    sweep: (o: SweepOptions = {}) => sweep(ctx, o),
+    /** {@link sweep} until nothing is left over (what `twofold sweep` runs). */
+    sweepAll: (o: SweepOptions = {}) => sweepAll(ctx, o),
   };
 }

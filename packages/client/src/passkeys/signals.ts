@@ -71,6 +71,17 @@ export async function syncPasskeySignals(options: WithSession): Promise<boolean>
   } catch {
     return false;
   }
+  return sendPasskeySignals(state);
+}
+
+/**
+ * Signals `state` (what the server accepts, as `GET /me/passkeys` answers) as
+ * {@link syncPasskeySignals} does, without asking the server — for when the session can no longer
+ * ask, e.g. right after removing the device it signed in with (which ends that session).
+ */
+export async function sendPasskeySignals(state: GetAcceptedCredentialsResponse): Promise<boolean> {
+  const support = signalSupport();
+  if (!support.allAcceptedCredentials && !support.currentUserDetails) return false;
   const [accepted, details] = await Promise.all([
     quietly('signalAllAcceptedCredentials', () =>
       sendSignal({ signalName: 'allAcceptedCredentials', rpID: state.rpId, userID: state.userId, allAcceptedCredentialIDs: state.credentialIds }),

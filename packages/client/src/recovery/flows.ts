@@ -15,6 +15,7 @@ import type {
   VerifyRecoveryFaceResponse,
   VerifyRecoveryPasskeyRequest,
   VerifyRecoveryPasskeyResponse,
+  DeviceProof,
 } from '@twofold/protocol';
 import type { WithApi } from '../api/api.js';
 import { createPasskey, type HintOptions } from '../passkeys/passkeys.js';
@@ -42,6 +43,8 @@ export type StartRecoveryOptions =
       kind: 'credential_reset';
       /** The user whose PIN and passkey are reset. */
       userId: string;
+      /** A proof by this browser's device key (purpose `recovery`): a reset starts on the user's own device. The client adds it. */
+      deviceProof?: DeviceProof;
     }
   | {
       kind: 'new_device';
@@ -63,7 +66,7 @@ export function startRecovery(options: WithApi<StartRecoveryOptions>): Promise<S
   const body: StartRecoveryRequest =
     options.kind === 'new_device'
       ? { kind: options.kind, userId: options.userId, code: { code: options.code, type: options.type } }
-      : { kind: options.kind, userId: options.userId };
+      : { kind: options.kind, userId: options.userId, ...(options.deviceProof && { deviceProof: options.deviceProof }) };
   return options.api.request('POST', '/recovery', { body });
 }
 

@@ -42,6 +42,34 @@ export function listEvents(ctx: TwofoldContext, options: ListEventsOptions = {})
   return ctx.store.listAuditEvents(options);
 }
 
+/** {@link pageEvents}' options. */
+export interface PageEventsOptions {
+  userId: string;
+  /** 1..100. Default 50. */
+  limit?: number;
+  /** The `next` cursor of the previous page. */
+  before?: string;
+  /** Only these event types (e.g. the account changes a stranger cannot cause). */
+  types?: readonly string[];
+}
+
+/**
+ * One page of a user's events, newest first, and the cursor of the next (null on the last).
+ * Pages follow the insertion order, so events written meanwhile never shift them, and every
+ * event stays reachable until retention ends it: generating events cannot push any out of the
+ * history. With `types`, a view of, say, credential changes cannot be buried under failed
+ * attempts a stranger can cause.
+ */
+export async function pageEvents(ctx: TwofoldContext, options: PageEventsOptions): Promise<{ events: AuditEvent[]; next: string | null }> {
+  const page = await ctx.store.pageAuditEvents({
+    userId: options.userId,
+    limit: options.limit ?? 50,
+    ...(options.before !== undefined && { before: options.before }),
+    ...(options.types !== undefined && { types: options.types }),
+  });
+  return { events: page.events as AuditEvent[], next: page.next };
+}
+
 /** Who performs a change, for the audit log: `user:<id>`, `service:<keyId>` or `system` (the default). */
 export interface ActorOption {
   actor?: string;

@@ -14,6 +14,21 @@ export function auditSql(q: Query): AuditStore {
           : await q('SELECT * FROM audit_events WHERE user_id = $1 ORDER BY seq DESC LIMIT $2', [filter.userId, limit]);
       return rows.map(toAuditEvent);
     },
+    async pageAuditEvents({ userId, limit, before, types }) {
+      const n = Math.min(Math.max(Math.floor(limit), 1), 100);
+      // One row more than asked tells whether there is a next page.
+      const { rows } = await q(
+        `SELECT * FROM audit_events
+         WHERE user_id = $1 AND ($2::bigint IS NULL OR seq < $2::bigint) AND ($3::text[] IS NULL OR type = ANY($3::text[]))
+         ORDER BY seq DESC LIMIT $4`,
+        [userId, before ?? null, types ? [...types] : null, n + 1],
+      );
+      const page = rows.slice(0, n);
+      return { events: page.map(toAuditEvent), next: rows.length > n ? String(page.at(-1)!.seq) : null };
+    },
+    async deleteAuditEventsBefore(before, limit) {
+      return (await q('DELETE FROM audit_events WHERE seq IN (SELECT seq FROM audit_events WHERE at < $1 ORDER BY seq LIMIT $2)', [before, limit])).rowCount;
+    },
   };
 }
 

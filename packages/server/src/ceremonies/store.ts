@@ -12,7 +12,7 @@ export interface CeremoniesStore {
   deleteExpiredCeremonies(now: Date): Promise<number>;
 }
 
-export type CeremonyKind = 'registration' | 'authentication' | 'transaction' | 'face';
+export type CeremonyKind = 'registration' | 'authentication' | 'transaction' | 'face' | 'device_proof';
 
 export interface CeremonyRecord {
   id: string;

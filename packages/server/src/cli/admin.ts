@@ -13,6 +13,7 @@ async function withTwofold<T>(settings: ServeSettings, task: (twofold: Twofold) 
       store,
       rp: { id: settings.rpId, origins: settings.origins ?? [`http://localhost:${settings.port}`] },
       ...(secretKeys && { secretKeys }),
+      retention: settings.retention,
     });
     return await task(twofold);
   } finally {
@@ -46,5 +47,19 @@ export async function signingKeyCommand(settings: ServeSettings, action: string 
       const pruned = await twofold.tokens.pruneSigningKeys();
       log(pruned.length ? `Deleted retired keys: ${pruned.join(', ')}` : 'No retired keys old enough to delete.');
     }
+  });
+}
+
+/**
+ * `twofold sweep`: deletes expired rows and rows past retention until none are left, then prints
+ * what it deleted. Safe beside running servers on PostgreSQL: when another process holds the
+ * sweep lock it says so and exits 0.
+ */
+export async function sweepCommand(settings: ServeSettings, log: (line: string) => void) {
+  await withTwofold(settings, async (twofold) => {
+    const result = await twofold.sweepAll();
+    if (!result.ran) return log('Another process is sweeping this database right now; nothing to do.');
+    const parts = Object.entries(result.deleted).map(([kind, n]) => `${kind} ${n}`);
+    log(`Swept: ${parts.join(', ')}.`);
   });
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { generateSealingKey } from '../sealing/keyring.js';
-import { createApiKeyCommand, signingKeyCommand } from './admin.js';
+import { createApiKeyCommand, signingKeyCommand, sweepCommand } from './admin.js';
 import { startServer } from './serve.js';
 import { USAGE, resolveSettings } from './settings.js';
 
@@ -30,6 +30,15 @@ async function main(argv: string[]): Promise<number> {
       if (command === 'api-key' && action !== 'create') throw new Error('api-key needs "create"');
       if (command === 'api-key') await createApiKeyCommand(parsed.settings, parsed.name, parsed.scopes, console.log);
       else await signingKeyCommand(parsed.settings, action, console.log);
+      return 0;
+    } catch (error) {
+      console.error(`twofold: ${(error as Error).message}`);
+      return 1;
+    }
+  }
+  if (command === 'sweep') {
+    try {
+      await sweepCommand(parsed.settings, console.log);
       return 0;
     } catch (error) {
       console.error(`twofold: ${(error as Error).message}`);

@@ -2,7 +2,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { clientAddressFor, FRONT_END_HEADERS, serve } from '../adapters/node/index.js';
+import { clientAddressFor, createWorkerPinHasher, FRONT_END_HEADERS, serve } from '../adapters/node/index.js';
 import { createFaceAnalyzer } from '../adapters/face/index.js';
 import type { FaceAction } from '@twofold/protocol';
 import { createWebhookNotifier } from '../webhooks/webhooks.js';
@@ -85,11 +85,14 @@ export async function startServer(settings: ServeSettings, log: (line: string) =
       : undefined;
   // Face checks run in worker threads (models load there at start, off this event loop).
   const faceAnalyzer = settings.faceThreads === 0 ? undefined : createFaceAnalyzer({ ...(settings.faceThreads && { threads: settings.faceThreads }) });
+  // argon2id (PINs) in worker threads, so a burst of PIN checks never stalls the event loop.
+  const pinHasher = createWorkerPinHasher();
   let twofold;
   try {
     const secretKeys = loadSecretKeys({ settings, log });
     twofold = createTwofold({
       store,
+      pinHasher,
       rp: { id: settings.rpId, name: 'Twofold', origins, ...(settings.relatedOrigins && { relatedOrigins: settings.relatedOrigins }) },
       ...(secretKeys && { secretKeys }),
       ...(clock && { now: clock }),
@@ -97,6 +100,7 @@ export async function startServer(settings: ServeSettings, log: (line: string) =
       ...(settings.faceActions && { faceActions: settings.faceActions as FaceAction[] }),
       ...(faceAnalyzer && { faceAnalyzer }),
       http: { clientAddress: clientAddressFor(settings) },
+      retention: settings.retention,
       openRegistration: settings.openRegistration,
       onEvent: (e: AuditEvent) => {
         log(`event ${e.type} user=${e.userId ?? '-'} device=${e.deviceId ?? '-'}`);
@@ -108,12 +112,14 @@ export async function startServer(settings: ServeSettings, log: (line: string) =
   } catch (error) {
     await running.close();
     await faceAnalyzer?.close();
+    await pinHasher.close();
     await closeStore();
     throw error;
   }
   twofoldHandler = twofold.handler;
-  const sweeper = setInterval(() => void twofold.sweep().catch(() => {}), 60_000);
-  sweeper.unref();
+  // Every process sweeps on its interval; the sweep lock lets one at a time do the work.
+  const sweeper = settings.sweepIntervalSeconds > 0 ? setInterval(() => void twofold.sweep().catch((e: unknown) => log(`sweep failed: ${String(e)}`)), settings.sweepIntervalSeconds * 1000) : undefined;
+  sweeper?.unref();
   const url = `http://localhost:${running.port}`;
   log(`Twofold listening on ${url} (API ${url}/api/v1, RP ID ${settings.rpId}, origins ${origins.join(', ')})`);
   return {
@@ -123,6 +129,7 @@ export async function startServer(settings: ServeSettings, log: (line: string) =
       clearInterval(sweeper);
       await running.close();
       await faceAnalyzer?.close();
+      await pinHasher.close();
       await closeStore();
     },
   };

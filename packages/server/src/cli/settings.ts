@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { RetentionSettings } from '../sweep/settings.js';
 
 /** Resolved settings of `twofold serve` (see the settings table in API.md). */
 export interface ServeSettings {
@@ -37,6 +38,13 @@ export interface ServeSettings {
    * client address is the N-th entry from the right of X-Forwarded-For; with 0, the socket's.
    */
   trustedProxies: number;
+  /**
+   * Retention in days (TWOFOLD_RETENTION_AUDIT_DAYS, _TRANSACTIONS_DAYS, _RECOVERY_DAYS,
+   * _CODES_DAYS; `forever` keeps rows); unset ones keep the defaults of `DEFAULT_RETENTION`.
+   */
+  retention: Partial<RetentionSettings>;
+  /** How often `serve` sweeps (TWOFOLD_SWEEP_INTERVAL_SECONDS, default 60; 0: never, run `twofold sweep` from cron). */
+  sweepIntervalSeconds: number;
 }
 
 export const USAGE = `Usage: twofold <command> [options]
@@ -47,6 +55,8 @@ Commands:
   signing-key rotate                        sign new session tokens with a new key
   signing-key prune                         delete keys retired more than a day ago
   secret-key generate                       print a new secret key for TWOFOLD_SECRET_KEYS
+  sweep                                     delete expired rows and rows past retention, then exit
+                                            (one process at a time per database; others skip)
   (the admin commands open the same database: stop a server on an embedded data dir first)
 
 Scopes: users.create users.retrieve devices.read devices.delete codes.generate
@@ -72,6 +82,11 @@ Options (each also read from the environment variable shown):
   --webhook-secret S       TWOFOLD_WEBHOOK_SECRET      HMAC secret for those webhooks (≥ 32 characters)
   --face-actions A,B       TWOFOLD_FACE_ACTIONS        liveness actions: turn_left,turn_right,move_closer (default all)
   --face-threads N         TWOFOLD_FACE_THREADS        worker threads for face checks; 0 turns them off (default: cores)
+  --retention-audit-days N         TWOFOLD_RETENTION_AUDIT_DAYS         keep audit events N days (default 365; forever)
+  --retention-transactions-days N  TWOFOLD_RETENTION_TRANSACTIONS_DAYS  keep transactions N days after expiry (30)
+  --retention-recovery-days N      TWOFOLD_RETENTION_RECOVERY_DAYS      keep recovery flows N days after expiry (30)
+  --retention-codes-days N         TWOFOLD_RETENTION_CODES_DAYS         keep codes N days after expiry (30)
+  --sweep-interval-seconds N       TWOFOLD_SWEEP_INTERVAL_SECONDS       serve: sweep every N s (default 60; 0 never)
   --trusted-proxies N      TWOFOLD_TRUSTED_PROXIES     reverse proxies in front (client address from
                                                        X-Forwarded-For); default 0: the socket address
   --name N, --scopes A,B                               for api-key create
@@ -121,6 +136,11 @@ export function resolveSettings(
       'face-threads': { type: 'string' },
       'webhook-secret': { type: 'string' },
       'trusted-proxies': { type: 'string' },
+      'retention-audit-days': { type: 'string' },
+      'retention-transactions-days': { type: 'string' },
+      'retention-recovery-days': { type: 'string' },
+      'retention-codes-days': { type: 'string' },
+      'sweep-interval-seconds': { type: 'string' },
       name: { type: 'string' },
       scopes: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -178,6 +198,21 @@ export function resolveSettings(
   if (!/^\d{1,2}$/.test(proxiesText)) throw new Error(`TWOFOLD_TRUSTED_PROXIES must be a small whole number (0 without a proxy), not "${proxiesText}".`);
   const apiKey = pick('api-key', 'TWOFOLD_API_KEY');
   if (apiKey !== undefined && apiKey.length < 16) throw new Error('TWOFOLD_API_KEY must be at least 16 characters.');
+  const retention: Partial<RetentionSettings> = {};
+  for (const [flag, name, key] of [
+    ['retention-audit-days', 'TWOFOLD_RETENTION_AUDIT_DAYS', 'auditEventsDays'],
+    ['retention-transactions-days', 'TWOFOLD_RETENTION_TRANSACTIONS_DAYS', 'transactionsDays'],
+    ['retention-recovery-days', 'TWOFOLD_RETENTION_RECOVERY_DAYS', 'recoveryFlowsDays'],
+    ['retention-codes-days', 'TWOFOLD_RETENTION_CODES_DAYS', 'codesDays'],
+  ] as const) {
+    const text = pick(flag, name);
+    if (text === undefined) continue;
+    if (text === 'forever') retention[key] = Infinity;
+    else if (/^\d{1,5}$/.test(text)) retention[key] = Number(text);
+    else throw new Error(`${name} must be a whole number of days (0 to 99999) or "forever", not "${text}".`);
+  }
+  const intervalText = pick('sweep-interval-seconds', 'TWOFOLD_SWEEP_INTERVAL_SECONDS') ?? '60';
+  if (!/^\d{1,6}$/.test(intervalText)) throw new Error(`TWOFOLD_SWEEP_INTERVAL_SECONDS must be a whole number of seconds (0: never), not "${intervalText}".`);
   return {
     command: positionals,
     help: values.help === true,
@@ -199,6 +234,8 @@ export function resolveSettings(
       testClock: env.TWOFOLD_UNSAFE_TEST_CLOCK === 'true',
       insecureNoSecretKeys: env.TWOFOLD_INSECURE_NO_SECRET_KEYS === 'true',
       trustedProxies,
+      retention,
+      sweepIntervalSeconds: Number(intervalText),
       faceActions,
       faceThreads,
       webhookUrl,

@@ -1,4 +1,4 @@
-import { actor as actors, newEvent, recordEvent, type ActorOption, type AuditEvent } from '../audit/audit.js';
+import { actor as actors, recordEvent, type ActorOption, type AuditEvent } from '../audit/audit.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
 import { requireUser } from '../users/users.js';
@@ -119,22 +119,40 @@ export async function invalidateCodes(ctx: TwofoldContext, options: InvalidateCo
 }
 
 /**
- * Checks a code for `userId` without consuming it: rate limits first, then the keyed-hash match;
- * a wrong code counts against the user's live codes. Shared by the code-only route and
- * `new_device` recovery flows, which consume the code only when the passkey is bound.
+ * Checks a code for `userId` without consuming it: rate limits first, then the keyed-hash match.
+ * Shared by the code-only route and `new_device` recovery flows, which consume the code only when
+ * the passkey is bound.
  *
- * Answers do not tell whether the user exists: an unknown user and a wrong code both get
- * `CODE_INVALID`. Only the right code reveals its state (`CODE_EXPIRED`, `CODE_USED`,
- * `CODE_LOCKED`). Throws `RATE_LIMITED` past the per-user or per-address limits.
+ * Wrong guesses never lock or burn a code, so a stranger who knows a user id cannot take the
+ * user's codes away (issue 13). `long` and `link` codes (128 bits) are limited per client address
+ * only. `short` codes (8 digits) are limited per (user, address) and by a per-user ceiling: past
+ * it every short-code attempt for the user is refused with `RATE_LIMITED` until the window ends
+ * (it backs off), and the user's audit trail shows `code.throttled`; each wrong guess is a
+ * `code.wrong` event. Answers do not tell whether the user exists: an unknown user and a wrong code
+ * both get `CODE_INVALID`. Only the right code reveals its state (`CODE_EXPIRED`, `CODE_USED`,
+ * `CODE_LOCKED` for a code locked before this rule).
  */
 export async function checkCode(
   ctx: TwofoldContext,
   options: CheckCodeOptions,
 ): Promise<{ user: UserRecord; code: CodeRecord }> {
-  await enforceLimits([
-    [ctx.limiters.codeUser, options.userId],
-    [ctx.limiters.codeAddress, options.clientAddress],
-  ]);
+  const address = options.clientAddress;
+  await enforceLimits([[ctx.limiters.codeAddress, address]]);
+  if (options.type === 'short') {
+    await enforceLimits([[ctx.limiters.codeUserAddress, `${options.userId}|${address ?? 'unknown'}`]]);
+    const ceiling = await ctx.limiters.codeUser.consume(options.userId);
+    if (!ceiling.allowed || ceiling.remaining === 0) {
+      // The attempt that reaches the ceiling is told so, and the trail says it once per window.
+      if (ceiling.allowed && (await ctx.store.getUserById(options.userId))) {
+        ctx.notify([await recordEvent(ctx, ctx.store, { type: 'code.throttled', userId: options.userId, actor: actors.system, data: { type: 'short', retryAfterSeconds: ceiling.retryAfterSeconds } })]);
+      }
+      if (!ceiling.allowed) {
+        throw new TwofoldError('RATE_LIMITED', `Too many short-code attempts for this account; try again in ${ceiling.retryAfterSeconds} s.`, {
+          retryAfterSeconds: ceiling.retryAfterSeconds,
+        });
+      }
+    }
+  }
   const code = normalizeCode(options.type, options.code);
   const purpose: CodePurpose = 'add_credential';
   const user = await ctx.store.getUserById(options.userId);
@@ -143,7 +161,7 @@ export async function checkCode(
   const now = ctx.now();
 
   if (!user || !match) {
-    if (user) await recordWrongCode(ctx, user.id, options.type, candidates, now);
+    if (user) ctx.notify([await recordEvent(ctx, ctx.store, { type: 'code.wrong', userId: user.id, actor: actors.system, data: { type: options.type } })]);
     throw new TwofoldError('CODE_INVALID', 'That code is not valid.');
   }
   if (match.invalidatedAt) throw new TwofoldError('CODE_INVALID', 'That code is not valid.');
@@ -233,17 +251,3 @@ async function findMatch(
   return found;
 }
 
-async function recordWrongCode(ctx: TwofoldContext, userId: string, type: CodeType, candidates: CodeRecord[], now: Date) {
-  const live = candidates.filter((c) => !c.usedAt && !c.invalidatedAt && !c.lockedAt && c.expiresAt > now).map((c) => c.id);
-  const events: AuditEvent[] = [];
-  await ctx.store.transaction(async (tx) => {
-    const updated = await tx.recordCodeFailure({ ids: live, maxAttempts: ctx.codes.maxAttempts, now });
-    events.push(await recordEvent(ctx, tx, { type: 'code.wrong', userId, actor: actors.system, data: { type } }));
-    for (const c of updated.filter((u) => u.lockedAt)) {
-      const e = newEvent(ctx, { type: 'code.locked', userId, actor: actors.system, data: { codeId: c.id, type } });
-      await tx.insertAuditEvent(e);
-      events.push(e);
-    }
-  });
-  ctx.notify(events);
-}

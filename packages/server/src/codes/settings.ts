@@ -10,11 +10,15 @@ export interface CodeSettings {
   ttlSeconds: Record<CodeType, number>;
   /** Longest lifetime a caller may ask for. */
   maxTtlSeconds: number;
-  /** Wrong entries after which a user's live codes of that type lock. */
-  maxAttempts: number;
-  /** Redemption attempts per user per window (rate limit, held in the store). */
+  /**
+   * Short-code attempts per user per window, from any address: a ceiling that backs off (every
+   * short-code attempt for the user is refused until the window ends) instead of locking codes.
+   * Wrong guesses never lock or burn a code (issue 13): a stranger cannot take codes away.
+   */
   userAttempts: RateLimit;
-  /** Redemption attempts per client address per window. */
+  /** Short-code attempts per (user, client address) per window. */
+  userAddressAttempts: RateLimit;
+  /** Code attempts (every type) per client address per window; the only limit on `long` and `link` codes (128 bits). */
   addressAttempts: RateLimit;
   /**
    * URL template for `link` codes, with `{code}` and `{userId}` placeholders, e.g.
@@ -26,7 +30,7 @@ export interface CodeSettings {
 export const DEFAULT_CODE_SETTINGS: CodeSettings = {
   ttlSeconds: { short: 600, long: 86_400, link: 3_600 },
   maxTtlSeconds: 7 * 86_400,
-  maxAttempts: 5,
-  userAttempts: { points: 10, durationSeconds: 900 },
+  userAttempts: { points: 20, durationSeconds: 3600 },
+  userAddressAttempts: { points: 5, durationSeconds: 900 },
   addressAttempts: { points: 30, durationSeconds: 900 },
 };

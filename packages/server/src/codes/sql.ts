@@ -50,6 +50,9 @@ export function codesSql(q: Query): CodesStore {
       ]);
       return r.rowCount;
     },
+    async deleteExpiredCodes(before, limit) {
+      return (await q('DELETE FROM codes WHERE id IN (SELECT id FROM codes WHERE expires_at < $1 LIMIT $2)', [before, limit])).rowCount;
+    },
   };
 }
 

@@ -17,6 +17,11 @@ export interface CodesStore {
   consumeCode(id: string, now: Date): Promise<boolean>;
   /** Invalidates every live code of the user. @returns how many. */
   invalidateCodes(userId: string, now: Date): Promise<number>;
+  /**
+   * Sweep: deletes codes (used, invalidated or not) that expired before `before`, with any
+   * recovery flow that still references them. Deletes at most `limit` rows per call (the sweep repeats); @returns how many.
+   */
+  deleteExpiredCodes(before: Date, limit: number): Promise<number>;
 }
 
 import type { CodeType } from '@twofold/protocol';

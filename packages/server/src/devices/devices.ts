@@ -104,8 +104,9 @@ export async function renameDevice(ctx: TwofoldContext, options: RenameDeviceOpt
 }
 
 /**
- * Removes a device and its credential. Removing the last passkey is allowed unless
- * `keepLastPasskey` (the user's own route sets it): a backend may do it during recovery.
+ * Removes a device and its credential, and revokes the sessions it signed in (and those carried
+ * forward from them). Removing the last passkey is allowed unless `keepLastPasskey` (the user's
+ * own route sets it): a backend may do it during recovery.
  * Throws `DEVICE_NOT_FOUND`, `LAST_PASSKEY`.
  */
 export async function removeDevice(ctx: TwofoldContext, options: RemoveDeviceOptions): Promise<void> {
@@ -116,11 +117,10 @@ export async function removeDevice(ctx: TwofoldContext, options: RemoveDeviceOpt
         throw new TwofoldError('LAST_PASSKEY', 'This is your only passkey and no recovery method is set up: removing it needs an explicit confirmation.');
       }
     }
-    return removal(tx, device);
+    const changed = await tx.deleteDevice(device.userId, device.id);
+    // Sessions that device signed in end with it (in the same transaction as the removal).
+    const sessionsRevoked = changed ? await ctx.tokens.revoke({ userId: device.userId, deviceId: device.id }, tx) : 0;
+    return { changed, data: { type: device.type, name: device.name, sessionsRevoked } };
   });
+  ctx.tokens.forget(options.userId); // committed: drop what this process cached meanwhile
 }
-
-const removal = async (tx: Store, device: DeviceRecord) => ({
-  changed: await tx.deleteDevice(device.userId, device.id),
-  data: { type: device.type, name: device.name },
-});

@@ -185,7 +185,7 @@ export async function verifyFace(
     throw new TwofoldError('CLIENT_STATE_INVALID', 'This temporary face state was already used or expired.');
   }
   ctx.notify([await faceVerified(ctx, ctx.store, match)]);
-  return { match: true, token: await ctx.tokens.issue({ userId: match.userId, amr: ['face'] }), deviceId: match.deviceId, distance: match.distance };
+  return { match: true, token: await ctx.tokens.issue({ userId: match.userId, amr: ['face'], deviceId: match.deviceId }), deviceId: match.deviceId, distance: match.distance };
 }
 
 /**

@@ -15,6 +15,7 @@ import { pinsRoutes } from '../pins/routes.js';
 import { RECOVERY_EVIDENCE_PATHS, recoveryRoutes } from '../recovery/routes.js';
 import type { TwofoldEnv } from '../routing.js';
 import { tokensRoutes } from '../tokens/routes.js';
+import { deviceKeysRoutes } from '../devicekeys/routes.js';
 import { transactionsRoutes } from '../transactions/routes.js';
 import { usersRoutes } from '../users/routes.js';
 import { addressKey, type ClientAddressSource } from './address.js';
@@ -97,11 +98,12 @@ export function createHandler(ctx: TwofoldContext, options: HandlerOptions = {})
   app.use((c, next) => (evidence.match('ALL', c.req.path)[0].length > 0 ? large : small)(c, next));
 
   for (const routes of [
-    tokensRoutes(ctx),
+    tokensRoutes(ctx, kit),
     usersRoutes(ctx, kit),
     codesRoutes(ctx, kit),
     passkeysRoutes(ctx, kit),
     devicesRoutes(ctx, kit),
+    deviceKeysRoutes(ctx, kit),
     pinsRoutes(ctx, kit),
     faceRoutes(ctx, kit),
     recoveryRoutes(ctx, kit),

@@ -60,6 +60,7 @@ export function createRouteKit(ctx: TwofoldContext): RouteKit {
         await next();
       }),
     json: readJson,
+    query: readQuery,
   };
 }
 
@@ -102,6 +103,21 @@ function bearer(req: Request): string | null {
   return match[1]!;
 }
 
+/** The query string (its last value per name), validated like a body. */
+function readQuery<S extends z.ZodType>(c: Context, schema: S): z.output<S> {
+  return validated(c.req.query(), schema, '(query)');
+}
+
+/** `value` parsed with `schema`, or 400 `INVALID_REQUEST` with at most 10 issues. */
+function validated<S extends z.ZodType>(value: unknown, schema: S, root: string): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.slice(0, 10).map((i) => ({ path: i.path.join('.') || root, message: i.message }));
+    throw new TwofoldError('INVALID_REQUEST', issues.map((i) => `${i.path}: ${i.message}`).join('; '), { issues });
+  }
+  return parsed.data;
+}
+
 /**
  * Parsing (bytes → JSON → typed value) is kept apart from policy, which lives in the modules.
  * The size was already capped by `hono/body-limit` (see `app.ts`).
@@ -131,12 +147,7 @@ async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.o
   // needs, and no text the database would refuse or silently alter. Iterative: no stack overflow.
   const problem = jsonProblem(value, MAX_BODY_DEPTH);
   if (problem) throw new TwofoldError('INVALID_REQUEST', `(body): ${problem}`, { issues: [{ path: '(body)', message: problem }] });
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, 10).map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
-    throw new TwofoldError('INVALID_REQUEST', issues.map((i) => `${i.path}: ${i.message}`).join('; '), { issues });
-  }
-  return parsed.data;
+  return validated(value, schema, '(body)');
 }
 
 /**

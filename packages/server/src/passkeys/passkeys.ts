@@ -251,6 +251,7 @@ export async function verifyPasskeyRegistration(
     amr: session.amr,
     authTimes: session.authTimes,
     ...(session.recoveredAt && { recoveredAt: session.recoveredAt }),
+    sessionId: session.sessionId, // not a new sign-in: the token ends with the session it came from
     via: 'passkey',
   });
 }
@@ -271,6 +272,8 @@ export async function completeRegistration(
     authTimes?: Partial<Record<AuthMethod, Date>>;
     /** For a recovery flow's bind step (see `IssueTokenOptions.recoveredAt`). */
     recoveredAt?: Date;
+    /** The session the returned token carries forward (see `IssueTokenOptions.sessionId`); default a new one. */
+    sessionId?: string;
     /** How the passkey was added, for its audit event. Default: the last of `amr`. */
     via?: AuthMethod;
     extraEvents?: (tx: Store, deviceId: string) => Promise<AuditEvent[]>;
@@ -358,6 +361,7 @@ export async function completeRegistration(
         amr: options.amr,
         ...(options.authTimes && { authTimes: options.authTimes }),
         ...(options.recoveredAt && { recoveredAt: options.recoveredAt }),
+        ...(options.sessionId !== undefined ? { sessionId: options.sessionId } : { deviceId: device.id }),
       })
     : '';
   return { userId: ceremony.userId, deviceId: device.id, token };
@@ -447,9 +451,10 @@ export async function verifyPasskeyAuthentication(
     event: { type: 'user.signed_in', data: { method: 'passkey' } },
     // The token is signed while the counter write is in flight (it is only released if the write
     // succeeds): sign-in latency is mostly waiting, so overlapping the two saves a round of it.
-    alongside: (p) => ctx.tokens.issue({ userId: p.userId, amr: ['passkey'] }),
+    alongside: (p) => ctx.tokens.mint({ userId: p.userId, amr: ['passkey'], deviceId: p.deviceId }),
   });
-  return { userId: used.userId, deviceId: used.deviceId, token };
+  await ctx.tokens.record(token); // its session exists only once the sign-in is recorded
+  return { userId: used.userId, deviceId: used.deviceId, token: token.token };
 }
 
 /**

@@ -1,4 +1,3 @@
-import { argon2id, argon2Verify } from 'hash-wasm';
 import { actor, recordEvent } from '../audit/audit.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
@@ -6,11 +5,10 @@ import { requireUser } from '../users/users.js';
 import { requireStepUp, type SessionClaims } from '../tokens/tokens.js';
 import { enforceLimits } from '../ratelimits/ratelimits.js';
 import { randomBytes } from '../util/encoding.js';
+import { verifyDeviceProof, type DeviceProof } from '../devicekeys/devicekeys.js';
 
 export { DEFAULT_PIN_SETTINGS, type PinSettings } from './settings.js';
-
-// argon2id with OWASP's minimum recommendation (19 MiB, 2 passes, 1 lane): ~70 ms here.
-const ARGON2 = { parallelism: 1, iterations: 2, memorySize: 19_456, hashLength: 32 } as const;
+export { ARGON2_PARAMS, createHashGate, inlinePinHasher, type HashGate, type HashGateOptions, type PinHasher } from './hashing.js';
 
 /** PINs that are all one digit or a run up or down (1234, 9876, 0000) are refused. */
 export function isWeakPin(pin: string): boolean {
@@ -25,10 +23,14 @@ export function assertStrongPin(pin: string): void {
   if (isWeakPin(pin)) throw new TwofoldError('PIN_TOO_WEAK', 'Choose a PIN that is not one digit repeated or a simple sequence.');
 }
 
-/** Hashes a PIN with argon2id (encoded, with its salt and parameters) for {@link Store.setPin}; refuses a weak one. */
-export async function hashPin(pin: string): Promise<string> {
+/**
+ * Hashes a PIN with argon2id (encoded, with its salt and parameters) for {@link Store.setPin};
+ * refuses a weak one. Runs on the instance's PIN hasher behind its gate (at most
+ * `pins.hashConcurrency` at once; `SERVER_BUSY` when `pins.hashQueue` callers already wait).
+ */
+export async function hashPin(ctx: TwofoldContext, pin: string): Promise<string> {
   assertStrongPin(pin);
-  return argon2id({ password: pin, salt: randomBytes(16), ...ARGON2, outputType: 'encoded' });
+  return ctx.pinHashing.gate.run(() => ctx.pinHashing.hasher.hash({ password: pin, salt: randomBytes(16) }));
 }
 
 export interface SetPinOptions {
@@ -43,12 +45,18 @@ export interface SetPinOptions {
 export interface VerifyPinOptions {
   userId: string;
   pin: string;
+  /**
+   * A signature by one of the user's device keys over a fresh challenge (`POST
+   * /device-keys/challenge`, purpose `pin`): the PIN is bound to the user's devices, so a
+   * stranger who knows only the user id cannot spend its attempts.
+   */
+  deviceProof?: DeviceProof | undefined;
   /** The caller's IP address, for the per-address limit. */
   clientAddress?: string | undefined;
 }
 
 /** {@link checkPin}'s options. */
-export interface CheckPinOptions extends VerifyPinOptions {
+export interface CheckPinOptions extends Omit<VerifyPinOptions, 'deviceProof'> {
   /**
    * Answer an unknown user or a user without a PIN as if they had a PIN and this guess were
    * wrong: the same slow hash, `PIN_INVALID` with a decoy `attemptsRemaining`, then `PIN_LOCKED`
@@ -86,7 +94,7 @@ export async function setPin(ctx: TwofoldContext, options: SetPinOptions): Promi
     [ctx.limiters.pinChangeUser, session.userId],
     [ctx.limiters.pinAddress, options.clientAddress],
   ]);
-  const hash = await hashPin(pin);
+  const hash = await hashPin(ctx, pin);
   const event = await ctx.store.transaction(async (tx) => {
     await tx.setPin(session.userId, hash, ctx.now());
     return recordEvent(ctx, tx, {
@@ -105,18 +113,25 @@ export async function setPin(ctx: TwofoldContext, options: SetPinOptions): Promi
  * cannot exceed the limit; the last allowed wrong PIN locks it; a locked PIN refuses even the
  * right one. Throws `RATE_LIMITED`, `USER_NOT_FOUND`, `PIN_NOT_SET`, `PIN_INVALID`
  * (with `attemptsRemaining`), `PIN_LOCKED`; with `conceal`, `PIN_INVALID` (no details) in place
- * of the first two and of a wrong PIN.
+ * of the first two and of a wrong PIN. `SERVER_BUSY` when the hash gate's queue is full: then
+ * no attempt is counted (the slot is taken before the attempt is claimed).
  */
 export async function checkPin(ctx: TwofoldContext, options: CheckPinOptions): Promise<void> {
-  const { userId } = options;
   await enforceLimits([
-    [ctx.limiters.pinUser, userId],
+    [ctx.limiters.pinUser, options.userId],
     [ctx.limiters.pinAddress, options.clientAddress],
   ]);
+  // The whole check holds one hash slot: a busy server refuses before anything is counted.
+  await ctx.pinHashing.gate.run(() => checkPinInSlot(ctx, options));
+}
+
+async function checkPinInSlot(ctx: TwofoldContext, options: CheckPinOptions): Promise<void> {
+  const { userId } = options;
+  const { hasher } = ctx.pinHashing;
   if (options.conceal) {
     const [user, pin] = await Promise.all([ctx.store.getUserById(userId), ctx.store.getPin(userId)]);
     if (!user || !pin) {
-      await argon2Verify({ password: options.pin, hash: DECOY_HASH }); // as long as a real check
+      await hasher.verify({ password: options.pin, hash: DECOY_HASH }); // as long as a real check
       const decoy = await ctx.limiters.pinDecoy.consume(userId);
       if (!decoy.allowed) throw pinLocked();
       if (decoy.remaining === 0) throw pinLockedNow();
@@ -133,7 +148,7 @@ export async function checkPin(ctx: TwofoldContext, options: CheckPinOptions): P
     // Every remaining attempt is being checked right now (parallel requests): not locked, busy.
     throw new TwofoldError('RATE_LIMITED', 'Other PIN checks for this account are in progress; try again in a moment.', { retryAfterSeconds: 1 });
   }
-  if (await argon2Verify({ password: options.pin, hash: claimed.hash })) {
+  if (await hasher.verify({ password: options.pin, hash: claimed.hash })) {
     await ctx.store.clearPinAttempts(userId);
     return;
   }
@@ -153,15 +168,20 @@ const pinLockedNow = () =>
   new TwofoldError('PIN_LOCKED', 'That PIN is wrong, and the PIN is now locked. Reset it with a passkey, face or code.', { attemptsRemaining: 0 });
 
 /**
- * PIN sign-in: checks the PIN and returns a session token with `amr: ["pin"]`. Whoever calls it
- * may know nothing but a user id, so an unknown user and a user without a PIN are answered as a
- * wrong PIN would be (same slow hash, `PIN_INVALID` with `attemptsRemaining`, then `PIN_LOCKED`).
+ * PIN sign-in on a bound device: first the device-key proof (`DEVICE_PROOF_REQUIRED`,
+ * `DEVICE_PROOF_INVALID`; nothing is counted before it passes), then the PIN; returns a session
+ * token with `amr: ["pin"]`, bound to the device the key belongs to (removing it ends the
+ * session). An unknown user and a user without a PIN are answered as a wrong PIN would be (same
+ * slow hash, `PIN_INVALID` with `attemptsRemaining`, then `PIN_LOCKED`) — though without a device
+ * key of theirs, nobody gets that far.
  */
 export async function verifyPin(
   ctx: TwofoldContext,
   options: VerifyPinOptions,
 ): Promise<{ token: string }> {
-  await checkPin(ctx, { ...options, conceal: true });
+  const key = await verifyDeviceProof(ctx, { userId: options.userId, purpose: 'pin', proof: options.deviceProof });
+  const { deviceProof: _proof, ...pinOptions } = options;
+  await checkPin(ctx, { ...pinOptions, conceal: true });
   const event = await recordEvent(ctx, ctx.store, {
     type: 'user.signed_in',
     userId: options.userId,
@@ -169,7 +189,7 @@ export async function verifyPin(
     data: { method: 'pin' },
   });
   ctx.notify([event]);
-  return { token: await ctx.tokens.issue({ userId: options.userId, amr: ['pin'] }) };
+  return { token: await ctx.tokens.issue({ userId: options.userId, amr: ['pin'], deviceId: key.deviceId }) };
 }
 
 /** Whether the user has a PIN, and whether it is locked. */

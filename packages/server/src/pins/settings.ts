@@ -12,6 +12,13 @@ export interface PinSettings {
    * against `addressAttempts`.
    */
   changeAttempts: RateLimit;
+  /**
+   * argon2id hashes running at once, per instance (PIN checks, changes, resets). Default: the
+   * hasher's own `concurrency` (a worker pool's thread count; 1 for the inline hasher).
+   */
+  hashConcurrency?: number;
+  /** Requests waiting for a hash slot; beyond it they get 503 `SERVER_BUSY`. Default 32. */
+  hashQueue: number;
 }
 
 export const DEFAULT_PIN_SETTINGS: PinSettings = {
@@ -19,4 +26,5 @@ export const DEFAULT_PIN_SETTINGS: PinSettings = {
   userAttempts: { points: 10, durationSeconds: 900 },
   addressAttempts: { points: 30, durationSeconds: 900 },
   changeAttempts: { points: 5, durationSeconds: 900 },
+  hashQueue: 32,
 };

@@ -8,6 +8,7 @@ import { TwofoldError } from '../errors.js';
 import { faceVerified, matchFace, usableFaceTemplate } from '../face/face.js';
 import { completeRegistration, startRegistration, type CeremonyResult, type WithHints } from '../passkeys/passkeys.js';
 import { assertStrongPin, hashPin } from '../pins/pins.js';
+import { verifyDeviceProof, type DeviceProof } from '../devicekeys/devicekeys.js';
 import { enforceLimits } from '../ratelimits/ratelimits.js';
 import type { CodeType } from '../codes/store.js';
 import type { Store } from '../storage/store.js';
@@ -33,6 +34,11 @@ export interface StartRecoveryOptions {
   kind: RecoveryKind;
   /** The pre-authorized code a `new_device` flow starts with. */
   code?: { code: string; type: CodeType } | undefined;
+  /**
+   * A `credential_reset` starts on the user's own device: a device-key proof (purpose
+   * `recovery`), checked before anything else (possession, then the face: inherence).
+   */
+  deviceProof?: DeviceProof | undefined;
   /** The caller's IP address, for the code's per-address limit. */
   clientAddress?: string | undefined;
 }
@@ -98,6 +104,9 @@ export async function startRecovery(
   options: StartRecoveryOptions,
 ): Promise<RecoveryFlow> {
   let codeId: string | null = null;
+  if (options.kind === 'credential_reset') {
+    await verifyDeviceProof(ctx, { userId: options.userId, purpose: 'recovery', proof: options.deviceProof });
+  }
   if (options.kind === 'new_device') {
     if (!options.code) throw new TwofoldError('INVALID_REQUEST', 'code: a new-device recovery starts with a code', { issues: [{ path: 'code', message: 'required' }] });
     codeId = (await checkCode(ctx, { userId: options.userId, ...options.code, clientAddress: options.clientAddress })).code.id;
@@ -155,7 +164,7 @@ export async function chooseRecoveryPin(
   if (flow.kind !== 'credential_reset') throw new TwofoldError('RECOVERY_OUT_OF_ORDER', 'Only a credential reset chooses a new PIN.');
   assertStrongPin(options.pin);
   await enforceLimits([[ctx.limiters.pinAddress, options.clientAddress]]);
-  const stagedPinHash = await hashPin(options.pin);
+  const stagedPinHash = await hashPin(ctx, options.pin);
   const next = await ctx.store.advanceRecoveryFlow({ idHash: flow.idHash, from: ['pin'], set: { step: 'face', stagedPinHash }, now: ctx.now() });
   if (!next) return staleFlow(ctx, options.flowId);
   return view(ctx, options.flowId, next);
@@ -200,15 +209,18 @@ export async function verifyRecoveryFace(
         throw new TwofoldError('CLIENT_STATE_INVALID', 'This temporary face state was already used or expired.');
       }
       await tx.setPin(flow.userId, flow.stagedPinHash!, now);
-      events.push(await recordEvent(ctx, tx, { type: 'pin.reset', userId: flow.userId, actor: actor.user(flow.userId), data: { via: 'face' } }));
+      // A credential reset ends every session of the account: whoever held one (or the PIN) is out.
+      const revoked = await ctx.tokens.revoke({ userId: flow.userId }, tx);
+      events.push(await recordEvent(ctx, tx, { type: 'pin.reset', userId: flow.userId, actor: actor.user(flow.userId), data: { via: 'face', sessionsRevoked: revoked } }));
     }
     return { next, events };
   });
   if (!result) return { flow: await staleFlow(ctx, options.flowId) };
   ctx.notify(result.events);
+  if (reset) ctx.tokens.forget(flow.userId); // revoked in the transaction: drop what this process cached since
   return {
     flow: await view(ctx, options.flowId, result.next),
-    ...(reset && { token: await ctx.tokens.issue({ userId: flow.userId, amr: ['face'] }) }),
+    ...(reset && { token: await ctx.tokens.issue({ userId: flow.userId, amr: ['face'], deviceId: match.deviceId }) }),
   };
 }
 
@@ -259,6 +271,7 @@ export async function verifyRecoveryPasskey(
     extraEvents: (tx, deviceId) => bindEffects(ctx, tx, flow, deviceId, data.replaces ?? null),
   });
   if (newDevice) await ctx.limiters.codeUser.reset(flow.userId);
+  if (data.replaces) ctx.tokens.forget(flow.userId); // the replaced device's sessions were revoked in the transaction
   return { ...result, flow: await getRecovery(ctx, { flowId: options.flowId }) };
 }
 
@@ -280,6 +293,7 @@ async function bindEffects(ctx: TwofoldContext, tx: Store, flow: RecoveryFlowRec
   if (replaces) {
     const old = await tx.getDevice(flow.userId, replaces);
     if (old && (await tx.deleteDevice(flow.userId, replaces))) {
+      await ctx.tokens.revoke({ userId: flow.userId, deviceId: replaces }, tx); // the replaced device's sessions end with it
       events.push(await recordEvent(ctx, tx, { type: 'device.removed', userId: flow.userId, deviceId: replaces, actor: who, data: { type: old.type, name: old.name, replacedBy: deviceId } }));
     }
   }

@@ -43,6 +43,9 @@ export function recoverySql(q: Query): RecoveryStore {
       );
       return r.rowCount;
     },
+    async deleteExpiredRecoveryFlows(before, limit) {
+      return (await q('DELETE FROM recovery_flows WHERE id_hash IN (SELECT id_hash FROM recovery_flows WHERE expires_at < $1 LIMIT $2)', [before, limit])).rowCount;
+    },
   };
 }
 

@@ -13,6 +13,8 @@ export interface RecoveryStore {
   listRecoveryFlows(userId: string, limit: number): Promise<RecoveryFlowRecord[]>;
   /** Abandons every open, unexpired flow of the user (dropping staged PINs). @returns how many. */
   abandonRecoveryFlows(userId: string, now: Date): Promise<number>;
+  /** Sweep: deletes recovery flows (in any state) that expired before `before`. Deletes at most `limit` rows per call (the sweep repeats); @returns how many. */
+  deleteExpiredRecoveryFlows(before: Date, limit: number): Promise<number>;
 }
 
 import type { RecoveryKind, RecoveryStep } from '@twofold/protocol';

@@ -3,12 +3,14 @@ import type { AuditStore } from '../audit/store.js';
 import type { CeremoniesStore } from '../ceremonies/store.js';
 import type { CodesStore } from '../codes/store.js';
 import type { DevicesStore } from '../devices/store.js';
+import type { DeviceKeysStore } from '../devicekeys/store.js';
 import type { FaceStore } from '../face/store.js';
 import type { PasskeysStore } from '../passkeys/store.js';
 import type { PinsStore } from '../pins/store.js';
 import type { RateLimitsStore } from '../ratelimits/store.js';
 import type { RecoveryStore } from '../recovery/store.js';
-import type { SigningKeysStore } from '../tokens/store.js';
+import type { SessionsStore, SigningKeysStore } from '../tokens/store.js';
+import type { SweepStore } from '../sweep/store.js';
 import type { TransactionsStore } from '../transactions/store.js';
 import type { UsersStore } from '../users/store.js';
 
@@ -31,9 +33,11 @@ import type { UsersStore } from '../users/store.js';
 export interface Store
   extends UsersStore,
     DevicesStore,
+    DeviceKeysStore,
     PasskeysStore,
     CeremoniesStore,
     SigningKeysStore,
+    SessionsStore,
     ApiKeysStore,
     CodesStore,
     RateLimitsStore,
@@ -41,7 +45,8 @@ export interface Store
     TransactionsStore,
     FaceStore,
     RecoveryStore,
-    AuditStore {
+    AuditStore,
+    SweepStore {
   /** Runs `fn` inside one transaction; rolls back if it throws. Nested calls join the outer one. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   /** Releases connections / closes the embedded database. */

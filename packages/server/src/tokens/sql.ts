@@ -1,5 +1,5 @@
 import { date, dateOrNull, json, type Query, type Row } from '../storage/sql/query.js';
-import type { SigningKeyRecord, SigningKeysStore } from './store.js';
+import type { SessionRecord, SessionsStore, SigningKeyRecord, SigningKeysStore } from './store.js';
 
 export function signingKeysSql(q: Query): SigningKeysStore {
   return {
@@ -33,4 +33,49 @@ const toSigningKey = (r: Row): SigningKeyRecord => ({
   privateJwk: json<Record<string, unknown>>(r.private_jwk),
   createdAt: date(r.created_at),
   retiredAt: dateOrNull(r.retired_at),
+});
+
+/** The sessions slice over SQL (table `sessions`, migration 7). */
+export function sessionsSql(q: Query): SessionsStore {
+  return {
+    async insertSession(s) {
+      await q('INSERT INTO sessions (id, user_id, device_id, created_at, expires_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6)', [
+        s.id,
+        s.userId,
+        s.deviceId,
+        s.createdAt,
+        s.expiresAt,
+        s.revokedAt,
+      ]);
+    },
+    async getSession(id) {
+      const { rows } = await q('SELECT * FROM sessions WHERE id = $1', [id]);
+      return rows[0] ? toSession(rows[0]) : null;
+    },
+    async extendSession(id, userId, expiresAt) {
+      const r = await q('UPDATE sessions SET expires_at = GREATEST(expires_at, $3) WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL', [id, userId, expiresAt]);
+      return r.rowCount === 1;
+    },
+    async revokeSessions({ userId, id, deviceId, exceptId, at }) {
+      const r = await q(
+        `UPDATE sessions SET revoked_at = $2
+         WHERE user_id = $1 AND revoked_at IS NULL
+           AND ($3::text IS NULL OR id = $3) AND ($4::text IS NULL OR device_id = $4) AND ($5::text IS NULL OR id <> $5)`,
+        [userId, at, id ?? null, deviceId ?? null, exceptId ?? null],
+      );
+      return r.rowCount;
+    },
+    async deleteExpiredSessions(before, limit) {
+      return (await q('DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE expires_at < $1 LIMIT $2)', [before, limit])).rowCount;
+    },
+  };
+}
+
+const toSession = (r: Row): SessionRecord => ({
+  id: String(r.id),
+  userId: String(r.user_id),
+  deviceId: r.device_id == null ? null : String(r.device_id),
+  createdAt: date(r.created_at),
+  expiresAt: date(r.expires_at),
+  revokedAt: dateOrNull(r.revoked_at),
 });

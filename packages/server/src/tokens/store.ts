@@ -26,3 +26,39 @@ export interface SigningKeyRecord {
   /** Set once a newer key took over; retired keys still verify until they are deleted. */
   retiredAt: Date | null;
 }
+
+/**
+ * The tokens module's sessions slice: one row per sign-in (a token's `sid`), so sessions can be
+ * revoked server-side. Tokens that carry a session forward (adding a passkey) share its row.
+ */
+export interface SessionsStore {
+  /** Records a new session. Its id is random; a duplicate is a `StoreConflictError`. */
+  insertSession(session: SessionRecord): Promise<void>;
+  /** The session, revoked or not; null when unknown (or swept after it expired). */
+  getSession(id: string): Promise<SessionRecord | null>;
+  /**
+   * Atomically pushes a live session's `expiresAt` to at least `expiresAt` (for a token that
+   * carries it forward). Guarded: false, and no change, when the session is unknown, another
+   * user's, or revoked — so a revoked session can never be extended.
+   */
+  extendSession(id: string, userId: string, expiresAt: Date): Promise<boolean>;
+  /**
+   * Revokes sessions of `userId` that are not revoked yet, in one statement: one session (`id`),
+   * those signed in with one device (`deviceId`), or all of them; `exceptId` is left alone.
+   * Revoking is idempotent (an earlier `revokedAt` is kept). @returns how many were revoked now.
+   */
+  revokeSessions(filter: { userId: string; id?: string; deviceId?: string; exceptId?: string; at: Date }): Promise<number>;
+  /** Sweep: deletes sessions whose last token expired before `before`. Deletes at most `limit` rows per call; @returns how many. */
+  deleteExpiredSessions(before: Date, limit: number): Promise<number>;
+}
+
+export interface SessionRecord {
+  id: string;
+  userId: string;
+  /** The device that signed in (a passkey, a face device); null for a PIN or a host-issued token. */
+  deviceId: string | null;
+  createdAt: Date;
+  /** When its last token expires; swept after. */
+  expiresAt: Date;
+  revokedAt: Date | null;
+}

@@ -2,7 +2,7 @@ import { SignJWT, exportJWK, generateKeyPair, importJWK, jwtVerify, type JWK, ty
 import { TwofoldError } from '../errors.js';
 import type { Keyring } from '../sealing/keyring.js';
 import type { Store } from '../storage/store.js';
-import type { SigningKeyRecord } from './store.js';
+import type { SessionRecord, SigningKeyRecord } from './store.js';
 import { randomId } from '../util/encoding.js';
 
 import type { AuthMethod } from '@twofold/protocol';
@@ -21,6 +21,8 @@ export interface SessionClaims {
   recoveredAt?: Date;
   expiresAt: Date;
   tokenId: string;
+  /** The server-side session this token belongs to (claim `sid`); revoking it ends the token. */
+  sessionId: string;
 }
 
 export interface TokenServiceOptions {
@@ -39,6 +41,14 @@ export interface TokenServiceOptions {
    * Without it they are stored as plain JWKs.
    */
   keyring?: Keyring;
+  /**
+   * How long (instance clock) one process trusts its last look at a session before it reads the
+   * store again: a revocation made by another process takes effect there within this time (at
+   * once in the process that made it). Default 5 s; 0 reads the store on every request.
+   */
+  sessionCacheSeconds?: number;
+  /** Sessions remembered per process for that cache (oldest forgotten first). Default 10,000. */
+  sessionCacheSize?: number;
 }
 
 export type TokenService = ReturnType<typeof createTokenService>;
@@ -54,6 +64,22 @@ export interface IssueTokenOptions {
   authTimes?: Partial<Record<AuthMethod, Date>>;
   /** For the token of a recovery flow's bind step: when the flow completed (counts as a step-up). */
   recoveredAt?: Date;
+  /** The device that signed in (a passkey or face device): removing that device revokes the session. */
+  deviceId?: string | null;
+  /**
+   * Carry an existing session forward instead of starting one (adding a passkey with a session):
+   * the new token shares its `sid`, so it ends with it. Throws `INVALID_TOKEN` when that session
+   * was revoked meanwhile.
+   */
+  sessionId?: string;
+}
+
+/** A signed token and the session row it needs; see `TokenService.mint`. */
+export interface MintedToken {
+  token: string;
+  /** Insert this (a new session) or extend it (`carried`) before handing the token out. */
+  session: SessionRecord;
+  carried: boolean;
 }
 
 export interface VerifyTokenOptions {
@@ -93,6 +119,27 @@ export function createTokenService(options: TokenServiceOptions) {
   const audience = options.audience ?? 'twofold';
   const ttlSeconds = options.ttlSeconds ?? 900;
   const graceSeconds = options.retiredKeyGraceSeconds ?? 86_400;
+  const sessionCacheMs = (options.sessionCacheSeconds ?? 5) * 1000;
+  const sessionCacheSize = options.sessionCacheSize ?? 10_000;
+  if (!(sessionCacheMs >= 0) || !(sessionCacheSize >= 1)) throw new TypeError('createTokenService: sessionCacheSeconds must be ≥ 0 and sessionCacheSize ≥ 1');
+  // Per instance (never a module global): session id → what the store said, until when.
+  const sessions = new Map<string, { live: boolean; userId: string | null; until: number }>();
+
+  /** Whether `sid` names a live (unrevoked) session of `userId`, from the cache or the store. */
+  async function sessionIsLive(sid: string, userId: string): Promise<boolean> {
+    const at = now().getTime();
+    let seen = sessions.get(sid);
+    if (!seen || !(at < seen.until)) {
+      const row = await store.getSession(sid);
+      seen = { live: row !== null && row.revokedAt === null, userId: row?.userId ?? null, until: at + sessionCacheMs };
+      sessions.delete(sid); // re-insert: the Map's order is the eviction order
+      if (sessionCacheMs > 0) {
+        sessions.set(sid, seen);
+        while (sessions.size > sessionCacheSize) sessions.delete(sessions.keys().next().value!);
+      }
+    }
+    return seen.live && seen.userId === userId;
+  }
 
   let cache: { loadedAt: number; keys: SigningKeyRecord[] } | null = null;
   let loading: Promise<SigningKeyRecord[]> | null = null;
@@ -128,7 +175,7 @@ export function createTokenService(options: TokenServiceOptions) {
     return key;
   }
 
-  return {
+  const service = {
     /**
      * Loads the keys (creating the first one) and opens the active private key, so that a
      * missing or wrong secret key fails at start-up rather than at the first sign-in.
@@ -138,8 +185,22 @@ export function createTokenService(options: TokenServiceOptions) {
       await cryptoKey(keys.find((k) => k.retiredAt === null)!, 'private');
     },
 
-    /** Signs a session token for `userId`. */
+    /**
+     * Signs a session token for `userId` and records its session (a new one, or the carried
+     * one's extended expiry), so it can be revoked. Throws `INVALID_TOKEN` when `sessionId`
+     * names a revoked or unknown session.
+     */
     async issue(input: IssueTokenOptions): Promise<string> {
+      const minted = await service.mint(input);
+      await service.record(minted);
+      return minted.token;
+    },
+
+    /**
+     * Signs a token without touching the store; {@link record} makes it valid. For callers that
+     * sign while another write is in flight and hand the token out only if that write succeeds.
+     */
+    async mint(input: IssueTokenOptions): Promise<MintedToken> {
       const keys = await loadKeys();
       const active = keys.find((k) => k.retiredAt === null)!;
       const iat = Math.floor(now().getTime() / 1000);
@@ -148,7 +209,17 @@ export function createTokenService(options: TokenServiceOptions) {
         const at = input.authTimes ? input.authTimes[m] : now();
         if (at) times[m] = Math.floor(at.getTime() / 1000);
       }
-      return new SignJWT({
+      const createdAt = new Date(iat * 1000);
+      const session: SessionRecord = {
+        id: input.sessionId ?? randomId(16),
+        userId: input.userId,
+        deviceId: input.deviceId ?? null,
+        createdAt,
+        expiresAt: new Date((iat + ttlSeconds) * 1000),
+        revokedAt: null,
+      };
+      const token = await new SignJWT({
+        sid: session.id,
         amr: input.amr,
         auth_times: times,
         ...(input.recoveredAt && { recovered_at: Math.floor(input.recoveredAt.getTime() / 1000) }),
@@ -161,9 +232,46 @@ export function createTokenService(options: TokenServiceOptions) {
         .setExpirationTime(iat + ttlSeconds)
         .setJti(randomId(12))
         .sign(await cryptoKey(active, 'private'));
+      return { token, session, carried: input.sessionId !== undefined };
     },
 
-    /** Verifies signature, issuer, audience and expiry. Throws `INVALID_TOKEN`. */
+    /** Records a minted token's session: inserts a new one, or extends the carried one (guarded). */
+    async record(minted: MintedToken): Promise<void> {
+      const { session } = minted;
+      if (!minted.carried) return store.insertSession(session);
+      if (!(await store.extendSession(session.id, session.userId, session.expiresAt))) {
+        sessions.delete(session.id);
+        throw new TwofoldError('INVALID_TOKEN', 'This session was signed out.');
+      }
+    },
+
+    /**
+     * Revokes sessions of `userId`: one (`sessionId`), those a device signed in (`deviceId`), or
+     * all (but `exceptSessionId`). Takes effect at once in this process, and in others within
+     * `sessionCacheSeconds`. Pass `store` to revoke inside a transaction. @returns how many.
+     */
+    async revoke(filter: { userId: string; sessionId?: string; deviceId?: string; exceptSessionId?: string }, tx: Store = store): Promise<number> {
+      const count = await tx.revokeSessions({
+        userId: filter.userId,
+        ...(filter.sessionId !== undefined && { id: filter.sessionId }),
+        ...(filter.deviceId !== undefined && { deviceId: filter.deviceId }),
+        ...(filter.exceptSessionId !== undefined && { exceptId: filter.exceptSessionId }),
+        at: now(),
+      });
+      service.forget(filter.userId);
+      return count;
+    },
+
+    /** Drops this process's cached view of `userId`'s sessions (after a revocation, also one made in a transaction). */
+    forget(userId: string): void {
+      for (const [sid, seen] of sessions) if (seen.userId === userId) sessions.delete(sid);
+    },
+
+    /**
+     * Verifies signature, issuer, audience and expiry, then that its session (`sid`) is live:
+     * not signed out, nor revoked by a device removal, "sign out everywhere" or a credential
+     * reset (see `sessionCacheSeconds`). Throws `INVALID_TOKEN`.
+     */
     async verify(token: string): Promise<SessionClaims> {
       let payload: JWTPayload;
       try {
@@ -185,6 +293,11 @@ export function createTokenService(options: TokenServiceOptions) {
       } catch (error) {
         throw new TwofoldError('INVALID_TOKEN', 'The session token is invalid or expired.', {}, { cause: error });
       }
+      // Fail closed: a token without a session (older than sessions) or with a revoked one is refused.
+      const sid = payload.sid;
+      if (typeof sid !== 'string' || !(await sessionIsLive(sid, payload.sub!))) {
+        throw new TwofoldError('INVALID_TOKEN', 'This session was signed out; sign in again.');
+      }
       const amr = Array.isArray(payload.amr) ? (payload.amr as AuthMethod[]) : [];
       const claimed = (payload.auth_times ?? {}) as Record<string, unknown>;
       const authTimes: Partial<Record<AuthMethod, Date>> = {};
@@ -202,6 +315,7 @@ export function createTokenService(options: TokenServiceOptions) {
         authTime: new Date(payload.iat! * 1000),
         expiresAt: new Date(payload.exp! * 1000),
         tokenId: String(payload.jti ?? ''),
+        sessionId: sid,
       };
     },
 
@@ -238,6 +352,7 @@ export function createTokenService(options: TokenServiceOptions) {
 
     ttlSeconds,
   };
+  return service;
 }
 
 async function newKey(at: Date, keyring: Keyring | undefined): Promise<SigningKeyRecord> {

@@ -44,6 +44,9 @@ export function transactionsSql(q: Query): TransactionsStore {
       if (!rows[0]) return null;
       return { sealedContext: stringOrNull(rows[0].sealed_context) };
     },
+    async deleteExpiredTransactions(before, limit) {
+      return (await q('DELETE FROM transactions WHERE id IN (SELECT id FROM transactions WHERE expires_at < $1 LIMIT $2)', [before, limit])).rowCount;
+    },
   };
 }
 

@@ -13,6 +13,8 @@ export interface TransactionsStore {
    *   or null (and nothing written) when the transaction was not pending and unexpired.
    */
   decideTransaction(args: { id: string; status: 'approved' | 'denied'; method: string | null; now: Date; event?: AuditEventRecord }): Promise<{ sealedContext: string | null } | null>;
+  /** Sweep: deletes transactions (decided or not) that expired before `before`. Deletes at most `limit` rows per call (the sweep repeats); @returns how many. */
+  deleteExpiredTransactions(before: Date, limit: number): Promise<number>;
 }
 
 export type TransactionStatus = 'pending' | 'approved' | 'denied';

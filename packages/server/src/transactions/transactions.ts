@@ -6,6 +6,7 @@ import { TwofoldError } from '../errors.js';
 import { requireUser } from '../users/users.js';
 import { verifyAssertion } from '../passkeys/passkeys.js';
 import { checkPin } from '../pins/pins.js';
+import { verifyDeviceProof, type DeviceProof } from '../devicekeys/devicekeys.js';
 import type { GetTransactionResponse } from '@twofold/protocol';
 import type { TransactionRecord } from './store.js';
 import type { SessionClaims } from '../tokens/tokens.js';
@@ -43,6 +44,8 @@ export interface ConfirmTransactionOptions extends TransactionSessionOptions {
   ceremonyId?: string;
   response?: AuthenticationResponseJSON;
   pin?: string;
+  /** With `pin`: a device-key proof (purpose `transaction`); required, checked before the PIN is counted. */
+  deviceProof?: DeviceProof | undefined;
   /** The caller's IP address, for the PIN's per-address limit. */
   clientAddress?: string | undefined;
 }
@@ -166,6 +169,8 @@ export async function confirmTransaction(
   let method: 'passkey' | 'pin';
   if (options.pin !== undefined) {
     if (!t.allowPin) throw new TwofoldError('PIN_NOT_ALLOWED', 'This transaction must be confirmed with a passkey.');
+    // The PIN is device-bound: without a proof by one of the user's device keys nothing is counted.
+    await verifyDeviceProof(ctx, { userId: t.userId, purpose: 'transaction', proof: options.deviceProof });
     await checkPin(ctx, { userId: t.userId, pin: options.pin, clientAddress: options.clientAddress });
     method = 'pin';
   } else {

@@ -59,3 +59,31 @@ export async function signUp(app: ReturnType<typeof createTestApp>, username = u
   if (verify.status !== 200) throw new Error(`verify: ${JSON.stringify(verify.json)}`);
   return { authenticator, username, ...(verify.json as { userId: string; deviceId: string; token: string }) };
 }
+
+/** A browser's device key in a test: bound to a passkey session's device, it signs device proofs. */
+export interface TestDeviceKey {
+  keyId: string;
+  /** A proof for `userId` and `purpose` over a fresh challenge from the server. */
+  proof(userId: string, purpose: 'pin' | 'transaction' | 'recovery'): Promise<{ keyId: string; challengeId: string; signature: string }>;
+}
+
+/**
+ * Creates a non-extractable P-256 key (as the browser client does) and binds it with `token` (a
+ * fresh passkey session) over HTTP. Throws when the server refuses.
+ */
+export async function bindDevice(app: ReturnType<typeof createTestApp>, token: string): Promise<TestDeviceKey> {
+  const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
+  const publicKey = await crypto.subtle.exportKey('jwk', pair.publicKey);
+  const res = await app.call('POST', '/me/device-keys', { publicKey }, { token });
+  if (res.status !== 201) throw new Error(`device key: ${JSON.stringify(res.json)}`);
+  const keyId = res.json.keyId as string;
+  return {
+    keyId,
+    async proof(userId, purpose) {
+      const ch = await app.call('POST', '/device-keys/challenge', { userId, purpose });
+      const message = new TextEncoder().encode(`twofold-device-proof:v1:${purpose}:${userId}:${ch.json.challenge}`);
+      const signature = new Uint8Array(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, pair.privateKey, message));
+      return { keyId, challengeId: ch.json.challengeId as string, signature: Buffer.from(signature).toString('base64url') };
+    },
+  };
+}

@@ -23,7 +23,11 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 400);
 type Query = (sql: string) => Promise<{ rows: Record<string, unknown>[] }>;
 type Auth = 'none' | 'session' | 'service' | 'garbage' | 'serviceAsSession';
 
-/** Every route of the handler (40): method, path with `:params`, who calls it, and the body's fields. */
+/**
+ * Every route of the handler (45): method, path with `:params`, who calls it, and the body's
+ * fields. The sign-out routes act on a bystander (`:bystanderId`, fresh session tokens), so they
+ * never sign out the session the rest of the run uses.
+ */
 const ROUTES: [method: string, path: string, auth: Auth, fields: string[]][] = [
   ['GET', '/.well-known/jwks.json', 'none', []],
   ['GET', '/.well-known/webauthn', 'none', []],
@@ -45,12 +49,14 @@ const ROUTES: [method: string, path: string, auth: Auth, fields: string[]][] = [
   ['PATCH', '/me/devices/:deviceId', 'session', ['name']],
   ['DELETE', '/me/devices/:deviceId', 'session', []],
   ['PUT', '/me/pin', 'session', ['pin']],
-  ['POST', '/pin/verify', 'none', ['userId', 'pin']],
+  ['POST', '/pin/verify', 'none', ['userId', 'pin', 'deviceProof']],
+  ['POST', '/me/device-keys', 'session', ['publicKey']],
+  ['POST', '/device-keys/challenge', 'none', ['userId', 'purpose']],
   ['POST', '/face/challenge', 'none', ['userId', 'purpose']],
   ['POST', '/face/enroll', 'session', ['challengeId', 'evidence', 'keep']],
   ['POST', '/face/verify', 'none', ['challengeId', 'userId', 'evidence', 'clientState']],
   ['GET', '/users/:userId/devices/:deviceId/client-state', 'service', []],
-  ['POST', '/recovery', 'none', ['kind', 'userId', 'code']],
+  ['POST', '/recovery', 'none', ['kind', 'userId', 'code', 'deviceProof']],
   ['GET', '/recovery/:flowId', 'none', []],
   ['DELETE', '/recovery/:flowId', 'none', []],
   ['PUT', '/recovery/:flowId/pin', 'none', ['pin']],
@@ -62,18 +68,22 @@ const ROUTES: [method: string, path: string, auth: Auth, fields: string[]][] = [
   ['POST', '/transactions', 'service', ['userId', 'message', 'context', 'ttlSeconds', 'allowPin']],
   ['GET', '/transactions/:id', 'service', []],
   ['POST', '/transactions/:id/options', 'session', []],
-  ['POST', '/transactions/:id/confirm', 'session', ['ceremonyId', 'response', 'pin']],
+  ['POST', '/transactions/:id/confirm', 'session', ['ceremonyId', 'response', 'pin', 'deviceProof']],
   ['POST', '/transactions/:id/deny', 'session', []],
   ['GET', '/me/events', 'session', []],
+  ['DELETE', '/me/session', 'session', []],
+  ['DELETE', '/me/sessions', 'session', []],
+  ['DELETE', '/users/:bystanderId/sessions', 'service', []],
 ];
+const SIGN_OUT = new Set(['/me/session', '/me/sessions']);
 
 /** Refusals that count an attempt, and so may write the attempt accounting (and nothing else). */
 const COUNTED = new Set([
   'AUTHENTICATION_FAILED', 'REGISTRATION_FAILED', 'CREDENTIAL_NOT_FOUND', 'USER_HANDLE_MISMATCH', 'COUNTER_REGRESSION', 'CEREMONY_MISMATCH',
-  'CHALLENGE_EXPIRED', 'CODE_INVALID', 'CODE_LOCKED', 'PIN_INVALID', 'PIN_LOCKED', 'FACE_MISMATCH', 'LIVENESS_FAILED', 'FACE_LOCKED',
+  'CHALLENGE_EXPIRED', 'DEVICE_PROOF_INVALID', 'CODE_INVALID', 'CODE_LOCKED', 'PIN_INVALID', 'PIN_LOCKED', 'FACE_MISMATCH', 'LIVENESS_FAILED', 'FACE_LOCKED',
 ]);
 const COUNTED_TABLES = new Set(['ceremonies', 'pins', 'codes']);
-const COUNTED_EVENTS = /^(code|pin|face)\.(wrong|locked|mismatch|liveness_failed)$|^passkey\.counter_regression$/;
+const COUNTED_EVENTS = /^(code|pin|face)\.(wrong|locked|throttled|mismatch|liveness_failed)$|^passkey\.counter_regression$/;
 
 /** Every table but the rate-limit counters, row by row (as JSON text), sorted. */
 async function snapshot(query: Query): Promise<Map<string, string[]>> {
@@ -126,18 +136,19 @@ const anyValue = fc.oneof(
 describe.each(await backends())('every route under malformed input (%s)', (_name, open) => {
   let env: Awaited<ReturnType<typeof open>>;
   let app: ReturnType<typeof createTestApp>;
-  const pool: Record<string, string[]> = { userId: [], deviceId: [], flowId: [], id: [], ceremonyId: [], challengeId: [], type: ['short', 'long', 'link'] };
+  const pool: Record<string, string[]> = { userId: [], deviceId: [], flowId: [], id: [], ceremonyId: [], challengeId: [], bystanderId: [], type: ['short', 'long', 'link'] };
   let sessionToken = '';
   let serviceKey = '';
 
   beforeAll(async () => {
     env = await open();
     app = createTestApp(env.store, { secretKeys: parseKeyring(generateSealingKey('k1')), onError: () => {} });
-    serviceKey = (await app.twofold.apiKeys.create({ name: 'fuzz', scopes: ['users.create', 'users.retrieve', 'devices.read', 'devices.delete', 'client_state.read', 'codes.generate', 'transactions.create', 'transactions.read'] })).secret;
+    serviceKey = (await app.twofold.apiKeys.create({ name: 'fuzz', scopes: ['users.create', 'users.retrieve', 'devices.read', 'devices.delete', 'client_state.read', 'codes.generate', 'transactions.create', 'transactions.read', 'sessions.revoke'] })).secret;
     // Real ids, so a share of the requests gets past "not found" into the modules.
     const user = await signUp(app);
     sessionToken = user.token;
     pool.userId!.push(user.userId);
+    pool.bystanderId!.push((await signUp(app)).userId);
     pool.deviceId!.push(user.deviceId);
     await app.call('PUT', '/me/pin', { pin: '739154' }, { token: user.token });
     const tx = await app.call('POST', '/transactions', { userId: user.userId, message: 'Pay 10 €', context: { a: 1 }, allowPin: true }, { token: serviceKey });
@@ -162,7 +173,7 @@ describe.each(await backends())('every route under malformed input (%s)', (_name
       { weight: 1, arbitrary: fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('{', '{"a":', 'nul', '[]', '"x"', '\u0000', '{"userId":"\\u0000"}', '{"userId":"\\ud800"}')) },
       { weight: 6, arbitrary: fc.constant('fields') },
     ),
-    values: fc.dictionary(fc.constantFrom('username', 'displayName', 'userId', 'purpose', 'authorize', 'ttlSeconds', 'requireFace', 'code', 'ceremonyId', 'response', 'name', 'pin', 'challengeId', 'evidence', 'keep', 'clientState', 'kind', 'replaceDeviceId', 'message', 'context', 'allowPin', 'extra'), anyValue, { maxKeys: 4 }),
+    values: fc.dictionary(fc.constantFrom('username', 'displayName', 'userId', 'purpose', 'authorize', 'ttlSeconds', 'requireFace', 'code', 'ceremonyId', 'response', 'name', 'pin', 'challengeId', 'evidence', 'keep', 'clientState', 'kind', 'replaceDeviceId', 'message', 'context', 'allowPin', 'deviceProof', 'publicKey', 'extra'), anyValue, { maxKeys: 4 }),
     keepReal: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
     seed: fc.nat(),
   });
@@ -194,7 +205,8 @@ describe.each(await backends())('every route under malformed input (%s)', (_name
             raw = '{}'; // a value too deep for JSON.stringify itself
           }
         }
-        const token = { none: undefined, session: sessionToken, service: serviceKey, garbage: 'tfk_nope', serviceAsSession: serviceKey }[auth];
+        const session = SIGN_OUT.has(template) ? await app.twofold.tokens.issue({ userId: pool.bystanderId![0]!, amr: ['passkey'] }) : sessionToken;
+        const token = { none: undefined, session, service: serviceKey, garbage: 'tfk_nope', serviceAsSession: serviceKey }[auth];
         const before = await snapshot(env.query);
         const res = await app.call(method, path, undefined, { ...(token && { token }), ...(raw !== undefined && { raw, headers: { 'content-type': 'application/json' } }) });
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPGliteStore } from '../../src/storage/pglite.js';
 import type { Store } from '../../src/storage/store.js';
-import { createTestApp, signUp } from '../helpers/app.js';
+import { bindDevice, createTestApp, signUp as signUpUnbound, type TestDeviceKey } from '../helpers/app.js';
 
 let store: Store;
 let app: ReturnType<typeof createTestApp>;
@@ -12,7 +12,21 @@ beforeAll(async () => {
 afterAll(() => store.close());
 
 const setPin = (token: string, pin: string) => app.call('PUT', '/me/pin', { pin }, { token });
-const verify = (userId: string, pin: string) => app.call('POST', '/pin/verify', { userId, pin });
+// Every user here signs up on a device whose key is bound (device binding: test/http/device-binding.test.ts).
+const keys = new Map<string, TestDeviceKey>();
+async function signUp(on: typeof app) {
+  const user = await signUpUnbound(on);
+  keys.set(user.userId, await bindDevice(on, user.token));
+  return user;
+}
+/** PIN sign-in with a proof by the user's device key (an unknown id has none: a made-up proof). */
+async function verify(userId: string, pin: string, via = app) {
+  const key = keys.get(userId);
+  const deviceProof = key
+    ? await key.proof(userId, 'pin')
+    : { keyId: 'A'.repeat(43), challengeId: (await via.call('POST', '/device-keys/challenge', { userId, purpose: 'pin' })).json.challengeId, signature: 'A'.repeat(86) };
+  return via.call('POST', '/pin/verify', { userId, pin, deviceProof });
+}
 
 async function passkeySignIn(user: Awaited<ReturnType<typeof signUp>>) {
   const opts = await app.call('POST', '/passkeys/authenticate/options', {});
@@ -69,7 +83,7 @@ describe('PIN', () => {
     expect((await verify(user.userId, '2580')).json.code).toBe('PIN_LOCKED');
     // a new server instance on the same database (a restart) sees the lock
     const restarted = createTestApp(store);
-    expect((await restarted.call('POST', '/pin/verify', { userId: user.userId, pin: '2580' })).json.code).toBe('PIN_LOCKED');
+    expect((await verify(user.userId, '2580', restarted)).json.code).toBe('PIN_LOCKED');
     expect(app.events.some((e) => e.type === 'pin.locked' && e.userId === user.userId)).toBe(true);
   });
 
@@ -113,22 +127,26 @@ describe('PIN', () => {
     expect((await verify(user.userId, '2580')).json.code).toBe('PIN_INVALID');
   });
 
-  it('an unknown id, a user without a PIN and a wrong PIN look the same: status, body, lock and (roughly) time', async () => {
+  it('an unknown id and a known one without a valid device proof look the same; so do a user without a PIN and a wrong PIN', async () => {
     const known = await signUp(app);
     await setPin(known.token, '2580');
     const noPin = await signUp(app);
     const shape = (r: { status: number; json: any }) => ({ status: r.status, ...r.json });
+    // Without a key of theirs, nobody reaches the PIN: unknown and known ids are refused alike.
+    const unknown = shape(await verify('nobody-at-all', '1111'));
+    expect(unknown).toMatchObject({ status: 401, code: 'DEVICE_PROOF_INVALID' });
+    const ch = await app.call('POST', '/device-keys/challenge', { userId: known.userId, purpose: 'pin' });
+    expect(unknown).toEqual(shape(await app.call('POST', '/pin/verify', { userId: known.userId, pin: '1111', deviceProof: { keyId: 'A'.repeat(43), challengeId: ch.json.challengeId, signature: 'A'.repeat(86) } })));
+    // On a bound device, a user without a PIN is answered like a wrong PIN (decoy count and lock).
     for (const expected of [{ status: 401, code: 'PIN_INVALID', attemptsRemaining: 2 }, { status: 401, code: 'PIN_INVALID', attemptsRemaining: 1 }, { status: 423, code: 'PIN_LOCKED', attemptsRemaining: 0 }, { status: 423, code: 'PIN_LOCKED', attemptsRemaining: 0 }]) {
-      const unknown = shape(await verify('nobody-at-all', '1111'));
-      expect(unknown).toMatchObject(expected);
-      expect(unknown).toEqual(shape(await verify(noPin.userId, '1111')));
-      expect(unknown).toEqual(shape(await verify(known.userId, '1111')));
+      const decoy = shape(await verify(noPin.userId, '1111'));
+      expect(decoy).toMatchObject(expected);
+      expect(decoy).toEqual(shape(await verify(known.userId, '1111')));
     }
     await store.clearPinAttempts(known.userId);
     await store.setPin(known.userId, (await store.getPin(known.userId))!.hash, new Date()); // unlock
 
-    // The unknown id runs the same slow hash: interleaved, the medians are within 3x of each
-    // other (before, an unknown id answered at once: ~30x faster than a wrong PIN).
+    // The decoy runs the same slow hash: interleaved, the medians are within 3x of each other.
     const time = async (userId: string) => {
       const t = performance.now();
       await verify(userId, '1111');
@@ -137,13 +155,14 @@ describe('PIN', () => {
     const a: number[] = [];
     const b: number[] = [];
     for (let i = 0; i < 4; i++) {
-      a.push(await time(`nobody-else-${i}`));
+      const fresh = await signUp(app); // a new user without a PIN each time (the decoy locks after 3)
+      a.push(await time(fresh.userId));
       b.push(await time(known.userId));
       await store.clearPinAttempts(known.userId);
     }
     const median = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
     const ratio = median(a) / median(b);
-    expect(ratio, `unknown ${median(a).toFixed(1)} ms, known ${median(b).toFixed(1)} ms`).toBeGreaterThan(1 / 3);
+    expect(ratio, `no PIN ${median(a).toFixed(1)} ms, known ${median(b).toFixed(1)} ms`).toBeGreaterThan(1 / 3);
     expect(ratio).toBeLessThan(3);
   });
 });

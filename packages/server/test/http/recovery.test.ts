@@ -2,7 +2,7 @@ import { createSoftAuthenticator } from '@twofold/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSealingKey, parseKeyring } from '../../src/sealing/keyring.js';
 import type { Store } from '../../src/storage/store.js';
-import { createTestApp, ORIGIN, signUp } from '../helpers/app.js';
+import { bindDevice, createTestApp, ORIGIN, signUp, type TestDeviceKey } from '../helpers/app.js';
 import { sha256Base64Url } from '../../src/util/encoding.js';
 import { storeBackends } from '../helpers/backends.js';
 import type { SamplePerson } from '@twofold/testing';
@@ -28,8 +28,11 @@ describe.each(await storeBackends())('recovery flows on %s', { timeout: 180_000 
 
   type User = Awaited<ReturnType<typeof signUp>>;
   /** A user with a passkey, a PIN and an enrolled face (kept as `keep`). */
+  // Each customer's browser holds a bound device key (PIN checks and reset starts need its proofs).
+  const keys = new Map<string, TestDeviceKey>();
   async function customer(keep: 'backup' | 'temporary' = 'backup') {
     const user = await signUp(app);
+    keys.set(user.userId, await bindDevice(app, user.token));
     const face: SamplePerson = 'a';
     expect((await app.call('PUT', '/me/pin', { pin: '2580' }, { token: user.token })).status).toBe(204);
     const ch = await app.call('POST', '/face/challenge', { userId: user.userId, purpose: 'enroll' }, { token: user.token });
@@ -37,7 +40,7 @@ describe.each(await storeBackends())('recovery flows on %s', { timeout: 180_000 
     expect(enrolled.status).toBe(200);
     return { ...user, face, clientState: enrolled.json.clientState as string, faceDeviceId: enrolled.json.deviceId as string };
   }
-  const pinVerify = (userId: string, pin: string) => app.call('POST', '/pin/verify', { userId, pin });
+  const pinVerify = async (userId: string, pin: string) => app.call('POST', '/pin/verify', { userId, pin, deviceProof: await keys.get(userId)!.proof(userId, 'pin') });
   async function faceStep(flowId: string, userId: string, face: SamplePerson, clientState?: string) {
     const ch = await app.call('POST', '/face/challenge', { userId, purpose: 'verify' });
     return app.call('POST', `/recovery/${flowId}/face`, { challengeId: ch.json.challengeId, evidence: await evidence(ch.json.challengeId, face, ch.json.actions), ...(clientState && { clientState }) });
@@ -53,7 +56,7 @@ describe.each(await storeBackends())('recovery flows on %s', { timeout: 180_000 
     const options = await app.call('POST', '/passkeys/authenticate/options', user ? { username: user.username } : {});
     return app.call('POST', '/passkeys/authenticate/verify', { ceremonyId: options.json.ceremonyId, response: await authenticator.getAssertion(options.json.options) });
   }
-  const startReset = (userId: string) => app.call('POST', '/recovery', { kind: 'credential_reset', userId });
+  const startReset = async (userId: string) => app.call('POST', '/recovery', { kind: 'credential_reset', userId, deviceProof: await keys.get(userId)!.proof(userId, 'recovery') });
   const generate = (userId: string, requireFace = true) =>
     app.call('POST', '/codes/link/generate', { userId, purpose: 'add_credential', authorize: true, requireFace }, { token: support });
 
@@ -280,13 +283,12 @@ describe.each(await storeBackends())('recovery flows on %s', { timeout: 180_000 
     // B's own enrolled state does not open for A's flow
     expect((await faceStep(flowId, a.userId, b.face, b.clientState)).json.code).toBe('CLIENT_STATE_INVALID');
     expect((await app.call('POST', '/recovery', { kind: 'reset', userId: a.userId })).json.code).toBe('INVALID_REQUEST');
-    // An unknown id is answered like a known one (status and shape), and nothing is stored for it.
+    // A reset starts only with a device proof: an unknown id and a known one without it are
+    // answered alike, before anything is looked up (device binding).
     const unknown = await app.call('POST', '/recovery', { kind: 'credential_reset', userId: 'nobody' });
-    const known = await startReset(b.userId);
-    expect(unknown.status).toBe(known.status);
-    expect(Object.keys(unknown.json).sort()).toEqual(Object.keys(known.json).sort());
-    expect({ ...unknown.json, flowId: 'x', userId: 'x', expiresAt: 'x', faceEnrolled: false }).toEqual({ ...known.json, flowId: 'x', userId: 'x', expiresAt: 'x', faceEnrolled: false });
-    expect(await store.getRecoveryFlow(await sha256Base64Url(unknown.json.flowId))).toBeNull();
+    const known = await app.call('POST', '/recovery', { kind: 'credential_reset', userId: b.userId });
+    expect({ status: unknown.status, ...unknown.json }).toEqual({ status: known.status, ...known.json });
+    expect(unknown.json.code).toBe('DEVICE_PROOF_REQUIRED');
     const wrongCode = { code: { code: 'ABCDEFGHJKMNPQRSTVWXYZ0123', type: 'long' } };
     const [unknownCode, knownCode] = await Promise.all([
       app.call('POST', '/recovery', { kind: 'new_device', userId: 'nobody', ...wrongCode }),

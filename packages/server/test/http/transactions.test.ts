@@ -5,7 +5,7 @@ import { generateSealingKey, parseKeyring } from '../../src/sealing/keyring.js';
 import { createPGliteStore } from '../../src/storage/pglite.js';
 import type { Store } from '../../src/storage/store.js';
 import { createWebhookNotifier, verifyWebhookSignature } from '../../src/webhooks/webhooks.js';
-import { createTestApp, ORIGIN, signUp } from '../helpers/app.js';
+import { bindDevice, createTestApp, ORIGIN, signUp } from '../helpers/app.js';
 
 let store: Store;
 let app: ReturnType<typeof createTestApp>;
@@ -125,11 +125,13 @@ describe('app transactions', () => {
   it('accepts the PIN as a fallback where allowed; concurrent PIN confirmations release it once', async () => {
     const user = await signUp(app);
     await app.call('PUT', '/me/pin', { pin: '2580' }, { token: user.token });
+    const key = await bindDevice(app, user.token); // the PIN is device-bound (test/http/device-binding.test.ts)
     const id = (await create(user.userId)).json.transactionId;
-    const wrong = await app.call('POST', `/transactions/${id}/confirm`, { pin: '1111' }, { token: user.token });
+    const wrong = await app.call('POST', `/transactions/${id}/confirm`, { pin: '1111', deviceProof: await key.proof(user.userId, 'transaction') }, { token: user.token });
     expect(wrong.json).toMatchObject({ code: 'PIN_INVALID', attemptsRemaining: 2 });
     // two attempt slots are left: both right PINs are checked, and only one releases the context
-    const results = await Promise.all(Array.from({ length: 2 }, () => app.call('POST', `/transactions/${id}/confirm`, { pin: '2580' }, { token: user.token })));
+    const proofs = [await key.proof(user.userId, 'transaction'), await key.proof(user.userId, 'transaction')];
+    const results = await Promise.all(proofs.map((deviceProof) => app.call('POST', `/transactions/${id}/confirm`, { pin: '2580', deviceProof }, { token: user.token })));
     expect(results.filter((r) => r.status === 200).map((r) => r.json)).toEqual([{ status: 'approved', context: { cardPin: '4821' } }]);
     expect(results.filter((r) => r.status !== 200).every((r) => r.json.code === 'TRANSACTION_DECIDED')).toBe(true);
     expect((await status(id)).json.method).toBe('pin');

@@ -8,6 +8,7 @@ import type {
   DeviceRecord,
   PasskeyRecord,
   RecoveryFlowRecord,
+  SessionRecord,
   Store,
   StoreConflictError,
   UserRecord,
@@ -509,6 +510,126 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
       expect(events.map((e) => e.type)).toEqual(['c', 'b', 'a']);
       expect(events[0]?.data).toEqual({ type: 'c' });
       expect(await store.listAuditEvents({ userId: u.id, limit: 1 })).toHaveLength(1);
+    });
+
+    it('sessions: extendSession is guarded (never a revoked or another user’s session); revokeSessions revokes each once', async () => {
+      const userId = uid('u'); // sessions have no foreign keys: a host may issue tokens for its own users
+      const at = new Date(t0.getTime() + 60_000);
+      const session = (deviceId: string | null): SessionRecord => ({ id: uid('s'), userId, deviceId, createdAt: t0, expiresAt: new Date(t0.getTime() + 900_000), revokedAt: null });
+      const [a, b, c, d] = [session('dev-1'), session('dev-1'), session('dev-2'), session(null)];
+      for (const s of [a, b, c, d]) await store.insertSession(s);
+      await expect(store.insertSession(a)).rejects.toBeInstanceOf(StoreConflictError);
+      expect(await store.getSession(a.id)).toEqual(a);
+      expect(await store.getSession(uid('nope'))).toBeNull();
+
+      const later = new Date(t0.getTime() + 1_800_000);
+      expect(await store.extendSession(a.id, userId, later)).toBe(true);
+      expect((await store.getSession(a.id))?.expiresAt).toEqual(later);
+      expect(await store.extendSession(a.id, userId, t0)).toBe(true); // never shortened
+      expect((await store.getSession(a.id))?.expiresAt).toEqual(later);
+      expect(await store.extendSession(a.id, uid('other'), later)).toBe(false);
+
+      expect(await store.revokeSessions({ userId: uid('other'), id: d.id, at })).toBe(0); // scoped to the owner
+      expect(await store.revokeSessions({ userId, id: d.id, at })).toBe(1);
+      expect(await store.revokeSessions({ userId, id: d.id, at: later })).toBe(0); // idempotent: first time kept
+      expect((await store.getSession(d.id))?.revokedAt).toEqual(at);
+      expect(await store.extendSession(d.id, userId, later)).toBe(false); // revoked: never extended
+
+      expect(await store.revokeSessions({ userId, deviceId: 'dev-1', exceptId: b.id, at })).toBe(1);
+      expect((await store.getSession(a.id))?.revokedAt).toEqual(at);
+      expect((await store.getSession(b.id))?.revokedAt).toBeNull();
+      // Racing "sign out everywhere" calls: each live session is revoked by exactly one of them.
+      const counts = await Promise.all([1, 2, 3, 4].map(() => store.revokeSessions({ userId, at })));
+      expect(counts.reduce((x, y) => x + y, 0)).toBe(2);
+      expect((await store.getSession(c.id))?.revokedAt).toEqual(at);
+
+      // The sweep deletes sessions whose last token expired, and only those.
+      const e = { ...session(null), expiresAt: new Date('2099-01-01T00:00:00Z') };
+      await store.insertSession(e);
+      expect(await store.deleteExpiredSessions(new Date(t0.getTime() + 1_000_000), 1000)).toBeGreaterThanOrEqual(3);
+      expect(await store.getSession(b.id)).toBeNull();
+      expect(await store.getSession(a.id)).not.toBeNull(); // extended past the cutoff
+      expect(await store.getSession(e.id)).not.toBeNull();
+    });
+
+    it('the sweep deletes by age in batches (codes, transactions, recovery flows, audit events), and takes its lock inside a transaction', async () => {
+      const u = user();
+      await store.insertUser(u);
+      // Rows from the year 2000, so only this test's rows are older than the cutoff.
+      const old = new Date('2000-01-01T00:00:00Z');
+      const cutoff = new Date('2001-01-01T00:00:00Z');
+      const codes = [code(u.id, { expiresAt: old }), code(u.id, { expiresAt: old }), code(u.id, { expiresAt: old }), code(u.id)];
+      for (const c of codes) await store.insertCode(c);
+      const flow = (expiresAt: Date, codeId: string | null = null): RecoveryFlowRecord => ({
+        idHash: uid('flow'), userId: u.id, kind: 'credential_reset', status: 'open', step: 'pin', codeId,
+        stagedPinHash: null, faceDeviceId: null, faceVerifiedAt: null, pinResetAt: null, passkeyDeviceId: null,
+        createdAt: old, updatedAt: old, expiresAt,
+      });
+      const flows = [flow(old), flow(old), flow(t0, codes[0]!.id)];
+      for (const f of flows) await store.insertRecoveryFlow(f);
+      const txBase = { userId: u.id, message: 'm', allowPin: true, nonce: 'n', status: 'pending' as const, method: null, createdAt: old, decidedAt: null, sealedContext: null };
+      const txs = [{ ...txBase, id: uid('tx'), expiresAt: old }, { ...txBase, id: uid('tx'), expiresAt: t0 }];
+      for (const t of txs) await store.insertTransaction(t);
+
+      expect(await store.deleteExpiredCodes(cutoff, 2)).toBe(2); // batches: at most `limit`
+      expect(await store.deleteExpiredCodes(cutoff, 10)).toBe(1);
+      expect(await store.getCode(codes[3]!.id)).not.toBeNull();
+      // A flow that named a deleted code goes with it (even if younger).
+      expect(await store.getRecoveryFlow(flows[2]!.idHash)).toBeNull();
+      expect(await store.deleteExpiredRecoveryFlows(cutoff, 10)).toBe(2);
+      expect(await store.deleteExpiredTransactions(cutoff, 10)).toBe(1);
+      expect(await store.getTransaction(txs[1]!.id)).not.toBeNull();
+
+      for (const [i, at] of [old, old, t0].entries()) {
+        await store.insertAuditEvent({ id: uid('ev'), type: `t.e${i}`, at, userId: u.id, deviceId: null, actor: 'system', data: {} });
+      }
+      expect(await store.deleteAuditEventsBefore(cutoff, 1)).toBe(1);
+      expect(await store.deleteAuditEventsBefore(cutoff, 10)).toBe(1);
+      expect((await store.listAuditEvents({ userId: u.id })).map((e) => e.type)).toEqual(['t.e2']);
+
+      expect(await store.transaction((tx) => tx.trySweepLock())).toBe(true);
+      expect(await store.transaction(async (tx) => (await tx.trySweepLock()) && tx.trySweepLock())).toBe(true); // re-entrant in one transaction
+    });
+
+    it('pageAuditEvents pages newest first by cursor, stable under inserts, optionally filtered by type', async () => {
+      const u = user();
+      const other = user();
+      const insert = (userId: string, type: string) => store.insertAuditEvent({ id: uid('ev'), type, at: t0, userId, deviceId: null, actor: 'system', data: {} });
+      for (let i = 0; i < 5; i++) await insert(u.id, i === 1 ? 'x.kept' : `x.e${i}`);
+      await insert(other.id, 'x.kept');
+      const first = await store.pageAuditEvents({ userId: u.id, limit: 2 });
+      expect(first.events.map((e) => e.type)).toEqual(['x.e4', 'x.e3']);
+      expect(first.next).toEqual(expect.any(String));
+      await insert(u.id, 'x.e5'); // newer: never shifts the following pages
+      const second = await store.pageAuditEvents({ userId: u.id, limit: 2, before: first.next! });
+      expect(second.events.map((e) => e.type)).toEqual(['x.e2', 'x.kept']);
+      const third = await store.pageAuditEvents({ userId: u.id, limit: 2, before: second.next! });
+      expect(third).toMatchObject({ next: null });
+      expect(third.events.map((e) => e.type)).toEqual(['x.e0']);
+      const kept = await store.pageAuditEvents({ userId: u.id, limit: 10, types: ['x.kept', 'x.none'] });
+      expect(kept.events.map((e) => [e.userId, e.type])).toEqual([[u.id, 'x.kept']]);
+      expect(kept.next).toBeNull();
+      expect((await store.pageAuditEvents({ userId: u.id, limit: 1000 })).events).toHaveLength(6); // clamped to 100, not refused
+    });
+
+    it('device keys: upsert binds a key to a device (re-binds for the same user, never takes another user’s); deleting the device removes its keys', async () => {
+      const [u, other] = [user(), user()];
+      for (const x of [u, other]) await store.insertUser(x);
+      const [d1, d2, d3] = [device(u.id), device(u.id), device(other.id)];
+      for (const d of [d1, d2, d3]) await store.insertDevice(d);
+      const key = { keyId: uid('k'), userId: u.id, deviceId: d1.id, publicJwk: { kty: 'EC' as const, crv: 'P-256' as const, x: 'x'.repeat(43), y: 'y'.repeat(43) }, createdAt: t0, lastUsedAt: null };
+      expect(await store.upsertDeviceKey(key)).toBe(true);
+      expect(await store.getDeviceKey(key.keyId)).toEqual(key);
+      expect(await store.upsertDeviceKey({ ...key, deviceId: d2.id })).toBe(true);
+      expect((await store.getDeviceKey(key.keyId))?.deviceId).toBe(d2.id);
+      expect(await store.upsertDeviceKey({ ...key, userId: other.id, deviceId: d3.id })).toBe(false);
+      expect(await store.getDeviceKey(key.keyId)).toMatchObject({ userId: u.id, deviceId: d2.id });
+      const at = new Date(t0.getTime() + 5_000);
+      await store.touchDeviceKey(key.keyId, at);
+      expect((await store.getDeviceKey(key.keyId))?.lastUsedAt).toEqual(at);
+      expect(await store.deleteDevice(u.id, d2.id)).toBe(true);
+      expect(await store.getDeviceKey(key.keyId)).toBeNull();
+      expect(await store.getDeviceKey(uid('none'))).toBeNull();
     });
   });
 }

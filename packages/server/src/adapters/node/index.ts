@@ -7,6 +7,7 @@ import { getRequestListener } from '@hono/node-server';
 import { createServer, type Server } from 'node:http';
 
 export { FRONT_END_HEADERS } from './front-end.js';
+export { createWorkerPinHasher, type WorkerPinHasher, type WorkerPinHasherOptions } from './pin-hasher.js';
 export { readSettings, type ReadSettingsOptions, type ServeSettings } from '../../cli/settings.js';
 export { loadSecretKeys, type LoadSecretKeysOptions } from '../../cli/secrets.js';
 export { mountTestClock, type MountTestClockOptions } from '../../cli/test-clock.js';

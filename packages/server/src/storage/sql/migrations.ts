@@ -215,4 +215,54 @@ CREATE TABLE face_frames_seen (
 CREATE INDEX face_frames_seen_at_idx ON face_frames_seen (seen_at);
 `,
   },
+  {
+    version: 8,
+    name: 'sessions',
+    sql: `
+-- One row per sign-in (a session token's sid), so sessions can be revoked server-side: sign-out,
+-- sign out everywhere, device removal, credential reset. No foreign keys: a host may issue tokens
+-- for its own user ids, and a removed device's sessions stay revoked. Swept once expired.
+CREATE TABLE sessions (
+  id          text PRIMARY KEY,
+  user_id     text NOT NULL,
+  device_id   text,
+  created_at  timestamptz NOT NULL,
+  expires_at  timestamptz NOT NULL,
+  revoked_at  timestamptz
+);
+CREATE INDEX sessions_user_live_idx ON sessions (user_id) WHERE revoked_at IS NULL;
+CREATE INDEX sessions_device_live_idx ON sessions (device_id) WHERE revoked_at IS NULL;
+CREATE INDEX sessions_expires_idx ON sessions (expires_at);
+`,
+  },
+  {
+    version: 9,
+    name: 'retention-indexes',
+    sql: `
+-- The sweep deletes by age; these keep it from scanning whole tables.
+CREATE INDEX IF NOT EXISTS audit_events_at_idx ON audit_events (at);
+CREATE INDEX IF NOT EXISTS codes_expires_at_idx ON codes (expires_at);
+CREATE INDEX IF NOT EXISTS transactions_expires_at_idx ON transactions (expires_at);
+CREATE INDEX IF NOT EXISTS recovery_flows_expires_at_idx ON recovery_flows (expires_at);
+`,
+  },
+  {
+    version: 10,
+    name: 'device-keys',
+    sql: `
+-- Device binding: the public half of a browser's non-extractable device key (ECDSA P-256),
+-- bound to the passkey device that signed in there. PIN checks and credential-reset starts need
+-- a signature by one of the user's keys. Removing the device removes its keys.
+CREATE TABLE device_keys (
+  key_id        text PRIMARY KEY,
+  user_id       text NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  device_id     text NOT NULL REFERENCES devices(id) ON DELETE CASCADE,
+  public_jwk    jsonb NOT NULL,
+  created_at    timestamptz NOT NULL,
+  last_used_at  timestamptz
+);
+CREATE INDEX device_keys_user_idx ON device_keys (user_id);
+CREATE INDEX device_keys_device_idx ON device_keys (device_id);
+`,
+  },
 ];

@@ -3,12 +3,14 @@ import { auditSql } from '../../audit/sql.js';
 import { ceremoniesSql } from '../../ceremonies/sql.js';
 import { codesSql } from '../../codes/sql.js';
 import { devicesSql } from '../../devices/sql.js';
+import { deviceKeysSql } from '../../devicekeys/sql.js';
 import { faceSql } from '../../face/sql.js';
 import { passkeysSql } from '../../passkeys/sql.js';
 import { pinsSql } from '../../pins/sql.js';
 import { rateLimitsSql } from '../../ratelimits/sql.js';
 import { recoverySql } from '../../recovery/sql.js';
-import { signingKeysSql } from '../../tokens/sql.js';
+import { sessionsSql, signingKeysSql } from '../../tokens/sql.js';
+import { sweepSql } from '../../sweep/sql.js';
 import { transactionsSql } from '../../transactions/sql.js';
 import { usersSql } from '../../users/sql.js';
 import type { Store } from '../store.js';
@@ -26,9 +28,11 @@ export function createSqlStore(db: SqlExecutor): Store {
     close: () => db.close(),
     ...usersSql(q),
     ...devicesSql(q),
+    ...deviceKeysSql(q),
     ...passkeysSql(q),
     ...ceremoniesSql(q),
     ...signingKeysSql(q),
+    ...sessionsSql(q),
     ...apiKeysSql(q),
     ...codesSql(q),
     ...rateLimitsSql(q, db),
@@ -37,6 +41,7 @@ export function createSqlStore(db: SqlExecutor): Store {
     ...faceSql(q),
     ...recoverySql(q),
     ...auditSql(q),
+    ...sweepSql(q),
   };
   return store;
 }
