@@ -204,7 +204,12 @@ export const listEventsQuery = z.object({
     .transform(Number)
     .pipe(z.number().int().min(1).max(100))
     .optional(),
-  before: z.string().regex(/^\d{1,19}$/, 'must be a cursor from nextCursor').optional(),
+  // A cursor is a bigint sequence number: bounded by PostgreSQL's bigint, or the cast fails (500).
+  before: z
+    .string()
+    .regex(/^\d{1,19}$/, 'must be a cursor from nextCursor')
+    .refine((v) => /^\d{1,19}$/.test(v) && BigInt(v) <= 9223372036854775807n, 'must be a cursor from nextCursor')
+    .optional(),
   types: z
     .string()
     .max(20 * 49)

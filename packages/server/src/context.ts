@@ -51,6 +51,10 @@ export interface TwofoldContext {
     ceremonyUser: RateLimiter;
     /** Face verification attempts per user; exhausting it is FACE_LOCKED. */
     faceUser: RateLimiter;
+    /** One `face.locked` audit event per lock window and key. */
+    faceLockedEvent: RateLimiter;
+    /** Face checks (frames analysed) per client address: the analyzer is the expensive part. */
+    faceAddress: RateLimiter;
   };
   /** Hands committed audit events to the host's `onEvent` hook. Never throws. */
   notify: (events: AuditEvent[]) => void;

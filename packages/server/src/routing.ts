@@ -38,6 +38,8 @@ export interface RouteKit {
    * user with one (after {@link RouteKit.optionalSession}).
    */
   limitCeremonies: MiddlewareHandler<TwofoldEnv>;
+  /** Counts a face check per client address before its frames are read (429 `RATE_LIMITED`). */
+  limitFaceChecks: MiddlewareHandler<TwofoldEnv>;
   /**
    * Refuses a request before its body is read unless `id(c)` names a live ceremony of `kind`
    * (400 `INVALID_REQUEST` without an id; `CHALLENGE_NOT_FOUND`, `CHALLENGE_EXPIRED`,

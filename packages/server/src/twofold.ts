@@ -155,6 +155,12 @@ export interface TwofoldOptions {
    */
   ceremoniesPerUser?: RateLimit;
   /**
+   * Face checks (`/face/enroll`, `/face/verify`, a recovery flow's face step) per client address,
+   * counted before the frames are analysed. Default 60 per 10 minutes: invented user ids each
+   * have a fresh per-user budget, so without it one address could keep the analyzer saturated.
+   */
+  faceChecksPerAddress?: RateLimit;
+  /**
    * Liveness actions face challenges ask for (each once, in random order). Default: all of
    * turn_left, turn_right, move_closer. Fewer is faster and more accessible, and weaker.
    */
@@ -250,6 +256,8 @@ export function createTwofold(options: TwofoldOptions) {
       pinDecoy: options.store.rateLimiter({ keyPrefix: 'pin-decoy', points: pins.maxAttempts, durationSeconds: 30 * 86_400 }),
       pinChangeUser: options.store.rateLimiter({ keyPrefix: 'pin-change-user', ...pins.changeAttempts }),
       faceUser: options.store.rateLimiter({ keyPrefix: 'face-user', points: 5, durationSeconds: 900 }),
+      faceLockedEvent: options.store.rateLimiter({ keyPrefix: 'face-locked-event', points: 1, durationSeconds: 900 }),
+      faceAddress: options.store.rateLimiter({ keyPrefix: 'face-address', ...(options.faceChecksPerAddress ?? { points: 60, durationSeconds: 600 }) }),
       ceremonyAddress: options.store.rateLimiter({
         keyPrefix: 'ceremony-address',
         ...(options.ceremoniesPerAddress ?? { points: 300, durationSeconds: 60 }),

@@ -41,7 +41,7 @@ export interface VerifyFaceOptions {
 
 export interface MatchFaceOptions extends VerifyFaceOptions {
   /**
-   * What failed attempts count against (default: the user). A new-device recovery counts them
+   * What failed attempts count against (default: the user, `user:<id>`). A new-device recovery counts them
    * against its code instead, so someone who merely knows the user id and locks the face
    * factor cannot also block the code holder's recovery.
    */
@@ -203,11 +203,15 @@ export async function matchFace(
   const ceremony = await takeChallenge(ctx, options.challengeId, 'verify');
   if (ceremony.userId !== options.userId) throw new TwofoldError('CEREMONY_MISMATCH', 'This challenge is for another user.');
   const userId = options.userId;
-  const attemptsKey = options.attemptsKey ?? userId;
+  // Namespaced: a user id (any text) must not collide with a recovery code's budget.
+  const attemptsKey = options.attemptsKey ?? `user:${userId}`;
   const attempt = await ctx.limiters.faceUser.consume(attemptsKey);
   if (!attempt.allowed) {
-    // No audit trail for an id that is no user's (strangers must not fill the log).
-    if (!ceremony.data.unknownUser) ctx.notify([await recordEvent(ctx, ctx.store, { type: 'face.locked', userId, actor: actor.system })]);
+    // Once per lock window (each refused attempt would let a stranger flood the trail), and none
+    // for an id that is no user's.
+    if (!ceremony.data.unknownUser && (await ctx.limiters.faceLockedEvent.consume(attemptsKey)).allowed) {
+      ctx.notify([await recordEvent(ctx, ctx.store, { type: 'face.locked', userId, actor: actor.system })]);
+    }
     throw new TwofoldError('FACE_LOCKED', 'Too many failed face checks; try again later or use another way in.', {
       retryAfterSeconds: attempt.retryAfterSeconds,
     });
@@ -299,8 +303,8 @@ async function judgeEvidence(ctx: TwofoldContext, ceremony: CeremonyRecord & { u
   try {
     const { images } = readEvidence(evidence, { id: ceremony.id, actions });
     const fingerprints = await Promise.all(images.map(async (bytes) => toBase64Url(await keyring.mac(bytes, FRAME_LABEL))));
-    // An unknown user's frames are judged alike but not remembered (fingerprints belong to a user).
-    if (!ceremony.data.unknownUser && !(await ctx.store.rememberFaceFrames(ceremony.userId, fingerprints, ctx.now()))) {
+    // Remembered for an unknown id too: a replay must be refused alike for every id.
+    if (!(await ctx.store.rememberFaceFrames(ceremony.userId, fingerprints, ctx.now()))) {
       throw new TwofoldError('LIVENESS_FAILED', 'Liveness check failed: a frame was sent before (a replay).', { reason: 'a frame was sent before' });
     }
     return decideLiveness(actions, await analyzer.analyze({ images })).probe;

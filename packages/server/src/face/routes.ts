@@ -14,11 +14,11 @@ export function faceRoutes(ctx: TwofoldContext, kit: RouteKit) {
       const input = await kit.json(c, s.faceChallengeBody);
       return c.json(await startFaceChallenge(ctx, { ...input, session: c.var.session }));
     })
-    .post('/face/enroll', kit.session, async (c) => {
+    .post('/face/enroll', kit.session, kit.limitFaceChecks, async (c) => {
       const input = await kit.json(c, s.faceEnrollBody);
       return c.json(await enrollFace(ctx, { ...input, session: c.var.session }));
     })
-    .post('/face/verify', async (c) => {
+    .post('/face/verify', kit.limitFaceChecks, async (c) => {
       const { match, token } = await verifyFace(ctx, await kit.json(c, s.faceVerifyBody));
       return c.json({ match, token });
     })

@@ -47,6 +47,10 @@ export function createRouteKit(ctx: TwofoldContext): RouteKit {
       else await enforceLimits([[ctx.limiters.ceremonyAddress, c.get('clientAddress')]]);
       await next();
     }),
+    limitFaceChecks: createMiddleware<TwofoldEnv>(async (c, next) => {
+      await enforceLimits([[ctx.limiters.faceAddress, c.get('clientAddress')]]);
+      await next();
+    }),
     requireCeremony: (kind, id) =>
       createMiddleware<TwofoldEnv>(async (c, next) => {
         const ceremonyId = id(c);

@@ -37,7 +37,7 @@ export function recoveryRoutes(ctx: TwofoldContext, kit: RouteKit) {
       const { pin } = await kit.json(c, s.recoveryPinBody);
       return c.json(await chooseRecoveryPin(ctx, { flowId: c.req.param('flowId'), pin, clientAddress: c.var.clientAddress }));
     })
-    .post('/recovery/:flowId/face', async (c) => {
+    .post('/recovery/:flowId/face', kit.limitFaceChecks, async (c) => {
       const input = await kit.json(c, s.recoveryFaceBody);
       return c.json(await verifyRecoveryFace(ctx, { ...input, flowId: c.req.param('flowId') }));
     })

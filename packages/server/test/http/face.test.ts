@@ -78,7 +78,7 @@ describe('face', { timeout: 180_000 }, () => {
     expect((await app.call('GET', '/me/devices', undefined, { token: user.token })).json.devices).toHaveLength(1);
   });
 
-  it('answers an unknown user id like a known one without a face: same challenge, same refusal, nothing kept (issue 13)', async () => {
+  it('answers an unknown user id like a known one without a face: same challenge, same refusals, replays judged alike (issue 13)', async () => {
     const known = await signUp(app);
     const unknownId = 'AAAAAAAAAAAAAAAAAAAAAA';
     const [a, b] = [await challenge(unknownId, 'verify'), await challenge(known.userId, 'verify')];
@@ -95,9 +95,25 @@ describe('face', { timeout: 180_000 }, () => {
     const stillB = await send(known.userId, sb.json.challengeId, await evidence(sb.json.challengeId, 'a', sb.json.actions, { still: true }));
     // (the frame named depends on each challenge's random order)
     for (const still of [stillA, stillB]) expect(still.json).toMatchObject({ status: 422, code: 'LIVENESS_FAILED', reason: expect.stringMatching(/^frame 1 does not show/) });
-    // Strangers fill neither the audit trail nor the frame memory under an id that is no user's.
+    // A replay is judged alike (before any model runs): one junk frame repeated, and a frame
+    // already sent for the other id — either would tell the ids apart if only one were remembered.
+    const junk = btoa(String.fromCharCode(0xff, 0xd8, 0xff, ...Array.from({ length: 40 }, (_, i) => i)));
+    const repeated = async (userId: string, image: (pose: string) => string) => {
+      const ch = await challenge(userId, 'verify');
+      const poses = ['neutral', ...ch.json.actions] as const;
+      return send(userId, ch.json.challengeId, { version: 2, challengeId: ch.json.challengeId, frames: poses.map((pose) => ({ pose, image: image(pose) })) });
+    };
+    const [ja, jb] = [await repeated(unknownId, () => junk), await repeated(known.userId, () => junk)];
+    expect(ja.json).toEqual(jb.json);
+    expect(ja.json.reason).toBe('a frame was sent before');
+    const fresh = (tag: string) => (pose: string) => btoa(String.fromCharCode(0xff, 0xd8, 0xff, ...new TextEncoder().encode(`${tag}-${pose}`)));
+    await repeated(known.userId, fresh('k'));
+    await repeated(unknownId, fresh('u'));
+    const [ra2, rb2] = [await repeated(unknownId, fresh('k')), await repeated(known.userId, fresh('u'))];
+    expect(ra2.json).toEqual(rb2.json);
+    expect(ra2.json.reason).toBe('a frame was sent before');
+    // Strangers do not fill the audit trail under an id that is no user's.
     expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_events WHERE user_id = $1', [unknownId])).rows[0]!.n).toBe(0);
-    expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM face_frames_seen WHERE user_id = $1', [unknownId])).rows[0]!.n).toBe(0);
   });
 
   it('enrolls from frames (sealed client state, backup device) and verifies the same person with amr ["face"]', async () => {
@@ -165,7 +181,7 @@ describe('face', { timeout: 180_000 }, () => {
     expect((await send(user.userId, ch2.json.challengeId, repeated)).json).toMatchObject({ code: 'LIVENESS_FAILED', reason: 'a frame was sent before' });
     // 3. Not an image at all.
     const ch3 = await challenge(user.userId, 'verify');
-    const junk = { version: 2, challengeId: ch3.json.challengeId, frames: ['neutral', ...ch3.json.actions].map((pose) => ({ pose, image: btoa('\xff\xd8\xff' + 'x'.repeat(200 + Math.random() * 100)) })) };
+    const junk = { version: 2, challengeId: ch3.json.challengeId, frames: ['neutral', ...ch3.json.actions].map((pose) => ({ pose, image: btoa(`\xff\xd8\xff${pose}${Math.random()}`.padEnd(220, 'x')) })) }; // distinct bytes each: not a replay
     expect((await send(user.userId, ch3.json.challengeId, junk)).json).toMatchObject({ code: 'LIVENESS_FAILED', reason: 'frame 0 could not be read' });
     const events = await app.twofold.audit.list({ userId: user.userId });
     expect(events.filter((e) => e.type === 'face.verified')).toHaveLength(0);
@@ -258,6 +274,22 @@ describe('face', { timeout: 180_000 }, () => {
     for (let i = 0; i < 6; i++) codes.push((await verify(user.userId, 'b')).json.code);
     expect(codes.slice(0, 5)).toEqual(Array(5).fill('FACE_MISMATCH'));
     expect(codes[5]).toBe('FACE_LOCKED');
+    // Further refusals while locked add no event: a stranger cannot flood the user's trail.
+    for (let i = 0; i < 3; i++) expect((await verify(user.userId, 'b')).json.code).toBe('FACE_LOCKED');
+    const locked = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_events WHERE user_id = $1 AND type = 'face.locked'`, [user.userId]);
+    expect(locked.rows[0]!.n).toBe(1);
+  });
+
+  it('limits face checks per client address before the frames are read (invented user ids each have a fresh budget)', async () => {
+    const limited = createTestApp(store, { secretKeys, faceAnalyzer: analyzer, faceChecksPerAddress: { points: 2, durationSeconds: 600 }, http: { clientAddress: () => '203.0.113.9' } });
+    const answers = [];
+    for (let i = 0; i < 3; i++) {
+      const userId = `invented${i}xxxxxxxxxxxxxx`;
+      const ch = await limited.call('POST', '/face/challenge', { userId, purpose: 'verify' });
+      answers.push(await limited.call('POST', '/face/verify', { challengeId: ch.json.challengeId, userId, evidence: { version: 2, challengeId: ch.json.challengeId, frames: [] } }));
+    }
+    expect(answers.map((a) => a.status)).toEqual([400, 400, 429]);
+    expect(answers[2]!.json.code).toBe('RATE_LIMITED');
   });
 
   it('a face challenge expires after two minutes', async () => {

@@ -275,6 +275,21 @@ describe.each(await storeBackends())('recovery flows on %s', { timeout: 180_000 
     expect((await passkeyStep(flowId)).verify.status).toBe(200);
   });
 
+  it('a user id that names a code’s face budget ("code:<codeId>") cannot lock the code holder out', async () => {
+    const owner = await customer();
+    const code = (await generate(owner.userId)).json.code;
+    // the code's id is in the user's own activity (code.generated), readable by any session of theirs
+    const events = (await app.call('GET', '/me/events?types=code.generated', undefined, { token: owner.token })).json.events;
+    const codeId = events[0].data.codeId as string;
+    const posing = `code:${codeId}`;
+    for (let i = 0; i < 6; i++) {
+      const ch = await app.call('POST', '/face/challenge', { userId: posing, purpose: 'verify' });
+      await app.call('POST', '/face/verify', { challengeId: ch.json.challengeId, userId: posing, evidence: await evidence(ch.json.challengeId, 'b', ch.json.actions) });
+    }
+    const flowId = (await app.call('POST', '/recovery', { kind: 'new_device', userId: owner.userId, code: { code, type: 'link' } })).json.flowId;
+    expect((await faceStep(flowId, owner.userId, owner.face)).status).toBe(200);
+  });
+
   it('a face check alone does not lift a credential reset for another user, and input is validated', async () => {
     const a = await customer();
     const b = await customer();

@@ -96,6 +96,17 @@ describe.each(await storeBackends())('sweep and activity history on %s', (_name,
     expect(rest.more).toBe(false);
   });
 
+  it('a cursor past PostgreSQL’s bigint is a 400, not a 500', async () => {
+    const app = createTestApp(store, { secretKeys });
+    const user = await signUp(app);
+    for (const before of ['9223372036854775808', '9999999999999999999']) {
+      const res = await app.call('GET', `/me/events?before=${before}`, undefined, { token: user.token });
+      expect(res.status).toBe(400);
+      expect(res.json.code).toBe('INVALID_REQUEST');
+    }
+    expect((await app.call('GET', '/me/events?before=9223372036854775807', undefined, { token: user.token })).status).toBe(200);
+  });
+
   it('the activity view pages through the whole history; a stranger’s flood of events cannot push anything out of it', async () => {
     const app = createTestApp(store, { secretKeys, http: { clientAddress: (req) => req.headers.get('x-test-address') ?? undefined } });
     const user = await signUp(app);

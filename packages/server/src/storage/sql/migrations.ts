@@ -204,12 +204,13 @@ CREATE UNIQUE INDEX signing_keys_one_active ON signing_keys ((true)) WHERE retir
     version: 7,
     name: 'face-frames-seen',
     sql: `
--- Keyed fingerprints (HMAC-SHA256) of the evidence frames a user's face checks received: a real
--- camera never delivers the same bytes twice, so a frame seen before is a replay. Only the MAC is
--- kept (never an image or anything biometric); rows are swept after the retention period.
+-- Keyed fingerprints (HMAC-SHA256) of the evidence frames face checks received: a real camera
+-- never delivers the same bytes twice, so a frame seen before is a replay. Only the MAC is kept
+-- (never an image or anything biometric); rows are swept after 30 days. No foreign key: checks
+-- for an id that is no user's are remembered alike (else a repeat would tell them apart).
 CREATE TABLE face_frames_seen (
   fingerprint text PRIMARY KEY,
-  user_id     text NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  user_id     text NOT NULL,
   seen_at     timestamptz NOT NULL
 );
 CREATE INDEX face_frames_seen_at_idx ON face_frames_seen (seen_at);
