@@ -123,7 +123,7 @@ export async function createTestAuthenticator(options: CreateTestAuthenticatorOp
   if (backend === 'cdp' && browserName !== 'chromium') {
     throw new Error(`The cdp authenticator needs Chromium (this is ${browserName}); use authenticatorBackend: 'playwright' (Playwright ≥ 1.61) there.`);
   }
-  return backend === 'cdp' ? cdpAuthenticator(await addVirtualAuthenticator(page, options.virtual)) : playwrightAuthenticator(page.context());
+  return backend === 'cdp' ? cdpAuthenticator(await addVirtualAuthenticator(page, options.virtual)) : await playwrightAuthenticator(page.context());
 }
 
 function cdpAuthenticator(v: VirtualAuthenticator): TestAuthenticator {
@@ -182,37 +182,33 @@ function cdpAuthenticator(v: VirtualAuthenticator): TestAuthenticator {
   return self;
 }
 
-function playwrightAuthenticator(context: BrowserContext): TestAuthenticator {
+async function playwrightAuthenticator(context: BrowserContext): Promise<TestAuthenticator> {
   const credentials = (context as BrowserContext & { credentials?: PlaywrightCredentials }).credentials;
   if (!credentials?.install) throw new Error('This Playwright has no browserContext.credentials: it needs Playwright ≥ 1.61 (or use the cdp back-end on Chromium).');
   const unsupported = (what: string) => async () => {
     throw new Error(`The playwright authenticator back-end cannot ${what}: use the cdp back-end (Chromium) for that.`);
   };
   const toTest = (c: PlaywrightCredential): TestCredential => ({ ...c, isResident: true });
-  const installed = credentials.install();
+  // Installed before the device's page loads anything, so no WebAuthn call slips past it.
+  await credentials.install();
   return {
     backend: 'playwright',
     capabilities: { userVerification: false, userPresence: false, backupFlags: false, remove: false, algorithms: ['ES256'] },
     async credentials(filter = {}) {
-      await installed;
       return (await credentials.get(filter.rpId ? { rpId: filter.rpId } : undefined)).map(toTest);
     },
     async addCredential(o) {
-      await installed;
       const fresh = freshCredential(o);
       const { publicKey } = keyPairFrom(fresh.privateKey);
       return toTest(await credentials.create(fresh.rpId, { id: fresh.id, userHandle: fresh.userHandle, privateKey: fresh.privateKey, publicKey, signCount: fresh.signCount }));
     },
     async removeCredential(id) {
-      await installed;
       await credentials.delete(id);
     },
     async clearCredentials() {
-      await installed;
       for (const c of await credentials.get()) await credentials.delete(c.id);
     },
     async setSignCount(id, signCount) {
-      await installed;
       const [c] = await credentials.get({ id });
       if (!c) throw new Error(`no credential ${id} in this authenticator`);
       await credentials.delete(id);
