@@ -107,3 +107,22 @@ test('face recovery on a new device: a code that needs a face check, then a new 
   await expect(phone.authenticator).toHaveCredentialFor(userId);
   await expect(twofold).toHaveDevice({ userId, type: 'passkey', count: 2 });
 });
+
+test('face recovery refuses someone else’s face: no passkey is bound', async ({ page, camera, twofold, newDevice }) => {
+  await camera.follow({ person: 'a' });
+  const username = uniqueName('joan');
+  await signUp(page, twofold.url, username);
+  const { userId } = await twofold.server.users.retrieve({ username });
+  await page.getByRole('button', { name: 'Enroll my face' }).click();
+  await expect(status(page)).toHaveText('Face enrolled', { timeout: 120_000 });
+
+  // A thief with the code, but person B in front of the camera.
+  const { code } = await twofold.service.generateCode({ userId, type: 'short', requireFace: true });
+  const thief = await newDevice({ url: twofold.url, camera: { person: 'b' } });
+  await thief.page.locator('#recover-user').fill(userId);
+  await thief.page.locator('#recover-code').fill(code);
+  await thief.page.getByRole('button', { name: 'Recover with my face' }).click();
+  await expect(status(thief.page)).toHaveText('Failed: FACE_MISMATCH', { timeout: 120_000 });
+  await expect(thief.authenticator).not.toHaveCredentialFor(userId);
+  await expect(twofold).toHaveDevice({ userId, type: 'passkey', count: 1 });
+});
