@@ -4,7 +4,8 @@
  * - no import cycles among packages/*\/src files — type-only imports included
  *   (`tsPreCompilationDeps: true` keeps `import type` / `export type` edges in the graph);
  * - the client and the server never import each other (either may import @twofold/protocol);
- * - @twofold/testing imports only types from @twofold/server;
+ * - @twofold/testing imports only types from @twofold/server, except its ./playwright entry
+ *   (packages/testing/src/playwright/), whose `twofold` fixture starts a server;
  * - files in packages/server/src/<module>/ never import packages/server/src/http/;
  * - the server's root entry never reaches `node:*` built-ins, `pg`, `@electric-sql/pglite` or
  *   `rate-limiter-flexible` (those live behind the ./node, ./pglite and ./postgres subpaths).
@@ -46,9 +47,17 @@ module.exports = {
       name: 'testing-only-server-types',
       severity: 'error',
       comment:
-        '@twofold/testing (e.g. the Store conformance suite) imports only types from @twofold/server, which is an optional peer: no runtime dependency, no runtime cycle (the server tests use @twofold/testing).',
-      from: { path: '^packages/testing/src/' },
+        '@twofold/testing (e.g. the Store conformance suite) imports only types from @twofold/server, which is an optional peer: no runtime dependency, no runtime cycle (the server tests use @twofold/testing). Only the ./playwright entry (src/playwright/**) may load it at runtime: its `twofold` fixture starts a server, and nothing in the server imports that entry.',
+      from: { path: '^packages/testing/src/(?!playwright/)' },
       to: { path: '^packages/server/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'testing-rest-not-playwright',
+      severity: 'error',
+      comment:
+        'The rest of @twofold/testing never imports its ./playwright entry, so the server (loaded at runtime only there) stays out of the root entry and the conformance suite.',
+      from: { path: '^packages/testing/src/(?!playwright/)' },
+      to: { path: '^packages/testing/src/playwright/' },
     },
     {
       name: 'modules-not-http',

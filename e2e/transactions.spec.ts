@@ -1,12 +1,5 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { baseUrl, holdNextAutofill, launch, newDevice, signOut, signUpInDemo, apiPost } from './helpers.js';
-
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(() => browser?.close());
+import type { Page } from '@playwright/test';
+import { apiPost, baseUrl, expect, holdNextAutofill, signOut, signUpInDemo, test } from './fixtures.js';
 
 const sessionOf = (page: Page) =>
   page.evaluate(() => JSON.parse(sessionStorage.getItem('twofold.session') ?? 'null') as { userId: string; token: string });
@@ -23,9 +16,9 @@ function captureConfirm(page: Page): { url: () => string; body: () => string } {
   return { url: () => url, body: () => body };
 }
 
-describe('"View card PIN": a step-up transaction releases its context after a passkey check', () => {
-  it('reveals the PIN after the passkey confirmation; replaying the confirmation is refused', async () => {
-    const { page, context } = await newDevice(browser);
+test.describe('"View card PIN": a step-up transaction releases its context after a passkey check', () => {
+  test('reveals the PIN after the passkey confirmation; replaying the confirmation is refused', async ({ device }) => {
+    const { page, context } = await device();
     await signUpInDemo(page, undefined, 'Card Holder');
     const confirm = captureConfirm(page);
     await page.getByRole('button', { name: 'View card PIN' }).click();
@@ -43,11 +36,10 @@ describe('"View card PIN": a step-up transaction releases its context after a pa
     const problem = (await replay.json()) as Record<string, unknown>;
     expect(problem.code).toBe('TRANSACTION_DECIDED');
     expect(problem.context).toBeUndefined();
-    await context.close();
   });
 
-  it('the app PIN is a fallback: set it, then confirm with it instead of the passkey', async () => {
-    const { page, context } = await newDevice(browser);
+  test('the app PIN is a fallback: set it, then confirm with it instead of the passkey', async ({ device }) => {
+    const { page, context } = await device();
     await signUpInDemo(page, undefined, 'Pin Holder');
     await page.locator('#new-pin').fill('2580');
     await page.getByRole('button', { name: 'Set PIN' }).click();
@@ -56,13 +48,12 @@ describe('"View card PIN": a step-up transaction releases its context after a pa
     page.on('dialog', (d) => void d.accept('2580'));
     await page.getByRole('link', { name: 'Use my app PIN instead' }).click();
     await expect.poll(() => page.locator('#card-pin').textContent(), { timeout: 15_000 }).toMatch(/^\d{4}$/);
-    await context.close();
   });
 
-  it("refuses another user's passkey and session", async () => {
-    const alice = await newDevice(browser);
+  test("refuses another user's passkey and session", async ({ device }) => {
+    const alice = await device();
     await signUpInDemo(alice.page, undefined, 'Alice');
-    const bob = await newDevice(browser);
+    const bob = await device();
     await signUpInDemo(bob.page, undefined, 'Bob');
     // Alice's "View card PIN": catch the transaction id and stop there.
     let transactionId = '';
@@ -97,12 +88,10 @@ describe('"View card PIN": a step-up transaction releases its context after a pa
     const res = await apiPost(`/transactions/${transactionId}/confirm`, { ceremonyId: opts.json.ceremonyId, response: bobsAssertion }, aliceSession.token);
     expect(res.status).toBe(401);
     expect(res.json.code).toBe('CREDENTIAL_NOT_FOUND');
-    await alice.context.close();
-    await bob.context.close();
   });
 
-  it('a sign-in assertion captured in the browser cannot confirm a transaction', async () => {
-    const { page, context } = await newDevice(browser);
+  test('a sign-in assertion captured in the browser cannot confirm a transaction', async ({ device }) => {
+    const { page, context } = await device();
     await signUpInDemo(page, undefined, 'Replay Target');
     await holdNextAutofill(page);
     await signOut(page);
@@ -125,12 +114,11 @@ describe('"View card PIN": a step-up transaction releases its context after a pa
     const res = await apiPost(`/transactions/${transactionId}/confirm`, { ceremonyId: tx.json.ceremonyId, response: JSON.parse(login).response }, token);
     expect(res.status).toBe(401);
     expect(res.json.code).toBe('AUTHENTICATION_FAILED');
-    await context.close();
   });
 
   // Moves the server's clock (TWOFOLD_UNSAFE_TEST_CLOCK), so it runs last in this file.
-  it('an expired transaction releases nothing (clock seam)', async () => {
-    const { page, context } = await newDevice(browser);
+  test('an expired transaction releases nothing (clock seam)', async ({ device }) => {
+    const { page, context } = await device();
     await signUpInDemo(page, undefined, 'Slow Confirmer');
     // The confirmation arrives after the transaction's 5 minutes: move the clock just before it.
     await page.route('**/api/v1/transactions/*/confirm', async (route) => {
@@ -140,6 +128,5 @@ describe('"View card PIN": a step-up transaction releases its context after a pa
     await page.getByRole('button', { name: 'View card PIN' }).click();
     await expect.poll(() => page.locator('#card-status').textContent(), { timeout: 15_000 }).toContain('expired');
     expect(await page.locator('#card-pin').textContent()).toBe('••••');
-    await context.close();
   });
 });

@@ -1,38 +1,29 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiPost, baseUrl, deviceRows, holdNextAutofill, launch, newDevice, signOut, signUpInDemo } from './helpers.js';
+import { createTestAuthenticator } from '@twofold/testing/playwright';
+import { apiPost, baseUrl, deviceRows, expect, holdNextAutofill, signOut, signUpInDemo, test } from './fixtures.js';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(() => browser?.close());
-
-describe('passkeys in the demo, in headless Chromium with a virtual authenticator', () => {
-  it('signs up: the authenticator holds a discoverable credential and the device is listed', async () => {
-    const { page, authenticator, context } = await newDevice(browser);
+test.describe('passkeys in the demo, in headless Chromium with a virtual authenticator', () => {
+  test('signs up: the authenticator holds a discoverable credential and the device is listed', async ({ device }) => {
+    const { page, authenticator } = await device();
     await signUpInDemo(page);
-    const credentials = await authenticator.getCredentials();
+    const credentials = await authenticator.credentials();
     expect(credentials).toHaveLength(1);
-    expect(credentials[0]!.isResidentCredential).toBe(true);
+    expect(credentials[0]!.isResident).toBe(true);
     await expect.poll(() => deviceRows(page).count()).toBe(1);
     expect(await deviceRows(page).first().textContent()).toContain('this device');
-    await context.close();
   });
 
-  it('signs in with the button, without typing a username (discoverable credential)', async () => {
-    const { page, context } = await newDevice(browser);
+  test('signs in with the button, without typing a username (discoverable credential)', async ({ device }) => {
+    const { page } = await device();
     await signUpInDemo(page, undefined, 'Button User');
     await holdNextAutofill(page);
     await signOut(page);
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
     await expect.poll(() => page.locator('h1').textContent(), { timeout: 15_000 }).toBe('Hello, Button User');
     await expect.poll(() => page.locator('.events').textContent()).toContain('Signed in with a passkey');
-    await context.close();
   });
 
-  it('signs in through passkey autofill (conditional mediation)', async () => {
-    const { page, context } = await newDevice(browser);
+  test('signs in through passkey autofill (conditional mediation)', async ({ device }) => {
+    const { page } = await device();
     const username = await signUpInDemo(page, undefined, 'Autofill User');
     await signOut(page);
     // The sign-in page starts a conditional get() (autofill) as it loads. Chromium's virtual
@@ -40,15 +31,14 @@ describe('passkeys in the demo, in headless Chromium with a virtual authenticato
     // nothing is clicked here.
     await expect.poll(() => page.locator('h1').textContent(), { timeout: 15_000 }).toBe('Hello, Autofill User');
     expect(await page.locator('#nav').textContent()).toContain(username.toLowerCase());
-    await context.close();
   });
 
-  it('adds a second passkey, renames and deletes a device; the deleted one can no longer sign in', async () => {
-    const { page, authenticator, context } = await newDevice(browser);
+  test('adds a second passkey, renames and deletes a device; the deleted one can no longer sign in', async ({ device }) => {
+    const { page, authenticator } = await device();
     await signUpInDemo(page, undefined, 'Two Keys');
     // A second authenticator (say, a security key) replaces the first on this page.
     await authenticator.remove();
-    const second = await import('@twofold/testing').then((m) => m.addVirtualAuthenticator(page));
+    const second = await createTestAuthenticator({ page });
     await page.getByRole('button', { name: 'Add a passkey on this device' }).click();
     await expect.poll(() => deviceRows(page).count(), { timeout: 15_000 }).toBe(2);
 
@@ -63,24 +53,23 @@ describe('passkeys in the demo, in headless Chromium with a virtual authenticato
     await signOut(page);
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
     await expect.poll(() => page.locator('h1').textContent(), { timeout: 15_000 }).toBe('Hello, Two Keys');
-    const [kept] = await second.getCredentials();
+    const [kept] = await second.credentials();
     await holdNextAutofill(page);
     await deviceRows(page).first().getByRole('button', { name: 'Remove' }).click();
     await page.locator('#signin-button').waitFor();
     // Signal API: after the removal the client signalled the accepted credentials (none), and
     // the authenticator dropped the passkey (WebAuthn L3 §5.1.10.2).
-    expect(await second.getCredentials()).toHaveLength(0);
+    expect(await second.credentials()).toHaveLength(0);
     // A provider that ignored the signal still offers it: the server refuses it, and the client
     // signals it as unknown (§5.1.10.1), which removes it again.
     await second.addCredential(kept!);
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
     await expect.poll(() => page.locator('#signin-status').textContent(), { timeout: 15_000 }).toContain('not registered here');
-    await expect.poll(() => second.getCredentials().then((c) => c.length)).toBe(0);
-    await context.close();
+    await expect.poll(() => second.credentials().then((c) => c.length)).toBe(0);
   });
 
-  it('refuses a replayed assertion captured from the browser', async () => {
-    const { page, context } = await newDevice(browser);
+  test('refuses a replayed assertion captured from the browser', async ({ device }) => {
+    const { page } = await device();
     await signUpInDemo(page);
     await holdNextAutofill(page);
     await signOut(page);
@@ -111,11 +100,10 @@ describe('passkeys in the demo, in headless Chromium with a virtual authenticato
     });
     expect(grafted.status).toBe(401);
     expect((await grafted.json()).code).toBe('AUTHENTICATION_FAILED');
-    await context.close();
   });
 
-  it('refuses sign-in when user verification fails, and says so', async () => {
-    const { page, authenticator, context } = await newDevice(browser);
+  test('refuses sign-in when user verification fails, and says so', async ({ device }) => {
+    const { page, authenticator } = await device();
     await signUpInDemo(page);
     await authenticator.setUserVerified(false);
     await holdNextAutofill(page);
@@ -127,11 +115,10 @@ describe('passkeys in the demo, in headless Chromium with a virtual authenticato
     await authenticator.setUserVerified(true);
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
     await page.locator('#devices').waitFor({ timeout: 15_000 });
-    await context.close();
   });
 
-  it('the activity view pages back through the whole history, past a stranger’s flood of events', async () => {
-    const { page, context } = await newDevice(browser);
+  test('the activity view pages back through the whole history, past a stranger’s flood of events', async ({ device }) => {
+    const { page } = await device();
     await signUpInDemo(page);
     const { userId } = JSON.parse((await page.evaluate(() => localStorage.getItem('northwind.customer')))!);
     // Someone who knows the user id guesses recovery codes: each guess is an event for the user.
@@ -149,6 +136,5 @@ describe('passkeys in the demo, in headless Chromium with a virtual authenticato
     const all = await page.locator('.events').textContent();
     expect(all).toContain('Passkey added');
     expect(all).toContain('Account opened'); // the oldest event is still reachable
-    await context.close();
   });
 });

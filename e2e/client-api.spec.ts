@@ -1,19 +1,16 @@
 import { fileURLToPath } from 'node:url';
-import { addVirtualAuthenticator } from '@twofold/testing';
+import type { TestDevice } from '@twofold/testing/playwright';
 import { build } from 'esbuild';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { baseUrl, launch, uniqueName } from './helpers.js';
+import type { Page } from '@playwright/test';
+import { baseUrl, expect, test, uniqueName } from './fixtures.js';
 
 // @twofold/client's plain functions in Chromium against the virtual authenticator: the PRF
 // extension (with and without PRF support) and the automatic passkey upgrade. The client is
-// bundled here and loaded into a page of the server's origin that runs no demo code (so no
-// autofill request competes).
-let browser: Browser;
-let bundle: string;
-beforeAll(async () => {
-  browser = await launch();
-  const out = await build({
+// bundled here (once per worker) and loaded into a page of the server's origin that runs no demo
+// code (so no autofill request competes).
+let bundle: Promise<string> | undefined;
+const clientBundle = () =>
+  (bundle ??= build({
     entryPoints: [fileURLToPath(new URL('../packages/client/src/index.ts', import.meta.url))],
     bundle: true,
     format: 'iife',
@@ -22,16 +19,13 @@ beforeAll(async () => {
     conditions: ['@twofold/source'],
     write: false,
     logLevel: 'silent',
-  });
-  bundle = out.outputFiles[0]!.text;
-});
-afterAll(() => browser?.close());
+  }).then((out) => out.outputFiles[0]!.text));
 
-async function clientPage(hasPrf: boolean) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const authenticator = await addVirtualAuthenticator(page, { hasPrf });
-  await page.route('**/__e2e__/client.js', (route) => route.fulfill({ contentType: 'text/javascript', body: bundle }));
+/** A new device (the `newDevice` fixture) whose authenticator has PRF or not, on a page with the client loaded. */
+async function clientPage(newDevice: (o: { virtual: { hasPrf: boolean } }) => Promise<TestDevice>, hasPrf: boolean) {
+  const { context, page, authenticator } = await newDevice({ virtual: { hasPrf } });
+  const body = await clientBundle();
+  await page.route('**/__e2e__/client.js', (route) => route.fulfill({ contentType: 'text/javascript', body }));
   const verifyBodies: string[] = [];
   page.on('request', (r) => {
     if (/\/passkeys\/(register|authenticate)\/verify$/.test(r.url())) verifyBodies.push(r.postData() ?? '');
@@ -72,9 +66,9 @@ function run(page: Page, username: string) {
   }, username);
 }
 
-describe('PRF extension in Chromium', () => {
-  it('derives the same non-extractable key for the same salt (at registration and sign-in), another for another salt, and never sends the output', async () => {
-    const { context, page, verifyBodies } = await clientPage(true);
+test.describe('PRF extension in Chromium', () => {
+  test('derives the same non-extractable key for the same salt (at registration and sign-in), another for another salt, and never sends the output', async ({ newDevice }) => {
+    const { context, page, verifyBodies } = await clientPage(newDevice, true);
     const result = await run(page, uniqueName('prf'));
     expect(result.signedUp).toBe(true);
     expect(result.keys).toEqual(Array(4).fill({ extractable: false, algorithm: 'AES-GCM' }));
@@ -84,22 +78,20 @@ describe('PRF extension in Chromium', () => {
     expect(result.otherSalt).toBe('refused');
     expect(verifyBodies).toHaveLength(5);
     for (const body of verifyBodies) expect(JSON.parse(body).response.clientExtensionResults).not.toHaveProperty('prf');
-    await context.close();
   });
 
-  it('signs up and in without PRF support, with prfKey null', async () => {
-    const { context, page } = await clientPage(false);
+  test('signs up and in without PRF support, with prfKey null', async ({ newDevice }) => {
+    const { context, page } = await clientPage(newDevice, false);
     const result = await run(page, uniqueName('noprf'));
     expect(result.signedUp).toBe(true);
     expect(result.keys).toEqual([null, null, null, null]);
     expect(result.sameSalt).toBeNull();
-    await context.close();
   });
 });
 
-describe('automatic passkey upgrade (conditional create) in Chromium', () => {
-  it('is an offer: where the browser creates nothing it resolves null without an error, and an abort withdraws it', async () => {
-    const { context, page, authenticator } = await clientPage(false);
+test.describe('automatic passkey upgrade (conditional create) in Chromium', () => {
+  test('is an offer: where the browser creates nothing it resolves null without an error, and an abort withdraws it', async ({ newDevice }) => {
+    const { context, page, authenticator } = await clientPage(newDevice, false);
     const result = await page.evaluate(async (username) => {
       const T = (globalThis as any).TwofoldClient;
       const api = T.createApiClient({ baseUrl: '/api/v1' });
@@ -122,7 +114,6 @@ describe('automatic passkey upgrade (conditional create) in Chromium', () => {
     expect(result.offered).toBeNull();
     expect(result.waited).toBeGreaterThanOrEqual(1400); // it did wait for the browser until the abort
     expect(result.unsupported).toBeNull();
-    expect(await authenticator.getCredentials()).toHaveLength(0);
-    await context.close();
+    expect(await authenticator.credentials()).toHaveLength(0);
   });
 });

@@ -1,13 +1,9 @@
-import type { Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
-import { useCameraDevices } from './cameras.js';
-import { apiPost, deviceRows, holdNextAutofill, issueCode, launch, newDevice, signOut, signUpInDemo, uniqueName } from './helpers.js';
+import type { Page } from '@playwright/test';
+import { apiPost, deviceRows, expect, holdNextAutofill, issueCode, signOut, signUpInDemo, test, uniqueName } from './fixtures.js';
 
 // The two journeys of credential reset and recovery by face, clicked through the demo with
 // virtual authenticators and fake webcams (person A enrolled; person B is someone else).
-const cameras = useCameraDevices();
-
-const FACE = { timeout: 90_000, interval: 500 };
+const FACE = { timeout: 90_000, intervals: [500] };
 const text = (page: Page, selector: string) => page.locator(selector).textContent();
 /** The user id in a recovery link (`…#/recover?user=…&code=…`). */
 const userOf = (link: string) => new URLSearchParams(link.split('?')[1]).get('user');
@@ -25,14 +21,14 @@ async function pinSignIn(page: Page, pin: string) {
   await page.getByRole('button', { name: 'Sign in with PIN' }).click();
 }
 
-describe('credential reset by face: biometrics changed, PIN forgotten (one device, the owner’s face)', () => {
+test('credential reset by face: biometrics changed, PIN forgotten (one device, the owner’s face)', async ({ device }) => {
+  test.setTimeout(600_000); // two face journeys, each with face checks of up to 90 s
   let userId: string;
   let username: string;
   let janeCustomer: string;
-  let janeCredentials: Awaited<ReturnType<Awaited<ReturnType<typeof cameras.device>>['authenticator']['getCredentials']>>;
-
-  it('UV fails → PIN fallback → third wrong PIN locks → new PIN + face check → passkey again → new PIN and passkey work, old PIN not', async () => {
-    const jane = await cameras.device('a');
+  let janeCredentials: Awaited<ReturnType<Awaited<ReturnType<typeof device>>['authenticator']['credentials']>> = [];
+  await test.step('UV fails → PIN fallback → third wrong PIN locks → new PIN + face check → passkey again → new PIN and passkey work, old PIN not', async () => {
+    const jane = await device({ camera: 'a' });
     const { page, authenticator } = jane;
     username = await signUpInDemo(page, uniqueName('jane'), 'Jane Doe');
     await enrollFaceAndPin(page, '2580');
@@ -81,7 +77,7 @@ describe('credential reset by face: biometrics changed, PIN forgotten (one devic
     await expect.poll(() => deviceRows(page).count()).toBe(2); // the new passkey (replacing the old one) and the face backup
     await expect.poll(() => deviceRows(page).filter({ hasText: 'this device' }).count()).toBe(1);
     await expect.poll(() => text(page, '.events')).toContain('App PIN reset after a face check');
-    expect(await authenticator.getCredentials()).toHaveLength(1); // the authenticator replaced its credential for this account
+    expect(await authenticator.credentials()).toHaveLength(1); // the authenticator replaced its credential for this account
 
     // The old PIN no longer works, the new one does.
     await holdNextAutofill(page);
@@ -96,12 +92,10 @@ describe('credential reset by face: biometrics changed, PIN forgotten (one devic
     await signOut(page);
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
     await expect.poll(() => text(page, 'h1'), { timeout: 15_000 }).toBe('Hello, Jane Doe');
-    janeCredentials = await authenticator.getCredentials(); // her passkey, as a password manager would sync it
-    await jane.context.close();
-  }, 300_000);
-
-  it('someone else’s face cannot reset Jane’s PIN (it stays at the face step, her PIN unchanged); support sees the reset and cancels it', async () => {
-    const other = await cameras.device('b');
+    janeCredentials = await authenticator.credentials(); // her passkey, as a password manager would sync it
+  });
+  await test.step('someone else’s face cannot reset Jane’s PIN (it stays at the face step, her PIN unchanged); support sees the reset and cancels it', async () => {
+    const other = await device({ camera: 'b' });
     const { page, authenticator } = other;
     // Another browser that only knows her account cannot start a reset (device binding).
     await page.evaluate((c) => localStorage.setItem('northwind.customer', c), janeCustomer);
@@ -135,8 +129,7 @@ describe('credential reset by face: biometrics changed, PIN forgotten (one devic
     await signOut(page);
     await page.goto(new URL('#/reset', page.url()).href);
     // Jane calls the bank: support sees the reset in progress and cancels it.
-    const support = await launch();
-    const agent = (await newDevice(support)).page;
+    const agent = (await device()).page;
     await agent.goto(new URL('#/support', agent.url()).href);
     await agent.locator('#lookup-username').fill(username);
     await agent.getByRole('button', { name: 'Look up' }).click();
@@ -144,30 +137,26 @@ describe('credential reset by face: biometrics changed, PIN forgotten (one devic
     await agent.getByRole('button', { name: /Cancel recovery/ }).click();
     await expect.poll(() => text(agent, '#customer-status'), { timeout: 15_000 }).toBe('The recovery is cancelled.');
     await expect.poll(() => text(agent, '#customer-flows')).toBe('None.');
-    await support.close();
     // The stranger's page cannot go on with it.
     await page.getByRole('button', { name: 'Verify my face' }).click();
     await expect.poll(() => text(page, '#reset-status'), FACE).toContain('already ended');
-    await other.context.close();
-  }, 180_000);
+  });
 });
 
-describe('recovery on a new device by face: link code + the bank’s client state + face check → new passkey', () => {
+test('recovery on a new device by face: link code + the bank’s client state + face check → new passkey', async ({ device }) => {
+  test.setTimeout(600_000); // two face journeys, each with face checks of up to 90 s
   let username: string;
-  let owner: Awaited<ReturnType<typeof cameras.device>>;
-
-  it('a new browser opens the emailed link, passes the face check, binds a passkey; the old device is removed and locked out', async () => {
-    owner = await cameras.device('a');
+  let owner!: Awaited<ReturnType<typeof device>>;
+  await test.step('a new browser opens the emailed link, passes the face check, binds a passkey; the old device is removed and locked out', async () => {
+    owner = await device({ camera: 'a' });
     username = await signUpInDemo(owner.page, uniqueName('lost'), 'Lost Phone');
     await enrollFaceAndPin(owner.page, '2580');
-    const support = await launch();
-    const { link, code } = await issueCode(support, username, 'link'); // the console requires a face check: a face is enrolled
-    await support.close();
+    const { link, code } = await issueCode(device, username, 'link'); // the console requires a face check: a face is enrolled
     // The link alone is not enough.
     const userId = userOf(link!);
     expect((await apiPost('/credentials/fido2/init/code', { userId, code: { code, type: 'link' } })).json.code).toBe('FACE_REQUIRED');
 
-    const fresh = await cameras.device('a');
+    const fresh = await device({ camera: 'a' });
     const { page } = fresh;
     await page.goto(link!);
     await page.getByRole('button', { name: 'Create a passkey on this device' }).click();
@@ -177,7 +166,7 @@ describe('recovery on a new device by face: link code + the bank’s client stat
     await page.locator('#recovery-device').fill('My new phone');
     await page.getByRole('button', { name: 'Create a passkey on this device' }).click();
     await expect.poll(() => text(page, '.notice'), { timeout: 15_000 }).toContain('recovered on this device');
-    expect(await fresh.authenticator.getCredentials()).toHaveLength(1);
+    expect(await fresh.authenticator.credentials()).toHaveLength(1);
     await expect.poll(() => deviceRows(page).count()).toBe(3); // old passkey, face backup, this one
 
     // Review devices: remove the old phone.
@@ -196,20 +185,16 @@ describe('recovery on a new device by face: link code + the bank’s client stat
     await expect.poll(() => text(owner.page, '#signin-status'), { timeout: 15_000 }).toContain('not registered here');
     // The code is spent.
     expect((await apiPost('/recovery', { kind: 'new_device', userId, code: { code, type: 'link' } })).json.code).toBe('CODE_USED');
-    await fresh.context.close();
-  }, 300_000);
-
-  it('someone else with a valid link cannot pass the face check: no passkey is bound and the code stays unused', async () => {
-    const support = await launch();
-    const { link, code } = await issueCode(support, username, 'link');
-    await support.close();
-    const thief = await cameras.device('b');
+  });
+  await test.step('someone else with a valid link cannot pass the face check: no passkey is bound and the code stays unused', async () => {
+    const { link, code } = await issueCode(device, username, 'link');
+    const thief = await device({ camera: 'b' });
     const { page } = thief;
     await page.goto(link!);
     await page.getByRole('button', { name: 'Create a passkey on this device' }).click();
     await page.getByRole('button', { name: 'Verify my face' }).click();
     await expect.poll(() => text(page, '#recovery-status'), FACE).toContain('does not match');
-    expect(await thief.authenticator.getCredentials()).toHaveLength(0);
+    expect(await thief.authenticator.credentials()).toHaveLength(0);
     await expect.poll(() => page.locator('#flow-steps li.now').textContent()).toBe('Verify your face');
     // The flow cannot skip to the passkey step.
     const flowId = JSON.parse((await page.evaluate(() => localStorage.getItem('twofold.recovery')))!).flowId;
@@ -218,7 +203,5 @@ describe('recovery on a new device by face: link code + the bank’s client stat
     await page.locator('#recover').waitFor();
     const userId = userOf(link!);
     expect((await apiPost('/credentials/fido2/init/code', { userId, code: { code, type: 'link' } })).json.code).toBe('FACE_REQUIRED');
-    await thief.context.close();
-    await owner.context.close();
-  }, 180_000);
+  });
 });

@@ -1,38 +1,37 @@
 import type { FaceAction, FaceEvidence } from '@twofold/protocol';
-import type { Page } from 'playwright-core';
-import { describe, expect, inject, it } from 'vitest';
-import { useCameraDevices, type Camera } from './cameras.js';
-import { apiPost, signUpInDemo, uniqueName } from './helpers.js';
+import type { Page } from '@playwright/test';
+import { apiKey, apiPost, expect, signUpInDemo, test, uniqueName, type Camera } from './fixtures.js';
 
 // The face factor in Chromium: the demo's client tracks a (steerable, fake) webcam, sends frames,
 // and the server decides. Then the attacks: a still photo, replays of captured frames, frames made
-// for another challenge, and forgeries with nothing but HTTP calls.
-const cameras = useCameraDevices();
-const FACE = { timeout: 90_000, interval: 500 };
+// for another challenge, and forgeries with nothing but HTTP calls. One test in steps: every attack
+// is on the account enrolled in the first step (and uses up its face attempts, as designed).
+const FACE = { timeout: 90_000, intervals: [500] };
 
-let session: string; // person A's session, copied to the other "devices"
-let userId: string;
-let recorded: { challengeId: string; evidence: FaceEvidence } | null = null;
+test('face: enroll and verify from a webcam, the server deciding on the frames', async ({ device }) => {
+  test.setTimeout(900_000); // five face checks of up to 90 s each on a busy 2-core machine
+  let session: string; // person A's session, copied to the other "devices"
+  let userId: string;
+  let recorded: { challengeId: string; evidence: FaceEvidence } | null = null;
 
-/** A device whose webcam shows `camera`, signed in as person A. */
-async function asA(camera: Camera): Promise<Page> {
-  const { page } = await cameras.device(camera);
-  await page.evaluate((s) => sessionStorage.setItem('twofold.session', s), session);
-  await page.reload();
-  return page;
-}
-const challenge = async () => (await apiPost('/face/challenge', { userId, purpose: 'verify' })).json as { challengeId: string; actions: FaceAction[] };
-/** A new challenge whose action order differs from `actions`. */
-async function challengeOtherThan(actions: FaceAction[]) {
-  for (;;) {
-    const ch = await challenge();
-    if (ch.actions.join() !== actions.join()) return ch;
+  /** A device whose webcam shows `camera`, signed in as person A. */
+  async function asA(camera: Camera): Promise<Page> {
+    const { page } = await device({ camera });
+    await page.evaluate((s) => sessionStorage.setItem('twofold.session', s), session);
+    await page.reload();
+    return page;
   }
-}
+  const challenge = async () => (await apiPost('/face/challenge', { userId, purpose: 'verify' })).json as { challengeId: string; actions: FaceAction[] };
+  /** A new challenge whose action order differs from `actions`. */
+  async function challengeOtherThan(actions: FaceAction[]) {
+    for (;;) {
+      const ch = await challenge();
+      if (ch.actions.join() !== actions.join()) return ch;
+    }
+  }
 
-describe('face: enroll and verify from a webcam, the server deciding on the frames', () => {
-  it('enrolls person A, then verifies A (the camera follows the challenge)', async () => {
-    const { page } = await cameras.device('a');
+  await test.step('enrolls person A, then verifies A (the camera follows the challenge)', async () => {
+    const { page } = await device({ camera: 'a' });
     await signUpInDemo(page, undefined, 'Face Owner');
     await page.getByRole('button', { name: 'Enroll my face' }).click();
     await expect.poll(() => page.locator('.notice').textContent(), FACE).toContain('face is enrolled');
@@ -51,15 +50,15 @@ describe('face: enroll and verify from a webcam, the server deciding on the fram
     expect(poses.slice(1).sort()).toEqual(['move_closer', 'turn_left', 'turn_right']);
     expect(recorded!.evidence.frames.every((f) => f.image.startsWith('/9j/'))).toBe(true);
     expect(Object.keys(recorded!.evidence).sort()).toEqual(['challengeId', 'frames', 'version']);
-  }, 200_000);
+  });
 
-  it('refuses person B with FACE_MISMATCH', async () => {
+  await test.step('refuses person B with FACE_MISMATCH', async () => {
     const page = await asA('b');
     await page.getByRole('button', { name: 'Verify my face' }).click();
     await expect.poll(() => page.locator('#face-status').textContent(), FACE).toContain('does not match');
-  }, 150_000);
+  });
 
-  it('refuses a still photo of A with LIVENESS_FAILED', async () => {
+  await test.step('refuses a still photo of A with LIVENESS_FAILED', async () => {
     const page = await asA('photoA');
     let answer = '';
     page.on('response', async (r) => {
@@ -68,9 +67,9 @@ describe('face: enroll and verify from a webcam, the server deciding on the fram
     await page.getByRole('button', { name: 'Verify my face' }).click();
     await expect.poll(() => page.locator('#face-status').textContent(), FACE).toContain('live person');
     expect(answer).toBe('LIVENESS_FAILED');
-  }, 150_000);
+  });
 
-  it('refuses the recording of the successful session: re-sent, and re-labelled for a new challenge', async () => {
+  await test.step('refuses the recording of the successful session: re-sent, and re-labelled for a new challenge', async () => {
     expect(recorded).not.toBeNull();
     const { challengeId, evidence } = recorded!;
     expect((await apiPost('/face/verify', { challengeId, userId, evidence })).json.code).toBe('CHALLENGE_NOT_FOUND');
@@ -83,7 +82,7 @@ describe('face: enroll and verify from a webcam, the server deciding on the fram
     expect(res.json).toMatchObject({ code: 'LIVENESS_FAILED', reason: 'a frame was sent before' });
   });
 
-  it('refuses frames captured for challenge A (never sent) when sent for challenge B', async () => {
+  await test.step('refuses frames captured for challenge A (never sent) when sent for challenge B', async () => {
     const page = await asA('a');
     let held: { challengeId: string; evidence: FaceEvidence } | null = null;
     // The frames for A are intercepted on their way out and never reach the server.
@@ -102,9 +101,9 @@ describe('face: enroll and verify from a webcam, the server deciding on the fram
       code: 'LIVENESS_FAILED',
       reason: expect.stringMatching(/in this order/),
     });
-  }, 150_000);
+  });
 
-  it('forgeries over plain HTTP get no token: absurd descriptors, a descriptor from a photo, one photo as every frame', async () => {
+  await test.step('forgeries over plain HTTP get no token: absurd descriptors, a descriptor from a photo, one photo as every frame', async () => {
     // 1. and 2.: descriptor evidence (1e200 values, or a real photo's descriptor) is not a format the server takes.
     const ch = await challenge();
     const huge = Array.from({ length: 128 }, () => 1e200);
@@ -123,7 +122,7 @@ describe('face: enroll and verify from a webcam, the server deciding on the fram
       challengeId: c.challengeId,
       frames: (['neutral', ...c.actions] as const).map((pose) => ({ pose, image: photo })),
     });
-    const other = await apiPost('/users', { username: uniqueName('photo') }, inject('apiKey'));
+    const other = await apiPost('/users', { username: uniqueName('photo') }, apiKey());
     expect(other.status).toBe(201);
     const ch2 = (await apiPost('/face/challenge', { userId: other.json.userId, purpose: 'verify' })).json as { challengeId: string; actions: FaceAction[] };
     const res = await apiPost('/face/verify', { challengeId: ch2.challengeId, userId: other.json.userId, evidence: asFrames(ch2) });

@@ -1,0 +1,109 @@
+import { test as base, expect, type CameraPerson, type TestDevice } from '@twofold/testing/playwright';
+import type { Page } from '@playwright/test';
+
+export { expect };
+
+/** The webcams of the face tests: person A or B following the challenges, or a still photo of A. */
+export type Camera = 'a' | 'b' | 'photoA';
+
+/** Options of the `device` fixture's function. */
+export interface DeviceOptions {
+  /** The device's webcam. Default: none. */
+  camera?: Camera;
+}
+
+/**
+ * The e2e tests' `test`: the published fixtures plus `device(options)` — a new device (the
+ * `newDevice` fixture: its own context, page and authenticator, closed after the test, also when
+ * it fails) that accepts the demo's dialogs and has the demo (playwright-setup.ts) open.
+ */
+export const test = base.extend<{ device: (options?: DeviceOptions) => Promise<TestDevice> }>({
+  device: async ({ newDevice, camera }, use) => {
+    await use(async (options = {}) => {
+      const person: CameraPerson = options.camera === 'b' ? 'b' : 'a';
+      const device = await newDevice(options.camera && options.camera !== 'photoA' ? { camera: { person } } : {});
+      if (options.camera === 'photoA') await camera.still({ person: 'a', context: device.context });
+      device.page.on('dialog', (d) => void d.accept(d.type() === 'prompt' ? 'Renamed device' : undefined));
+      await device.page.goto(baseUrl());
+      return device;
+    });
+  },
+});
+
+function failNoServer(): never {
+  throw new Error('E2E_BASE_URL is not set: run the e2e tests through e2e/playwright.config.ts (its global setup starts the demo).');
+}
+
+let n = 0;
+/** A user name no other test uses. */
+export const uniqueName = (p = 'e2e') => `${p}${Date.now().toString(36)}${(n++).toString(36)}`;
+
+/** Signs up through the demo's form and waits for the account page. */
+export async function signUpInDemo(page: Page, username = uniqueName(), displayName = 'Ada Lovelace') {
+  await page.locator('#signup-username').fill(username);
+  await page.locator('#signup-name').fill(displayName);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.locator('h1')).toHaveText(`Hello, ${displayName}`);
+  return username;
+}
+
+export async function signOut(page: Page) {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.locator('#signin-button').waitFor();
+}
+
+export const deviceRows = (page: Page) => page.locator('#devices [data-device-id]');
+
+/**
+ * The virtual authenticators answer a conditional (autofill) request at once, as if the user
+ * picked the passkey from the username field. To test the button path, hold the page's next
+ * autofill ceremony: its options request is left unanswered, like a user who never touches the field.
+ */
+export async function holdNextAutofill(page: Page) {
+  let held = false;
+  await page.route('**/api/v1/passkeys/authenticate/options', async (route) => {
+    if (!held) {
+      held = true;
+      return; // never answered
+    }
+    await route.continue();
+  });
+}
+
+/** The demo server's URL (set by playwright-setup.ts before the workers start). */
+export const baseUrl = (): string => process.env.E2E_BASE_URL ?? failNoServer();
+/** The demo server's all-scopes service key. */
+export const apiKey = (): string => process.env.E2E_API_KEY ?? failNoServer();
+
+/** POSTs JSON to the demo server's API (optionally with a bearer credential); returns status and body. */
+export async function apiPost(path: string, body: unknown, token?: string): Promise<{ status: number; json: any }> {
+  const res = await fetch(`${baseUrl()}/api/v1${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, json: await res.json() };
+}
+
+/**
+ * The support agent's browser: looks the customer up and issues a code in the console (by
+ * default with the console's own choice of requiring a face check).
+ */
+export async function issueCode(
+  device: (options?: DeviceOptions) => Promise<TestDevice>,
+  username: string,
+  type: 'short' | 'long' | 'link',
+  options: { requireFace?: boolean } = {},
+): Promise<{ code: string; link: string | null }> {
+  const { page, context } = await device();
+  await page.goto(`${baseUrl()}/#/support`);
+  await page.locator('#lookup-username').fill(username);
+  await page.getByRole('button', { name: 'Look up' }).click();
+  await page.locator('#code-type').selectOption(type);
+  if (options.requireFace !== undefined) await page.locator('#code-face').setChecked(options.requireFace);
+  await page.getByRole('button', { name: 'Issue code' }).click();
+  const code = (await page.locator('#issued-code').textContent({ timeout: 15_000 }))!.trim();
+  const link = type === 'link' ? await page.locator('#issued-link').getAttribute('href') : null;
+  await context.close();
+  return { code, link };
+}
