@@ -14,7 +14,7 @@ import type { TwofoldContext } from '../context.js';
 import { authenticatorModel } from '../devices/authenticators.js';
 import { deviceNameFromUserAgent } from '../devices/device-name.js';
 import { TwofoldError } from '../errors.js';
-import { requireStepUp, type SessionClaims } from '../tokens/tokens.js';
+import { requireStepUp, type MintedToken, type SessionClaims } from '../tokens/tokens.js';
 import type { CeremonyRecord } from '../ceremonies/store.js';
 import type { DeviceRecord } from '../devices/store.js';
 import { StoreConflictError } from '../storage/conflict.js';
@@ -443,28 +443,27 @@ export async function verifyPasskeyAuthentication(
     consumeCeremony(ctx, options.ceremonyId, 'authentication'),
     ctx.store.getPasskeyByCredentialId(response.id),
   ]);
-  const { passkey: used, alongside: token } = await verifyAssertion(ctx, {
+  const { passkey: used, minted } = await verifyAssertion(ctx, {
     ceremony,
     passkey,
     response,
     restrictToAllowed: Boolean(ceremony.data.username),
     event: { type: 'user.signed_in', data: { method: 'passkey' } },
-    // The token is signed while the counter write is in flight (it is only released if the write
-    // succeeds): sign-in latency is mostly waiting, so overlapping the two saves a round of it.
-    alongside: (p) => ctx.tokens.mint({ userId: p.userId, amr: ['passkey'], deviceId: p.deviceId }),
+    // Signed before the write and released only if it succeeds; its session is inserted by the
+    // same statement as the counter, device and event (one durable write per sign-in).
+    session: (p) => ctx.tokens.mint({ userId: p.userId, amr: ['passkey'], deviceId: p.deviceId }),
   });
-  await ctx.tokens.record(token); // its session exists only once the sign-in is recorded
-  return { userId: used.userId, deviceId: used.deviceId, token: token.token };
+  return { userId: used.userId, deviceId: used.deviceId, token: minted!.token };
 }
 
 /**
  * Verifies an assertion for a consumed ceremony and records the use: credential checks
  * (WebAuthn §7.2 steps 5-6), `@simplewebauthn/server` verification, then one atomic write that
- * compare-and-sets the counter (§6.1.1), touches the device and appends `event`. `alongside`
- * runs concurrently with that write; its result is returned only if the write succeeded.
- * Shared by sign-in and transaction confirmation.
+ * compare-and-sets the counter (§6.1.1), touches the device, appends `event` and — with
+ * `session` — opens the minted token's new session. The minted token is returned only if that
+ * write succeeded. Shared by sign-in and transaction confirmation.
  */
-export async function verifyAssertion<T>(
+export async function verifyAssertion(
   ctx: TwofoldContext,
   o: {
     ceremony: CeremonyRecord;
@@ -473,9 +472,10 @@ export async function verifyAssertion<T>(
     /** The credential must be in the ceremony's `allowCredentials` (`data.allow`). */
     restrictToAllowed: boolean;
     event: { type: AuditEvent['type']; data: Record<string, unknown> };
-    alongside: (passkey: PasskeyRecord) => Promise<T>;
+    /** Mints the sign-in's token; its (new) session is written with the use. */
+    session?: (passkey: PasskeyRecord) => Promise<MintedToken>;
   },
-): Promise<{ passkey: PasskeyRecord; alongside: T }> {
+): Promise<{ passkey: PasskeyRecord; minted?: MintedToken }> {
   const { ceremony, passkey, response } = o;
   const allow = (ceremony.data.allow as string[] | undefined) ?? [];
   // WebAuthn §7.2 step 5: with allowCredentials, the credential must be one of them.
@@ -514,20 +514,20 @@ export async function verifyAssertion<T>(
     deviceId: passkey.deviceId,
     actor: actor.user(passkey.userId),
   });
-  const [recorded, alongside] = await Promise.all([
-    ctx.store.recordPasskeyUse({
-      credentialId: passkey.credentialId,
-      expectedCounter: passkey.counter,
-      newCounter: info.newCounter,
-      backedUp: info.credentialBackedUp,
-      usedAt: event.at,
-      event,
-    }),
-    o.alongside(passkey),
-  ]);
+  const minted = o.session ? await o.session(passkey) : undefined;
+  if (minted?.carried) throw new TypeError('verifyAssertion: a sign-in opens a new session');
+  const recorded = await ctx.store.recordPasskeyUse({
+    credentialId: passkey.credentialId,
+    expectedCounter: passkey.counter,
+    newCounter: info.newCounter,
+    backedUp: info.credentialBackedUp,
+    usedAt: event.at,
+    event,
+    ...(minted && { session: minted.session }),
+  });
   if (!recorded) await counterRegression(ctx, passkey);
   ctx.notify([event]);
-  return { passkey, alongside };
+  return { passkey, ...(minted && { minted }) };
 }
 
 /** Records a signature-counter regression (a sign of a cloned authenticator) and refuses. */

@@ -20,8 +20,9 @@ export function passkeysSql(q: Query): PasskeysStore {
       return rows.map(toPasskey);
     },
     async recordPasskeyUse(a) {
-      // Data-modifying CTEs run as one statement: all three writes happen, or (counter moved) none.
+      // Data-modifying CTEs run as one statement: all writes happen, or (counter moved) none.
       const e = a.event;
+      const s = a.session;
       const { rows } = await q(
         `WITH used AS (
            UPDATE passkeys SET counter = $3, backed_up = $4
@@ -33,8 +34,12 @@ export function passkeysSql(q: Query): PasskeysStore {
            INSERT INTO audit_events (id, type, at, user_id, device_id, actor, data)
            SELECT $6, $7, $8, $9, $10, $11, $12 FROM used WHERE $6::text IS NOT NULL
            RETURNING id
+         ), opened AS (
+           INSERT INTO sessions (id, user_id, device_id, created_at, expires_at)
+           SELECT $13, $14, $15, $16, $17 FROM used WHERE $13::text IS NOT NULL
+           RETURNING id
          )
-         SELECT (SELECT count(*) FROM used) AS used, (SELECT count(*) FROM touched) AS touched, (SELECT count(*) FROM logged) AS logged`,
+         SELECT (SELECT count(*) FROM used) AS used, (SELECT count(*) FROM touched) AS touched, (SELECT count(*) FROM logged) AS logged, (SELECT count(*) FROM opened) AS opened`,
         [
           a.credentialId,
           a.expectedCounter,
@@ -42,6 +47,11 @@ export function passkeysSql(q: Query): PasskeysStore {
           a.backedUp,
           a.usedAt,
           ...auditEventParams(e),
+          s?.id ?? null,
+          s?.userId ?? null,
+          s?.deviceId ?? null,
+          s?.createdAt ?? null,
+          s?.expiresAt ?? null,
         ],
       );
       return Number(rows[0]?.used) === 1;

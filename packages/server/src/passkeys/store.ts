@@ -1,4 +1,5 @@
 import type { AuditEventRecord } from '../audit/store.js';
+import type { SessionRecord } from '../tokens/store.js';
 
 /** The passkeys module's slice of the {@link Store}. */
 export interface PasskeysStore {
@@ -41,4 +42,9 @@ export interface PasskeyUse {
   backedUp: boolean;
   usedAt: Date;
   event?: AuditEventRecord;
+  /**
+   * The session this sign-in opens, inserted by the same statement (so a sign-in is one durable
+   * write: counter, device, audit event and session together, or none of them).
+   */
+  session?: SessionRecord;
 }

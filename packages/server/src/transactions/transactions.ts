@@ -190,7 +190,6 @@ export async function confirmTransaction(
       response: options.response,
       restrictToAllowed: true, // only the transaction user's own passkeys
       event: { type: 'passkey.step_up', data: { transactionId: t.id } },
-      alongside: async () => undefined,
     });
     method = 'passkey';
   }

@@ -138,11 +138,14 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
             backedUp: true,
             usedAt: new Date(t0.getTime() + i * 1000),
             event: { id: uid('use'), type: 'user.signed_in', at: t0, userId: u.id, deviceId: d.id, actor: 'system', data: { i } },
+            session: { id: `${u.id}-s${i}`, userId: u.id, deviceId: d.id, createdAt: t0, expiresAt: new Date(t0.getTime() + 900_000), revokedAt: null },
           }),
         ),
       );
       expect(results.filter(Boolean)).toHaveLength(1);
       const winner = results.indexOf(true);
+      // the winner's session was opened in the same write; the losers' were not
+      for (let i = 0; i < 8; i++) expect(Boolean(await store.getSession(`${u.id}-s${i}`)), `session ${i}`).toBe(i === winner);
       const stored = await store.getPasskeyByCredentialId(p.credentialId);
       expect(stored?.counter).toBe(6 + winner);
       expect(stored?.backedUp).toBe(true);
