@@ -1,7 +1,7 @@
 import { date, dateOrNull, json, type Query, type Row } from '../storage/sql/query.js';
 import type { DeviceKeyRecord, DeviceKeysStore } from './store.js';
 
-/** The device-keys slice over SQL (table `device_keys`, migration 9). */
+/** The device-keys slice over SQL (table `device_keys`, migration 10). */
 export function deviceKeysSql(q: Query): DeviceKeysStore {
   return {
     async upsertDeviceKey(k) {

@@ -84,16 +84,14 @@ export async function startFaceChallenge(
   ctx: TwofoldContext,
   options: StartFaceChallengeOptions,
 ): Promise<{ challengeId: string; actions: FaceAction[]; expiresAt: string }> {
-  let unknownUser = false;
-  if (options.purpose === 'enroll') {
+  const enrolling = options.purpose === 'enroll';
+  if (enrolling) {
     if (options.session?.userId !== options.userId) throw new TwofoldError('UNAUTHENTICATED', 'Enrolling a face needs the session of that user.');
     requireStepUp(options.session, ctx.now(), 'Enrolling a face');
-    requireAnalyzer(ctx);
-    await requireUser(ctx, options.userId);
-  } else {
-    requireAnalyzer(ctx);
-    unknownUser = !(await ctx.store.getUserById(options.userId));
   }
+  requireAnalyzer(ctx);
+  if (enrolling) await requireUser(ctx, options.userId);
+  const unknownUser = !enrolling && !(await ctx.store.getUserById(options.userId));
   const actions = shuffle([...ctx.faceActions]);
   // Face challenges live shorter than passkey ceremonies: the camera session is short.
   const ceremony = await beginCeremony(ctx, {

@@ -35,7 +35,7 @@ const toSigningKey = (r: Row): SigningKeyRecord => ({
   retiredAt: dateOrNull(r.retired_at),
 });
 
-/** The sessions slice over SQL (table `sessions`, migration 7). */
+/** The sessions slice over SQL (table `sessions`, migration 8). */
 export function sessionsSql(q: Query): SessionsStore {
   return {
     async insertSession(s) {
