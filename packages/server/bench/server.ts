@@ -15,6 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { verifyAuthenticationResponse } from '@simplewebauthn/server';
 import { createSoftAuthenticator } from '@twofold/testing';
 import pg from 'pg';
+import { generateSealingKey, parseKeyring } from '../src/sealing/keyring.js';
 import { createPGliteStore } from '../src/storage/pglite.js';
 import { createPostgresStore } from '../src/storage/postgres.js';
 import type { Store } from '../src/storage/store.js';
@@ -74,7 +75,10 @@ async function bareVerify(): Promise<number> {
 }
 
 async function ceremony(label: string, store: Store): Promise<{ sequential: number; concurrent: number }> {
-  const twofold = createTwofold({ store, rp: { id: 'localhost', origins: [ORIGIN] }, openRegistration: true, http: { clientAddress: 'none' } }); // in-process requests have no socket
+  // Secret keys, as every served instance has (the CLI refuses PostgreSQL without them): sign-in
+  // ceremonies are then stateless. In-process requests have no socket, hence no client address.
+  const secretKeys = parseKeyring(generateSealingKey('bench'));
+  const twofold = createTwofold({ store, rp: { id: 'localhost', origins: [ORIGIN] }, openRegistration: true, secretKeys, http: { clientAddress: 'none' } });
   const post = (path: string, body: unknown) =>
     twofold.handler(
       new Request(`http://localhost/api/v1${path}`, {

@@ -5,6 +5,7 @@ import type { CodeSettings } from './codes/settings.js';
 import type { HashGate, PinHasher } from './pins/hashing.js';
 import type { PinSettings } from './pins/settings.js';
 import type { RateLimiter } from './ratelimits/store.js';
+import type { PasskeyCache } from './passkeys/cache.js';
 import type { Keyring } from './sealing/keyring.js';
 import type { Store } from './storage/store.js';
 import type { RetentionSettings } from './sweep/settings.js';
@@ -19,7 +20,12 @@ export interface TwofoldContext {
   openRegistration: boolean;
   ceremonyTtlSeconds: number;
   tokens: TokenService;
-  /** Seals secrets at rest and keys code hashes; absent when no secret keys are configured. */
+  /** Credentials this instance read for sign-in lately (immutable parts only are relied on). */
+  passkeyCache: PasskeyCache;
+  /**
+   * Seals secrets at rest, keys code hashes and MACs stateless sign-in ceremonies; absent when
+   * no secret keys are configured (sign-in ceremonies are then stored).
+   */
   keyring: Keyring | undefined;
   codes: CodeSettings;
   /** Rate limiters held in the store (limits hold across server processes). */

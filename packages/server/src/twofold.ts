@@ -79,6 +79,7 @@ import {
 } from './recovery/recovery.js';
 import { FACE_ACTIONS, type FaceAction } from '@twofold/protocol';
 import { createKeyring, type SealingKey } from './sealing/keyring.js';
+import { createPasskeyCache, type PasskeyCacheOptions } from './passkeys/cache.js';
 import {
   confirmTransaction,
   createTransaction,
@@ -137,10 +138,14 @@ export interface TwofoldOptions {
    */
   onEvent?: (event: AuditEvent) => void | Promise<void>;
   /**
-   * Secret keys (AES-256) that seal secrets at rest — today the private signing keys. The first
-   * key seals; all open, so keys rotate by putting a new one first. See `createKeyring`.
+   * Secret keys (AES-256) that seal secrets at rest (signing keys, face templates, transaction
+   * contexts), key code hashes and MAC stateless sign-in ceremonies. The first key seals; all
+   * open, so keys rotate by putting a new one first. See `createKeyring`. Servers sharing a
+   * database need the same keys. Without them sign-in ceremonies are stored (one more write).
    */
   secretKeys?: readonly SealingKey[];
+  /** Credentials kept in memory for sign-in (see `createPasskeyCache`). Default 10 000 for 10 minutes; `{ max: 0 }` turns it off. */
+  passkeyCache?: PasskeyCacheOptions;
   /** Pre-authorized code policy (lifetimes, attempt limits, link template). */
   codes?: Partial<Omit<CodeSettings, 'ttlSeconds'>> & { ttlSeconds?: Partial<CodeSettings['ttlSeconds']> };
   /**
@@ -245,6 +250,7 @@ export function createTwofold(options: TwofoldOptions) {
     ceremonyTtlSeconds: options.ceremonyTtlSeconds ?? 300,
     tokens,
     keyring,
+    passkeyCache: createPasskeyCache(options.store, options.passkeyCache),
     codes,
     limiters: {
       codeUser: options.store.rateLimiter({ keyPrefix: 'code-user', ...codes.userAttempts }),

@@ -24,8 +24,13 @@ export function ceremoniesSql(q: Query): CeremoniesStore {
       const { rows } = await q('SELECT * FROM ceremonies WHERE id = $1', [id]);
       return rows[0] ? toCeremony(rows[0]) : null;
     },
+    async useCeremonyMarker(marker, expiresAt) {
+      const { rows } = await q('INSERT INTO ceremony_uses (id, expires_at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING RETURNING id', [marker, expiresAt]);
+      return rows.length === 1;
+    },
     async deleteExpiredCeremonies(now) {
-      return (await q('DELETE FROM ceremonies WHERE expires_at < $1', [now])).rowCount;
+      const stored = (await q('DELETE FROM ceremonies WHERE expires_at < $1', [now])).rowCount;
+      return stored + (await q('DELETE FROM ceremony_uses WHERE expires_at < $1', [now])).rowCount;
     },
   };
 }

@@ -8,7 +8,13 @@ export interface CeremoniesStore {
   consumeCeremony(id: string): Promise<CeremonyRecord | null>;
   /** The ceremony, without consuming it (a cheap check before reading a large body); null when absent. */
   getCeremony(id: string): Promise<CeremonyRecord | null>;
-  /** Housekeeping: removes ceremonies that expired before `now`. @returns how many. */
+  /**
+   * Marks a stateless ceremony used (its `marker`, kept until `expiresAt`): atomically inserts
+   * the marker unless it exists. Of any number of concurrent callers exactly one gets true.
+   * A sign-in inserts it with its use (`recordPasskeyUse`); this is for the refusals.
+   */
+  useCeremonyMarker(marker: string, expiresAt: Date): Promise<boolean>;
+  /** Housekeeping: removes ceremonies and used-ceremony markers that expired before `now`. @returns how many. */
   deleteExpiredCeremonies(now: Date): Promise<number>;
 }
 

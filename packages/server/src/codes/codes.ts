@@ -11,7 +11,8 @@ import type { GenerateCodeResponse } from '@twofold/protocol';
 import { consumeCeremony } from '../ceremonies/ceremonies.js';
 import { enforceLimits } from '../ratelimits/ratelimits.js';
 import { randomId } from '../util/encoding.js';
-import { constantTimeEqual, hashCode, newCode, normalizeCode } from './secret.js';
+import { constantTimeEqual } from '../util/compare.js';
+import { hashCode, newCode, normalizeCode } from './secret.js';
 import type { PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 
 export { DEFAULT_CODE_SETTINGS, type CodePurpose, type CodeSettings } from './settings.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createKeyring, generateSealingKey, parseKeyring } from '../sealing/keyring.js';
-import { constantTimeEqual, hashCode, newCode, normalizeCode } from './secret.js';
+import { constantTimeEqual } from '../util/compare.js';
+import { hashCode, newCode, normalizeCode } from './secret.js';
 
 describe('code secrets', () => {
   it('short codes are 8 digits; long and link codes carry 128 bits (base64url)', () => {

@@ -39,10 +39,3 @@ export async function hashCode(
   return { keyId: 'none', hash: toBase64Url(new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', data))) };
 }
 
-/** Compares two strings in time that depends only on their length. */
-export function constantTimeEqual(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
-}

@@ -7,15 +7,16 @@ import {
   type PublicKeyCredentialCreationOptionsJSON,
   type PublicKeyCredentialRequestOptionsJSON,
   type RegistrationResponseJSON,
+  type VerifiedAuthenticationResponse,
 } from '@simplewebauthn/server';
 import { actor, newEvent, recordEvent, type AuditEvent } from '../audit/audit.js';
 import { beginCeremony, consumeCeremony } from '../ceremonies/ceremonies.js';
+import { canSealCeremonies, openSealedCeremony, parseSealedCeremonyId, sealCeremony, useSealedCeremony } from '../ceremonies/sealed.js';
 import type { TwofoldContext } from '../context.js';
 import { authenticatorModel } from '../devices/authenticators.js';
 import { deviceNameFromUserAgent } from '../devices/device-name.js';
 import { TwofoldError } from '../errors.js';
 import { requireStepUp, type MintedToken, type SessionClaims } from '../tokens/tokens.js';
-import type { CeremonyRecord } from '../ceremonies/store.js';
 import type { DeviceRecord } from '../devices/store.js';
 import { StoreConflictError } from '../storage/conflict.js';
 import type { Store } from '../storage/store.js';
@@ -408,29 +409,35 @@ export async function startPasskeyAuthentication(
       allow = await ctx.store.listPasskeys(user.id);
     }
   }
+  const named = options.username !== undefined || options.userId !== undefined;
+  // With secret keys (always, when serving) the ceremony is stateless: nothing is written here.
+  const sealed = canSealCeremonies(ctx) ? await sealCeremony(ctx, { named, userId }) : null;
   const requestOptions = withHints(
     await generateAuthenticationOptions({
       rpID: ctx.rp.id,
       timeout: ctx.ceremonyTtlSeconds * 1000,
       userVerification: 'required',
       allowCredentials: allow.map((p) => ({ id: p.credentialId, transports: p.transports })),
+      ...(sealed && { challenge: fromBase64Url(sealed.challenge) }),
     }),
     options.hints,
   );
+  if (sealed) return { ceremonyId: sealed.id, options: requestOptions };
   const ceremony = await beginCeremony(ctx, {
     kind: 'authentication',
     challenge: requestOptions.challenge,
     userId,
     // `username`: the credential must be one of `allow` (WebAuthn §7.2 step 5), for either kind of named user.
-    data: { username: options.username !== undefined || options.userId !== undefined, allow: allow.map((p) => p.credentialId) },
+    data: { username: named, allow: allow.map((p) => p.credentialId) },
   });
   return { ceremonyId: ceremony.id, options: requestOptions };
 }
 
 /**
- * Completes passkey sign-in: checks the credential belongs to the ceremony's user, verifies the
- * assertion, and advances the signature counter with a compare-and-set.
- * Throws `CHALLENGE_NOT_FOUND`, `CHALLENGE_EXPIRED`, `CREDENTIAL_NOT_FOUND`,
+ * Completes passkey sign-in: checks the ceremony and that the credential may answer it, verifies
+ * the assertion, and records the use (the ceremony's single use, the signature counter, the
+ * device, the event and the new session) in one durable write.
+ * Throws `CHALLENGE_NOT_FOUND`, `CHALLENGE_EXPIRED`, `CEREMONY_MISMATCH`, `CREDENTIAL_NOT_FOUND`,
  * `USER_HANDLE_MISMATCH`, `AUTHENTICATION_FAILED`, `COUNTER_REGRESSION`.
  */
 export async function verifyPasskeyAuthentication(
@@ -438,106 +445,163 @@ export async function verifyPasskeyAuthentication(
   options: VerifyPasskeyAuthenticationOptions,
 ): Promise<CeremonyResult> {
   const { response } = options;
-  // Independent reads, in parallel: they sit on every sign-in's path.
-  const [ceremony, passkey] = await Promise.all([
-    consumeCeremony(ctx, options.ceremonyId, 'authentication'),
-    ctx.store.getPasskeyByCredentialId(response.id),
-  ]);
-  const { passkey: used, minted } = await verifyAssertion(ctx, {
-    ceremony,
-    passkey,
-    response,
-    restrictToAllowed: Boolean(ceremony.data.username),
+  const signIn = {
     event: { type: 'user.signed_in', data: { method: 'passkey' } },
     // Signed before the write and released only if it succeeds; its session is inserted by the
     // same statement as the counter, device and event (one durable write per sign-in).
-    session: (p) => ctx.tokens.mint({ userId: p.userId, amr: ['passkey'], deviceId: p.deviceId }),
-  });
-  return { userId: used.userId, deviceId: used.deviceId, token: minted!.token };
+    session: (p: PasskeyRecord) => ctx.tokens.mint({ userId: p.userId, amr: ['passkey'], deviceId: p.deviceId }),
+  } as const;
+  const sealedId = parseSealedCeremonyId(options.ceremonyId);
+  let result: { passkey: PasskeyRecord; minted?: MintedToken };
+  if (sealedId) {
+    // A stateless ceremony: no round trip for it, and a returning credential comes from memory.
+    const passkey = await ctx.passkeyCache.get(response.id);
+    const ceremony = await openSealedCeremony(ctx, sealedId, passkey?.userId ?? null);
+    result = await verifyAssertion(ctx, {
+      ceremony: { challenge: ceremony.challenge, singleUse: ceremony },
+      passkey,
+      response,
+      // A named ceremony's id only opened for its user's credentials (WebAuthn §7.2 step 5).
+      allowed: ceremony.named ? () => true : null,
+      ...signIn,
+    });
+  } else {
+    // Independent reads, in parallel: they sit on every sign-in's path.
+    const [ceremony, passkey] = await Promise.all([
+      consumeCeremony(ctx, options.ceremonyId, 'authentication'),
+      ctx.passkeyCache.get(response.id),
+    ]);
+    const allow = (ceremony.data.allow as string[] | undefined) ?? [];
+    result = await verifyAssertion(ctx, {
+      ceremony,
+      passkey,
+      response,
+      allowed: ceremony.data.username ? (p) => allow.includes(p.credentialId) : null,
+      ...signIn,
+    });
+  }
+  return { userId: result.passkey.userId, deviceId: result.passkey.deviceId, token: result.minted!.token };
+}
+
+type AuthenticationInfo = VerifiedAuthenticationResponse['authenticationInfo'];
+
+/** What {@link verifyAssertion} checks and records. */
+export interface VerifyAssertionOptions {
+  /** The challenge; `singleUse`: a stateless ceremony's marker, written with the use. */
+  ceremony: { challenge: string; singleUse?: { marker: string; expiresAt: Date } };
+  passkey: PasskeyRecord | null;
+  response: AuthenticationResponseJSON;
+  /** With `allowCredentials` in the options: whether this credential was allowed. `null`: none were listed. */
+  allowed: ((passkey: PasskeyRecord) => boolean) | null;
+  event: { type: AuditEvent['type']; data: Record<string, unknown> };
+  /** Mints the sign-in's token; its (new) session is written with the use. */
+  session?: (passkey: PasskeyRecord) => Promise<MintedToken>;
 }
 
 /**
- * Verifies an assertion for a consumed ceremony and records the use: credential checks
- * (WebAuthn §7.2 steps 5-6), `@simplewebauthn/server` verification, then one atomic write that
- * compare-and-sets the counter (§6.1.1), touches the device, appends `event` and — with
- * `session` — opens the minted token's new session. The minted token is returned only if that
- * write succeeded. Shared by sign-in and transaction confirmation.
+ * Verifies an assertion for a checked ceremony and records the use: credential checks (WebAuthn
+ * §7.2 steps 5-6), `@simplewebauthn/server` verification, then one atomic write that marks a
+ * stateless ceremony used, moves the counter (§6.1.1), touches the device, appends `event` and
+ * — with `session` — opens the minted token's new session. The minted token is returned only if
+ * that write succeeded. Shared by sign-in and transaction confirmation.
  */
-export async function verifyAssertion(
-  ctx: TwofoldContext,
-  o: {
-    ceremony: CeremonyRecord;
-    passkey: PasskeyRecord | null;
-    response: AuthenticationResponseJSON;
-    /** The credential must be in the ceremony's `allowCredentials` (`data.allow`). */
-    restrictToAllowed: boolean;
-    event: { type: AuditEvent['type']; data: Record<string, unknown> };
-    /** Mints the sign-in's token; its (new) session is written with the use. */
-    session?: (passkey: PasskeyRecord) => Promise<MintedToken>;
-  },
-): Promise<{ passkey: PasskeyRecord; minted?: MintedToken }> {
-  const { ceremony, passkey, response } = o;
-  const allow = (ceremony.data.allow as string[] | undefined) ?? [];
-  // WebAuthn §7.2 step 5: with allowCredentials, the credential must be one of them.
-  if (!passkey || (o.restrictToAllowed && !allow.includes(passkey.credentialId))) {
-    throw new TwofoldError('CREDENTIAL_NOT_FOUND', 'This passkey is not registered here.');
-  }
-  // WebAuthn §7.2 step 6: the user handle, when given (always, for discoverable sign-in),
-  // must be the credential's owner.
-  if (response.response.userHandle ? response.response.userHandle !== passkey.userId : allow.length === 0) {
-    throw new TwofoldError('USER_HANDLE_MISMATCH', 'The passkey does not belong to this account.');
-  }
-  let verification;
+export async function verifyAssertion(ctx: TwofoldContext, o: VerifyAssertionOptions): Promise<{ passkey: PasskeyRecord; minted?: MintedToken }> {
+  let passkey: PasskeyRecord;
+  let info: AuthenticationInfo;
+  let minting: Promise<MintedToken> | undefined;
   try {
-    verification = await verifyAuthenticationResponse({
-      response,
-      expectedChallenge: ceremony.challenge,
-      expectedOrigin: expectedOrigins(ctx),
-      expectedRPID: ctx.rp.id,
-      credential: {
-        id: passkey.credentialId,
-        publicKey: new Uint8Array(passkey.publicKey),
-        counter: passkey.counter,
-        transports: passkey.transports,
-      },
-      requireUserVerification: true,
-    });
+    passkey = checkCredential(o);
+    // The token is signed while the signature is checked (both are crypto off the main thread);
+    // it is handed out only if the checks pass and the write below commits.
+    minting = o.session?.(passkey);
+    minting?.catch(() => {});
+    info = await checkSignature(ctx, o, passkey);
   } catch (error) {
-    if (/counter value/i.test(messageOf(error))) await counterRegression(ctx, passkey);
-    throw new TwofoldError('AUTHENTICATION_FAILED', `The passkey assertion was not accepted: ${messageOf(error)}`, {}, { cause: error });
+    // A refused attempt uses a stateless ceremony up as well (a stored one was consumed to get
+    // here), unless it was used already: then that is the answer (CHALLENGE_NOT_FOUND).
+    if (o.ceremony.singleUse && error instanceof TwofoldError) await useSealedCeremony(ctx, o.ceremony.singleUse);
+    throw error;
   }
-  if (!verification.verified) throw new TwofoldError('AUTHENTICATION_FAILED', 'The passkey assertion was not accepted.');
-  const info = verification.authenticationInfo;
   const event = newEvent(ctx, {
     ...o.event,
     userId: passkey.userId,
     deviceId: passkey.deviceId,
     actor: actor.user(passkey.userId),
   });
-  const minted = o.session ? await o.session(passkey) : undefined;
+  const minted = await minting;
   if (minted?.carried) throw new TypeError('verifyAssertion: a sign-in opens a new session');
-  const recorded = await ctx.store.recordPasskeyUse({
+  const outcome = await ctx.store.recordPasskeyUse({
     credentialId: passkey.credentialId,
-    expectedCounter: passkey.counter,
+    deviceId: passkey.deviceId,
     newCounter: info.newCounter,
     backedUp: info.credentialBackedUp,
     usedAt: event.at,
+    ...(o.ceremony.singleUse && { ceremony: o.ceremony.singleUse }),
     event,
     ...(minted && { session: minted.session }),
   });
-  if (!recorded) await counterRegression(ctx, passkey);
+  if (outcome === 'ceremony_used') throw new TwofoldError('CHALLENGE_NOT_FOUND', 'This ceremony does not exist or was already used.');
+  if (outcome === 'refused') {
+    // Deleted, re-registered (another device), or the counter did not move forward: read it again.
+    ctx.passkeyCache.forget(passkey.credentialId);
+    const stored = await ctx.store.getPasskeyByCredentialId(passkey.credentialId);
+    if (!stored || stored.deviceId !== passkey.deviceId) throw new TwofoldError('CREDENTIAL_NOT_FOUND', 'This passkey is not registered here.');
+    await counterRegression(ctx, stored, info.newCounter);
+  }
   ctx.notify([event]);
   return { passkey, ...(minted && { minted }) };
 }
 
+/** WebAuthn §7.2 steps 5-6, for {@link verifyAssertion}: the credential may answer this ceremony. */
+function checkCredential(o: VerifyAssertionOptions): PasskeyRecord {
+  const { passkey, response } = o;
+  // WebAuthn §7.2 step 5: with allowCredentials, the credential must be one of them.
+  if (!passkey || (o.allowed && !o.allowed(passkey))) {
+    throw new TwofoldError('CREDENTIAL_NOT_FOUND', 'This passkey is not registered here.');
+  }
+  // WebAuthn §7.2 step 6: the user handle, when given (always, for discoverable sign-in),
+  // must be the credential's owner; without allowCredentials it must be given.
+  if (response.response.userHandle ? response.response.userHandle !== passkey.userId : !o.allowed) {
+    throw new TwofoldError('USER_HANDLE_MISMATCH', 'The passkey does not belong to this account.');
+  }
+  return passkey;
+}
+
+/** The rest of WebAuthn §7.2 (client data, authenticator data, signature) by `@simplewebauthn/server`. */
+async function checkSignature(ctx: TwofoldContext, o: VerifyAssertionOptions, passkey: PasskeyRecord): Promise<AuthenticationInfo> {
+  const { response } = o;
+  let verification;
+  try {
+    verification = await verifyAuthenticationResponse({
+      response,
+      expectedChallenge: o.ceremony.challenge,
+      expectedOrigin: expectedOrigins(ctx),
+      expectedRPID: ctx.rp.id,
+      credential: {
+        id: passkey.credentialId,
+        publicKey: new Uint8Array(passkey.publicKey),
+        // The counter rule (§6.1.1) is decided by the write, against the counter stored at that
+        // moment: 0 here turns off the library's check of a value read earlier (or cached).
+        counter: 0,
+        transports: passkey.transports,
+      },
+      requireUserVerification: true,
+    });
+  } catch (error) {
+    throw new TwofoldError('AUTHENTICATION_FAILED', `The passkey assertion was not accepted: ${messageOf(error)}`, {}, { cause: error });
+  }
+  if (!verification.verified) throw new TwofoldError('AUTHENTICATION_FAILED', 'The passkey assertion was not accepted.');
+  return verification.authenticationInfo;
+}
+
 /** Records a signature-counter regression (a sign of a cloned authenticator) and refuses. */
-async function counterRegression(ctx: TwofoldContext, passkey: PasskeyRecord): Promise<never> {
+async function counterRegression(ctx: TwofoldContext, passkey: PasskeyRecord, assertedCounter: number): Promise<never> {
   const event = await recordEvent(ctx, ctx.store, {
     type: 'passkey.counter_regression',
     userId: passkey.userId,
     deviceId: passkey.deviceId,
     actor: actor.system,
-    data: { storedCounter: passkey.counter },
+    data: { storedCounter: passkey.counter, assertedCounter },
   });
   ctx.notify([event]);
   throw new TwofoldError(

@@ -86,6 +86,8 @@ export function createKeyring(keys: readonly SealingKey[]) {
       const sig = await globalThis.crypto.subtle.sign('HMAC', await macKey(keyId, label), new Uint8Array(data));
       return new Uint8Array(sig);
     },
+    /** Whether the keyring holds a key with this id. */
+    hasKey: (keyId: string) => raw.has(keyId),
     /** Whether `sealed` was sealed with another key than the active one (re-seal it). */
     isStale: (sealed: string) => sealed.split('.')[1] !== active,
   };

@@ -177,18 +177,19 @@ export async function confirmTransaction(
     if (!options.ceremonyId || !options.response) throw new TwofoldError('INVALID_REQUEST', 'Send {ceremonyId, response} or {pin}.');
     const [ceremony, passkey] = await Promise.all([
       consumeCeremony(ctx, options.ceremonyId, 'transaction'),
-      ctx.store.getPasskeyByCredentialId(options.response.id),
+      ctx.passkeyCache.get(options.response.id),
     ]);
     const data = ceremony.data as { transactionId?: string; ceremonyNonce?: string };
     if (data.transactionId !== t.id || !data.ceremonyNonce) throw new TwofoldError('CEREMONY_MISMATCH', 'This ceremony is for another transaction.');
     if (ceremony.challenge !== toBase64Url(await boundChallenge(t, data.ceremonyNonce))) {
       throw new TwofoldError('CEREMONY_MISMATCH', 'The challenge is not bound to this transaction.');
     }
+    const allow = (ceremony.data.allow as string[] | undefined) ?? [];
     await verifyAssertion(ctx, {
       ceremony,
       passkey,
       response: options.response,
-      restrictToAllowed: true, // only the transaction user's own passkeys
+      allowed: (p) => allow.includes(p.credentialId), // only the transaction user's own passkeys
       event: { type: 'passkey.step_up', data: { transactionId: t.id } },
     });
     method = 'passkey';

@@ -2,6 +2,7 @@ import { createSoftAuthenticator } from '@twofold/testing';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/storage/store.js';
+import { generateSealingKey, parseKeyring } from '../../src/sealing/keyring.js';
 import { createTestApp, ORIGIN, signUp, uniqueName } from '../helpers/app.js';
 import { storeBackends } from '../helpers/backends.js';
 
@@ -152,7 +153,16 @@ describe.each(backends)('passkeys over HTTP on %s', (_name, open) => {
     });
   });
 
-  describe('passkey sign-in', () => {
+  // Without secret keys sign-in ceremonies are stored; with them they are sealed (stateless).
+  describe.each([
+    ['stored', {}],
+    ['sealed', { secretKeys: parseKeyring(generateSealingKey('k1')) }],
+  ] as const)('passkey sign-in (%s ceremonies)', (_mode, overrides) => {
+    let app: ReturnType<typeof createTestApp>;
+    beforeAll(() => {
+      app = createTestApp(store, overrides);
+    });
+
     it('signs in with a username (allowCredentials) and without one (discoverable / autofill)', async () => {
       const user = await signUp(app);
       const named = await app.call('POST', '/passkeys/authenticate/options', { username: user.username });
@@ -253,8 +263,52 @@ describe.each(backends)('passkeys over HTTP on %s', (_name, open) => {
       expect(res.json.code).toBe('CHALLENGE_EXPIRED');
     });
 
-    it('a deleted device can no longer sign in', async () => {
+    it('refuses a ceremony again after a refused attempt (any attempt uses it up)', async () => {
       const user = await signUp(app);
+      const opts = await app.call('POST', '/passkeys/authenticate/options', {});
+      const other = await app.call('POST', '/passkeys/authenticate/options', {});
+      const wrong = await app.call('POST', '/passkeys/authenticate/verify', {
+        ceremonyId: opts.json.ceremonyId,
+        response: await user.authenticator.getAssertion(other.json.options), // signed over another challenge
+      });
+      expect(wrong.json.code).toBe('AUTHENTICATION_FAILED');
+      const retry = await app.call('POST', '/passkeys/authenticate/verify', {
+        ceremonyId: opts.json.ceremonyId,
+        response: await user.authenticator.getAssertion(opts.json.options),
+      });
+      expect(retry.status).toBe(400);
+      expect(retry.json.code).toBe('CHALLENGE_NOT_FOUND');
+    });
+
+    it('refuses ceremony ids that were never issued, and every credential for an unknown username', async () => {
+      const user = await signUp(app);
+      const opts = await app.call('POST', '/passkeys/authenticate/options', {});
+      const response = await user.authenticator.getAssertion(opts.json.options);
+      const id: string = opts.json.ceremonyId;
+      const flipped = id.slice(0, -2) + (id.at(-2) === 'A' ? 'B' : 'A') + id.at(-1);
+      for (const ceremonyId of [flipped, 'a1.k1.' + 'A'.repeat(72), 'nope']) {
+        const res = await app.call('POST', '/passkeys/authenticate/verify', { ceremonyId, response });
+        expect(res.json.code, ceremonyId).toBe('CHALLENGE_NOT_FOUND');
+      }
+      const ghost = await app.call('POST', '/passkeys/authenticate/options', { username: uniqueName('ghost') });
+      const res = await app.call('POST', '/passkeys/authenticate/verify', {
+        ceremonyId: ghost.json.ceremonyId,
+        response: await user.authenticator.getAssertion({ ...ghost.json.options, allowCredentials: [] }),
+      });
+      expect(res.status).toBe(401);
+      expect(res.json.code).toBe('CREDENTIAL_NOT_FOUND');
+      // the untouched ceremony still completes
+      expect((await app.call('POST', '/passkeys/authenticate/verify', { ceremonyId: id, response })).status).toBe(200);
+    });
+
+    it('a deleted device can no longer sign in, also right after signing in (its credential in memory)', async () => {
+      const user = await signUp(app);
+      const first = await app.call('POST', '/passkeys/authenticate/options', {});
+      const signedIn = await app.call('POST', '/passkeys/authenticate/verify', {
+        ceremonyId: first.json.ceremonyId,
+        response: await user.authenticator.getAssertion(first.json.options),
+      });
+      expect(signedIn.status).toBe(200);
       const del = await app.call('DELETE', `/me/devices/${user.deviceId}?confirm=last-passkey`, undefined, { token: user.token });
       expect(del.status).toBe(204);
       const opts = await app.call('POST', '/passkeys/authenticate/options', {});

@@ -122,44 +122,82 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
       expect(await store.getPasskeyByCredentialId(p.credentialId)).toBeNull();
     });
 
-    it('recordPasskeyUse is a compare-and-set: of racing uses from one counter exactly one wins, with its event', async () => {
+    it('recordPasskeyUse moves the counter forward atomically (WebAuthn §6.1.1): of racing uses of one assertion exactly one wins, with its event and session', async () => {
       const u = user();
       await store.insertUser(u);
       const d = device(u.id);
       await store.insertDevice(d);
       const p = { ...passkey(d), counter: 5 };
       await store.insertPasskey(p);
+      const use = (i: number, newCounter: number) => ({
+        credentialId: p.credentialId,
+        deviceId: d.id,
+        newCounter,
+        backedUp: true,
+        usedAt: new Date(t0.getTime() + i * 1000),
+        event: { id: uid('use'), type: 'user.signed_in' as const, at: t0, userId: u.id, deviceId: d.id, actor: 'system', data: { i } },
+        session: { id: `${u.id}-s${i}`, userId: u.id, deviceId: d.id, createdAt: t0, expiresAt: new Date(t0.getTime() + 900_000), revokedAt: null },
+      });
+      // the same counter from 8 places at once (a replayed assertion): only the first moves it
+      const results = await Promise.all(Array.from({ length: 8 }, (_, i) => store.recordPasskeyUse(use(i, 6))));
+      expect(results.filter((r) => r === 'recorded')).toHaveLength(1);
+      expect(results.filter((r) => r === 'refused')).toHaveLength(7);
+      const winner = results.indexOf('recorded');
+      // the winner's session was opened in the same write; the losers' were not
+      for (let i = 0; i < 8; i++) expect(Boolean(await store.getSession(`${u.id}-s${i}`)), `session ${i}`).toBe(i === winner);
+      const stored = await store.getPasskeyByCredentialId(p.credentialId);
+      expect(stored?.counter).toBe(6);
+      expect(stored?.backedUp).toBe(true);
+      expect((await store.getDevice(u.id, d.id))?.lastUsedAt).toEqual(new Date(t0.getTime() + winner * 1000));
+      expect((await store.listAuditEvents({ userId: u.id })).map((e) => e.data)).toEqual([{ i: winner }]);
+      // a counter that does not move forward writes nothing: equal, lower, or 0 after non-zero
+      for (const c of [6, 5, 0]) expect(await store.recordPasskeyUse({ ...use(20 + c, c), event: undefined, session: undefined })).toBe('refused');
+      expect((await store.getPasskeyByCredentialId(p.credentialId))?.counter).toBe(6);
+      // another incarnation of the credential id (another device) is refused
+      expect(await store.recordPasskeyUse({ ...use(30, 7), deviceId: 'another-device', event: undefined, session: undefined })).toBe('refused');
+      // a counter beyond int32 survives (WebAuthn counters are uint32)
+      expect(await store.recordPasskeyUse({ ...use(31, 4_294_967_295), event: undefined, session: undefined })).toBe('recorded');
+      expect((await store.getPasskeyByCredentialId(p.credentialId))?.counter).toBe(4_294_967_295);
+    });
+
+    it('recordPasskeyUse with a ceremony marker: of racing uses of one ceremony exactly one is recorded, even with no counter', async () => {
+      const u = user();
+      await store.insertUser(u);
+      const d = device(u.id);
+      await store.insertDevice(d);
+      const p = { ...passkey(d), counter: 0 }; // a synced passkey: the counter stays 0
+      await store.insertPasskey(p);
+      const ceremony = { marker: uid('marker'), expiresAt: new Date(t0.getTime() + 300_000) };
       const results = await Promise.all(
         Array.from({ length: 8 }, (_, i) =>
           store.recordPasskeyUse({
             credentialId: p.credentialId,
-            expectedCounter: 5,
-            newCounter: 6 + i,
-            backedUp: true,
-            usedAt: new Date(t0.getTime() + i * 1000),
-            event: { id: uid('use'), type: 'user.signed_in', at: t0, userId: u.id, deviceId: d.id, actor: 'system', data: { i } },
-            session: { id: `${u.id}-s${i}`, userId: u.id, deviceId: d.id, createdAt: t0, expiresAt: new Date(t0.getTime() + 900_000), revokedAt: null },
+            deviceId: d.id,
+            newCounter: 0,
+            backedUp: false,
+            usedAt: t0,
+            ceremony,
+            session: { id: `${u.id}-m${i}`, userId: u.id, deviceId: d.id, createdAt: t0, expiresAt: new Date(t0.getTime() + 900_000), revokedAt: null },
           }),
         ),
       );
-      expect(results.filter(Boolean)).toHaveLength(1);
-      const winner = results.indexOf(true);
-      // the winner's session was opened in the same write; the losers' were not
-      for (let i = 0; i < 8; i++) expect(Boolean(await store.getSession(`${u.id}-s${i}`)), `session ${i}`).toBe(i === winner);
-      const stored = await store.getPasskeyByCredentialId(p.credentialId);
-      expect(stored?.counter).toBe(6 + winner);
-      expect(stored?.backedUp).toBe(true);
-      expect((await store.getDevice(u.id, d.id))?.lastUsedAt).toEqual(new Date(t0.getTime() + winner * 1000));
-      const events = await store.listAuditEvents({ userId: u.id });
-      expect(events.map((e) => e.data)).toEqual([{ i: winner }]);
-      // a losing call wrote nothing
-      expect(await store.recordPasskeyUse({ credentialId: p.credentialId, expectedCounter: 5, newCounter: 99, backedUp: false, usedAt: t0 })).toBe(false);
-      expect((await store.getPasskeyByCredentialId(p.credentialId))?.counter).toBe(6 + winner);
-      // a counter beyond int32 survives (WebAuthn counters are uint32)
-      expect(
-        await store.recordPasskeyUse({ credentialId: p.credentialId, expectedCounter: stored!.counter, newCounter: 4_294_967_295, backedUp: true, usedAt: t0 }),
-      ).toBe(true);
-      expect((await store.getPasskeyByCredentialId(p.credentialId))?.counter).toBe(4_294_967_295);
+      expect(results.filter((r) => r === 'recorded')).toHaveLength(1);
+      expect(results.filter((r) => r === 'ceremony_used')).toHaveLength(7);
+      const opened = await Promise.all(Array.from({ length: 8 }, async (_, i) => Boolean(await store.getSession(`${u.id}-m${i}`))));
+      expect(opened.filter(Boolean)).toHaveLength(1);
+      // the marker is taken: useCeremonyMarker agrees; a new marker is free once
+      expect(await store.useCeremonyMarker(ceremony.marker, ceremony.expiresAt)).toBe(false);
+      const other = uid('marker');
+      const raced = await Promise.all(Array.from({ length: 4 }, () => store.useCeremonyMarker(other, ceremony.expiresAt)));
+      expect(raced.filter(Boolean)).toHaveLength(1);
+      // a refused use (counter moved backwards) still takes its marker: the ceremony is used
+      const refused = { marker: uid('marker'), expiresAt: ceremony.expiresAt };
+      await store.recordPasskeyUse({ credentialId: p.credentialId, deviceId: d.id, newCounter: 9, backedUp: false, usedAt: t0 });
+      expect(await store.recordPasskeyUse({ credentialId: p.credentialId, deviceId: d.id, newCounter: 3, backedUp: false, usedAt: t0, ceremony: refused })).toBe('refused');
+      expect(await store.useCeremonyMarker(refused.marker, refused.expiresAt)).toBe(false);
+      // expired markers are swept with the ceremonies
+      expect(await store.deleteExpiredCeremonies(new Date(ceremony.expiresAt.getTime() + 1))).toBeGreaterThanOrEqual(3);
+      expect(await store.useCeremonyMarker(ceremony.marker, ceremony.expiresAt)).toBe(true);
     });
 
     it('consumeCeremony hands a ceremony out exactly once, even to concurrent callers', async () => {

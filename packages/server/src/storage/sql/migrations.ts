@@ -266,4 +266,19 @@ CREATE INDEX device_keys_user_idx ON device_keys (user_id);
 CREATE INDEX device_keys_device_idx ON device_keys (device_id);
 `,
   },
+  {
+    version: 11,
+    name: 'ceremony-uses',
+    sql: `
+-- Single use of stateless sign-in ceremonies (issue 16): starting one stores nothing (its id is
+-- MAC'd by the server's secret key), so using one inserts its marker here, in the sign-in's own
+-- durable statement; a second use finds the marker and is refused. Logged, unlike ceremonies: a
+-- crash must not reopen an assertion for replay. Swept once expired.
+CREATE TABLE ceremony_uses (
+  id          text PRIMARY KEY,
+  expires_at  timestamptz NOT NULL
+);
+CREATE INDEX ceremony_uses_expires_at_idx ON ceremony_uses (expires_at);
+`,
+  },
 ];

@@ -1,0 +1,137 @@
+import { createSoftAuthenticator } from '@twofold/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateSealingKey, parseKeyring } from '../../src/sealing/keyring.js';
+import type { Store } from '../../src/storage/store.js';
+import { createTestApp, ORIGIN, signUp } from '../helpers/app.js';
+import { storeBackends } from '../helpers/backends.js';
+
+const backends = await storeBackends();
+const k1 = parseKeyring(generateSealingKey('k1'));
+const k2 = parseKeyring(generateSealingKey('k2'));
+
+/** `store`, counting the calls of each method (the store's own calls inside a method are not counted). */
+function counted(store: Store) {
+  const calls = new Map<string, number>();
+  const proxy = new Proxy(store, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver);
+      if (typeof value !== 'function' || typeof key !== 'string') return value;
+      return (...args: unknown[]) => {
+        calls.set(key, (calls.get(key) ?? 0) + 1);
+        return value.apply(target, args);
+      };
+    },
+  });
+  return { store: proxy, calls, reset: () => calls.clear(), count: (...names: string[]) => names.reduce((n, k) => n + (calls.get(k) ?? 0), 0) };
+}
+
+describe.each(backends)('stateless sign-in ceremonies on %s', (_name, open) => {
+  let store: Store;
+  let close: () => Promise<void>;
+  beforeAll(async () => {
+    ({ store, close } = await open());
+  });
+  afterAll(() => close());
+
+  const signIn = async (app: ReturnType<typeof createTestApp>, authenticator: ReturnType<typeof createSoftAuthenticator>, body = {}) => {
+    const opts = await app.call('POST', '/passkeys/authenticate/options', body);
+    return { opts, response: await authenticator.getAssertion(opts.json.options) };
+  };
+
+  it('starting a sign-in touches no storage; completing it is one write and, for a returning credential, no read', async () => {
+    const c = counted(store);
+    const app = createTestApp(c.store, { secretKeys: k1 });
+    const user = await signUp(app);
+    const warm = await signIn(app, user.authenticator);
+    expect((await app.call('POST', '/passkeys/authenticate/verify', { ceremonyId: warm.opts.json.ceremonyId, response: warm.response })).status).toBe(200);
+
+    c.reset();
+    const { opts, response } = await signIn(app, user.authenticator);
+    expect(opts.status).toBe(200);
+    expect([...c.calls.keys()]).toEqual([]);
+    const done = await app.call('POST', '/passkeys/authenticate/verify', { ceremonyId: opts.json.ceremonyId, response });
+    expect(done.status).toBe(200);
+    // the session check of later requests is not part of the sign-in
+    expect(Object.fromEntries(c.calls)).toEqual({ recordPasskeyUse: 1 });
+
+    // without secret keys the ceremony is stored (the comparison the change is about)
+    const stored = createTestApp(c.store);
+    c.reset();
+    await stored.call('POST', '/passkeys/authenticate/options', {});
+    expect(c.count('insertCeremony')).toBe(1);
+  });
+
+  it('a sign-in started on one server completes on another with the same keys, once', async () => {
+    const a = createTestApp(store, { secretKeys: k1 });
+    const b = createTestApp(store, { secretKeys: k1 });
+    const user = await signUp(a);
+    const { opts, response } = await signIn(a, user.authenticator);
+    const body = { ceremonyId: opts.json.ceremonyId, response };
+    expect((await b.call('POST', '/passkeys/authenticate/verify', body)).status).toBe(200);
+    const replay = await a.call('POST', '/passkeys/authenticate/verify', body);
+    expect(replay.status).toBe(400);
+    expect(replay.json.code).toBe('CHALLENGE_NOT_FOUND');
+    // a server with other keys does not accept the id at all
+    const other = createTestApp(store, { secretKeys: k2 });
+    const fresh = await signIn(a, user.authenticator);
+    const res = await other.call('POST', '/passkeys/authenticate/verify', { ceremonyId: fresh.opts.json.ceremonyId, response: fresh.response });
+    expect(res.json.code).toBe('CHALLENGE_NOT_FOUND');
+  });
+
+  it('keys rotate: a ceremony started under the old key completes while that key is still in the ring', async () => {
+    const before = createTestApp(store, { secretKeys: k1 });
+    const user = await signUp(before);
+    const started = await signIn(before, user.authenticator);
+    const rotated = createTestApp(store, { secretKeys: [...k2, ...k1] });
+    const done = await rotated.call('POST', '/passkeys/authenticate/verify', { ceremonyId: started.opts.json.ceremonyId, response: started.response });
+    expect(done.status).toBe(200);
+    expect((await rotated.call('POST', '/passkeys/authenticate/options', {})).json.ceremonyId).toMatch(/^a1\.k2\./);
+  });
+
+  it('a credential one server holds in memory is refused there once another server deleted its device', async () => {
+    const a = createTestApp(store, { secretKeys: k1 });
+    const b = createTestApp(store, { secretKeys: k1 });
+    const user = await signUp(a);
+    const first = await signIn(a, user.authenticator);
+    expect((await a.call('POST', '/passkeys/authenticate/verify', { ceremonyId: first.opts.json.ceremonyId, response: first.response })).status).toBe(200);
+    const del = await b.call('DELETE', `/me/devices/${user.deviceId}?confirm=last-passkey`, undefined, { token: user.token });
+    expect(del.status).toBe(204);
+    const signIns = () => a.events.filter((e) => e.type === 'user.signed_in' && e.userId === user.userId).length;
+    const before = signIns();
+    const again = await signIn(a, user.authenticator);
+    const res = await a.call('POST', '/passkeys/authenticate/verify', { ceremonyId: again.opts.json.ceremonyId, response: again.response });
+    expect(res.status).toBe(401);
+    expect(res.json.code).toBe('CREDENTIAL_NOT_FOUND');
+    expect(signIns()).toBe(before);
+  });
+
+  it('a counter regression is caught against the stored counter, not the one in memory', async () => {
+    const a = createTestApp(store, { secretKeys: k1 });
+    const b = createTestApp(store, { secretKeys: k1 });
+    const user = await signUp(a);
+    const use = async (app: typeof a, counter: number) => {
+      const { opts } = await signIn(app, user.authenticator);
+      const response = await user.authenticator.getAssertion(opts.json.options, { counter });
+      return app.call('POST', '/passkeys/authenticate/verify', { ceremonyId: opts.json.ceremonyId, response });
+    };
+    expect((await use(a, 5)).status).toBe(200); // a now holds the credential
+    expect((await use(b, 9)).status).toBe(200); // moved on elsewhere
+    expect((await use(a, 7)).json.code).toBe('COUNTER_REGRESSION'); // 7 > 5 (memory), not > 9 (stored)
+    expect(a.events.find((e) => e.type === 'passkey.counter_regression' && e.userId === user.userId)?.data).toEqual({ storedCounter: 9, assertedCounter: 7 });
+    expect((await use(a, 10)).status).toBe(200);
+  });
+
+  it("a named ceremony opens only for that user's credentials, and stays usable for them", async () => {
+    const app = createTestApp(store, { secretKeys: k1 });
+    const alice = await signUp(app);
+    const bob = await signUp(app);
+    const forAlice = await app.call('POST', '/passkeys/authenticate/options', { username: alice.username });
+    const bobs = await bob.authenticator.getAssertion({ ...forAlice.json.options, allowCredentials: [] });
+    const refused = await app.call('POST', '/passkeys/authenticate/verify', { ceremonyId: forAlice.json.ceremonyId, response: bobs });
+    expect(refused.json.code).toBe('CREDENTIAL_NOT_FOUND');
+    const alices = await alice.authenticator.getAssertion(forAlice.json.options);
+    const ok = await app.call('POST', '/passkeys/authenticate/verify', { ceremonyId: forAlice.json.ceremonyId, response: alices });
+    expect(ok.status).toBe(200);
+    expect(ok.json.userId).toBe(alice.userId);
+  });
+});
