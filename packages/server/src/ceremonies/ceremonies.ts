@@ -1,5 +1,6 @@
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
+import { parseSealedCeremonyId } from './sealed.js';
 import type { CeremonyKind, CeremonyRecord } from './store.js';
 import { randomId } from '../util/encoding.js';
 
@@ -31,6 +32,7 @@ export async function beginCeremony(
  * guard that refuses a large body before reading it; the route still consumes the ceremony.
  */
 export async function checkCeremony(ctx: TwofoldContext, id: string, kind: CeremonyKind): Promise<CeremonyRecord> {
+  refuseSealed(id, kind);
   const record = await ctx.store.getCeremony(id);
   if (!record) throw new TwofoldError('CHALLENGE_NOT_FOUND', 'This ceremony does not exist or was already used.');
   if (record.expiresAt.getTime() <= ctx.now().getTime()) throw new TwofoldError('CHALLENGE_EXPIRED', 'This ceremony expired; start again.');
@@ -43,6 +45,7 @@ export async function checkCeremony(ctx: TwofoldContext, id: string, kind: Cerem
  * a retry after failure) gets `CHALLENGE_NOT_FOUND`. Expired ones are consumed too and refused.
  */
 export async function consumeCeremony(ctx: TwofoldContext, id: string, kind: CeremonyKind): Promise<CeremonyRecord> {
+  refuseSealed(id, kind);
   const record = await ctx.store.consumeCeremony(id);
   if (!record) throw new TwofoldError('CHALLENGE_NOT_FOUND', 'This ceremony does not exist or was already used.');
   if (record.expiresAt.getTime() <= ctx.now().getTime()) {
@@ -50,4 +53,10 @@ export async function consumeCeremony(ctx: TwofoldContext, id: string, kind: Cer
   }
   if (record.kind !== kind) throw new TwofoldError('CEREMONY_MISMATCH', `This is not a ${kind} ceremony.`);
   return record;
+}
+
+// A stateless sign-in ceremony's id (see sealed.ts) is never stored: offered where a stored
+// ceremony is expected, it is the wrong kind of ceremony, as a stored sign-in ceremony would be.
+function refuseSealed(id: string, kind: CeremonyKind) {
+  if (parseSealedCeremonyId(id)) throw new TwofoldError('CEREMONY_MISMATCH', `This is not a ${kind} ceremony.`);
 }

@@ -6,7 +6,7 @@ import { generateSealingKey, parseKeyring } from '../../src/sealing/keyring.js';
 import { storeBackends } from '../helpers/backends.js';
 import pg from 'pg';
 import { postgresAvailable, TEST_DATABASE_URL } from '../helpers/postgres.js';
-import { bindDevice, createTestApp, signUp } from '../helpers/app.js';
+import { bindDevice, createTestApp, signUp, uniqueName } from '../helpers/app.js';
 import { killAllCli, runCli } from '../helpers/cli.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,7 +36,10 @@ describe.each(await storeBackends())('sweep and activity history on %s', (_name,
     const tx = await app.call('POST', '/transactions', { userId: user.userId, message: 'Pay 10 €', context: { a: 1 }, ttlSeconds: 60 }, { token: service });
     const flow = await app.call('POST', '/recovery', { kind: 'credential_reset', userId: user.userId, deviceProof: await key.proof(user.userId, 'recovery') });
     const flowHash = await sha256Base64Url(flow.json.flowId);
-    const ceremony = (await app.call('POST', '/passkeys/authenticate/options', {})).json.ceremonyId as string;
+    const ceremony = (await app.call('POST', '/passkeys/register/options', { username: uniqueName() })).json.ceremonyId as string; // stored
+    const signIn = (await app.call('POST', '/passkeys/authenticate/options', {})).json; // stateless: its use leaves a marker
+    expect((await app.call('POST', '/passkeys/authenticate/verify', { ceremonyId: signIn.ceremonyId, response: await user.authenticator.getAssertion(signIn.options) })).status).toBe(200);
+    expect(await store.useCeremonyMarker(signIn.options.challenge, new Date(Date.UTC(2100, 0)))).toBe(false);
     const { sessionId } = await app.twofold.tokens.verify({ token: user.token });
     const codes = () => store.listCodes({ userId: user.userId, type: 'short', purpose: 'add_credential', limit: 10 });
     const events = async () => (await app.twofold.audit.page({ userId: user.userId, limit: 100 })).events.length;
@@ -47,7 +50,8 @@ describe.each(await storeBackends())('sweep and activity history on %s', (_name,
     app.clock.advance(16 * 60); // the ceremony, the session, the flow, the code and the transaction have expired
     const first = await app.twofold.sweep();
     expect(first.ran).toBe(true);
-    expect(first.deleted.ceremonies).toBeGreaterThanOrEqual(1);
+    expect(first.deleted.ceremonies).toBeGreaterThanOrEqual(2);
+    expect(await store.useCeremonyMarker(signIn.options.challenge, new Date(Date.UTC(2100, 0)))).toBe(true); // the marker was swept
     expect(first.deleted.sessions).toBeGreaterThanOrEqual(1);
     expect(await store.getSession(sessionId)).toBeNull();
     expect(await store.consumeCeremony(ceremony)).toBeNull();
