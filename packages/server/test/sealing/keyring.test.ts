@@ -26,6 +26,25 @@ describe('keyring', () => {
     expect(await ring.seal(bytes('secret'), 'ctx:a')).not.toBe(sealed);
   });
 
+  it('mac is HMAC-SHA256 under an HKDF-derived key per label (the same values as the Web Crypto form it replaced)', async () => {
+    const ring = createKeyring([k1]);
+    const data = bytes('some code or frame');
+    const ikm = await crypto.subtle.importKey('raw', new Uint8Array(k1.key), 'HKDF', false, ['deriveKey']);
+    const webCrypto = async (label: string) => {
+      const key = await crypto.subtle.deriveKey(
+        { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: bytes(label) },
+        ikm,
+        { name: 'HMAC', hash: 'SHA-256', length: 256 },
+        false,
+        ['sign'],
+      );
+      return new Uint8Array(await crypto.subtle.sign('HMAC', key, data));
+    };
+    expect(await ring.mac(data, 'label-a')).toEqual(await webCrypto('label-a'));
+    expect(await ring.mac(data, 'label-b')).toEqual(await webCrypto('label-b'));
+    expect(await ring.mac(data, 'label-a')).not.toEqual(await ring.mac(data, 'label-b'));
+  });
+
   it('rotates: a new first key seals, old keys still open, removed keys do not', async () => {
     const old = await createKeyring([k1]).seal(bytes('v'), 'c');
     const rotated = createKeyring([k2, k1]);
