@@ -82,7 +82,8 @@ const COUNTED = new Set([
   'AUTHENTICATION_FAILED', 'REGISTRATION_FAILED', 'CREDENTIAL_NOT_FOUND', 'USER_HANDLE_MISMATCH', 'COUNTER_REGRESSION', 'CEREMONY_MISMATCH',
   'CHALLENGE_EXPIRED', 'DEVICE_PROOF_INVALID', 'CODE_INVALID', 'CODE_LOCKED', 'PIN_INVALID', 'PIN_LOCKED', 'FACE_MISMATCH', 'LIVENESS_FAILED', 'FACE_LOCKED',
 ]);
-const COUNTED_TABLES = new Set(['ceremonies', 'pins', 'codes']);
+// A consumed ceremony: a stored one deleted, or a stateless sign-in ceremony's used-marker.
+const COUNTED_TABLES = new Set(['ceremonies', 'ceremony_uses', 'pins', 'codes']);
 const COUNTED_EVENTS = /^(code|pin|face)\.(wrong|locked|throttled|mismatch|liveness_failed)$|^passkey\.counter_regression$/;
 
 /** Every table but the rate-limit counters, row by row (as JSON text), sorted. */
