@@ -118,7 +118,7 @@ export interface TwofoldOptions {
   rp: { id: string; name?: string; origins: string[]; relatedOrigins?: string[] };
   /** Allow new users to sign up from the browser. Default false (backends create users). */
   openRegistration?: boolean;
-  /** Lifetime of a ceremony's challenge. Default 300 s. */
+  /** Lifetime of a ceremony's challenge, 10 to 3600 s. Default 300 s. */
   ceremonyTtlSeconds?: number;
   /** Lifetime of session tokens. Default 900 s. */
   tokenTtlSeconds?: number;
@@ -214,6 +214,11 @@ export function createTwofold(options: TwofoldOptions) {
   for (const origin of [...options.rp.origins, ...(options.rp.relatedOrigins ?? [])]) {
     if (new URL(origin).origin !== origin) throw new TypeError(`createTwofold: "${origin}" is not a bare origin`);
   }
+  const ceremonyTtlSeconds = options.ceremonyTtlSeconds ?? 300;
+  // Bounded: a sealed sign-in ceremony carries its expiry in 32 bits, and WebAuthn's timeout is advisory anyway.
+  if (!(Number.isInteger(ceremonyTtlSeconds) && ceremonyTtlSeconds >= 10 && ceremonyTtlSeconds <= 3600)) {
+    throw new TypeError(`createTwofold: ceremonyTtlSeconds must be a whole number of seconds from 10 to 3600, got ${options.ceremonyTtlSeconds}`);
+  }
   const now = options.now ?? (() => new Date());
   const onError = options.onError ?? ((e: unknown) => console.error('[twofold]', e));
   const rp: RelyingParty = {
@@ -247,7 +252,7 @@ export function createTwofold(options: TwofoldOptions) {
     rp,
     now,
     openRegistration: options.openRegistration ?? false,
-    ceremonyTtlSeconds: options.ceremonyTtlSeconds ?? 300,
+    ceremonyTtlSeconds,
     tokens,
     keyring,
     passkeyCache: createPasskeyCache(options.store, options.passkeyCache),

@@ -121,6 +121,13 @@ describe.each(backends)('stateless sign-in ceremonies on %s', (_name, open) => {
     expect((await use(a, 10)).status).toBe(200);
   });
 
+  it('refuses a ceremony lifetime a sealed id cannot carry (it would wrap around, or never expire)', () => {
+    for (const ceremonyTtlSeconds of [2 ** 33, -1, 0, Number.NaN, Infinity, 1.5]) {
+      expect(() => createTestApp(store, { secretKeys: k1, ceremonyTtlSeconds }), String(ceremonyTtlSeconds)).toThrow(/ceremonyTtlSeconds/);
+    }
+    expect(() => createTestApp(store, { secretKeys: k1, ceremonyTtlSeconds: 60 })).not.toThrow();
+  });
+
   it("a named ceremony opens only for that user's credentials, and stays usable for them", async () => {
     const app = createTestApp(store, { secretKeys: k1 });
     const alice = await signUp(app);
