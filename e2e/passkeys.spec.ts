@@ -68,6 +68,23 @@ test.describe('passkeys in the demo, in headless Chromium with a virtual authent
     await expect.poll(() => second.credentials().then((c) => c.length)).toBe(0);
   });
 
+  test('a mistyped username refuses the passkey the browser offers but does not signal it away', async ({ device }) => {
+    const { page, authenticator } = await device();
+    const username = await signUpInDemo(page, undefined, 'Typo');
+    await holdNextAutofill(page);
+    await signOut(page);
+    // An unknown name gets no allowCredentials, so the browser offers the site's passkey anyway.
+    await page.locator('#signin-username').fill(`${username}x`);
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await expect.poll(() => page.locator('#signin-status').textContent(), { timeout: 15_000 }).toContain('not registered here');
+    // The passkey is valid, only not this name's: no unknown-credential signal may delete it.
+    await page.waitForTimeout(1000);
+    expect(await authenticator.credentials()).toHaveLength(1);
+    await page.locator('#signin-username').fill(username);
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await expect.poll(() => page.locator('h1').textContent(), { timeout: 15_000 }).toBe('Hello, Typo');
+  });
+
   test('refuses a replayed assertion captured from the browser', async ({ device }) => {
     const { page } = await device();
     await signUpInDemo(page);

@@ -5,6 +5,7 @@ import type { CodeSettings } from './codes/settings.js';
 import type { HashGate, PinHasher } from './pins/hashing.js';
 import type { PinSettings } from './pins/settings.js';
 import type { RateLimiter } from './ratelimits/store.js';
+import type { UsedCeremonies } from './ceremonies/used.js';
 import type { PasskeyCache } from './passkeys/cache.js';
 import type { Keyring } from './sealing/keyring.js';
 import type { Store } from './storage/store.js';
@@ -22,6 +23,8 @@ export interface TwofoldContext {
   tokens: TokenService;
   /** Credentials this instance read for sign-in lately (immutable parts only are relied on). */
   passkeyCache: PasskeyCache;
+  /** Stateless ceremonies this instance saw used lately (a fast refusal; the database decides). */
+  usedCeremonies: UsedCeremonies;
   /**
    * Seals secrets at rest, keys code hashes and MACs stateless sign-in ceremonies; absent when
    * no secret keys are configured (sign-in ceremonies are then stored).

@@ -80,6 +80,7 @@ import {
 import { FACE_ACTIONS, type FaceAction } from '@twofold/protocol';
 import { createKeyring, type SealingKey } from './sealing/keyring.js';
 import { createPasskeyCache, type PasskeyCacheOptions } from './passkeys/cache.js';
+import { createUsedCeremonies } from './ceremonies/used.js';
 import {
   confirmTransaction,
   createTransaction,
@@ -256,6 +257,7 @@ export function createTwofold(options: TwofoldOptions) {
     tokens,
     keyring,
     passkeyCache: createPasskeyCache(options.store, options.passkeyCache),
+    usedCeremonies: createUsedCeremonies(ceremonyTtlSeconds),
     codes,
     limiters: {
       codeUser: options.store.rateLimiter({ keyPrefix: 'code-user', ...codes.userAttempts }),

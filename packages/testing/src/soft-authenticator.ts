@@ -56,10 +56,11 @@ export function createSoftAuthenticator(options: SoftAuthenticatorOptions) {
     /**
      * Answers `navigator.credentials.create()` options. Honours `excludeCredentials`.
      * `userPresent` / `userVerified: false` clear UP / UV, as conditional create may.
+     * `credentialId` (base64url) registers a chosen id, as a malicious authenticator could.
      */
     async createCredential(
       creation: PublicKeyCredentialCreationOptionsJSON,
-      overrides: { origin?: string; challenge?: string; userPresent?: boolean; userVerified?: boolean } = {},
+      overrides: { origin?: string; challenge?: string; userPresent?: boolean; userVerified?: boolean; credentialId?: string } = {},
     ): Promise<RegistrationResponseJSON> {
       const rpId = creation.rp.id ?? new URL(options.origin).hostname;
       for (const c of creation.excludeCredentials ?? []) {
@@ -67,7 +68,7 @@ export function createSoftAuthenticator(options: SoftAuthenticatorOptions) {
       }
       const keyPair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as CryptoKeyPair;
       const jwk = await crypto.subtle.exportKey('jwk', keyPair.publicKey);
-      const idBytes = crypto.getRandomValues(new Uint8Array(32));
+      const idBytes = overrides.credentialId ? isoBase64URL.toBuffer(overrides.credentialId) : crypto.getRandomValues(new Uint8Array(32));
       const id = isoBase64URL.fromBuffer(idBytes);
       const cose = isoCBOR.encode(
         new Map<number, number | Uint8Array>([

@@ -232,11 +232,13 @@ export async function signIn(options: WithApi<SignInOptions>): Promise<SessionRe
 
 /**
  * The RP ID to signal an unknown credential for, or null for none: only for discoverable sign-in
- * (no `allowCredentials`), where `CREDENTIAL_NOT_FOUND` can only mean the server has no such
- * passkey at all — never a valid passkey of another account that was not in the list.
+ * (no username, no `allowCredentials`), where `CREDENTIAL_NOT_FOUND` can only mean the server has
+ * no such passkey at all. With a username the refused passkey may be a valid one of another
+ * account — a mistyped or unknown name gets empty `allowCredentials`, so the browser offers every
+ * passkey of the site — and signalling it would make the provider delete it.
  */
-const unknownSignalRpId = (options: UnknownCredentialOption, request: PublicKeyCredentialRequestOptionsJSON): string | undefined | null =>
-  options.signals === false || request.allowCredentials?.length ? null : request.rpId;
+const unknownSignalRpId = (options: UnknownCredentialOption & { username?: string }, request: PublicKeyCredentialRequestOptionsJSON): string | undefined | null =>
+  options.signals === false || options.username || request.allowCredentials?.length ? null : request.rpId;
 
 /**
  * Sends the assertion; when the server does not know the credential (`CREDENTIAL_NOT_FOUND`:

@@ -5,13 +5,15 @@ import { fromBase64Url, randomBytes, toBase64Url } from '../util/encoding.js';
 
 /*
  * Stateless ceremonies: starting one writes nothing. The ceremony id carries the challenge, its
- * expiry and who may answer it, with an HMAC (`keyring.mac`, a key derived for this use alone)
- * binding them and — for a ceremony that named a user — the user id, which is not in the id.
- * Single use is kept when the ceremony is used: its marker goes into `ceremony_uses`, inside the
- * sign-in's durable statement, or by `useSealedCeremony` when the attempt is refused.
+ * expiry and whether it was started for a named user, under two HMACs (`keyring.mac`, keys
+ * derived for these uses alone): the owner tag, over the body and the named user's id — which
+ * the id does not contain — tells whether a credential's owner is the user it was started for;
+ * the id's tag, over the body and the owner tag, proves the whole id is ours. Single use is kept
+ * when the ceremony is used: its marker goes into `ceremony_uses`, inside the sign-in's durable
+ * statement, or by `useSealedCeremony` when the attempt is refused — whoever's credential answered.
  *
- * Form: `a1.<keyId>.<base64url(version | flags | expiry u32 s | challenge 32 B | tag 16 B)>`,
- * at most 2 + 1 + 32 + 1 + 72 = 108 characters (ids are bounded at 128 on the wire).
+ * Form: `a1.<keyId>.<base64url(version | flags | expiry u32 s | challenge 32 B | tag 12 B | owner tag 12 B)>`,
+ * at most 2 + 1 + 32 + 1 + 83 = 119 characters (ids are bounded at 128 on the wire).
  * Stored ceremony ids are base64url without dots, so the two kinds never collide.
  */
 
@@ -19,30 +21,44 @@ const PREFIX = 'a1';
 const VERSION = 1;
 const FLAG_NAMED = 1;
 const CHALLENGE_BYTES = 32;
-const TAG_BYTES = 16;
+const TAG_BYTES = 12;
 const HEADER_BYTES = 1 + 1 + 4;
 const BODY_BYTES = HEADER_BYTES + CHALLENGE_BYTES;
-const LABEL = 'twofold/ceremony/v1';
+const ID_LABEL = 'twofold/ceremony/v1/id';
+const OWNER_LABEL = 'twofold/ceremony/v1/owner';
+/**
+ * How long a used ceremony's marker outlives the ceremony. Every server decides expiry by its
+ * own clock, and the sweep deletes markers by its own: without this margin a server whose clock
+ * is behind the sweeper's would take a swept ceremony for unused. Clocks must agree within it.
+ */
+export const MARKER_GRACE_SECONDS = 3600;
 
 /** What a sealed ceremony says once its id has been checked. */
 export interface SealedCeremony {
   /** base64url challenge the authenticator signed over. */
   challenge: string;
-  /** The single-use marker (the challenge: random, and unique while it matters). */
+  /** The single-use marker (the challenge: random, and unique while it matters) and how long it is kept. */
   marker: string;
+  markerExpiresAt: Date;
   expiresAt: Date;
   /**
-   * The options named a user (by username, or a host's user id): the credential must be that
-   * user's (WebAuthn §7.2 step 5). The id was then checked against the credential's owner.
+   * The options named a user (by username, or a host's user id): only that user's credentials
+   * may answer (WebAuthn §7.2 step 5); ask {@link sealedCeremonyIsFor}.
    */
   named: boolean;
+  keyId: string;
+  body: Uint8Array;
+  ownerTag: string;
 }
 
 /** A parsed, not yet checked, sealed ceremony id. */
 export interface SealedCeremonyId {
   keyId: string;
+  /** What the id's tag is over: the body and the owner tag. */
+  signed: Uint8Array;
   body: Uint8Array;
   tag: string;
+  ownerTag: string;
 }
 
 /** Whether stateless ceremonies are on: they need the secret keys (shared by every server). */
@@ -63,11 +79,14 @@ export async function sealCeremony(ctx: TwofoldContext, who: { named: boolean; u
   view.setUint32(2, Math.floor(ctx.now().getTime() / 1000) + ctx.ceremonyTtlSeconds);
   const challenge = randomBytes(CHALLENGE_BYTES);
   body.set(challenge, HEADER_BYTES);
-  const tag = await tagOf(ctx, keyring.activeKeyId, body, who.named ? who.userId : null);
-  const sealed = new Uint8Array(BODY_BYTES + TAG_BYTES);
+  const keyId = keyring.activeKeyId;
+  // The owner tag (over the body and the named user's id; an unnamed ceremony's is never asked),
+  // then the id's tag over both, so that no byte of the id can change unnoticed.
+  const sealed = new Uint8Array(BODY_BYTES + 2 * TAG_BYTES);
   sealed.set(body);
-  sealed.set(fromBase64Url(tag), BODY_BYTES);
-  return { id: `${PREFIX}.${keyring.activeKeyId}.${toBase64Url(sealed)}`, challenge: toBase64Url(challenge) };
+  sealed.set(fromBase64Url(await tagOf(ctx, keyId, OWNER_LABEL, body, who.named ? (who.userId ?? '') : null)), BODY_BYTES + TAG_BYTES);
+  sealed.set(fromBase64Url(await tagOf(ctx, keyId, ID_LABEL, withoutTag(sealed), null)), BODY_BYTES);
+  return { id: `${PREFIX}.${keyId}.${toBase64Url(sealed)}`, challenge: toBase64Url(challenge) };
 }
 
 /** Parses an id of {@link sealCeremony}'s form, checking nothing else; null for any other id (e.g. a stored ceremony's). */
@@ -80,29 +99,44 @@ export function parseSealedCeremonyId(id: string): SealedCeremonyId | null {
   } catch {
     return null;
   }
-  if (bytes.length !== BODY_BYTES + TAG_BYTES || bytes[0] !== VERSION) return null;
-  return { keyId, body: bytes.subarray(0, BODY_BYTES), tag: toBase64Url(bytes.subarray(BODY_BYTES)) };
+  if (bytes.length !== BODY_BYTES + 2 * TAG_BYTES || bytes[0] !== VERSION) return null;
+  return {
+    keyId,
+    signed: withoutTag(bytes),
+    body: bytes.subarray(0, BODY_BYTES),
+    tag: toBase64Url(bytes.subarray(BODY_BYTES, BODY_BYTES + TAG_BYTES)),
+    ownerTag: toBase64Url(bytes.subarray(BODY_BYTES + TAG_BYTES)),
+  };
 }
 
 /**
- * Checks a sealed id. `ownerId` is the owner of the credential that answered (null: none
- * registered); for a named ceremony the tag only matches the user it was started for.
- * Throws `CHALLENGE_NOT_FOUND` (forged, or sealed with a key no longer in the keyring),
- * `CREDENTIAL_NOT_FOUND` (a named ceremony answered by a credential that is not that user's,
- * which a forged named id also gets: the two cannot be told apart), `CHALLENGE_EXPIRED`.
+ * Checks a sealed id: ours, and not expired. Writes nothing and says nothing about whom a named
+ * ceremony is for. Throws `CHALLENGE_NOT_FOUND` (forged or altered, or sealed with a key no
+ * longer in the keyring), `CHALLENGE_EXPIRED`.
  */
-export async function openSealedCeremony(ctx: TwofoldContext, id: SealedCeremonyId, ownerId: string | null): Promise<SealedCeremony> {
+export async function openSealedCeremony(ctx: TwofoldContext, id: SealedCeremonyId): Promise<SealedCeremony> {
   const keyring = ctx.keyring;
-  const named = (id.body[1]! & FLAG_NAMED) !== 0;
-  const valid = keyring?.hasKey(id.keyId) && constantTimeEqual(await tagOf(ctx, id.keyId, id.body, named ? ownerId : null), id.tag);
-  if (!valid) {
-    if (named) throw new TwofoldError('CREDENTIAL_NOT_FOUND', 'This passkey is not registered here.');
+  if (!(keyring?.hasKey(id.keyId) && constantTimeEqual(await tagOf(ctx, id.keyId, ID_LABEL, id.signed, null), id.tag))) {
     throw new TwofoldError('CHALLENGE_NOT_FOUND', 'This ceremony does not exist or was already used.');
   }
   const expiresAt = new Date(new DataView(id.body.buffer, id.body.byteOffset).getUint32(2) * 1000);
   if (expiresAt.getTime() <= ctx.now().getTime()) throw new TwofoldError('CHALLENGE_EXPIRED', 'This ceremony expired; start again.');
   const challenge = toBase64Url(id.body.subarray(HEADER_BYTES));
-  return { challenge, marker: challenge, expiresAt, named };
+  return {
+    challenge,
+    marker: challenge,
+    markerExpiresAt: new Date(expiresAt.getTime() + MARKER_GRACE_SECONDS * 1000),
+    expiresAt,
+    named: (id.body[1]! & FLAG_NAMED) !== 0,
+    keyId: id.keyId,
+    body: id.body,
+    ownerTag: id.ownerTag,
+  };
+}
+
+/** Whether a checked named ceremony was started for `userId` (an unknown name is for nobody). */
+export async function sealedCeremonyIsFor(ctx: TwofoldContext, ceremony: SealedCeremony, userId: string): Promise<boolean> {
+  return ceremony.named && userId !== '' && constantTimeEqual(await tagOf(ctx, ceremony.keyId, OWNER_LABEL, ceremony.body, userId), ceremony.ownerTag);
 }
 
 /**
@@ -110,17 +144,25 @@ export async function openSealedCeremony(ctx: TwofoldContext, id: SealedCeremony
  * ceremony is consumed by any attempt). Throws `CHALLENGE_NOT_FOUND` when it was already used:
  * then that, not the refusal, is the answer.
  */
-export async function useSealedCeremony(ctx: TwofoldContext, ceremony: Pick<SealedCeremony, 'marker' | 'expiresAt'>): Promise<void> {
-  if (!(await ctx.store.useCeremonyMarker(ceremony.marker, ceremony.expiresAt))) {
-    throw new TwofoldError('CHALLENGE_NOT_FOUND', 'This ceremony does not exist or was already used.');
-  }
+export async function useSealedCeremony(ctx: TwofoldContext, ceremony: Pick<SealedCeremony, 'marker' | 'markerExpiresAt'>): Promise<void> {
+  const fresh = await ctx.store.useCeremonyMarker(ceremony.marker, ceremony.markerExpiresAt);
+  ctx.usedCeremonies.add(ceremony.marker);
+  if (!fresh) throw new TwofoldError('CHALLENGE_NOT_FOUND', 'This ceremony does not exist or was already used.');
 }
 
-// HMAC-SHA256 over the body and the named user's id (NUL-separated), first 16 bytes.
-async function tagOf(ctx: TwofoldContext, keyId: string, body: Uint8Array, userId: string | null): Promise<string> {
+// The id's bytes without its tag (body, then owner tag).
+function withoutTag(sealed: Uint8Array): Uint8Array {
+  const out = new Uint8Array(BODY_BYTES + TAG_BYTES);
+  out.set(sealed.subarray(0, BODY_BYTES));
+  out.set(sealed.subarray(BODY_BYTES + TAG_BYTES), BODY_BYTES);
+  return out;
+}
+
+// HMAC-SHA256 over the bytes and, for the owner tag, the named user's id (NUL-separated), first 12 bytes.
+async function tagOf(ctx: TwofoldContext, keyId: string, label: string, bytes: Uint8Array, userId: string | null): Promise<string> {
   const user = new TextEncoder().encode(userId ?? '');
-  const data = new Uint8Array(body.length + 1 + user.length);
-  data.set(body);
-  data.set(user, body.length + 1);
-  return toBase64Url((await ctx.keyring!.mac(data, LABEL, keyId)).subarray(0, TAG_BYTES));
+  const data = new Uint8Array(bytes.length + 1 + user.length);
+  data.set(bytes);
+  data.set(user, bytes.length + 1);
+  return toBase64Url((await ctx.keyring!.mac(data, label, keyId)).subarray(0, TAG_BYTES));
 }

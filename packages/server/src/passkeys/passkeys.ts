@@ -11,7 +11,15 @@ import {
 } from '@simplewebauthn/server';
 import { actor, newEvent, recordEvent, type AuditEvent } from '../audit/audit.js';
 import { beginCeremony, consumeCeremony } from '../ceremonies/ceremonies.js';
-import { canSealCeremonies, openSealedCeremony, parseSealedCeremonyId, sealCeremony, useSealedCeremony } from '../ceremonies/sealed.js';
+import {
+  canSealCeremonies,
+  openSealedCeremony,
+  parseSealedCeremonyId,
+  sealCeremony,
+  sealedCeremonyIsFor,
+  useSealedCeremony,
+  type SealedCeremony,
+} from '../ceremonies/sealed.js';
 import type { TwofoldContext } from '../context.js';
 import { authenticatorModel } from '../devices/authenticators.js';
 import { deviceNameFromUserAgent } from '../devices/device-name.js';
@@ -455,14 +463,17 @@ export async function verifyPasskeyAuthentication(
   let result: { passkey: PasskeyRecord; minted?: MintedToken };
   if (sealedId) {
     // A stateless ceremony: no round trip for it, and a returning credential comes from memory.
+    const ceremony = await openSealedCeremony(ctx, sealedId);
+    // A replay to this server is refused before any crypto (the write refuses the others).
+    if (ctx.usedCeremonies.has(ceremony.marker)) throw new TwofoldError('CHALLENGE_NOT_FOUND', 'This ceremony does not exist or was already used.');
     const passkey = await ctx.passkeyCache.get(response.id);
-    const ceremony = await openSealedCeremony(ctx, sealedId, passkey?.userId ?? null);
+    // WebAuthn §7.2 step 5 for a named ceremony: the credential must be that user's.
+    const isFor = ceremony.named && passkey !== null && (await sealedCeremonyIsFor(ctx, ceremony, passkey.userId));
     result = await verifyAssertion(ctx, {
       ceremony: { challenge: ceremony.challenge, singleUse: ceremony },
       passkey,
       response,
-      // A named ceremony's id only opened for its user's credentials (WebAuthn §7.2 step 5).
-      allowed: ceremony.named ? () => true : null,
+      allowed: ceremony.named ? () => isFor : null,
       ...signIn,
     });
   } else {
@@ -476,7 +487,8 @@ export async function verifyPasskeyAuthentication(
       ceremony,
       passkey,
       response,
-      allowed: ceremony.data.username ? (p) => allow.includes(p.credentialId) : null,
+      // Listed then, and still that user's (a credential id can be deleted and registered again).
+      allowed: ceremony.data.username ? (p) => p.userId === ceremony.userId && allow.includes(p.credentialId) : null,
       ...signIn,
     });
   }
@@ -487,8 +499,8 @@ type AuthenticationInfo = VerifiedAuthenticationResponse['authenticationInfo'];
 
 /** What {@link verifyAssertion} checks and records. */
 export interface VerifyAssertionOptions {
-  /** The challenge; `singleUse`: a stateless ceremony's marker, written with the use. */
-  ceremony: { challenge: string; singleUse?: { marker: string; expiresAt: Date } };
+  /** The challenge; `singleUse`: a stateless ceremony's marker, written with the use (or the refusal). */
+  ceremony: { challenge: string; singleUse?: Pick<SealedCeremony, 'marker' | 'markerExpiresAt'> };
   passkey: PasskeyRecord | null;
   response: AuthenticationResponseJSON;
   /** With `allowCredentials` in the options: whether this credential was allowed. `null`: none were listed. */
@@ -536,10 +548,11 @@ export async function verifyAssertion(ctx: TwofoldContext, o: VerifyAssertionOpt
     newCounter: info.newCounter,
     backedUp: info.credentialBackedUp,
     usedAt: event.at,
-    ...(o.ceremony.singleUse && { ceremony: o.ceremony.singleUse }),
+    ...(o.ceremony.singleUse && { ceremony: { marker: o.ceremony.singleUse.marker, expiresAt: o.ceremony.singleUse.markerExpiresAt } }),
     event,
     ...(minted && { session: minted.session }),
   });
+  if (o.ceremony.singleUse) ctx.usedCeremonies.add(o.ceremony.singleUse.marker); // used, whatever the outcome
   if (outcome === 'ceremony_used') throw new TwofoldError('CHALLENGE_NOT_FOUND', 'This ceremony does not exist or was already used.');
   if (outcome === 'refused') {
     // Deleted, re-registered (another device), or the counter did not move forward: read it again.

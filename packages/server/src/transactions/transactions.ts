@@ -189,7 +189,8 @@ export async function confirmTransaction(
       ceremony,
       passkey,
       response: options.response,
-      allowed: (p) => allow.includes(p.credentialId), // only the transaction user's own passkeys
+      // Only the transaction user's own passkeys: listed then, and still theirs.
+      allowed: (p) => p.userId === t.userId && allow.includes(p.credentialId),
       event: { type: 'passkey.step_up', data: { transactionId: t.id } },
     });
     method = 'passkey';

@@ -2,7 +2,7 @@ import { createSoftAuthenticator } from '@twofold/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSealingKey, parseKeyring } from '../../src/sealing/keyring.js';
 import type { Store } from '../../src/storage/store.js';
-import { createTestApp, ORIGIN, signUp } from '../helpers/app.js';
+import { createTestApp, ORIGIN, signUp, uniqueName } from '../helpers/app.js';
 import { storeBackends } from '../helpers/backends.js';
 
 const backends = await storeBackends();
@@ -128,7 +128,7 @@ describe.each(backends)('stateless sign-in ceremonies on %s', (_name, open) => {
     expect(() => createTestApp(store, { secretKeys: k1, ceremonyTtlSeconds: 60 })).not.toThrow();
   });
 
-  it("a named ceremony opens only for that user's credentials, and stays usable for them", async () => {
+  it("a named ceremony answers only its user's credential, and a wrong credential uses it up (one guess, as a stored one)", async () => {
     const app = createTestApp(store, { secretKeys: k1 });
     const alice = await signUp(app);
     const bob = await signUp(app);
@@ -137,8 +137,80 @@ describe.each(backends)('stateless sign-in ceremonies on %s', (_name, open) => {
     const refused = await app.call('POST', '/passkeys/authenticate/verify', { ceremonyId: forAlice.json.ceremonyId, response: bobs });
     expect(refused.json.code).toBe('CREDENTIAL_NOT_FOUND');
     const alices = await alice.authenticator.getAssertion(forAlice.json.options);
-    const ok = await app.call('POST', '/passkeys/authenticate/verify', { ceremonyId: forAlice.json.ceremonyId, response: alices });
+    const after = await app.call('POST', '/passkeys/authenticate/verify', { ceremonyId: forAlice.json.ceremonyId, response: alices });
+    expect(after.json.code).toBe('CHALLENGE_NOT_FOUND');
+    // a fresh one works for her
+    const again = await app.call('POST', '/passkeys/authenticate/options', { username: alice.username });
+    const ok = await app.call('POST', '/passkeys/authenticate/verify', { ceremonyId: again.json.ceremonyId, response: await alice.authenticator.getAssertion(again.json.options) });
     expect(ok.status).toBe(200);
     expect(ok.json.userId).toBe(alice.userId);
+  });
+
+  it('an expired named ceremony says only that it expired, whoever answers', async () => {
+    const app = createTestApp(store, { secretKeys: k1 });
+    const alice = await signUp(app);
+    const bob = await signUp(app);
+    const forAlice = await app.call('POST', '/passkeys/authenticate/options', { username: alice.username });
+    app.clock.advance(30 * 86_400);
+    for (const who of [alice, bob]) {
+      const response = await who.authenticator.getAssertion({ ...forAlice.json.options, allowCredentials: [] });
+      const res = await app.call('POST', '/passkeys/authenticate/verify', { ceremonyId: forAlice.json.ceremonyId, response });
+      expect(res.json.code).toBe('CHALLENGE_EXPIRED');
+    }
+  });
+
+  it('a name that matches no user, a user without passkeys and a user with them are answered alike', async () => {
+    const app = createTestApp(store, { secretKeys: k1 });
+    const withPasskey = await signUp(app);
+    const withoutPasskey = (await app.twofold.users.create({ username: uniqueName('bare') })).username;
+    const stranger = createSoftAuthenticator({ origin: ORIGIN }); // a credential registered nowhere
+    await stranger.createCredential((await app.call('POST', '/passkeys/register/options', { username: uniqueName('x') })).json.options);
+    const outer = await signUp(app); // and one registered to someone else
+    const answers = async (username: string) => {
+      const codes: string[] = [];
+      for (const who of [stranger, outer.authenticator]) {
+        const opts = await app.call('POST', '/passkeys/authenticate/options', { username });
+        const response = await who.getAssertion({ ...opts.json.options, allowCredentials: [] });
+        for (let i = 0; i < 2; i++) codes.push((await app.call('POST', '/passkeys/authenticate/verify', { ceremonyId: opts.json.ceremonyId, response })).json.code);
+      }
+      return codes;
+    };
+    const expected = ['CREDENTIAL_NOT_FOUND', 'CHALLENGE_NOT_FOUND', 'CREDENTIAL_NOT_FOUND', 'CHALLENGE_NOT_FOUND'];
+    expect(await answers(uniqueName('ghost'))).toEqual(expected);
+    expect(await answers(withoutPasskey)).toEqual(expected);
+    expect(await answers(withPasskey.username)).toEqual(expected);
+  });
+
+  it('a replay to the server that saw the ceremony used is refused before any signature check or write', async () => {
+    const c = counted(store);
+    const app = createTestApp(c.store, { secretKeys: k1 });
+    const user = await signUp(app);
+    const { opts, response } = await signIn(app, user.authenticator);
+    const body = { ceremonyId: opts.json.ceremonyId, response };
+    expect((await app.call('POST', '/passkeys/authenticate/verify', body)).status).toBe(200);
+    const tokens = app.twofold.context.tokens;
+    const mint = tokens.mint.bind(tokens);
+    let minted = 0;
+    tokens.mint = (input) => (minted++, mint(input));
+    c.reset();
+    for (let i = 0; i < 5; i++) expect((await app.call('POST', '/passkeys/authenticate/verify', body)).json.code).toBe('CHALLENGE_NOT_FOUND');
+    expect(Object.fromEntries(c.calls)).toEqual({});
+    expect(minted).toBe(0);
+  });
+
+  it('clocks that differ between servers do not reopen a used ceremony once one of them sweeps', async () => {
+    const slow = createTestApp(store, { secretKeys: k1 });
+    const user = await signUp(slow);
+    const { opts, response } = await signIn(slow, user.authenticator);
+    const body = { ceremonyId: opts.json.ceremonyId, response };
+    expect((await slow.call('POST', '/passkeys/authenticate/verify', body)).status).toBe(200);
+    // a server 6 minutes ahead: to it the ceremony expired a minute ago, and it sweeps
+    const fast = createTestApp(store, { secretKeys: k1, now: () => new Date(slow.clock.now().getTime() + 6 * 60_000) });
+    expect((await fast.twofold.sweep()).ran).toBe(true);
+    // another server with the slow clock, which has not seen the ceremony used
+    const other = createTestApp(store, { secretKeys: k1, now: slow.clock.now });
+    const replay = await other.call('POST', '/passkeys/authenticate/verify', body);
+    expect(replay.status).toBe(400);
+    expect(replay.json.code).toBe('CHALLENGE_NOT_FOUND');
   });
 });

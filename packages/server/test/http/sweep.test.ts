@@ -50,8 +50,9 @@ describe.each(await storeBackends())('sweep and activity history on %s', (_name,
     app.clock.advance(16 * 60); // the ceremony, the session, the flow, the code and the transaction have expired
     const first = await app.twofold.sweep();
     expect(first.ran).toBe(true);
-    expect(first.deleted.ceremonies).toBeGreaterThanOrEqual(2);
-    expect(await store.useCeremonyMarker(signIn.options.challenge, new Date(Date.UTC(2100, 0)))).toBe(true); // the marker was swept
+    expect(first.deleted.ceremonies).toBeGreaterThanOrEqual(1);
+    // a used ceremony's marker outlives it by an hour (servers' clocks may differ a little)
+    expect(await store.useCeremonyMarker(signIn.options.challenge, new Date(Date.UTC(2100, 0)))).toBe(false);
     expect(first.deleted.sessions).toBeGreaterThanOrEqual(1);
     expect(await store.getSession(sessionId)).toBeNull();
     expect(await store.consumeCeremony(ceremony)).toBeNull();
@@ -62,6 +63,7 @@ describe.each(await storeBackends())('sweep and activity history on %s', (_name,
 
     app.clock.advance(30 * DAY);
     const second = await app.twofold.sweep();
+    expect(await store.useCeremonyMarker(signIn.options.challenge, new Date(Date.UTC(2100, 0)))).toBe(true); // swept at last
     expect(second.deleted).toMatchObject({ recoveryFlows: expect.any(Number), codes: expect.any(Number), transactions: expect.any(Number) });
     expect(second.deleted.recoveryFlows).toBeGreaterThanOrEqual(1);
     expect(await store.getRecoveryFlow(flowHash)).toBeNull();

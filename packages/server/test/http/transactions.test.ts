@@ -91,6 +91,34 @@ describe('app transactions', () => {
     expect((await status(id)).json.status).toBe('pending');
   });
 
+  it('a listed credential id deleted and registered again by someone else does not confirm the transaction', async () => {
+    const alice = await signUp(app);
+    const [x] = [...alice.authenticator.credentials.keys()];
+    // a second passkey, and a session on it that survives removing the first device
+    const second = createSoftAuthenticator({ origin: ORIGIN });
+    const add = await app.call('POST', '/passkeys/register/options', {}, { token: alice.token });
+    expect((await app.call('POST', '/passkeys/register/verify', { ceremonyId: add.json.ceremonyId, response: await second.createCredential(add.json.options) }, { token: alice.token })).status).toBe(200);
+    const signIn = await app.call('POST', '/passkeys/authenticate/options', { username: alice.username });
+    const session = await app.call('POST', '/passkeys/authenticate/verify', {
+      ceremonyId: signIn.json.ceremonyId,
+      response: await second.getAssertion({ ...signIn.json.options, allowCredentials: [] }),
+    });
+    expect(session.status).toBe(200);
+    const id = (await create(alice.userId)).json.transactionId;
+    const opts = await app.call('POST', `/transactions/${id}/options`, undefined, { token: session.json.token });
+    expect(opts.json.options.allowCredentials.map((c: { id: string }) => c.id)).toContain(x);
+    expect((await app.call('DELETE', `/me/devices/${alice.deviceId}`, undefined, { token: session.json.token })).status).toBe(204);
+    // Mallory's authenticator registers the freed credential id on her own account.
+    const mallory = createSoftAuthenticator({ origin: ORIGIN });
+    const reg = await app.call('POST', '/passkeys/register/options', { username: `mallory${Date.now()}` });
+    const taken = await app.call('POST', '/passkeys/register/verify', { ceremonyId: reg.json.ceremonyId, response: await mallory.createCredential(reg.json.options, { credentialId: x }) });
+    expect(taken.status).toBe(200);
+    const res = await app.call('POST', `/transactions/${id}/confirm`, { ceremonyId: opts.json.ceremonyId, response: await mallory.getAssertion(opts.json.options) }, { token: session.json.token });
+    expect(res.status).toBe(401);
+    expect(res.json.code).toBe('CREDENTIAL_NOT_FOUND');
+    expect((await status(id)).json.status).toBe('pending');
+  });
+
   it('a sign-in assertion cannot be replayed into a transaction', async () => {
     const user = await signUp(app);
     const id = (await create(user.userId)).json.transactionId;
