@@ -1,5 +1,6 @@
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
+import { ceremonyExpired, ceremonyNotFound } from './errors.js';
 import { parseSealedCeremonyId } from './sealed.js';
 import type { CeremonyKind, CeremonyRecord } from './store.js';
 import { randomId } from '../util/encoding.js';
@@ -34,9 +35,9 @@ export async function beginCeremony(
 export async function checkCeremony(ctx: TwofoldContext, id: string, kind: CeremonyKind): Promise<CeremonyRecord> {
   refuseSealed(id, kind);
   const record = await ctx.store.getCeremony(id);
-  if (!record) throw new TwofoldError('CHALLENGE_NOT_FOUND', 'This ceremony does not exist or was already used.');
-  if (record.expiresAt.getTime() <= ctx.now().getTime()) throw new TwofoldError('CHALLENGE_EXPIRED', 'This ceremony expired; start again.');
-  if (record.kind !== kind) throw new TwofoldError('CEREMONY_MISMATCH', `This is not a ${kind} ceremony.`);
+  if (!record) throw ceremonyNotFound();
+  if (record.expiresAt.getTime() <= ctx.now().getTime()) throw ceremonyExpired();
+  if (record.kind !== kind) throw notOfKind(kind);
   return record;
 }
 
@@ -47,16 +48,18 @@ export async function checkCeremony(ctx: TwofoldContext, id: string, kind: Cerem
 export async function consumeCeremony(ctx: TwofoldContext, id: string, kind: CeremonyKind): Promise<CeremonyRecord> {
   refuseSealed(id, kind);
   const record = await ctx.store.consumeCeremony(id);
-  if (!record) throw new TwofoldError('CHALLENGE_NOT_FOUND', 'This ceremony does not exist or was already used.');
+  if (!record) throw ceremonyNotFound();
   if (record.expiresAt.getTime() <= ctx.now().getTime()) {
-    throw new TwofoldError('CHALLENGE_EXPIRED', 'This ceremony expired; start again.');
+    throw ceremonyExpired();
   }
-  if (record.kind !== kind) throw new TwofoldError('CEREMONY_MISMATCH', `This is not a ${kind} ceremony.`);
+  if (record.kind !== kind) throw notOfKind(kind);
   return record;
 }
+
+const notOfKind = (kind: CeremonyKind) => new TwofoldError('CEREMONY_MISMATCH', `This is not a ${kind} ceremony.`);
 
 // A stateless sign-in ceremony's id (see sealed.ts) is never stored: offered where a stored
 // ceremony is expected, it is the wrong kind of ceremony, as a stored sign-in ceremony would be.
 function refuseSealed(id: string, kind: CeremonyKind) {
-  if (parseSealedCeremonyId(id)) throw new TwofoldError('CEREMONY_MISMATCH', `This is not a ${kind} ceremony.`);
+  if (parseSealedCeremonyId(id)) throw notOfKind(kind);
 }

@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { TwofoldContext } from '../context.js';
 import { createKeyring, generateSealingKey, parseKeyring } from '../sealing/keyring.js';
 import { fromBase64Url, toBase64Url } from '../util/encoding.js';
+import { createUsedCeremonies } from './used.js';
 import { MARKER_GRACE_SECONDS, openSealedCeremony, parseSealedCeremonyId, sealCeremony, sealedCeremonyIsFor } from './sealed.js';
 
 // Only what sealed.ts reads of the context.
 function context(keys = parseKeyring(generateSealingKey('k1')), at = Date.parse('2026-12-01T12:00:00Z')) {
   let now = at;
-  const ctx = { keyring: createKeyring(keys), now: () => new Date(now), ceremonyTtlSeconds: 300 } as unknown as TwofoldContext;
+  const ctx = { keyring: createKeyring(keys), now: () => new Date(now), ceremonyTtlSeconds: 300, usedCeremonies: createUsedCeremonies(300) } as unknown as TwofoldContext;
   return { ctx, keys, advance: (s: number) => void (now += s * 1000) };
 }
 

@@ -1,5 +1,5 @@
 import type { TwofoldContext } from '../context.js';
-import { TwofoldError } from '../errors.js';
+import { ceremonyExpired, ceremonyNotFound } from './errors.js';
 import { constantTimeEqual } from '../util/compare.js';
 import { fromBase64Url, randomBytes, toBase64Url } from '../util/encoding.js';
 
@@ -46,19 +46,15 @@ export interface SealedCeremony {
    * may answer (WebAuthn §7.2 step 5); ask {@link sealedCeremonyIsFor}.
    */
   named: boolean;
-  keyId: string;
-  body: Uint8Array;
-  ownerTag: string;
+  /** The checked id, for {@link sealedCeremonyIsFor}. */
+  id: SealedCeremonyId;
 }
 
 /** A parsed, not yet checked, sealed ceremony id. */
 export interface SealedCeremonyId {
   keyId: string;
-  /** What the id's tag is over: the body and the owner tag. */
-  signed: Uint8Array;
-  body: Uint8Array;
-  tag: string;
-  ownerTag: string;
+  /** body | tag | owner tag. */
+  bytes: Uint8Array;
 }
 
 /** Whether stateless ceremonies are on: they need the secret keys (shared by every server). */
@@ -100,43 +96,41 @@ export function parseSealedCeremonyId(id: string): SealedCeremonyId | null {
     return null;
   }
   if (bytes.length !== BODY_BYTES + 2 * TAG_BYTES || bytes[0] !== VERSION) return null;
-  return {
-    keyId,
-    signed: withoutTag(bytes),
-    body: bytes.subarray(0, BODY_BYTES),
-    tag: toBase64Url(bytes.subarray(BODY_BYTES, BODY_BYTES + TAG_BYTES)),
-    ownerTag: toBase64Url(bytes.subarray(BODY_BYTES + TAG_BYTES)),
-  };
+  return { keyId, bytes };
 }
 
 /**
- * Checks a sealed id: ours, and not expired. Writes nothing and says nothing about whom a named
- * ceremony is for. Throws `CHALLENGE_NOT_FOUND` (forged or altered, or sealed with a key no
- * longer in the keyring), `CHALLENGE_EXPIRED`.
+ * Checks a sealed id: ours, not expired, and not seen used on this server. Writes nothing and
+ * says nothing about whom a named ceremony is for. Throws `CHALLENGE_NOT_FOUND` (forged or
+ * altered, sealed with a key no longer in the keyring, or used), `CHALLENGE_EXPIRED`.
  */
 export async function openSealedCeremony(ctx: TwofoldContext, id: SealedCeremonyId): Promise<SealedCeremony> {
-  const keyring = ctx.keyring;
-  if (!(keyring?.hasKey(id.keyId) && constantTimeEqual(await tagOf(ctx, id.keyId, ID_LABEL, id.signed, null), id.tag))) {
-    throw new TwofoldError('CHALLENGE_NOT_FOUND', 'This ceremony does not exist or was already used.');
+  const tag = toBase64Url(id.bytes.subarray(BODY_BYTES, BODY_BYTES + TAG_BYTES));
+  if (!(ctx.keyring?.hasKey(id.keyId) && constantTimeEqual(await tagOf(ctx, id.keyId, ID_LABEL, withoutTag(id.bytes), null), tag))) {
+    throw ceremonyNotFound();
   }
-  const expiresAt = new Date(new DataView(id.body.buffer, id.body.byteOffset).getUint32(2) * 1000);
-  if (expiresAt.getTime() <= ctx.now().getTime()) throw new TwofoldError('CHALLENGE_EXPIRED', 'This ceremony expired; start again.');
-  const challenge = toBase64Url(id.body.subarray(HEADER_BYTES));
+  const body = id.bytes.subarray(0, BODY_BYTES);
+  const expiresAt = new Date(new DataView(body.buffer, body.byteOffset).getUint32(2) * 1000);
+  if (expiresAt.getTime() <= ctx.now().getTime()) throw ceremonyExpired();
+  const challenge = toBase64Url(body.subarray(HEADER_BYTES));
+  // Used on this server already (a replay): refused before any crypto; the write refuses the others.
+  if (ctx.usedCeremonies.has(challenge)) throw ceremonyNotFound();
   return {
     challenge,
     marker: challenge,
     markerExpiresAt: new Date(expiresAt.getTime() + MARKER_GRACE_SECONDS * 1000),
     expiresAt,
-    named: (id.body[1]! & FLAG_NAMED) !== 0,
-    keyId: id.keyId,
-    body: id.body,
-    ownerTag: id.ownerTag,
+    named: (body[1]! & FLAG_NAMED) !== 0,
+    id,
   };
 }
 
 /** Whether a checked named ceremony was started for `userId` (an unknown name is for nobody). */
 export async function sealedCeremonyIsFor(ctx: TwofoldContext, ceremony: SealedCeremony, userId: string): Promise<boolean> {
-  return ceremony.named && userId !== '' && constantTimeEqual(await tagOf(ctx, ceremony.keyId, OWNER_LABEL, ceremony.body, userId), ceremony.ownerTag);
+  if (!ceremony.named || userId === '') return false;
+  const { keyId, bytes } = ceremony.id;
+  const ownerTag = toBase64Url(bytes.subarray(BODY_BYTES + TAG_BYTES));
+  return constantTimeEqual(await tagOf(ctx, keyId, OWNER_LABEL, bytes.subarray(0, BODY_BYTES), userId), ownerTag);
 }
 
 /**
@@ -147,7 +141,7 @@ export async function sealedCeremonyIsFor(ctx: TwofoldContext, ceremony: SealedC
 export async function useSealedCeremony(ctx: TwofoldContext, ceremony: Pick<SealedCeremony, 'marker' | 'markerExpiresAt'>): Promise<void> {
   const fresh = await ctx.store.useCeremonyMarker(ceremony.marker, ceremony.markerExpiresAt);
   ctx.usedCeremonies.add(ceremony.marker);
-  if (!fresh) throw new TwofoldError('CHALLENGE_NOT_FOUND', 'This ceremony does not exist or was already used.');
+  if (!fresh) throw ceremonyNotFound();
 }
 
 // The id's bytes without its tag (body, then owner tag).

@@ -11,6 +11,7 @@ import {
 } from '@simplewebauthn/server';
 import { actor, newEvent, recordEvent, type AuditEvent } from '../audit/audit.js';
 import { beginCeremony, consumeCeremony } from '../ceremonies/ceremonies.js';
+import { ceremonyNotFound } from '../ceremonies/errors.js';
 import {
   canSealCeremonies,
   openSealedCeremony,
@@ -464,8 +465,6 @@ export async function verifyPasskeyAuthentication(
   if (sealedId) {
     // A stateless ceremony: no round trip for it, and a returning credential comes from memory.
     const ceremony = await openSealedCeremony(ctx, sealedId);
-    // A replay to this server is refused before any crypto (the write refuses the others).
-    if (ctx.usedCeremonies.has(ceremony.marker)) throw new TwofoldError('CHALLENGE_NOT_FOUND', 'This ceremony does not exist or was already used.');
     const passkey = await ctx.passkeyCache.get(response.id);
     // WebAuthn §7.2 step 5 for a named ceremony: the credential must be that user's.
     const isFor = ceremony.named && passkey !== null && (await sealedCeremonyIsFor(ctx, ceremony, passkey.userId));
@@ -487,13 +486,19 @@ export async function verifyPasskeyAuthentication(
       ceremony,
       passkey,
       response,
-      // Listed then, and still that user's (a credential id can be deleted and registered again).
-      allowed: ceremony.data.username ? (p) => p.userId === ceremony.userId && allow.includes(p.credentialId) : null,
+      allowed: ceremony.data.username ? listedFor(ceremony.userId, allow) : null,
       ...signIn,
     });
   }
   return { userId: result.passkey.userId, deviceId: result.passkey.deviceId, token: result.minted!.token };
 }
+
+/**
+ * WebAuthn §7.2 step 5 for a stored ceremony's `allowCredentials`: the credential was listed,
+ * and is still `userId`'s (a freed credential id can be registered again on another account).
+ */
+export const listedFor = (userId: string | null, allow: readonly string[]) => (passkey: PasskeyRecord) =>
+  passkey.userId === userId && allow.includes(passkey.credentialId);
 
 type AuthenticationInfo = VerifiedAuthenticationResponse['authenticationInfo'];
 
@@ -553,7 +558,7 @@ export async function verifyAssertion(ctx: TwofoldContext, o: VerifyAssertionOpt
     ...(minted && { session: minted.session }),
   });
   if (o.ceremony.singleUse) ctx.usedCeremonies.add(o.ceremony.singleUse.marker); // used, whatever the outcome
-  if (outcome === 'ceremony_used') throw new TwofoldError('CHALLENGE_NOT_FOUND', 'This ceremony does not exist or was already used.');
+  if (outcome === 'ceremony_used') throw ceremonyNotFound();
   if (outcome === 'refused') {
     // Deleted, re-registered (another device), or the counter did not move forward: read it again.
     ctx.passkeyCache.forget(passkey.credentialId);

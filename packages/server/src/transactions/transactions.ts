@@ -4,7 +4,7 @@ import { beginCeremony, consumeCeremony } from '../ceremonies/ceremonies.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
 import { requireUser } from '../users/users.js';
-import { verifyAssertion } from '../passkeys/passkeys.js';
+import { listedFor, verifyAssertion } from '../passkeys/passkeys.js';
 import { checkPin } from '../pins/pins.js';
 import { verifyDeviceProof, type DeviceProof } from '../devicekeys/devicekeys.js';
 import type { GetTransactionResponse } from '@twofold/protocol';
@@ -189,8 +189,7 @@ export async function confirmTransaction(
       ceremony,
       passkey,
       response: options.response,
-      // Only the transaction user's own passkeys: listed then, and still theirs.
-      allowed: (p) => p.userId === t.userId && allow.includes(p.credentialId),
+      allowed: listedFor(t.userId, allow), // only the transaction user's own passkeys
       event: { type: 'passkey.step_up', data: { transactionId: t.id } },
     });
     method = 'passkey';
