@@ -1,5 +1,5 @@
 import { test as base, expect, type CameraPerson, type TestDevice } from '@twofold/testing/playwright';
-import type { Page } from '@playwright/test';
+import type { Page, Route } from '@playwright/test';
 
 export { expect };
 
@@ -47,9 +47,13 @@ export async function signUpInDemo(page: Page, username = uniqueName(), displayN
   return username;
 }
 
+/**
+ * Signs out and waits for the sign-in page. Hold the page's autofill first (holdNextAutofill):
+ * the virtual authenticator answers it at once and would sign the user straight back in.
+ */
 export async function signOut(page: Page) {
   await page.getByRole('button', { name: 'Sign out' }).click();
-  await page.locator('#signin-button').waitFor();
+  await page.locator('#signin-button').waitFor({ timeout: 15_000 });
 }
 
 export const deviceRows = (page: Page) => page.locator('#devices [data-device-id]');
@@ -57,17 +61,26 @@ export const deviceRows = (page: Page) => page.locator('#devices [data-device-id
 /**
  * The virtual authenticators answer a conditional (autofill) request at once, as if the user
  * picked the passkey from the username field. To test the button path, hold the page's next
- * autofill ceremony: its options request is left unanswered, like a user who never touches the field.
+ * autofill ceremony: its options request is left unanswered, like a user who never touches the
+ * field. The returned function lets it go on (for a test of autofill itself that must first see
+ * the sign-in page: without the hold, a fast sign-in can replace it before a check sees it).
  */
-export async function holdNextAutofill(page: Page) {
-  let held = false;
+export async function holdNextAutofill(page: Page): Promise<() => Promise<void>> {
+  let held: Route | undefined;
+  let release: (() => void) | undefined;
+  const seen = new Promise<void>((resolve) => (release = resolve));
   await page.route('**/api/v1/passkeys/authenticate/options', async (route) => {
     if (!held) {
-      held = true;
-      return; // never answered
+      held = route;
+      release!();
+      return; // answered only when released
     }
     await route.continue();
   });
+  return async () => {
+    await seen;
+    await held!.continue();
+  };
 }
 
 /** The demo server's URL (set by playwright-setup.ts before the workers start). */

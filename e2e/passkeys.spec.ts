@@ -25,10 +25,12 @@ test.describe('passkeys in the demo, in headless Chromium with a virtual authent
   test('signs in through passkey autofill (conditional mediation)', async ({ device }) => {
     const { page } = await device();
     const username = await signUpInDemo(page, undefined, 'Autofill User');
+    const releaseAutofill = await holdNextAutofill(page);
     await signOut(page);
     // The sign-in page starts a conditional get() (autofill) as it loads. Chromium's virtual
     // authenticator answers it as a user picking the passkey from the username field would;
-    // nothing is clicked here.
+    // nothing is clicked here. (Held until the sign-in page has shown, then let go.)
+    await releaseAutofill();
     await expect.poll(() => page.locator('h1').textContent(), { timeout: 15_000 }).toBe('Hello, Autofill User');
     expect(await page.locator('#nav').textContent()).toContain(username.toLowerCase());
   });
