@@ -124,16 +124,20 @@ export function createTokenService(options: TokenServiceOptions) {
   if (!(sessionCacheMs >= 0) || !(sessionCacheSize >= 1)) throw new TypeError('createTokenService: sessionCacheSeconds must be ≥ 0 and sessionCacheSize ≥ 1');
   // Per instance (never a module global): session id → what the store said, until when.
   const sessions = new Map<string, { live: boolean; userId: string | null; until: number }>();
+  // Counts forget() calls: a store read that a revocation overtook (read before it, answered
+  // after it) must not be cached, or this process would honour the revoked session again.
+  let forgets = 0;
 
   /** Whether `sid` names a live (unrevoked) session of `userId`, from the cache or the store. */
   async function sessionIsLive(sid: string, userId: string): Promise<boolean> {
     const at = now().getTime();
     let seen = sessions.get(sid);
     if (!seen || !(at < seen.until)) {
+      const before = forgets;
       const row = await store.getSession(sid);
       seen = { live: row !== null && row.revokedAt === null, userId: row?.userId ?? null, until: at + sessionCacheMs };
       sessions.delete(sid); // re-insert: the Map's order is the eviction order
-      if (sessionCacheMs > 0) {
+      if (sessionCacheMs > 0 && forgets === before) {
         sessions.set(sid, seen);
         while (sessions.size > sessionCacheSize) sessions.delete(sessions.keys().next().value!);
       }
@@ -264,6 +268,7 @@ export function createTokenService(options: TokenServiceOptions) {
 
     /** Drops this process's cached view of `userId`'s sessions (after a revocation, also one made in a transaction). */
     forget(userId: string): void {
+      forgets++;
       for (const [sid, seen] of sessions) if (seen.userId === userId) sessions.delete(sid);
     },
 

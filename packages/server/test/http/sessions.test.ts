@@ -149,6 +149,41 @@ describe.each(await storeBackends())('server-side sessions on %s', (_name, open)
     refused(await me(user.token, other));
   });
 
+  it('a session read that a revocation overtook is not cached: the revoking process refuses the token at once', async () => {
+    const user = await signUp(app);
+    // The same store, but the next session read answers only when let go, with what it read
+    // before: a request checked just before the sign-out, finished just after it.
+    let release!: () => void;
+    let reached!: () => void;
+    const go = new Promise<void>((resolve) => (release = resolve));
+    const seen = new Promise<void>((resolve) => (reached = resolve));
+    let held = true;
+    const racy = new Proxy(store, {
+      get(target, name) {
+        if (name === 'getSession') {
+          return async (id: string) => {
+            const row = await target.getSession(id);
+            if (held) {
+              held = false;
+              reached();
+              await go;
+            }
+            return row;
+          };
+        }
+        const value = Reflect.get(target, name, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const racyApp = createTestApp(racy, { secretKeys });
+    const early = me(user.token, racyApp);
+    await seen;
+    expect((await racyApp.call('DELETE', '/me/session', undefined, { token: user.token })).status).toBe(204);
+    release();
+    expect((await early).status).toBe(200); // checked before the sign-out
+    refused(await me(user.token, racyApp)); // before the fix: 200 for the next 5 s
+  });
+
   it('refuses a token whose session the server never recorded (fails closed)', async () => {
     const user = await signUp(app);
     const { token } = await app.twofold.context.tokens.mint({ userId: user.userId, amr: ['passkey'] }); // signed, never recorded
