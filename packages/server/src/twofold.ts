@@ -156,8 +156,8 @@ export interface TwofoldOptions {
    */
   ceremoniesPerAddress?: RateLimit;
   /**
-   * Ceremony starts made with a session (adding a passkey, face challenges), per user. Default
-   * 30 per minute.
+   * Ceremony starts made with a session (adding a passkey, face challenges) and device-key
+   * bindings, per user. Default 30 per minute.
    */
   ceremoniesPerUser?: RateLimit;
   /**

@@ -39,11 +39,18 @@ export const deviceProofMessage = (purpose: DeviceProofPurpose, userId: string, 
 const ECDSA = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 
 /**
+ * Device keys kept per passkey device (one browser profile each; a synced passkey is one device
+ * used from several): binding one more drops the least recently used, so a session cannot grow
+ * the table without bound. A dropped browser binds again at its next passkey sign-in.
+ */
+export const MAX_KEYS_PER_DEVICE = 10;
+
+/**
  * Binds a browser's device key to the passkey device the session signed in with (device binding,
  * issue 13): from then on, PIN checks and credential-reset starts for the user need a signature by
  * one of their device keys over a fresh challenge. Needs the step-up rule (a passkey sign-in at
  * most 5 minutes old, or a recovery bind step). Idempotent; a key seen before is re-bound to this
- * device. Throws `REAUTHENTICATION_REQUIRED`, `INVALID_REQUEST` (not a P-256 public key, or
+ * device. A device keeps its {@link MAX_KEYS_PER_DEVICE} most recently used keys. Throws `REAUTHENTICATION_REQUIRED`, `INVALID_REQUEST` (not a P-256 public key, or
  * another user's key).
  */
 export async function registerDeviceKey(ctx: TwofoldContext, options: RegisterDeviceKeyOptions): Promise<{ keyId: string; deviceId: string }> {
@@ -67,7 +74,14 @@ export async function registerDeviceKey(ctx: TwofoldContext, options: RegisterDe
   const event = await ctx.store.transaction(async (tx) => {
     const bound = await tx.upsertDeviceKey({ keyId, userId: session.userId, deviceId: device.id, publicJwk, createdAt: now, lastUsedAt: null });
     if (!bound) throw new TwofoldError('INVALID_REQUEST', 'publicKey: this key belongs to another account', { issues: [{ path: 'publicKey', message: 'in use' }] });
-    return recordEvent(ctx, tx, { type: 'device_key.registered', userId: session.userId, deviceId: device.id, actor: actor.user(session.userId), data: { keyId } });
+    const dropped = await tx.pruneDeviceKeys({ deviceId: device.id, keep: MAX_KEYS_PER_DEVICE, exceptKeyId: keyId });
+    return recordEvent(ctx, tx, {
+      type: 'device_key.registered',
+      userId: session.userId,
+      deviceId: device.id,
+      actor: actor.user(session.userId),
+      data: { keyId, ...(dropped > 0 && { dropped }) },
+    });
   });
   ctx.notify([event]);
   return { keyId, deviceId: device.id };

@@ -12,6 +12,15 @@ export function deviceKeysSql(q: Query): DeviceKeysStore {
       );
       return r.rowCount === 1;
     },
+    async pruneDeviceKeys({ deviceId, keep, exceptKeyId }) {
+      const r = await q(
+        `DELETE FROM device_keys WHERE device_id = $1 AND key_id <> $3 AND key_id NOT IN (
+           SELECT key_id FROM device_keys WHERE device_id = $1 AND key_id <> $3
+           ORDER BY COALESCE(last_used_at, created_at) DESC, key_id LIMIT $2)`,
+        [deviceId, Math.max(0, keep - 1), exceptKeyId],
+      );
+      return r.rowCount;
+    },
     async getDeviceKey(keyId) {
       const { rows } = await q('SELECT * FROM device_keys WHERE key_id = $1', [keyId]);
       return rows[0] ? toDeviceKey(rows[0]) : null;

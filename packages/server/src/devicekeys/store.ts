@@ -9,6 +9,11 @@ export interface DeviceKeysStore {
    * change, when the key id is another user's.
    */
   upsertDeviceKey(record: DeviceKeyRecord): Promise<boolean>;
+  /**
+   * Leaves `deviceId` at most `keep` keys: `exceptKeyId` (the key just bound) and the most
+   * recently used (or, never used, bound) others. One statement. @returns how many it deleted.
+   */
+  pruneDeviceKeys(options: { deviceId: string; keep: number; exceptKeyId: string }): Promise<number>;
   /** The key, or null. */
   getDeviceKey(keyId: string): Promise<DeviceKeyRecord | null>;
   /** Records a successful proof. */

@@ -14,9 +14,10 @@ describe.each(await storeBackends())('device binding on %s', (_name, open) => {
   let close: () => Promise<void>;
   let app: ReturnType<typeof createTestApp>;
   let service: string;
+  const secretKeys = parseKeyring(generateSealingKey('k1'));
   beforeAll(async () => {
     ({ store, close } = await open());
-    app = createTestApp(store, { secretKeys: parseKeyring(generateSealingKey('k1')) });
+    app = createTestApp(store, { secretKeys });
     service = (await app.twofold.apiKeys.create({ name: 'svc', scopes: ['transactions.create'] })).secret;
   });
   afterAll(() => close());
@@ -100,6 +101,31 @@ describe.each(await storeBackends())('device binding on %s', (_name, open) => {
     expect(await store.getDeviceKey(user.key.keyId)).toBeNull();
     expect((await app.call('GET', '/me', undefined, { token: pinSession })).json.code).toBe('INVALID_TOKEN');
     expect((await pinVerify(user.userId, '2580', await user.key.proof(user.userId, 'pin'))).json.code).toBe('DEVICE_PROOF_INVALID');
+  });
+
+  it('a device keeps its 10 most recently used keys: binding more drops the least recently used, and binding is rate-limited per user', async () => {
+    const user = await customer(); // key 1, bound now
+    const keys = [user.key];
+    for (let i = 2; i <= 10; i++) {
+      app.clock.advance(1);
+      keys.push(await bindDevice(app, user.token));
+    }
+    app.clock.advance(1);
+    expect((await pinVerify(user.userId, '2580', await user.key.proof(user.userId, 'pin'))).status).toBe(200); // key 1 used last
+    app.clock.advance(1);
+    keys.push(await bindDevice(app, user.token)); // the 11th: key 2 (bound earliest, never used) goes
+    expect(await store.getDeviceKey(keys[1]!.keyId)).toBeNull();
+    for (const kept of [keys[0]!, ...keys.slice(2)]) expect(await store.getDeviceKey(kept.keyId)).not.toBeNull();
+    expect((await pinVerify(user.userId, '2580', await keys[1]!.proof(user.userId, 'pin'))).json.code).toBe('DEVICE_PROOF_INVALID');
+    const bound = app.events.filter((e) => e.type === 'device_key.registered' && e.userId === user.userId);
+    expect(bound.map((e) => (e.data as { dropped?: number }).dropped)).toEqual([...Array(10).fill(undefined), 1]);
+
+    // Each bind is an import, a thumbprint and a transaction: a session cannot ask for them at will.
+    const limited = createTestApp(store, { secretKeys, ceremoniesPerUser: { points: 2, durationSeconds: 60 } });
+    const other = await signUp(limited);
+    await bindDevice(limited, other.token);
+    await bindDevice(limited, other.token);
+    await expect(bindDevice(limited, other.token)).rejects.toThrow(/RATE_LIMITED/);
   });
 
   it('a credential reset starts only on a bound device (possession), before its face check (inherence)', async () => {

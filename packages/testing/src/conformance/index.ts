@@ -672,5 +672,26 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
       expect(await store.getDeviceKey(key.keyId)).toBeNull();
       expect(await store.getDeviceKey(uid('none'))).toBeNull();
     });
+
+    it('pruneDeviceKeys keeps the given key and the most recently used others, on that device only', async () => {
+      const u = user();
+      await store.insertUser(u);
+      const [d1, d2] = [device(u.id), device(u.id)];
+      for (const d of [d1, d2]) await store.insertDevice(d);
+      const jwk = { kty: 'EC' as const, crv: 'P-256' as const, x: 'x'.repeat(43), y: 'y'.repeat(43) };
+      const at = (s: number) => new Date(t0.getTime() + s * 1000);
+      // On d1: a bound at 0 and used at 5, b bound at 1, c bound at 2, d (the new one) bound at 3.
+      const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((n, i) => ({ keyId: uid(n), userId: u.id, deviceId: d1.id, publicJwk: jwk, createdAt: at(i), lastUsedAt: null }));
+      const elsewhere = { keyId: uid('e'), userId: u.id, deviceId: d2.id, publicJwk: jwk, createdAt: at(0), lastUsedAt: null };
+      for (const k of [a!, b!, c!, d!, elsewhere]) expect(await store.upsertDeviceKey(k)).toBe(true);
+      await store.touchDeviceKey(a!.keyId, at(5));
+      expect(await store.pruneDeviceKeys({ deviceId: d1.id, keep: 3, exceptKeyId: d!.keyId })).toBe(1);
+      expect(await store.getDeviceKey(b!.keyId)).toBeNull(); // the least recently used
+      for (const k of [a!, c!, d!, elsewhere]) expect(await store.getDeviceKey(k.keyId)).not.toBeNull();
+      expect(await store.pruneDeviceKeys({ deviceId: d1.id, keep: 3, exceptKeyId: d!.keyId })).toBe(0);
+      expect(await store.pruneDeviceKeys({ deviceId: d1.id, keep: 1, exceptKeyId: a!.keyId })).toBe(2); // even a newer one
+      expect(await store.getDeviceKey(a!.keyId)).not.toBeNull();
+      expect(await store.getDeviceKey(d!.keyId)).toBeNull();
+    });
   });
 }
