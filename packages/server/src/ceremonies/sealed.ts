@@ -1,5 +1,6 @@
 import type { TwofoldContext } from '../context.js';
 import { ceremonyExpired, ceremonyNotFound } from './errors.js';
+import { TwofoldError } from '../errors.js';
 import { constantTimeEqual } from '../util/compare.js';
 import { fromBase64Url, randomBytes, toBase64Url } from '../util/encoding.js';
 
@@ -100,9 +101,11 @@ export function parseSealedCeremonyId(id: string): SealedCeremonyId | null {
 }
 
 /**
- * Checks a sealed id: ours, not expired, and not seen used on this server. Writes nothing and
- * says nothing about whom a named ceremony is for. Throws `CHALLENGE_NOT_FOUND` (forged or
- * altered, sealed with a key no longer in the keyring, or used), `CHALLENGE_EXPIRED`.
+ * Checks a sealed id — ours, not expired — and claims it on this server: a second attempt here
+ * (a replay, or the same id sent again while this attempt runs) is refused before any crypto.
+ * Give the claim back with {@link releaseSealedCeremony} if the attempt decides nothing. Writes
+ * nothing and says nothing about whom a named ceremony is for. Throws `CHALLENGE_NOT_FOUND`
+ * (forged or altered, sealed with a key no longer in the keyring, or used), `CHALLENGE_EXPIRED`.
  */
 export async function openSealedCeremony(ctx: TwofoldContext, id: SealedCeremonyId): Promise<SealedCeremony> {
   const tag = toBase64Url(id.bytes.subarray(BODY_BYTES, BODY_BYTES + TAG_BYTES));
@@ -113,8 +116,9 @@ export async function openSealedCeremony(ctx: TwofoldContext, id: SealedCeremony
   const expiresAt = new Date(new DataView(body.buffer, body.byteOffset).getUint32(2) * 1000);
   if (expiresAt.getTime() <= ctx.now().getTime()) throw ceremonyExpired();
   const challenge = toBase64Url(body.subarray(HEADER_BYTES));
-  // Used on this server already (a replay): refused before any crypto; the write refuses the others.
-  if (ctx.usedCeremonies.has(challenge)) throw ceremonyNotFound();
+  // Used or in use on this server already (a replay): refused before any crypto; the write
+  // refuses the others.
+  if (!ctx.usedCeremonies.claim(challenge)) throw ceremonyNotFound();
   return {
     challenge,
     marker: challenge,
@@ -139,9 +143,16 @@ export async function sealedCeremonyIsFor(ctx: TwofoldContext, ceremony: SealedC
  * then that, not the refusal, is the answer.
  */
 export async function useSealedCeremony(ctx: TwofoldContext, ceremony: Pick<SealedCeremony, 'marker' | 'markerExpiresAt'>): Promise<void> {
-  const fresh = await ctx.store.useCeremonyMarker(ceremony.marker, ceremony.markerExpiresAt);
-  ctx.usedCeremonies.add(ceremony.marker);
-  if (!fresh) throw ceremonyNotFound();
+  if (!(await ctx.store.useCeremonyMarker(ceremony.marker, ceremony.markerExpiresAt))) throw ceremonyNotFound();
+}
+
+/**
+ * Gives back this server's claim on a ceremony whose attempt failed without a decision (the
+ * store unreachable, or an unexpected error): the same id may be tried again, and the store
+ * decides. A refusal or a use keeps the claim.
+ */
+export function releaseSealedCeremony(ctx: TwofoldContext, ceremony: Pick<SealedCeremony, 'marker'>, error: unknown): void {
+  if (!(error instanceof TwofoldError) || error.code === 'STORE_UNAVAILABLE') ctx.usedCeremonies.release(ceremony.marker);
 }
 
 // The id's bytes without its tag (body, then owner tag).

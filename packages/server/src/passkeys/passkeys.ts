@@ -15,6 +15,7 @@ import { ceremonyNotFound } from '../ceremonies/errors.js';
 import {
   canSealCeremonies,
   openSealedCeremony,
+  releaseSealedCeremony,
   parseSealedCeremonyId,
   sealCeremony,
   sealedCeremonyIsFor,
@@ -465,16 +466,21 @@ export async function verifyPasskeyAuthentication(
   if (sealedId) {
     // A stateless ceremony: no round trip for it, and a returning credential comes from memory.
     const ceremony = await openSealedCeremony(ctx, sealedId);
-    const passkey = await ctx.passkeyCache.get(response.id);
-    // WebAuthn §7.2 step 5 for a named ceremony: the credential must be that user's.
-    const isFor = ceremony.named && passkey !== null && (await sealedCeremonyIsFor(ctx, ceremony, passkey.userId));
-    result = await verifyAssertion(ctx, {
-      ceremony: { challenge: ceremony.challenge, singleUse: ceremony },
-      passkey,
-      response,
-      allowed: ceremony.named ? () => isFor : null,
-      ...signIn,
-    });
+    try {
+      const passkey = await ctx.passkeyCache.get(response.id);
+      // WebAuthn §7.2 step 5 for a named ceremony: the credential must be that user's.
+      const isFor = ceremony.named && passkey !== null && (await sealedCeremonyIsFor(ctx, ceremony, passkey.userId));
+      result = await verifyAssertion(ctx, {
+        ceremony: { challenge: ceremony.challenge, singleUse: ceremony },
+        passkey,
+        response,
+        allowed: ceremony.named ? () => isFor : null,
+        ...signIn,
+      });
+    } catch (error) {
+      releaseSealedCeremony(ctx, ceremony, error);
+      throw error;
+    }
   } else {
     // Independent reads, in parallel: they sit on every sign-in's path.
     const [ceremony, passkey] = await Promise.all([
@@ -557,7 +563,6 @@ export async function verifyAssertion(ctx: TwofoldContext, o: VerifyAssertionOpt
     event,
     ...(minted && { session: minted.session }),
   });
-  if (o.ceremony.singleUse) ctx.usedCeremonies.add(o.ceremony.singleUse.marker); // used, whatever the outcome
   if (outcome === 'ceremony_used') throw ceremonyNotFound();
   if (outcome === 'refused') {
     // Deleted, re-registered (another device), or the counter did not move forward: read it again.

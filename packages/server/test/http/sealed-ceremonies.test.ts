@@ -1,6 +1,7 @@
 import { createSoftAuthenticator } from '@twofold/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSealingKey, parseKeyring } from '../../src/sealing/keyring.js';
+import { TwofoldError } from '../../src/errors.js';
 import type { Store } from '../../src/storage/store.js';
 import { createTestApp, ORIGIN, signUp, uniqueName } from '../helpers/app.js';
 import { storeBackends } from '../helpers/backends.js';
@@ -196,6 +197,47 @@ describe.each(backends)('stateless sign-in ceremonies on %s', (_name, open) => {
     for (let i = 0; i < 5; i++) expect((await app.call('POST', '/passkeys/authenticate/verify', body)).json.code).toBe('CHALLENGE_NOT_FOUND');
     expect(Object.fromEntries(c.calls)).toEqual({});
     expect(minted).toBe(0);
+  });
+
+  it('the same id sent to one server many times at once is checked and written once', async () => {
+    const c = counted(store);
+    const app = createTestApp(c.store, { secretKeys: k1 });
+    const user = await signUp(app);
+    const { opts, response } = await signIn(app, user.authenticator);
+    const tokens = app.twofold.context.tokens;
+    const mint = tokens.mint.bind(tokens);
+    let minted = 0;
+    tokens.mint = (input) => (minted++, mint(input));
+    c.reset();
+    const body = { ceremonyId: opts.json.ceremonyId, response };
+    const answers = await Promise.all(Array.from({ length: 8 }, () => app.call('POST', '/passkeys/authenticate/verify', body)));
+    expect(answers.map((a) => a.json.code ?? a.status).sort()).toEqual([200, ...Array(7).fill('CHALLENGE_NOT_FOUND')]);
+    // before: each of the 8 checked the signature, signed a token and reached the store
+    expect(c.count('recordPasskeyUse', 'useCeremonyMarker')).toBe(1);
+    expect(minted).toBe(1);
+  });
+
+  it('an attempt the store could not decide gives its id back: the same answer succeeds once the store is back', async () => {
+    let down = true;
+    const flaky = new Proxy(store, {
+      get(target, key) {
+        const value = Reflect.get(target, key, target);
+        if (key === 'recordPasskeyUse' && down) {
+          return async () => {
+            down = false;
+            throw new TwofoldError('STORE_UNAVAILABLE', 'down for the test', { retryAfterSeconds: 1 });
+          };
+        }
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const app = createTestApp(flaky, { secretKeys: k1, onError: () => {} });
+    const user = await signUp(createTestApp(store, { secretKeys: k1 }));
+    const { opts, response } = await signIn(app, user.authenticator);
+    const body = { ceremonyId: opts.json.ceremonyId, response };
+    expect((await app.call('POST', '/passkeys/authenticate/verify', body)).json.code).toBe('STORE_UNAVAILABLE');
+    expect((await app.call('POST', '/passkeys/authenticate/verify', body)).status).toBe(200);
+    expect((await app.call('POST', '/passkeys/authenticate/verify', body)).json.code).toBe('CHALLENGE_NOT_FOUND');
   });
 
   it('clocks that differ between servers do not reopen a used ceremony once one of them sweeps', async () => {
