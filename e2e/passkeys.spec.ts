@@ -70,6 +70,31 @@ test.describe('passkeys in the demo, in headless Chromium with a virtual authent
     await expect.poll(() => second.credentials().then((c) => c.length)).toBe(0);
   });
 
+  test('"Sign out everywhere" ends the sessions of every browser, this one too', async ({ device }) => {
+    const laptop = await device();
+    await signUpInDemo(laptop.page, undefined, 'Everywhere');
+    // A second browser holding the same (synced) passkey signs in too (by autofill, on this page
+    // or the reloaded one).
+    const phone = await device();
+    await phone.authenticator.addCredential((await laptop.authenticator.credentials())[0]!);
+    await phone.page.reload();
+    await expect(phone.page.locator('h1')).toHaveText('Hello, Everywhere', { timeout: 15_000 });
+
+    const phoneToken = await phone.page.evaluate(() => Object.values(sessionStorage).map((v) => JSON.parse(v).token as string).find(Boolean));
+    const me = (token: string) => fetch(`${baseUrl()}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
+    expect(await me(phoneToken!)).toBe(200);
+
+    await holdNextAutofill(laptop.page);
+    await laptop.page.getByRole('link', { name: 'Sign out everywhere' }).click(); // the confirm dialog is accepted
+    await laptop.page.locator('#signin-button').waitFor({ timeout: 15_000 });
+    expect(await me(phoneToken!)).toBe(401); // the phone's session ended on the server at once
+
+    // The phone's next visit finds its session ended; it signs in again (autofill; it holds the
+    // passkey's highest signature counter), and the activity says what happened.
+    await phone.page.reload();
+    await expect.poll(() => phone.page.locator('.events').textContent(), { timeout: 15_000 }).toMatch(/Signed out everywhere \([23] session/); // the phone may have signed in twice
+  });
+
   test('a mistyped username refuses the passkey the browser offers but does not signal it away', async ({ device }) => {
     const { page, authenticator } = await device();
     const username = await signUpInDemo(page, undefined, 'Typo');

@@ -135,6 +135,7 @@ export async function renderAccount(notice?: string) {
           <button class="primary" id="add-passkey" style="width:auto">Add a passkey on this device</button>
           <button class="ghost" id="add-security-key" style="width:auto">Add a security key</button>
         </div>
+        <p class="hint">Signed in somewhere you no longer trust? <a href="#" id="signout-everywhere">Sign out everywhere</a> ends every session, on every browser and device, this one too.</p>
         <div class="status" id="devices-status" role="status"></div>
       </section>
       <section class="card" id="card">
@@ -244,6 +245,13 @@ export async function renderAccount(notice?: string) {
       await twofold.addPasskey({ hints: ['security-key'], deviceName: 'Security key' });
       await renderAccount();
     });
+  });
+  // Ends every session of the account on the server (`DELETE /me/sessions`): a lost laptop's
+  // session stops working at once, even while its passkey is still listed.
+  app().querySelector('#signout-everywhere')!.addEventListener('click', (e) => {
+    e.preventDefault();
+    if (!confirm('Sign out of every browser and device, this one too?')) return;
+    void twofold.signOutEverywhere().catch((error: unknown) => alert(explain(error)));
   });
   app().querySelector('#devices')!.addEventListener('click', (e) => {
     const button = (e.target as HTMLElement).closest('button');
