@@ -58,6 +58,8 @@ export interface TwofoldContext {
     ceremonyAddress: RateLimiter;
     /** Ceremony starts with a session (add a passkey, face challenges), per user. */
     ceremonyUser: RateLimiter;
+    /** Device-key bindings per user, counted only for a session allowed to bind. */
+    deviceKeyUser: RateLimiter;
     /** Face verification attempts per user; exhausting it is FACE_LOCKED. */
     faceUser: RateLimiter;
     /** One `face.locked` audit event per lock window and key. */

@@ -156,8 +156,8 @@ export interface TwofoldOptions {
    */
   ceremoniesPerAddress?: RateLimit;
   /**
-   * Ceremony starts made with a session (adding a passkey, face challenges) and device-key
-   * bindings, per user. Default 30 per minute.
+   * Ceremony starts made with a session (adding a passkey, face challenges), per user. Default
+   * 30 per minute.
    */
   ceremoniesPerUser?: RateLimit;
   /**
@@ -276,6 +276,8 @@ export function createTwofold(options: TwofoldOptions) {
         ...(options.ceremoniesPerAddress ?? { points: 300, durationSeconds: 60 }),
       }),
       ceremonyUser: options.store.rateLimiter({ keyPrefix: 'ceremony-user', ...(options.ceremoniesPerUser ?? { points: 30, durationSeconds: 60 }) }),
+      // The client binds once per passkey sign-in: 20 a minute is far above any user's need.
+      deviceKeyUser: options.store.rateLimiter({ keyPrefix: 'device-key-user', points: 20, durationSeconds: 60 }),
     },
     pins,
     pinHashing,

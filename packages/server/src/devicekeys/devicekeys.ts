@@ -5,6 +5,7 @@ import { beginCeremony, consumeCeremony } from '../ceremonies/ceremonies.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError, isTwofoldError } from '../errors.js';
 import { requireStepUp, type SessionClaims } from '../tokens/tokens.js';
+import { enforceLimits } from '../ratelimits/ratelimits.js';
 import { fromBase64Url, randomId } from '../util/encoding.js';
 import type { DeviceKeyRecord } from './store.js';
 
@@ -40,8 +41,9 @@ const ECDSA = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 
 /**
  * Device keys kept per passkey device (one browser profile each; a synced passkey is one device
- * used from several): binding one more drops the least recently used, so a session cannot grow
- * the table without bound. A dropped browser binds again at its next passkey sign-in.
+ * used from several): binding one more drops the one least recently bound or used (the client
+ * binds again after every passkey sign-in), so a device's keys stay bounded. A dropped browser
+ * binds again at its next passkey sign-in.
  */
 export const MAX_KEYS_PER_DEVICE = 10;
 
@@ -50,8 +52,9 @@ export const MAX_KEYS_PER_DEVICE = 10;
  * issue 13): from then on, PIN checks and credential-reset starts for the user need a signature by
  * one of their device keys over a fresh challenge. Needs the step-up rule (a passkey sign-in at
  * most 5 minutes old, or a recovery bind step). Idempotent; a key seen before is re-bound to this
- * device. A device keeps its {@link MAX_KEYS_PER_DEVICE} most recently used keys. Throws `REAUTHENTICATION_REQUIRED`, `INVALID_REQUEST` (not a P-256 public key, or
- * another user's key).
+ * device. A device keeps its {@link MAX_KEYS_PER_DEVICE} most recently bound or used keys; a user
+ * may bind 20 a minute, counted once the session may bind. Throws `REAUTHENTICATION_REQUIRED`,
+ * `RATE_LIMITED`, `INVALID_REQUEST` (not a P-256 public key, or another user's key).
  */
 export async function registerDeviceKey(ctx: TwofoldContext, options: RegisterDeviceKeyOptions): Promise<{ keyId: string; deviceId: string }> {
   const { session } = options;
@@ -63,6 +66,8 @@ export async function registerDeviceKey(ctx: TwofoldContext, options: RegisterDe
       requiredMethod: 'passkey',
     });
   }
+  // Counted only now, for a session allowed to bind: a weaker one cannot spend the owner's binds.
+  await enforceLimits([[ctx.limiters.deviceKeyUser, session.userId]]);
   const publicJwk = { kty: 'EC' as const, crv: 'P-256' as const, x: options.publicKey.x, y: options.publicKey.y };
   try {
     await crypto.subtle.importKey('jwk', publicJwk, ECDSA, false, ['verify']);

@@ -7,7 +7,7 @@ import { registerDeviceKey, startDeviceProof } from './devicekeys.js';
 /** `POST /me/device-keys` (bind this browser's key) and `POST /device-keys/challenge` (a challenge for a proof). */
 export function deviceKeysRoutes(ctx: TwofoldContext, kit: RouteKit) {
   return new Hono<TwofoldEnv>()
-    .post('/me/device-keys', kit.session, kit.limitCeremonies, async (c) => {
+    .post('/me/device-keys', kit.session, async (c) => {
       const { publicKey } = await kit.json(c, s.registerDeviceKeyBody);
       return c.json(await registerDeviceKey(ctx, { session: c.var.session, publicKey }), 201);
     })

@@ -6,8 +6,8 @@ export function deviceKeysSql(q: Query): DeviceKeysStore {
   return {
     async upsertDeviceKey(k) {
       const r = await q(
-        `INSERT INTO device_keys (key_id, user_id, device_id, public_jwk, created_at, last_used_at) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (key_id) DO UPDATE SET device_id = EXCLUDED.device_id WHERE device_keys.user_id = EXCLUDED.user_id`,
+        `INSERT INTO device_keys (key_id, user_id, device_id, public_jwk, created_at, last_used_at, bound_at) VALUES ($1, $2, $3, $4, $5, $6, $5)
+         ON CONFLICT (key_id) DO UPDATE SET device_id = EXCLUDED.device_id, bound_at = EXCLUDED.bound_at WHERE device_keys.user_id = EXCLUDED.user_id`,
         [k.keyId, k.userId, k.deviceId, JSON.stringify(k.publicJwk), k.createdAt, k.lastUsedAt],
       );
       return r.rowCount === 1;
@@ -16,7 +16,7 @@ export function deviceKeysSql(q: Query): DeviceKeysStore {
       const r = await q(
         `DELETE FROM device_keys WHERE device_id = $1 AND key_id <> $3 AND key_id NOT IN (
            SELECT key_id FROM device_keys WHERE device_id = $1 AND key_id <> $3
-           ORDER BY COALESCE(last_used_at, created_at) DESC, key_id LIMIT $2)`,
+           ORDER BY GREATEST(bound_at, last_used_at) DESC, key_id LIMIT $2)`,
         [deviceId, Math.max(0, keep - 1), exceptKeyId],
       );
       return r.rowCount;

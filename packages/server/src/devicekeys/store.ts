@@ -4,14 +4,16 @@
  */
 export interface DeviceKeysStore {
   /**
-   * Binds a key to `record.deviceId`, or re-binds the same key of the same user to another of
-   * their devices (a later passkey sign-in in the same browser). One statement. False, and no
+   * Binds a key to `record.deviceId`, or re-binds the same key of the same user (a later passkey
+   * sign-in in the same browser), possibly to another of their devices; either way the key counts
+   * as bound at `record.createdAt` (for {@link pruneDeviceKeys}). One statement. False, and no
    * change, when the key id is another user's.
    */
   upsertDeviceKey(record: DeviceKeyRecord): Promise<boolean>;
   /**
-   * Leaves `deviceId` at most `keep` keys: `exceptKeyId` (the key just bound) and the most
-   * recently used (or, never used, bound) others. One statement. @returns how many it deleted.
+   * Leaves `deviceId` at most `keep` keys: `exceptKeyId` (the key just bound) and the others
+   * most recently bound or used. One statement (binds committing at the same moment can leave a
+   * few more until the next prune). @returns how many it deleted.
    */
   pruneDeviceKeys(options: { deviceId: string; keep: number; exceptKeyId: string }): Promise<number>;
   /** The key, or null. */

@@ -63,6 +63,8 @@ export async function signUp(app: ReturnType<typeof createTestApp>, username = u
 /** A browser's device key in a test: bound to a passkey session's device, it signs device proofs. */
 export interface TestDeviceKey {
   keyId: string;
+  /** The public JWK that was bound (bind it again to re-bind the same key). */
+  publicKey: JsonWebKey;
   /** A proof for `userId` and `purpose` over a fresh challenge from the server. */
   proof(userId: string, purpose: 'pin' | 'transaction' | 'recovery'): Promise<{ keyId: string; challengeId: string; signature: string }>;
 }
@@ -79,6 +81,7 @@ export async function bindDevice(app: ReturnType<typeof createTestApp>, token: s
   const keyId = res.json.keyId as string;
   return {
     keyId,
+    publicKey,
     async proof(userId, purpose) {
       const ch = await app.call('POST', '/device-keys/challenge', { userId, purpose });
       const message = new TextEncoder().encode(`twofold-device-proof:v1:${purpose}:${userId}:${ch.json.challenge}`);

@@ -103,7 +103,7 @@ describe.each(await storeBackends())('device binding on %s', (_name, open) => {
     expect((await pinVerify(user.userId, '2580', await user.key.proof(user.userId, 'pin'))).json.code).toBe('DEVICE_PROOF_INVALID');
   });
 
-  it('a device keeps its 10 most recently used keys: binding more drops the least recently used, and binding is rate-limited per user', async () => {
+  it('a device keeps its 10 most recently bound or used keys: binding more drops the least recent one', async () => {
     const user = await customer(); // key 1, bound now
     const keys = [user.key];
     for (let i = 2; i <= 10; i++) {
@@ -120,12 +120,25 @@ describe.each(await storeBackends())('device binding on %s', (_name, open) => {
     const bound = app.events.filter((e) => e.type === 'device_key.registered' && e.userId === user.userId);
     expect(bound.map((e) => (e.data as { dropped?: number }).dropped)).toEqual([...Array(10).fill(undefined), 1]);
 
-    // Each bind is an import, a thumbprint and a transaction: a session cannot ask for them at will.
-    const limited = createTestApp(store, { secretKeys, ceremoniesPerUser: { points: 2, durationSeconds: 60 } });
-    const other = await signUp(limited);
-    await bindDevice(limited, other.token);
-    await bindDevice(limited, other.token);
-    await expect(bindDevice(limited, other.token)).rejects.toThrow(/RATE_LIMITED/);
+    // Key 3's browser signs in with its passkey again and binds the same key: that counts as use,
+    // so the next new key drops key 4, not key 3.
+    app.clock.advance(1);
+    expect((await app.call('POST', '/me/device-keys', { publicKey: keys[2]!.publicKey }, { token: user.token })).status).toBe(201);
+    app.clock.advance(1);
+    await bindDevice(app, user.token);
+    expect(await store.getDeviceKey(keys[2]!.keyId)).not.toBeNull();
+    expect(await store.getDeviceKey(keys[3]!.keyId)).toBeNull();
+  });
+
+  it('binding is limited per user, and only a session allowed to bind counts', async () => {
+    const user = await customer();
+    const pinSession = (await pinVerify(user.userId, '2580', await user.key.proof(user.userId, 'pin'))).json.token as string;
+    const { publicKey } = await bindDevice(app, user.token);
+    for (let i = 0; i < 12; i++) {
+      expect((await app.call('POST', '/me/device-keys', { publicKey }, { token: pinSession })).json.code).toBe('REAUTHENTICATION_REQUIRED');
+    }
+    for (let i = 2; i < 20; i++) await bindDevice(app, user.token); // the owner's 20 binds of the minute are all there
+    await expect(bindDevice(app, user.token)).rejects.toThrow(/RATE_LIMITED/);
   });
 
   it('a credential reset starts only on a bound device (possession), before its face check (inherence)', async () => {

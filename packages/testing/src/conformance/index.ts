@@ -673,7 +673,7 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
       expect(await store.getDeviceKey(uid('none'))).toBeNull();
     });
 
-    it('pruneDeviceKeys keeps the given key and the most recently used others, on that device only', async () => {
+    it('pruneDeviceKeys keeps the given key and the others most recently bound or used, on that device only', async () => {
       const u = user();
       await store.insertUser(u);
       const [d1, d2] = [device(u.id), device(u.id)];
@@ -689,9 +689,14 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
       expect(await store.getDeviceKey(b!.keyId)).toBeNull(); // the least recently used
       for (const k of [a!, c!, d!, elsewhere]) expect(await store.getDeviceKey(k.keyId)).not.toBeNull();
       expect(await store.pruneDeviceKeys({ deviceId: d1.id, keep: 3, exceptKeyId: d!.keyId })).toBe(0);
-      expect(await store.pruneDeviceKeys({ deviceId: d1.id, keep: 1, exceptKeyId: a!.keyId })).toBe(2); // even a newer one
-      expect(await store.getDeviceKey(a!.keyId)).not.toBeNull();
-      expect(await store.getDeviceKey(d!.keyId)).toBeNull();
+      // Binding c again (its browser signed in with a passkey again) counts as use: a goes, not c.
+      expect(await store.upsertDeviceKey({ ...c!, createdAt: at(7) })).toBe(true);
+      expect(await store.pruneDeviceKeys({ deviceId: d1.id, keep: 2, exceptKeyId: d!.keyId })).toBe(1);
+      expect(await store.getDeviceKey(a!.keyId)).toBeNull();
+      expect(await store.getDeviceKey(c!.keyId)).not.toBeNull();
+      expect(await store.pruneDeviceKeys({ deviceId: d1.id, keep: 1, exceptKeyId: d!.keyId })).toBe(1); // even a newer one
+      expect(await store.getDeviceKey(c!.keyId)).toBeNull();
+      expect(await store.getDeviceKey(d!.keyId)).not.toBeNull();
     });
   });
 }

@@ -281,4 +281,15 @@ CREATE TABLE ceremony_uses (
 CREATE INDEX ceremony_uses_expires_at_idx ON ceremony_uses (expires_at);
 `,
   },
+  {
+    version: 12,
+    name: 'device-keys-bound-at',
+    sql: `
+-- When a device key was last bound (the client binds its key again after every passkey sign-in):
+-- a device keeps its most recently bound or used keys, so re-binding must count as use.
+ALTER TABLE device_keys ADD COLUMN bound_at timestamptz;
+UPDATE device_keys SET bound_at = created_at;
+ALTER TABLE device_keys ALTER COLUMN bound_at SET NOT NULL;
+`,
+  },
 ];
