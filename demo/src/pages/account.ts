@@ -251,7 +251,7 @@ export async function renderAccount(notice?: string) {
   app().querySelector('#signout-everywhere')!.addEventListener('click', (e) => {
     e.preventDefault();
     if (!confirm('Sign out of every browser and device, this one too?')) return;
-    void twofold.signOutEverywhere().catch((error: unknown) => alert(explain(error)));
+    void twofold.signOutEverywhere().catch((error: unknown) => alert(`No session was ended: ${explain(error)}`));
   });
   app().querySelector('#devices')!.addEventListener('click', (e) => {
     const button = (e.target as HTMLElement).closest('button');

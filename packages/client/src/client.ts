@@ -221,14 +221,13 @@ export function createTwofoldClient(options: TwofoldClientOptions = {}) {
     /**
      * "Sign out everywhere": ends every session of the signed-in user on the server (other
      * browsers and devices too; `DELETE /me/sessions`), then forgets this one. Resolves with how
-     * many sessions were ended.
+     * many sessions were ended. When the server cannot do it (unreachable, busy), the error is
+     * thrown and this session is kept, so the user can try again: the other sessions still live.
      */
     signOutEverywhere: async (): Promise<RevokeSessionsResponse> => {
-      try {
-        return await authed(() => api.request<RevokeSessionsResponse>('DELETE', '/me/sessions', { token: token() }));
-      } finally {
-        setSession(null);
-      }
+      const ended = await authed(() => api.request<RevokeSessionsResponse>('DELETE', '/me/sessions', { token: token() }));
+      setSession(null);
+      return ended;
     },
     /** The signed-in user's profile (with how they signed in, and their PIN's status). */
     getMe: (): Promise<GetMeResponse> => authed(() => api.request<GetMeResponse>('GET', '/me', { token: token() })),

@@ -78,6 +78,28 @@ describe('API client', () => {
   });
 });
 
+describe('sign out everywhere', () => {
+  it('keeps this session when the server cannot end them (so the user can retry), forgets it once it did', async () => {
+    const api = createApiClient({ baseUrl });
+    const authenticator = createSoftAuthenticator({ origin: 'http://localhost:5173' });
+    const opts = await api.request<{ ceremonyId: string; options: any }>('POST', '/passkeys/register/options', { body: { username: `all${Date.now().toString(36)}` } });
+    const signedUp = await api.request<{ userId: string; deviceId: string; token: string }>('POST', '/passkeys/register/verify', {
+      body: { ceremonyId: opts.ceremonyId, response: await authenticator.createCredential(opts.options) },
+    });
+    const m = new Map<string, string>([['twofold.session', JSON.stringify(signedUp)]]);
+    const storage = { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v), removeItem: (k: string) => void m.delete(k) };
+    const offline = createTwofoldClient({ baseUrl: 'http://127.0.0.1:1/api/v1', storage });
+    await expect(offline.signOutEverywhere()).rejects.toMatchObject({ code: 'NETWORK_ERROR' });
+    expect(offline.session?.token).toBe(signedUp.token); // before: forgotten, with every session still live
+    expect(m.has('twofold.session')).toBe(true);
+
+    const online = createTwofoldClient({ baseUrl, storage });
+    expect(await online.signOutEverywhere()).toEqual({ revoked: 1 });
+    expect(online.session).toBeNull();
+    await expect(api.request('GET', '/me', { token: signedUp.token })).rejects.toMatchObject({ code: 'INVALID_TOKEN' });
+  });
+});
+
 describe('toClientError', () => {
   const dom = (name: string) => new DOMException('browser said no', name);
   it.each([
