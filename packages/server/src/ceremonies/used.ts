@@ -17,7 +17,7 @@ export function createUsedCeremonies(ttlSeconds: number, max = 100_000) {
       seen.set(marker, true);
       return true;
     },
-    /** Gives a claim back after an attempt that decided nothing (the store could not be reached). */
+    /** Gives a claim back after an attempt that decided nothing (the store unreachable, an unexpected error). */
     release: (marker: string) => void seen.delete(marker),
   };
 }
