@@ -46,11 +46,25 @@ export interface HashGate {
   /**
    * Runs `task` once fewer than `concurrency` tasks run, waiting in a queue of at most `maxQueue`;
    * throws `SERVER_BUSY` (503, retry after 1 s) at once when the queue is full — before `task`
-   * runs, so nothing it would count (a PIN attempt) is spent.
+   * runs, so nothing it would count (a PIN attempt) is spent. Same as `admit().run(task)`.
    */
   run<T>(task: () => Promise<T>): Promise<T>;
-  /** Tasks running now and waiting now (for tests and metrics). */
+  /**
+   * Takes a place for one task now, or throws `SERVER_BUSY` at once: take it before counting a
+   * rate limit, so a busy server refuses without spending the caller's points. The place counts
+   * as queued until the ticket runs or is cancelled; use the ticket exactly once.
+   */
+  admit(): HashTicket;
+  /** Tasks running now, and waiting or admitted (for tests and metrics). */
   readonly load: { running: number; queued: number };
+}
+
+/** A place at the {@link HashGate}, from {@link HashGate.admit}. */
+export interface HashTicket {
+  /** Runs `task` in this place: at once if a slot is free, else after those waiting. */
+  run<T>(task: () => Promise<T>): Promise<T>;
+  /** Gives the place back unused. */
+  cancel(): void;
 }
 
 /**
@@ -64,25 +78,45 @@ export function createHashGate(options: HashGateOptions): HashGate {
   if (!(concurrency >= 1)) throw new TypeError(`hash concurrency must be ≥ 1, got ${options.concurrency}`);
   if (!(maxQueue >= 0)) throw new TypeError(`hash queue must be ≥ 0, got ${options.maxQueue}`);
   let running = 0;
+  let admitted = 0; // places taken by tickets not yet run
   const waiting: Array<() => void> = [];
   const release = () => {
     const next = waiting.shift();
     if (next) next();
     else running--;
   };
+  const admit = (): HashTicket => {
+    // Every place (running, waiting or admitted) counts: together at most concurrency + maxQueue,
+    // so an admitted ticket always finds a slot or room in the queue when it runs.
+    if (!(running + waiting.length + admitted < concurrency + maxQueue)) {
+      throw new TwofoldError('SERVER_BUSY', 'The server is busy checking other PINs; try again in a moment.', { retryAfterSeconds: 1 });
+    }
+    admitted++;
+    let used = false;
+    const use = () => {
+      if (used) throw new TypeError('HashTicket: used twice');
+      used = true;
+      admitted--;
+    };
+    return {
+      async run<T>(task: () => Promise<T>): Promise<T> {
+        use();
+        if (running < concurrency) running++;
+        else await new Promise<void>((resolve) => waiting.push(resolve)); // the slot is handed over
+        try {
+          return await task();
+        } finally {
+          release();
+        }
+      },
+      cancel: use,
+    };
+  };
   return {
-    async run<T>(task: () => Promise<T>): Promise<T> {
-      if (running < concurrency) running++;
-      else if (waiting.length < maxQueue) await new Promise<void>((resolve) => waiting.push(resolve)); // the slot is handed over
-      else throw new TwofoldError('SERVER_BUSY', 'The server is busy checking other PINs; try again in a moment.', { retryAfterSeconds: 1 });
-      try {
-        return await task();
-      } finally {
-        release();
-      }
-    },
+    run: (task) => admit().run(task),
+    admit,
     get load() {
-      return { running, queued: waiting.length };
+      return { running, queued: waiting.length + admitted };
     },
   };
 }

@@ -26,11 +26,30 @@ export function assertStrongPin(pin: string): void {
 /**
  * Hashes a PIN with argon2id (encoded, with its salt and parameters) for {@link Store.setPin};
  * refuses a weak one. Runs on the instance's PIN hasher behind its gate (at most
- * `pins.hashConcurrency` at once; `SERVER_BUSY` when `pins.hashQueue` callers already wait).
+ * `pins.hashConcurrency` at once; `SERVER_BUSY` when `pins.hashQueue` callers already wait),
+ * counting `limits` once it has its place (`RATE_LIMITED`).
  */
-export async function hashPin(ctx: TwofoldContext, pin: string): Promise<string> {
+export async function hashPin(ctx: TwofoldContext, pin: string, limits: RateLimitChecks = []): Promise<string> {
   assertStrongPin(pin);
-  return ctx.pinHashing.gate.run(() => ctx.pinHashing.hasher.hash({ password: pin, salt: randomBytes(16) }));
+  return gated(ctx, limits, () => ctx.pinHashing.hasher.hash({ password: pin, salt: randomBytes(16) }));
+}
+
+type RateLimitChecks = Parameters<typeof enforceLimits>[0];
+
+/**
+ * Takes a place at the hash gate (`SERVER_BUSY` at once when it is full), then counts `limits`
+ * (`RATE_LIMITED`), then runs `task` in that place: a busy server refuses before any rate-limit
+ * point or attempt is spent, and a refused limit gives the place back.
+ */
+async function gated<T>(ctx: TwofoldContext, limits: RateLimitChecks, task: () => Promise<T>): Promise<T> {
+  const ticket = ctx.pinHashing.gate.admit();
+  try {
+    await enforceLimits(limits);
+  } catch (error) {
+    ticket.cancel();
+    throw error;
+  }
+  return ticket.run(task);
 }
 
 export interface SetPinOptions {
@@ -90,11 +109,10 @@ export async function setPin(ctx: TwofoldContext, options: SetPinOptions): Promi
   if (existing) requireStepUp(session, ctx.now(), 'Replacing a PIN');
   // The slow hash (argon2id) only once the request is allowed, and only so often: a session
   // must not be able to spend the server's CPU on it at will.
-  await enforceLimits([
+  const hash = await hashPin(ctx, pin, [
     [ctx.limiters.pinChangeUser, session.userId],
     [ctx.limiters.pinAddress, options.clientAddress],
   ]);
-  const hash = await hashPin(ctx, pin);
   const event = await ctx.store.transaction(async (tx) => {
     await tx.setPin(session.userId, hash, ctx.now());
     return recordEvent(ctx, tx, {
@@ -117,12 +135,16 @@ export async function setPin(ctx: TwofoldContext, options: SetPinOptions): Promi
  * no attempt is counted (the slot is taken before the attempt is claimed).
  */
 export async function checkPin(ctx: TwofoldContext, options: CheckPinOptions): Promise<void> {
-  await enforceLimits([
-    [ctx.limiters.pinUser, options.userId],
-    [ctx.limiters.pinAddress, options.clientAddress],
-  ]);
-  // The whole check holds one hash slot: a busy server refuses before anything is counted.
-  await ctx.pinHashing.gate.run(() => checkPinInSlot(ctx, options));
+  // The whole check holds one hash slot, taken first: a busy server refuses before anything
+  // (a rate-limit point, an attempt) is counted.
+  await gated(
+    ctx,
+    [
+      [ctx.limiters.pinUser, options.userId],
+      [ctx.limiters.pinAddress, options.clientAddress],
+    ],
+    () => checkPinInSlot(ctx, options),
+  );
 }
 
 async function checkPinInSlot(ctx: TwofoldContext, options: CheckPinOptions): Promise<void> {

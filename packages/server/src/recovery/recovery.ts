@@ -9,7 +9,6 @@ import { faceVerified, matchFace, usableFaceTemplate } from '../face/face.js';
 import { completeRegistration, startRegistration, type CeremonyResult, type WithHints } from '../passkeys/passkeys.js';
 import { assertStrongPin, hashPin } from '../pins/pins.js';
 import { verifyDeviceProof, type DeviceProof } from '../devicekeys/devicekeys.js';
-import { enforceLimits } from '../ratelimits/ratelimits.js';
 import type { CodeType } from '../codes/store.js';
 import type { Store } from '../storage/store.js';
 import type { RecoveryFlowRecord, RecoveryKind, RecoveryStep } from './store.js';
@@ -163,8 +162,7 @@ export async function chooseRecoveryPin(
   const flow = await openFlow(ctx, options.flowId, ['pin']);
   if (flow.kind !== 'credential_reset') throw new TwofoldError('RECOVERY_OUT_OF_ORDER', 'Only a credential reset chooses a new PIN.');
   assertStrongPin(options.pin);
-  await enforceLimits([[ctx.limiters.pinAddress, options.clientAddress]]);
-  const stagedPinHash = await hashPin(ctx, options.pin);
+  const stagedPinHash = await hashPin(ctx, options.pin, [[ctx.limiters.pinAddress, options.clientAddress]]);
   const next = await ctx.store.advanceRecoveryFlow({ idHash: flow.idHash, from: ['pin'], set: { step: 'face', stagedPinHash }, now: ctx.now() });
   if (!next) return staleFlow(ctx, options.flowId);
   return view(ctx, options.flowId, next);

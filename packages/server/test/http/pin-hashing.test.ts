@@ -60,6 +60,34 @@ describe('argon2id for PINs', () => {
     expect((await verify('2580')).status).toBe(200);
   });
 
+  it('a busy server refuses before the rate limit is counted: SERVER_BUSY spends none of the user’s points', async () => {
+    let letGo!: () => void;
+    const held = new Promise<void>((resolve) => (letGo = resolve));
+    const hasher: PinHasher = {
+      hash: (o) => inlinePinHasher.hash(o),
+      verify: async (o) => {
+        await held;
+        return inlinePinHasher.verify(o);
+      },
+    };
+    const app = createTestApp(store, { pinHasher: hasher, pins: { hashConcurrency: 1, hashQueue: 0, userAttempts: { points: 3, durationSeconds: 900 } } });
+    const user = await signUp(app);
+    const key = await bindDevice(app, user.token);
+    expect((await app.call('PUT', '/me/pin', { pin: '2580' }, { token: user.token })).status).toBe(204);
+    const verify = async (pin: string) => app.call('POST', '/pin/verify', { userId: user.userId, pin, deviceProof: await key.proof(user.userId, 'pin') });
+    const gate = app.twofold.context.pinHashing.gate;
+
+    const first = verify('1111'); // point 1 of 3; holds the only slot
+    await until(() => gate.load.running === 1);
+    for (let i = 0; i < 4; i++) expect((await verify('2580')).json.code).toBe('SERVER_BUSY'); // before: RATE_LIMITED from the third
+    letGo();
+    expect((await first).json.code).toBe('PIN_INVALID');
+    expect((await verify('2580')).status).toBe(200); // point 2: the busy answers spent none
+    expect((await verify('1111')).json.code).toBe('PIN_INVALID'); // point 3
+    expect((await verify('2580')).json.code).toBe('RATE_LIMITED');
+    expect(gate.load).toEqual({ running: 0, queued: 0 }); // the refused ones gave their places back
+  });
+
   it('refuses a gate that would be unbounded (NaN or 0 concurrency, negative queue)', () => {
     expect(() => createTestApp(store, { pins: { hashConcurrency: Number.NaN } })).toThrow(TypeError);
     expect(() => createTestApp(store, { pins: { hashConcurrency: 0 } })).toThrow(TypeError);
