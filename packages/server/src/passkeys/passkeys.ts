@@ -15,8 +15,8 @@ import { ceremonyNotFound } from '../ceremonies/errors.js';
 import {
   canSealCeremonies,
   openSealedCeremony,
-  releaseSealedCeremony,
   parseSealedCeremonyId,
+  releaseSealedCeremony,
   sealCeremony,
   sealedCeremonyIsFor,
   useSealedCeremony,

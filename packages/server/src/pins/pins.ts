@@ -3,7 +3,7 @@ import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
 import { requireUser } from '../users/users.js';
 import { requireStepUp, type SessionClaims } from '../tokens/tokens.js';
-import { enforceLimits } from '../ratelimits/ratelimits.js';
+import { enforceLimits, type LimitChecks } from '../ratelimits/ratelimits.js';
 import { randomBytes } from '../util/encoding.js';
 import { verifyDeviceProof, type DeviceProof } from '../devicekeys/devicekeys.js';
 
@@ -29,19 +29,17 @@ export function assertStrongPin(pin: string): void {
  * `pins.hashConcurrency` at once; `SERVER_BUSY` when `pins.hashQueue` callers already wait),
  * counting `limits` once it has its place (`RATE_LIMITED`).
  */
-export async function hashPin(ctx: TwofoldContext, pin: string, limits: RateLimitChecks = []): Promise<string> {
+export async function hashPin(ctx: TwofoldContext, pin: string, limits: LimitChecks = []): Promise<string> {
   assertStrongPin(pin);
   return gated(ctx, limits, () => ctx.pinHashing.hasher.hash({ password: pin, salt: randomBytes(16) }));
 }
-
-type RateLimitChecks = Parameters<typeof enforceLimits>[0];
 
 /**
  * Takes a place at the hash gate (`SERVER_BUSY` at once when it is full), then counts `limits`
  * (`RATE_LIMITED`), then runs `task` in that place: a busy server refuses before any rate-limit
  * point or attempt is spent, and a refused limit gives the place back.
  */
-async function gated<T>(ctx: TwofoldContext, limits: RateLimitChecks, task: () => Promise<T>): Promise<T> {
+async function gated<T>(ctx: TwofoldContext, limits: LimitChecks, task: () => Promise<T>): Promise<T> {
   const ticket = ctx.pinHashing.gate.admit();
   try {
     await enforceLimits(limits);
@@ -132,7 +130,7 @@ export async function setPin(ctx: TwofoldContext, options: SetPinOptions): Promi
  * right one. Throws `RATE_LIMITED`, `USER_NOT_FOUND`, `PIN_NOT_SET`, `PIN_INVALID`
  * (with `attemptsRemaining`), `PIN_LOCKED`; with `conceal`, `PIN_INVALID` (no details) in place
  * of the first two and of a wrong PIN. `SERVER_BUSY` when the hash gate's queue is full: then
- * no attempt is counted (the slot is taken before the attempt is claimed).
+ * nothing is counted (the place is taken before the rate limits and the attempt).
  */
 export async function checkPin(ctx: TwofoldContext, options: CheckPinOptions): Promise<void> {
   // The whole check holds one hash slot, taken first: a busy server refuses before anything

@@ -17,19 +17,26 @@ beforeAll(async () => {
 });
 afterAll(() => store.close());
 
+/**
+ * A real hasher (hash-wasm) whose verifications wait until the test lets them go, so the gate's
+ * state is known when a burst arrives.
+ */
+function heldHasher(): { hasher: PinHasher; letGo: () => void } {
+  let letGo!: () => void;
+  const held = new Promise<void>((resolve) => (letGo = resolve));
+  const hasher: PinHasher = {
+    hash: (o) => inlinePinHasher.hash(o),
+    verify: async (o) => {
+      await held;
+      return inlinePinHasher.verify(o);
+    },
+  };
+  return { hasher, letGo };
+}
+
 describe('argon2id for PINs', () => {
   it('a burst of PIN checks beyond the gate gets 503 SERVER_BUSY and counts no attempt', async () => {
-    // A real hasher (hash-wasm) whose verifications wait until the test lets them go, so the
-    // gate's state is known when the burst arrives.
-    let letGo!: () => void;
-    const held = new Promise<void>((resolve) => (letGo = resolve));
-    const hasher: PinHasher = {
-      hash: (o) => inlinePinHasher.hash(o),
-      verify: async (o) => {
-        await held;
-        return inlinePinHasher.verify(o);
-      },
-    };
+    const { hasher, letGo } = heldHasher();
     const app = createTestApp(store, { pinHasher: hasher, pins: { hashConcurrency: 1, hashQueue: 1 } });
     const user = await signUp(app);
     const key = await bindDevice(app, user.token);
@@ -61,15 +68,7 @@ describe('argon2id for PINs', () => {
   });
 
   it('a busy server refuses before the rate limit is counted: SERVER_BUSY spends none of the user’s points', async () => {
-    let letGo!: () => void;
-    const held = new Promise<void>((resolve) => (letGo = resolve));
-    const hasher: PinHasher = {
-      hash: (o) => inlinePinHasher.hash(o),
-      verify: async (o) => {
-        await held;
-        return inlinePinHasher.verify(o);
-      },
-    };
+    const { hasher, letGo } = heldHasher();
     const app = createTestApp(store, { pinHasher: hasher, pins: { hashConcurrency: 1, hashQueue: 0, userAttempts: { points: 3, durationSeconds: 900 } } });
     const user = await signUp(app);
     const key = await bindDevice(app, user.token);
