@@ -74,7 +74,8 @@ export async function faceSession(mode: 'enroll' | 'verify', userId: string): Pr
       await face.enrollFace({ ...session, api: twofold.api, token: twofold.session!.token, userId });
       return 'Your face is enrolled. You can use it to recover your account.';
     }
-    const result = await face.verifyFace({ ...session, api: twofold.api, userId });
+    // A face sign-in needs this browser's device key (bound at the passkey sign-in).
+    const result = await face.verifyFace({ ...session, api: twofold.api, userId, ...(twofold.deviceKeys && { deviceKeys: twofold.deviceKeys }) });
     return result.match ? 'It is you: face verified.' : 'Not verified.';
   });
 }

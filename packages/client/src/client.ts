@@ -1,4 +1,4 @@
-import type { AuditEventType, Device, GetAcceptedCredentialsResponse, GetMeResponse, ListEventsResponse, RecoveryFlow, RevokeSessionsResponse, SecurityEvent } from '@twofold/protocol';
+import type { AuditEventType, Device, GetAcceptedCredentialsResponse, GetMeResponse, ListEventsResponse, RecoveryFlow, RevokeSessionsResponse, SecurityEvent, DeviceProofPurpose } from '@twofold/protocol';
 import { createApiClient, type ApiClientOptions } from './api/api.js';
 import { listDevices, removeDevice, renameDevice, type RemoveDeviceOptions, type RenameDeviceOptions } from './devices.js';
 import { TwofoldClientError } from './errors.js';
@@ -142,7 +142,7 @@ export function createTwofoldClient(options: TwofoldClientOptions = {}) {
     await bindDeviceKey({ api, token: result.token, userId: result.userId, keys: deviceKeys }).catch(() => {});
   };
   /** A device-key proof for `purpose`; a key the server no longer knows (device removed) is forgotten. */
-  const withProof = async <T>(userId: string, purpose: 'pin' | 'transaction' | 'recovery', fn: (deviceProof: Awaited<ReturnType<typeof signDeviceProof>>) => Promise<T>): Promise<T> => {
+  const withProof = async <T>(userId: string, purpose: DeviceProofPurpose, fn: (deviceProof: Awaited<ReturnType<typeof signDeviceProof>>) => Promise<T>): Promise<T> => {
     if (!deviceKeys) throw new TwofoldClientError('DEVICE_PROOF_REQUIRED', 'This client keeps no device keys (deviceKeys: null).');
     const deviceProof = await signDeviceProof({ api, userId, purpose, keys: deviceKeys });
     try {
@@ -181,6 +181,8 @@ export function createTwofoldClient(options: TwofoldClientOptions = {}) {
 
   return {
     api,
+    /** Where this browser's device keys are kept (null: none kept); pass it to `@twofold/client/face`'s `verifyFace` if you set your own. */
+    deviceKeys,
     /** The current session, or null. */
     get session() {
       return session;

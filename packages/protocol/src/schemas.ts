@@ -138,7 +138,7 @@ export const deviceKeyJwk = z.object({
 /** `POST /me/device-keys`: bind this browser's device key to the session's passkey device. */
 export const registerDeviceKeyBody = z.object({ publicKey: deviceKeyJwk });
 /** What a device-key proof is for; the signed message names it. */
-export const deviceProofPurpose = z.enum(['pin', 'transaction', 'recovery']);
+export const deviceProofPurpose = z.enum(['pin', 'transaction', 'recovery', 'face']);
 /** `POST /device-keys/challenge`: a fresh challenge for a device-key proof. */
 export const deviceProofChallengeBody = z.object({ userId: id, purpose: deviceProofPurpose });
 /**
@@ -183,7 +183,8 @@ export const faceEvidence = z
 export const faceChallengeBody = z.object({ userId: id, purpose: z.enum(['enroll', 'verify']) });
 export const faceEnrollBody = z.object({ challengeId: id, evidence: faceEvidence, keep: z.enum(['backup', 'temporary']).optional() });
 const clientState = z.string().min(1).max(8192);
-export const faceVerifyBody = z.object({ challengeId: id, userId: id, evidence: faceEvidence, clientState: clientState.optional() });
+/** `POST /face/verify`: a face sign-in rides on possession — a device proof of purpose `face` (required; optional here so a missing one is `DEVICE_PROOF_REQUIRED`, not a schema error). */
+export const faceVerifyBody = z.object({ challengeId: id, userId: id, evidence: faceEvidence, clientState: clientState.optional(), deviceProof: deviceProof.optional() });
 
 export const startRecoveryBody = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('credential_reset'), userId: id, deviceProof: deviceProof.optional() }).strict(),

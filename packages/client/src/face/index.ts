@@ -13,6 +13,8 @@ import type {
   VerifyFaceResponse,
 } from '@twofold/protocol';
 import type { WithApi, WithSession } from '../api/api.js';
+import { indexedDbDeviceKeys, signDeviceProof, type DeviceKeyStore } from '../devicekey.js';
+import { TwofoldClientError } from '../errors.js';
 import type { FaceCapture } from '../recovery/flows.js';
 import { captureFaceEvidence, type FaceProgress } from './capture.js';
 import type { FaceEngine } from './engine.js';
@@ -89,25 +91,49 @@ export interface VerifyFaceOptions extends FaceSession {
   userId: string;
   /** The host's sealed face template, when its backend keeps it (else the server's stored one is used). */
   clientState?: string;
+  /**
+   * Where this browser's device keys are (a face sign-in needs a proof by the key bound at a
+   * passkey sign-in here). Default: IndexedDB, as `createTwofoldClient()` keeps them; pass
+   * `twofold.deviceKeys` when the client was created with its own store.
+   */
+  deviceKeys?: DeviceKeyStore;
 }
 
 /**
- * Proves the enrolled person is in front of the camera. Resolves with a session token
- * (`amr: ["face"]`). Pass `clientState` when your backend holds the sealed template.
- * @throws TwofoldClientError `FACE_MISMATCH`, `LIVENESS_FAILED`, `FACE_LOCKED`, `FACE_NOT_ENROLLED`, ...
+ * Face sign-in on a device bound to the account: proves the enrolled person is in front of the
+ * camera, with a device-key proof (purpose `face`) signed here — a face alone (a photo) signs
+ * no one in. Resolves with a session token (`amr: ["face"]`). Pass `clientState` when your
+ * backend holds the sealed template.
+ * @throws TwofoldClientError `DEVICE_PROOF_REQUIRED` (before the camera is used: this browser
+ *   was never signed in with a passkey for this user), `DEVICE_PROOF_INVALID` (the key was
+ *   removed; it is forgotten here), `FACE_MISMATCH`, `LIVENESS_FAILED`, `FACE_LOCKED`,
+ *   `FACE_NOT_ENROLLED`, ...
  */
 export async function verifyFace(options: WithApi<VerifyFaceOptions>): Promise<VerifyFaceResponse> {
-  const { api } = options;
+  const { api, userId } = options;
+  const keys = options.deviceKeys ?? indexedDbDeviceKeys();
+  // Checked first: without a bound key the server would refuse after the user filmed the challenge.
+  if (!(await keys.get(userId))?.keyId) {
+    throw new TwofoldClientError('DEVICE_PROOF_REQUIRED', 'This device is not set up for this account yet: sign in with a passkey on it first.');
+  }
   const challenge = await api.request<StartFaceChallengeResponse>('POST', '/face/challenge', {
-    body: { userId: options.userId, purpose: 'verify' } satisfies StartFaceChallengeRequest,
+    body: { userId, purpose: 'verify' } satisfies StartFaceChallengeRequest,
   });
   const evidence = await captureFaceEvidence({ ...options, challenge });
-  return api.request('POST', '/face/verify', {
-    body: {
-      challengeId: challenge.challengeId,
-      userId: options.userId,
-      evidence,
-      ...(options.clientState && { clientState: options.clientState }),
-    } satisfies VerifyFaceRequest,
-  });
+  // Signed after filming: the proof's own challenge is short-lived.
+  const deviceProof = await signDeviceProof({ api, userId, purpose: 'face', keys });
+  try {
+    return await api.request<VerifyFaceResponse>('POST', '/face/verify', {
+      body: {
+        challengeId: challenge.challengeId,
+        userId,
+        evidence,
+        deviceProof,
+        ...(options.clientState && { clientState: options.clientState }),
+      } satisfies VerifyFaceRequest,
+    });
+  } catch (error) {
+    if (error instanceof TwofoldClientError && error.code === 'DEVICE_PROOF_INVALID') await keys.delete(userId);
+    throw error;
+  }
 }

@@ -37,12 +37,29 @@ export interface FaceAnalyzer {
   /** Names the detector, landmark and descriptor models; templates are bound to it. */
   readonly model: string;
   /**
-   * True when new work would wait too long: the face routes answer `FACE_BUSY` (503) before
-   * consuming anything, so face work never queues without bound behind passkey sign-ins.
+   * Takes a place for one check of `frames` frames, or throws `FACE_BUSY` (with
+   * `retryAfterSeconds`) when its answer would come later than the analyzer's bound on the wait.
+   * The face module calls it before it consumes a challenge or counts an attempt, so a busy server
+   * costs the user a retry, never a challenge; the place is held until the ticket runs or is
+   * cancelled, so nothing admitted meanwhile can take it.
    */
-  saturated(): boolean;
-  /** Measures every image, one {@link FrameAnalysis} each, in order. Throws `FACE_BUSY` when saturated. */
+  admit(options: AdmitFaceCheckOptions): FaceTicket;
+  /** `admit({ frames: images.length }).analyze(options)`. */
   analyze(options: AnalyzeFramesOptions): Promise<FrameAnalysis[]>;
   /** Stops the workers. */
   close(): Promise<void>;
+}
+
+/** Options of {@link FaceAnalyzer.admit}. */
+export interface AdmitFaceCheckOptions {
+  /** Frames the check will send to the analyzer. */
+  frames: number;
+}
+
+/** A place in the analyzer's queue, from {@link FaceAnalyzer.admit}: use it once, or cancel it. */
+export interface FaceTicket {
+  /** Measures every image, one {@link FrameAnalysis} each, in order. */
+  analyze(options: AnalyzeFramesOptions): Promise<FrameAnalysis[]>;
+  /** Gives the place back (a no-op once `analyze` was called). */
+  cancel(): void;
 }

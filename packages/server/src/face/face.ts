@@ -10,7 +10,9 @@ import type { Store } from '../storage/store.js';
 import { decideLiveness, readEvidence } from './evidence.js';
 import { closestTemplate } from './match.js';
 import type { FaceTemplateRecord } from './store.js';
+import type { FaceTicket } from './analyzer.js';
 import { requireStepUp, type SessionClaims } from '../tokens/tokens.js';
+import { verifyDeviceProof, type DeviceProof } from '../devicekeys/devicekeys.js';
 import { randomBytes, randomId, toBase64Url } from '../util/encoding.js';
 
 export type FacePurpose = 'enroll' | 'verify';
@@ -31,7 +33,8 @@ export interface EnrollFaceOptions {
   session: SessionClaims;
 }
 
-export interface VerifyFaceOptions {
+/** The face check itself (liveness and match), as {@link matchFace} and the recovery face step run it. */
+export interface FaceCheckOptions {
   challengeId: string;
   userId: string;
   evidence: FaceEvidence;
@@ -39,7 +42,15 @@ export interface VerifyFaceOptions {
   clientState?: string | undefined;
 }
 
-export interface MatchFaceOptions extends VerifyFaceOptions {
+export interface VerifyFaceOptions extends FaceCheckOptions {
+  /**
+   * The possession factor a face sign-in rides on: a proof of purpose `face` by one of the user's
+   * device keys (a browser bound after a passkey sign-in). Missing is `DEVICE_PROOF_REQUIRED`.
+   */
+  deviceProof: DeviceProof | undefined;
+}
+
+export interface MatchFaceOptions extends FaceCheckOptions {
   /**
    * What failed attempts count against (default: the user, `user:<id>`). A new-device recovery counts them
    * against its code instead, so someone who merely knows the user id and locks the face
@@ -117,11 +128,13 @@ export async function enrollFace(
   // Checked before the challenge is consumed, and again here: the session may have aged since.
   requireStepUp(options.session, ctx.now(), 'Enrolling a face');
   const keyring = requireKeyring(ctx);
-  const analyzer = requireAnalyzer(ctx, { capacity: true });
-  const ceremony = await takeChallenge(ctx, options.challengeId, 'enroll');
-  if (ceremony.userId !== options.session.userId) throw new TwofoldError('UNAUTHENTICATED', 'This challenge is for another user.');
+  const analyzer = requireAnalyzer(ctx);
+  const { ceremony, probe } = await withPlace(ctx, options.evidence, async (ticket) => {
+    const ceremony = await takeChallenge(ctx, options.challengeId, 'enroll');
+    if (ceremony.userId !== options.session.userId) throw new TwofoldError('UNAUTHENTICATED', 'This challenge is for another user.');
+    return { ceremony, probe: await judgeEvidence(ctx, ceremony, options.evidence, ticket) };
+  });
   const userId = ceremony.userId;
-  const probe = await judgeEvidence(ctx, ceremony, options.evidence);
   const now = ctx.now();
   const type = options.keep ?? 'backup';
   const device: DeviceRecord = {
@@ -167,17 +180,23 @@ export interface FaceMatch {
 }
 
 /**
- * Verifies that the enrolled person is present: liveness first, then the distance between the
- * session's face and the template (from `clientState`, or the user's stored face devices) must be
- * within {@link FACE_MATCH_THRESHOLD}. A used `temporary` template is consumed (with its device).
- * Failed attempts are counted; after a few the face factor locks for a while (`FACE_LOCKED`).
- * Throws `FACE_MISMATCH`, `LIVENESS_FAILED`, `FACE_LOCKED`, `FACE_NOT_ENROLLED`, `CLIENT_STATE_INVALID`.
+ * Face sign-in on a bound device. A face is public (photos exist, and a 2D warp of one passes pose
+ * liveness), so it never stands alone: first the device-key proof (`DEVICE_PROOF_REQUIRED`,
+ * `DEVICE_PROOF_INVALID`; unknown and known ids are answered alike, and nothing — the challenge,
+ * the frames, the attempt budget — is touched before it passes), then liveness, then the distance
+ * between the session's face and the template (from `clientState`, or the user's stored face
+ * devices) must be within {@link FACE_MATCH_THRESHOLD}. A used `temporary` template is consumed
+ * (with its device). Failed attempts are counted; after a few the face factor locks for a while
+ * (`FACE_LOCKED`). Throws `FACE_MISMATCH`, `LIVENESS_FAILED`, `FACE_LOCKED`, `FACE_NOT_ENROLLED`,
+ * `CLIENT_STATE_INVALID`, `FACE_BUSY`.
  */
 export async function verifyFace(
   ctx: TwofoldContext,
   options: VerifyFaceOptions,
 ): Promise<{ match: true; token: string; deviceId: string; distance: number }> {
-  const match = await matchFace(ctx, options);
+  const { deviceProof, ...check } = options;
+  await verifyDeviceProof(ctx, { userId: options.userId, purpose: 'face', proof: deviceProof });
+  const match = await matchFace(ctx, check);
   // A temporary state is single-use (and expires), whether presented or stored.
   if (match.temporary && !(await ctx.store.useFaceTemplate(match.deviceId, ctx.now()))) {
     throw new TwofoldError('CLIENT_STATE_INVALID', 'This temporary face state was already used or expired.');
@@ -197,24 +216,26 @@ export async function matchFace(
   options: MatchFaceOptions,
 ): Promise<FaceMatch> {
   const keyring = requireKeyring(ctx);
-  const analyzer = requireAnalyzer(ctx, { capacity: true });
-  const ceremony = await takeChallenge(ctx, options.challengeId, 'verify');
-  if (ceremony.userId !== options.userId) throw new TwofoldError('CEREMONY_MISMATCH', 'This challenge is for another user.');
+  const analyzer = requireAnalyzer(ctx);
   const userId = options.userId;
   // Namespaced: a user id (any text) must not collide with a recovery code's budget.
   const attemptsKey = options.attemptsKey ?? `user:${userId}`;
-  const attempt = await ctx.limiters.faceUser.consume(attemptsKey);
-  if (!attempt.allowed) {
-    // Once per lock window (each refused attempt would let a stranger flood the trail), and none
-    // for an id that is no user's.
-    if (!ceremony.data.unknownUser && (await ctx.limiters.faceLockedEvent.consume(attemptsKey)).allowed) {
-      ctx.notify([await recordEvent(ctx, ctx.store, { type: 'face.locked', userId, actor: actor.system })]);
+  const probe = await withPlace(ctx, options.evidence, async (ticket) => {
+    const ceremony = await takeChallenge(ctx, options.challengeId, 'verify');
+    if (ceremony.userId !== options.userId) throw new TwofoldError('CEREMONY_MISMATCH', 'This challenge is for another user.');
+    const attempt = await ctx.limiters.faceUser.consume(attemptsKey);
+    if (!attempt.allowed) {
+      // Once per lock window (each refused attempt would let a stranger flood the trail), and none
+      // for an id that is no user's.
+      if (!ceremony.data.unknownUser && (await ctx.limiters.faceLockedEvent.consume(attemptsKey)).allowed) {
+        ctx.notify([await recordEvent(ctx, ctx.store, { type: 'face.locked', userId, actor: actor.system })]);
+      }
+      throw new TwofoldError('FACE_LOCKED', 'Too many failed face checks; try again later or use another way in.', {
+        retryAfterSeconds: attempt.retryAfterSeconds,
+      });
     }
-    throw new TwofoldError('FACE_LOCKED', 'Too many failed face checks; try again later or use another way in.', {
-      retryAfterSeconds: attempt.retryAfterSeconds,
-    });
-  }
-  const probe = await judgeEvidence(ctx, ceremony, options.evidence);
+    return judgeEvidence(ctx, ceremony, options.evidence, ticket);
+  });
 
   // Candidate templates: the client state given (if its device still exists), else every usable stored one.
   const stored = await ctx.store.listFaceTemplates(userId, ctx.now());
@@ -294,8 +315,7 @@ export async function usableFaceTemplate(
  * Frames are decoded in memory and dropped. Failures are recorded (`face.liveness_failed`, the
  * reason only). Returns the session's face. Throws `LIVENESS_FAILED`, `INVALID_REQUEST`, `FACE_BUSY`.
  */
-async function judgeEvidence(ctx: TwofoldContext, ceremony: CeremonyRecord & { userId: string }, evidence: FaceEvidence): Promise<number[]> {
-  const analyzer = requireAnalyzer(ctx);
+async function judgeEvidence(ctx: TwofoldContext, ceremony: CeremonyRecord & { userId: string }, evidence: FaceEvidence, ticket: FaceTicket): Promise<number[]> {
   const keyring = requireKeyring(ctx);
   const actions = (ceremony.data.actions as FaceAction[]) ?? [];
   try {
@@ -305,7 +325,7 @@ async function judgeEvidence(ctx: TwofoldContext, ceremony: CeremonyRecord & { u
     if (!(await ctx.store.rememberFaceFrames(ceremony.userId, fingerprints, ctx.now()))) {
       throw new TwofoldError('LIVENESS_FAILED', 'Liveness check failed: a frame was sent before (a replay).', { reason: 'a frame was sent before' });
     }
-    return decideLiveness(actions, await analyzer.analyze({ images })).probe;
+    return decideLiveness(actions, await ticket.analyze({ images })).probe;
   } catch (error) {
     if (error instanceof TwofoldError && error.code === 'LIVENESS_FAILED' && !ceremony.data.unknownUser) {
       const reason = String(error.extensions.reason ?? 'unknown');
@@ -315,13 +335,24 @@ async function judgeEvidence(ctx: TwofoldContext, ceremony: CeremonyRecord & { u
   }
 }
 
-function requireAnalyzer(ctx: TwofoldContext, o: { capacity?: boolean } = {}) {
+function requireAnalyzer(ctx: TwofoldContext) {
   if (!ctx.faceAnalyzer) throw new TwofoldError('NOT_CONFIGURED', 'Face checks need a face analyzer (createTwofold({ faceAnalyzer }), see @twofold/server/face).');
-  // Checked before a challenge is consumed: a busy server costs the user a retry, not a challenge.
-  if (o.capacity && ctx.faceAnalyzer.saturated()) {
-    throw new TwofoldError('FACE_BUSY', 'Face checks are busy right now; try again in a few seconds.', { retryAfterSeconds: 5 });
-  }
   return ctx.faceAnalyzer;
+}
+
+/**
+ * Runs `fn` holding a place in the analyzer's queue, taken before `fn` consumes the challenge or
+ * counts an attempt: a busy server (`FACE_BUSY`, with `Retry-After`) costs the user a retry, never
+ * a challenge, and the place cannot be taken by another check meanwhile. Given back if unused.
+ */
+async function withPlace<T>(ctx: TwofoldContext, evidence: FaceEvidence, fn: (ticket: FaceTicket) => Promise<T>): Promise<T> {
+  // The schema bounds the frame count; an absurd one is refused there, before this.
+  const ticket = requireAnalyzer(ctx).admit({ frames: evidence.frames.length });
+  try {
+    return await fn(ticket);
+  } finally {
+    ticket.cancel();
+  }
 }
 
 function requireKeyring(ctx: TwofoldContext) {

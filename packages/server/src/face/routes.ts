@@ -19,7 +19,8 @@ export function faceRoutes(ctx: TwofoldContext, kit: RouteKit) {
       return c.json(await enrollFace(ctx, { ...input, session: c.var.session }));
     })
     .post('/face/verify', kit.limitFaceChecks, async (c) => {
-      const { match, token } = await verifyFace(ctx, await kit.json(c, s.faceVerifyBody));
+      const { deviceProof, ...input } = await kit.json(c, s.faceVerifyBody);
+      const { match, token } = await verifyFace(ctx, { ...input, deviceProof });
       return c.json({ match, token });
     })
     .get('/users/:userId/devices/:deviceId/client-state', kit.scope('client_state.read'), async (c) =>

@@ -66,7 +66,7 @@ export interface TestDeviceKey {
   /** The public JWK that was bound (bind it again to re-bind the same key). */
   publicKey: JsonWebKey;
   /** A proof for `userId` and `purpose` over a fresh challenge from the server. */
-  proof(userId: string, purpose: 'pin' | 'transaction' | 'recovery'): Promise<{ keyId: string; challengeId: string; signature: string }>;
+  proof(userId: string, purpose: 'pin' | 'transaction' | 'recovery' | 'face'): Promise<{ keyId: string; challengeId: string; signature: string }>;
 }
 
 /**

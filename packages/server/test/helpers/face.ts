@@ -11,7 +11,7 @@ import { createFaceAnalyzer } from '../../src/adapters/face/index.js';
 
 /** The real analyzer (worker threads, face-api on tfjs WASM); one thread: test files run side by side. */
 export function testFaceAnalyzer() {
-  return createFaceAnalyzer({ threads: 1, maxPending: 8 });
+  return createFaceAnalyzer({ threads: 1, maxWaitMs: 120_000 });
 }
 
 // The renderer's neutral face is ~20 % of the width by SSD's box; the client's tracker (tiny

@@ -2,12 +2,16 @@ import { PGlite } from '@electric-sql/pglite';
 import type { FaceAction, FaceEvidence } from '@twofold/protocol';
 import type { SamplePerson } from '@twofold/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FaceAnalyzer } from '../../src/face/analyzer.js';
 import { generateSealingKey, parseKeyring } from '../../src/sealing/keyring.js';
 import { createPGliteStore } from '../../src/storage/pglite.js';
 import type { Store } from '../../src/storage/store.js';
-import { createTestApp, signUp } from '../helpers/app.js';
+import { bindDevice, createTestApp, signUp as signUpUnbound, type TestDeviceKey } from '../helpers/app.js';
 import { evidence, frame, testFaceAnalyzer, type EvidenceOptions } from '../helpers/face.js';
+import { createFaceAnalyzer } from '../../src/adapters/face/index.js';
+import type { FaceAnalyzer } from '../../src/face/analyzer.js';
+
+/** The real analyzer with the shipped bound on the wait (3 s), which a test can reach. */
+const boundedAnalyzer = () => createFaceAnalyzer({ threads: 1, maxWaitMs: 3000 });
 
 // Face checks over HTTP, decided by the server on real frames (face-api's sample photos rendered
 // in each pose by @twofold/testing) measured by the real pipeline (worker thread, tfjs WASM).
@@ -28,6 +32,21 @@ afterAll(async () => {
   await store.close();
 });
 
+// Every user here signs up on a browser whose device key is bound: a face sign-in rides on it.
+const keys = new Map<string, TestDeviceKey>();
+async function signUp(on: typeof app) {
+  const user = await signUpUnbound(on);
+  keys.set(user.userId, await bindDevice(on, user.token));
+  return user;
+}
+/** A proof by the user's device key; for an id without one, a made-up proof over a real challenge. */
+async function proofFor(userId: string, via = app) {
+  const key = keys.get(userId);
+  if (key) return key.proof(userId, 'face');
+  const ch = await via.call('POST', '/device-keys/challenge', { userId, purpose: 'face' });
+  return { keyId: 'A'.repeat(43), challengeId: ch.json.challengeId as string, signature: 'A'.repeat(86) };
+}
+
 const challenge = (userId: string, purpose: 'enroll' | 'verify', token?: string) =>
   app.call('POST', '/face/challenge', { userId, purpose }, token ? { token } : {});
 
@@ -40,8 +59,8 @@ async function verify(userId: string, person: SamplePerson, o: EvidenceOptions &
   const ch = await challenge(userId, 'verify');
   return send(userId, ch.json.challengeId, await evidence(ch.json.challengeId, person, ch.json.actions, o), o.clientState);
 }
-const send = (userId: string, challengeId: string, ev: unknown, clientState?: string) =>
-  app.call('POST', '/face/verify', { challengeId, userId, evidence: ev, ...(clientState && { clientState }) });
+const send = async (userId: string, challengeId: string, ev: unknown, clientState?: string, via = app) =>
+  via.call('POST', '/face/verify', { challengeId, userId, evidence: ev, ...(clientState && { clientState }), deviceProof: await proofFor(userId, via) });
 /** A fresh verify challenge whose action order differs from `actions`. */
 async function challengeOtherThan(userId: string, actions: FaceAction[]) {
   for (;;) {
@@ -78,42 +97,48 @@ describe('face', { timeout: 180_000 }, () => {
     expect((await app.call('GET', '/me/devices', undefined, { token: user.token })).json.devices).toHaveLength(1);
   });
 
-  it('answers an unknown user id like a known one without a face: same challenge, same refusals, replays judged alike (issue 13)', async () => {
-    const known = await signUp(app);
+  it('a face sign-in rides on possession: a photo and a user id get nothing, and spend nothing, without a proof of a bound device (issue 21)', async () => {
+    const victim = await signUp(app);
+    await enroll(victim, 'a');
     const unknownId = 'AAAAAAAAAAAAAAAAAAAAAA';
-    const [a, b] = [await challenge(unknownId, 'verify'), await challenge(known.userId, 'verify')];
-    expect(a.status).toBe(200);
-    expect(Object.keys(a.json).sort()).toEqual(Object.keys(b.json).sort());
-    // The same checks run (the frames are analysed) and end alike.
-    const ra = await send(unknownId, a.json.challengeId, await evidence(a.json.challengeId, 'a', a.json.actions));
-    const rb = await send(known.userId, b.json.challengeId, await evidence(b.json.challengeId, 'a', b.json.actions));
-    expect(ra.status).toBe(rb.status);
-    expect(ra.json).toEqual(rb.json);
-    expect(ra.json.code).toBe('FACE_NOT_ENROLLED');
-    const [sa, sb] = [await challenge(unknownId, 'verify'), await challenge(known.userId, 'verify')];
-    const stillA = await send(unknownId, sa.json.challengeId, await evidence(sa.json.challengeId, 'a', sa.json.actions, { still: true }));
-    const stillB = await send(known.userId, sb.json.challengeId, await evidence(sb.json.challengeId, 'a', sb.json.actions, { still: true }));
-    // (the frame named depends on each challenge's random order)
-    for (const still of [stillA, stillB]) expect(still.json).toMatchObject({ status: 422, code: 'LIVENESS_FAILED', reason: expect.stringMatching(/^frame 1 does not show/) });
-    // A replay is judged alike (before any model runs): one junk frame repeated, and a frame
-    // already sent for the other id — either would tell the ids apart if only one were remembered.
-    const junk = btoa(String.fromCharCode(0xff, 0xd8, 0xff, ...Array.from({ length: 40 }, (_, i) => i)));
-    const repeated = async (userId: string, image: (pose: string) => string) => {
+    const stranger = await signUp(app); // someone with a bound device of their own
+    const frames = async (userId: string) => {
       const ch = await challenge(userId, 'verify');
-      const poses = ['neutral', ...ch.json.actions] as const;
-      return send(userId, ch.json.challengeId, { version: 2, challengeId: ch.json.challengeId, frames: poses.map((pose) => ({ pose, image: image(pose) })) });
+      // The victim's photo warped into every requested pose: it passes pose liveness (2D landmarks are not depth).
+      return { ch: ch.json as { challengeId: string; actions: FaceAction[] }, ev: await evidence(ch.json.challengeId, 'a', ch.json.actions) };
     };
-    const [ja, jb] = [await repeated(unknownId, () => junk), await repeated(known.userId, () => junk)];
-    expect(ja.json).toEqual(jb.json);
-    expect(ja.json.reason).toBe('a frame was sent before');
-    const fresh = (tag: string) => (pose: string) => btoa(String.fromCharCode(0xff, 0xd8, 0xff, ...new TextEncoder().encode(`${tag}-${pose}`)));
-    await repeated(known.userId, fresh('k'));
-    await repeated(unknownId, fresh('u'));
-    const [ra2, rb2] = [await repeated(unknownId, fresh('k')), await repeated(known.userId, fresh('u'))];
-    expect(ra2.json).toEqual(rb2.json);
-    expect(ra2.json.reason).toBe('a frame was sent before');
-    // Strangers do not fill the audit trail under an id that is no user's.
-    expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_events WHERE user_id = $1', [unknownId])).rows[0]!.n).toBe(0);
+    const { ch, ev } = await frames(victim.userId);
+    const post = (userId: string, challengeId: string, body: object) => app.call('POST', '/face/verify', { challengeId, userId, evidence: ev, ...body });
+    const madeUp = async (userId: string, purpose = 'face') => {
+      const c = await app.call('POST', '/device-keys/challenge', { userId, purpose });
+      return { keyId: 'A'.repeat(43), challengeId: c.json.challengeId, signature: 'A'.repeat(86) };
+    };
+    const answers = [
+      await post(victim.userId, ch.challengeId, {}),
+      await post(victim.userId, ch.challengeId, { deviceProof: await madeUp(victim.userId) }),
+      // the stranger's own key, over a challenge for the victim
+      await post(victim.userId, ch.challengeId, { deviceProof: { ...(await keys.get(stranger.userId)!.proof(victim.userId, 'face')) } }),
+      // the victim's key, but a proof made for the PIN (another purpose)
+      await post(victim.userId, ch.challengeId, { deviceProof: await keys.get(victim.userId)!.proof(victim.userId, 'pin') }),
+    ];
+    expect(answers.map((a) => [a.status, a.json.code])).toEqual([
+      [401, 'DEVICE_PROOF_REQUIRED'],
+      [401, 'DEVICE_PROOF_INVALID'],
+      [401, 'DEVICE_PROOF_INVALID'],
+      [401, 'DEVICE_PROOF_INVALID'],
+    ]);
+    // An unknown id is answered as a known one.
+    const unknown = await frames(unknownId);
+    const u = [await app.call('POST', '/face/verify', { challengeId: unknown.ch.challengeId, userId: unknownId, evidence: unknown.ev }), await app.call('POST', '/face/verify', { challengeId: unknown.ch.challengeId, userId: unknownId, evidence: unknown.ev, deviceProof: await madeUp(unknownId) })];
+    expect(u.map((a) => a.json)).toEqual([answers[0]!.json, answers[1]!.json]);
+    // Nothing was touched: no frame was read or remembered, no attempt counted (more refusals than
+    // the lock allows leave the factor open), and the challenge still answers its owner.
+    for (let i = 0; i < 6; i++) expect((await post(victim.userId, ch.challengeId, {})).json.code).toBe('DEVICE_PROOF_REQUIRED');
+    const seen = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM face_frames_seen WHERE user_id = ANY($1)', [[victim.userId, unknownId]]);
+    expect(seen.rows[0]!.n).toBe(4); // the enrolment's frames only
+    const ok = await send(victim.userId, ch.challengeId, ev);
+    expect(ok.status, JSON.stringify(ok.json)).toBe(200);
+    expect((await app.twofold.tokens.verify({ token: ok.json.token })).amr).toEqual(['face']);
   });
 
   it('enrolls from frames (sealed client state, backup device) and verifies the same person with amr ["face"]', async () => {
@@ -302,19 +327,62 @@ describe('face', { timeout: 180_000 }, () => {
     expect(late.json.code).toBe('CHALLENGE_EXPIRED');
   });
 
-  it('a saturated analyzer answers FACE_BUSY (503, Retry-After) without consuming the challenge', async () => {
+  it('a busy analyzer answers FACE_BUSY (503, Retry-After) before the challenge is consumed, never after (issue 21)', async () => {
     const user = await signUp(app);
     await enroll(user, 'a');
-    const busy: FaceAnalyzer = { ...analyzer, saturated: () => true };
-    const busyApp = createTestApp(store, { secretKeys, faceAnalyzer: busy, now: app.clock.now });
-    const ch = await busyApp.call('POST', '/face/challenge', { userId: user.userId, purpose: 'verify' });
-    const ev = await evidence(ch.json.challengeId, 'a', ch.json.actions);
-    const refused = await busyApp.call('POST', '/face/verify', { challengeId: ch.json.challengeId, userId: user.userId, evidence: ev });
-    expect(refused.status).toBe(503);
-    expect(refused.json.code).toBe('FACE_BUSY');
-    expect(refused.headers.get('retry-after')).toBe('5');
-    // the challenge is still there for the real analyzer (another instance on the same store)
-    expect((await send(user.userId, ch.json.challengeId, ev)).status).toBe(200);
+    // 1. Full: the answer would come later than the bound. Nothing is consumed.
+    const full = boundedAnalyzer();
+    const fullApp = createTestApp(store, { secretKeys, faceAnalyzer: full, now: app.clock.now });
+    try {
+      // Work ahead of this check (a lone check is always admitted): 64 frames take far longer than 3 s.
+      const held = full.admit({ frames: 64 });
+      const ch = await challenge(user.userId, 'verify');
+      const ev = await evidence(ch.json.challengeId, 'a', ch.json.actions);
+      const refused = await send(user.userId, ch.json.challengeId, ev, undefined, fullApp);
+      expect(refused.status).toBe(503);
+      expect(refused.json.code).toBe('FACE_BUSY');
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      held.cancel();
+      // the challenge is still there once the queue has room
+      expect((await send(user.userId, ch.json.challengeId, ev, undefined, fullApp)).status).toBe(200);
+    } finally {
+      await full.close();
+    }
+    // 2. The pool fills between the admission and the analysis (other checks arrive while this
+    // one consumes its challenge): this check kept its place and is answered.
+    const analyzer2 = boundedAnalyzer();
+    let filled = 0;
+    const racing: Store = new Proxy(store, {
+      get(target, prop, receiver) {
+        if (prop === 'consumeCeremony') {
+          return async (id: string) => {
+            const record = await target.consumeCeremony(id);
+            if (record?.kind === 'face') {
+              // Everything that can still be admitted is admitted now, by "other" checks.
+              for (;;) {
+                try {
+                  analyzer2.admit({ frames: 4 });
+                  filled++;
+                } catch {
+                  break;
+                }
+              }
+            }
+            return record;
+          };
+        }
+        return Reflect.get(target, prop, receiver);
+      },
+    });
+    try {
+      const racingApp = createTestApp(racing, { secretKeys, faceAnalyzer: analyzer2, now: app.clock.now });
+      const ch = await challenge(user.userId, 'verify');
+      const ok = await send(user.userId, ch.json.challengeId, await evidence(ch.json.challengeId, 'a', ch.json.actions), undefined, racingApp);
+      expect(filled).toBeGreaterThan(0);
+      expect(ok.status, JSON.stringify(ok.json)).toBe(200);
+    } finally {
+      await analyzer2.close();
+    }
   });
 
   it('validates evidence shape and bounds before anything is decoded', async () => {

@@ -54,7 +54,7 @@ const ROUTES: [method: string, path: string, auth: Auth, fields: string[]][] = [
   ['POST', '/device-keys/challenge', 'none', ['userId', 'purpose']],
   ['POST', '/face/challenge', 'none', ['userId', 'purpose']],
   ['POST', '/face/enroll', 'session', ['challengeId', 'evidence', 'keep']],
-  ['POST', '/face/verify', 'none', ['challengeId', 'userId', 'evidence', 'clientState']],
+  ['POST', '/face/verify', 'none', ['challengeId', 'userId', 'evidence', 'clientState', 'deviceProof']],
   ['GET', '/users/:userId/devices/:deviceId/client-state', 'service', []],
   ['POST', '/recovery', 'none', ['kind', 'userId', 'code', 'deviceProof']],
   ['GET', '/recovery/:flowId', 'none', []],

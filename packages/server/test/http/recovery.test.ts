@@ -249,11 +249,13 @@ describe.each(await storeBackends())('recovery flows on %s', { timeout: 180_000 
     expect(states.sort()).toEqual(['completed', 'open']);
   });
 
-  it('face attempts: a stranger locking the user’s face cannot block a code holder; a code has its own budget', async () => {
+  it('face attempts: the user’s face locked (by someone else’s face on the user’s own device) cannot block a code holder; a code has its own budget', async () => {
     const owner = await customer();
+    // Face sign-ins ride on a device proof (issue 21): a stranger without the device cannot even try.
     const verifyAs = async (face: SamplePerson) => {
       const ch = await app.call('POST', '/face/challenge', { userId: owner.userId, purpose: 'verify' });
-      return app.call('POST', '/face/verify', { challengeId: ch.json.challengeId, userId: owner.userId, evidence: await evidence(ch.json.challengeId, face, ch.json.actions) });
+      const deviceProof = await keys.get(owner.userId)!.proof(owner.userId, 'face');
+      return app.call('POST', '/face/verify', { challengeId: ch.json.challengeId, userId: owner.userId, evidence: await evidence(ch.json.challengeId, face, ch.json.actions), deviceProof });
     };
     for (let i = 0; i < 5; i++) expect((await verifyAs('b')).json.code).toBe('FACE_MISMATCH');
     expect((await verifyAs(owner.face)).json.code).toBe('FACE_LOCKED'); // the user's face factor is locked…
@@ -284,7 +286,9 @@ describe.each(await storeBackends())('recovery flows on %s', { timeout: 180_000 
     const posing = `code:${codeId}`;
     for (let i = 0; i < 6; i++) {
       const ch = await app.call('POST', '/face/challenge', { userId: posing, purpose: 'verify' });
-      await app.call('POST', '/face/verify', { challengeId: ch.json.challengeId, userId: posing, evidence: await evidence(ch.json.challengeId, 'b', ch.json.actions) });
+      // (refused before the frames or the budget are touched: no device of that "user" is bound)
+      const res = await app.call('POST', '/face/verify', { challengeId: ch.json.challengeId, userId: posing, evidence: await evidence(ch.json.challengeId, 'b', ch.json.actions) });
+      expect(res.json.code).toBe('DEVICE_PROOF_REQUIRED');
     }
     const flowId = (await app.call('POST', '/recovery', { kind: 'new_device', userId: owner.userId, code: { code, type: 'link' } })).json.flowId;
     expect((await faceStep(flowId, owner.userId, owner.face)).status).toBe(200);

@@ -9,8 +9,8 @@
  */
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import { TwofoldError } from '../../errors.js';
-import type { AnalyzeFramesOptions, FaceAnalyzer, FrameAnalysis } from '../../face/analyzer.js';
+import { createFaceAdmission, type FaceAdmission } from '../../face/admission.js';
+import type { AdmitFaceCheckOptions, AnalyzeFramesOptions, FaceAnalyzer, FaceTicket, FrameAnalysis } from '../../face/analyzer.js';
 import { FACE_PIPELINE_MODEL } from './pipeline.js';
 
 export { createFacePipeline, FACE_PIPELINE_MODEL, type FacePipeline, type FacePipelineOptions } from './pipeline.js';
@@ -20,39 +20,50 @@ export interface CreateFaceAnalyzerOptions {
   /** Worker threads, each with its own copy of the models (~30 MB). Default: the number of cores. */
   threads?: number;
   /**
-   * Face checks (each a few frames) allowed in the pool at once, running or waiting; more answer
-   * `FACE_BUSY` (503, Retry-After) at once instead of queueing. Default: 4 per thread.
+   * The longest expected wait for a check's answer, in ms: a check that would be answered later,
+   * behind the checks already admitted, gets `FACE_BUSY` (503, `Retry-After`) at once instead of
+   * queueing. The cost per frame is learnt from the frames measured. Default 3000.
    */
-  maxPending?: number;
+  maxWaitMs?: number;
 }
 
 /**
  * Starts the worker pool (the models load in each thread at start: a second or two) and returns
  * the analyzer for `createTwofold({ faceAnalyzer })`. Call `close()` on shutdown.
  */
-export function createFaceAnalyzer(options: CreateFaceAnalyzerOptions = {}): FaceAnalyzer & { ready(): Promise<void> } {
+export function createFaceAnalyzer(options: CreateFaceAnalyzerOptions = {}): FaceAnalyzer & { ready(): Promise<void>; readonly admission: FaceAdmission } {
   const threads = Math.max(1, options.threads ?? availableParallelism());
-  const maxPending = Math.max(1, options.maxPending ?? threads * 4);
   const pool = new Piscina({
     filename: workerFilename(),
     minThreads: threads,
     maxThreads: threads,
     idleTimeout: Number.POSITIVE_INFINITY,
   });
-  let pending = 0;
+  const admission = createFaceAdmission({ threads, ...(options.maxWaitMs !== undefined && { maxWaitMs: options.maxWaitMs }) });
+  let inPool = 0; // frames handed to the pool and not yet answered
+  const measure = async ({ images, signal }: AnalyzeFramesOptions): Promise<FrameAnalysis[]> => {
+    const ahead = inPool;
+    inPool += images.length;
+    const started = performance.now();
+    try {
+      // One task per frame: the frames of one check spread over the threads.
+      const result = await Promise.all(images.map((image) => pool.run({ image }, signal ? { signal } : {}) as Promise<FrameAnalysis>));
+      // The check waited for the frames ahead of it and its own, spread over the threads.
+      admission.observe((performance.now() - started) / Math.ceil((ahead + images.length) / threads));
+      return result;
+    } finally {
+      inPool -= images.length;
+    }
+  };
+  const admit = ({ frames }: AdmitFaceCheckOptions): FaceTicket => {
+    const ticket = admission.admit(frames);
+    return { analyze: (o) => ticket.run(() => measure(o)), cancel: ticket.cancel };
+  };
   return {
     model: FACE_PIPELINE_MODEL,
-    saturated: () => pending >= maxPending,
-    async analyze({ images, signal }: AnalyzeFramesOptions): Promise<FrameAnalysis[]> {
-      if (pending >= maxPending) throw new TwofoldError('FACE_BUSY', 'Face checks are busy right now; try again in a few seconds.', { retryAfterSeconds: 5 });
-      pending++;
-      try {
-        // One task per frame: the frames of one check spread over the threads.
-        return await Promise.all(images.map((image) => pool.run({ image }, signal ? { signal } : {}) as Promise<FrameAnalysis>));
-      } finally {
-        pending--;
-      }
-    },
+    admission,
+    admit,
+    analyze: (o) => admit({ frames: o.images.length }).analyze(o),
     /** Resolves once every thread has loaded its models (a tiny task on each). */
     async ready() {
       await Promise.all(Array.from({ length: threads }, () => pool.run({ image: new Uint8Array(0) })));
