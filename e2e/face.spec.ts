@@ -1,6 +1,7 @@
 import type { FaceAction, FaceEvidence } from '@twofold/protocol';
 import type { Page } from '@playwright/test';
 import { apiKey, apiPost, expect, signUpInDemo, test, uniqueName, type Camera } from './fixtures.js';
+import type { TestDevice } from '@twofold/testing/playwright';
 
 // The face factor in Chromium: the demo's client tracks a (steerable, fake) webcam, sends frames,
 // and the server decides. Then the attacks: a still photo, replays of captured frames, frames made
@@ -8,31 +9,59 @@ import { apiKey, apiPost, expect, signUpInDemo, test, uniqueName, type Camera } 
 // is on the account enrolled in the first step (and uses up its face attempts, as designed).
 const FACE = { timeout: 90_000, intervals: [500] };
 
+type Challenge = { challengeId: string; actions: FaceAction[]; targets: { x: number; y: number }[] };
+
+/**
+ * A device proof (purpose `face`) signed in `page` with its bound device key, as the client signs
+ * one: what an attacker who controls that browser can add to frames of their choosing.
+ */
+async function proofIn(page: Page, userId: string) {
+  return page.evaluate(async (userId) => {
+    const request = <T>(r: IDBRequest<T>) => new Promise<T>((resolve, reject) => ((r.onsuccess = () => resolve(r.result)), (r.onerror = () => reject(r.error))));
+    const db = await request(indexedDB.open('twofold'));
+    const key = (await request(db.transaction('device-keys').objectStore('device-keys').get(userId))) as { keyId: string; privateKey: CryptoKey };
+    const ch = await (await fetch('/api/v1/device-keys/challenge', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId, purpose: 'face' }) })).json();
+    const message = new TextEncoder().encode(`twofold-device-proof:v1:face:${userId}:${ch.challenge}`);
+    const signature = new Uint8Array(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, key.privateKey, message));
+    return { keyId: key.keyId, challengeId: ch.challengeId as string, signature: btoa(String.fromCharCode(...signature)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '') };
+  }, userId);
+}
+
 test('face: enroll and verify from a webcam, the server deciding on the frames', async ({ device }) => {
   test.setTimeout(900_000); // five face checks of up to 90 s each on a busy 2-core machine
-  let session: string; // person A's session, copied to the other "devices"
+  let owner: Page; // person A's own browser (its device key is bound)
+  let credentials: Awaited<ReturnType<TestDevice['authenticator']['credentials']>>; // A's passkey, as a provider would sync it
   let userId: string;
   let recorded: { challengeId: string; evidence: FaceEvidence } | null = null;
 
-  /** A device whose webcam shows `camera`, signed in as person A. */
+  /**
+   * Another browser of A's whose webcam shows `camera`: A's synced passkey signs in there (by
+   * autofill), which binds its device key — a face sign-in needs one.
+   */
   async function asA(camera: Camera): Promise<Page> {
-    const { page } = await device({ camera });
-    await page.evaluate((s) => sessionStorage.setItem('twofold.session', s), session);
+    const { page, authenticator } = await device({ camera });
+    for (const credential of credentials) await authenticator.addCredential(credential);
     await page.reload();
+    await expect(page.locator('h1')).toHaveText('Hello, Face Owner', { timeout: 15_000 });
     return page;
   }
-  const challenge = async () => (await apiPost('/face/challenge', { userId, purpose: 'verify' })).json as { challengeId: string; actions: FaceAction[] };
-  /** A new challenge whose action order differs from `actions`. */
-  async function challengeOtherThan(actions: FaceAction[]) {
+  /** A face sign-in over plain HTTP, with a device proof from A's own browser. */
+  const verifyWithProof = async (body: object) => apiPost('/face/verify', { userId, ...body, deviceProof: await proofIn(owner, userId) });
+  const challenge = async () => (await apiPost('/face/challenge', { userId, purpose: 'verify' })).json as Challenge;
+  /** A new challenge whose action order differs from `actions`, with every target away from `targets`. */
+  async function challengeOtherThan(actions: FaceAction[], targets?: Challenge['targets']) {
     for (;;) {
       const ch = await challenge();
-      if (ch.actions.join() !== actions.join()) return ch;
+      const far = !targets || ch.actions.every((a, i) => Math.hypot(ch.targets[i]!.x - targets[actions.indexOf(a)]!.x, ch.targets[i]!.y - targets[actions.indexOf(a)]!.y) > 0.12);
+      if (ch.actions.join() !== actions.join() && far) return ch;
     }
   }
 
   await test.step('enrolls person A, then verifies A (the camera follows the challenge)', async () => {
-    const { page } = await device({ camera: 'a' });
+    const { page, authenticator } = await device({ camera: 'a' });
+    owner = page;
     await signUpInDemo(page, undefined, 'Face Owner');
+    credentials = await authenticator.credentials();
     await page.getByRole('button', { name: 'Enroll my face' }).click();
     await expect.poll(() => page.locator('.notice').textContent(), FACE).toContain('face is enrolled');
     await page.route('**/api/v1/face/verify', async (route) => {
@@ -41,8 +70,7 @@ test('face: enroll and verify from a webcam, the server deciding on the frames',
     });
     await page.getByRole('button', { name: 'Verify my face' }).click();
     await expect.poll(() => page.locator('#face-status').textContent(), FACE).toContain('It is you');
-    session = (await page.evaluate(() => sessionStorage.getItem('twofold.session')))!;
-    userId = (JSON.parse(session) as { userId: string }).userId;
+    userId = (JSON.parse((await page.evaluate(() => sessionStorage.getItem('twofold.session')))!) as { userId: string }).userId;
     // what the browser sent: frames (JPEG), one per pose, and no number it computed
     expect(recorded!.evidence.version).toBe(2);
     const poses = recorded!.evidence.frames.map((f) => f.pose);
@@ -50,6 +78,21 @@ test('face: enroll and verify from a webcam, the server deciding on the frames',
     expect(poses.slice(1).sort()).toEqual(['move_closer', 'turn_left', 'turn_right']);
     expect(recorded!.evidence.frames.every((f) => f.image.startsWith('/9j/'))).toBe(true);
     expect(Object.keys(recorded!.evidence).sort()).toEqual(['challengeId', 'frames', 'version']);
+    // …with a device proof by this browser's key: a face sign-in rides on possession
+    expect(Object.keys(recorded!).sort()).toEqual(['challengeId', 'deviceProof', 'evidence', 'userId']);
+  });
+
+  await test.step('A’s photo and user id from another machine get nothing (no device proof), and spend none of A’s attempts', async () => {
+    // The frames of the accepted check stand in for any photo warped into the poses: they passed liveness.
+    const { evidence } = recorded!;
+    const ch = await challenge();
+    const byPose = new Map(evidence.frames.map((f) => [f.pose, f.image]));
+    const frames: FaceEvidence = { version: 2, challengeId: ch.challengeId, frames: (['neutral', ...ch.actions] as const).map((pose) => ({ pose, image: byPose.get(pose)! })) };
+    for (let i = 0; i < 6; i++) {
+      const res = await apiPost('/face/verify', { challengeId: ch.challengeId, userId, evidence: frames });
+      expect(res.status).toBe(401);
+      expect(res.json.code).toBe('DEVICE_PROOF_REQUIRED');
+    }
   });
 
   await test.step('refuses person B with FACE_MISMATCH', async () => {
@@ -71,17 +114,17 @@ test('face: enroll and verify from a webcam, the server deciding on the frames',
   await test.step('refuses the recording of the successful session: re-sent, and re-labelled for a new challenge', async () => {
     expect(recorded).not.toBeNull();
     const { challengeId, evidence } = recorded!;
-    expect((await apiPost('/face/verify', { challengeId, userId, evidence })).json.code).toBe('CHALLENGE_NOT_FOUND');
+    expect((await verifyWithProof({ challengeId, evidence })).json.code).toBe('CHALLENGE_NOT_FOUND');
     const actions = evidence.frames.slice(1).map((f) => f.pose as FaceAction);
     const next = await challengeOtherThan(actions);
     const byPose = new Map(evidence.frames.map((f) => [f.pose, f.image]));
     const replay: FaceEvidence = { version: 2, challengeId: next.challengeId, frames: (['neutral', ...next.actions] as const).map((pose) => ({ pose, image: byPose.get(pose)! })) };
-    const res = await apiPost('/face/verify', { challengeId: next.challengeId, userId, evidence: replay });
+    const res = await verifyWithProof({ challengeId: next.challengeId, evidence: replay });
     expect(res.status).toBe(422);
     expect(res.json).toMatchObject({ code: 'LIVENESS_FAILED', reason: 'a frame was sent before' });
   });
 
-  await test.step('refuses frames captured for challenge A (never sent) when sent for challenge B', async () => {
+  await test.step('refuses frames captured for challenge A (never sent) when sent for challenge B: as they are, or re-ordered and re-labelled', async () => {
     const page = await asA('a');
     let held: { challengeId: string; evidence: FaceEvidence } | null = null;
     // The frames for A are intercepted on their way out and never reach the server.
@@ -89,16 +132,21 @@ test('face: enroll and verify from a webcam, the server deciding on the frames',
       held = route.request().postDataJSON();
       await route.abort();
     });
+    const issued = page.waitForResponse((r) => r.url().endsWith('/api/v1/face/challenge'), FACE);
     await page.getByRole('button', { name: 'Verify my face' }).click();
+    const a = (await (await issued).json()) as Challenge;
     await expect.poll(() => held, FACE).not.toBeNull();
     const forA = held!.evidence;
-    const b = await challengeOtherThan(forA.frames.slice(1).map((f) => f.pose as FaceAction));
-    // as captured, and with B's id written in: refused (another challenge / another order)
-    expect((await apiPost('/face/verify', { challengeId: b.challengeId, userId, evidence: forA })).json).toMatchObject({ code: 'LIVENESS_FAILED', reason: 'the evidence answers another challenge' });
-    const b2 = await challengeOtherThan(forA.frames.slice(1).map((f) => f.pose as FaceAction));
-    expect((await apiPost('/face/verify', { challengeId: b2.challengeId, userId, evidence: { ...forA, challengeId: b2.challengeId } })).json).toMatchObject({
+    expect(forA.challengeId).toBe(a.challengeId);
+    // B asks another order, with every target away from A's (the chance of a close one is measured in evidence.test.ts)
+    const b = await challengeOtherThan(a.actions, a.targets);
+    expect((await verifyWithProof({ challengeId: b.challengeId, evidence: forA })).json).toMatchObject({ code: 'LIVENESS_FAILED', reason: 'the evidence answers another challenge' });
+    const byPose = new Map(forA.frames.map((f) => [f.pose, f.image]));
+    const b2 = await challengeOtherThan(a.actions, a.targets);
+    const relabelled: FaceEvidence = { version: 2, challengeId: b2.challengeId, frames: (['neutral', ...b2.actions] as const).map((pose) => ({ pose, image: byPose.get(pose)! })) };
+    expect((await verifyWithProof({ challengeId: b2.challengeId, evidence: relabelled })).json).toMatchObject({
       code: 'LIVENESS_FAILED',
-      reason: expect.stringMatching(/in this order/),
+      reason: expect.stringMatching(/does not have the face at the target/),
     });
   });
 
@@ -112,9 +160,9 @@ test('face: enroll and verify from a webcam, the server deciding on the frames',
       expect(res.status).toBe(400);
       expect(res.json.code).toBe('INVALID_REQUEST');
     }
-    // 3. A's recorded neutral frame as every frame: not a live session. Tried on an account of
-    // its own (liveness is judged before any template): the refusals above have used up A's five
-    // face attempts, so A's face factor is locked by now (FACE_LOCKED, as designed).
+    // 3. A's recorded neutral frame as every frame, for an account whose browser the attacker does
+    // not hold: refused before any frame is read (no device proof). (The refusals above have used up
+    // A's five face attempts with A's own device proof, so A's face factor is locked by now.)
     const photo = recorded!.evidence.frames[0]!.image;
     const asFrames = (c: { challengeId: string; actions: FaceAction[] }): FaceEvidence => ({
       version: 2,
@@ -125,8 +173,8 @@ test('face: enroll and verify from a webcam, the server deciding on the frames',
     expect(other.status).toBe(201);
     const ch2 = (await apiPost('/face/challenge', { userId: other.json.userId, purpose: 'verify' })).json as { challengeId: string; actions: FaceAction[] };
     const res = await apiPost('/face/verify', { challengeId: ch2.challengeId, userId: other.json.userId, evidence: asFrames(ch2) });
-    // Refused before any model runs: the same bytes twice are a replay (and A's frame was seen
-    // in the first test); a fresh still photo is refused on the poses (the still camera above).
-    expect(res.json).toMatchObject({ code: 'LIVENESS_FAILED', reason: 'a frame was sent before' });
+    expect(res.json).toMatchObject({ status: 401, code: 'DEVICE_PROOF_REQUIRED' });
+    const ch3 = await challenge();
+    expect((await verifyWithProof({ challengeId: ch3.challengeId, evidence: asFrames(ch3) })).json.code).toBe('FACE_LOCKED');
   });
 });

@@ -11,6 +11,7 @@ const WORDS: Record<FaceProgress['guidance'], string> = {
   blurry: 'The picture is blurry — hold the device still',
   hold_still: 'Hold still',
   look_at_camera: 'Look straight at the camera',
+  reach_target: 'Move your face so the dot sits in the ring',
   turn_left: 'Turn your head slowly to the left of the picture',
   turn_right: 'Turn your head slowly to the right of the picture',
   move_closer: 'Now move closer to the camera',
@@ -29,7 +30,7 @@ export async function withFaceCamera<T>(run: (face: FaceModule, session: FaceSes
   overlay.className = 'face-overlay';
   overlay.innerHTML = `
     <div class="face-box">
-      <div class="face-stage"><video id="face-video" muted playsinline></video><div class="face-frame" id="face-frame"></div></div>
+      <div class="face-stage"><video id="face-video" muted playsinline></video><div class="face-frame" id="face-frame"></div><div class="face-target" id="face-target"></div><div class="face-dot" id="face-dot"></div></div>
       <p class="face-guidance" id="face-guidance" role="status">Loading the face models…</p>
       <div class="face-steps" id="face-steps"></div>
       <button class="ghost" id="face-cancel">Cancel</button>
@@ -59,6 +60,20 @@ export async function withFaceCamera<T>(run: (face: FaceModule, session: FaceSes
           height: `${(p.box.height / v.videoHeight) * 100}%`,
         });
       } else frame.style.display = 'none';
+      // The ring is where the centre of the face must go for this action; the dot is where it is.
+      const v = camera.video;
+      const place = (el: HTMLElement, at: { x: number; y: number } | null, radius: number) => {
+        if (!at || !v.videoWidth) return void (el.style.display = 'none');
+        Object.assign(el.style, {
+          display: 'block',
+          left: `${(1 - (at.x + radius) / v.videoWidth) * 100}%`, // mirrored, like the preview
+          top: `${((at.y - radius) / v.videoHeight) * 100}%`,
+          width: `${((2 * radius) / v.videoWidth) * 100}%`,
+          height: `${((2 * radius) / v.videoHeight) * 100}%`,
+        });
+      };
+      place(overlay.querySelector<HTMLElement>('#face-target')!, p.target, p.target?.radius ?? 0);
+      place(overlay.querySelector<HTMLElement>('#face-dot')!, p.target && p.box && { x: p.box.x + p.box.width / 2, y: p.box.y + p.box.height / 2 }, 4);
     };
     return await run(face, { engine, video: camera.video, onProgress, signal: controller.signal, timeoutMs: 20_000 });
   } finally {

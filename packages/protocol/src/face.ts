@@ -52,6 +52,38 @@ export const FACE_POSE = {
   frontal: 0.25,
 } as const;
 
+/**
+ * Where the face must be in an action's frame: its centre's offset from the neutral frame's face
+ * centre, in fractions of the frame side (`x` toward the image's right, `y` down). The server draws
+ * one per action, uniformly from {@link FACE_TARGETS}'s range, and the client shows it as a mark to
+ * bring the face to. It binds frames to their challenge: frames filmed for other targets (another
+ * challenge's, re-ordered, re-labelled or re-encoded) land in this challenge's tolerance only by
+ * chance — see docs/face.md for the measured rate.
+ */
+export interface FaceTarget {
+  x: number;
+  y: number;
+}
+
+/** The range targets are drawn from and the tolerances around them (fractions of the frame side). */
+export const FACE_TARGETS = {
+  /** Targets are drawn uniformly from [-x, x] × [-y, y]. */
+  range: { x: 0.16, y: 0.12 },
+  /** The server accepts an action frame whose face centre is at most this far from its target. */
+  tolerance: 0.06,
+  /** The client captures only this close to the target (a margin for the two trackers' differences). */
+  captureTolerance: 0.025,
+} as const;
+
+/**
+ * Whether a face centred at `centre` (fractions of its frame) is on `target` relative to the
+ * neutral frame's face centre. Fail closed: `NaN`/`Infinity` anywhere is off target.
+ */
+export function onTarget(target: FaceTarget, centre: FaceTarget, neutral: FaceTarget, tolerance: number = FACE_TARGETS.tolerance): boolean {
+  const d = Math.hypot(centre.x - neutral.x - target.x, centre.y - neutral.y - target.y);
+  return d <= tolerance;
+}
+
 type Point = { x: number; y: number };
 const dist = (a: Point, b: Point) => Math.hypot(a.x - b.x, a.y - b.y);
 

@@ -24,7 +24,7 @@ import type {
 } from '@simplewebauthn/browser';
 import type { z } from 'zod';
 import type { ErrorCode } from './errors.js';
-import type { FaceAction } from './face.js';
+import type { FaceAction, FaceTarget } from './face.js';
 import type * as schemas from './schemas.js';
 import type { Scope } from './scopes.js';
 
@@ -317,10 +317,14 @@ export type StartFaceChallengeRequest = Input<typeof schemas.faceChallengeBody>;
 /** What a face challenge is for. */
 export type FacePurpose = StartFaceChallengeRequest['purpose'];
 
-/** A liveness challenge: the actions to perform, in this order, before `expiresAt`. */
+/**
+ * A liveness challenge: the actions to perform, in this order, before `expiresAt`, each with the
+ * face at its target (`targets[i]` is where the face must be in the frame of `actions[i]`).
+ */
 export interface FaceChallenge {
   challengeId: string;
   actions: FaceAction[];
+  targets: FaceTarget[];
   expiresAt: string;
 }
 /** `POST /face/challenge` → 200. */

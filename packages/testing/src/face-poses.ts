@@ -61,7 +61,8 @@ const FACE_FRACTION = 0.2;
  * of the photo (a soft ellipse around the face box, so no other face in the photo shows), levelled
  * (eye line horizontal), centred on a plain wall, its box ≈ 21 % of the frame width in `neutral` (face-api's SSD box; the browser tracker's box is ≈ 1.5× wider, ≈ 32 %, inside the client's framing window of 15–40 %).
  * - `move_closer` scales the face ≈ 1.35× around its centre.
- * - `turn_left` / `turn_right` rotate the head about a vertical axis by ≈ 37°, modelled as a 2D
+ * - `turn_left` / `turn_right` rotate the head about a vertical axis by ≈ 37°, keeping the face
+ *   box centred where it was (as a user keeping the face on a mark does), modelled as a 2D
  *   warp: each row of the face is treated as an elliptic cylinder (the head) plus a ridge at the
  *   nose (`face.nose`, else a guess below the eyes), rotated and projected back, with the side
  *   turning away compressed and hidden behind the near side. The nose therefore moves against the eyes and the far cheek narrows, as in a real
@@ -99,17 +100,33 @@ export async function renderFacePose(source: FaceSource, options: RenderFacePose
 
   const scale = ((FACE_FRACTION * W) / box.width) * (options.pose === 'move_closer' ? 1 + (CLOSER - 1) * amount : 1);
   const phi = (options.pose === 'turn_left' ? -TURN * amount : options.pose === 'turn_right' ? TURN * amount : 0) - (source.face.yaw ?? 0);
-  const cx = W / 2 - bu * scale;
   const cy = H / 2 - bv * scale;
+  // Head model: elliptic cylinder (half-width ru, depth rz) plus a nose ridge.
+  const ru = 0.75 * box.width;
+  const rz = 0.5 * box.width;
+  // A turning head moves the face toward the turn (it rotates about the neck, behind the face); a
+  // user keeping the face on a mark moves the head back. So the face box's turned extent (its
+  // projected left and right edges) stays centred on the frame, as it is in `neutral`.
+  // (Relative to the photo's own head turn, so `neutral` is rendered as it always was.)
+  const middle = (angle: number) => {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i <= 64; i++) {
+      const u = bu - box.width / 2 + (box.width * i) / 64;
+      const x = u * Math.cos(angle) + rz * Math.sqrt(Math.max(0, 1 - (u / ru) ** 2)) * Math.sin(angle);
+      lo = Math.min(lo, x);
+      hi = Math.max(hi, x);
+    }
+    return (lo + hi) / 2;
+  };
+  const neutralPhi = -(source.face.yaw ?? 0);
+  const cx = W / 2 - (bu + middle(phi) - middle(neutralPhi)) * scale;
 
   // Cut-out: a soft ellipse around the face box, a little above its centre to keep the hairline.
   const mu = bu;
   const mv = bv - 0.08 * box.height;
   const ma = 0.72 * box.width;
   const mb = 0.78 * box.height;
-  // Head model: elliptic cylinder (half-width ru, depth rz) plus a nose ridge.
-  const ru = 0.75 * box.width;
-  const rz = 0.5 * box.width;
   const nose = 0.6 * eye;
   // The nose tip in face coordinates: where the nose ridge of the head model stands out.
   const nx = source.face.nose ? source.face.nose.x - ox : -0.6 * eye * sr;

@@ -7,8 +7,10 @@ import type { FacePose } from './face-poses.js';
  *   response holding an object with a string `challengeId` and an `actions` array, at any depth —
  *   e.g. `POST /face/challenge`, or a recovery response with a nested `challenge`), it plays
  *   neutral → action 1 → neutral → action 2 → … → neutral, `holdMs` each, and repeats it until the
- *   stream stops (a user following the prompts until the check ends). A new challenge restarts the
- *   script. The script starts once a camera stream is live.
+ *   stream stops (a user following the prompts until the check ends). When the challenge has
+ *   `targets`, the face moves to each action's target as it performs it (the picture shifts by the
+ *   target times `targetScale` pixels). A new challenge restarts the script. The script starts once
+ *   a camera stream is live.
  * - `still`: neutral forever — a still photo held up to the camera.
  * - `sequence`: `sequence` played in a loop, `holdMs` per pose, whatever the challenge — a
  *   recording replayed to the camera.
@@ -33,13 +35,19 @@ export interface SteerableCameraOptions {
   fps?: number;
   /** Per-frame sensor noise added in the page, ± levels (uniform). Default 2; 0 = none. */
   noise?: number;
+  /**
+   * Pixels of the camera picture per unit of a challenge target (targets are fractions of the
+   * client's frame side, the square the client cuts around the neutral face). Default: the client's
+   * crop of a face rendered by `renderFacePoses` — 2.4 × 0.29 of the picture width, at most its height.
+   */
+  targetScale?: number;
 }
 
 /** Something the camera did, in page time order (`at`: `Date.now()` in the page). */
 export type SteerableCameraEvent =
   | { type: 'stream'; at: number; state: 'started' | 'stopped'; width: number; height: number; url: string }
   | { type: 'challenge'; at: number; challengeId: string; actions: string[]; url: string }
-  | { type: 'pose'; at: number; pose: FacePose; cause: 'script' | 'manual' | 'start'; challengeId?: string; url: string };
+  | { type: 'pose'; at: number; pose: FacePose; cause: 'script' | 'manual' | 'start'; challengeId?: string; target?: { x: number; y: number }; url: string };
 
 /** The handle {@link installSteerableCamera} returns. */
 export interface SteerableCamera {
@@ -85,6 +93,7 @@ export async function installSteerableCamera(context: BrowserContext, options: S
   if (!(holdMs >= 50 && holdMs <= 60_000)) throw new Error('holdMs must be in 50..60000');
   if (!(fps >= 1 && fps <= 60)) throw new Error('fps must be in 1..60');
   if (!(noise >= 0 && noise <= 64)) throw new Error('noise must be in 0..64');
+  if (options.targetScale !== undefined && !(options.targetScale > 0 && options.targetScale <= 4096)) throw new Error('targetScale must be in (0, 4096]');
   if (!options.person.neutral?.length) throw new Error('person.neutral needs at least one frame');
   if (mode === 'sequence' && (!sequence.length || sequence.some((p) => !POSES.includes(p)))) throw new Error('sequence must list poses');
   const frames: Record<string, string[]> = {};
@@ -97,7 +106,7 @@ export async function installSteerableCamera(context: BrowserContext, options: S
   await context.exposeBinding(BINDING, (source, event: SteerableCameraEvent) => {
     events.push({ ...event, url: source.frame.url() });
   });
-  const args = { frames, mode, holdMs, fps, noise, sequence: [...sequence], binding: BINDING, poses: [...POSES] };
+  const args = { frames, mode, holdMs, fps, noise, sequence: [...sequence], binding: BINDING, poses: [...POSES], targetScale: options.targetScale ?? null };
   // As source text with a `__name` shim: loaders that keep function names (tsx, esbuild's
   // keepNames) call a `__name` helper inside the function, which the page does not have.
   await context.addInitScript({ content: `(() => { var __name = (f) => f; (${pageCamera.toString()})(${JSON.stringify(args)}); })();` });
@@ -123,6 +132,7 @@ interface PageConfig {
   sequence: string[];
   binding: string;
   poses: string[];
+  targetScale: number | null;
 }
 
 /** Runs in the page (serialised by Playwright): everything here must be self-contained. */
@@ -142,35 +152,43 @@ function pageCamera(cfg: PageConfig): void {
       return img;
     });
   }
+  type Target = { x: number; y: number };
+  type Challenge = { challengeId: string; actions: string[]; targets?: Target[] };
+  type Step = { pose: string; target?: Target };
   let pose = 'neutral';
+  let offset: Target = { x: 0, y: 0 }; // where the face is, as a challenge target
   let challengeId: string | undefined;
   let timers: number[] = [];
   let live = 0; // live streams
-  let pending: { challengeId: string; actions: string[] } | undefined;
+  let pending: Challenge | undefined;
 
-  const setPose = (next: string, cause: string) => {
+  const setPose = (next: string, cause: string, target?: Target) => {
     pose = next;
-    report({ type: 'pose', pose: next, cause, ...(challengeId ? { challengeId } : {}) });
+    offset = target ?? { x: 0, y: 0 };
+    report({ type: 'pose', pose: next, cause, ...(challengeId ? { challengeId } : {}), ...(target && { target }) });
   };
   const cancel = () => {
     for (const t of timers) clearTimeout(t);
     timers = [];
   };
-  const play = (steps: string[], loop: boolean) => {
+  const play = (steps: Step[], loop: boolean) => {
     cancel();
-    steps.forEach((p, i) => timers.push(window.setTimeout(() => setPose(p, 'script'), i * cfg.holdMs)));
+    steps.forEach((p, i) => timers.push(window.setTimeout(() => setPose(p.pose, 'script', p.target), i * cfg.holdMs)));
     if (loop) timers.push(window.setTimeout(() => play(steps, true), steps.length * cfg.holdMs));
   };
-  const follow = (c: { challengeId: string; actions: string[] }) => {
+  const follow = (c: Challenge) => {
     challengeId = c.challengeId;
     // Neutral held twice as long first: the page frames the face and takes its reference.
-    const steps = ['neutral', 'neutral'];
-    for (const a of c.actions) steps.push(cfg.poses.includes(a) ? a : 'neutral', 'neutral');
+    const steps: Step[] = [{ pose: 'neutral' }, { pose: 'neutral' }];
+    c.actions.forEach((a, i) => {
+      const target = c.targets?.[i];
+      steps.push({ pose: cfg.poses.includes(a) ? a : 'neutral', ...(target && { target }) }, { pose: 'neutral' });
+    });
     // Repeated until the stream stops or another challenge comes, as a user keeps following the
     // prompts: a page that missed a pose (a slow tracker, framing first) gets it again.
     play(steps, true);
   };
-  const onChallenge = (c: { challengeId: string; actions: string[] }) => {
+  const onChallenge = (c: Challenge) => {
     if (c.challengeId === challengeId || c.challengeId === pending?.challengeId) return;
     report({ type: 'challenge', challengeId: c.challengeId, actions: c.actions });
     if (cfg.mode !== 'follow') return;
@@ -181,7 +199,8 @@ function pageCamera(cfg: PageConfig): void {
     if (!value || typeof value !== 'object' || depth > 4) return;
     const o = value as Record<string, unknown>;
     if (typeof o.challengeId === 'string' && Array.isArray(o.actions) && o.actions.every((a) => typeof a === 'string')) {
-      onChallenge({ challengeId: o.challengeId, actions: o.actions as string[] });
+      const targets = Array.isArray(o.targets) && o.targets.every((t) => t && typeof t.x === 'number' && typeof t.y === 'number') ? (o.targets as Target[]) : undefined;
+      onChallenge({ challengeId: o.challengeId, actions: o.actions as string[], ...(targets && { targets }) });
       return;
     }
     for (const v of Array.isArray(value) ? value : Object.values(o)) inspect(v, depth + 1);
@@ -238,9 +257,13 @@ function pageCamera(cfg: PageConfig): void {
     const pool = new Int8Array(width * height * 4 + 4096);
     for (let i = 0; i < pool.length; i++) pool[i] = Math.round((Math.random() * 2 - 1) * cfg.noise);
     let tick = 0;
+    const scale = cfg.targetScale ?? Math.min(2.4 * 0.29 * width, height);
     const draw = () => {
       const list = images[pose] ?? images.neutral!;
-      g.drawImage(list[tick++ % list.length]!, 0, 0, width, height);
+      // The person moved to a target: the picture shifts (the uncovered edge is a plain grey wall).
+      g.fillStyle = '#7f7f7f';
+      g.fillRect(0, 0, width, height);
+      g.drawImage(list[tick++ % list.length]!, Math.round(offset.x * scale), Math.round(offset.y * scale), width, height);
       if (cfg.noise > 0) {
         const data = g.getImageData(0, 0, width, height);
         const px = data.data;
@@ -267,7 +290,7 @@ function pageCamera(cfg: PageConfig): void {
     };
     live++;
     report({ type: 'stream', state: 'started', width, height });
-    if (cfg.mode === 'sequence' && timers.length === 0) play(cfg.sequence, true);
+    if (cfg.mode === 'sequence' && timers.length === 0) play(cfg.sequence.map((p) => ({ pose: p })), true);
     else if (pending) {
       const c = pending;
       pending = undefined;

@@ -1,4 +1,4 @@
-import { FACE_POSE, showsPose, type FaceAction, type FaceChallenge, type FaceEvidence, type FaceEvidenceFrame, type FacePose, type PoseMeasure } from '@twofold/protocol';
+import { FACE_POSE, FACE_TARGETS, onTarget, showsPose, type FaceAction, type FaceChallenge, type FaceEvidence, type FaceEvidenceFrame, type FacePose, type FaceTarget, type PoseMeasure } from '@twofold/protocol';
 import { TwofoldClientError } from '../errors.js';
 import type { FaceEngine } from './engine.js';
 
@@ -13,6 +13,8 @@ export type FaceGuidance =
   | 'blurry'
   | 'hold_still'
   | 'look_at_camera'
+  /** Bring the face to the mark (`FaceProgress.target`) before the next action. */
+  | 'reach_target'
   | FaceAction
   | 'sending'
   | 'done';
@@ -24,14 +26,19 @@ export interface FaceProgress {
   total: number;
   /** The face's box in video pixels, for an overlay (null without exactly one face). */
   box: { x: number; y: number; width: number; height: number } | null;
+  /**
+   * Where the centre of the face must go for the current action, in video pixels, and how close
+   * counts (`radius`): draw it as a mark. Null before the neutral frame and after the last action.
+   */
+  target: { x: number; y: number; radius: number } | null;
 }
 
 export interface CaptureOptions {
   engine: FaceEngine;
   /** A playing <video> showing the camera. */
   video: HTMLVideoElement;
-  /** The server's liveness challenge (`POST /face/challenge`). */
-  challenge: Pick<FaceChallenge, 'challengeId' | 'actions'>;
+  /** The server's liveness challenge (`POST /face/challenge`): its actions, and where the face must be for each. */
+  challenge: Pick<FaceChallenge, 'challengeId' | 'actions'> & Partial<Pick<FaceChallenge, 'targets'>>;
   onProgress?: (progress: FaceProgress) => void;
   /** Give up after this long. Default 30 s. */
   timeoutMs?: number;
@@ -65,8 +72,16 @@ export async function captureFaceEvidence(options: CaptureOptions): Promise<Face
   const snapshot = videoSnapshot();
   const steady: PoseMeasure[] = [];
   let neutral: PoseMeasure | null = null;
+  let neutralCentre: FaceTarget = { x: 0, y: 0 };
   let crop: Rect | null = null;
-  const report = (guidance: FaceGuidance, box: Rect | null) => options.onProgress?.({ guidance, done: frames.length, total: poses.length, box });
+  // The current action's target in video pixels (the server checks it in frame fractions, which
+  // are the same thing divided by the crop side: every frame is that crop).
+  const targetOf = (i: number) => {
+    const t = challenge.targets?.[i] ?? { x: 0, y: 0 };
+    return { x: neutralCentre.x + t.x * crop!.width, y: neutralCentre.y + t.y * crop!.width, radius: FACE_TARGETS.captureTolerance * crop!.width };
+  };
+  const target = () => (crop && frames.length > 0 && frames.length < poses.length ? targetOf(frames.length - 1) : null);
+  const report = (guidance: FaceGuidance, box: Rect | null) => options.onProgress?.({ guidance, done: frames.length, total: poses.length, box, target: target() });
   const evidence = (): FaceEvidence => ({ version: 2, challengeId: challenge.challengeId, frames });
   for (;;) {
     if (options.signal?.aborted) throw new TwofoldClientError('ABORTED', 'The face capture was cancelled.');
@@ -130,12 +145,20 @@ export async function captureFaceEvidence(options: CaptureOptions): Promise<Face
         continue;
       }
       neutral = measure;
+      neutralCentre = centreOf(face.box);
       crop = cropAround(face.box, w, h);
       frames.push({ pose: 'neutral', image: await grab(shot, crop) });
     } else {
       const pose = poses[frames.length]!;
-      // Captured only while the whole face is inside the crop the server will see.
-      if (clearlyShows(pose, measure, neutral!) && inside(face.box, crop)) frames.push({ pose, image: await grab(shot, crop) });
+      const t = targetOf(frames.length - 1);
+      // Captured only at the target (by a margin over the server's tolerance) and while the whole
+      // face is inside the crop the server will see.
+      const there = onTarget({ x: 0, y: 0 }, centreOf(face.box), t, t.radius);
+      if (there && clearlyShows(pose, measure, neutral!) && inside(face.box, crop)) frames.push({ pose, image: await grab(shot, crop) });
+      else if (!there) {
+        report('reach_target', face.box);
+        continue;
+      }
     }
     if (frames.length === poses.length) {
       report('done', face.box);
@@ -146,6 +169,7 @@ export async function captureFaceEvidence(options: CaptureOptions): Promise<Face
 }
 
 type Rect = { x: number; y: number; width: number; height: number };
+const centreOf = (r: Rect): FaceTarget => ({ x: r.x + r.width / 2, y: r.y + r.height / 2 });
 
 /** Resolves at the video's next frame (`requestVideoFrameCallback`), or after a short timer. */
 function nextVideoFrame(video: HTMLVideoElement): Promise<void> {

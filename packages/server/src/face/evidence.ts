@@ -1,6 +1,8 @@
 import {
   FACE_EVIDENCE_LIMITS,
   FACE_POSE,
+  onTarget,
+  type FaceTarget,
   FACE_MATCH_THRESHOLD,
   descriptorDistance,
   meanDescriptor,
@@ -67,15 +69,24 @@ export function readEvidence(evidence: FaceEvidence, challenge: { id: string; ac
   return { images };
 }
 
+/** What a challenge asked: the actions in order, and where the face must be in each action's frame. */
+export interface LivenessChallenge {
+  actions: readonly FaceAction[];
+  /** One per action ({@link FACE_TARGETS}); a challenge without them binds nothing and is refused. */
+  targets: readonly FaceTarget[];
+}
+
 /**
  * Decides liveness on the server's own measurements of the frames (in evidence order: neutral,
  * then each action): every frame shows exactly one face of adequate size, decoded from an image
- * of the same size as the others; each action frame shows its pose relative to the neutral one;
- * every frame shows the same person as the neutral one. Returns the session's face (the mean
- * descriptor of the frontal frames). Throws `LIVENESS_FAILED` with a reason that names no
- * biometric value.
+ * of the same size as the others; each action frame shows its pose relative to the neutral one,
+ * with the face at that action's target (this binds the frames to this challenge); every frame
+ * shows the same person as the neutral one. Returns the session's face (the mean descriptor of the
+ * frontal frames). Throws `LIVENESS_FAILED` with a reason that names no biometric value.
  */
-export function decideLiveness(actions: readonly FaceAction[], analyses: readonly FrameAnalysis[]): { probe: number[] } {
+export function decideLiveness(challenge: LivenessChallenge, analyses: readonly FrameAnalysis[]): { probe: number[] } {
+  const { actions, targets } = challenge;
+  if (targets.length !== actions.length) fail('the challenge has no targets (it was issued by an older server); start again');
   if (analyses.length !== actions.length + 1) fail('a frame is missing');
   const [first] = analyses;
   const faces: AnalyzedFace[] = analyses.map((a, i) => {
@@ -99,6 +110,15 @@ export function decideLiveness(actions: readonly FaceAction[], analyses: readonl
   if (!(Math.abs(neutral.yaw) <= FACE_POSE.frontal)) fail('the neutral frame does not face the camera');
   actions.forEach((action, i) => {
     if (!showsPose(action, measure(faces[i + 1]!), neutral)) fail(`frame ${i + 1} does not show ${action.replace('_', ' ')}`);
+  });
+  // Each action frame has the face where this challenge asked (one camera area, so positions in
+  // the frames are positions in front of the camera).
+  const centre = (f: AnalyzedFace, a: FrameAnalysis): FaceTarget => ({ x: (f.box.x + f.box.width / 2) / a.width, y: (f.box.y + f.box.height / 2) / a.height });
+  const neutralCentre = centre(faces[0]!, analyses[0]!);
+  actions.forEach((action, i) => {
+    if (!onTarget(targets[i]!, centre(faces[i + 1]!, analyses[i + 1]!), neutralCentre)) {
+      fail(`frame ${i + 1} does not have the face at the target of ${action.replace('_', ' ')}`);
+    }
   });
   const reference = faces[0]!.descriptor;
   faces.forEach((f, i) => {

@@ -1,4 +1,4 @@
-import { FACE_MATCH_THRESHOLD, type FaceAction, type FaceEvidence } from '@twofold/protocol';
+import { FACE_MATCH_THRESHOLD, FACE_TARGETS, type FaceAction, type FaceEvidence, type FaceTarget } from '@twofold/protocol';
 import { actor, recordEvent, type AuditEvent } from '../audit/audit.js';
 import { beginCeremony, consumeCeremony } from '../ceremonies/ceremonies.js';
 import type { TwofoldContext } from '../context.js';
@@ -84,7 +84,8 @@ interface SealedTemplate {
 }
 
 /**
- * Issues a liveness challenge: every action once, in random order, with a nonce-bearing id and a
+ * Issues a liveness challenge: every action once, in random order, each with a random target (where
+ * the face must be in that action's frame, {@link FACE_TARGETS}), with a nonce-bearing id and a
  * short expiry. Enrolling needs the session of `userId` that passes the step-up rule
  * (`requireStepUp`). A verification challenge for an unknown id is issued like any other, and its
  * verification runs the same checks and ends as for a user without a face
@@ -94,7 +95,7 @@ interface SealedTemplate {
 export async function startFaceChallenge(
   ctx: TwofoldContext,
   options: StartFaceChallengeOptions,
-): Promise<{ challengeId: string; actions: FaceAction[]; expiresAt: string }> {
+): Promise<{ challengeId: string; actions: FaceAction[]; targets: FaceTarget[]; expiresAt: string }> {
   const enrolling = options.purpose === 'enroll';
   if (enrolling) {
     if (options.session?.userId !== options.userId) throw new TwofoldError('UNAUTHENTICATED', 'Enrolling a face needs the session of that user.');
@@ -104,15 +105,17 @@ export async function startFaceChallenge(
   if (enrolling) await requireUser(ctx, options.userId);
   const unknownUser = !enrolling && !(await ctx.store.getUserById(options.userId));
   const actions = shuffle([...ctx.faceActions]);
+  // Where the face must be in each action's frame: what binds the frames to this challenge.
+  const targets = actions.map(() => drawTarget());
   // Face challenges live shorter than passkey ceremonies: the camera session is short.
   const ceremony = await beginCeremony(ctx, {
     kind: 'face',
     challenge: randomId(16),
     userId: options.userId,
-    data: { purpose: options.purpose, actions, ...(unknownUser && { unknownUser }) },
+    data: { purpose: options.purpose, actions, targets, ...(unknownUser && { unknownUser }) },
     ttlSeconds: CHALLENGE_TTL_SECONDS,
   });
-  return { challengeId: ceremony.id, actions, expiresAt: ceremony.expiresAt.toISOString() };
+  return { challengeId: ceremony.id, actions, targets, expiresAt: ceremony.expiresAt.toISOString() };
 }
 
 /**
@@ -318,6 +321,8 @@ export async function usableFaceTemplate(
 async function judgeEvidence(ctx: TwofoldContext, ceremony: CeremonyRecord & { userId: string }, evidence: FaceEvidence, ticket: FaceTicket): Promise<number[]> {
   const keyring = requireKeyring(ctx);
   const actions = (ceremony.data.actions as FaceAction[]) ?? [];
+  // A challenge stored without targets (issued before they existed) binds nothing: refused below.
+  const targets = (ceremony.data.targets as FaceTarget[] | undefined) ?? [];
   try {
     const { images } = readEvidence(evidence, { id: ceremony.id, actions });
     const fingerprints = await Promise.all(images.map(async (bytes) => toBase64Url(await keyring.mac(bytes, FRAME_LABEL))));
@@ -325,7 +330,7 @@ async function judgeEvidence(ctx: TwofoldContext, ceremony: CeremonyRecord & { u
     if (!(await ctx.store.rememberFaceFrames(ceremony.userId, fingerprints, ctx.now()))) {
       throw new TwofoldError('LIVENESS_FAILED', 'Liveness check failed: a frame was sent before (a replay).', { reason: 'a frame was sent before' });
     }
-    return decideLiveness(actions, await ticket.analyze({ images })).probe;
+    return decideLiveness({ actions, targets }, await ticket.analyze({ images })).probe;
   } catch (error) {
     if (error instanceof TwofoldError && error.code === 'LIVENESS_FAILED' && !ceremony.data.unknownUser) {
       const reason = String(error.extensions.reason ?? 'unknown');
@@ -378,6 +383,14 @@ async function openTemplate(keyring: NonNullable<TwofoldContext['keyring']>, sea
     throw new TwofoldError('CLIENT_STATE_INVALID', 'The face template was made with another model version; enroll again.');
   }
   return parsed;
+}
+
+/** A uniform draw from {@link FACE_TARGETS}'s range (32 random bits per coordinate), rounded to 1/1000. */
+function drawTarget(): FaceTarget {
+  const uniform = () => new DataView(randomBytes(4).buffer).getUint32(0) / 2 ** 32;
+  const { x, y } = FACE_TARGETS.range;
+  const round3 = (n: number) => Math.round(n * 1000) / 1000;
+  return { x: round3((uniform() * 2 - 1) * x), y: round3((uniform() * 2 - 1) * y) };
 }
 
 // Fisher-Yates with rejection sampling (no modulo bias): the order must not be guessable.

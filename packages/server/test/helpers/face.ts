@@ -1,4 +1,4 @@
-import type { FaceAction, FaceEvidence, FacePose } from '@twofold/protocol';
+import type { FaceChallenge, FaceEvidence, FacePose, FaceTarget } from '@twofold/protocol';
 import { renderFacePose, samplePerson, type SamplePerson } from '@twofold/testing';
 import sharp from 'sharp';
 import { createFaceAnalyzer } from '../../src/adapters/face/index.js';
@@ -15,16 +15,22 @@ export function testFaceAnalyzer() {
 }
 
 // The renderer's neutral face is ~20 % of the width by SSD's box; the client's tracker (tiny
-// detector) boxes it at ~29 % (measured in Chromium), and the client's crop is 2.4 of those.
-const FRAME = { width: 640, height: 480, trackerFraction: 0.29, cropSide: 2.4, side: 512 };
+// detector) boxes it at ~29 % (measured in Chromium), and the client's crop is 2.4 of those. The
+// picture is taller than a webcam's so that a crop moved for a target stays inside it.
+const FRAME = { width: 640, height: 560, trackerFraction: 0.29, cropSide: 2.4, side: 512 };
 
-/** One client-like frame (base64 JPEG) of `person` in `pose`. */
-export async function frame(person: SamplePerson, pose: FacePose): Promise<string> {
+/**
+ * One client-like frame (base64 JPEG) of `person` in `pose`, with the face centre `target` (fractions
+ * of the frame side) away from where the neutral face is: the crop stays where the client fixed it
+ * and the person moved, so the crop is cut from the other side.
+ */
+export async function frame(person: SamplePerson, pose: FacePose, target: FaceTarget = { x: 0, y: 0 }): Promise<string> {
   const picture = await renderFacePose(await samplePerson(person), { pose, width: FRAME.width, height: FRAME.height });
   // The renderer centres the neutral face; the client's crop is fixed there.
   const side = Math.round(Math.min(FRAME.cropSide * FRAME.trackerFraction * FRAME.width, FRAME.height));
-  const crop = { left: Math.round((FRAME.width - side) / 2), top: Math.round((FRAME.height - side) / 2), width: side, height: side };
-  const jpeg = await sharp(picture).extract(crop).resize(FRAME.side, FRAME.side).jpeg({ quality: 90 }).toBuffer();
+  const left = Math.round((FRAME.width - side) / 2 - target.x * side);
+  const top = Math.round((FRAME.height - side) / 2 - target.y * side);
+  const jpeg = await sharp(picture).extract({ left, top, width: side, height: side }).resize(FRAME.side, FRAME.side).jpeg({ quality: 90 }).toBuffer();
   return jpeg.toString('base64');
 }
 
@@ -33,11 +39,16 @@ export interface EvidenceOptions {
   still?: boolean;
   /** The person in the action frames (default: the same as the neutral frame). */
   actionsBy?: SamplePerson;
+  /** Where the face is in each action frame (default: at the challenge's targets). */
+  targets?: readonly FaceTarget[];
 }
 
-/** Evidence for `challengeId`: `person` neutral, then performing `actions` in order. */
-export async function evidence(challengeId: string, person: SamplePerson, actions: readonly FaceAction[], o: EvidenceOptions = {}): Promise<FaceEvidence> {
+/** Evidence for a challenge: `person` neutral, then performing its actions in order, each at its target. */
+export async function evidence(challenge: Pick<FaceChallenge, 'challengeId' | 'actions' | 'targets'>, person: SamplePerson, o: EvidenceOptions = {}): Promise<FaceEvidence> {
   const frames = [{ pose: 'neutral' as FacePose, image: await frame(person, 'neutral') }];
-  for (const action of actions) frames.push({ pose: action, image: await frame(o.actionsBy ?? person, o.still ? 'neutral' : action) });
-  return { version: 2, challengeId, frames };
+  const targets = o.targets ?? challenge.targets;
+  for (const [i, action] of challenge.actions.entries()) {
+    frames.push({ pose: action, image: await frame(o.actionsBy ?? person, o.still ? 'neutral' : action, o.still ? undefined : targets[i]) });
+  }
+  return { version: 2, challengeId: challenge.challengeId, frames };
 }

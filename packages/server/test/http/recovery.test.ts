@@ -36,14 +36,14 @@ describe.each(await storeBackends())('recovery flows on %s', { timeout: 180_000 
     const face: SamplePerson = 'a';
     expect((await app.call('PUT', '/me/pin', { pin: '2580' }, { token: user.token })).status).toBe(204);
     const ch = await app.call('POST', '/face/challenge', { userId: user.userId, purpose: 'enroll' }, { token: user.token });
-    const enrolled = await app.call('POST', '/face/enroll', { challengeId: ch.json.challengeId, evidence: await evidence(ch.json.challengeId, face, ch.json.actions), keep }, { token: user.token });
+    const enrolled = await app.call('POST', '/face/enroll', { challengeId: ch.json.challengeId, evidence: await evidence(ch.json, face), keep }, { token: user.token });
     expect(enrolled.status).toBe(200);
     return { ...user, face, clientState: enrolled.json.clientState as string, faceDeviceId: enrolled.json.deviceId as string };
   }
   const pinVerify = async (userId: string, pin: string) => app.call('POST', '/pin/verify', { userId, pin, deviceProof: await keys.get(userId)!.proof(userId, 'pin') });
   async function faceStep(flowId: string, userId: string, face: SamplePerson, clientState?: string) {
     const ch = await app.call('POST', '/face/challenge', { userId, purpose: 'verify' });
-    return app.call('POST', `/recovery/${flowId}/face`, { challengeId: ch.json.challengeId, evidence: await evidence(ch.json.challengeId, face, ch.json.actions), ...(clientState && { clientState }) });
+    return app.call('POST', `/recovery/${flowId}/face`, { challengeId: ch.json.challengeId, evidence: await evidence(ch.json, face), ...(clientState && { clientState }) });
   }
   async function passkeyStep(flowId: string, authenticator = createSoftAuthenticator({ origin: ORIGIN }), replaceDeviceId?: string) {
     const options = await app.call('POST', `/recovery/${flowId}/passkey/options`, replaceDeviceId ? { replaceDeviceId } : {});
@@ -255,7 +255,7 @@ describe.each(await storeBackends())('recovery flows on %s', { timeout: 180_000 
     const verifyAs = async (face: SamplePerson) => {
       const ch = await app.call('POST', '/face/challenge', { userId: owner.userId, purpose: 'verify' });
       const deviceProof = await keys.get(owner.userId)!.proof(owner.userId, 'face');
-      return app.call('POST', '/face/verify', { challengeId: ch.json.challengeId, userId: owner.userId, evidence: await evidence(ch.json.challengeId, face, ch.json.actions), deviceProof });
+      return app.call('POST', '/face/verify', { challengeId: ch.json.challengeId, userId: owner.userId, evidence: await evidence(ch.json, face), deviceProof });
     };
     for (let i = 0; i < 5; i++) expect((await verifyAs('b')).json.code).toBe('FACE_MISMATCH');
     expect((await verifyAs(owner.face)).json.code).toBe('FACE_LOCKED'); // the user's face factor is locked…
@@ -287,7 +287,7 @@ describe.each(await storeBackends())('recovery flows on %s', { timeout: 180_000 
     for (let i = 0; i < 6; i++) {
       const ch = await app.call('POST', '/face/challenge', { userId: posing, purpose: 'verify' });
       // (refused before the frames or the budget are touched: no device of that "user" is bound)
-      const res = await app.call('POST', '/face/verify', { challengeId: ch.json.challengeId, userId: posing, evidence: await evidence(ch.json.challengeId, 'b', ch.json.actions) });
+      const res = await app.call('POST', '/face/verify', { challengeId: ch.json.challengeId, userId: posing, evidence: await evidence(ch.json, 'b') });
       expect(res.json.code).toBe('DEVICE_PROOF_REQUIRED');
     }
     const flowId = (await app.call('POST', '/recovery', { kind: 'new_device', userId: owner.userId, code: { code, type: 'link' } })).json.flowId;

@@ -119,14 +119,14 @@ describe.each(await storeBackends())('server-side sessions on %s', (_name, open)
     const key = await bindDevice(app, user.token);
     expect((await app.call('PUT', '/me/pin', { pin: '2580' }, { token: user.token })).status).toBe(204);
     const ch = await app.call('POST', '/face/challenge', { userId: user.userId, purpose: 'enroll' }, { token: user.token });
-    expect((await app.call('POST', '/face/enroll', { challengeId: ch.json.challengeId, evidence: await evidence(ch.json.challengeId, 'a', ch.json.actions), keep: 'backup' }, { token: user.token })).status).toBe(200);
+    expect((await app.call('POST', '/face/enroll', { challengeId: ch.json.challengeId, evidence: await evidence(ch.json, 'a'), keep: 'backup' }, { token: user.token })).status).toBe(200);
     const pinSession = (await app.call('POST', '/pin/verify', { userId: user.userId, pin: '2580', deviceProof: await key.proof(user.userId, 'pin') })).json.token as string;
     expect((await me(pinSession)).status).toBe(200);
 
     const { flowId } = (await app.call('POST', '/recovery', { kind: 'credential_reset', userId: user.userId, deviceProof: await key.proof(user.userId, 'recovery') })).json;
     expect((await app.call('PUT', `/recovery/${flowId}/pin`, { pin: '7391' })).status).toBe(200);
     const vc = await app.call('POST', '/face/challenge', { userId: user.userId, purpose: 'verify' });
-    const faced = await app.call('POST', `/recovery/${flowId}/face`, { challengeId: vc.json.challengeId, evidence: await evidence(vc.json.challengeId, 'a', vc.json.actions) });
+    const faced = await app.call('POST', `/recovery/${flowId}/face`, { challengeId: vc.json.challengeId, evidence: await evidence(vc.json, 'a') });
     expect(faced.status).toBe(200);
     refused(await me(user.token));
     refused(await me(pinSession));
