@@ -60,7 +60,7 @@ export async function withFaceCamera<T>(run: (face: FaceModule, session: FaceSes
           height: `${(p.box.height / v.videoHeight) * 100}%`,
         });
       } else frame.style.display = 'none';
-      // The ring is where the centre of the face must go for this action; the dot is where it is.
+      // The ring is where the centre of the face (its eyes and mouth) must go for this action; the dot is where it is.
       const v = camera.video;
       const place = (el: HTMLElement, at: { x: number; y: number } | null, radius: number) => {
         if (!at || !v.videoWidth) return void (el.style.display = 'none');
@@ -73,7 +73,7 @@ export async function withFaceCamera<T>(run: (face: FaceModule, session: FaceSes
         });
       };
       place(overlay.querySelector<HTMLElement>('#face-target')!, p.target, p.target?.radius ?? 0);
-      place(overlay.querySelector<HTMLElement>('#face-dot')!, p.target && p.box && { x: p.box.x + p.box.width / 2, y: p.box.y + p.box.height / 2 }, 4);
+      place(overlay.querySelector<HTMLElement>('#face-dot')!, p.target && p.centre, 4);
     };
     return await run(face, { engine, video: camera.video, onProgress, signal: controller.signal, timeoutMs: 20_000 });
   } finally {

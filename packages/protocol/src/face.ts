@@ -53,8 +53,8 @@ export const FACE_POSE = {
 } as const;
 
 /**
- * Where the face must be in an action's frame: its centre's offset from the neutral frame's face
- * centre, in fractions of the frame side (`x` toward the image's right, `y` down). The server draws
+ * Where the face must be in an action's frame: the offset of its centre ({@link faceCentre}) from
+ * the neutral frame's face centre, in fractions of the frame side (`x` toward the image's right, `y` down). The server draws
  * one per action, uniformly from {@link FACE_TARGETS}'s range, and the client shows it as a mark to
  * bring the face to. It binds frames to their challenge: frames filmed for other targets (another
  * challenge's, re-ordered, re-labelled or re-encoded) land in this challenge's tolerance only by
@@ -72,8 +72,20 @@ export const FACE_TARGETS = {
   /** The server accepts an action frame whose face centre is at most this far from its target. */
   tolerance: 0.06,
   /** The client captures only this close to the target (a margin for the two trackers' differences). */
-  captureTolerance: 0.025,
+  captureTolerance: 0.03,
 } as const;
+
+/**
+ * Where a face is, for targets: the mean of the outer eye corners and the mouth corners (68
+ * landmarks, iBUG 300-W order: 36, 45, 48, 54). Landmarks are steadier than a detector's box (whose
+ * centre jumps with its anchor grid, and which shifts differently for turned faces in different
+ * detectors), and both sides use the same 68-point model. `NaN` when a point is missing.
+ */
+export function faceCentre(landmarks: readonly { x: number; y: number }[]): FaceTarget {
+  const points = [landmarks[36], landmarks[45], landmarks[48], landmarks[54]];
+  if (points.some((p) => !p)) return { x: NaN, y: NaN };
+  return { x: points.reduce((s, p) => s + p!.x, 0) / 4, y: points.reduce((s, p) => s + p!.y, 0) / 4 };
+}
 
 /**
  * Whether a face centred at `centre` (fractions of its frame) is on `target` relative to the

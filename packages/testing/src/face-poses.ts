@@ -60,9 +60,9 @@ const FACE_FRACTION = 0.2;
  * Renders one webcam-like JPEG frame of the face in `source` in a head pose: the face is cut out
  * of the photo (a soft ellipse around the face box, so no other face in the photo shows), levelled
  * (eye line horizontal), centred on a plain wall, its box ≈ 21 % of the frame width in `neutral` (face-api's SSD box; the browser tracker's box is ≈ 1.5× wider, ≈ 32 %, inside the client's framing window of 15–40 %).
- * - `move_closer` scales the face ≈ 1.35× around its centre.
+ * - `move_closer` scales the face ≈ 1.35× around the centre of its eyes and mouth.
  * - `turn_left` / `turn_right` rotate the head about a vertical axis by ≈ 37°, keeping the face
- *   box centred where it was (as a user keeping the face on a mark does), modelled as a 2D
+ *   face where it was (as a user keeping the face on a mark does), modelled as a 2D
  *   warp: each row of the face is treated as an elliptic cylinder (the head) plus a ridge at the
  *   nose (`face.nose`, else a guess below the eyes), rotated and projected back, with the side
  *   turning away compressed and hidden behind the near side. The nose therefore moves against the eyes and the far cheek narrows, as in a real
@@ -98,29 +98,22 @@ export async function renderFacePose(source: FaceSource, options: RenderFacePose
   const bu = bx * cr + by * sr;
   const bv = -bx * sr + by * cr;
 
-  const scale = ((FACE_FRACTION * W) / box.width) * (options.pose === 'move_closer' ? 1 + (CLOSER - 1) * amount : 1);
+  const base = (FACE_FRACTION * W) / box.width;
+  const scale = base * (options.pose === 'move_closer' ? 1 + (CLOSER - 1) * amount : 1);
   const phi = (options.pose === 'turn_left' ? -TURN * amount : options.pose === 'turn_right' ? TURN * amount : 0) - (source.face.yaw ?? 0);
-  const cy = H / 2 - bv * scale;
+  const neutralPhi = -(source.face.yaw ?? 0);
   // Head model: elliptic cylinder (half-width ru, depth rz) plus a nose ridge.
   const ru = 0.75 * box.width;
   const rz = 0.5 * box.width;
-  // A turning head moves the face toward the turn (it rotates about the neck, behind the face); a
-  // user keeping the face on a mark moves the head back. So the face box's turned extent (its
-  // projected left and right edges) stays centred on the frame, as it is in `neutral`.
-  // (Relative to the photo's own head turn, so `neutral` is rendered as it always was.)
-  const middle = (angle: number) => {
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let i = 0; i <= 64; i++) {
-      const u = bu - box.width / 2 + (box.width * i) / 64;
-      const x = u * Math.cos(angle) + rz * Math.sqrt(Math.max(0, 1 - (u / ru) ** 2)) * Math.sin(angle);
-      lo = Math.min(lo, x);
-      hi = Math.max(hi, x);
-    }
-    return (lo + hi) / 2;
-  };
-  const neutralPhi = -(source.face.yaw ?? 0);
-  const cx = W / 2 - (bu + middle(phi) - middle(neutralPhi)) * scale;
+  // The neutral frame centres the face box. Every other pose keeps the face's centre — the centre
+  // of its eyes and mouth (`faceCentre` in @twofold/protocol), about (0, 0.55 eye distances) in
+  // face coordinates, standing out ≈ 0.95 rz from the head's axis — where the neutral frame has
+  // it, as a user keeping the face on a mark does: a head turning about the neck would otherwise
+  // carry the face toward the turn, and a face coming closer would grow about another point.
+  const qv = 0.55 * eye;
+  const qz = 0.95 * rz;
+  const cx = W / 2 - bu * base - qz * (Math.sin(phi) - Math.sin(neutralPhi)) * scale;
+  const cy = H / 2 + (qv - bv) * base - qv * scale;
 
   // Cut-out: a soft ellipse around the face box, a little above its centre to keep the hairline.
   const mu = bu;

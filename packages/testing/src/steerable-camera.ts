@@ -38,7 +38,7 @@ export interface SteerableCameraOptions {
   /**
    * Pixels of the camera picture per unit of a challenge target (targets are fractions of the
    * client's frame side, the square the client cuts around the neutral face). Default: the client's
-   * crop of a face rendered by `renderFacePoses` — 2.4 × 0.29 of the picture width, at most its height.
+   * crop of a face rendered by `renderFacePoses` — 2.4 × 0.28 of the picture width (the browser tracker's box, measured 0.26–0.29), at most its height.
    */
   targetScale?: number;
 }
@@ -257,7 +257,7 @@ function pageCamera(cfg: PageConfig): void {
     const pool = new Int8Array(width * height * 4 + 4096);
     for (let i = 0; i < pool.length; i++) pool[i] = Math.round((Math.random() * 2 - 1) * cfg.noise);
     let tick = 0;
-    const scale = cfg.targetScale ?? Math.min(2.4 * 0.29 * width, height);
+    const scale = cfg.targetScale ?? Math.min(2.4 * 0.28 * width, height);
     const draw = () => {
       const list = images[pose] ?? images.neutral!;
       // The person moved to a target: the picture shifts (the uncovered edge is a plain grey wall).

@@ -1,4 +1,4 @@
-import { FACE_POSE, FACE_TARGETS, onTarget, showsPose, type FaceAction, type FaceChallenge, type FaceEvidence, type FaceEvidenceFrame, type FacePose, type FaceTarget, type PoseMeasure } from '@twofold/protocol';
+import { FACE_POSE, FACE_TARGETS, faceCentre, onTarget, showsPose, type FaceAction, type FaceChallenge, type FaceEvidence, type FaceEvidenceFrame, type FacePose, type FaceTarget, type PoseMeasure } from '@twofold/protocol';
 import { TwofoldClientError } from '../errors.js';
 import type { FaceEngine } from './engine.js';
 
@@ -31,6 +31,8 @@ export interface FaceProgress {
    * counts (`radius`): draw it as a mark. Null before the neutral frame and after the last action.
    */
   target: { x: number; y: number; radius: number } | null;
+  /** Where the face is by the same measure (the centre of its eyes and mouth), in video pixels: draw it as a dot. */
+  centre: { x: number; y: number } | null;
 }
 
 export interface CaptureOptions {
@@ -81,7 +83,8 @@ export async function captureFaceEvidence(options: CaptureOptions): Promise<Face
     return { x: neutralCentre.x + t.x * crop!.width, y: neutralCentre.y + t.y * crop!.width, radius: FACE_TARGETS.captureTolerance * crop!.width };
   };
   const target = () => (crop && frames.length > 0 && frames.length < poses.length ? targetOf(frames.length - 1) : null);
-  const report = (guidance: FaceGuidance, box: Rect | null) => options.onProgress?.({ guidance, done: frames.length, total: poses.length, box, target: target() });
+  const report = (guidance: FaceGuidance, box: Rect | null, centre: FaceTarget | null = null) =>
+    options.onProgress?.({ guidance, done: frames.length, total: poses.length, box, target: target(), centre });
   const evidence = (): FaceEvidence => ({ version: 2, challengeId: challenge.challengeId, frames });
   for (;;) {
     if (options.signal?.aborted) throw new TwofoldClientError('ABORTED', 'The face capture was cancelled.');
@@ -145,7 +148,7 @@ export async function captureFaceEvidence(options: CaptureOptions): Promise<Face
         continue;
       }
       neutral = measure;
-      neutralCentre = centreOf(face.box);
+      neutralCentre = faceCentre(face.landmarks);
       crop = cropAround(face.box, w, h);
       frames.push({ pose: 'neutral', image: await grab(shot, crop) });
     } else {
@@ -153,10 +156,10 @@ export async function captureFaceEvidence(options: CaptureOptions): Promise<Face
       const t = targetOf(frames.length - 1);
       // Captured only at the target (by a margin over the server's tolerance) and while the whole
       // face is inside the crop the server will see.
-      const there = onTarget({ x: 0, y: 0 }, centreOf(face.box), t, t.radius);
+      const there = onTarget({ x: 0, y: 0 }, faceCentre(face.landmarks), t, t.radius);
       if (there && clearlyShows(pose, measure, neutral!) && inside(face.box, crop)) frames.push({ pose, image: await grab(shot, crop) });
       else if (!there) {
-        report('reach_target', face.box);
+        report('reach_target', face.box, faceCentre(face.landmarks));
         continue;
       }
     }
@@ -164,12 +167,11 @@ export async function captureFaceEvidence(options: CaptureOptions): Promise<Face
       report('done', face.box);
       return evidence();
     }
-    report(poses[frames.length] as FaceAction, face.box);
+    report(poses[frames.length] as FaceAction, face.box, faceCentre(face.landmarks));
   }
 }
 
 type Rect = { x: number; y: number; width: number; height: number };
-const centreOf = (r: Rect): FaceTarget => ({ x: r.x + r.width / 2, y: r.y + r.height / 2 });
 
 /** Resolves at the video's next frame (`requestVideoFrameCallback`), or after a short timer. */
 function nextVideoFrame(video: HTMLVideoElement): Promise<void> {

@@ -1,6 +1,7 @@
 import {
   FACE_EVIDENCE_LIMITS,
   FACE_POSE,
+  faceCentre,
   onTarget,
   type FaceTarget,
   FACE_MATCH_THRESHOLD,
@@ -113,7 +114,10 @@ export function decideLiveness(challenge: LivenessChallenge, analyses: readonly 
   });
   // Each action frame has the face where this challenge asked (one camera area, so positions in
   // the frames are positions in front of the camera).
-  const centre = (f: AnalyzedFace, a: FrameAnalysis): FaceTarget => ({ x: (f.box.x + f.box.width / 2) / a.width, y: (f.box.y + f.box.height / 2) / a.height });
+  const centre = (f: AnalyzedFace, a: FrameAnalysis): FaceTarget => {
+    const c = faceCentre(f.landmarks);
+    return { x: c.x / a.width, y: c.y / a.height };
+  };
   const neutralCentre = centre(faces[0]!, analyses[0]!);
   actions.forEach((action, i) => {
     if (!onTarget(targets[i]!, centre(faces[i + 1]!, analyses[i + 1]!), neutralCentre)) {
