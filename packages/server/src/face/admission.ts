@@ -11,7 +11,7 @@ export interface FaceAdmissionOptions {
   threads: number;
   /** Longest expected wait for an answer, in ms; checks that would wait longer get `FACE_BUSY`. Default 3000. */
   maxWaitMs?: number;
-  /** The cost of one frame on one thread before any was measured, in ms. Default 350 (face-api SSD on tfjs WASM, 2-core host). */
+  /** The cost of one frame on one thread before any was measured, in ms. Default 150 (the shipped pipeline measured ~75 ms quiet, up to ~110 ms loaded, on a 2-core host: BENCHMARKS.md). */
   initialMsPerFrame?: number;
 }
 
@@ -40,7 +40,7 @@ const ALPHA = 0.2;
 export function createFaceAdmission(options: FaceAdmissionOptions): FaceAdmission {
   const threads = Math.max(1, Math.floor(options.threads));
   const maxWaitMs = options.maxWaitMs ?? 3000;
-  let msPerFrame = options.initialMsPerFrame ?? 350;
+  let msPerFrame = options.initialMsPerFrame ?? 150;
   let queued = 0;
   // The answer to a new check comes after the frames ahead of it and its own, spread over the threads.
   const expectedWaitMs = (frames: number) => (Math.ceil((queued + frames) / threads) * msPerFrame);

@@ -1,6 +1,6 @@
 /**
- * `@twofold/server/face` — the face analyzer for Node: face-api (SSD MobileNet v1, 68 landmarks,
- * 128-d descriptor) on TensorFlow.js's WASM backend, in a pool of worker threads, so face work
+ * `@twofold/server/face` — the face analyzer for Node: BlazeFace finds the face, face-api's
+ * nets place 68 landmarks and describe the aligned face (128-d), on TensorFlow.js's WASM backend, in a pool of worker threads, so face work
  * never runs on the event loop that serves passkey sign-ins.
  *
  * @example

@@ -4,6 +4,7 @@ import type { FrameAnalysis } from '../../face/analyzer.js';
 
 const pipeline = await createFacePipeline({
   ...(process.env.TWOFOLD_FACE_MODEL_DIR && { modelDir: process.env.TWOFOLD_FACE_MODEL_DIR }),
+  ...(process.env.TWOFOLD_FACE_HUMAN_MODEL_DIR && { humanModelDir: process.env.TWOFOLD_FACE_HUMAN_MODEL_DIR }),
 });
 await pipeline.warmUp();
 
