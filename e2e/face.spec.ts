@@ -33,16 +33,27 @@ test('face: enroll and verify from a webcam, the server deciding on the frames',
   let credentials: Awaited<ReturnType<TestDevice['authenticator']['credentials']>>; // A's passkey, as a provider would sync it
   let userId: string;
   let recorded: { challengeId: string; evidence: FaceEvidence } | null = null;
+  let copies = 0; // browsers of A's made so far by asA()
 
   /**
    * Another browser of A's whose webcam shows `camera`: A's synced passkey signs in there (by
    * autofill), which binds its device key — a face sign-in needs one.
    */
   async function asA(camera: Camera): Promise<Page> {
-    const { page, authenticator } = await device({ camera });
-    for (const credential of credentials) await authenticator.addCredential(credential);
-    await page.reload();
+    // Each copy signs ahead of the last one's counter: the server refuses a counter that goes
+    // back (§6.1.1, a cloned authenticator), and every copy of A's passkey signs in once.
+    copies += 1;
+    const synced = credentials.map((c) => ({ ...c, signCount: c.signCount + 100 * copies }));
+    // Held before the demo opens: a reload during the sign-in would cut off the key's binding.
+    const { page } = await device({ camera, credentials: synced });
     await expect(page.locator('h1')).toHaveText('Hello, Face Owner', { timeout: 15_000 });
+    // The sign-in binds this browser's device key before it resolves; a face sign-in needs it.
+    await expect.poll(() => page.evaluate(async (userId) => {
+      const open = indexedDB.open('twofold');
+      const db = await new Promise<IDBDatabase>((resolve, reject) => ((open.onsuccess = () => resolve(open.result)), (open.onerror = () => reject(open.error))));
+      const get = db.transaction('device-keys').objectStore('device-keys').get(userId);
+      return new Promise<boolean>((resolve) => ((get.onsuccess = () => resolve(Boolean(get.result?.keyId))), (get.onerror = () => resolve(false))));
+    }, userId)).toBe(true);
     return page;
   }
   /** A face sign-in over plain HTTP, with a device proof from A's own browser. */

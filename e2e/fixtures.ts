@@ -1,4 +1,4 @@
-import { test as base, expect, type CameraPerson, type TestDevice } from '@twofold/testing/playwright';
+import { test as base, expect, type CameraPerson, type TestCredential, type TestDevice } from '@twofold/testing/playwright';
 import type { Page, Route } from '@playwright/test';
 
 export { expect };
@@ -10,6 +10,11 @@ export type Camera = 'a' | 'b' | 'photoA';
 export interface DeviceOptions {
   /** The device's webcam. Default: none. */
   camera?: Camera;
+  /**
+   * Passkeys the device's authenticator holds before the demo opens (synced from another device):
+   * the demo's passkey autofill signs in with them on load.
+   */
+  credentials?: readonly TestCredential[];
 }
 
 /**
@@ -23,6 +28,7 @@ export const test = base.extend<{ device: (options?: DeviceOptions) => Promise<T
       const person: CameraPerson = options.camera === 'b' ? 'b' : 'a';
       const device = await newDevice(options.camera && options.camera !== 'photoA' ? { camera: { person } } : {});
       if (options.camera === 'photoA') await camera.still({ person: 'a', context: device.context });
+      for (const credential of options.credentials ?? []) await device.authenticator.addCredential(credential);
       device.page.on('dialog', (d) => void d.accept(d.type() === 'prompt' ? 'Renamed device' : undefined));
       await device.page.goto(baseUrl());
       return device;
