@@ -86,7 +86,7 @@ test.describe('account recovery on a new device with a code (two browser context
     await Promise.all(devices.map((d) => d.page.getByRole('button', { name: 'Create a passkey on this device' }).click()));
     const outcome = async (page: Page) => {
       await expect
-        .poll(async () => (await page.locator('h1').textContent()) === 'Hello, Race User' || ((await page.locator('#recover-status').textContent()) ?? '') !== '', { timeout: 15_000 })
+        .poll(async () => (await page.locator('h1').textContent()) === 'Hello, Race User' || ((await page.locator('#recover-status').textContent()) ?? '') !== '', { timeout: 60_000 })
         .toBe(true);
       return (await page.locator('h1').textContent()) === 'Hello, Race User' ? 'recovered' : (await page.locator('#recover-status').textContent())!;
     };
