@@ -93,7 +93,7 @@ if (sets.length === 0 && values.speed === 'false') {
 }
 
 /**
- * A candidate pipeline: `detector/align/embedder` (`ssd/box/faceapi` is the shipped one),
+ * A candidate pipeline: `detector/align/embedder` (`blazeface/similarity/faceapi` is the shipped one, `ssd/box/faceapi` v2),
  * optionally `@minConfidence`. `default` is the shipped configuration (with the legacy
  * `--detector`/`--tiny-size`/`--min-confidence` options applied).
  */
@@ -224,6 +224,11 @@ type SetResult = {
   scores: ReturnType<typeof score>;
   missedGenuine: number;
 };
+/** FNMR counting genuine pairs lost to a frame without exactly one face as failures too. */
+function fnmrWithFta(r: SetResult, t: number): number {
+  const single = r.scores.single.genuine;
+  return (single.filter((d) => !(d <= t)).length + r.missedGenuine) / Math.max(1, single.length + r.missedGenuine);
+}
 const results: { spec: string; model: string; msPerFrame: number; threshold: number; chosen?: number; perSet: SetResult[]; poses?: PoseReport }[] = [];
 for (const { spec, options } of candidates) {
   const pipeline = await createFacePipeline(options);
@@ -260,10 +265,10 @@ for (const { spec, options } of candidates) {
   const threshold = pipeline.model === FACE_PIPELINE_MODEL ? shippedThreshold : pipeline.model === FACE_PIPELINE_V2.model ? FACE_PIPELINE_V2.threshold : (chosen ?? shippedThreshold);
   const poses = values.poses === 'false' ? undefined : await poseCheck(pipeline);
   results.push({ spec, model: pipeline.model, msPerFrame: median(times), threshold, perSet, ...(poses && { poses }), ...(chosen !== undefined && { chosen }) });
-  console.log(`\n== ${spec} (${pipeline.model}): median ${median(times).toFixed(0)} ms per frame (one thread); threshold ${threshold}${chosen !== undefined ? ` (ROC choice on ${selectSet!.set}: ${chosen})` : ''}`);
+  console.log(`\n== ${spec} (${pipeline.model}): ${times.length ? `median ${median(times).toFixed(0)} ms per frame (one thread)` : "no labelled sets"}; threshold ${threshold}${chosen !== undefined ? ` (ROC choice on ${selectSet!.set}: ${chosen})` : ''}`);
   for (const r of perSet) {
     const s = rates(r.scores.single, threshold);
-    const withFta = (r.scores.single.genuine.filter((d) => !(d <= threshold)).length + r.missedGenuine) / Math.max(1, r.scores.single.genuine.length + r.missedGenuine);
+    const withFta = fnmrWithFta(r, threshold);
     console.log(`  ${r.set}: ${r.images} images of ${r.people} people; exactly one face in ${r.found}`);
     console.log(
       `    single frames: ${r.scores.single.genuine.length} genuine / ${r.scores.single.impostor.length} impostor pairs; genuine max ${f3(Math.max(...r.scores.single.genuine))}, impostor min ${f3(Math.min(...r.scores.single.impostor))}; margin ${f3(s.margin)}; FMR ${pct(s.fmr)}, FNMR ${pct(s.fnmr)} (${pct(withFta)} with FTA)`,
@@ -296,12 +301,11 @@ const first = results[0];
 const head = first?.perSet[0];
 const summary = (r: SetResult, t: number) => {
   const single = rates(r.scores.single, t);
-  const fnmrWithFta = (r.scores.single.genuine.filter((d) => !(d <= t)).length + r.missedGenuine) / Math.max(1, r.scores.single.genuine.length + r.missedGenuine);
   const template = rates(r.scores.mean2v2, t);
   return {
     fmr: round(single.fmr),
     fnmr: round(single.fnmr),
-    fnmrWithFta: round(fnmrWithFta),
+    fnmrWithFta: round(fnmrWithFta(r, t)),
     failedToAcquire: r.images - r.found,
     margin: round(single.margin),
     genuinePairs: r.scores.single.genuine.length,
