@@ -8,6 +8,14 @@ const text = (page: Page, selector: string) => page.locator(selector).textConten
 /** The user id in a recovery link (`…#/recover?user=…&code=…`). */
 const userOf = (link: string) => new URLSearchParams(link.split('?')[1]).get('user');
 
+/**
+ * Waits for `next` (the step after a passed face check). Until it shows, the status line is what
+ * a failure reports (e.g. "That took too long"), not a bare locator timeout.
+ */
+async function facePassed(page: Page, next: string, status: string) {
+  await expect.poll(async () => ((await page.locator(next).isVisible()) ? 'face passed' : await text(page, status)), FACE).toBe('face passed');
+}
+
 async function enrollFaceAndPin(page: Page, pin: string) {
   await page.locator('#new-pin').fill(pin);
   await page.getByRole('button', { name: 'Set PIN' }).click();
@@ -67,7 +75,7 @@ test('credential reset by face: biometrics changed, PIN forgotten (one device, t
     // The step is recorded server-side: a reload resumes at the face check.
     await page.reload();
     await page.getByRole('button', { name: 'Verify my face' }).click();
-    await page.getByRole('button', { name: 'Set up my passkey' }).waitFor({ timeout: FACE.timeout });
+    await facePassed(page, 'button:has-text("Set up my passkey")', '#reset-status');
     expect(await page.locator('#flow-steps li.done').allTextContents()).toEqual(['Choose a new PIN (done)', 'Verify your face (done)']);
 
     // She sets up her device's biometrics again and re-registers the passkey on this device.
@@ -161,7 +169,7 @@ test('recovery on a new device by face: link code + the bank’s client state + 
     await page.goto(link!);
     await page.getByRole('button', { name: 'Create a passkey on this device' }).click();
     await page.getByRole('button', { name: 'Verify my face' }).click();
-    await page.locator('#recovery-device').waitFor({ timeout: FACE.timeout });
+    await facePassed(page, '#recovery-device', '#recovery-status');
     expect(await page.locator('#flow-steps li.done').allTextContents()).toEqual(['Recovery code checked (done)', 'Verify your face (done)']);
     await page.locator('#recovery-device').fill('My new phone');
     await page.getByRole('button', { name: 'Create a passkey on this device' }).click();
