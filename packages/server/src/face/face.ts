@@ -133,8 +133,7 @@ export async function enrollFace(
   const keyring = requireKeyring(ctx);
   const analyzer = requireAnalyzer(ctx);
   const { ceremony, probe } = await withPlace(ctx, options.evidence, async (ticket) => {
-    const ceremony = await takeChallenge(ctx, options.challengeId, 'enroll');
-    if (ceremony.userId !== options.session.userId) throw new TwofoldError('UNAUTHENTICATED', 'This challenge is for another user.');
+    const ceremony = await takeChallenge(ctx, options.challengeId, 'enroll', options.session.userId, () => new TwofoldError('UNAUTHENTICATED', 'This challenge is for another user.'));
     return { ceremony, probe: await judgeEvidence(ctx, ceremony, options.evidence, ticket) };
   });
   const userId = ceremony.userId;
@@ -224,8 +223,7 @@ export async function matchFace(
   // Namespaced: a user id (any text) must not collide with a recovery code's budget.
   const attemptsKey = options.attemptsKey ?? `user:${userId}`;
   const probe = await withPlace(ctx, options.evidence, async (ticket) => {
-    const ceremony = await takeChallenge(ctx, options.challengeId, 'verify');
-    if (ceremony.userId !== options.userId) throw new TwofoldError('CEREMONY_MISMATCH', 'This challenge is for another user.');
+    const ceremony = await takeChallenge(ctx, options.challengeId, 'verify', options.userId, () => new TwofoldError('CEREMONY_MISMATCH', 'This challenge is for another user.'));
     const attempt = await ctx.limiters.faceUser.consume(attemptsKey);
     if (!attempt.allowed) {
       // Once per lock window (each refused attempt would let a stranger flood the trail), and none
@@ -361,13 +359,26 @@ async function withPlace<T>(ctx: TwofoldContext, evidence: FaceEvidence, fn: (ti
 }
 
 function requireKeyring(ctx: TwofoldContext) {
-  if (!ctx.keyring) throw new TwofoldError('NOT_CONFIGURED', 'Face templates need secret keys (TWOFOLD_SECRET_KEYS) to be sealed.');
+  if (!ctx.keyring) throw new TwofoldError('NOT_CONFIGURED', 'Face templates need secret keys to be sealed: set the `secretKeys` option of createTwofold.');
   return ctx.keyring;
 }
 
-async function takeChallenge(ctx: TwofoldContext, id: string, purpose: FacePurpose): Promise<CeremonyRecord & { userId: string }> {
+/**
+ * Consumes a face challenge of `purpose` issued to `userId`. The owner is checked on a read
+ * first: a challenge id sent with another user's id (or session) is refused without being spent,
+ * so it still answers for its owner. `otherUser` is the error for that case.
+ */
+async function takeChallenge(ctx: TwofoldContext, id: string, purpose: FacePurpose, userId: string, otherUser: () => TwofoldError): Promise<CeremonyRecord & { userId: string }> {
+  const notFor = () => new TwofoldError('CEREMONY_MISMATCH', `This challenge is not for ${purpose}.`);
+  const peek = await ctx.store.getCeremony(id);
+  if (peek?.kind === 'face') {
+    if (peek.userId !== userId) throw otherUser();
+    if (peek.data.purpose !== purpose) throw notFor();
+  }
   const ceremony = await consumeCeremony(ctx, id, 'face');
-  if (ceremony.data.purpose !== purpose || !ceremony.userId) throw new TwofoldError('CEREMONY_MISMATCH', `This challenge is not for ${purpose}.`);
+  // Checked again on the consumed record: the read above spares the owner's challenge, this decides.
+  if (ceremony.userId !== userId) throw otherUser();
+  if (ceremony.data.purpose !== purpose) throw notFor();
   return ceremony as CeremonyRecord & { userId: string };
 }
 

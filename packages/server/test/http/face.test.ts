@@ -239,6 +239,25 @@ describe('face', { timeout: 180_000 }, () => {
     expect((await send(user.userId, c.challengeId, { ...forA, challengeId: c.challengeId })).json).toMatchObject({ code: 'LIVENESS_FAILED', reason: expect.stringMatching(/in this order/) });
   });
 
+  it('a challenge sent for another user, or for the other purpose, is refused without being spent: its owner still answers it', async () => {
+    const owner = await signUp(app);
+    const stranger = await signUp(app);
+    await enroll(owner, 'a');
+    const ch = await challenge(owner.userId, 'verify');
+    const ev = await evidence(ch.json, 'a');
+    expect((await send(stranger.userId, ch.json.challengeId, ev)).json.code).toBe('CEREMONY_MISMATCH');
+    const asEnrolment = await app.call('POST', '/face/enroll', { challengeId: ch.json.challengeId, evidence: ev }, { token: owner.token });
+    expect(asEnrolment.json.code).toBe('CEREMONY_MISMATCH');
+    const verified = await send(owner.userId, ch.json.challengeId, ev);
+    expect(verified.status).toBe(200);
+    expect(verified.json.match).toBe(true);
+    // Enrolment: another user's session with the owner's enrolment challenge.
+    const enrolment = await challenge(owner.userId, 'enroll', owner.token);
+    const frames = await evidence(enrolment.json, 'a');
+    expect((await app.call('POST', '/face/enroll', { challengeId: enrolment.json.challengeId, evidence: frames }, { token: stranger.token })).status).toBe(401);
+    expect((await app.call('POST', '/face/enroll', { challengeId: enrolment.json.challengeId, evidence: frames }, { token: owner.token })).status).toBe(200);
+  });
+
   it('frames filmed for challenge 1 (never sent), re-ordered and re-labelled — or re-encoded — do not answer challenge 2; honest frames for 2 do (issue 21)', async () => {
     const user = await signUp(app);
     await enroll(user, 'a');
