@@ -143,8 +143,19 @@ export interface TwofoldOptions {
    * contexts), key code hashes and MAC stateless sign-in ceremonies. The first key seals; all
    * open, so keys rotate by putting a new one first. See `createKeyring`. Servers sharing a
    * database need the same keys. Without them sign-in ceremonies are stored (one more write).
+   *
+   * Required unless the store is `embedded` (PGlite): on PostgreSQL (or a store of your own)
+   * createTwofold throws without them. Make one once with `generateSealingKey()` (or
+   * `npx twofold secret-key generate`), keep it in your secret store and pass
+   * `parseKeyring(secret)`.
    */
   secretKeys?: readonly SealingKey[];
+  /**
+   * Development only: start on a store that is not embedded (PostgreSQL) without `secretKeys`,
+   * storing private signing keys unsealed and short codes unkeyed (it warns on every start).
+   * The library's form of the CLI's `TWOFOLD_INSECURE_NO_SECRET_KEYS=true`. Default false.
+   */
+  insecureNoSecretKeys?: boolean;
   /** Credentials kept in memory for sign-in (see `createPasskeyCache`). Default 10 000 for 10 minutes; `{ max: 0 }` turns it off. */
   passkeyCache?: PasskeyCacheOptions;
   /** Pre-authorized code policy (lifetimes, attempt limits, link template). */
@@ -201,6 +212,25 @@ export interface TwofoldOptions {
 export type Twofold = ReturnType<typeof createTwofold>;
 
 /**
+ * Secret keys are required unless the store is embedded (its database is private to this
+ * process) or the insecure development opt-out is set; then it only warns.
+ */
+function requireSecretKeys(options: TwofoldOptions): void {
+  if (options.secretKeys !== undefined || options.store?.embedded === true) return;
+  if (options.insecureNoSecretKeys === true) {
+    console.warn(
+      '[twofold] WARNING (insecureNoSecretKeys): private signing keys are stored unencrypted and short codes unkeyed. Development only: pass secretKeys.',
+    );
+    return;
+  }
+  throw new TypeError(
+    'createTwofold: the `secretKeys` option is required with this store (PostgreSQL, or any store that is not embedded): without it private signing keys would be stored unencrypted and short codes unkeyed, readable by anyone who gets a dump or a backup. ' +
+      'Make a key once with generateSealingKey() from @twofold/server (or `npx twofold secret-key generate`), keep it in your secret store, and pass secretKeys: parseKeyring(thatSecret) to every server sharing the database. ' +
+      'For local development only: insecureNoSecretKeys: true.',
+  );
+}
+
+/**
  * Creates a Twofold instance: the domain modules bound to one store and configuration, plus a
  * Fetch-standard `handler` serving the HTTP API. Instances share nothing; make one per app.
  *
@@ -220,6 +250,7 @@ export function createTwofold(options: TwofoldOptions) {
   if (!(Number.isInteger(ceremonyTtlSeconds) && ceremonyTtlSeconds >= 10 && ceremonyTtlSeconds <= 3600)) {
     throw new TypeError(`createTwofold: ceremonyTtlSeconds must be a whole number of seconds from 10 to 3600, got ${options.ceremonyTtlSeconds}`);
   }
+  requireSecretKeys(options);
   const now = options.now ?? (() => new Date());
   const onError = options.onError ?? ((e: unknown) => console.error('[twofold]', e));
   const rp: RelyingParty = {

@@ -13,6 +13,7 @@ async function withTwofold<T>(settings: ServeSettings, task: (twofold: Twofold) 
       store,
       rp: { id: settings.rpId, origins: settings.origins ?? [`http://localhost:${settings.port}`] },
       ...(secretKeys && { secretKeys }),
+      insecureNoSecretKeys: settings.insecureNoSecretKeys,
       retention: settings.retention,
     });
     return await task(twofold);

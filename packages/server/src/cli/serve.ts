@@ -9,7 +9,7 @@ import { createWebhookNotifier } from '../webhooks/webhooks.js';
 import type { AuditEvent } from '../audit/audit.js';
 import { problemResponse } from '../http/problem.js';
 import { createPGliteStore } from '../storage/pglite.js';
-import { createPostgresStore } from '../storage/postgres.js';
+import { createPostgresStore, LegacySchemaError } from '../storage/postgres.js';
 import type { Store } from '../storage/store.js';
 import { createTwofold } from '../twofold.js';
 import { loadSecretKeys, requireSecretKeys } from './secrets.js';
@@ -95,6 +95,7 @@ export async function startServer(settings: ServeSettings, log: (line: string) =
       pinHasher,
       rp: { id: settings.rpId, name: 'Twofold', origins, ...(settings.relatedOrigins && { relatedOrigins: settings.relatedOrigins }) },
       ...(secretKeys && { secretKeys }),
+      insecureNoSecretKeys: settings.insecureNoSecretKeys, // checked by requireSecretKeys above
       ...(clock && { now: clock }),
       codes: { ...(linkTemplate && { linkTemplate }) },
       ...(settings.faceActions && { faceActions: settings.faceActions as FaceAction[] }),
@@ -140,10 +141,20 @@ export async function openStore(settings: ServeSettings, log: (line: string) => 
   if (settings.databaseUrl) {
     const where = describeUrl(settings.databaseUrl);
     try {
-      const store = await createPostgresStore({ connectionString: settings.databaseUrl });
-      log(`Database: PostgreSQL at ${where}`);
+      const store = await createPostgresStore({
+        connectionString: settings.databaseUrl,
+        ...(settings.databaseSchema && { schema: settings.databaseSchema }),
+        ...(settings.moveFromSchema && { moveFromSchema: settings.moveFromSchema }),
+      });
+      log(`Database: PostgreSQL at ${where}${settings.databaseSchema ? `, schema ${settings.databaseSchema}` : ''}`);
       return { store, close: () => store.close() };
     } catch (error) {
+      if (error instanceof LegacySchemaError) {
+        throw new Error(
+          `Cannot use DATABASE_URL (${where}): Twofold's tables are in schema "${error.foundIn}" (where 0.1 kept them), but it now uses schema "${error.schema}", which has none; refusing to start on an empty database beside your data. ` +
+            `Either keep them where they are: TWOFOLD_DATABASE_SCHEMA=${error.foundIn}, or move them once, in one transaction (stop servers of the previous version first): TWOFOLD_MOVE_FROM_SCHEMA=${error.foundIn}.`,
+        );
+      }
       // A STORE_UNAVAILABLE error keeps the driver's own words (ECONNREFUSED, ...) in its cause.
       const e = error as Error;
       const reason = (e.cause instanceof Error && e.cause.message) || e.message || String(error);

@@ -7,6 +7,10 @@ export interface ServeSettings {
   host: string | undefined;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** PostgreSQL schema for the tables (TWOFOLD_DATABASE_SCHEMA); undefined = `twofold` (or a search_path in DATABASE_URL). */
+  databaseSchema: string | undefined;
+  /** Move the tables from this schema into `databaseSchema` at start (TWOFOLD_MOVE_FROM_SCHEMA, e.g. `public` for a 0.1 database). */
+  moveFromSchema: string | undefined;
   rpId: string;
   /** Allowed origins; undefined means `http://localhost:<port actually bound>`. */
   origins: string[] | undefined;
@@ -67,6 +71,9 @@ Options (each also read from the environment variable shown):
   --host ADDR              HOST                        interface to bind (default: all)
   --data-dir DIR           TWOFOLD_DATA_DIR            embedded database directory (default .twofold)
   --database-url URL       DATABASE_URL                use PostgreSQL instead of the embedded database
+  --database-schema S      TWOFOLD_DATABASE_SCHEMA     PostgreSQL schema for Twofold's tables (default twofold)
+  --move-from-schema S     TWOFOLD_MOVE_FROM_SCHEMA    move the tables from schema S first, in one transaction
+                                                       (upgrading 0.1, which used public; idempotent)
   --rp-id ID               TWOFOLD_RP_ID               WebAuthn RP ID (default localhost)
   --origins A,B            TWOFOLD_ORIGINS             allowed origins (default http://localhost:PORT)
   --related-origins A,B    TWOFOLD_RELATED_ORIGINS     other sites' origins that may use the RP ID
@@ -75,7 +82,8 @@ Options (each also read from the environment variable shown):
   --open-registration B    TWOFOLD_OPEN_REGISTRATION   allow browser sign-up: true|false (default true)
   --static-dir DIR         TWOFOLD_STATIC_DIR          serve this folder (the built demo) at /
   --secret-keys K          TWOFOLD_SECRET_KEYS         id:base64url keys sealing secrets at rest (first seals);
-                                                       default: a key file in the embedded data dir
+                                                       default: a key file in the embedded data dir;
+                                                       required with DATABASE_URL
   --link-template URL      TWOFOLD_LINK_TEMPLATE       link codes: URL with {code} and {userId}
                                                        (default with --static-dir: <origin>/#/recover?user={userId}&code={code})
   --webhook-url URL        TWOFOLD_WEBHOOK_URL         POST transaction decisions here (signed)
@@ -123,6 +131,8 @@ export function resolveSettings(
       host: { type: 'string' },
       'data-dir': { type: 'string' },
       'database-url': { type: 'string' },
+      'database-schema': { type: 'string' },
+      'move-from-schema': { type: 'string' },
       'rp-id': { type: 'string' },
       origins: { type: 'string' },
       'related-origins': { type: 'string' },
@@ -161,6 +171,14 @@ export function resolveSettings(
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new Error('DATABASE_URL must be a postgres:// or postgresql:// URL.');
   }
+  const schemaSetting = (flag: 'database-schema' | 'move-from-schema', name: string) => {
+    const v = pick(flag, name);
+    if (v !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(v)) throw new Error(`${name} must be a schema name of lower-case letters, digits and _, not "${v}".`);
+    if (v !== undefined && databaseUrl === undefined) throw new Error(`${name} needs DATABASE_URL (the embedded database keeps its tables in public).`);
+    return v;
+  };
+  const databaseSchema = schemaSetting('database-schema', 'TWOFOLD_DATABASE_SCHEMA');
+  const moveFromSchema = schemaSetting('move-from-schema', 'TWOFOLD_MOVE_FROM_SCHEMA');
   const originList = (flag: 'origins' | 'related-origins', variable: string) => {
     const list = pick(flag, variable)
       ?.split(',')
@@ -223,6 +241,8 @@ export function resolveSettings(
       host: pick('host', 'HOST'),
       dataDir: pick('data-dir', 'TWOFOLD_DATA_DIR') ?? '.twofold',
       databaseUrl,
+      databaseSchema,
+      moveFromSchema,
       rpId: pick('rp-id', 'TWOFOLD_RP_ID') ?? 'localhost',
       origins,
       relatedOrigins,

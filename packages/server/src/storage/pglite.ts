@@ -17,12 +17,19 @@ export interface PGliteStoreOptions {
 /**
  * Opens the embedded PostgreSQL (PGlite, compiled to WASM) and applies migrations.
  * A new data directory takes a few seconds to initialise; reopening one is fast.
+ *
+ * Tables stay in the database's default schema (`public`), unlike on PostgreSQL (schema
+ * `twofold`): the embedded database is Twofold's own, data directories made by 0.1 keep working
+ * as they are, and a search_path set here would also redirect the queries of a caller who passes
+ * its own `db`. Keep the host's own tables out of a `db` given to Twofold.
+ * The store is `embedded`: `createTwofold` runs without `secretKeys` on it (the CLI keeps a key
+ * file in the data directory all the same).
  */
 export async function createPGliteStore(options: PGliteStoreOptions = {}): Promise<Store> {
   const db = options.db ?? (options.dataDir ? await PGlite.create(options.dataDir) : await PGlite.create());
   const executor = pgliteExecutor(db);
   await migrate(executor);
-  return createSqlStore(executor);
+  return createSqlStore(executor, { embedded: true });
 }
 
 type PGliteQueryable = Pick<PGlite, 'query'>;

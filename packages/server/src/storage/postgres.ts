@@ -2,55 +2,197 @@ import pg from 'pg';
 import { TwofoldError } from '../errors.js';
 import type { SqlExecutor } from './sql/executor.js';
 import { migrate } from './sql/migrate.js';
+import { MIGRATIONS } from './sql/migrations.js';
+import { MIGRATIONS_TABLE, TWOFOLD_TABLES } from './sql/tables.js';
 import { createSqlStore } from './sql/sql-store.js';
 import type { Store } from './store.js';
+
+/** Where Twofold keeps its tables on PostgreSQL unless told otherwise. */
+export const DEFAULT_POSTGRES_SCHEMA = 'twofold';
 
 export interface PostgresStoreOptions {
   /** `postgres://user:pass@host:port/db`. */
   connectionString: string;
   /**
-   * Schema to keep Twofold's tables in (created if missing). Default: the connection's
-   * `search_path` (usually `public`).
+   * Schema to keep Twofold's tables in (created if missing). Default `'twofold'`, so tables named
+   * `users`, `sessions` or `devices` never meet the host's own (in `public`): the pool's
+   * `search_path` is this schema alone. When it is omitted and the connection string sets
+   * `search_path` in its `options` parameter, that is used instead (as before). `'public'` keeps
+   * the layout of @twofold/server 0.1, which used the connection's `search_path`; see
+   * `moveFromSchema` to move such tables instead.
    */
   schema?: string;
+  /**
+   * Moves Twofold's tables from this schema (e.g. `'public'`, where 0.1 kept them by default)
+   * into `schema` before starting: every table of the migrations recorded there, its indexes,
+   * constraints and sequences, with `ALTER TABLE ... SET SCHEMA`, in one transaction under both
+   * schemas' migration locks, so it either all moves or nothing does. Idempotent: once moved (no
+   * `twofold_migrations` left in it) it does nothing, so it may stay in the configuration. Refuses
+   * (moving nothing) when both schemas hold Twofold tables. Stop servers of the previous version
+   * first: they would not find the tables (a restarted one would create empty ones).
+   */
+  moveFromSchema?: string;
   /** Pool size. Default 10. */
   max?: number;
 }
 
 /**
+ * Thrown by {@link createPostgresStore} when Twofold's tables are in the schema the connection
+ * used by default (0.1's layout, usually `public`) and the configured schema has none: starting
+ * would look like an empty database. The message names both fixes.
+ */
+export class LegacySchemaError extends Error {
+  override readonly name = 'LegacySchemaError';
+  constructor(
+    /** Where the tables are (e.g. `public`). */
+    readonly foundIn: string,
+    /** Where this version looks for them (e.g. `twofold`). */
+    readonly schema: string,
+  ) {
+    super(
+      `Twofold's tables are in schema "${foundIn}" (where @twofold/server 0.1 kept them by default), but it now keeps them in schema "${schema}", which has none; ` +
+        `refusing to start on an empty database beside your data. Either keep them where they are: createPostgresStore({ connectionString, schema: '${foundIn}' }), ` +
+        `or move them once, in one transaction (stop servers of the previous version first): createPostgresStore({ connectionString, moveFromSchema: '${foundIn}' }).`,
+    );
+  }
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
  * Connects to PostgreSQL through a `pg` pool and applies migrations. Many server processes may
  * share one database: migrations take an advisory lock and every primitive is atomic in SQL.
- * Fails fast (rejects) when the server cannot be reached.
+ * Tables live in schema `twofold` by default (see {@link PostgresStoreOptions.schema}); a
+ * database laid out by 0.1 (tables in `public`) is refused with {@link LegacySchemaError} until
+ * `schema` or `moveFromSchema` says what to do. Fails fast (rejects) when the server cannot be reached.
+ * The store is not `embedded`: `createTwofold` requires `secretKeys` with it.
  */
 export async function createPostgresStore(options: PostgresStoreOptions): Promise<Store> {
-  const { schema } = options;
-  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
-    throw new Error(`invalid schema name: ${schema}`);
+  const { schema, moveFromSchema } = options;
+  for (const [name, value] of [['schema', schema], ['moveFromSchema', moveFromSchema]] as const) {
+    if (value !== undefined && !SCHEMA_NAME.test(value)) throw new Error(`createPostgresStore: invalid ${name}: ${value} (lower-case letters, digits and _)`);
   }
+  const urlSearchPath = searchPathInConnectionString(options.connectionString);
+  if (schema !== undefined && urlSearchPath) {
+    throw new Error('createPostgresStore: the connection string sets search_path (in `options`) and `schema` is set too; keep one of them.');
+  }
+  // The schema the tables go in: the option, else the connection string's search_path, else ours.
+  const target = schema ?? (urlSearchPath ? undefined : DEFAULT_POSTGRES_SCHEMA);
+  if (target && moveFromSchema === undefined && schema === undefined) await refuseLegacyLayout(options.connectionString, target);
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.max ?? 10,
     connectionTimeoutMillis: 5000,
-    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    ...(target ? { options: `-c search_path=${target}` } : {}),
   });
   // An idle client losing its connection must not crash the process.
   pool.on('error', () => {});
   try {
     const executor = poolExecutor(pool);
-    // `CREATE SCHEMA IF NOT EXISTS` is not safe against itself: of several processes starting at
-    // once, all but one would fail on a unique violation. Serialise it like the migrations.
-    if (schema) {
-      await executor.transaction(async (tx) => {
-        await tx.query(`SELECT pg_advisory_xact_lock(hashtext('twofold:schema:' || $1))`, [schema]);
-        await tx.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-      });
-    }
+    if (target) await ensureSchema(executor, target);
+    if (moveFromSchema !== undefined) await moveTables(executor, moveFromSchema);
     await migrate(executor);
     return createSqlStore(executor);
   } catch (error) {
     await pool.end().catch(() => {});
     throw error;
   }
+}
+
+function searchPathInConnectionString(connectionString: string): boolean {
+  try {
+    return /search_path/i.test(new URL(connectionString).searchParams.get('options') ?? '');
+  } catch {
+    return false;
+  }
+}
+
+const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/**
+ * Refuses a database whose Twofold tables sit in the connection's default schema (0.1's layout)
+ * while `schema` has none. Looked up on a connection without our search_path, so "default" means
+ * what 0.1 used: the first existing schema of the role's search_path.
+ */
+async function refuseLegacyLayout(connectionString: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 5000 });
+  client.on('error', () => {});
+  let found: { legacy: string | null; in_legacy: boolean; in_schema: boolean } | undefined;
+  try {
+    await client.connect();
+    const r = await client.query<{ legacy: string | null; in_legacy: boolean; in_schema: boolean }>(
+      `SELECT current_schema() AS legacy,
+              to_regclass(quote_ident(current_schema()) || '.${MIGRATIONS_TABLE}') IS NOT NULL AS in_legacy,
+              to_regclass(quote_ident($1) || '.${MIGRATIONS_TABLE}') IS NOT NULL AS in_schema`,
+      [schema],
+    );
+    found = r.rows[0];
+  } catch (error) {
+    throw unavailable(error);
+  } finally {
+    await client.end().catch(() => {});
+  }
+  if (found?.legacy && found.legacy !== schema && found.in_legacy && !found.in_schema) throw new LegacySchemaError(found.legacy, schema);
+}
+
+/**
+ * `CREATE SCHEMA IF NOT EXISTS` is not safe against itself: of several processes starting at
+ * once, all but one would fail on a unique violation. Serialised like the migrations; an existing
+ * schema is not created again (a role without CREATE on the database can use one made for it).
+ */
+async function ensureSchema(executor: SqlExecutor, schema: string): Promise<void> {
+  await executor.transaction(async (tx) => {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('twofold:schema:' || $1))`, [schema]);
+    const { rows } = await tx.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+    if (rows.length > 0) return;
+    try {
+      await tx.query(`CREATE SCHEMA ${quoteIdent(schema)}`);
+    } catch (error) {
+      if ((error as { code?: string }).code !== '42501') throw error;
+      throw new Error(
+        `cannot create schema "${schema}": this role lacks CREATE on the database. Have its owner run CREATE SCHEMA ${schema} AUTHORIZATION <this role> once, or choose an existing schema with the \`schema\` option.`,
+        { cause: error },
+      );
+    }
+  });
+}
+
+/** See {@link PostgresStoreOptions.moveFromSchema}: all or nothing, idempotent. */
+async function moveTables(executor: SqlExecutor, from: string): Promise<void> {
+  await executor.transaction(async (tx) => {
+    const to = (await tx.query<{ schema: string | null }>('SELECT current_schema() AS schema')).rows[0]?.schema;
+    if (!to) throw new Error(`moveFromSchema: the connection has no schema to move "${from}" into`);
+    if (to === from) return;
+    // Both schemas' migration locks, always in one order: servers of either layout starting now wait.
+    for (const s of [from, to].sort()) await tx.query(`SELECT pg_advisory_xact_lock(hashtext('twofold:migrate:' || $1))`, [s]);
+    const exists = async (s: string, table: string) =>
+      (await tx.query<{ ok: boolean }>(`SELECT to_regclass(quote_ident($1) || '.' || quote_ident($2)) IS NOT NULL AS ok`, [s, table])).rows[0]!.ok;
+    if (!(await exists(from, MIGRATIONS_TABLE))) return; // moved already, or never there
+    if (await exists(to, MIGRATIONS_TABLE)) {
+      throw new Error(
+        `moveFromSchema: both "${from}" and "${to}" hold Twofold tables; refusing to choose or merge them (nothing was moved). Keep one: point \`schema\` at the one in use, and drop or rename the other yourself.`,
+      );
+    }
+    const applied = new Set(
+      (await tx.query<{ version: number }>(`SELECT version FROM ${quoteIdent(from)}.${MIGRATIONS_TABLE}`)).rows.map((r) => Number(r.version)),
+    );
+    const known = Math.max(...MIGRATIONS.map((m) => m.version));
+    const newer = [...applied].filter((v) => v > known);
+    if (newer.length) throw new Error(`moveFromSchema: "${from}" has migrations ${newer.join(', ')} of a newer @twofold/server; move it with that version (nothing was moved).`);
+    const tables = Object.entries(TWOFOLD_TABLES)
+      .filter(([, version]) => applied.has(version))
+      .map(([table]) => table);
+    const missing: string[] = [];
+    const clashing: string[] = [];
+    for (const table of tables) {
+      if (!(await exists(from, table))) missing.push(table);
+      if (await exists(to, table)) clashing.push(table);
+    }
+    if (missing.length) throw new Error(`moveFromSchema: "${from}" records Twofold migrations but lacks their tables ${missing.join(', ')} (nothing was moved).`);
+    if (clashing.length) throw new Error(`moveFromSchema: "${to}" already has tables named ${clashing.join(', ')} (nothing was moved).`);
+    // Indexes, constraints and owned sequences (audit_events.seq) move with their tables.
+    for (const table of [...tables, MIGRATIONS_TABLE]) await tx.query(`ALTER TABLE ${quoteIdent(from)}.${table} SET SCHEMA ${quoteIdent(to)}`);
+  });
 }
 
 // Statements on the hot path are prepared once per connection (named), which spares the

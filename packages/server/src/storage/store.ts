@@ -51,4 +51,11 @@ export interface Store
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   /** Releases connections / closes the embedded database. */
   close(): Promise<void>;
+  /**
+   * True for a database private to this process (PGlite: in memory, or a data directory only
+   * this server opens). `createTwofold` refuses any other store (PostgreSQL, a store of your own)
+   * without `secretKeys`, since other processes, operators and backups read what it stores.
+   * Absent means not embedded.
+   */
+  readonly embedded?: boolean;
 }

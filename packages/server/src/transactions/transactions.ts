@@ -63,7 +63,7 @@ export async function createTransaction(
   ctx: TwofoldContext,
   options: CreateTransactionOptions,
 ): Promise<{ transactionId: string; expiresAt: string }> {
-  if (!ctx.keyring) throw new TwofoldError('NOT_CONFIGURED', 'Transactions need secret keys (TWOFOLD_SECRET_KEYS) to seal their context.');
+  if (!ctx.keyring) throw new TwofoldError('NOT_CONFIGURED', 'Transactions need secret keys to seal their context: set the `secretKeys` option of createTwofold.');
   const ttl = options.ttlSeconds ?? 300;
   if (!Number.isInteger(ttl) || ttl < 30 || ttl > 3600) throw new TwofoldError('INVALID_REQUEST', 'ttlSeconds must be an integer from 30 to 3600.');
   const bytes = new TextEncoder().encode(JSON.stringify(options.context ?? null));

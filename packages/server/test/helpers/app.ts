@@ -24,6 +24,8 @@ export function createTestApp(store: Store, overrides: Partial<TwofoldOptions> =
     onError: (e) => {
       throw e;
     },
+    // Keyless apps on PostgreSQL (the stored-ceremony path) say so, as a development host must.
+    ...(!overrides.secretKeys && { insecureNoSecretKeys: true }),
     ...overrides,
     // Per-address limits are tested where they matter, with their own addresses.
     http: { clientAddress: 'none', ...overrides.http },

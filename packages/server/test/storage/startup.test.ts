@@ -23,7 +23,7 @@ describe.skipIf(!hasPostgres)('simultaneous start-up on one PostgreSQL (three se
       const stores: Store[] = [];
       try {
         stores.push(...(await Promise.all([1, 2, 3].map(() => createPostgresStore({ connectionString: TEST_DATABASE_URL, schema })))));
-        const servers = stores.map((store) => createTwofold({ store, rp: { id: 'localhost', origins: ['http://localhost:1'] } }));
+        const servers = stores.map((store) => createTwofold({ store, rp: { id: 'localhost', origins: ['http://localhost:1'] }, insecureNoSecretKeys: true }));
         // What `twofold serve` does at start: ensure the configured API key, then the signing key.
         const started = await Promise.allSettled(servers.map((t) => t.apiKeys.ensure({ name: 'TWOFOLD_API_KEY', secret: SECRET }).then(() => t.tokens.ready())));
         expect(started.filter((s) => s.status === 'rejected'), `round ${round}`).toEqual([]);

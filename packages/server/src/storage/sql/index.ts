@@ -3,7 +3,8 @@
  * (PGlite and `pg` fit behind it), run {@link migrate}, then {@link createSqlStore}.
  * Node-agnostic, but it pulls rate-limiter-flexible, so it is not part of the root entry.
  */
-export { createSqlStore } from './sql-store.js';
+export { createSqlStore, type SqlStoreOptions } from './sql-store.js';
+export { TWOFOLD_TABLES } from './tables.js';
 export { migrate } from './migrate.js';
 export { MIGRATIONS, type Migration } from './migrations.js';
 export type { SqlExecutor } from './executor.js';

@@ -17,14 +17,24 @@ import type { Store } from '../store.js';
 import type { SqlExecutor } from './executor.js';
 import { queryOver } from './query.js';
 
+export interface SqlStoreOptions {
+  /**
+   * The database is private to this process (an embedded engine), so `createTwofold` may run
+   * without `secretKeys` (see {@link Store.embedded}). Default false: a driver of your own is
+   * taken to be a shared server, where secret keys are required.
+   */
+  embedded?: boolean;
+}
+
 /**
  * The {@link Store} over any {@link SqlExecutor}: every module's SQL slice bound to one
  * connection (or one transaction). The engines (`pglite.ts`, `postgres.ts`) call it.
  */
-export function createSqlStore(db: SqlExecutor): Store {
+export function createSqlStore(db: SqlExecutor, options: SqlStoreOptions = {}): Store {
   const q = queryOver(db);
   const store: Store = {
-    transaction: (fn) => (db.inTransaction ? fn(store) : db.transaction((tx) => fn(createSqlStore(tx)))),
+    embedded: options.embedded === true,
+    transaction: (fn) => (db.inTransaction ? fn(store) : db.transaction((tx) => fn(createSqlStore(tx, options)))),
     close: () => db.close(),
     ...usersSql(q),
     ...devicesSql(q),

@@ -1,0 +1,300 @@
+import { PGlite } from '@electric-sql/pglite';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { postgresAvailable, TEST_DATABASE_URL } from '../../test/helpers/postgres.js';
+import { generateSealingKey, parseKeyring } from '../sealing/keyring.js';
+import { createTwofold } from '../twofold.js';
+import { createPGliteStore } from './pglite.js';
+import { createPostgresStore, LegacySchemaError } from './postgres.js';
+import type { SqlExecutor } from './sql/executor.js';
+import { migrate } from './sql/migrate.js';
+import { MIGRATIONS } from './sql/migrations.js';
+import { createSqlStore } from './sql/sql-store.js';
+import { MIGRATIONS_TABLE, TWOFOLD_TABLES } from './sql/tables.js';
+import type { Store } from './store.js';
+
+const hasPostgres = await postgresAvailable();
+const rp = { id: 'localhost', origins: ['http://localhost:1'] };
+const secretKeys = parseKeyring(generateSealingKey('schema'));
+const ALL_TABLES = [...Object.keys(TWOFOLD_TABLES), MIGRATIONS_TABLE].sort();
+
+/** A database of its own (so `public` and `twofold` are the test's alone), dropped afterwards. */
+async function withDatabase(fn: (url: string, sql: (text: string, values?: unknown[]) => Promise<any[]>) => Promise<void>) {
+  const name = `twofold_schema_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(TEST_DATABASE_URL);
+  url.pathname = `/${name}`;
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    await fn(url.toString(), async (text, values) => (await client.query(text, values)).rows);
+  } finally {
+    await client.end().catch(() => {});
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+const tablesIn = async (sql: (text: string, values?: unknown[]) => Promise<any[]>, schema: string) =>
+  (await sql(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`, [schema])).map((r) => r.table_name as string);
+
+const schemaExists = async (sql: (text: string, values?: unknown[]) => Promise<any[]>, schema: string) =>
+  (await sql('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])).length === 1;
+
+/** A {@link SqlExecutor} over one plain client: the connection's own search_path, as 0.1 used it. */
+function overClient(client: pg.Client, inTransaction = false): SqlExecutor {
+  return {
+    inTransaction,
+    async query<T>(text: string, values: unknown[] = []) {
+      const r = await client.query(text, values);
+      return { rows: r.rows as T[], rowCount: r.rowCount ?? 0 };
+    },
+    async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+      if (inTransaction) return fn(this);
+      await client.query('BEGIN');
+      try {
+        const result = await fn(overClient(client, true));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      }
+    },
+    close: () => client.end(),
+  };
+}
+
+async function usingStore<T>(store: Store, fn: (store: Store) => Promise<T>): Promise<T> {
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+describe.skipIf(!hasPostgres)('PostgreSQL: Twofold tables in their own schema', () => {
+  it('a fresh database gets every table in schema "twofold", none in public', async () => {
+    await withDatabase(async (url, sql) => {
+      await usingStore(await createPostgresStore({ connectionString: url }), async (store) => {
+        await createTwofold({ store, rp, secretKeys }).users.create({ username: 'ada' });
+      });
+      expect(await tablesIn(sql, 'twofold')).toEqual(ALL_TABLES);
+      expect(await tablesIn(sql, 'public')).toEqual([]);
+      expect(await sql('SELECT username FROM twofold.users')).toEqual([{ username: 'ada' }]);
+    });
+  });
+
+  it("works beside the app's own public.users, sessions and devices, leaving them alone", async () => {
+    await withDatabase(async (url, sql) => {
+      await sql('CREATE TABLE public.users (id serial PRIMARY KEY, email text NOT NULL)');
+      await sql('CREATE TABLE public.sessions (sid text PRIMARY KEY)');
+      await sql('CREATE TABLE public.devices (serial_no text PRIMARY KEY)');
+      await sql(`INSERT INTO public.users (email) VALUES ('app@example.com')`);
+      // 0.1 failed here: 42P07 relation "users" already exists.
+      await usingStore(await createPostgresStore({ connectionString: url }), async (store) => {
+        const twofold = createTwofold({ store, rp, secretKeys });
+        const { userId } = await twofold.users.create({ username: 'ada' });
+        expect((await twofold.users.get({ userId })).username).toBe('ada');
+        const token = await twofold.tokens.issue({ userId, amr: ['passkey'] });
+        expect((await twofold.tokens.verify({ token })).userId).toBe(userId);
+      });
+      expect(await sql('SELECT id, email FROM public.users')).toEqual([{ id: 1, email: 'app@example.com' }]);
+      expect(await tablesIn(sql, 'public')).toEqual(['devices', 'sessions', 'users']);
+      expect((await sql('SELECT count(*)::int AS n FROM twofold.sessions'))[0].n).toBe(1);
+    });
+  });
+
+  it('honours a search_path in the connection string when no schema is given (as 0.1 did); both at once is refused', async () => {
+    await withDatabase(async (url, sql) => {
+      await sql('CREATE SCHEMA app_auth');
+      const withPath = new URL(url);
+      withPath.searchParams.set('options', '-c search_path=app_auth');
+      await usingStore(await createPostgresStore({ connectionString: withPath.toString() }), async () => {});
+      expect(await tablesIn(sql, 'app_auth')).toEqual(ALL_TABLES);
+      expect(await schemaExists(sql, 'twofold')).toBe(false);
+      await expect(createPostgresStore({ connectionString: withPath.toString(), schema: 'other' })).rejects.toThrow(/keep one of them/);
+    });
+  });
+});
+
+describe.skipIf(!hasPostgres)('PostgreSQL: upgrading a database laid out by 0.1 (tables in public)', () => {
+  /** 0.1's layout with some data: a user, a sealed signing key, an API key, audit events. */
+  async function createOldLayout(url: string) {
+    return usingStore(await createPostgresStore({ connectionString: url, schema: 'public' }), async (store) => {
+      const twofold = createTwofold({ store, rp, secretKeys });
+      const { userId } = await twofold.users.create({ username: 'ada' });
+      const token = await twofold.tokens.issue({ userId, amr: ['passkey'] });
+      const { secret } = await twofold.apiKeys.create({ name: 'backend', scopes: ['users.retrieve'] });
+      return { userId, token, secret, events: (await twofold.audit.list({})).length };
+    });
+  }
+
+  it('refuses to start on an empty "twofold" beside the data, naming both fixes, and creates nothing', async () => {
+    await withDatabase(async (url, sql) => {
+      await createOldLayout(url);
+      const error = await createPostgresStore({ connectionString: url }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(LegacySchemaError);
+      expect(error).toMatchObject({ foundIn: 'public', schema: 'twofold' });
+      expect((error as Error).message).toContain("schema: 'public'");
+      expect((error as Error).message).toContain("moveFromSchema: 'public'");
+      expect(await schemaExists(sql, 'twofold')).toBe(false);
+      expect(await tablesIn(sql, 'public')).toEqual(ALL_TABLES);
+    });
+  });
+
+  it("schema: 'public' keeps the old layout working as it is", async () => {
+    await withDatabase(async (url, sql) => {
+      const old = await createOldLayout(url);
+      await usingStore(await createPostgresStore({ connectionString: url, schema: 'public' }), async (store) => {
+        const twofold = createTwofold({ store, rp, secretKeys });
+        expect((await twofold.users.get({ userId: old.userId })).username).toBe('ada');
+        expect((await twofold.tokens.verify({ token: old.token })).userId).toBe(old.userId);
+      });
+      expect(await schemaExists(sql, 'twofold')).toBe(false);
+    });
+  });
+
+  it('moveFromSchema moves every table with its data in one go, then is a no-op', async () => {
+    await withDatabase(async (url, sql) => {
+      const old = await createOldLayout(url);
+      await usingStore(await createPostgresStore({ connectionString: url, moveFromSchema: 'public' }), async (store) => {
+        const twofold = createTwofold({ store, rp, secretKeys });
+        expect((await twofold.users.get({ userId: old.userId })).username).toBe('ada');
+        expect((await twofold.tokens.verify({ token: old.token })).userId).toBe(old.userId); // the sealed signing key moved
+        await twofold.tokens.ready();
+        expect((await twofold.apiKeys.authenticate({ secret: old.secret }))?.name).toBe('backend');
+        await twofold.users.create({ username: 'bob' }); // audit_events' sequence moved with it
+        expect((await twofold.audit.list({})).length).toBe(old.events + 1);
+      });
+      expect(await tablesIn(sql, 'public')).toEqual([]);
+      expect(await tablesIn(sql, 'twofold')).toEqual(ALL_TABLES);
+      expect((await sql(`SELECT sequence_schema FROM information_schema.sequences`)).map((r) => r.sequence_schema)).toEqual(['twofold']);
+      // Started again, with the option left in or taken out: the data is there, nothing moves.
+      for (const options of [{ moveFromSchema: 'public' }, {}]) {
+        await usingStore(await createPostgresStore({ connectionString: url, ...options }), async (store) => {
+          expect((await store.getUserByUsername('bob'))?.username).toBe('bob');
+          expect((await store.getUserById(old.userId))?.username).toBe('ada');
+        });
+      }
+      expect(await tablesIn(sql, 'public')).toEqual([]);
+    });
+  });
+
+  it('servers upgrading at once: one moves, the others find it moved', async () => {
+    await withDatabase(async (url, sql) => {
+      const old = await createOldLayout(url);
+      const stores = await Promise.all([1, 2, 3].map(() => createPostgresStore({ connectionString: url, moveFromSchema: 'public' })));
+      try {
+        for (const store of stores) expect((await store.getUserById(old.userId))?.username).toBe('ada');
+      } finally {
+        await Promise.all(stores.map((s) => s.close()));
+      }
+      expect(await tablesIn(sql, 'twofold')).toEqual(ALL_TABLES);
+      expect(await tablesIn(sql, 'public')).toEqual([]);
+    });
+  });
+
+  it("moves only the tables of migrations applied there: an older database keeps the host's same-named table", async () => {
+    await withDatabase(async (url, sql) => {
+      // A database 0.1 left at migration 8, run on a plain connection (its search_path: public).
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      const old = overClient(client);
+      await migrate(old, MIGRATIONS.filter((m) => m.version <= 8));
+      await createSqlStore(old).insertUser({ id: 'u1', username: 'ada', displayName: 'Ada', createdAt: new Date() });
+      await client.end();
+      // device_keys (migration 10) is not Twofold's here: it is the host's.
+      await sql('CREATE TABLE public.device_keys (host_column int)');
+      await usingStore(await createPostgresStore({ connectionString: url, moveFromSchema: 'public' }), async (store) => {
+        expect((await store.getUserById('u1'))?.username).toBe('ada');
+      });
+      expect(await tablesIn(sql, 'public')).toEqual(['device_keys']);
+      expect((await sql(`SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'device_keys'`)).map((r) => r.column_name)).toEqual(['host_column']);
+      expect(await tablesIn(sql, 'twofold')).toEqual(ALL_TABLES);
+      expect((await sql('SELECT version FROM twofold.twofold_migrations ORDER BY version')).map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
+    });
+  });
+
+  it('moves nothing when it cannot move everything: a clashing table in the target, or Twofold tables in both', async () => {
+    await withDatabase(async (url, sql) => {
+      await createOldLayout(url);
+      await sql('CREATE SCHEMA twofold');
+      await sql('CREATE TABLE twofold.sessions (host_column int)');
+      await expect(createPostgresStore({ connectionString: url, moveFromSchema: 'public' })).rejects.toThrow(/already has tables named sessions.*nothing was moved/);
+      expect(await tablesIn(sql, 'public')).toEqual(ALL_TABLES);
+      expect(await tablesIn(sql, 'twofold')).toEqual(['sessions']);
+    });
+    await withDatabase(async (url, sql) => {
+      await usingStore(await createPostgresStore({ connectionString: url }), (store) => store.insertUser({ id: 'n', username: 'new', displayName: 'N', createdAt: new Date() }));
+      const old = await createOldLayout(url);
+      // The new schema exists, so a plain start uses it (it does not look at public again) ...
+      await usingStore(await createPostgresStore({ connectionString: url }), async (store) => expect(await store.getUserById(old.userId)).toBeNull());
+      // ... and a move refuses to pick one or merge them.
+      await expect(createPostgresStore({ connectionString: url, moveFromSchema: 'public' })).rejects.toThrow(/both "public" and "twofold" hold Twofold tables/);
+      expect(await sql('SELECT username FROM public.users')).toEqual([{ username: 'ada' }]);
+      expect(await sql('SELECT username FROM twofold.users')).toEqual([{ username: 'new' }]);
+    });
+  });
+
+  it('TWOFOLD_TABLES names exactly the tables each migration creates', async () => {
+    await withDatabase(async (url, sql) => {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        for (const m of MIGRATIONS) {
+          await migrate(overClient(client), MIGRATIONS.filter((x) => x.version <= m.version));
+          const expected = [...Object.entries(TWOFOLD_TABLES).filter(([, v]) => v <= m.version).map(([t]) => t), MIGRATIONS_TABLE].sort();
+          expect(await tablesIn(sql, 'public'), `after migration ${m.version}`).toEqual(expected);
+        }
+      } finally {
+        await client.end();
+      }
+    });
+  });
+});
+
+describe('PGlite keeps its tables in public (an embedded database of its own)', () => {
+  it('a data directory made by an earlier version opens as it is, and new ones use the same layout', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'twofold-pglite-layout-'));
+    try {
+      // An earlier version's data directory: migrations up to 11 in public, a user.
+      const db = await PGlite.create(dir);
+      const over = (q: Pick<PGlite, 'query'>, inTransaction: boolean): SqlExecutor => ({
+        inTransaction,
+        query: async <T,>(text: string, values: unknown[] = []) => {
+          const r = await q.query<T>(text, values);
+          return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+        },
+        transaction: (fn) => (inTransaction ? fn(over(q, true)) : db.transaction((tx) => fn(over(tx, true)))),
+        close: () => db.close(),
+      });
+      const exec = over(db, false);
+      await migrate(exec, MIGRATIONS.filter((m) => m.version <= 11));
+      await createSqlStore(exec).insertUser({ id: 'u1', username: 'kept', displayName: 'Kept', createdAt: new Date() });
+      await db.close();
+
+      const store = await createPGliteStore({ dataDir: dir });
+      try {
+        expect((await store.getUserByUsername('kept'))?.id).toBe('u1');
+        const twofold = createTwofold({ store, rp }); // embedded: no secret keys needed, as before
+        await twofold.tokens.ready();
+      } finally {
+        await store.close();
+      }
+      const reopened = await PGlite.create(dir);
+      const schemas = await reopened.query<{ table_schema: string }>(`SELECT DISTINCT table_schema FROM information_schema.tables WHERE table_name IN ('users', 'device_keys', ${`'${MIGRATIONS_TABLE}'`})`);
+      expect(schemas.rows.map((r) => r.table_schema)).toEqual(['public']);
+      const versions = await reopened.query<{ version: number }>(`SELECT version FROM ${MIGRATIONS_TABLE} ORDER BY version`);
+      expect(versions.rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
+      await reopened.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
