@@ -126,7 +126,7 @@ export function createHandler(ctx: TwofoldContext, options: HandlerOptions = {})
   // WebAuthn L3 §5.11.1: browsers ask for `/.well-known/webauthn` at the root of the RP ID's
   // host, wherever the API itself is mounted: a host that passes that path on gets it answered.
   const wellKnown = `${base}/.well-known/webauthn`;
-  return async (req) => {
+  const handler = async (req: Request): Promise<Response> => {
     if (base && (req.method === 'GET' || req.method === 'HEAD')) {
       const url = new URL(req.url);
       if (url.pathname === '/.well-known/webauthn') req = new Request(new URL(wellKnown, url), { method: req.method, headers: req.headers });
@@ -135,4 +135,15 @@ export function createHandler(ctx: TwofoldContext, options: HandlerOptions = {})
     if (res.headers.get('content-type')?.startsWith('application/problem+json')) res.headers.set('cache-control', 'no-store');
     return res;
   };
+  // The framework adapters of `@twofold/server/node` read it to route and to check their mount path.
+  Object.defineProperty(handler, HANDLER_BASE_PATH, { value: base });
+  return handler;
 }
+
+/**
+ * The property under which a handler built by {@link createHandler} records its base path
+ * (normalised: no trailing slash, `''` for the root), so that the framework adapters of
+ * `@twofold/server/node` can route to it and check where it is mounted. `Symbol.for`, so that
+ * two copies of the package agree.
+ */
+export const HANDLER_BASE_PATH = Symbol.for('twofold.handler.basePath');

@@ -6,6 +6,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   INVALID_JSON: 400,
   UNSUPPORTED_MEDIA_TYPE: 415,
   BODY_TOO_LARGE: 413,
+  HEADERS_TOO_LARGE: 431,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   UNAUTHENTICATED: 401,
@@ -71,6 +72,7 @@ const TITLES: Partial<Record<number, string>> = {
   422: 'Unprocessable Content',
   423: 'Locked',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };

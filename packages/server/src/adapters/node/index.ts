@@ -1,9 +1,11 @@
 /**
- * `@twofold/server/node` — Node adapter: serves a Fetch-standard handler with `node:http`; reads
- * the settings and secret keys the way `twofold serve` does, for hosts of their own. The conversion between
+ * `@twofold/server/node` — Node adapters: one call mounts a Fetch-standard handler (`twofold.handler`)
+ * in `node:http`, Express or connect ({@link toNodeListener}), Fastify ({@link toFastifyPlugin}) or
+ * Koa ({@link toKoaMiddleware}) — at its base path whatever prefix the framework strips, whether or
+ * not a body parser ran first — or runs a server for it ({@link serve}). Also reads the settings and
+ * secret keys the way `twofold serve` does, for hosts of their own. The conversion between
  * IncomingMessage/ServerResponse and Request/Response is `@hono/node-server`'s.
  */
-import { getRequestListener } from '@hono/node-server';
 import { createServer, type Server } from 'node:http';
 
 export { FRONT_END_HEADERS } from './front-end.js';
@@ -13,17 +15,13 @@ export { loadSecretKeys, type LoadSecretKeysOptions } from '../../cli/secrets.js
 export { mountTestClock, type MountTestClockOptions } from '../../cli/test-clock.js';
 
 import { forwardedClientAddress, type ClientAddressSource } from '../../http/address.js';
+import { clientAddress, toNodeListener, type FetchHandler } from './listener.js';
+import { handleClientErrors } from './client-errors.js';
 
-const addresses = new WeakMap<Request, string>();
-
-/**
- * The socket address a request came from, for requests served by {@link toNodeListener}. Pass
- * it as `http.clientAddress` to `createTwofold` for per-address rate limits. Behind a proxy
- * this is the proxy's address: pass your own function that reads your proxy's header instead.
- */
-export function clientAddress(req: Request): string | undefined {
-  return addresses.get(req);
-}
+export { clientAddress, toNodeListener, type FetchHandler, type NodeListener, type NodeListenerOptions, type NodeRequest } from './listener.js';
+export { toFastifyPlugin, type FastifyPlugin, type FastifyPluginOptions, type FastifyInstanceLike, type FastifyReplyLike, type FastifyRequestLike } from './fastify.js';
+export { toKoaMiddleware, type KoaContextLike, type KoaMiddleware, type KoaMiddlewareOptions } from './koa.js';
+export { clientErrorListener, handleClientErrors } from './client-errors.js';
 
 /**
  * The client-address source for `settings` (see `readSettings`): the socket's address, or with
@@ -34,28 +32,23 @@ export function clientAddressFor(settings: { trustedProxies: number }): ClientAd
   return settings.trustedProxies > 0 ? forwardedClientAddress({ hops: settings.trustedProxies, fallback: clientAddress }) : clientAddress;
 }
 
-/** A `node:http` request listener for `handler` (mount it in `http.createServer` or Express). */
-export function toNodeListener(handler: (req: Request) => Promise<Response> | Response) {
-  return getRequestListener((req, env) => {
-    const address = env.incoming.socket.remoteAddress;
-    if (address) addresses.set(req, address);
-    return handler(req);
-  });
-}
-
+/** Options of {@link serve}. */
 export interface ServeOptions {
-  handler: (req: Request) => Promise<Response> | Response;
+  /** The Fetch handler for every request (e.g. `twofold.handler`, or your Hono app's `fetch`). */
+  handler: FetchHandler;
+  /** Port to listen on; `0` for a free one (the resolved `port` says which). */
   port: number;
   /** Interface to bind. Default: all interfaces (Node's default); pass `127.0.0.1` to restrict. */
   hostname?: string;
 }
 
 /**
- * Listens on `port` and resolves once listening. Rejects with a clear message when the port is
+ * A `node:http` server for `handler` ({@link toNodeListener}, with problem+json for malformed and
+ * oversized request heads: {@link handleClientErrors}). Listens on `port` and resolves once listening. Rejects with a clear message when the port is
  * taken. `close()` stops accepting, lets in-flight requests finish, then resolves.
  */
 export function serve(options: ServeOptions): Promise<{ server: Server; port: number; close: () => Promise<void> }> {
-  const server = createServer(toNodeListener(options.handler));
+  const server = handleClientErrors(createServer(toNodeListener(options.handler)));
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') reject(new Error(`Port ${options.port} is already in use. Stop the other process or choose another port (PORT=... or --port).`));

@@ -1,0 +1,119 @@
+/**
+ * Fastify, Koa, node:http and Hono: each recipe app on a real server on an ephemeral port, a full
+ * passkey sign-up over HTTP, the socket address reaching the rate limits, the app's own routes
+ * untouched. One in-memory PGlite for the file.
+ */
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { connect } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import type { Store } from '@twofold/server';
+import { toNodeListener } from '@twofold/server/node';
+import { createPGliteStore } from '@twofold/server/pglite';
+import { createFastifyApp } from '../fastify.js';
+import { createHonoApp } from '../hono.js';
+import { createKoaApp } from '../koa.js';
+import { createNodeServer } from '../node-http.js';
+import { createExampleTwofold } from '../twofold.js';
+import { call, listen, LOOPBACK, ORIGIN, recordingClientAddress, signUp } from './helpers.js';
+
+let store: Store & { close(): Promise<void> };
+before(async () => {
+  store = await createPGliteStore();
+});
+after(() => store.close());
+
+/** A fresh Twofold instance on the shared store, recording the client addresses it is given. */
+function twofoldWithAddresses() {
+  const addresses = recordingClientAddress();
+  return { twofold: createExampleTwofold({ store, origin: ORIGIN, clientAddress: addresses.source }), addresses };
+}
+
+const assertLoopback = (seen: (string | undefined)[]) =>
+  assert.ok(seen.length >= 3 && seen.every((a) => LOOPBACK.test(a ?? '')), `addresses seen: ${seen.join(', ')}`);
+
+describe('Fastify', () => {
+  test('sign-up through the plugin at /api/v1; the app’s own JSON route still parses JSON', async () => {
+    const { twofold, addresses } = twofoldWithAddresses();
+    const app = await createFastifyApp(twofold);
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+    try {
+      await signUp(`${url}/api/v1`);
+      assertLoopback(addresses.seen);
+      assert.deepEqual((await call(`${url}/echo`, 'POST', { a: 1 })).json, { a: 1 });
+      assert.equal((await call(`${url}/`, 'GET')).json, 'Your app, with Twofold under /api/v1');
+      assert.equal((await call(`${url}/api/v1/nope`, 'GET')).json.code, 'NOT_FOUND');
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('registered under a prefix that cannot reach the base path: ready() fails naming both fixes', async () => {
+    const { default: Fastify } = await import('fastify');
+    const { toFastifyPlugin } = await import('@twofold/server/node');
+    const app = Fastify();
+    app.register(toFastifyPlugin(createExampleTwofold({ store, origin: ORIGIN }).handler), { prefix: '/auth' });
+    await assert.rejects(async () => void (await app.ready()), /serves \/api\/v1 but is mounted at \/auth.*prefix: '\/api\/v1'.*basePath: '\/auth'/s);
+    await app.close();
+  });
+});
+
+describe('Koa', () => {
+  test('sign-up through the middleware, after an app-wide @koa/bodyparser', async () => {
+    const { twofold, addresses } = twofoldWithAddresses();
+    const server = await listen(createServer(createKoaApp(twofold).callback()));
+    try {
+      await signUp(`${server.url}/api/v1`);
+      assertLoopback(addresses.seen);
+      assert.equal((await call(`${server.url}/`, 'GET')).json, 'Your app, with Twofold under /api/v1');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('node:http', () => {
+  let server: Awaited<ReturnType<typeof listen>>;
+  let addresses: ReturnType<typeof recordingClientAddress>;
+  before(async () => {
+    const made = twofoldWithAddresses();
+    addresses = made.addresses;
+    server = await listen(createNodeServer(made.twofold));
+  });
+  after(() => server.close());
+
+  test('sign-up through toNodeListener', async () => {
+    await signUp(`${server.url}/api/v1`);
+    assertLoopback(addresses.seen);
+    assert.equal((await call(`${server.url}/`, 'GET')).json, 'Your app, with Twofold under /api/v1');
+  });
+
+  test('a request head over 16 KiB: 431 problem+json HEADERS_TOO_LARGE, on a raw socket', async () => {
+    const port = Number(new URL(server.url).port);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1');
+      let text = '';
+      socket.setEncoding('utf8').on('data', (d) => (text += d)).on('end', () => resolve(text)).on('error', reject);
+      socket.write(`GET /api/v1/me HTTP/1.1\r\nhost: localhost\r\ncookie: ${'a'.repeat(17 * 1024)}\r\n\r\n`);
+    });
+    const [head, body] = answer.split('\r\n\r\n');
+    assert.match(head!, /^HTTP\/1\.1 431 /);
+    assert.match(head!, /content-type: application\/problem\+json/i);
+    assert.equal(JSON.parse(body!).code, 'HEADERS_TOO_LARGE');
+  });
+});
+
+describe('Hono', () => {
+  test('sign-up through app.mount(…, { replaceRequest: false }), served by toNodeListener', async () => {
+    const { twofold, addresses } = twofoldWithAddresses();
+    const server = await listen(createServer(toNodeListener(createHonoApp(twofold).fetch)));
+    try {
+      await signUp(`${server.url}/api/v1`);
+      assertLoopback(addresses.seen);
+      assert.equal((await call(`${server.url}/`, 'GET')).json, 'Your app, with Twofold under /api/v1');
+    } finally {
+      await server.close();
+    }
+  });
+});
