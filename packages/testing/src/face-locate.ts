@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import sharp from 'sharp';
+import { loadSharp, requireFacePeer, resolveFacePeer } from './face-dependencies.js';
 import type * as FaceApi from '@vladmandic/face-api/dist/face-api.node-wasm.js';
 import type { FaceSource } from './face-poses.js';
 
@@ -46,7 +46,7 @@ let loading: Promise<FaceApiModule> | undefined;
  */
 export function loadFaceApi(): Promise<FaceApiModule> {
   loading ??= (async () => {
-    const faceapi = require('@vladmandic/face-api/dist/face-api.node-wasm.js') as FaceApiModule;
+    const faceapi = requireFacePeer<FaceApiModule>('@vladmandic/face-api/dist/face-api.node-wasm.js', 'locateFaces (@twofold/testing/faces)');
     // The build bundles tfjs and its WASM backend's exports into `faceapi.tf`; its typings only
     // declare the tensor API, hence the cast.
     const tf = faceapi.tf as unknown as {
@@ -55,7 +55,7 @@ export function loadFaceApi(): Promise<FaceApiModule> {
       ready(): Promise<void>;
     };
     // A directory prefix ending in '/': the installed binaries, no network.
-    tf.setWasmPaths(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')) + '/');
+    tf.setWasmPaths(dirname(resolveFacePeer('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm', 'locateFaces (@twofold/testing/faces)')) + '/');
     if (!(await tf.setBackend('wasm'))) throw new Error('tfjs WASM backend failed to initialise');
     await tf.ready();
     const models = join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'model');
@@ -76,7 +76,7 @@ export function loadFaceApi(): Promise<FaceApiModule> {
  */
 export async function locateFaces(image: Uint8Array, options: LocateFacesOptions = {}): Promise<LocatedFace[]> {
   const faceapi = await loadFaceApi();
-  const { data, info } = await sharp(image).rotate().removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await loadSharp('locateFaces')(image).rotate().removeAlpha().raw().toBuffer({ resolveWithObject: true });
   const tensor = faceapi.tf.tensor3d(Int32Array.from(data), [info.height, info.width, 3], 'int32');
   try {
     const results = await faceapi

@@ -1,8 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import sharp from 'sharp';
+import { loadSharp, resolveFacePeer } from './face-dependencies.js';
 
 /**
  * The head poses a Twofold face challenge asks for, plus the neutral (frontal) pose every capture
@@ -199,7 +198,7 @@ export async function renderFacePose(source: FaceSource, options: RenderFacePose
       out[o + 2] = clamp(b);
     }
   }
-  const jpeg = await sharp(out, { raw: { width: W, height: H, channels: 3 } })
+  const jpeg = await loadSharp('renderFacePose')(out, { raw: { width: W, height: H, channels: 3 } })
     .jpeg({ quality: options.quality ?? 90 })
     .toBuffer();
   return new Uint8Array(jpeg.buffer, jpeg.byteOffset, jpeg.byteLength);
@@ -249,12 +248,10 @@ export const SAMPLE_PEOPLE = {
 /** A person of {@link SAMPLE_PEOPLE}. */
 export type SamplePerson = keyof typeof SAMPLE_PEOPLE;
 
-const require = createRequire(import.meta.url);
-
 /** The path of one of face-api's sample photos (`sample1.jpg` … `sample6.jpg`). */
 export function sampleImagePath(file: string): string {
   if (!/^sample[1-6]\.jpg$/.test(file)) throw new Error('face-api ships sample1.jpg … sample6.jpg');
-  return join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'demo', file);
+  return join(dirname(resolveFacePeer('@vladmandic/face-api/package.json', 'samplePerson / sampleImagePath')), 'demo', file);
 }
 
 /** A {@link FaceSource} for person `a` or `b` of {@link SAMPLE_PEOPLE}, ready for {@link renderFacePose}. */
@@ -276,7 +273,7 @@ const decoded = new WeakMap<Uint8Array, Promise<Raster>>();
 function decode(image: Uint8Array): Promise<Raster> {
   let raster = decoded.get(image);
   if (!raster) {
-    raster = sharp(image)
+    raster = loadSharp('renderFacePose')(image)
       .rotate()
       .removeAlpha()
       .raw()

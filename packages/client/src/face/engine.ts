@@ -1,5 +1,7 @@
-import * as faceapi from '@vladmandic/face-api';
+import type * as FaceApi from '@vladmandic/face-api';
 import { yawOf } from '@twofold/protocol';
+import { TwofoldClientError } from '../errors.js';
+import { FACE_ENGINE_PEERS, missingFaceStackMessage } from './dependencies.js';
 
 /** A TensorFlow.js backend the engine can run on. */
 export type FaceBackend = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -53,6 +55,7 @@ type Input = HTMLImageElement | HTMLVideoElement | HTMLCanvasElement;
  * runtime, whose backend is chosen here by capability).
  */
 export async function createFaceEngine(options: FaceEngineOptions) {
+  const faceapi = await loadFaceApi();
   // face-api bundles tfjs (with the WASM backend); its typings leave these members out.
   const tf = faceapi.tf as unknown as TfRuntime & { setWasmPaths(path: string): void };
   const started = performance.now();
@@ -82,8 +85,8 @@ export async function createFaceEngine(options: FaceEngineOptions) {
     for (const [i, detection] of detections.slice(0, o.maxFaces ?? 3).entries()) {
       t = performance.now();
       const [crop] = await faceapi.extractFaces(input, [detection]);
-      const local = (await landmarkNet.detectLandmarks(crop!)) as faceapi.FaceLandmarks68;
-      const landmarks = local.shiftBy<faceapi.FaceLandmarks68>(detection.box.x, detection.box.y);
+      const local = (await landmarkNet.detectLandmarks(crop!)) as FaceApi.FaceLandmarks68;
+      const landmarks = local.shiftBy<FaceApi.FaceLandmarks68>(detection.box.x, detection.box.y);
       const landmarksMs = performance.now() - t;
       const points = landmarks.positions.map((p) => ({ x: p.x, y: p.y }));
       const observation: FaceObservation = {
@@ -112,6 +115,19 @@ export async function createFaceEngine(options: FaceEngineOptions) {
 }
 
 export type FaceEngine = Awaited<ReturnType<typeof createFaceEngine>>;
+
+/**
+ * face-api, loaded when an engine is made (an optional peer dependency: pages that never film
+ * download none of it). A bundler that cannot resolve it reports that at build time; loading it
+ * failing at run time is turned into a `NOT_CONFIGURED` error naming the install command.
+ */
+async function loadFaceApi(): Promise<typeof FaceApi> {
+  try {
+    return await import('@vladmandic/face-api');
+  } catch (cause) {
+    throw new TwofoldClientError('NOT_CONFIGURED', missingFaceStackMessage('createFaceEngine (@twofold/client/face)', ['@vladmandic/face-api'], FACE_ENGINE_PEERS), { cause });
+  }
+}
 
 interface TfRuntime {
   setBackend(name: string): Promise<boolean>;

@@ -3,6 +3,11 @@
  * nets place 68 landmarks and describe the aligned face (128-d), on TensorFlow.js's WASM backend, in a pool of worker threads, so face work
  * never runs on the event loop that serves passkey sign-ins.
  *
+ * The face stack is an optional part of `@twofold/server` (optional peer dependencies): install it
+ * with `npm install @tensorflow/tfjs@4.22.0 @tensorflow/tfjs-backend-wasm@4.22.0
+ * @vladmandic/face-api@1.7.15 sharp@0.35.5` ({@link FACE_INSTALL_COMMAND}). Without it this module
+ * still loads; `createFaceAnalyzer()` throws, naming that command.
+ *
  * @example
  * const faceAnalyzer = createFaceAnalyzer();
  * const twofold = createTwofold({ store, rp, secretKeys, faceAnalyzer });
@@ -11,9 +16,11 @@ import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { createFaceAdmission, type FaceAdmission } from '../../face/admission.js';
 import type { AdmitFaceCheckOptions, AnalyzeFramesOptions, FaceAnalyzer, FaceTicket, FrameAnalysis } from '../../face/analyzer.js';
+import { assertFacePeers } from './dependencies.js';
 import { FACE_PIPELINE_MODEL } from './pipeline.js';
 
 export { createFacePipeline, FACE_PIPELINE_MODEL, type FacePipeline, type FacePipelineOptions } from './pipeline.js';
+export { FACE_INSTALL_COMMAND, FACE_PEER_DEPENDENCIES, missingFacePeers } from './dependencies.js';
 
 /** Options of {@link createFaceAnalyzer}. */
 export interface CreateFaceAnalyzerOptions {
@@ -30,8 +37,10 @@ export interface CreateFaceAnalyzerOptions {
 /**
  * Starts the worker pool (the models load in each thread at start: a second or two) and returns
  * the analyzer for `createTwofold({ faceAnalyzer })`. Call `close()` on shutdown.
+ * @throws Error naming the `npm install` command when the face stack (optional peers) is not installed.
  */
 export function createFaceAnalyzer(options: CreateFaceAnalyzerOptions = {}): FaceAnalyzer & { ready(): Promise<void>; readonly admission: FaceAdmission } {
+  assertFacePeers();
   const threads = Math.max(1, options.threads ?? availableParallelism());
   const pool = new Piscina({
     filename: workerFilename(),

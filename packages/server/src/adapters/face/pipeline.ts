@@ -11,10 +11,15 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { FACE_EVIDENCE_LIMITS, FACE_MATCH_THRESHOLD } from '@twofold/protocol';
 import type { AnalyzedFace, FrameAnalysis } from '../../face/analyzer.js';
+import { assertFacePeers } from './dependencies.js';
 
 const require = createRequire(import.meta.url);
+
+/** `models/` of this package (from `src/adapters/face/` and `dist/adapters/face/` alike): the vendored BlazeFace. */
+export const VENDORED_MODEL_DIR = fileURLToPath(new URL('../../../models/', import.meta.url));
 
 /** Finds faces in the frame. */
 export type FaceDetectorName = 'ssd' | 'tiny' | 'blazeface';
@@ -29,7 +34,8 @@ export interface FacePipelineOptions {
   modelDir?: string;
   /**
    * Folder of `@vladmandic/human`-format graph models (`blazeface.json`, and for `pnpm bench:face`
-   * the other embedders). Default: the `models/` folder of the installed `@vladmandic/human`.
+   * the other embedders). Default: this package's `models/` folder, which holds BlazeFace as
+   * shipped in `@vladmandic/human` 3.3.6 (the same bytes: `models/README.md`).
    */
   humanModelDir?: string;
   /** Detection confidence. Default 0.4 (SSD, tiny), 0.5 (BlazeFace). */
@@ -178,7 +184,8 @@ const EMBEDDERS: Record<Exclude<FaceEmbedderName, 'faceapi'>, { file: string; si
 
 /** Loads the models (once) and returns `analyzeImage`, which measures one encoded frame. */
 export async function createFacePipeline(options: FacePipelineOptions = {}) {
-  // face-api's Node WASM build requires these two by name; they are dependencies of this package.
+  assertFacePeers();
+  // face-api's Node WASM build requires these two by name; they are (optional) peers of this package.
   const tf = require('@tensorflow/tfjs') as typeof import('@tensorflow/tfjs');
   const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
   const faceapi = require('@vladmandic/face-api/dist/face-api.node-wasm.js') as typeof import('@vladmandic/face-api');
@@ -192,8 +199,7 @@ export async function createFacePipeline(options: FacePipelineOptions = {}) {
   const align = options.align ?? FACE_PIPELINE_DEFAULTS.align;
   const embedder = options.embedder ?? FACE_PIPELINE_DEFAULTS.embedder;
   const modelDir = options.modelDir ?? join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'model');
-  // `@vladmandic/human` exports no `package.json`: its Node entry is `dist/human.node.js` (resolved, not loaded).
-  const humanModelDir = () => options.humanModelDir ?? join(dirname(require.resolve('@vladmandic/human')), '..', 'models');
+  const humanModelDir = () => options.humanModelDir ?? VENDORED_MODEL_DIR;
 
   /** A graph model from a folder, without fetch (tfjs's Node file loader needs tfjs-node). */
   const loadGraph = async (file: string) => {
