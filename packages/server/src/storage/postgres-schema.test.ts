@@ -110,6 +110,32 @@ describe.skipIf(!hasPostgres)('PostgreSQL: Twofold tables in their own schema', 
     });
   });
 
+  it('a role without CREATE on the database gets a fix to run, then uses the schema its owner made', async () => {
+    const role = `twofold_role_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+    await withDatabase(async (url, sql) => {
+      await sql(`CREATE ROLE ${role} LOGIN`);
+      try {
+        const asRole = new URL(url);
+        asRole.username = role;
+        await expect(createPostgresStore({ connectionString: asRole.toString() })).rejects.toThrow(
+          `cannot create schema "twofold": this role lacks CREATE on the database. Have its owner run CREATE SCHEMA twofold AUTHORIZATION <this role> once`,
+        );
+        await sql(`CREATE SCHEMA twofold AUTHORIZATION ${role}`);
+        await usingStore(await createPostgresStore({ connectionString: asRole.toString() }), async (store) => {
+          await createTwofold({ store, rp, secretKeys }).users.create({ username: 'ada' });
+        });
+        expect(await sql('SELECT username FROM twofold.users')).toEqual([{ username: 'ada' }]);
+        await sql(`DROP SCHEMA twofold CASCADE`);
+      } finally {
+        await sql(`DROP OWNED BY ${role}`).catch(() => {});
+      }
+    });
+    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await admin.connect();
+    await admin.query(`DROP ROLE IF EXISTS ${role}`);
+    await admin.end();
+  });
+
   it('honours a search_path in the connection string when no schema is given (as 0.1 did); both at once is refused', async () => {
     await withDatabase(async (url, sql) => {
       await sql('CREATE SCHEMA app_auth');
