@@ -8,12 +8,10 @@ import type { FaceAction } from '@twofold/protocol';
 import { createWebhookNotifier } from '../webhooks/webhooks.js';
 import type { AuditEvent } from '../audit/audit.js';
 import { problemResponse } from '../http/problem.js';
-import { createPGliteStore } from '../storage/pglite.js';
 import { createPostgresStore, LegacySchemaError } from '../storage/postgres.js';
 import type { Store } from '../storage/store.js';
 import { createTwofold } from '../twofold.js';
 import { loadSecretKeys, requireSecretKeys } from './secrets.js';
-import { mountTestClock } from './test-clock.js';
 import type { ServeSettings } from './settings.js';
 
 export interface RunningServer {
@@ -28,6 +26,10 @@ export interface RunningServer {
  */
 export async function startServer(settings: ServeSettings, log: (line: string) => void = console.log): Promise<RunningServer> {
   requireSecretKeys(settings);
+  if (settings.testClock) {
+    // Test code is not shipped in @twofold/server: a test host mounts the clock itself.
+    throw new Error('TWOFOLD_UNSAFE_TEST_CLOCK: twofold serve has no test clock; a test host mounts one with mountTestClock() from @twofold/testing/clock, as demo/server.ts does.');
+  }
   const { store, close: closeStore } = await openStore(settings, log);
   // Listen first, so that with PORT=0 the default origin names the port actually bound.
   let twofoldHandler: ((req: Request) => Promise<Response>) | null = null;
@@ -74,7 +76,6 @@ export async function startServer(settings: ServeSettings, log: (line: string) =
   }
   const origins = settings.origins ?? [`http://localhost:${running.port}`];
   const linkTemplate = settings.linkTemplate ?? (settings.staticDir ? `${origins[0]}/#/recover?user={userId}&code={code}` : undefined);
-  const clock = settings.testClock ? mountTestClock({ app, log }) : undefined;
   const webhook =
     settings.webhookUrl && settings.webhookSecret
       ? createWebhookNotifier({
@@ -96,7 +97,6 @@ export async function startServer(settings: ServeSettings, log: (line: string) =
       rp: { id: settings.rpId, name: 'Twofold', origins, ...(settings.relatedOrigins && { relatedOrigins: settings.relatedOrigins }) },
       ...(secretKeys && { secretKeys }),
       insecureNoSecretKeys: settings.insecureNoSecretKeys, // checked by requireSecretKeys above
-      ...(clock && { now: clock }),
       codes: { ...(linkTemplate && { linkTemplate }) },
       ...(settings.faceActions && { faceActions: settings.faceActions as FaceAction[] }),
       ...(faceAnalyzer && { faceAnalyzer }),
@@ -151,7 +151,7 @@ export async function openStore(settings: ServeSettings, log: (line: string) => 
     } catch (error) {
       if (error instanceof LegacySchemaError) {
         throw new Error(
-          `Cannot use DATABASE_URL (${where}): Twofold's tables are in schema "${error.foundIn}" (where 0.1 kept them), but it now uses schema "${error.schema}", which has none; refusing to start on an empty database beside your data. ` +
+          `Cannot use DATABASE_URL (${where}): Twofold's tables are in schema "${error.foundIn}" (where earlier versions kept them), but it now uses schema "${error.schema}", which has none; refusing to start on an empty database beside your data. ` +
             `Either keep them where they are: TWOFOLD_DATABASE_SCHEMA=${error.foundIn}, or move them once, in one transaction (stop servers of the previous version first): TWOFOLD_MOVE_FROM_SCHEMA=${error.foundIn}.`,
         );
       }
@@ -161,6 +161,7 @@ export async function openStore(settings: ServeSettings, log: (line: string) => 
       throw new Error(`Cannot use DATABASE_URL (${where}): ${reason}`);
     }
   }
+  const { createPGliteStore } = await loadPGliteStore();
   const dir = resolve(settings.dataDir);
   const fresh = !existsSync(dir);
   // Only the server's user may read the database and its key file.
@@ -227,5 +228,18 @@ function describeUrl(url: string): string {
     return `${u.hostname}:${u.port || 5432}${u.pathname}`;
   } catch {
     return 'an unparsable URL';
+  }
+}
+
+/**
+ * The embedded store, loaded when it is used: `@electric-sql/pglite` is an optional peer of
+ * `@twofold/server` (a team on PostgreSQL installs none of it).
+ */
+async function loadPGliteStore(): Promise<typeof import('../storage/pglite.js')> {
+  try {
+    return await import('../storage/pglite.js');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND' || !String((error as Error).message).includes('@electric-sql/pglite')) throw error;
+    throw new Error('Cannot open the embedded database: @electric-sql/pglite (an optional peer of @twofold/server) is not installed. Install it (npm install @electric-sql/pglite@0.5.16), or set DATABASE_URL to use PostgreSQL.', { cause: error });
   }
 }

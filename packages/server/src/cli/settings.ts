@@ -73,7 +73,7 @@ Options (each also read from the environment variable shown):
   --database-url URL       DATABASE_URL                use PostgreSQL instead of the embedded database
   --database-schema S      TWOFOLD_DATABASE_SCHEMA     PostgreSQL schema for Twofold's tables (default twofold)
   --move-from-schema S     TWOFOLD_MOVE_FROM_SCHEMA    move the tables from schema S first, in one transaction
-                                                       (upgrading 0.1, which used public; idempotent)
+                                                       (upgrading from 0.1.0, which used public; idempotent)
   --rp-id ID               TWOFOLD_RP_ID               WebAuthn RP ID (default localhost)
   --origins A,B            TWOFOLD_ORIGINS             allowed origins (default http://localhost:PORT)
   --related-origins A,B    TWOFOLD_RELATED_ORIGINS     other sites' origins that may use the RP ID

@@ -50,7 +50,7 @@ export class LegacySchemaError extends Error {
     readonly schema: string,
   ) {
     super(
-      `Twofold's tables are in schema "${foundIn}" (where @twofold/server 0.1 kept them by default), but it now keeps them in schema "${schema}", which has none; ` +
+      `Twofold's tables are in schema "${foundIn}" (where earlier versions of @twofold/server kept them by default), but it now keeps them in schema "${schema}", which has none; ` +
         `refusing to start on an empty database beside your data. Either keep them where they are: createPostgresStore({ connectionString, schema: '${foundIn}' }), ` +
         `or move them once, in one transaction (stop servers of the previous version first): createPostgresStore({ connectionString, moveFromSchema: '${foundIn}' }).`,
     );
