@@ -12,7 +12,6 @@ export { FRONT_END_HEADERS } from './front-end.js';
 export { createWorkerPinHasher, type WorkerPinHasher, type WorkerPinHasherOptions } from './pin-hasher.js';
 export { readSettings, type ReadSettingsOptions, type ServeSettings } from '../../cli/settings.js';
 export { loadSecretKeys, type LoadSecretKeysOptions } from '../../cli/secrets.js';
-export { mountTestClock, type MountTestClockOptions } from '../../cli/test-clock.js';
 
 import { forwardedClientAddress, type ClientAddressSource } from '../../http/address.js';
 import { clientAddress, toNodeListener, type FetchHandler } from './listener.js';
