@@ -37,7 +37,12 @@ const settings = (() => {
 // 1. A store: the embedded PGlite database in a directory, or PostgreSQL with DATABASE_URL.
 if (!settings.databaseUrl) mkdirSync(resolve(settings.dataDir), { recursive: true, mode: 0o700 }); // the database and its key file: owner only
 const store = settings.databaseUrl
-  ? await createPostgresStore({ connectionString: settings.databaseUrl })
+  ? await createPostgresStore({
+      connectionString: settings.databaseUrl,
+      // Tables in schema `twofold` by default; TWOFOLD_DATABASE_SCHEMA / TWOFOLD_MOVE_FROM_SCHEMA as for `twofold serve`.
+      ...(settings.databaseSchema && { schema: settings.databaseSchema }),
+      ...(settings.moveFromSchema && { moveFromSchema: settings.moveFromSchema }),
+    })
   : await createPGliteStore({ dataDir: resolve(settings.dataDir) });
 
 // 2. Listen first, so that with PORT=0 the default origin names the port actually bound.
@@ -62,6 +67,8 @@ const twofold = createTwofold({
   pinHasher,
   rp: { id: settings.rpId, name: 'Northwind Bank', origins, ...(settings.relatedOrigins && { relatedOrigins: settings.relatedOrigins }) },
   secretKeys: loadSecretKeys({ settings, log }),
+  // Only with TWOFOLD_INSECURE_NO_SECRET_KEYS=true (loadSecretKeys refuses PostgreSQL without keys otherwise).
+  ...(settings.insecureNoSecretKeys && { insecureNoSecretKeys: true }),
   openRegistration: settings.openRegistration,
   codes: { linkTemplate: settings.linkTemplate ?? `${origins[0]}/#/recover?user={userId}&code={code}` },
   ...(settings.faceActions && { faceActions: settings.faceActions as FaceAction[] }),

@@ -179,7 +179,8 @@ export interface TwofoldOptions {
   faceChecksPerAddress?: RateLimit;
   /**
    * Liveness actions face challenges ask for (each once, in random order). Default: all of
-   * turn_left, turn_right, move_closer. Fewer is faster and more accessible, and weaker.
+   * turn_left, turn_right, move_closer. Fewer is faster and more accessible, and weaker; at
+   * least two (with one, re-labelled recorded frames would pass about one check in eight).
    */
   faceActions?: FaceAction[];
   /**
@@ -251,6 +252,11 @@ export function createTwofold(options: TwofoldOptions) {
     throw new TypeError(`createTwofold: ceremonyTtlSeconds must be a whole number of seconds from 10 to 3600, got ${options.ceremonyTtlSeconds}`);
   }
   requireSecretKeys(options);
+  // One action lets a re-labelled recorded frame land on its target ~12 % of the time (docs/face.md); two, 1.4 %.
+  const faceActions = options.faceActions === undefined ? FACE_ACTIONS : [...new Set(options.faceActions)];
+  if (faceActions.length < 2 || !faceActions.every((a) => FACE_ACTIONS.includes(a))) {
+    throw new TypeError(`createTwofold: faceActions needs at least two distinct actions of ${FACE_ACTIONS.join(', ')}, got ${JSON.stringify(options.faceActions)}`);
+  }
   const now = options.now ?? (() => new Date());
   const onError = options.onError ?? ((e: unknown) => console.error('[twofold]', e));
   const rp: RelyingParty = {
@@ -313,7 +319,7 @@ export function createTwofold(options: TwofoldOptions) {
     pins,
     pinHashing,
     retention: checkRetention({ ...DEFAULT_RETENTION, ...options.retention }),
-    faceActions: options.faceActions?.length ? [...new Set(options.faceActions)] : FACE_ACTIONS,
+    faceActions,
     faceAnalyzer: options.faceAnalyzer,
     notify(events) {
       if (!options.onEvent) return;

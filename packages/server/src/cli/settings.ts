@@ -206,6 +206,7 @@ export function resolveSettings(
   for (const a of faceActions ?? []) {
     if (!['turn_left', 'turn_right', 'move_closer'].includes(a)) throw new Error(`TWOFOLD_FACE_ACTIONS: unknown action "${a}" (turn_left, turn_right, move_closer).`);
   }
+  if (faceActions && new Set(faceActions).size < 2) throw new Error('TWOFOLD_FACE_ACTIONS needs at least two distinct actions (with one, re-labelled recorded frames pass about one check in eight).');
   const faceThreadsText = pick('face-threads', 'TWOFOLD_FACE_THREADS');
   const faceThreads = faceThreadsText === undefined ? undefined : Number(faceThreadsText);
   if (faceThreads !== undefined && !(Number.isInteger(faceThreads) && faceThreads >= 0 && faceThreads <= 64)) {

@@ -382,6 +382,6 @@ const sealContext = (kid: string) => `twofold:signing-key:${kid}`;
 async function unsealPrivateJwk(record: SigningKeyRecord, keyring: Keyring | undefined): Promise<Record<string, unknown>> {
   const sealed = record.privateJwk.sealed;
   if (typeof sealed !== 'string') return record.privateJwk;
-  if (!keyring) throw new Error(`signing key ${record.kid} is sealed, but no secret keys are configured`);
+  if (!keyring) throw new Error(`signing key ${record.kid} is sealed, but no secret keys are configured: pass the keys that sealed it as the secretKeys option of createTwofold`);
   return JSON.parse(new TextDecoder().decode(await keyring.open(sealed, sealContext(record.kid)))) as Record<string, unknown>;
 }

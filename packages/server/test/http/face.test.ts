@@ -91,6 +91,13 @@ describe('face', { timeout: 180_000 }, () => {
     expect((await challenge(user.userId, 'enroll')).json.code).toBe('UNAUTHENTICATED');
   });
 
+  it('faceActions needs at least two distinct known actions (with one, re-labelled recorded frames pass ~12 % of checks)', () => {
+    for (const faceActions of [['turn_left'], ['turn_left', 'turn_left'], [], ['turn_left', 'nod']] as FaceAction[][]) {
+      expect(() => createTestApp(store, { secretKeys, faceActions }), JSON.stringify(faceActions)).toThrow(/faceActions needs at least two/);
+    }
+    expect(() => createTestApp(store, { secretKeys, faceActions: ['turn_left', 'move_closer'] })).not.toThrow();
+  });
+
   it('enrolling a face is a credential change: it needs a passkey sign-in at most 5 minutes old (issue 13)', async () => {
     const user = await signUp(app);
     const ch = await challenge(user.userId, 'enroll', user.token);
