@@ -4,8 +4,10 @@
  *   Playwright's built-in `browserContext.credentials`), see {@link createTestAuthenticator};
  * - `camera`: fake cameras per test (a person following face challenges, a still photo, a replayed
  *   recording, or Chromium's fake capture device playing a `.y4m`), see {@link createTestCamera};
- * - `twofold`: a Twofold server on in-memory PGlite, one per worker, with a service client, see
- *   {@link startTwofoldServer};
+ * - `twofold`: a Twofold server on in-memory PGlite, one per worker, around your app (a Fetch
+ *   handler or a Node listener such as an Express app), with a service client, see
+ *   {@link startTwofoldServer}; or a server started elsewhere (Playwright's `webServer`), reached
+ *   by URL and a service API key, see {@link connectTwofoldServer};
  * - `newDevice`: another device (browser context + page + authenticator, optionally a camera),
  *   closed after the test;
  * - `expect` with `toHaveCredentialFor` and `toHaveDevice`.
@@ -23,7 +25,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import type { VirtualAuthenticatorOptions } from '../virtual-authenticator.js';
 import { createTestAuthenticator, type AuthenticatorBackend, type TestAuthenticator } from './authenticator.js';
 import { createTestCamera, type FollowCameraOptions, type TestCamera } from './camera.js';
-import { startTwofoldServer, type StartTwofoldServerOptions, type TwofoldTestServer } from './server.js';
+import { openTwofoldServer, type TwofoldServerOptions, type TwofoldTestServer } from './server.js';
 
 export * from './authenticator.js';
 export * from './camera.js';
@@ -58,8 +60,13 @@ export interface TwofoldTestOptions {
 
 /** Per-worker options (changing them starts a new worker). */
 export interface TwofoldWorkerOptions {
-  /** How the `twofold` fixture's server is started: your `app` around the API, face analysis, `createTwofold` settings. */
-  twofoldOptions: StartTwofoldServerOptions;
+  /**
+   * The `twofold` fixture's server. Started per worker: `{ app }` (a Fetch handler around the API)
+   * or `{ listener }` (a Node listener: an Express app, `koaApp.callback()`), plus `face` and
+   * `createTwofold` settings (`twofold`); default: only the API. Or connected, for a server
+   * started elsewhere (Playwright's `webServer`): `{ url, apiKey, basePath? }`.
+   */
+  twofoldOptions: TwofoldServerOptions;
 }
 
 /** The fixtures this module adds. */
@@ -88,7 +95,7 @@ export const test = base.extend<TwofoldTestOptions & TwofoldFixtures, TwofoldWor
 
   twofold: [
     async ({ twofoldOptions }, use) => {
-      const server = await startTwofoldServer(twofoldOptions);
+      const server = await openTwofoldServer(twofoldOptions);
       try {
         await use(server);
       } finally {
@@ -165,7 +172,9 @@ async function poll<T>(timeout: number, read: () => Promise<T>, ok: (value: T) =
  * - `await expect(authenticator).toHaveCredentialFor(userId, { rpId? })`: the authenticator holds a
  *   passkey whose user handle is that Twofold user id;
  * - `await expect(twofold).toHaveDevice({ userId, type?, count? })`: the server lists such a
- *   device for the user (exactly `count` of them, when given).
+ *   device for the user (exactly `count` of them, when given). Asked over HTTP with the fixture's
+ *   service key (scope `devices.read`), so it works whether the fixture started the server or
+ *   connected to one.
  */
 export const expect = baseExpect.extend({
   async toHaveCredentialFor(authenticator: TestAuthenticator, userId: string, options: TwofoldAssertionOptions & { rpId?: string } = {}) {
