@@ -1,4 +1,4 @@
-/** Express (4 or 5): Twofold at `/api/v1`, before or after `express.json()`. */
+/** Express 5: Twofold at `/api/v1`, before or after `express.json()`. */
 import express from 'express';
 import type { Twofold } from '@twofold/server';
 import { toNodeListener } from '@twofold/server/node';

@@ -1,4 +1,4 @@
-/** Fastify (4 or 5): Twofold as an encapsulated plugin under `/api/v1`. */
+/** Fastify 5: Twofold as an encapsulated plugin under `/api/v1`. */
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Twofold } from '@twofold/server';
 import { clientErrorListener, toFastifyPlugin } from '@twofold/server/node';

@@ -1,4 +1,4 @@
-/** Koa (2 or 3): Twofold answers under `/api/v1`, everything else goes on down the stack. */
+/** Koa 3: Twofold answers under `/api/v1`, everything else goes on down the stack. */
 import Koa from 'koa';
 import { bodyParser } from '@koa/bodyparser';
 import type { Twofold } from '@twofold/server';

@@ -20,7 +20,7 @@ export interface FastifyReplyLike {
   hijack(): unknown;
 }
 
-/** The members of a Fastify instance (the plugin's encapsulated context) the plugin uses (Fastify 4 and 5). */
+/** The members of a Fastify instance (the plugin's encapsulated context) the plugin uses (tested with Fastify 5). */
 export interface FastifyInstanceLike {
   /** The `prefix` the plugin was registered with (`''` without one). */
   readonly prefix: string;

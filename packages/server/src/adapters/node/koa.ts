@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createBridge, mountMismatch, pathOf, serves, type FetchHandler, type NodeRequest } from './listener.js';
 
-/** The members of Koa's context the middleware uses (Koa 2 and 3). */
+/** The members of Koa's context the middleware uses (tested with Koa 3). */
 export interface KoaContextLike {
   req: IncomingMessage;
   res: ServerResponse;
