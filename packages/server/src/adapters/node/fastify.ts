@@ -33,7 +33,7 @@ export interface FastifyInstanceLike {
 export type FastifyPlugin = (instance: FastifyInstanceLike, options: Record<string, unknown>) => Promise<void>;
 
 /** Options of {@link toFastifyPlugin}. */
-export interface FastifyPluginOptions {
+export interface ToFastifyPluginOptions {
   /**
    * The client address for the rate limits (read by `clientAddress`). Default: the socket's
    * address. Behind a proxy: `(request) => request.ip` with Fastify's `trustProxy`.
@@ -52,7 +52,7 @@ export interface FastifyPluginOptions {
  * the handler reads the body bytes itself under its own limits, whatever parsers the rest of
  * the app uses.
  */
-export function toFastifyPlugin(handler: FetchHandler, options: FastifyPluginOptions = {}): FastifyPlugin {
+export function toFastifyPlugin(handler: FetchHandler, options: ToFastifyPluginOptions = {}): FastifyPlugin {
   const bridge = createBridge(handler, options.onError ? { onError: options.onError } : {});
   return async (instance) => {
     const prefix = instance.prefix.replace(/\/+$/, '');

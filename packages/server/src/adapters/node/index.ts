@@ -17,9 +17,9 @@ import { forwardedClientAddress, type ClientAddressSource } from '../../http/add
 import { clientAddress, toNodeListener, type FetchHandler } from './listener.js';
 import { handleClientErrors } from './client-errors.js';
 
-export { clientAddress, toNodeListener, type FetchHandler, type NodeListener, type NodeListenerOptions, type NodeRequest } from './listener.js';
-export { toFastifyPlugin, type FastifyPlugin, type FastifyPluginOptions, type FastifyInstanceLike, type FastifyReplyLike, type FastifyRequestLike } from './fastify.js';
-export { toKoaMiddleware, type KoaContextLike, type KoaMiddleware, type KoaMiddlewareOptions } from './koa.js';
+export { clientAddress, toNodeListener, type FetchHandler, type NodeListener, type ToNodeListenerOptions, type NodeRequest } from './listener.js';
+export { toFastifyPlugin, type FastifyPlugin, type ToFastifyPluginOptions, type FastifyInstanceLike, type FastifyReplyLike, type FastifyRequestLike } from './fastify.js';
+export { toKoaMiddleware, type KoaContextLike, type KoaMiddleware, type ToKoaMiddlewareOptions } from './koa.js';
 export { clientErrorListener, handleClientErrors } from './client-errors.js';
 
 /**

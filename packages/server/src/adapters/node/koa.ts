@@ -25,7 +25,7 @@ export interface KoaContextLike {
 export type KoaMiddleware = (ctx: KoaContextLike, next: () => Promise<unknown>) => Promise<unknown>;
 
 /** Options of {@link toKoaMiddleware}. */
-export interface KoaMiddlewareOptions {
+export interface ToKoaMiddlewareOptions {
   /**
    * The client address for the rate limits (read by `clientAddress`). Default: the socket's
    * address. Behind a proxy: `(ctx) => ctx.ip` with `app.proxy = true`.
@@ -44,7 +44,7 @@ export interface KoaMiddlewareOptions {
  * `@koa/bodyparser` already read is rebuilt from `ctx.request.rawBody`/`body`, see
  * `toNodeListener`).
  */
-export function toKoaMiddleware(handler: FetchHandler, options: KoaMiddlewareOptions = {}): KoaMiddleware {
+export function toKoaMiddleware(handler: FetchHandler, options: ToKoaMiddlewareOptions = {}): KoaMiddleware {
   const bridge = createBridge(handler, options.onError ? { onError: options.onError } : {});
   return async (ctx, next) => {
     const url = ctx.originalUrl;

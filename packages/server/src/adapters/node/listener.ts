@@ -187,7 +187,7 @@ export function createBridge(handler: FetchHandler, options: BridgeOptions = {})
 }
 
 /** Options of {@link toNodeListener}. */
-export interface NodeListenerOptions {
+export interface ToNodeListenerOptions {
   /**
    * The client address for the rate limits (see {@link clientAddress}). Default: the socket's
    * address. Behind a proxy with Express: `(req) => req.ip` (honours Express's `trust proxy`).
@@ -225,7 +225,7 @@ export type NodeListener = (req: IncomingMessage, res: ServerResponse, next?: (e
  * The client address for the rate limits is the socket's (or `options.clientAddress`), read by
  * {@link clientAddress}.
  */
-export function toNodeListener(handler: FetchHandler, options: NodeListenerOptions = {}): NodeListener {
+export function toNodeListener(handler: FetchHandler, options: ToNodeListenerOptions = {}): NodeListener {
   const bridge = createBridge(handler, options.onError ? { onError: options.onError } : {});
   return async (incoming, res, next) => {
     const req = incoming as NodeRequest;
