@@ -7,11 +7,11 @@ import { createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import express from 'express';
 import type { Store } from '@twofold/server';
-import { toNodeListener } from '@twofold/server/node';
+import { handleClientErrors, toNodeListener } from '@twofold/server/node';
 import { createPGliteStore } from '@twofold/server/pglite';
 import { createExpressApp } from '../express.js';
 import { createExampleTwofold } from '../twofold.js';
-import { call, listen, LOOPBACK, ORIGIN, recordingClientAddress, signUp, unique } from './helpers.js';
+import { call, listen, LOOPBACK, ORIGIN, oversizedHead, recordingClientAddress, signUp, unique } from './helpers.js';
 
 let store: Store & { close(): Promise<void> };
 before(async () => {
@@ -25,7 +25,7 @@ for (const jsonFirst of [false, true]) {
     let server: Awaited<ReturnType<typeof listen>>;
     before(async () => {
       const twofold = createExampleTwofold({ store, origin: ORIGIN, clientAddress: addresses.source });
-      server = await listen(createServer(createExpressApp(twofold, { jsonFirst })));
+      server = await listen(handleClientErrors(createServer(createExpressApp(twofold, { jsonFirst }))));
     });
     after(() => server.close());
 
@@ -41,6 +41,12 @@ for (const jsonFirst of [false, true]) {
       assert.equal(missing.status, 404);
       assert.equal(missing.contentType, 'application/problem+json');
       assert.equal(missing.json.code, 'NOT_FOUND');
+    });
+
+    test('the server answers a request head over 16 KiB with 431 problem+json (handleClientErrors)', async () => {
+      const answer = await oversizedHead(Number(new URL(server.url).port));
+      assert.match(answer.statusLine, /^HTTP\/1\.1 431 /);
+      assert.equal(answer.json.code, 'HEADERS_TOO_LARGE');
     });
 
     test('the handler’s limits and errors hold for a rebuilt body: over 64 KiB is 413 BODY_TOO_LARGE, a schema error is 400', async () => {

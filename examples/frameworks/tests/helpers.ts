@@ -1,6 +1,6 @@
 /** What every recipe test shares: a real listening server, a real sign-up over HTTP. */
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { clientAddress } from '@twofold/server/node';
 import { createSoftAuthenticator } from '@twofold/testing';
 
@@ -81,3 +81,23 @@ export function recordingClientAddress() {
 
 /** Loopback, as IPv4 or IPv4-mapped IPv6. */
 export const LOOPBACK = /^(::ffff:)?127\.0\.0\.1$/;
+
+/** Sends a request head with a 17 KiB header on a raw socket; the status line, head and parsed body of the answer. */
+export function oversizedHead(port: number): Promise<{ statusLine: string; head: string; json: any }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (d) => (text += d));
+    socket.on('error', reject);
+    socket.on('end', () => {
+      const [head = '', body = ''] = text.split('\r\n\r\n');
+      try {
+        resolve({ statusLine: head.split('\r\n')[0]!, head: head.toLowerCase(), json: JSON.parse(body) });
+      } catch {
+        reject(new Error(`not problem+json: ${JSON.stringify(text.slice(0, 300))}`));
+      }
+    });
+    socket.write(`GET /api/v1/me HTTP/1.1\r\nhost: localhost\r\ncookie: ${'a'.repeat(17 * 1024)}\r\n\r\n`);
+  });
+}
