@@ -195,7 +195,10 @@ function checkedFetchHandler(handler: FetchHandler): FetchHandler {
     } catch (error) {
       return refuse(`The app threw on ${req.method} ${new URL(req.url).pathname}`, error);
     }
-    return res instanceof Response ? res : refuse(`The app returned ${res === undefined ? 'nothing' : typeof res}, not a Response`);
+    // Duck-typed: `@hono/node-server` swaps the global Response class, so `instanceof` would refuse
+    // a Response made by the platform's own class (a proxied `fetch`, a library that kept it).
+    const ok = typeof res === 'object' && res !== null && typeof (res as Response).status === 'number' && typeof (res as Response).headers === 'object';
+    return ok ? (res as Response) : refuse(`The app returned ${res === undefined ? 'nothing' : typeof res}, not a Response`);
   };
 }
 
