@@ -608,6 +608,6 @@ export interface Problem {
   reason?: string;
   /** `RECOVERY_OUT_OF_ORDER`: the flow's next step. */
   step?: RecoveryStep;
-  /** `BODY_TOO_LARGE`: the largest accepted body, in bytes. */
+  /** `BODY_TOO_LARGE`: the largest accepted body; `HEADERS_TOO_LARGE`: the largest accepted request line and headers; in bytes. */
   limit?: number;
 }
