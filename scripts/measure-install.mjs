@@ -10,12 +10,14 @@
  * 2. passkey-only app: `npm install` protocol + server + client → `du` of node_modules; checks
  *    that no face package came with them and that `createFaceAnalyzer()` from
  *    `@twofold/server/face` throws naming the `npm install` line;
- *    then adds PGlite (the embedded store, an optional peer) → `du` again, and opens one;
+ *    checks that `twofold serve` names the store driver to install (pg and PGlite are optional
+ *    peers), then adds pg → `du`, then PGlite too → `du`, opens a PGlite store, and starts
+ *    `twofold serve` (face checks off, said so);
  * 3. face app: the same plus the face peers the server and the client's engine ask for (the
  *    commands those errors name) → `du`; checks that the analyzer's check passes.
  * Prints a table and a JSON line (BENCHMARKS.md, "Install size"). --keep leaves the apps in /tmp.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,6 +65,15 @@ function runIn(dir, code) {
   return execFileSync(process.execPath, ['--input-type=module', '-e', code], { cwd: dir, env, encoding: 'utf8' });
 }
 
+/** Runs the `twofold` CLI of the app (`serve` by default) and returns what it printed. */
+function cli(dir, env, args = ['serve']) {
+  const clean = { ...process.env, PORT: '0', TWOFOLD_DATA_DIR: join(dir, '.twofold'), ...env };
+  delete clean.NODE_PATH;
+  delete clean.NODE_OPTIONS;
+  const run = spawnSync(process.execPath, [join(dir, 'node_modules/@twofold/server/dist/cli/main.js'), ...args], { cwd: dir, env: clean, encoding: 'utf8', timeout: 30_000, killSignal: 'SIGTERM' });
+  return `${run.stdout}${run.stderr}`;
+}
+
 const probe = `
   import { createFaceAnalyzer } from '@twofold/server/face';
   import { createTwofold } from '@twofold/server';
@@ -86,11 +97,22 @@ try {
   const lightProbe = JSON.parse(runIn(light, probe));
   if (!/npm install @tensorflow\/tfjs@/.test(lightProbe.face)) throw new Error(`createFaceAnalyzer() without the face stack should name the install line, got: ${lightProbe.face}`);
   results.passkeys.faceError = lightProbe.face;
-  // The embedded store is an optional peer too: a team that picks it adds PGlite.
+  // The store drivers are optional peers too: without them `twofold serve` names what to install.
+  results.passkeys.cliErrors = [cli(light, {}), cli(light, { DATABASE_URL: 'postgres://twofold@127.0.0.1:9/twofold', TWOFOLD_SECRET_KEYS: cli(light, {}, ['secret-key', 'generate']).trim() })];
+  if (!/npm install @electric-sql\/pglite@/.test(results.passkeys.cliErrors[0])) throw new Error(`twofold serve without PGlite should name the install line, got: ${results.passkeys.cliErrors[0]}`);
+  if (!/npm install pg@/.test(results.passkeys.cliErrors[1])) throw new Error(`twofold serve with DATABASE_URL and without pg should name the install line, got: ${results.passkeys.cliErrors[1]}`);
+  // A team picks one store: PostgreSQL (pg), or the embedded PGlite.
+  const pg = `pg@${rangeOf('server', 'pg')}`;
+  npmInstall(light, [pg]);
+  results.pg = { ...measure(light), installed: [pg] };
   const pglite = `@electric-sql/pglite@${rangeOf('server', '@electric-sql/pglite')}`;
   npmInstall(light, [pglite]);
-  results.pglite = { ...measure(light), installed: [pglite] };
+  results.pglite = { ...measure(light), installed: [pg, pglite] };
   runIn(light, `import { createPGliteStore } from '@twofold/server/pglite'; const s = await createPGliteStore(); await s.close();`);
+  // `twofold serve` starts without the face stack: face checks off, said so (stopped after 30 s).
+  const served = cli(light, {});
+  if (!/Face checks: off/.test(served) || !/Database: embedded PGlite/.test(served)) throw new Error(`twofold serve without the face stack should start with face checks off, got: ${served}`);
+  results.passkeys.cliErrors.push(served.split('\n').find((l) => l.startsWith('Face checks')));
 
   // Face: plus the peers the server's analyzer and the client's engine ask for.
   const peers = facePeers();
@@ -112,7 +134,9 @@ const row = (label, r) => `| ${label} | ${r.mb.toFixed(1)} MB | ${r.packages.sli
 console.log('| install | node_modules | largest packages (MB) |');
 console.log('| --- | --- | --- |');
 console.log(row('passkey-only: protocol + server + client', results.passkeys));
-console.log(row(`passkey-only + the embedded store: + ${results.pglite.installed.join(' ')}`, results.pglite));
-console.log(row(`face: the same + ${results.face.installed.join(' ')}`, results.face));
+console.log(row(`passkey-only + PostgreSQL: + ${results.pg.installed.join(' ')}`, results.pg));
+console.log(row(`passkey-only + both stores: + ${results.pglite.installed.join(' ')}`, results.pglite));
+console.log(row(`face: passkey-only (no store driver) + ${results.face.installed.join(' ')}`, results.face));
 console.log(`without the face stack, createFaceAnalyzer() says: ${results.passkeys.faceError.split('\n').join(' / ')}`);
-console.log(JSON.stringify({ passkeysMb: +results.passkeys.mb.toFixed(1), passkeysPgliteMb: +results.pglite.mb.toFixed(1), faceMb: +results.face.mb.toFixed(1), node: process.version }));
+for (const line of results.passkeys.cliErrors) console.log(`twofold serve in the passkey-only app says: ${line.trim().split('\n').join(' / ')}`);
+console.log(JSON.stringify({ passkeysMb: +results.passkeys.mb.toFixed(1), passkeysPgMb: +results.pg.mb.toFixed(1), passkeysBothStoresMb: +results.pglite.mb.toFixed(1), faceMb: +results.face.mb.toFixed(1), node: process.version }));

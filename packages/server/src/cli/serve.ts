@@ -3,12 +3,11 @@ import { Hono } from 'hono';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { clientAddressFor, createWorkerPinHasher, FRONT_END_HEADERS, serve } from '../adapters/node/index.js';
-import { createFaceAnalyzer } from '../adapters/face/index.js';
+import { createFaceAnalyzer, FACE_INSTALL_COMMAND, missingFacePeers } from '../adapters/face/index.js';
 import type { FaceAction } from '@twofold/protocol';
 import { createWebhookNotifier } from '../webhooks/webhooks.js';
 import type { AuditEvent } from '../audit/audit.js';
 import { problemResponse } from '../http/problem.js';
-import { createPostgresStore, LegacySchemaError } from '../storage/postgres.js';
 import type { Store } from '../storage/store.js';
 import { createTwofold } from '../twofold.js';
 import { loadSecretKeys, requireSecretKeys } from './secrets.js';
@@ -30,6 +29,7 @@ export async function startServer(settings: ServeSettings, log: (line: string) =
     // Test code is not shipped in @twofold/server: a test host mounts the clock itself.
     throw new Error('TWOFOLD_UNSAFE_TEST_CLOCK: twofold serve has no test clock; a test host mounts one with mountTestClock() from @twofold/testing/clock, as demo/server.ts does.');
   }
+  const faceOn = faceChecksOn(settings, log);
   const { store, close: closeStore } = await openStore(settings, log);
   // Listen first, so that with PORT=0 the default origin names the port actually bound.
   let twofoldHandler: ((req: Request) => Promise<Response>) | null = null;
@@ -85,7 +85,7 @@ export async function startServer(settings: ServeSettings, log: (line: string) =
         })
       : undefined;
   // Face checks run in worker threads (models load there at start, off this event loop).
-  const faceAnalyzer = settings.faceThreads === 0 ? undefined : createFaceAnalyzer({ ...(settings.faceThreads && { threads: settings.faceThreads }) });
+  const faceAnalyzer = faceOn ? createFaceAnalyzer({ ...(settings.faceThreads && { threads: settings.faceThreads }) }) : undefined;
   // argon2id (PINs) in worker threads, so a burst of PIN checks never stalls the event loop.
   const pinHasher = createWorkerPinHasher();
   let twofold;
@@ -140,6 +140,7 @@ export async function startServer(settings: ServeSettings, log: (line: string) =
 export async function openStore(settings: ServeSettings, log: (line: string) => void): Promise<{ store: Store; close: () => Promise<void> }> {
   if (settings.databaseUrl) {
     const where = describeUrl(settings.databaseUrl);
+    const { createPostgresStore, LegacySchemaError } = await loadStore('postgres');
     try {
       const store = await createPostgresStore({
         connectionString: settings.databaseUrl,
@@ -161,7 +162,7 @@ export async function openStore(settings: ServeSettings, log: (line: string) => 
       throw new Error(`Cannot use DATABASE_URL (${where}): ${reason}`);
     }
   }
-  const { createPGliteStore } = await loadPGliteStore();
+  const { createPGliteStore } = await loadStore('pglite');
   const dir = resolve(settings.dataDir);
   const fresh = !existsSync(dir);
   // Only the server's user may read the database and its key file.
@@ -232,14 +233,37 @@ function describeUrl(url: string): string {
 }
 
 /**
- * The embedded store, loaded when it is used: `@electric-sql/pglite` is an optional peer of
- * `@twofold/server` (a team on PostgreSQL installs none of it).
+ * A store engine's module, loaded when it is used: its driver (`pg`, `@electric-sql/pglite`) is
+ * an optional peer of `@twofold/server` — a team installs the one it picks.
  */
-async function loadPGliteStore(): Promise<typeof import('../storage/pglite.js')> {
+async function loadStore(engine: 'postgres'): Promise<typeof import('../storage/postgres.js')>;
+async function loadStore(engine: 'pglite'): Promise<typeof import('../storage/pglite.js')>;
+async function loadStore(engine: 'postgres' | 'pglite') {
+  const driver = engine === 'postgres' ? 'pg' : '@electric-sql/pglite';
   try {
-    return await import('../storage/pglite.js');
+    return engine === 'postgres' ? await import('../storage/postgres.js') : await import('../storage/pglite.js');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND' || !String((error as Error).message).includes('@electric-sql/pglite')) throw error;
-    throw new Error('Cannot open the embedded database: @electric-sql/pglite (an optional peer of @twofold/server) is not installed. Install it (npm install @electric-sql/pglite@0.5.16), or set DATABASE_URL to use PostgreSQL.', { cause: error });
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND' || !String((error as Error).message).includes(`'${driver}'`)) throw error;
+    throw new Error(
+      engine === 'postgres'
+        ? 'Cannot use DATABASE_URL: pg (an optional peer of @twofold/server) is not installed. Install it: npm install pg@8'
+        : 'Cannot open the embedded database: @electric-sql/pglite (an optional peer of @twofold/server) is not installed. Install it (npm install @electric-sql/pglite@0.5.16), or set DATABASE_URL to use PostgreSQL.',
+      { cause: error },
+    );
   }
+}
+
+/**
+ * Whether `twofold serve` runs face checks: not with TWOFOLD_FACE_THREADS=0. The face stack is an
+ * optional peer: when it is not installed and face threads were not asked for, the server runs
+ * without face checks (the face routes answer 503 NOT_CONFIGURED) and says how to add them; when
+ * they were asked for, it refuses to start, naming the install command (before anything opens).
+ */
+function faceChecksOn(settings: ServeSettings, log: (line: string) => void): boolean {
+  if (settings.faceThreads === 0) return false;
+  const missing = missingFacePeers();
+  if (missing.length === 0) return true;
+  if (settings.faceThreads !== undefined) throw new Error(`TWOFOLD_FACE_THREADS needs the face stack, which is not installed (missing: ${missing.join(', ')}): ${FACE_INSTALL_COMMAND}`);
+  log(`Face checks: off, the face stack is not installed (${FACE_INSTALL_COMMAND}); the face routes answer 503 NOT_CONFIGURED.`);
+  return false;
 }
