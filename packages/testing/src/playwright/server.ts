@@ -1,7 +1,5 @@
 import { createTwofold, generateSealingKey, parseKeyring, type Twofold, type TwofoldOptions } from '@twofold/server';
-import { createFaceAnalyzer } from '@twofold/server/face';
 import { clientAddress, handleClientErrors, toNodeListener } from '@twofold/server/node';
-import { createPGliteStore } from '@twofold/server/pglite';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -100,8 +98,19 @@ export interface TwofoldTestServer {
  */
 export async function startTwofoldServer(options: StartTwofoldServerOptions = {}): Promise<TwofoldTestServer> {
   if (options.app && options.listener) throw new TypeError('startTwofoldServer: pass either `app` (a Fetch handler) or `listener` (a Node listener, e.g. an Express app), not both');
+  // Loaded only here: a suite connected to its own server (`url` mode) needs neither the embedded
+  // database (@electric-sql/pglite) nor the face stack, which are optional peers.
+  const { createPGliteStore } = await import('@twofold/server/pglite').catch((error: unknown) => {
+    throw new Error(
+      'The twofold fixture starts its server on the embedded database: npm install -D @electric-sql/pglite — ' +
+        'or connect it to the server your tests start (Playwright webServer) with twofoldOptions: { url, apiKey }.',
+      { cause: error },
+    );
+  });
   const store = await createPGliteStore();
-  const faceAnalyzer = options.face ? createFaceAnalyzer(typeof options.face === 'object' && options.face.threads ? { threads: options.face.threads } : { threads: 1 }) : undefined;
+  const faceAnalyzer = options.face
+    ? (await import('@twofold/server/face')).createFaceAnalyzer(typeof options.face === 'object' && options.face.threads ? { threads: options.face.threads } : { threads: 1 })
+    : undefined;
   // Listen first (the origin names the port), route to the app once it is built.
   let listener: NodeRequestListener | undefined;
   const http = await listen((req, res) => {
