@@ -31,7 +31,8 @@ export interface HandlerOptions {
    * Where a request's client address comes from, for the per-address rate limits. Required:
    * building a handler without it throws, so the limits cannot be off by omission.
    * - On Node: `clientAddress` of `@twofold/server/node` (the socket's address, for requests
-   *   served with its `toNodeListener` / `serve`).
+   *   served with its `toNodeListener`, `toFastifyPlugin`, `toKoaMiddleware` or `serve`; their
+   *   own `clientAddress` option can hand over your framework's proxy-aware address instead).
    * - Behind reverse proxies: `forwardedClientAddress({ hops, fallback: clientAddress })`.
    * - Any other function of the request (your platform's connection info).
    * - `'none'`: no per-address limits (per-user limits still apply). Only for a host that limits
