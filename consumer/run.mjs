@@ -82,6 +82,14 @@ try {
   console.log(`::: node_modules (with the app's dev tools: Playwright, TypeScript, Vite): ${modulesMb} MB${heavy.length ? `, face stack present: ${heavy.join(', ')}` : ', no face stack'}`);
   if (heavy.length) throw new Error(`a passkey-only install pulled ${heavy.join(', ')}`);
 
+  // The embedded store's driver is not installed either: asking for it says what to install.
+  const pglite = spawnSync('node', ['-e', "import('@twofold/server/pglite').then((m) => m.createPGliteStore()).then(() => process.exit(3), (e) => { console.log(e.message); })"], {
+    cwd: join(dir, 'app'),
+    encoding: 'utf8',
+  });
+  if (!/npm install @electric-sql\/pglite/.test(pglite.stdout)) throw new Error(`createPGliteStore without @electric-sql/pglite: expected the install line, got: ${pglite.stdout}${pglite.stderr}`);
+  console.log('::: createPGliteStore without its driver names the install line');
+
   phase('typecheck', () => sh('pnpm', ['run', 'typecheck'], { cwd: join(dir, 'app') }));
   phase('build', () => sh('pnpm', ['run', 'build'], { cwd: join(dir, 'app') }));
 

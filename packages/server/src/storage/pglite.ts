@@ -1,4 +1,5 @@
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
+import { importDriver } from './driver.js';
 import type { SqlExecutor } from './sql/executor.js';
 import { migrate } from './sql/migrate.js';
 import { createSqlStore } from './sql/sql-store.js';
@@ -26,7 +27,11 @@ export interface PGliteStoreOptions {
  * file in the data directory all the same).
  */
 export async function createPGliteStore(options: PGliteStoreOptions = {}): Promise<Store> {
-  const db = options.db ?? (options.dataDir ? await PGlite.create(options.dataDir) : await PGlite.create());
+  let db = options.db;
+  if (!db) {
+    const { PGlite } = await importDriver('@electric-sql/pglite', 'createPGliteStore', () => import('@electric-sql/pglite'));
+    db = options.dataDir ? await PGlite.create(options.dataDir) : await PGlite.create();
+  }
   const executor = pgliteExecutor(db);
   await migrate(executor);
   return createSqlStore(executor, { embedded: true });

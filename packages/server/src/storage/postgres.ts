@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { importDriver } from './driver.js';
 import { TwofoldError } from '../errors.js';
 import type { SqlExecutor } from './sql/executor.js';
 import { migrate } from './sql/migrate.js';
@@ -78,8 +79,9 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   }
   // The schema the tables go in: the option, else the connection string's search_path, else ours.
   const target = schema ?? (urlSearchPath ? undefined : DEFAULT_POSTGRES_SCHEMA);
-  if (target && moveFromSchema === undefined && schema === undefined) await refuseLegacyLayout(options.connectionString, target);
-  const pool = new pg.Pool({
+  const { default: driver } = await importDriver('pg', 'createPostgresStore', () => import('pg'));
+  if (target && moveFromSchema === undefined && schema === undefined) await refuseLegacyLayout(driver, options.connectionString, target);
+  const pool = new driver.Pool({
     connectionString: options.connectionString,
     max: options.max ?? 10,
     connectionTimeoutMillis: 5000,
@@ -114,8 +116,8 @@ const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
  * while `schema` has none. Looked up on a connection without our search_path, so "default" means
  * what 0.1 used: the first existing schema of the role's search_path.
  */
-async function refuseLegacyLayout(connectionString: string, schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 5000 });
+async function refuseLegacyLayout(driver: typeof pg, connectionString: string, schema: string): Promise<void> {
+  const client = new driver.Client({ connectionString, connectionTimeoutMillis: 5000 });
   client.on('error', () => {});
   let found: { legacy: string | null; in_legacy: boolean; in_schema: boolean } | undefined;
   try {
