@@ -4,13 +4,14 @@
  * This root entry is runtime-agnostic (Web Crypto, Fetch types, Uint8Array; no `node:*`, no
  * database driver), so the Fetch-standard handler bundles for edge runtimes. Engines and Node
  * pieces are subpaths: `@twofold/server/pglite` (embedded), `@twofold/server/postgres`,
- * `@twofold/server/sql` (the SQL store over your own driver), `@twofold/server/node`.
+ * `@twofold/server/sql` (the SQL store over your own driver), `@twofold/server/node`; the storage
+ * contract (every slice of `Store`, its records) is `@twofold/server/storage`.
  */
 export { createTwofold, type Twofold, type TwofoldOptions } from './twofold.js';
 export { TwofoldError, isTwofoldError, ERROR_CODES, type ErrorCode } from './errors.js';
 export { STATUS_BY_CODE, problemResponse } from './http/problem.js';
 export type { HandlerOptions } from './http/app.js';
-export { addressKey, forwardedClientAddress, type ClientAddressSource, type ForwardedClientAddressOptions } from './http/address.js';
+export { forwardedClientAddress, type ClientAddressSource, type ForwardedClientAddressOptions } from './http/address.js';
 export { createKeyring, parseKeyring, generateSealingKey, type Keyring, type SealingKey } from './sealing/keyring.js';
 export { createWebhookNotifier, verifyWebhookSignature, type WebhookOptions } from './webhooks/webhooks.js';
 export type { TwofoldContext, RelyingParty } from './context.js';
@@ -29,7 +30,6 @@ export type {
   CeremonyResult,
 } from './passkeys/passkeys.js';
 export type { ListDevicesOptions, RenameDeviceOptions, RemoveDeviceOptions, Device } from './devices/devices.js';
-export { deviceNameFromUserAgent } from './devices/device-name.js';
 export { authenticatorModel } from './devices/authenticators.js';
 export type {
   GenerateCodeOptions,
@@ -41,7 +41,7 @@ export type {
   CodePurpose,
 } from './codes/codes.js';
 export type { SetPinOptions, VerifyPinOptions, GetPinStatusOptions, PinSettings } from './pins/pins.js';
-export { ARGON2_PARAMS, createHashGate, inlinePinHasher, type HashGate, type HashGateOptions, type PinHasher } from './pins/hashing.js';
+export { ARGON2_PARAMS, inlinePinHasher, type PinHasher } from './pins/hashing.js';
 export type {
   CreateTransactionOptions,
   GetTransactionOptions,
@@ -51,7 +51,6 @@ export type {
 } from './transactions/transactions.js';
 export type { StartFaceChallengeOptions, EnrollFaceOptions, VerifyFaceOptions, GetClientStateOptions, FaceMatch } from './face/face.js';
 export type { FaceAnalyzer, FrameAnalysis, AnalyzedFace, AnalyzeFramesOptions } from './face/analyzer.js';
-export { LIVENESS_RULES, decideLiveness, readEvidence } from './face/evidence.js';
 export {
   RECOVERY_TTL_SECONDS,
   type StartRecoveryOptions,
@@ -81,27 +80,17 @@ export {
 export type { IssueTokenOptions, VerifyTokenOptions, AuthMethod, SessionClaims } from './tokens/tokens.js';
 export type { AuditEvent, AuditEventType, ActorOption, ListEventsOptions, PageEventsOptions } from './audit/audit.js';
 export { DEFAULT_RETENTION, type RetentionSettings, type SweepOptions, type SweepResult } from './sweep/sweep.js';
-export type { SweepStore } from './sweep/store.js';
 export type { RateLimit } from './ratelimits/ratelimits.js';
 
-// The storage contract: the Store and every module's slice and records (for engine authors and
-// the conformance suite in `@twofold/testing/conformance`).
-export type { Store } from './storage/store.js';
-export { StoreConflictError } from './storage/conflict.js';
-export type { UsersStore, UserRecord } from './users/store.js';
-export type { DevicesStore, DeviceRecord, DeviceType } from './devices/store.js';
-export type { PasskeysStore, PasskeyRecord, PasskeyUse, PasskeyUseOutcome } from './passkeys/store.js';
-export type { PasskeyCacheOptions } from './passkeys/cache.js';
-export type { CeremoniesStore, CeremonyRecord, CeremonyKind } from './ceremonies/store.js';
-export type { SigningKeysStore, SigningKeyRecord, SessionsStore, SessionRecord } from './tokens/store.js';
 export type { SignOutOptions, RevokeSessionsOptions } from './tokens/sessions.js';
-export { deviceProofMessage, type DeviceProof, type DeviceProofPurpose, type RegisterDeviceKeyOptions, type StartDeviceProofOptions, type VerifyDeviceProofOptions } from './devicekeys/devicekeys.js';
-export type { DeviceKeysStore, DeviceKeyRecord } from './devicekeys/store.js';
-export type { ApiKeysStore, ApiKeyRecord } from './apikeys/store.js';
-export type { CodesStore, CodeRecord, CodeType } from './codes/store.js';
-export type { RateLimitsStore, RateLimiter, RateLimitResult } from './ratelimits/store.js';
-export type { PinsStore, PinRecord } from './pins/store.js';
-export type { TransactionsStore, TransactionRecord, TransactionStatus } from './transactions/store.js';
-export type { FaceStore, FaceTemplateRecord } from './face/store.js';
-export type { RecoveryStore, RecoveryFlowRecord, RecoveryFlowChange } from './recovery/store.js';
-export type { AuditStore, AuditEventRecord } from './audit/store.js';
+export type { PasskeyCacheOptions } from './passkeys/cache.js';
+export type { DeviceProof, DeviceProofPurpose, RegisterDeviceKeyOptions, StartDeviceProofOptions, VerifyDeviceProofOptions } from './devicekeys/devicekeys.js';
+// Records some functions return as stored (`deviceKeys.verifyProof`, `audit.list`), and the
+// `type` of `codes.generate`.
+export type { DeviceKeyRecord } from './devicekeys/store.js';
+export type { AuditEventRecord } from './audit/store.js';
+export type { CodeType } from './codes/store.js';
+
+// The store an app passes to `createTwofold`. Its slices, their records and `StoreConflictError`,
+// for whoever writes a store, are in `@twofold/server/storage`.
+export type { Store } from './storage/store.js';

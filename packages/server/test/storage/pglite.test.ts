@@ -1,5 +1,5 @@
 import { runStoreConformance } from '@twofold/testing/conformance';
-import { StoreConflictError } from '../../src/index.js';
+import { StoreConflictError } from '../../src/storage/index.js';
 import { createPGliteStore } from '../../src/storage/pglite.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

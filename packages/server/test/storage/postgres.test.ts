@@ -1,6 +1,6 @@
 import { runStoreConformance } from '@twofold/testing/conformance';
 import { describe } from 'vitest';
-import { StoreConflictError } from '../../src/index.js';
+import { StoreConflictError } from '../../src/storage/index.js';
 import { createTestPostgresStore, postgresAvailable } from '../helpers/postgres.js';
 
 const available = await postgresAvailable();

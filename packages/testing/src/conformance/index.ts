@@ -1,7 +1,7 @@
 /**
  * @twofold/testing/conformance — the contract tests of the `Store` interface of
  * `@twofold/server`, for anyone who writes a storage adapter. Runs under vitest (an optional peer
- * dependency). Imports only types from `@twofold/server`, so it adds no runtime dependency.
+ * dependency). Imports only types from `@twofold/server/storage`, so it adds no runtime dependency.
  */
 import type {
   CodeRecord,
@@ -12,7 +12,7 @@ import type {
   Store,
   StoreConflictError,
   UserRecord,
-} from '@twofold/server';
+} from '@twofold/server/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let seq = 0;
