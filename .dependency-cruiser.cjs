@@ -7,8 +7,11 @@
  * - @twofold/testing imports only types from @twofold/server, except its ./playwright entry
  *   (packages/testing/src/playwright/), whose `twofold` fixture starts a server;
  * - files in packages/server/src/<module>/ never import packages/server/src/http/;
- * - the server's root entry never reaches `node:*` built-ins, `pg`, `@electric-sql/pglite` or
- *   `rate-limiter-flexible` (those live behind the ./node, ./pglite and ./postgres subpaths).
+ * - the server's root and ./storage entries never reach `node:*` built-ins, `pg`,
+ *   `@electric-sql/pglite` or `rate-limiter-flexible` (those live behind the ./node, ./pglite and
+ *   ./postgres subpaths);
+ * - the server's adapters (packages/server/src/adapters/) never import its CLI
+ *   (packages/server/src/cli/): `twofold serve` is built on the Node adapter, not the reverse.
  * Workspace packages resolve through their `@twofold/source` export condition, i.e. to src.
  */
 const { builtinModules } = require('node:module');
@@ -71,12 +74,20 @@ module.exports = {
       name: 'server-root-runtime-agnostic',
       severity: 'error',
       comment:
-        'The root of @twofold/server runs on any Web-standard runtime: it never reaches Node built-ins, pg, PGlite or rate-limiter-flexible (use the ./node, ./pglite, ./postgres subpaths).',
-      from: { path: '^packages/server/src/index\\.ts$' },
+        'The root of @twofold/server (and its ./storage contract) runs on any Web-standard runtime: it never reaches Node built-ins, pg, PGlite or rate-limiter-flexible (use the ./node, ./pglite, ./postgres subpaths).',
+      from: { path: '^packages/server/src/(index|storage/index)\\.ts$' },
       to: {
         reachable: true,
         path: [NODE_BUILTIN, npmPackage('pg'), npmPackage('@electric-sql/pglite'), npmPackage('rate-limiter-flexible')],
       },
+    },
+    {
+      name: 'adapters-not-cli',
+      severity: 'error',
+      comment:
+        'The CLI (packages/server/src/cli/) is built on the adapters (packages/server/src/adapters/), never the reverse: what a host of its own needs (readSettings, loadSecretKeys) lives in adapters/node/ and cli/ imports it from there.',
+      from: { path: '^packages/server/src/adapters/' },
+      to: { path: '^packages/server/src/cli/' },
     },
     {
       name: 'not-to-unresolvable',

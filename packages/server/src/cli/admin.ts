@@ -1,8 +1,8 @@
 import { SCOPES, type Scope } from '../apikeys/apikeys.js';
 import { createTwofold, type Twofold } from '../twofold.js';
-import { loadSecretKeys } from './secrets.js';
+import { loadSecretKeys } from '../adapters/node/secrets.js';
 import { openStore } from './serve.js';
-import type { ServeSettings } from './settings.js';
+import type { ServeSettings } from '../adapters/node/settings.js';
 
 /** Opens the configured database, runs `task` with a Twofold instance, closes it. */
 async function withTwofold<T>(settings: ServeSettings, task: (twofold: Twofold) => Promise<T>): Promise<T> {

@@ -2,7 +2,8 @@
 import { generateSealingKey } from '../sealing/keyring.js';
 import { createApiKeyCommand, signingKeyCommand, sweepCommand } from './admin.js';
 import { startServer } from './serve.js';
-import { USAGE, resolveSettings } from './settings.js';
+import { resolveSettings } from '../adapters/node/settings.js';
+import { USAGE } from './usage.js';
 
 async function main(argv: string[]): Promise<number> {
   let parsed;

@@ -4,7 +4,7 @@ import { postgresAvailable, TEST_DATABASE_URL } from '../../test/helpers/postgre
 import { generateSealingKey } from '../sealing/keyring.js';
 import { createPostgresStore } from '../storage/postgres.js';
 import { startServer } from './serve.js';
-import { readSettings, resolveSettings } from './settings.js';
+import { readSettings, resolveSettings } from '../adapters/node/settings.js';
 
 const hasPostgres = await postgresAvailable();
 

@@ -10,8 +10,8 @@ import type { AuditEvent } from '../audit/audit.js';
 import { problemResponse } from '../http/problem.js';
 import type { Store } from '../storage/store.js';
 import { createTwofold } from '../twofold.js';
-import { loadSecretKeys, requireSecretKeys } from './secrets.js';
-import type { ServeSettings } from './settings.js';
+import { loadSecretKeys, requireSecretKeys } from '../adapters/node/secrets.js';
+import type { ServeSettings } from '../adapters/node/settings.js';
 
 export interface RunningServer {
   port: number;

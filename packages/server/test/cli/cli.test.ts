@@ -175,7 +175,7 @@ describe('twofold serve', () => {
   }, 30_000);
 
   it('refuses a related origin that is not a bare origin', async () => {
-    const { readSettings } = await import('../../src/cli/settings.js');
+    const { readSettings } = await import('../../src/adapters/node/settings.js');
     expect(() => readSettings({ argv: ['serve'], env: { TWOFOLD_RELATED_ORIGINS: 'https://a.example/path' } })).toThrow(/TWOFOLD_RELATED_ORIGINS/);
     expect(readSettings({ argv: ['serve'], env: { TWOFOLD_RELATED_ORIGINS: 'https://a.example, https://b.example' } }).relatedOrigins).toEqual([
       'https://a.example',

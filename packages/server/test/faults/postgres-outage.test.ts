@@ -2,7 +2,7 @@ import type { createSoftAuthenticator } from '@twofold/testing';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startServer } from '../../src/cli/serve.js';
-import { readSettings } from '../../src/cli/settings.js';
+import { readSettings } from '../../src/adapters/node/settings.js';
 import { generateSealingKey } from '../../src/sealing/keyring.js';
 import { createPostgresStore } from '../../src/storage/postgres.js';
 import { createTestApp, signUp } from '../helpers/app.js';

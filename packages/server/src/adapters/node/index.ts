@@ -10,8 +10,8 @@ import { createServer, type Server } from 'node:http';
 
 export { FRONT_END_HEADERS } from './front-end.js';
 export { createWorkerPinHasher, type WorkerPinHasher, type WorkerPinHasherOptions } from './pin-hasher.js';
-export { readSettings, type ReadSettingsOptions, type ServeSettings } from '../../cli/settings.js';
-export { loadSecretKeys, type LoadSecretKeysOptions } from '../../cli/secrets.js';
+export { readSettings, type ReadSettingsOptions, type ServeSettings } from './settings.js';
+export { loadSecretKeys, type LoadSecretKeysOptions } from './secrets.js';
 
 import { forwardedClientAddress, type ClientAddressSource } from '../../http/address.js';
 import { clientAddress, toNodeListener, type FetchHandler } from './listener.js';

@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createKeyring, generateSealingKey, parseKeyring, type SealingKey } from '../sealing/keyring.js';
+import { createKeyring, generateSealingKey, parseKeyring, type SealingKey } from '../../sealing/keyring.js';
 import type { ServeSettings } from './settings.js';
 
 /**
