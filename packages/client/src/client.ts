@@ -1,4 +1,4 @@
-import type { AuditEventType, Device, GetAcceptedCredentialsResponse, GetMeResponse, ListEventsResponse, RecoveryFlow, RevokeSessionsResponse, SecurityEvent, DeviceProofPurpose } from '@twofold/protocol';
+import type { AuditEventType, Device, GetMeResponse, ListEventsResponse, RecoveryFlow, RevokeSessionsResponse, SecurityEvent, DeviceProofPurpose } from '@twofold/protocol';
 import { createApiClient, type ApiClientOptions } from './api/api.js';
 import { listDevices, removeDevice, renameDevice, type RemoveDeviceOptions, type RenameDeviceOptions } from './devices.js';
 import { TwofoldClientError } from './errors.js';
@@ -162,12 +162,12 @@ export function createTwofoldClient(options: TwofoldClientOptions = {}) {
     return result;
   };
   const pageEvents = (o: ListEventsOptions): Promise<ListEventsResponse> => {
-    const query = new URLSearchParams();
-    if (o.limit !== undefined) query.set('limit', String(o.limit));
-    if (o.before) query.set('before', o.before);
-    if (o.types?.length) query.set('types', o.types.join(','));
-    const q = query.toString();
-    return authed(() => api.request<ListEventsResponse>('GET', q ? `/me/events?${q}` : '/me/events', { token: token() }));
+    const query = {
+      limit: o.limit === undefined ? undefined : String(o.limit),
+      before: o.before || undefined,
+      types: o.types?.length ? o.types.join(',') : undefined,
+    };
+    return authed(() => api.call('audit.listEvents', { query, token: token() }));
   };
   // A session the server no longer accepts is dropped, so the UI can return to sign-in.
   const authed = async <T>(fn: () => Promise<T>): Promise<T> => {
@@ -213,7 +213,7 @@ export function createTwofoldClient(options: TwofoldClientOptions = {}) {
       const current = session;
       if (!current) return;
       try {
-        await api.request('DELETE', '/me/session', { token: current.token });
+        await api.call('tokens.signOut', { token: current.token });
       } catch (error) {
         if (!(error instanceof TwofoldClientError && (error.code === 'INVALID_TOKEN' || error.code === 'UNAUTHENTICATED'))) throw error;
       } finally {
@@ -227,12 +227,12 @@ export function createTwofoldClient(options: TwofoldClientOptions = {}) {
      * thrown and this session is kept, so the user can try again: the other sessions still live.
      */
     signOutEverywhere: async (): Promise<RevokeSessionsResponse> => {
-      const ended = await authed(() => api.request<RevokeSessionsResponse>('DELETE', '/me/sessions', { token: token() }));
+      const ended = await authed(() => api.call('tokens.revokeMySessions', { token: token() }));
       setSession(null);
       return ended;
     },
     /** The signed-in user's profile (with how they signed in, and their PIN's status). */
-    getMe: (): Promise<GetMeResponse> => authed(() => api.request<GetMeResponse>('GET', '/me', { token: token() })),
+    getMe: (): Promise<GetMeResponse> => authed(() => api.call('users.getMe', { token: token() })),
     /** Recent security events of the signed-in user (newest first): one page (see {@link ListEventsOptions}). */
     listEvents: (o: ListEventsOptions = {}): Promise<SecurityEvent[]> => pageEvents(o).then((r) => r.events),
     /**
@@ -332,7 +332,7 @@ export function createTwofoldClient(options: TwofoldClientOptions = {}) {
         const t = token();
         const [before, devices] = signals
           ? await Promise.all([
-              api.request<GetAcceptedCredentialsResponse>('GET', '/me/passkeys', { token: t }).catch(() => null),
+              api.call('passkeys.getAcceptedCredentials', { token: t }).catch(() => null),
               listDevices({ api, token: t }).catch(() => []),
             ])
           : [null, []];

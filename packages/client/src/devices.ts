@@ -1,11 +1,11 @@
-import type { Device, ListDevicesResponse, RenameDeviceRequest, RenameDeviceResponse } from '@twofold/protocol';
+import type { Device, RenameDeviceResponse } from '@twofold/protocol';
 import type { WithSession } from './api/api.js';
 
 export type { Device } from '@twofold/protocol';
 
 /** The signed-in user's devices, oldest first. */
 export async function listDevices(options: WithSession): Promise<Device[]> {
-  return (await options.api.request<ListDevicesResponse>('GET', '/me/devices', { token: options.token })).devices;
+  return (await options.api.call('devices.listMine', { token: options.token })).devices;
 }
 
 /** Options of {@link renameDevice} (`twofold.devices.rename`). */
@@ -18,10 +18,7 @@ export interface RenameDeviceOptions {
 
 /** Renames one of the signed-in user's devices. @throws `DEVICE_NOT_FOUND` */
 export function renameDevice(options: WithSession<RenameDeviceOptions>): Promise<RenameDeviceResponse> {
-  return options.api.request('PATCH', `/me/devices/${encodeURIComponent(options.deviceId)}`, {
-    token: options.token,
-    body: { name: options.name } satisfies RenameDeviceRequest,
-  });
+  return options.api.call('devices.renameMine', { params: { deviceId: options.deviceId }, token: options.token, body: { name: options.name } });
 }
 
 /** Options of {@link removeDevice} (`twofold.devices.remove`). */
@@ -39,6 +36,9 @@ export interface RemoveDeviceOptions {
  * face backup, and no `confirmLastPasskey`)
  */
 export async function removeDevice(options: WithSession<RemoveDeviceOptions>): Promise<void> {
-  const confirm = options.confirmLastPasskey ? '?confirm=last-passkey' : '';
-  await options.api.request<void>('DELETE', `/me/devices/${encodeURIComponent(options.deviceId)}${confirm}`, { token: options.token });
+  await options.api.call('devices.removeMine', {
+    params: { deviceId: options.deviceId },
+    query: { confirm: options.confirmLastPasskey ? 'last-passkey' : undefined },
+    token: options.token,
+  });
 }

@@ -18,7 +18,16 @@ export {
   type StoredDeviceKey,
 } from './devicekey.js';
 export { createTwofoldClient, type TwofoldClient, type TwofoldClientOptions, type SavedRecovery, type ListEventsOptions } from './client.js';
-export { createApiClient, type ApiClient, type ApiClientOptions, type ApiRequestOptions, type WithApi, type WithSession } from './api/api.js';
+export {
+  createApiClient,
+  type ApiClient,
+  type ApiClientOptions,
+  type ApiCallOptions,
+  type ApiCallArgs,
+  type ApiRequestOptions,
+  type WithApi,
+  type WithSession,
+} from './api/api.js';
 export {
   signUp,
   addPasskey,

@@ -1,13 +1,4 @@
-import type {
-  ConfirmTransactionRequest,
-  ConfirmTransactionResponse,
-  DenyTransactionResponse,
-  SetPinRequest,
-  StartTransactionConfirmationResponse,
-  VerifyPinRequest,
-  VerifyPinResponse,
-  DeviceProof,
-} from '@twofold/protocol';
+import type { ConfirmTransactionRequest, ConfirmTransactionResponse, DenyTransactionResponse, VerifyPinRequest, VerifyPinResponse, DeviceProof } from '@twofold/protocol';
 import type { WithApi, WithSession } from './api/api.js';
 import { getPasskeyAssertion } from './passkeys/passkeys.js';
 
@@ -37,18 +28,17 @@ export interface ConfirmTransactionOptions {
  */
 export async function confirmTransaction<C = unknown>(options: WithSession<ConfirmTransactionOptions>): Promise<ConfirmedTransaction<C>> {
   const { api, token } = options;
-  const path = `/transactions/${encodeURIComponent(options.transactionId)}`;
+  const params = { id: options.transactionId };
+  // The table types the context as `unknown`; `C` is what the caller's backend attached.
+  const confirm = async (body: ConfirmTransactionRequest, signal?: AbortSignal) =>
+    (await api.call('transactions.confirm', { params, token, body, ...(signal && { signal }) })) as ConfirmedTransaction<C>;
   if (options.pin !== undefined) {
-    const body: ConfirmTransactionRequest = { pin: options.pin, ...(options.deviceProof && { deviceProof: options.deviceProof }) };
-    return api.request('POST', `${path}/confirm`, { token, body, signal: options.signal });
+    return confirm({ pin: options.pin, ...(options.deviceProof && { deviceProof: options.deviceProof }) }, options.signal);
   }
-  const { ceremonyId, message, options: request } = await api.request<StartTransactionConfirmationResponse>('POST', `${path}/options`, {
-    token,
-    signal: options.signal,
-  });
+  const { ceremonyId, message, options: request } = await api.call('transactions.startConfirmation', { params, token, signal: options.signal });
   options.onMessage?.(message);
   const { response } = await getPasskeyAssertion({ optionsJSON: request, signal: options.signal });
-  return api.request('POST', `${path}/confirm`, { token, body: { ceremonyId, response } satisfies ConfirmTransactionRequest });
+  return confirm({ ceremonyId, response });
 }
 
 /** Options of {@link denyTransaction} (`twofold.transactions.deny`). */
@@ -59,7 +49,7 @@ export interface DenyTransactionOptions {
 
 /** Declines a transaction (the user cancelled); the server records the denial. */
 export function denyTransaction(options: WithSession<DenyTransactionOptions>): Promise<DenyTransactionResponse> {
-  return options.api.request('POST', `/transactions/${encodeURIComponent(options.transactionId)}/deny`, { token: options.token });
+  return options.api.call('transactions.deny', { params: { id: options.transactionId }, token: options.token });
 }
 
 /** Options of {@link setPin} (`twofold.pin.set`). */
@@ -73,7 +63,7 @@ export interface SetPinOptions {
  * recovery flow's bind step) from the last 5 minutes (`REAUTHENTICATION_REQUIRED`).
  */
 export async function setPin(options: WithSession<SetPinOptions>): Promise<void> {
-  await options.api.request<void>('PUT', '/me/pin', { token: options.token, body: { pin: options.pin } satisfies SetPinRequest });
+  await options.api.call('pins.set', { token: options.token, body: { pin: options.pin } });
 }
 
 /** Options of {@link signInWithPin} (`twofold.signInWithPin`). */
@@ -92,5 +82,5 @@ export interface SignInWithPinOptions {
  */
 export function signInWithPin(options: WithApi<SignInWithPinOptions>): Promise<VerifyPinResponse> {
   const body: VerifyPinRequest = { userId: options.userId, pin: options.pin, ...(options.deviceProof && { deviceProof: options.deviceProof }) };
-  return options.api.request('POST', '/pin/verify', { body });
+  return options.api.call('pins.verify', { body });
 }

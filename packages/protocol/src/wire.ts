@@ -191,6 +191,14 @@ export interface GetAcceptedCredentialsResponse {
   credentialIds: string[];
 }
 
+/**
+ * `GET /.well-known/webauthn` (anyone) → 200: the related origins (WebAuthn L3 §5.11.1); 404
+ * `NOT_FOUND` when none are configured.
+ */
+export interface GetRelatedOriginsResponse {
+  origins: string[];
+}
+
 /** `POST /passkeys/authenticate/verify`. */
 export type VerifyPasskeyAuthenticationRequest = WithResponse<Input<typeof schemas.authenticateVerifyBody>, AuthenticationResponseJSON>;
 /** `POST /passkeys/authenticate/verify` → 200. */
@@ -255,6 +263,14 @@ export interface ListDevicesResponse {
 export type RenameDeviceRequest = Input<typeof schemas.renameDeviceBody>;
 /** `PATCH /me/devices/{deviceId}` → 200: the renamed device. */
 export type RenameDeviceResponse = Device;
+
+/**
+ * `DELETE /me/devices/{deviceId}?confirm=last-passkey`: the user accepts removing their only
+ * passkey although no face backup device is left (409 `LAST_PASSKEY` without it).
+ */
+export type RemoveDeviceQuery = {
+  confirm?: 'last-passkey';
+};
 
 // `DELETE /me/devices/{deviceId}` and `DELETE /users/{userId}/devices/{deviceId}` → 204.
 
@@ -552,6 +568,12 @@ export interface SecurityEvent {
   deviceId: string | null;
   data: Record<string, unknown>;
 }
+
+/**
+ * `GET /me/events` query (strings, as in a URL): `limit` 1..100, `before` a page's `nextCursor`,
+ * `types` a comma list of event types.
+ */
+export type ListEventsQuery = Input<typeof schemas.listEventsQuery>;
 
 /**
  * `GET /me/events?limit=&before=&types=` (session) → 200: one page of the user's events, newest

@@ -3,15 +3,7 @@
  * liveness. A separate entry: pages that only use passkeys never load the models.
  * Serve the model and WASM files with the Vite plugin from `@twofold/client/vite`.
  */
-import type {
-  StartFaceChallengeRequest,
-  StartFaceChallengeResponse,
-  EnrollFaceRequest,
-  EnrollFaceResponse,
-  FaceDeviceType,
-  VerifyFaceRequest,
-  VerifyFaceResponse,
-} from '@twofold/protocol';
+import type { EnrollFaceResponse, FaceDeviceType, VerifyFaceResponse } from '@twofold/protocol';
 import type { WithApi, WithSession } from '../api/api.js';
 import { indexedDbDeviceKeys, signDeviceProof, type DeviceKeyStore } from '../devicekey.js';
 import { TwofoldClientError } from '../errors.js';
@@ -74,15 +66,9 @@ export interface EnrollFaceOptions extends FaceSession {
  */
 export async function enrollFace(options: WithSession<EnrollFaceOptions>): Promise<EnrollFaceResponse> {
   const { api, token } = options;
-  const challenge = await api.request<StartFaceChallengeResponse>('POST', '/face/challenge', {
-    token,
-    body: { userId: options.userId, purpose: 'enroll' } satisfies StartFaceChallengeRequest,
-  });
+  const challenge = await api.call('face.startChallenge', { token, body: { userId: options.userId, purpose: 'enroll' } });
   const evidence = await captureFaceEvidence({ ...options, challenge });
-  return api.request('POST', '/face/enroll', {
-    token,
-    body: { challengeId: challenge.challengeId, evidence, ...(options.keep && { keep: options.keep }) } satisfies EnrollFaceRequest,
-  });
+  return api.call('face.enroll', { token, body: { challengeId: challenge.challengeId, evidence, ...(options.keep && { keep: options.keep }) } });
 }
 
 /** Options of {@link verifyFace}. */
@@ -116,21 +102,13 @@ export async function verifyFace(options: WithApi<VerifyFaceOptions>): Promise<V
   if (!(await keys.get(userId))?.keyId) {
     throw new TwofoldClientError('DEVICE_PROOF_REQUIRED', 'This device is not set up for this account yet: sign in with a passkey on it first.');
   }
-  const challenge = await api.request<StartFaceChallengeResponse>('POST', '/face/challenge', {
-    body: { userId, purpose: 'verify' } satisfies StartFaceChallengeRequest,
-  });
+  const challenge = await api.call('face.startChallenge', { body: { userId, purpose: 'verify' } });
   const evidence = await captureFaceEvidence({ ...options, challenge });
   // Signed after filming: the proof's own challenge is short-lived.
   const deviceProof = await signDeviceProof({ api, userId, purpose: 'face', keys });
   try {
-    return await api.request<VerifyFaceResponse>('POST', '/face/verify', {
-      body: {
-        challengeId: challenge.challengeId,
-        userId,
-        evidence,
-        deviceProof,
-        ...(options.clientState && { clientState: options.clientState }),
-      } satisfies VerifyFaceRequest,
+    return await api.call('face.verify', {
+      body: { challengeId: challenge.challengeId, userId, evidence, deviceProof, ...(options.clientState && { clientState: options.clientState }) },
     });
   } catch (error) {
     if (error instanceof TwofoldClientError && error.code === 'DEVICE_PROOF_INVALID') await keys.delete(userId);

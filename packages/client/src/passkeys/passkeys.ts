@@ -7,18 +7,7 @@ import {
   type PublicKeyCredentialCreationOptionsJSON,
   type PublicKeyCredentialRequestOptionsJSON,
 } from '@simplewebauthn/browser';
-import type {
-  CeremonyResult,
-  CredentialHint,
-  StartPasskeyAuthenticationRequest,
-  StartPasskeyAuthenticationResponse,
-  StartPasskeyRegistrationRequest,
-  StartPasskeyRegistrationResponse,
-  VerifyPasskeyAuthenticationRequest,
-  VerifyPasskeyAuthenticationResponse,
-  VerifyPasskeyRegistrationRequest,
-  VerifyPasskeyRegistrationResponse,
-} from '@twofold/protocol';
+import type { CeremonyResult, CredentialHint, VerifyPasskeyAuthenticationRequest } from '@twofold/protocol';
 import type { WithApi, WithSession } from '../api/api.js';
 import { TwofoldClientError } from '../errors.js';
 import { prfResult, takePrfOutput, withPrfInput, type PrfOption, type PrfRequest, type PrfResult } from './prf.js';
@@ -163,17 +152,17 @@ export interface SignUpOptions extends HintOptions, PrfOption {
  */
 export async function signUp(options: WithApi<SignUpOptions>): Promise<SessionResult & PrfResult> {
   const { api } = options;
-  const { ceremonyId, options: creation } = await api.request<StartPasskeyRegistrationResponse>('POST', '/passkeys/register/options', {
+  const { ceremonyId, options: creation } = await api.call('passkeys.startRegistration', {
     body: {
       username: options.username,
       ...(options.displayName && { displayName: options.displayName }),
       ...(options.hints && { hints: options.hints }),
-    } satisfies StartPasskeyRegistrationRequest,
+    },
     signal: options.signal,
   });
   const { response, prfOutput } = await createPasskey({ optionsJSON: creation, signal: options.signal, prf: options.prf });
-  const result = await api.request<VerifyPasskeyRegistrationResponse>('POST', '/passkeys/register/verify', {
-    body: { ceremonyId, response, ...(options.deviceName && { name: options.deviceName }) } satisfies VerifyPasskeyRegistrationRequest,
+  const result = await api.call('passkeys.verifyRegistration', {
+    body: { ceremonyId, response, ...(options.deviceName && { name: options.deviceName }) },
   });
   return { ...result, ...(await prfResult(prfOutput, options.prf)) };
 }
@@ -192,14 +181,14 @@ export interface AddPasskeyOptions extends HintOptions, PrfOption {
  */
 export async function addPasskey(options: WithSession<AddPasskeyOptions>): Promise<SessionResult & PrfResult> {
   const { api, token } = options;
-  const { ceremonyId, options: creation } = await api.request<StartPasskeyRegistrationResponse>('POST', '/passkeys/register/options', {
-    body: { ...(options.hints && { hints: options.hints }) } satisfies StartPasskeyRegistrationRequest,
+  const { ceremonyId, options: creation } = await api.call('passkeys.startRegistration', {
+    body: { ...(options.hints && { hints: options.hints }) },
     token,
     signal: options.signal,
   });
   const { response, prfOutput } = await createPasskey({ optionsJSON: creation, signal: options.signal, prf: options.prf });
-  const result = await api.request<VerifyPasskeyRegistrationResponse>('POST', '/passkeys/register/verify', {
-    body: { ceremonyId, response, ...(options.deviceName && { name: options.deviceName }) } satisfies VerifyPasskeyRegistrationRequest,
+  const result = await api.call('passkeys.verifyRegistration', {
+    body: { ceremonyId, response, ...(options.deviceName && { name: options.deviceName }) },
     token,
   });
   return { ...result, ...(await prfResult(prfOutput, options.prf)) };
@@ -221,8 +210,8 @@ export interface SignInOptions extends HintOptions, UnknownCredentialOption, Prf
  */
 export async function signIn(options: WithApi<SignInOptions>): Promise<SessionResult & PrfResult> {
   const { api } = options;
-  const { ceremonyId, options: request } = await api.request<StartPasskeyAuthenticationResponse>('POST', '/passkeys/authenticate/options', {
-    body: { ...(options.username && { username: options.username }), ...(options.hints && { hints: options.hints }) } satisfies StartPasskeyAuthenticationRequest,
+  const { ceremonyId, options: request } = await api.call('passkeys.startAuthentication', {
+    body: { ...(options.username && { username: options.username }), ...(options.hints && { hints: options.hints }) },
     signal: options.signal,
   });
   const { response, prfOutput } = await getPasskeyAssertion({ optionsJSON: request, signal: options.signal, prf: options.prf });
@@ -252,7 +241,7 @@ async function verifyAssertion(
   rpId: string | undefined | null,
 ): Promise<SessionResult> {
   try {
-    return await api.request<VerifyPasskeyAuthenticationResponse>('POST', '/passkeys/authenticate/verify', { body });
+    return await api.call('passkeys.verifyAuthentication', { body });
   } catch (error) {
     if (rpId !== null && error instanceof TwofoldClientError && error.code === 'CREDENTIAL_NOT_FOUND') {
       const id = rpId ?? globalThis.location?.hostname;
@@ -278,8 +267,8 @@ export interface SignInWithAutofillOptions extends UnknownCredentialOption, PrfO
 export async function signInWithAutofill(options: WithApi<SignInWithAutofillOptions>): Promise<SessionResult & PrfResult> {
   const { api } = options;
   for (;;) {
-    const { ceremonyId, options: request } = await api.request<StartPasskeyAuthenticationResponse>('POST', '/passkeys/authenticate/options', {
-      body: {} satisfies StartPasskeyAuthenticationRequest,
+    const { ceremonyId, options: request } = await api.call('passkeys.startAuthentication', {
+      body: {},
       signal: options.signal,
     });
     let assertion;

@@ -67,7 +67,7 @@ export async function syncPasskeySignals(options: WithSession): Promise<boolean>
   if (!support.allAcceptedCredentials && !support.currentUserDetails) return false;
   let state: GetAcceptedCredentialsResponse;
   try {
-    state = await options.api.request<GetAcceptedCredentialsResponse>('GET', '/me/passkeys', { token: options.token });
+    state = await options.api.call('passkeys.getAcceptedCredentials', { token: options.token });
   } catch {
     return false;
   }

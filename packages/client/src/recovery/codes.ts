@@ -1,10 +1,4 @@
-import type {
-  CodeType,
-  StartAddPasskeyWithCodeRequest,
-  StartAddPasskeyWithCodeResponse,
-  VerifyAddPasskeyWithCodeRequest,
-  VerifyAddPasskeyWithCodeResponse,
-} from '@twofold/protocol';
+import type { CodeType } from '@twofold/protocol';
 import type { WithApi } from '../api/api.js';
 import { createPasskey, type HintOptions, type SessionResult } from '../passkeys/passkeys.js';
 
@@ -33,18 +27,12 @@ export interface AddPasskeyWithCodeOptions extends HintOptions {
  */
 export async function addPasskeyWithCode(options: WithApi<AddPasskeyWithCodeOptions>): Promise<SessionResult> {
   const { api } = options;
-  const { ceremonyId, options: creation } = await api.request<StartAddPasskeyWithCodeResponse>('POST', '/credentials/fido2/init/code', {
-    body: {
-      userId: options.userId,
-      code: { code: options.code, type: options.type },
-      ...(options.hints && { hints: options.hints }),
-    } satisfies StartAddPasskeyWithCodeRequest,
+  const { ceremonyId, options: creation } = await api.call('codes.startAddPasskey', {
+    body: { userId: options.userId, code: { code: options.code, type: options.type }, ...(options.hints && { hints: options.hints }) },
     signal: options.signal,
   });
   const { response } = await createPasskey({ optionsJSON: creation, signal: options.signal });
-  return api.request<VerifyAddPasskeyWithCodeResponse>('POST', '/credentials/fido2/complete', {
-    body: { ceremonyId, response, ...(options.deviceName && { name: options.deviceName }) } satisfies VerifyAddPasskeyWithCodeRequest,
-  });
+  return api.call('codes.verifyAddPasskey', { body: { ceremonyId, response, ...(options.deviceName && { name: options.deviceName }) } });
 }
 
 /** Options of {@link readCodeFromUrl}. */

@@ -1,19 +1,12 @@
 import type {
-  ChooseRecoveryPinRequest,
   ChooseRecoveryPinResponse,
   CodeType,
-  StartFaceChallengeRequest,
-  StartFaceChallengeResponse,
   FaceChallenge,
   FaceEvidence,
   GetRecoveryResponse,
-  StartRecoveryPasskeyRequest,
-  StartRecoveryPasskeyResponse,
   StartRecoveryRequest,
   StartRecoveryResponse,
-  VerifyRecoveryFaceRequest,
   VerifyRecoveryFaceResponse,
-  VerifyRecoveryPasskeyRequest,
   VerifyRecoveryPasskeyResponse,
   DeviceProof,
 } from '@twofold/protocol';
@@ -34,8 +27,6 @@ export type WithFlow<O = unknown> = WithApi<O> & {
   /** The flow's handle, from {@link startRecovery} (`twofold.recovery.saved.flowId`). */
   flowId: string;
 };
-
-const path = (flowId: string, rest = '') => `/recovery/${encodeURIComponent(flowId)}${rest}`;
 
 /** Options of {@link startRecovery} (`twofold.recovery.start`). */
 export type StartRecoveryOptions =
@@ -67,12 +58,12 @@ export function startRecovery(options: WithApi<StartRecoveryOptions>): Promise<S
     options.kind === 'new_device'
       ? { kind: options.kind, userId: options.userId, code: { code: options.code, type: options.type } }
       : { kind: options.kind, userId: options.userId, ...(options.deviceProof && { deviceProof: options.deviceProof }) };
-  return options.api.request('POST', '/recovery', { body });
+  return options.api.call('recovery.start', { body });
 }
 
 /** The flow's current state (to resume it). @throws `RECOVERY_NOT_FOUND` */
 export function getRecovery(options: WithFlow): Promise<GetRecoveryResponse> {
-  return options.api.request('GET', path(options.flowId));
+  return options.api.call('recovery.get', { params: { flowId: options.flowId } });
 }
 
 /** Options of {@link chooseRecoveryPin} (`twofold.recovery.choosePin`). */
@@ -87,7 +78,7 @@ export interface ChooseRecoveryPinOptions {
  * @throws `PIN_TOO_WEAK`, `INVALID_REQUEST`, `RECOVERY_OUT_OF_ORDER`, `RECOVERY_EXPIRED`, `RECOVERY_CLOSED`
  */
 export function chooseRecoveryPin(options: WithFlow<ChooseRecoveryPinOptions>): Promise<ChooseRecoveryPinResponse> {
-  return options.api.request('PUT', path(options.flowId, '/pin'), { body: { pin: options.pin } satisfies ChooseRecoveryPinRequest });
+  return options.api.call('recovery.choosePin', { params: { flowId: options.flowId }, body: { pin: options.pin } });
 }
 
 /** Options of {@link verifyRecoveryFace} (`twofold.recovery.verifyFace`). */
@@ -114,17 +105,11 @@ export async function verifyRecoveryFace(
   },
 ): Promise<VerifyRecoveryFaceResponse> {
   const { api } = options;
-  const challenge = await api.request<StartFaceChallengeResponse>('POST', '/face/challenge', {
-    body: { userId: options.userId, purpose: 'verify' } satisfies StartFaceChallengeRequest,
-    signal: options.signal,
-  });
+  const challenge = await api.call('face.startChallenge', { body: { userId: options.userId, purpose: 'verify' }, signal: options.signal });
   const evidence = await options.capture(challenge);
-  return api.request('POST', path(options.flowId, '/face'), {
-    body: {
-      challengeId: challenge.challengeId,
-      evidence,
-      ...(options.clientState && { clientState: options.clientState }),
-    } satisfies VerifyRecoveryFaceRequest,
+  return api.call('recovery.verifyFace', {
+    params: { flowId: options.flowId },
+    body: { challengeId: challenge.challengeId, evidence, ...(options.clientState && { clientState: options.clientState }) },
     signal: options.signal,
   });
 }
@@ -147,20 +132,17 @@ export interface BindRecoveryPasskeyOptions extends HintOptions {
  */
 export async function bindRecoveryPasskey(options: WithFlow<BindRecoveryPasskeyOptions>): Promise<VerifyRecoveryPasskeyResponse> {
   const { api } = options;
-  const { ceremonyId, options: creation } = await api.request<StartRecoveryPasskeyResponse>('POST', path(options.flowId, '/passkey/options'), {
-    body: {
-      ...(options.replaceDeviceId && { replaceDeviceId: options.replaceDeviceId }),
-      ...(options.hints && { hints: options.hints }),
-    } satisfies StartRecoveryPasskeyRequest,
+  const params = { flowId: options.flowId };
+  const { ceremonyId, options: creation } = await api.call('recovery.startPasskey', {
+    params,
+    body: { ...(options.replaceDeviceId && { replaceDeviceId: options.replaceDeviceId }), ...(options.hints && { hints: options.hints }) },
     signal: options.signal,
   });
   const { response } = await createPasskey({ optionsJSON: creation, signal: options.signal });
-  return api.request('POST', path(options.flowId, '/passkey/verify'), {
-    body: { ceremonyId, response, ...(options.deviceName && { name: options.deviceName }) } satisfies VerifyRecoveryPasskeyRequest,
-  });
+  return api.call('recovery.verifyPasskey', { params, body: { ceremonyId, response, ...(options.deviceName && { name: options.deviceName }) } });
 }
 
 /** Abandons the flow: a staged PIN is dropped; nothing else changes. @throws `RECOVERY_CLOSED` (completed) */
 export async function abandonRecovery(options: WithFlow): Promise<void> {
-  await options.api.request<void>('DELETE', path(options.flowId));
+  await options.api.call('recovery.abandon', { params: { flowId: options.flowId } });
 }
