@@ -1,7 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
 import type { ApiKey, Scope } from './apikeys/apikeys.js';
-import type { CeremonyKind } from './ceremonies/store.js';
 import type { SessionClaims } from './tokens/tokens.js';
 
 /**
@@ -41,18 +40,10 @@ export interface RouteKit {
   /** Counts a face check per client address before its frames are read (429 `RATE_LIMITED`). */
   limitFaceChecks: MiddlewareHandler<TwofoldEnv>;
   /**
-   * Refuses a request before its body is read unless `id(c)` names a live ceremony of `kind`
-   * (400 `INVALID_REQUEST` without an id; `CHALLENGE_NOT_FOUND`, `CHALLENGE_EXPIRED`,
-   * `CEREMONY_MISMATCH` as on consumption). For routes with large bodies (face evidence): a
-   * stranger cannot make the server read and parse half a megabyte without a challenge first.
-   * It only looks: the route still consumes the ceremony, once.
-   */
-  requireCeremony(kind: CeremonyKind, id: (c: Context) => string | undefined): MiddlewareHandler<TwofoldEnv>;
-  /**
    * Reads the JSON body (already capped by the body-limit middleware) and validates it:
    * 415 `UNSUPPORTED_MEDIA_TYPE`, 400 `INVALID_JSON` / `INVALID_REQUEST`. An empty body is `{}`.
    */
   json<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>>;
-  /** Validates the query string (one value per name) against `schema`: 400 `INVALID_REQUEST`. */
+  /** Validates the query string (one value per name: the first, when a name repeats) against `schema`: 400 `INVALID_REQUEST`. */
   query<S extends z.ZodType>(c: Context, schema: S): z.output<S>;
 }

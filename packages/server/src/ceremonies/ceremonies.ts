@@ -28,20 +28,6 @@ export async function beginCeremony(
 }
 
 /**
- * Checks, without consuming it, that a live ceremony of `kind` has this id: the same answers as
- * {@link consumeCeremony} (`CHALLENGE_NOT_FOUND`, `CHALLENGE_EXPIRED`, `CEREMONY_MISMATCH`). For a
- * guard that refuses a large body before reading it; the route still consumes the ceremony.
- */
-export async function checkCeremony(ctx: TwofoldContext, id: string, kind: CeremonyKind): Promise<CeremonyRecord> {
-  refuseSealed(id, kind);
-  const record = await ctx.store.getCeremony(id);
-  if (!record) throw ceremonyNotFound();
-  if (record.expiresAt.getTime() <= ctx.now().getTime()) throw ceremonyExpired();
-  if (record.kind !== kind) throw notOfKind(kind);
-  return record;
-}
-
-/**
  * Takes a ceremony out of the store, exactly once: a second call with the same id (a replay, or
  * a retry after failure) gets `CHALLENGE_NOT_FOUND`. Expired ones are consumed too and refused.
  */

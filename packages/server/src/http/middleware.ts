@@ -4,7 +4,6 @@ import { jsonProblem, pathParam } from '@twofold/protocol/schemas';
 import type { z } from 'zod';
 import { API_KEY_PREFIX, authenticateApiKey } from '../apikeys/apikeys.js';
 import type { TwofoldContext } from '../context.js';
-import { checkCeremony } from '../ceremonies/ceremonies.js';
 import { TwofoldError } from '../errors.js';
 import { enforceLimits } from '../ratelimits/ratelimits.js';
 import type { MaybeSessionEnv, RouteKit, ServiceEnv, SessionEnv, TwofoldEnv } from '../routing.js';
@@ -51,18 +50,6 @@ export function createRouteKit(ctx: TwofoldContext): RouteKit {
       await enforceLimits([[ctx.limiters.faceAddress, c.get('clientAddress')]]);
       await next();
     }),
-    requireCeremony: (kind, id) =>
-      createMiddleware<TwofoldEnv>(async (c, next) => {
-        const ceremonyId = id(c);
-        if (!ceremonyId) {
-          throw new TwofoldError('INVALID_REQUEST', 'challengeId: required before the body', { issues: [{ path: 'challengeId', message: 'required' }] });
-        }
-        if (!pathParam.safeParse(ceremonyId).success) {
-          throw new TwofoldError('INVALID_REQUEST', 'challengeId: not a valid id', { issues: [{ path: 'challengeId', message: 'not a valid id' }] });
-        }
-        await checkCeremony(ctx, ceremonyId, kind);
-        await next();
-      }),
     json: readJson,
     query: readQuery,
   };
@@ -107,7 +94,10 @@ function bearer(req: Request): string | null {
   return match[1]!;
 }
 
-/** The query string (its last value per name), validated like a body. */
+/**
+ * The query string, validated like a body: one value per name, the first when a name repeats
+ * (`?limit=5&limit=500` reads 5; what Hono's `c.req.query()` returns).
+ */
 function readQuery<S extends z.ZodType>(c: Context, schema: S): z.output<S> {
   return validated(c.req.query(), schema, '(query)');
 }
