@@ -34,7 +34,7 @@ export interface VerifyDeviceProofOptions {
 }
 
 /** The text a device key signs for a proof (see `@twofold/protocol/schemas` `deviceProof`). */
-export const deviceProofMessage = (purpose: DeviceProofPurpose, userId: string, challenge: string): string =>
+const deviceProofMessage = (purpose: DeviceProofPurpose, userId: string, challenge: string): string =>
   `twofold-device-proof:v1:${purpose}:${userId}:${challenge}`;
 
 const ECDSA = { name: 'ECDSA', namedCurve: 'P-256' } as const;
@@ -45,7 +45,7 @@ const ECDSA = { name: 'ECDSA', namedCurve: 'P-256' } as const;
  * binds again after every passkey sign-in), so a device's keys stay bounded. A dropped browser
  * binds again at its next passkey sign-in.
  */
-export const MAX_KEYS_PER_DEVICE = 10;
+const MAX_KEYS_PER_DEVICE = 10;
 
 /**
  * Binds a browser's device key to the passkey device the session signed in with (device binding,

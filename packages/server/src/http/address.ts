@@ -4,7 +4,7 @@ import ipaddr from 'ipaddr.js';
 export type ClientAddressSource = (req: Request) => string | undefined;
 
 /** The bucket every request whose address is unknown or unparseable shares (fail closed). */
-export const UNKNOWN_ADDRESS = 'unknown';
+const UNKNOWN_ADDRESS = 'unknown';
 
 /**
  * The key a client address is rate-limited under: an IPv4 address as is (an IPv4-mapped IPv6

@@ -181,7 +181,7 @@ export interface RegistrationShape extends WithHints {
  * own page origins and its related origins (WebAuthn L3 §5.11), which `/.well-known/webauthn`
  * lists so that browsers let those pages use this RP ID.
  */
-export const expectedOrigins = (ctx: TwofoldContext): string[] => [...ctx.rp.origins, ...ctx.rp.relatedOrigins];
+const expectedOrigins = (ctx: TwofoldContext): string[] => [...ctx.rp.origins, ...ctx.rp.relatedOrigins];
 
 /**
  * The related-origins document of WebAuthn L3 §5.11.1 (`GET /.well-known/webauthn` on the RP

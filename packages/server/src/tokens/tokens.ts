@@ -92,7 +92,7 @@ const ALG = 'ES256';
 const KEY_CACHE_MS = 60_000;
 
 /** How recent a passkey authentication (or a recovery flow's bind step) must be for a credential change. */
-export const STEP_UP_SECONDS = 300;
+const STEP_UP_SECONDS = 300;
 
 /**
  * The step-up rule for credential changes (adding a passkey, removing a device, replacing the

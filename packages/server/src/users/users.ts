@@ -11,7 +11,7 @@ import { isStorableText } from '@twofold/protocol/schemas';
 export type { User } from '@twofold/protocol';
 
 
-export const toUser = (u: UserRecord): User => ({
+const toUser = (u: UserRecord): User => ({
   userId: u.id,
   username: u.username,
   displayName: u.displayName,

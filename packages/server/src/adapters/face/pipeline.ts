@@ -73,7 +73,7 @@ export interface FacePipelineOptions {
  * canonical 150 px chip, cut by a similarity transform of the landmarks (BENCHMARKS.md, "pnpm
  * bench:face": the best separation of the candidates on the held-out sets, at ~75 ms a frame).
  */
-export const FACE_PIPELINE_DEFAULTS = { detector: 'blazeface', align: 'similarity', embedder: 'faceapi' } as const satisfies Pick<FacePipelineOptions, 'detector' | 'align' | 'embedder'>;
+const FACE_PIPELINE_DEFAULTS = { detector: 'blazeface', align: 'similarity', embedder: 'faceapi' } as const satisfies Pick<FacePipelineOptions, 'detector' | 'align' | 'embedder'>;
 
 /**
  * The name templates are bound to: finder, landmarks, crop and descriptor of the shipped
@@ -130,7 +130,7 @@ const ARCFACE_112: Point[] = [
 ];
 
 /** The least-squares similarity (scale, rotation, shift) taking `from` onto `to`: `to ≈ [a −b; b a]·from + t`. */
-export function similarityTransform(from: readonly Point[], to: readonly Point[]) {
+function similarityTransform(from: readonly Point[], to: readonly Point[]) {
   const n = from.length;
   const fx = from.reduce((s, p) => s + p.x, 0) / n;
   const fy = from.reduce((s, p) => s + p.y, 0) / n;

@@ -64,7 +64,7 @@ export function clientAddress(req: Request): string | undefined {
 }
 
 /** The base path a handler built by `createTwofold` serves (`''` for the root), or `undefined` for any other handler. */
-export function handlerBasePath(handler: FetchHandler): string | undefined {
+function handlerBasePath(handler: FetchHandler): string | undefined {
   const base = (handler as unknown as Record<symbol, unknown>)[HANDLER_BASE_PATH];
   return typeof base === 'string' ? base : undefined;
 }
