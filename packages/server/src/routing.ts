@@ -40,8 +40,9 @@ export interface RouteKit {
   /** Counts a face check per client address before its frames are read (429 `RATE_LIMITED`). */
   limitFaceChecks: MiddlewareHandler<TwofoldEnv>;
   /**
-   * Reads the JSON body (already capped by the body-limit middleware) and validates it:
-   * 415 `UNSUPPORTED_MEDIA_TYPE`, 400 `INVALID_JSON` / `INVALID_REQUEST`. An empty body is `{}`.
+   * Reads the JSON body, counting its bytes against the route's body limit as they arrive (413
+   * `BODY_TOO_LARGE`), and validates it: 415 `UNSUPPORTED_MEDIA_TYPE`, 400 `INVALID_JSON` /
+   * `INVALID_REQUEST`. An empty body is `{}`.
    */
   json<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>>;
   /** Validates the query string (one value per name: the first, when a name repeats) against `schema`: 400 `INVALID_REQUEST`. */

@@ -338,7 +338,7 @@ export function createTwofold(options: TwofoldOptions) {
     /** The domain context, for extension modules. */
     context: ctx,
     /**
-     * `(Request) => Promise<Response>` serving the API under `/api/v1` (see API.md). Built on
+     * `(Request) => Promise<Response>` serving the API under `/api/v1` (see docs/http-api.md). Built on
      * first use; throws a TypeError when `http.clientAddress` is missing (see {@link HandlerOptions}).
      */
     get handler() {

@@ -114,7 +114,9 @@ function validated<S extends z.ZodType>(value: unknown, schema: S, root: string)
 
 /**
  * Parsing (bytes → JSON → typed value) is kept apart from policy, which lives in the modules.
- * The size was already capped by `hono/body-limit` (see `app.ts`).
+ * A declared length over the route's limit was refused by `hono/body-limit` (see `app.ts`); the
+ * bytes themselves are counted here as they arrive, so a body without (or below) its declared
+ * length is refused past the limit too.
  */
 async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
   const req = c.req.raw;

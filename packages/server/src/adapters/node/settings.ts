@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { RetentionSettings } from '../../sweep/settings.js';
 
-/** Resolved settings of `twofold serve` (see the settings table in API.md). */
+/** Resolved settings of `twofold serve` (see the settings table in the repository README). */
 export interface ServeSettings {
   port: number;
   host: string | undefined;
