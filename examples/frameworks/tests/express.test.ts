@@ -3,7 +3,7 @@
  * HTTP with a software authenticator. One in-memory PGlite for the file.
  */
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import express from 'express';
 import type { Store } from '@twofold/server';
@@ -103,6 +103,80 @@ describe('Express, other mounts', () => {
       assert.equal(res.status, 503);
       assert.equal(((await res.json()) as { code: string }).code, 'NOT_CONFIGURED');
       assert.match(logged[0] ?? '', /Mount Twofold before your body parsers/);
+      // Another content type (or a thousand) is the same problem: logged once, nothing kept per variant.
+      for (const type of ['application/x-www-form-urlencoded; a=1', 'application/x-www-form-urlencoded; a=2']) {
+        const again = await fetch(`${server.url}/api/v1/passkeys/register/options`, { method: 'POST', headers: { 'content-type': type }, body: 'username=x' });
+        assert.equal(again.status, 503);
+      }
+      assert.equal(logged.length, 1);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+/** A request sent with its path exactly as given (`fetch` would resolve dot-segments first). */
+function rawGet(url: string, path: string): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: hostname, port, path, method: 'GET' }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('Express, requests the host and Twofold could read differently (review of issue 22)', () => {
+  test('a host guard on a Twofold route cannot be skipped with dot-segments or needless escapes: 400 INVALID_REQUEST', async () => {
+    const twofold = createExampleTwofold({ store, origin: ORIGIN });
+    const app = express();
+    app.use('/api/v1/users', (_req, res) => void res.status(403).send('blocked by the host'));
+    app.use('/api/v1', toNodeListener(twofold.handler));
+    const server = await listen(createServer(app));
+    try {
+      assert.equal((await rawGet(server.url, '/api/v1/users')).status, 403);
+      for (const path of ['/api/v1/x/../users', '/api/v1/x/%2e%2e/users', '/api/v1/%75sers', '/api/v1/./users']) {
+        const answer = await rawGet(server.url, path);
+        assert.equal(answer.status, 400, `${path}: ${answer.body}`);
+        assert.equal(JSON.parse(answer.body).code, 'INVALID_REQUEST', path);
+      }
+      // Escapes that are needed still reach the handler (here: its 404 for a path it has not).
+      const escaped = await rawGet(server.url, '/api/v1/caf%C3%A9');
+      assert.equal(escaped.status, 404);
+      assert.equal(JSON.parse(escaped.body).code, 'NOT_FOUND');
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('a JSON string parsed by express.json({ strict: false }) goes on as a JSON string, not as the object it spells', async () => {
+    const twofold = createExampleTwofold({ store, origin: ORIGIN });
+    const app = express();
+    app.use(express.json({ strict: false }));
+    app.use('/api/v1', toNodeListener(twofold.handler));
+    const server = await listen(createServer(app));
+    try {
+      const answer = await call(`${server.url}/api/v1/passkeys/register/options`, 'POST', JSON.stringify(JSON.stringify({ username: unique('x') })));
+      assert.equal(answer.status, 400);
+      assert.equal(answer.json.code, 'INVALID_REQUEST');
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('the mount path in another case (Express matches it anyway) is not Twofold’s: the host answers, nothing is logged', async () => {
+    const twofold = createExampleTwofold({ store, origin: ORIGIN });
+    const logged: string[] = [];
+    const app = express();
+    app.use('/api/v1', toNodeListener(twofold.handler, { onError: (e) => logged.push(e.message) }));
+    const server = await listen(createServer(app));
+    try {
+      for (const path of ['/API/V1/users', '/Api/v1/users']) assert.equal((await rawGet(server.url, path)).status, 404, path);
+      assert.deepEqual(logged, []);
     } finally {
       await server.close();
     }

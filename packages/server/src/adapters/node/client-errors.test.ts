@@ -41,6 +41,23 @@ describe('serve: request heads Node refuses get problem+json', () => {
     expect(answer.json).toMatchObject({ status: 400, code: 'INVALID_REQUEST', type: 'https://twofold.dev/problems/invalid-request' });
   });
 
+  it('closes the connection after answering, even when the client keeps its side open (no half-open sockets to pile up)', async () => {
+    const open = () => new Promise<number>((resolve, reject) => server.server.getConnections((e, n) => (e ? reject(e) : resolve(n))));
+    // Clients that send a bad head, read the answer, and never close (allowHalfOpen: no FIN from them).
+    const sockets = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        new Promise<ReturnType<typeof connect>>((resolve) => {
+          const socket = connect({ port: server.port, host: '127.0.0.1', allowHalfOpen: true });
+          socket.on('error', () => {});
+          socket.once('data', () => resolve(socket));
+          socket.write('GET\x01 / HTTP/1.1\r\nhost: localhost\r\n\r\n');
+        }),
+      ),
+    );
+    await expect.poll(open, { timeout: 3000 }).toBe(0);
+    for (const s of sockets) s.destroy();
+  });
+
   it('a well-formed request still reaches the handler', async () => {
     expect(await raw(server.port, 'GET / HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\n\r\n')).toMatch(/^HTTP\/1\.1 200 OK[\s\S]*ok$/);
   });

@@ -34,6 +34,19 @@ function rawProblem(code: ErrorCode, detail: string, extensions: Record<string, 
  * @param error the parser's error (`code` `HPE_HEADER_OVERFLOW`, `HPE_INVALID_METHOD`, …).
  * @param socket the client's connection.
  */
+/**
+ * Writes `response` and closes the connection for good, as Node's own handler does: `end()` alone
+ * would leave it half-open for as long as the client keeps its side open (past every server
+ * timeout), and a client could hold the server's file handles that way. Destroyed once the
+ * response is flushed, or after 5 s if the client does not read it.
+ */
+function answerAndClose(socket: Duplex, response: string): void {
+  socket.end(response, () => socket.destroy());
+  const timer = setTimeout(() => socket.destroy(), 5_000);
+  timer.unref();
+  socket.once('close', () => clearTimeout(timer));
+}
+
 export function clientErrorListener(error: Error & { code?: string }, socket: Duplex): void {
   const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
   if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
@@ -41,16 +54,16 @@ export function clientErrorListener(error: Error & { code?: string }, socket: Du
     return;
   }
   if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
-    socket.end('HTTP/1.1 408 Request Timeout\r\nconnection: close\r\n\r\n');
+    answerAndClose(socket, 'HTTP/1.1 408 Request Timeout\r\nconnection: close\r\n\r\n');
     return;
   }
   if (error.code === 'HPE_HEADER_OVERFLOW') {
     const server = (socket as Duplex & { server?: { maxHeaderSize?: number } }).server;
     const limit = server?.maxHeaderSize ?? defaultMaxHeaderSize;
-    socket.end(rawProblem('HEADERS_TOO_LARGE', `The request line and headers are larger than this server accepts (${limit} bytes).`, { limit }));
+    answerAndClose(socket, rawProblem('HEADERS_TOO_LARGE', `The request line and headers are larger than this server accepts (${limit} bytes).`, { limit }));
     return;
   }
-  socket.end(rawProblem('INVALID_REQUEST', 'The request is not valid HTTP/1.1.'));
+  answerAndClose(socket, rawProblem('INVALID_REQUEST', 'The request is not valid HTTP/1.1.'));
 }
 
 const handled = new WeakSet<Server>();

@@ -87,7 +87,10 @@ export const serves = (base: string | undefined, path: string): boolean => base 
  */
 export function mountMismatch(base: string | undefined, mount: string, howToMount: string): string | undefined {
   const m = mount.replace(/\/+$/, '');
-  if (base === undefined || m === '' || isUnder(m, base) || isUnder(base, m)) return undefined;
+  // Express and connect match mount paths whatever their case: /API/V1 reached a mount at /api/v1.
+  // Such a request is not for the handler (its routes are case-sensitive), not a misconfiguration.
+  const [lm, lb] = [m.toLowerCase(), base?.toLowerCase()];
+  if (lb === undefined || lm === '' || isUnder(lm, lb) || isUnder(lb, lm)) return undefined;
   return (
     `Twofold's handler serves ${base || '/'} but is mounted at ${m}, so it would answer none of its routes. ` +
     `Either mount it at its base path (${howToMount.replace('{base}', base || '/')}), or give the handler that base path: ` +
@@ -107,10 +110,12 @@ function rebuildBody(contentType: string | undefined, parsed: ParsedBody): Uint8
   if (rawBody instanceof Uint8Array) return rawBody;
   if (typeof rawBody === 'string') return Buffer.from(rawBody, 'utf8');
   if (body instanceof Uint8Array) return body;
-  if (typeof body === 'string') return Buffer.from(body, 'utf8');
+  // A JSON parser's value, a string too (`express.json({ strict: false })`), goes back as JSON:
+  // sent as its contents, a string holding an object would become that object.
   if (body !== undefined && JSON_TYPE.test(contentType ?? '')) return Buffer.from(JSON.stringify(body), 'utf8');
+  if (typeof body === 'string') return Buffer.from(body, 'utf8');
   return (
-    `A body parser read the body of this ${contentType ? `${contentType} ` : ''}request before Twofold and left nothing Twofold can rebuild it from` +
+    'A body parser read the body of this request before Twofold and left nothing Twofold can rebuild it from' +
     ` (no rawBody, and req.body is ${body === undefined ? 'undefined' : `a parsed ${typeof body}`}). ` +
     'Mount Twofold before your body parsers (e.g. app.use(twofold) before app.use(express.json())), ' +
     "or keep the body parser off Twofold's routes."
@@ -121,6 +126,28 @@ function rebuildBody(contentType: string | undefined, parsed: ParsedBody): Uint8
 function bodyWasRead(req: NodeRequest): boolean {
   if (req.method === 'GET' || req.method === 'HEAD') return false;
   return req._body === true || req.readableEnded || req.readableDidRead;
+}
+
+/** A mounting problem, answered 503 `NOT_CONFIGURED` and logged once per `reason`. */
+interface Refusal {
+  reason: 'adapter' | 'body' | 'mount';
+  message: string;
+}
+
+const UNRESERVED_ESCAPE = /%(?:[46][1-9a-f]|[57][0-9a]|3[0-9]|2[de]|5f|7e)/i;
+
+/**
+ * Why a request path would mean one thing to the host and another to the handler, or undefined.
+ * Express, connect, Koa and Fastify match middleware on the raw path; the handler's URL parser
+ * resolves dot-segments and its router decodes escapes. So `/api/v1/x/../users` or
+ * `/api/v1/%75sers` would slip past a host's guard on `/api/v1/users` and still reach the route.
+ * No honest client sends either: browsers and `fetch` resolve dot-segments, and
+ * `encodeURIComponent` never escapes an unreserved character (RFC 3986 §2.3).
+ */
+export function ambiguousPath(path: string): string | undefined {
+  if (path.split('/').some((segment) => segment === '.' || segment === '..')) return 'The request path has dot-segments ("." or ".."); send it resolved.';
+  if (UNRESERVED_ESCAPE.test(path)) return 'The request path percent-encodes a character that needs no encoding (RFC 3986 §2.3); send it as is.';
+  return undefined;
 }
 
 /** Options of {@link createBridge}. */
@@ -140,11 +167,13 @@ export interface Bridge {
 export function createBridge(handler: FetchHandler, options: BridgeOptions = {}): Bridge {
   const base = handlerBasePath(handler);
   const onError = options.onError ?? ((e: Error) => console.error(`[twofold] ${e.message}`));
-  const told = new Set<string>();
-  const calls = new WeakMap<IncomingMessage, BridgeCall | { refuse: string }>();
-  const notConfigured = (message: string) => {
-    if (!told.has(message)) {
-      told.add(message);
+  // Told once per kind of problem, not per message: messages can hold request-derived text (a
+  // mount path's casing), and a set keyed by them would grow with every variant a client sends.
+  const told = new Set<Refusal['reason']>();
+  const calls = new WeakMap<IncomingMessage, BridgeCall | Refusal | { invalid: string }>();
+  const notConfigured = ({ reason, message }: Refusal) => {
+    if (!told.has(reason)) {
+      told.add(reason);
       onError(new Error(message));
     }
     return problemResponse('NOT_CONFIGURED', 'Twofold is not mounted correctly on this server: its log says what to change.');
@@ -152,12 +181,13 @@ export function createBridge(handler: FetchHandler, options: BridgeOptions = {})
   const listener = getRequestListener(async (req, env) => {
     const incoming = env.incoming as NodeRequest;
     const call = calls.get(incoming);
-    if (!call) return notConfigured('A request reached the Twofold bridge without its adapter.');
-    if ('refuse' in call) return notConfigured(call.refuse);
+    if (!call) return notConfigured({ reason: 'adapter', message: 'A request reached the Twofold bridge without its adapter.' });
+    if ('reason' in call) return notConfigured(call);
+    if ('invalid' in call) return problemResponse('INVALID_REQUEST', call.invalid);
     let request = req;
     if (bodyWasRead(incoming)) {
       const bytes = rebuildBody(incoming.headers['content-type'], call.parsed);
-      if (typeof bytes === 'string') return notConfigured(bytes);
+      if (typeof bytes === 'string') return notConfigured({ reason: 'body', message: bytes });
       // The declared content-length stays: the handler's limits apply to what the client sent.
       request = new Request(req.url, { method: req.method, headers: req.headers, body: new Uint8Array(bytes), signal: req.signal });
     }
@@ -165,7 +195,7 @@ export function createBridge(handler: FetchHandler, options: BridgeOptions = {})
     if (address) addresses.set(request, address);
     return handler(request);
   });
-  const serveWith = async (req: NodeRequest, res: ServerResponse, call: BridgeCall | { refuse: string }, url: string) => {
+  const serveWith = async (req: NodeRequest, res: ServerResponse, call: BridgeCall | Refusal | { invalid: string }, url: string) => {
     calls.set(req, call);
     // `@hono/node-server` reads `req.url` synchronously when the listener starts: the client's
     // URL for the handler, the framework's own back at once for whatever runs after.
@@ -181,8 +211,11 @@ export function createBridge(handler: FetchHandler, options: BridgeOptions = {})
   };
   return {
     base,
-    run: (req, res, call) => serveWith(req, res, call, call.url),
-    refuse: (req, res, message) => serveWith(req, res, { refuse: message }, req.originalUrl ?? req.url ?? '/'),
+    run: (req, res, call) => {
+      const invalid = ambiguousPath(pathOf(call.url));
+      return serveWith(req, res, invalid ? { invalid } : call, invalid ? '/' : call.url);
+    },
+    refuse: (req, res, message) => serveWith(req, res, { reason: 'mount', message }, req.originalUrl ?? req.url ?? '/'),
   };
 }
 
