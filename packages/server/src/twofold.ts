@@ -217,7 +217,13 @@ export type Twofold = ReturnType<typeof createTwofold>;
  * process) or the insecure development opt-out is set; then it only warns.
  */
 function requireSecretKeys(options: TwofoldOptions): void {
-  if (options.secretKeys !== undefined || options.store?.embedded === true) return;
+  const keys: unknown = options.secretKeys;
+  // `KEYS && parseKeyring(KEYS)` with an empty variable gives '' (or null from other code): an
+  // absent key must not pass for a given one. Only undefined means "not given".
+  if (keys !== undefined && !(Array.isArray(keys) && keys.length > 0)) {
+    throw new TypeError(`createTwofold: secretKeys must be a non-empty array of keys (parseKeyring(secret)), got ${keys === null ? 'null' : Array.isArray(keys) ? 'an empty array' : `a ${typeof keys}`}`);
+  }
+  if (keys !== undefined || options.store?.embedded === true) return;
   if (options.insecureNoSecretKeys === true) {
     console.warn(
       '[twofold] WARNING (insecureNoSecretKeys): private signing keys are stored unencrypted and short codes unkeyed. Development only: pass secretKeys.',

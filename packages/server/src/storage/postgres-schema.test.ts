@@ -136,6 +136,50 @@ describe.skipIf(!hasPostgres)('PostgreSQL: Twofold tables in their own schema', 
     await admin.end();
   });
 
+  it('refuses a schema, or tables in it, that another role owns (made before the first start, it could read and change everything); the owner handing it over fixes it', async () => {
+    const role = `twofold_app_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+    await withDatabase(async (url, sql) => {
+      await sql(`CREATE ROLE ${role} LOGIN`);
+      try {
+        const asApp = new URL(url);
+        asApp.username = role;
+        // Another role (here the superuser) prepared schema twofold and let the app in.
+        await sql(`CREATE SCHEMA twofold`);
+        await sql(`GRANT USAGE, CREATE ON SCHEMA twofold TO ${role}`);
+        await expect(createPostgresStore({ connectionString: asApp.toString() })).rejects.toThrow(/schema "twofold" is owned by role "postgres", not by this role/);
+        expect(await tablesIn(sql, 'twofold')).toEqual([]);
+        // Handed over, but with a table of that other role left inside.
+        await sql(`ALTER SCHEMA twofold OWNER TO ${role}`);
+        await sql(`CREATE TABLE twofold.users (id text)`);
+        await expect(createPostgresStore({ connectionString: asApp.toString() })).rejects.toThrow(/table twofold\.users is owned by role "postgres"/);
+        await sql(`DROP TABLE twofold.users`);
+        await usingStore(await createPostgresStore({ connectionString: asApp.toString() }), async (store) => {
+          await createTwofold({ store, rp, secretKeys }).users.create({ username: 'ada' });
+        });
+        expect(await sql('SELECT username FROM twofold.users')).toEqual([{ username: 'ada' }]);
+        await sql(`DROP SCHEMA twofold CASCADE`);
+      } finally {
+        await sql(`DROP OWNED BY ${role}`).catch(() => {});
+      }
+    });
+    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await admin.connect();
+    await admin.query(`DROP ROLE IF EXISTS ${role}`);
+    await admin.end();
+  });
+
+  it("other start-up options in the connection string (?options=-c statement_timeout=…) do not drop the schema's search_path", async () => {
+    await withDatabase(async (url, sql) => {
+      const withOptions = new URL(url);
+      withOptions.searchParams.set('options', '-c statement_timeout=5000');
+      await usingStore(await createPostgresStore({ connectionString: withOptions.toString() }), async (store) => {
+        await createTwofold({ store, rp, secretKeys }).users.create({ username: 'ada' });
+      });
+      expect(await tablesIn(sql, 'public')).toEqual([]);
+      expect(await sql('SELECT username FROM twofold.users')).toEqual([{ username: 'ada' }]);
+    });
+  });
+
   it('honours a search_path in the connection string when no schema is given (as 0.1 did); both at once is refused', async () => {
     await withDatabase(async (url, sql) => {
       await sql('CREATE SCHEMA app_auth');

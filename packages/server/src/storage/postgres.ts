@@ -81,17 +81,24 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   const target = schema ?? (urlSearchPath ? undefined : DEFAULT_POSTGRES_SCHEMA);
   const { default: driver } = await importDriver('pg', 'createPostgresStore', () => import('pg'));
   if (target && moveFromSchema === undefined && schema === undefined) await refuseLegacyLayout(driver, options.connectionString, target);
+  // pg lets a connection string's `options` (and PGOPTIONS) replace the config's, which would drop
+  // our search_path without a word (tables in public): merge them into one start-up option.
+  const { connectionString, startup } = splitStartupOptions(options.connectionString);
+  const merged = [startup ?? process.env.PGOPTIONS, target && `-c search_path=${target}`].filter(Boolean).join(' ');
   const pool = new driver.Pool({
-    connectionString: options.connectionString,
+    connectionString,
     max: options.max ?? 10,
     connectionTimeoutMillis: 5000,
-    ...(target ? { options: `-c search_path=${target}` } : {}),
+    ...(merged ? { options: merged } : {}),
   });
   // An idle client losing its connection must not crash the process.
   pool.on('error', () => {});
   try {
     const executor = poolExecutor(pool);
-    if (target) await ensureSchema(executor, target);
+    if (target) {
+      await ensureSchema(executor, target);
+      await expectSearchPath(executor, target);
+    }
     if (moveFromSchema !== undefined) await moveTables(executor, moveFromSchema);
     await migrate(executor);
     return createSqlStore(executor);
@@ -99,6 +106,34 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     await pool.end().catch(() => {});
     throw error;
   }
+}
+
+/** The connection string without its `options` parameter, and that parameter (pg would let it override ours). */
+function splitStartupOptions(connectionString: string): { connectionString: string; startup: string | undefined } {
+  let url: URL;
+  try {
+    url = new URL(connectionString);
+  } catch {
+    return { connectionString, startup: undefined };
+  }
+  const startup = url.searchParams.get('options') ?? undefined;
+  if (startup === undefined) return { connectionString, startup };
+  url.searchParams.delete('options');
+  return { connectionString: url.toString(), startup };
+}
+
+/**
+ * Checks that the start-up search_path took: a pooler that drops start-up parameters (PgBouncer
+ * without `options` in `ignore_startup_parameters`) would otherwise put the tables in `public`.
+ */
+async function expectSearchPath(executor: SqlExecutor, schema: string): Promise<void> {
+  const current = (await executor.query<{ schema: string | null }>('SELECT current_schema() AS schema')).rows[0]?.schema;
+  if (current === schema) return;
+  throw new Error(
+    `createPostgresStore: the connection's schema is ${current === null || current === undefined ? 'none' : `"${current}"`}, not "${schema}": the search_path start-up option did not take effect. ` +
+      'Behind PgBouncer add `options` to ignore_startup_parameters (or connect directly), or set search_path for this role: ALTER ROLE <role> SET search_path = ' +
+      `${schema}.`,
+  );
 }
 
 function searchPathInConnectionString(connectionString: string): boolean {
@@ -145,8 +180,17 @@ async function refuseLegacyLayout(driver: typeof pg, connectionString: string, s
 async function ensureSchema(executor: SqlExecutor, schema: string): Promise<void> {
   await executor.transaction(async (tx) => {
     await tx.query(`SELECT pg_advisory_xact_lock(hashtext('twofold:schema:' || $1))`, [schema]);
-    const { rows } = await tx.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
-    if (rows.length > 0) return;
+    const { rows } = await tx.query<{ owner: string; ours: boolean }>(
+      `SELECT pg_get_userbyid(nspowner) AS owner, pg_has_role(current_user, nspowner, 'MEMBER') AS ours FROM pg_namespace WHERE nspname = $1`,
+      [schema],
+    );
+    if (rows.length > 0) {
+      // Made by another role (before the first start, say), the schema and whatever it holds stay
+      // that role's: it could read, change or drop Twofold's tables. \`public\` is the old,
+      // shared layout a host chose knowingly (schema: 'public').
+      if (schema !== 'public') await refuseForeignOwner(tx, schema, rows[0]!);
+      return;
+    }
     try {
       await tx.query(`CREATE SCHEMA ${quoteIdent(schema)}`);
     } catch (error) {
@@ -157,6 +201,24 @@ async function ensureSchema(executor: SqlExecutor, schema: string): Promise<void
       );
     }
   });
+}
+
+async function refuseForeignOwner(tx: SqlExecutor, schema: string, found: { owner: string; ours: boolean }): Promise<void> {
+  const fix = (what: string, owner: string) =>
+    `createPostgresStore: ${what} is owned by role "${owner}", not by this role or one it belongs to: "${owner}" could read, change or drop Twofold's data. `;
+  if (!found.ours) {
+    throw new Error(fix(`schema "${schema}"`, found.owner) + `If that is intended, have "${found.owner}" run ALTER SCHEMA ${schema} OWNER TO <this role>; otherwise choose another schema.`);
+  }
+  const foreign = (
+    await tx.query<{ name: string; owner: string }>(
+      `SELECT c.relname AS name, pg_get_userbyid(c.relowner) AS owner FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT pg_has_role(current_user, c.relowner, 'MEMBER') ORDER BY c.relname`,
+      [schema],
+    )
+  ).rows;
+  if (foreign.length > 0) {
+    throw new Error(fix(`table ${schema}.${foreign[0]!.name}${foreign.length > 1 ? ` (and ${foreign.length - 1} more)` : ''}`, foreign[0]!.owner) + `Have it run ALTER TABLE … OWNER TO <this role> for them, or start on a schema of your own.`);
+  }
 }
 
 /** See {@link PostgresStoreOptions.moveFromSchema}: all or nothing, idempotent. */

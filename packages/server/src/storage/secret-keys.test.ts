@@ -51,6 +51,12 @@ describe.skipIf(!hasPostgres)('createTwofold on PostgreSQL needs secretKeys', ()
     expect(key!.privateJwk).toEqual({ sealed: expect.stringMatching(/^tf1\.lib\./) });
   });
 
+  it("an empty value where keys should be (null, '', false, []) is refused, not taken for no keys (attacker review)", () => {
+    for (const secretKeys of [null, '', false, 0, []]) {
+      expect(() => createTwofold({ store, rp, secretKeys: secretKeys as never }), JSON.stringify(secretKeys)).toThrow(/secretKeys must be a non-empty array/);
+    }
+  });
+
   it('starts without them only with the loudly named development opt-out', () => {
     expect(() => createTwofold({ store, rp, insecureNoSecretKeys: true })).not.toThrow();
     expect(() => createTwofold({ store, rp, insecureNoSecretKeys: false })).toThrow(/secretKeys/);
