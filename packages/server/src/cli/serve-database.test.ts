@@ -1,6 +1,5 @@
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { postgresAvailable, TEST_DATABASE_URL } from '../../test/helpers/postgres.js';
+import { postgresAvailable, withDatabase as withTestDatabase } from '../../test/helpers/postgres.js';
 import { generateSealingKey } from '../sealing/keyring.js';
 import { createPostgresStore } from '../storage/postgres.js';
 import { startServer } from './serve.js';
@@ -8,24 +7,7 @@ import { readSettings, resolveSettings } from '../adapters/node/settings.js';
 
 const hasPostgres = await postgresAvailable();
 
-/** A database of its own (its `public` and `twofold` are this test's alone), dropped afterwards. */
-async function withDatabase(fn: (url: string, sql: (text: string) => Promise<any[]>) => Promise<void>) {
-  const name = `twofold_cli_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(TEST_DATABASE_URL);
-  url.pathname = `/${name}`;
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    await fn(url.toString(), async (text) => (await client.query(text)).rows);
-  } finally {
-    await client.end().catch(() => {});
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  }
-}
+const withDatabase = (fn: Parameters<typeof withTestDatabase>[0]) => withTestDatabase(fn, 'twofold_cli');
 
 const serveOn = (url: string, env: Record<string, string> = {}) =>
   startServer(readSettings({ env: { PORT: '0', HOST: '127.0.0.1', DATABASE_URL: url, TWOFOLD_FACE_THREADS: '0', TWOFOLD_SWEEP_INTERVAL_SECONDS: '0', ...env } }), () => {});

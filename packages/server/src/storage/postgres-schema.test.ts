@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { postgresAvailable, TEST_DATABASE_URL } from '../../test/helpers/postgres.js';
+import { postgresAvailable, withDatabase as withTestDatabase, withRole } from '../../test/helpers/postgres.js';
 import { generateSealingKey, parseKeyring } from '../sealing/keyring.js';
 import { createTwofold } from '../twofold.js';
 import { createPGliteStore } from './pglite.js';
@@ -21,24 +21,7 @@ const rp = { id: 'localhost', origins: ['http://localhost:1'] };
 const secretKeys = parseKeyring(generateSealingKey('schema'));
 const ALL_TABLES = [...Object.keys(TWOFOLD_TABLES), MIGRATIONS_TABLE].sort();
 
-/** A database of its own (so `public` and `twofold` are the test's alone), dropped afterwards. */
-async function withDatabase(fn: (url: string, sql: (text: string, values?: unknown[]) => Promise<any[]>) => Promise<void>) {
-  const name = `twofold_schema_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(TEST_DATABASE_URL);
-  url.pathname = `/${name}`;
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    await fn(url.toString(), async (text, values) => (await client.query(text, values)).rows);
-  } finally {
-    await client.end().catch(() => {});
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  }
-}
+const withDatabase = (fn: Parameters<typeof withTestDatabase>[0]) => withTestDatabase(fn, 'twofold_schema');
 
 const tablesIn = async (sql: (text: string, values?: unknown[]) => Promise<any[]>, schema: string) =>
   (await sql(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`, [schema])).map((r) => r.table_name as string);
@@ -111,61 +94,43 @@ describe.skipIf(!hasPostgres)('PostgreSQL: Twofold tables in their own schema', 
   });
 
   it('a role without CREATE on the database gets a fix to run, then uses the schema its owner made', async () => {
-    const role = `twofold_role_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-    await withDatabase(async (url, sql) => {
-      await sql(`CREATE ROLE ${role} LOGIN`);
-      try {
-        const asRole = new URL(url);
-        asRole.username = role;
-        await expect(createPostgresStore({ connectionString: asRole.toString() })).rejects.toThrow(
+    await withDatabase((url, sql) =>
+      withRole(url, sql, async (asRole) => {
+        const role = new URL(asRole).username;
+        await expect(createPostgresStore({ connectionString: asRole })).rejects.toThrow(
           `cannot create schema "twofold": this role lacks CREATE on the database. Have its owner run CREATE SCHEMA twofold AUTHORIZATION <this role> once`,
         );
         await sql(`CREATE SCHEMA twofold AUTHORIZATION ${role}`);
-        await usingStore(await createPostgresStore({ connectionString: asRole.toString() }), async (store) => {
+        await usingStore(await createPostgresStore({ connectionString: asRole }), async (store) => {
           await createTwofold({ store, rp, secretKeys }).users.create({ username: 'ada' });
         });
         expect(await sql('SELECT username FROM twofold.users')).toEqual([{ username: 'ada' }]);
         await sql(`DROP SCHEMA twofold CASCADE`);
-      } finally {
-        await sql(`DROP OWNED BY ${role}`).catch(() => {});
-      }
-    });
-    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-    await admin.connect();
-    await admin.query(`DROP ROLE IF EXISTS ${role}`);
-    await admin.end();
+      }),
+    );
   });
 
   it('refuses a schema, or tables in it, that another role owns (made before the first start, it could read and change everything); the owner handing it over fixes it', async () => {
-    const role = `twofold_app_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-    await withDatabase(async (url, sql) => {
-      await sql(`CREATE ROLE ${role} LOGIN`);
-      try {
-        const asApp = new URL(url);
-        asApp.username = role;
+    await withDatabase((url, sql) =>
+      withRole(url, sql, async (asApp) => {
+        const role = new URL(asApp).username;
         // Another role (here the superuser) prepared schema twofold and let the app in.
         await sql(`CREATE SCHEMA twofold`);
         await sql(`GRANT USAGE, CREATE ON SCHEMA twofold TO ${role}`);
-        await expect(createPostgresStore({ connectionString: asApp.toString() })).rejects.toThrow(/schema "twofold" is owned by role "postgres", not by this role/);
+        await expect(createPostgresStore({ connectionString: asApp })).rejects.toThrow(/schema "twofold" is owned by role "postgres", not by this role/);
         expect(await tablesIn(sql, 'twofold')).toEqual([]);
         // Handed over, but with a table of that other role left inside.
         await sql(`ALTER SCHEMA twofold OWNER TO ${role}`);
         await sql(`CREATE TABLE twofold.users (id text)`);
-        await expect(createPostgresStore({ connectionString: asApp.toString() })).rejects.toThrow(/table twofold\.users is owned by role "postgres"/);
+        await expect(createPostgresStore({ connectionString: asApp })).rejects.toThrow(/table twofold\.users is owned by role "postgres"/);
         await sql(`DROP TABLE twofold.users`);
-        await usingStore(await createPostgresStore({ connectionString: asApp.toString() }), async (store) => {
+        await usingStore(await createPostgresStore({ connectionString: asApp }), async (store) => {
           await createTwofold({ store, rp, secretKeys }).users.create({ username: 'ada' });
         });
         expect(await sql('SELECT username FROM twofold.users')).toEqual([{ username: 'ada' }]);
         await sql(`DROP SCHEMA twofold CASCADE`);
-      } finally {
-        await sql(`DROP OWNED BY ${role}`).catch(() => {});
-      }
-    });
-    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-    await admin.connect();
-    await admin.query(`DROP ROLE IF EXISTS ${role}`);
-    await admin.end();
+      }),
+    );
   });
 
   it("other start-up options in the connection string (?options=-c statement_timeout=…) do not drop the schema's search_path", async () => {

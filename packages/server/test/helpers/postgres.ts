@@ -43,3 +43,45 @@ export async function createTestPostgresStore(): Promise<{ store: Store; drop: (
     },
   };
 }
+
+/** Runs SQL on one connection: the rows. */
+export type RunSql = (text: string, values?: unknown[]) => Promise<any[]>;
+
+/**
+ * A database of its own (so its `public` and `twofold` are the test's alone), dropped afterwards.
+ * `fn` gets its URL and a superuser connection to it.
+ */
+export async function withDatabase(fn: (url: string, sql: RunSql) => Promise<void>, prefix = 'twofold_db'): Promise<void> {
+  const name = `${prefix}_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(TEST_DATABASE_URL);
+  url.pathname = `/${name}`;
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    await fn(url.toString(), async (text, values) => (await client.query(text, values)).rows);
+  } finally {
+    await client.end().catch(() => {});
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+/**
+ * A login role of its own in the database at `url` (`sql` connected there as a superuser):
+ * `fn` gets the URL that connects as it. What it owns and the role go afterwards.
+ */
+export async function withRole(url: string, sql: RunSql, fn: (asRole: string) => Promise<void>): Promise<void> {
+  const role = `twofold_role_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  await sql(`CREATE ROLE ${role} LOGIN`);
+  try {
+    const asRole = new URL(url);
+    asRole.username = role;
+    await fn(asRole.toString());
+  } finally {
+    await sql(`DROP OWNED BY ${role}`).catch(() => {});
+    await sql(`DROP ROLE IF EXISTS ${role}`).catch(() => {});
+  }
+}
