@@ -166,6 +166,11 @@ export async function startTwofoldServer(options: StartTwofoldServerOptions = {}
 export function connectTwofoldServer(options: ConnectTwofoldServerOptions): TwofoldTestServer {
   if (!options.url || !options.apiKey) throw new TypeError('connectTwofoldServer: `url` and `apiKey` (a service API key of that server) are required');
   const url = options.url.replace(/\/+$/, '');
+  const { protocol, hostname } = new URL(url);
+  // The service key has every scope: over plain HTTP it should only travel to this machine.
+  if (protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(hostname)) {
+    throw new TypeError(`connectTwofoldServer: ${url} is plain HTTP to another host, and the service API key would cross the network in clear: use https://, or a server on localhost.`);
+  }
   return {
     url,
     get server(): Twofold {
