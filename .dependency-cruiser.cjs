@@ -11,7 +11,11 @@
  *   `@electric-sql/pglite` or `rate-limiter-flexible` (those live behind the ./node, ./pglite and
  *   ./postgres subpaths);
  * - the server's adapters (packages/server/src/adapters/) never import its CLI
- *   (packages/server/src/cli/): `twofold serve` is built on the Node adapter, not the reverse.
+ *   (packages/server/src/cli/): `twofold serve` is built on the Node adapter, not the reverse;
+ * - a server module that has a public face (VIA_INDEX below) is imported from outside its folder
+ *   only through its index.ts; besides that, its routes.ts only by http/ (which mounts them), its
+ *   sql.ts only by storage/ (the SQL store), its store.ts (the storage contract) by type-only
+ *   imports, and context.ts (the context every module's functions take) imports it type-only.
  * Workspace packages resolve through their `@twofold/source` export condition, i.e. to src.
  */
 const { builtinModules } = require('node:module');
@@ -21,6 +25,18 @@ const escape = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const NODE_BUILTIN = `^(node:.+|${builtinModules.filter((m) => !m.startsWith('_')).map(escape).join('|')})$`;
 /** An npm package by name, wherever pnpm put it (node_modules/.pnpm/<pkg>@<v>/node_modules/<pkg>/…). */
 const npmPackage = (name) => `(^|/)node_modules/${escape(name)}/`;
+
+/**
+ * Server modules with a public face: other code reaches them only through `<module>/index.ts`.
+ * Add a module here once it has its index.ts and its importers use it.
+ */
+const VIA_INDEX = ['passkeys', 'tokens', 'users', 'webauthn'];
+const SERVER_SRC = '^packages/server/src/';
+/** A file of a VIA_INDEX module; `face`: only that file (`(index|routes)`, …), else any. */
+const viaIndexModule = (face = '') => `${SERVER_SRC}(${VIA_INDEX.join('|')})/${face && `${face}\\.ts$`}`;
+/** The importing file's top folder (or root file) under src, as `$1`: a module may import itself. */
+const FROM_TOP = `${SERVER_SRC}([^/]+)`;
+const SAME_TOP = `${SERVER_SRC}$1/`;
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -88,6 +104,43 @@ module.exports = {
         'The CLI (packages/server/src/cli/) is built on the adapters (packages/server/src/adapters/), never the reverse: what a host of its own needs (readSettings, loadSecretKeys) lives in adapters/node/ and cli/ imports it from there.',
       from: { path: '^packages/server/src/adapters/' },
       to: { path: '^packages/server/src/cli/' },
+    },
+    {
+      name: 'module-via-index',
+      severity: 'error',
+      comment:
+        'A server module with a public face (VIA_INDEX: passkeys, tokens, users, webauthn) is imported from outside its folder only through its index.ts. Its other entry points have one importer each (rules below): routes.ts is mounted by http/, sql.ts is the SQL store\'s, store.ts is imported type-only, and context.ts imports it type-only (the context it types is imported by the module itself, so an index there would be a cycle).',
+      from: { path: FROM_TOP, pathNot: `${SERVER_SRC}context\\.ts$` },
+      to: { path: viaIndexModule(), pathNot: [SAME_TOP, viaIndexModule('(index|routes|sql|store)')] },
+    },
+    {
+      name: 'module-routes-via-http',
+      severity: 'error',
+      comment: 'A VIA_INDEX module\'s routes.ts (its Hono sub-app) is mounted by http/ only; everything else uses its index.ts.',
+      from: { path: FROM_TOP, pathNot: `${SERVER_SRC}http/` },
+      to: { path: viaIndexModule('routes'), pathNot: SAME_TOP },
+    },
+    {
+      name: 'module-sql-via-storage',
+      severity: 'error',
+      comment: 'A VIA_INDEX module\'s sql.ts (its tables\' statements) is the SQL store\'s (storage/) only; everything else uses its index.ts.',
+      from: { path: FROM_TOP, pathNot: `${SERVER_SRC}storage/` },
+      to: { path: viaIndexModule('sql'), pathNot: SAME_TOP },
+    },
+    {
+      name: 'module-store-types-only',
+      severity: 'error',
+      comment: 'A VIA_INDEX module\'s store.ts (its slice of the storage contract and its records) is imported from outside only type-only (`import type`); what runs is behind its index.ts.',
+      from: { path: FROM_TOP },
+      to: { path: viaIndexModule('store'), pathNot: SAME_TOP, dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'context-imports-modules-type-only',
+      severity: 'error',
+      comment:
+        'context.ts (the context every module function takes) imports VIA_INDEX modules type-only: it types their services (PasskeyCache, TokenService) and runs none of them, and through their index.ts it would be a cycle (the modules import context.ts).',
+      from: { path: `${SERVER_SRC}context\\.ts$` },
+      to: { path: viaIndexModule(), dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'not-to-unresolvable',

@@ -17,7 +17,7 @@ export { createWebhookNotifier, verifyWebhookSignature, type WebhookOptions } fr
 export type { TwofoldContext, RelyingParty } from './context.js';
 
 // Each module's public functions take one named options type (see the package README for the verbs).
-export type { CreateUserOptions, RetrieveUserOptions, GetUserOptions, User } from './users/users.js';
+export type { CreateUserOptions, RetrieveUserOptions, GetUserOptions, User } from './users/index.js';
 export type {
   StartPasskeyRegistrationOptions,
   VerifyPasskeyRegistrationOptions,
@@ -28,7 +28,7 @@ export type {
   VerifyPasskeyUpgradeOptions,
   WithHints,
   CeremonyResult,
-} from './passkeys/passkeys.js';
+} from './passkeys/index.js';
 export type { ListDevicesOptions, RenameDeviceOptions, RemoveDeviceOptions, Device } from './devices/devices.js';
 export { authenticatorModel } from './devices/authenticators.js';
 export type {
@@ -77,13 +77,13 @@ export {
   type AuthenticateApiKeyOptions,
   type RemoveApiKeyOptions,
 } from './apikeys/apikeys.js';
-export type { IssueTokenOptions, VerifyTokenOptions, AuthMethod, SessionClaims } from './tokens/tokens.js';
+export type { IssueTokenOptions, VerifyTokenOptions, AuthMethod, SessionClaims } from './tokens/index.js';
 export type { AuditEvent, AuditEventType, ActorOption, ListEventsOptions, PageEventsOptions } from './audit/audit.js';
 export { DEFAULT_RETENTION, type RetentionSettings, type SweepOptions, type SweepResult } from './sweep/sweep.js';
 export type { RateLimit } from './ratelimits/ratelimits.js';
 
-export type { SignOutOptions, RevokeSessionsOptions } from './tokens/sessions.js';
-export type { PasskeyCacheOptions } from './passkeys/cache.js';
+export type { SignOutOptions, RevokeSessionsOptions } from './tokens/index.js';
+export type { PasskeyCacheOptions } from './passkeys/index.js';
 export type { DeviceProof, DeviceProofPurpose, RegisterDeviceKeyOptions, StartDeviceProofOptions, VerifyDeviceProofOptions } from './devicekeys/devicekeys.js';
 // Records some functions return as stored (`deviceKeys.verifyProof`, `audit.list`), and the
 // `type` of `codes.generate`.

@@ -4,6 +4,7 @@ import type { RelyingParty, TwofoldContext } from './context.js';
 import { listDevices, removeDevice, renameDevice, type ListDevicesOptions, type RemoveDeviceOptions, type RenameDeviceOptions } from './devices/devices.js';
 import { createHandler, type HandlerOptions } from './http/app.js';
 import {
+  createPasskeyCache,
   getAcceptedCredentials,
   relatedOriginsDocument,
   startPasskeyAuthentication,
@@ -19,7 +20,8 @@ import {
   type VerifyPasskeyUpgradeOptions,
   type VerifyPasskeyAuthenticationOptions,
   type VerifyPasskeyRegistrationOptions,
-} from './passkeys/passkeys.js';
+  type PasskeyCacheOptions,
+} from './passkeys/index.js';
 import {
   DEFAULT_CODE_SETTINGS,
   generateCode,
@@ -79,7 +81,6 @@ import {
 } from './recovery/recovery.js';
 import { FACE_ACTIONS, type FaceAction } from '@twofold/protocol';
 import { createKeyring, type SealingKey } from './sealing/keyring.js';
-import { createPasskeyCache, type PasskeyCacheOptions } from './passkeys/cache.js';
 import { createUsedCeremonies } from './ceremonies/used.js';
 import {
   confirmTransaction,
@@ -95,8 +96,15 @@ import {
 } from './transactions/transactions.js';
 import type { Store } from './storage/store.js';
 import { checkRetention, DEFAULT_RETENTION, sweep, sweepAll, type RetentionSettings, type SweepOptions } from './sweep/sweep.js';
-import { createTokenService, type IssueTokenOptions, type VerifyTokenOptions } from './tokens/tokens.js';
-import { revokeSessions, signOut, type RevokeSessionsOptions, type SignOutOptions } from './tokens/sessions.js';
+import {
+  createTokenService,
+  revokeSessions,
+  signOut,
+  type IssueTokenOptions,
+  type RevokeSessionsOptions,
+  type SignOutOptions,
+  type VerifyTokenOptions,
+} from './tokens/index.js';
 import {
   registerDeviceKey,
   startDeviceProof,
@@ -105,7 +113,7 @@ import {
   type StartDeviceProofOptions,
   type VerifyDeviceProofOptions,
 } from './devicekeys/devicekeys.js';
-import { createUser, getUser, retrieveUser, type CreateUserOptions, type GetUserOptions, type RetrieveUserOptions } from './users/users.js';
+import { createUser, getUser, retrieveUser, type CreateUserOptions, type GetUserOptions, type RetrieveUserOptions } from './users/index.js';
 
 export interface TwofoldOptions {
   /** Where everything is kept: `createPGliteStore()` or `createPostgresStore()`. */

@@ -18,14 +18,14 @@ export interface RecordEventInput {
  * Writes an audit event with `store` (pass the transaction's store so the event commits, or
  * rolls back, with the change it describes). Call `ctx.notify` with the result after commit.
  */
-export async function recordEvent(ctx: TwofoldContext, store: Store, input: RecordEventInput): Promise<AuditEvent> {
+export async function recordEvent(ctx: Pick<TwofoldContext, 'now'>, store: Store, input: RecordEventInput): Promise<AuditEvent> {
   const event = newEvent(ctx, input);
   await store.insertAuditEvent(event);
   return event;
 }
 
 /** Builds an event without writing it, for store primitives that write it themselves. */
-export function newEvent(ctx: TwofoldContext, input: RecordEventInput): AuditEvent {
+export function newEvent(ctx: Pick<TwofoldContext, 'now'>, input: RecordEventInput): AuditEvent {
   return {
     id: randomId(12),
     type: input.type,

@@ -10,7 +10,7 @@ import { randomId } from '../util/encoding.js';
  * `ttlSeconds` when that is shorter (face challenges live shorter).
  */
 export async function beginCeremony(
-  ctx: TwofoldContext,
+  ctx: Pick<TwofoldContext, 'store' | 'now' | 'ceremonyTtlSeconds'>,
   input: { kind: CeremonyKind; challenge: string; userId: string | null; data?: Record<string, unknown>; ttlSeconds?: number },
 ): Promise<CeremonyRecord> {
   const createdAt = ctx.now();

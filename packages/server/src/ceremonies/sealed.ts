@@ -142,7 +142,7 @@ export async function sealedCeremonyIsFor(ctx: TwofoldContext, ceremony: SealedC
  * ceremony is consumed by any attempt). Throws `CHALLENGE_NOT_FOUND` when it was already used:
  * then that, not the refusal, is the answer.
  */
-export async function useSealedCeremony(ctx: TwofoldContext, ceremony: Pick<SealedCeremony, 'marker' | 'markerExpiresAt'>): Promise<void> {
+export async function useSealedCeremony(ctx: Pick<TwofoldContext, 'store'>, ceremony: Pick<SealedCeremony, 'marker' | 'markerExpiresAt'>): Promise<void> {
   if (!(await ctx.store.useCeremonyMarker(ceremony.marker, ceremony.markerExpiresAt))) throw ceremonyNotFound();
 }
 

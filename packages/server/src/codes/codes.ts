@@ -1,8 +1,15 @@
 import { actor as actors, recordEvent, type ActorOption, type AuditEvent } from '../audit/audit.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
-import { requireUser } from '../users/users.js';
-import { completeRegistration, startRegistration, type CeremonyResult, type WithHints } from '../passkeys/passkeys.js';
+import { requireUser } from '../users/index.js';
+import {
+  completeRegistration,
+  startRegistration,
+  type PublicKeyCredentialCreationOptionsJSON,
+  type RegistrationResponseJSON,
+  type WithHints,
+} from '../webauthn/index.js';
+import type { CeremonyResult } from '@twofold/protocol';
 import type { Store } from '../storage/store.js';
 import type { UserRecord } from '../users/store.js';
 import type { CodeRecord, CodeType } from './store.js';
@@ -13,7 +20,6 @@ import { enforceLimits } from '../ratelimits/ratelimits.js';
 import { randomId } from '../util/encoding.js';
 import { constantTimeEqual } from '../util/compare.js';
 import { hashCode, newCode, normalizeCode } from './secret.js';
-import type { PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 
 export { DEFAULT_CODE_SETTINGS, type CodePurpose, type CodeSettings } from './settings.js';
 

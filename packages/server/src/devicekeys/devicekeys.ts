@@ -4,7 +4,7 @@ import { actor, recordEvent } from '../audit/audit.js';
 import { beginCeremony, consumeCeremony } from '../ceremonies/ceremonies.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError, isTwofoldError } from '../errors.js';
-import { requireStepUp, type SessionClaims } from '../tokens/tokens.js';
+import { requireStepUp, type SessionClaims } from '../tokens/index.js';
 import { enforceLimits } from '../ratelimits/ratelimits.js';
 import { fromBase64Url, randomId } from '../util/encoding.js';
 import type { DeviceKeyRecord } from './store.js';

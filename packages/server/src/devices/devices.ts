@@ -1,7 +1,7 @@
 import { actor, recordEvent, type ActorOption } from '../audit/audit.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
-import { requireUser } from '../users/users.js';
+import { requireUser } from '../users/index.js';
 import type { FaceTemplateRecord } from '../face/store.js';
 import type { PasskeyRecord } from '../passkeys/store.js';
 import type { Store } from '../storage/store.js';

@@ -3,7 +3,7 @@ import { actor, recordEvent, type AuditEvent } from '../audit/audit.js';
 import { beginCeremony, consumeCeremony } from '../ceremonies/ceremonies.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
-import { requireUser } from '../users/users.js';
+import { requireUser } from '../users/index.js';
 import type { CeremonyRecord } from '../ceremonies/store.js';
 import type { DeviceRecord } from '../devices/store.js';
 import type { Store } from '../storage/store.js';
@@ -11,7 +11,7 @@ import { decideLiveness, readEvidence } from './evidence.js';
 import { closestTemplate } from './match.js';
 import type { FaceTemplateRecord } from './store.js';
 import type { FaceTicket } from './analyzer.js';
-import { requireStepUp, type SessionClaims } from '../tokens/tokens.js';
+import { requireStepUp, type SessionClaims } from '../tokens/index.js';
 import { verifyDeviceProof, type DeviceProof } from '../devicekeys/devicekeys.js';
 import { randomBytes, randomId, toBase64Url } from '../util/encoding.js';
 

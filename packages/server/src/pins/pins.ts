@@ -1,8 +1,8 @@
 import { actor, recordEvent } from '../audit/audit.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
-import { requireUser } from '../users/users.js';
-import { requireStepUp, type SessionClaims } from '../tokens/tokens.js';
+import { requireUser } from '../users/index.js';
+import { requireStepUp, type SessionClaims } from '../tokens/index.js';
 import { enforceLimits, type LimitChecks } from '../ratelimits/ratelimits.js';
 import { randomBytes } from '../util/encoding.js';
 import { verifyDeviceProof, type DeviceProof } from '../devicekeys/devicekeys.js';

@@ -1,18 +1,24 @@
 import type { FaceEvidence } from '@twofold/protocol';
-import type { PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { actor, recordEvent, type ActorOption, type AuditEvent } from '../audit/audit.js';
 import { consumeCeremony } from '../ceremonies/ceremonies.js';
 import { checkCode, redeemCode } from '../codes/codes.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
 import { faceVerified, matchFace, usableFaceTemplate } from '../face/face.js';
-import { completeRegistration, startRegistration, type CeremonyResult, type WithHints } from '../passkeys/passkeys.js';
+import {
+  completeRegistration,
+  startRegistration,
+  type PublicKeyCredentialCreationOptionsJSON,
+  type RegistrationResponseJSON,
+  type WithHints,
+} from '../webauthn/index.js';
+import type { CeremonyResult } from '@twofold/protocol';
 import { assertStrongPin, hashPin } from '../pins/pins.js';
 import { verifyDeviceProof, type DeviceProof } from '../devicekeys/devicekeys.js';
 import type { CodeType } from '../codes/store.js';
 import type { Store } from '../storage/store.js';
 import type { RecoveryFlowRecord, RecoveryKind, RecoveryStep } from './store.js';
-import { requireUser } from '../users/users.js';
+import { requireUser } from '../users/index.js';
 import { randomId, sha256Base64Url } from '../util/encoding.js';
 
 import type { RecoveryFlow, RecoveryFlowSummary } from '@twofold/protocol';

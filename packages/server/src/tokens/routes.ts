@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { actor } from '../audit/audit.js';
 import type { TwofoldContext } from '../context.js';
 import type { RouteKit, TwofoldEnv } from '../routing.js';
-import { requireUser } from '../users/users.js';
+import { requireUser } from '../users/index.js';
 import { revokeSessions, signOut } from './sessions.js';
 
 /**

@@ -1,15 +1,20 @@
-import { generateAuthenticationOptions, type AuthenticationResponseJSON, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import { actor, newEvent, recordEvent, type ActorOption } from '../audit/audit.js';
 import { beginCeremony, consumeCeremony } from '../ceremonies/ceremonies.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
-import { requireUser } from '../users/users.js';
-import { listedFor, verifyAssertion } from '../passkeys/passkeys.js';
+import { requireUser } from '../users/index.js';
+import {
+  authenticationOptions,
+  listedFor,
+  verifyAssertion,
+  type AuthenticationResponseJSON,
+  type PublicKeyCredentialRequestOptionsJSON,
+} from '../webauthn/index.js';
 import { checkPin } from '../pins/pins.js';
 import { verifyDeviceProof, type DeviceProof } from '../devicekeys/devicekeys.js';
 import type { GetTransactionResponse } from '@twofold/protocol';
 import type { TransactionRecord } from './store.js';
-import type { SessionClaims } from '../tokens/tokens.js';
+import type { SessionClaims } from '../tokens/index.js';
 import { randomId, toBase64Url } from '../util/encoding.js';
 
 
@@ -139,12 +144,10 @@ export async function startTransactionConfirmation(
   const t = await pendingFor(ctx, options.transactionId, options.session);
   const passkeys = await ctx.store.listPasskeys(t.userId);
   const ceremonyNonce = randomId(16);
-  const request = await generateAuthenticationOptions({
-    rpID: ctx.rp.id,
+  const request = await authenticationOptions(ctx, {
+    allow: passkeys,
     challenge: await boundChallenge(t, ceremonyNonce),
     timeout: Math.min(ctx.ceremonyTtlSeconds * 1000, t.expiresAt.getTime() - ctx.now().getTime()),
-    userVerification: 'required',
-    allowCredentials: passkeys.map((p) => ({ id: p.credentialId, transports: p.transports })),
   });
   const ceremony = await beginCeremony(ctx, {
     kind: 'transaction',
