@@ -30,9 +30,9 @@ export const test = base.extend<{ device: (options?: DeviceOptions) => Promise<T
       if (options.camera === 'photoA') await camera.still({ person: 'a', context: device.context });
       for (const credential of options.credentials ?? []) await device.authenticator.addCredential(credential);
       // The capture loop's time limit (demo: 20 s) is for people; on a busy CI host the page's
-      // tracker (software WebGL) is slower than a phone, and a timed-out capture is a flake, not a finding.
+      // tracker (software WebGL) is slower than a phone (see honestFaceCheck for what else it misses).
       // (A still photo never completes the moves: it keeps the demo's 20 s.)
-      if (options.camera === 'a' || options.camera === 'b') await device.context.addInitScript(() => localStorage.setItem('northwind.faceTimeoutMs', '60000'));
+      if (options.camera === 'a' || options.camera === 'b') await device.context.addInitScript(() => localStorage.setItem('northwind.faceTimeoutMs', '40000'));
       device.page.on('dialog', (d) => void d.accept(d.type() === 'prompt' ? 'Renamed device' : undefined));
       await device.page.goto(baseUrl());
       return device;
@@ -129,4 +129,45 @@ export async function issueCode(
   const link = type === 'link' ? await page.locator('#issued-link').getAttribute('href') : null;
   await context.close();
   return { code, link };
+}
+
+/** What {@link honestFaceCheck} clicks and waits for. */
+export interface HonestFaceCheckOptions {
+  /** The button that starts the check (its accessible name). */
+  button: string;
+  /** True once the page shows that the check passed. */
+  passed: () => Promise<boolean>;
+  /** The status line where the page reports a failed check (an element with class `error`). */
+  status: string;
+}
+
+/**
+ * A face check by the enrolled person through the demo, with the camera following the challenge.
+ * Clicks `button` and waits until `passed()`, or the status line shows an error. The test camera
+ * is a 2D rendering of one photo: for some turn/target combinations the page's tracker (face-api's
+ * tiny detector on a software GPU) misses the turned face, the capture runs out of time and the
+ * server refuses the incomplete frames (LIVENESS_FAILED) — seen in 4 of 10 runs of the
+ * face-recovery journeys on this machine (each has two or three such checks). As a person would, the test tries again (a new challenge, new targets), at most
+ * three times; any other refusal (a mismatch) fails at once. Returns the attempts it took.
+ */
+export async function honestFaceCheck(page: Page, options: HonestFaceCheckOptions): Promise<number> {
+  const status = page.locator(options.status);
+  for (let attempt = 1; ; attempt++) {
+    await page.getByRole('button', { name: options.button }).click();
+    let outcome = 'pending';
+    await expect
+      .poll(
+        async () => {
+          if (await options.passed()) return (outcome = 'passed');
+          const failed = (await status.getAttribute('class'))?.split(/\s+/).includes('error');
+          return (outcome = failed ? ((await status.textContent()) ?? 'error') : 'pending');
+        },
+        { timeout: 90_000, intervals: [500] },
+      )
+      .not.toBe('pending');
+    if (outcome === 'passed') return attempt;
+    const tryAgain = /live person|took too long/.test(outcome);
+    if (!tryAgain || attempt >= 3) throw new Error(`"${options.button}" failed on attempt ${attempt} of 3: ${outcome}`);
+    console.warn(`[e2e] "${options.button}": ${outcome} — trying again (attempt ${attempt + 1} of 3)`);
+  }
 }
