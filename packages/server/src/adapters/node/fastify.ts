@@ -25,7 +25,9 @@ export interface FastifyInstanceLike {
   /** The `prefix` the plugin was registered with (`''` without one). */
   readonly prefix: string;
   removeAllContentTypeParsers(): unknown;
+  // biome-ignore lint/suspicious/noExplicitAny: Fastify's request/payload types are not imported (no fastify dependency); `unknown` would reject its parsers
   addContentTypeParser(contentType: string, parser: (request: any, payload: any, done: (error: Error | null, body?: unknown) => void) => void): unknown;
+  // biome-ignore lint/suspicious/noExplicitAny: as above, for Fastify's request and reply
   all(path: string, handler: (request: any, reply: any) => Promise<unknown>): unknown;
 }
 
