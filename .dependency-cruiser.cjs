@@ -20,11 +20,11 @@
  */
 const { builtinModules } = require('node:module');
 
-const escape = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 /** `fs`, `node:fs`, `fs/promises`, `node:test`, … — however the built-in is spelled. */
-const NODE_BUILTIN = `^(node:.+|${builtinModules.filter((m) => !m.startsWith('_')).map(escape).join('|')})$`;
+const NODE_BUILTIN = `^(node:.+|${builtinModules.filter((m) => !m.startsWith('_')).map(escapeRegExp).join('|')})$`;
 /** An npm package by name, wherever pnpm put it (node_modules/.pnpm/<pkg>@<v>/node_modules/<pkg>/…). */
-const npmPackage = (name) => `(^|/)node_modules/${escape(name)}/`;
+const npmPackage = (name) => `(^|/)node_modules/${escapeRegExp(name)}/`;
 
 /**
  * Server modules with a public face: other code reaches them only through `<module>/index.ts`.

@@ -68,7 +68,7 @@ function run(page: Page, username: string) {
 
 test.describe('PRF extension in Chromium', () => {
   test('derives the same non-extractable key for the same salt (at registration and sign-in), another for another salt, and never sends the output', async ({ newDevice }) => {
-    const { context, page, verifyBodies } = await clientPage(newDevice, true);
+    const { page, verifyBodies } = await clientPage(newDevice, true);
     const result = await run(page, uniqueName('prf'));
     expect(result.signedUp).toBe(true);
     expect(result.keys).toEqual(Array(4).fill({ extractable: false, algorithm: 'AES-GCM' }));
@@ -81,7 +81,7 @@ test.describe('PRF extension in Chromium', () => {
   });
 
   test('signs up and in without PRF support, with prfKey null', async ({ newDevice }) => {
-    const { context, page } = await clientPage(newDevice, false);
+    const { page } = await clientPage(newDevice, false);
     const result = await run(page, uniqueName('noprf'));
     expect(result.signedUp).toBe(true);
     expect(result.keys).toEqual([null, null, null, null]);
@@ -91,7 +91,7 @@ test.describe('PRF extension in Chromium', () => {
 
 test.describe('automatic passkey upgrade (conditional create) in Chromium', () => {
   test('is an offer: where the browser creates nothing it resolves null without an error, and an abort withdraws it', async ({ newDevice }) => {
-    const { context, page, authenticator } = await clientPage(newDevice, false);
+    const { page, authenticator } = await clientPage(newDevice, false);
     const result = await page.evaluate(async (username) => {
       const T = (globalThis as any).TwofoldClient;
       const api = T.createApiClient({ baseUrl: '/api/v1' });

@@ -17,7 +17,7 @@ type Challenge = { challengeId: string; actions: FaceAction[]; targets: { x: num
  */
 async function proofIn(page: Page, userId: string) {
   return page.evaluate(async (userId) => {
-    const request = <T>(r: IDBRequest<T>) => new Promise<T>((resolve, reject) => ((r.onsuccess = () => resolve(r.result)), (r.onerror = () => reject(r.error))));
+    const request = <T>(r: IDBRequest<T>) => new Promise<T>((resolve, reject) => { r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
     const db = await request(indexedDB.open('twofold'));
     const key = (await request(db.transaction('device-keys').objectStore('device-keys').get(userId))) as { keyId: string; privateKey: CryptoKey };
     const ch = await (await fetch('/api/v1/device-keys/challenge', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId, purpose: 'face' }) })).json();
@@ -50,9 +50,9 @@ test('face: enroll and verify from a webcam, the server deciding on the frames',
     // The sign-in binds this browser's device key before it resolves; a face sign-in needs it.
     await expect.poll(() => page.evaluate(async (userId) => {
       const open = indexedDB.open('twofold');
-      const db = await new Promise<IDBDatabase>((resolve, reject) => ((open.onsuccess = () => resolve(open.result)), (open.onerror = () => reject(open.error))));
+      const db = await new Promise<IDBDatabase>((resolve, reject) => { open.onsuccess = () => resolve(open.result); open.onerror = () => reject(open.error); });
       const get = db.transaction('device-keys').objectStore('device-keys').get(userId);
-      return new Promise<boolean>((resolve) => ((get.onsuccess = () => resolve(Boolean(get.result?.keyId))), (get.onerror = () => resolve(false))));
+      return new Promise<boolean>((resolve) => { get.onsuccess = () => resolve(Boolean(get.result?.keyId)); get.onerror = () => resolve(false); });
     }, userId)).toBe(true);
     return page;
   }

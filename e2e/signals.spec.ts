@@ -15,13 +15,13 @@ async function service(method: string, path: string, body?: unknown) {
 
 test.describe('Signal API in Chromium with a virtual authenticator', () => {
   test('the browser reports the signals as supported', async ({ device }) => {
-    const { page, context } = await device();
+    const { page } = await device();
     const capabilities = await page.evaluate(async () => (PublicKeyCredential as any).getClientCapabilities());
     expect(capabilities).toMatchObject({ signalAllAcceptedCredentials: true, signalCurrentUserDetails: true, signalUnknownCredential: true });
   });
 
   test('a passkey the backend removed leaves the authenticator when the user next lists devices', async ({ device }) => {
-    const { page, authenticator, context } = await device();
+    const { page, authenticator } = await device();
     const username = await signUpInDemo(page, undefined, 'Backend Removal');
     expect(await authenticator.credentials()).toHaveLength(1);
     const { json: user } = await service('POST', '/users/retrieve', { username });
@@ -34,7 +34,7 @@ test.describe('Signal API in Chromium with a virtual authenticator', () => {
   });
 
   test('a passkey that still shows old names is brought up to date (signalCurrentUserDetails)', async ({ device }) => {
-    const { page, authenticator, context } = await device();
+    const { page, authenticator } = await device();
     const username = await signUpInDemo(page, undefined, 'Current Name');
     // The names an authenticator shows are a CDP-only detail: through the cdp back-end's handle.
     const cdp = authenticator.cdp!;
@@ -54,7 +54,7 @@ test.describe('Signal API in Chromium with a virtual authenticator', () => {
 
 test.describe('passkey facts in the demo', () => {
   test('badges a device-bound passkey "device-bound" and a synced one "synced passkey"; "Add a security key" sends the hint', async ({ device }) => {
-    const { page, authenticator, context } = await device();
+    const { page, authenticator } = await device();
     await signUpInDemo(page, undefined, 'Badges');
     await expect.poll(() => deviceRows(page).first().textContent(), { timeout: 15_000 }).toContain('device-bound');
 

@@ -18,7 +18,7 @@ function captureConfirm(page: Page): { url: () => string; body: () => string } {
 
 test.describe('"View card PIN": a step-up transaction releases its context after a passkey check', () => {
   test('reveals the PIN after the passkey confirmation; replaying the confirmation is refused', async ({ device }) => {
-    const { page, context } = await device();
+    const { page } = await device();
     await signUpInDemo(page, undefined, 'Card Holder');
     const confirm = captureConfirm(page);
     await page.getByRole('button', { name: 'View card PIN' }).click();
@@ -39,7 +39,7 @@ test.describe('"View card PIN": a step-up transaction releases its context after
   });
 
   test('the app PIN is a fallback: set it, then confirm with it instead of the passkey', async ({ device }) => {
-    const { page, context } = await device();
+    const { page } = await device();
     await signUpInDemo(page, undefined, 'Pin Holder');
     await page.locator('#new-pin').fill('2580');
     await page.getByRole('button', { name: 'Set PIN' }).click();
@@ -91,7 +91,7 @@ test.describe('"View card PIN": a step-up transaction releases its context after
   });
 
   test('a sign-in assertion captured in the browser cannot confirm a transaction', async ({ device }) => {
-    const { page, context } = await device();
+    const { page } = await device();
     await signUpInDemo(page, undefined, 'Replay Target');
     await holdNextAutofill(page);
     await signOut(page);
@@ -118,7 +118,7 @@ test.describe('"View card PIN": a step-up transaction releases its context after
 
   // Moves the server's clock (TWOFOLD_UNSAFE_TEST_CLOCK), so it runs last in this file.
   test('an expired transaction releases nothing (clock seam)', async ({ device }) => {
-    const { page, context } = await device();
+    const { page } = await device();
     await signUpInDemo(page, undefined, 'Slow Confirmer');
     // The confirmation arrives after the transaction's 5 minutes: move the clock just before it.
     await page.route('**/api/v1/transactions/*/confirm', async (route) => {

@@ -53,7 +53,7 @@ function entryPoints(dir, packages, skip = () => false) {
 
 function check(dir, specifiers) {
   // Namespace imports, each used, so every declaration file behind them is loaded and checked.
-  writeFileSync(join(dir, 'index.ts'), specifiers.map((s, i) => `import * as m${i} from '${s}';`).join('\n') + `\nexport const all = [${specifiers.map((_, i) => `m${i}`).join(', ')}];\n`);
+  writeFileSync(join(dir, 'index.ts'), `${specifiers.map((s, i) => `import * as m${i} from '${s}';`).join('\n')}\nexport const all = [${specifiers.map((_, i) => `m${i}`).join(', ')}];\n`);
   const results = {};
   for (const [name, resolution] of Object.entries(SETTINGS)) {
     const tsconfig = {

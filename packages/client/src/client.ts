@@ -2,7 +2,7 @@ import type { AuditEventType, Device, GetMeResponse, ListEventsResponse, Recover
 import { createApiClient, type ApiClientOptions } from './api/api.js';
 import { listDevices, removeDevice, renameDevice, type RemoveDeviceOptions, type RenameDeviceOptions } from './devices.js';
 import { TwofoldClientError } from './errors.js';
-import { bindDeviceKey, indexedDbDeviceKeys, signDeviceProof, type DeviceKeyStore } from './devicekey.js';
+import { bindDeviceKey, indexedDbDeviceKeys, signDeviceProof, type DeviceKeyStore } from './devicekeys.js';
 import type { PrfResult } from './passkeys/prf.js';
 import { sendPasskeySignals, syncPasskeySignals } from './passkeys/signals.js';
 import { addPasskeyWithCode, type AddPasskeyWithCodeOptions } from './recovery/codes.js';
@@ -21,14 +21,11 @@ import {
 import {
   confirmTransaction,
   denyTransaction,
-  setPin,
-  signInWithPin,
   type ConfirmedTransaction,
   type ConfirmTransactionOptions,
   type DenyTransactionOptions,
-  type SetPinOptions,
-  type SignInWithPinOptions,
 } from './transactions.js';
+import { setPin, signInWithPin, type SetPinOptions, type SignInWithPinOptions } from './pins.js';
 import {
   addPasskey,
   signIn,

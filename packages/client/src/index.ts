@@ -16,7 +16,7 @@ export {
   type DeviceKeyStore,
   type SignDeviceProofOptions,
   type StoredDeviceKey,
-} from './devicekey.js';
+} from './devicekeys.js';
 export { createTwofoldClient, type TwofoldClient, type TwofoldClientOptions, type SavedRecovery, type ListEventsOptions } from './client.js';
 export {
   createApiClient,
@@ -93,14 +93,11 @@ export {
 export {
   confirmTransaction,
   denyTransaction,
-  setPin,
-  signInWithPin,
   type ConfirmedTransaction,
   type ConfirmTransactionOptions,
   type DenyTransactionOptions,
-  type SetPinOptions,
-  type SignInWithPinOptions,
 } from './transactions.js';
+export { setPin, signInWithPin, type SetPinOptions, type SignInWithPinOptions } from './pins.js';
 export { listDevices, renameDevice, removeDevice, type Device, type RenameDeviceOptions, type RemoveDeviceOptions } from './devices.js';
 export {
   TwofoldClientError,

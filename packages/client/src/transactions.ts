@@ -1,5 +1,5 @@
-import type { ConfirmTransactionRequest, ConfirmTransactionResponse, DenyTransactionResponse, VerifyPinRequest, VerifyPinResponse, DeviceProof } from '@twofold/protocol';
-import type { WithApi, WithSession } from './api/api.js';
+import type { ConfirmTransactionRequest, ConfirmTransactionResponse, DenyTransactionResponse, DeviceProof } from '@twofold/protocol';
+import type { WithSession } from './api/api.js';
 import { getPasskeyAssertion } from './passkeys/passkeys.js';
 
 /** The result of a confirmed transaction: the post-operation context the backend attached. */
@@ -50,37 +50,4 @@ export interface DenyTransactionOptions {
 /** Declines a transaction (the user cancelled); the server records the denial. */
 export function denyTransaction(options: WithSession<DenyTransactionOptions>): Promise<DenyTransactionResponse> {
   return options.api.call('transactions.deny', { params: { id: options.transactionId }, token: options.token });
-}
-
-/** Options of {@link setPin} (`twofold.pin.set`). */
-export interface SetPinOptions {
-  /** The PIN: 4 to 12 digits, not one digit repeated nor a run like 1234. */
-  pin: string;
-}
-
-/**
- * Sets the signed-in user's PIN (4-12 digits). Replacing one needs a passkey sign-in (or a
- * recovery flow's bind step) from the last 5 minutes (`REAUTHENTICATION_REQUIRED`).
- */
-export async function setPin(options: WithSession<SetPinOptions>): Promise<void> {
-  await options.api.call('pins.set', { token: options.token, body: { pin: options.pin } });
-}
-
-/** Options of {@link signInWithPin} (`twofold.signInWithPin`). */
-export interface SignInWithPinOptions {
-  /** The user signing in (e.g. remembered from an earlier sign-in on this device). */
-  userId: string;
-  pin: string;
-  /** A proof by this browser's device key (`signDeviceProof`, purpose `pin`); the client adds it. */
-  deviceProof?: DeviceProof;
-}
-
-/**
- * PIN sign-in on a bound device. @throws `DEVICE_PROOF_REQUIRED` / `DEVICE_PROOF_INVALID` (this
- * browser is not bound to the account: sign in with a passkey here first), `PIN_INVALID`,
- * `PIN_LOCKED`, `RATE_LIMITED`
- */
-export function signInWithPin(options: WithApi<SignInWithPinOptions>): Promise<VerifyPinResponse> {
-  const body: VerifyPinRequest = { userId: options.userId, pin: options.pin, ...(options.deviceProof && { deviceProof: options.deviceProof }) };
-  return options.api.call('pins.verify', { body });
 }

@@ -7,7 +7,7 @@ import { createTwofoldClient } from '../src/client.js';
 import { TwofoldClientError, isTwofoldClientError } from '../src/errors.js';
 import { toClientError } from '../src/passkeys/passkeys.js';
 import { readCodeFromUrl } from '../src/recovery/codes.js';
-import { bindDeviceKey, memoryDeviceKeys } from '../src/devicekey.js';
+import { bindDeviceKey, memoryDeviceKeys } from '../src/devicekeys.js';
 import { createSoftAuthenticator } from '@twofold/testing';
 
 // The client against a real Twofold server on a real socket (Node adapter), not a fake fetch.

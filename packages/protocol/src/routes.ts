@@ -406,6 +406,7 @@ export type RouteBody<K extends RouteName> = Slotted<Routes[K], 'body'>;
 /** The query parameters of route `K` (`never`: it reads none). */
 export type RouteQuery<K extends RouteName> = Slotted<Routes[K], 'query'>;
 /** The response body of route `K` (`void` for a 204). */
+// biome-ignore lint/suspicious/noConfusingVoidType: public type; `void` (not `undefined`) is what a 204's call resolves to
 export type RouteResponse<K extends RouteName> = Routes[K] extends { response: TypeSlot<infer R> } ? R : void;
 /** The auth of route `K`. */
 export type RouteAuthOf<K extends RouteName> = Routes[K]['auth'];

@@ -277,7 +277,7 @@ async function txPasskey(c: Client, u: UserState, s: number): Promise<boolean> {
       c.call('tx-passkey', server(s + k + 1), 'POST', `/transactions/${tx.id}/confirm`, { ceremonyId: st.json.ceremonyId, response: assertions[k] }, u.token),
     ),
   );
-  replies.forEach((r, k) => r.status === 200 && ackCounter(u.credentialId, assertions[k]));
+  replies.forEach((r, k) => { if (r.status === 200) ackCounter(u.credentialId, assertions[k]); });
   return judgeTransaction('tx-passkey', tx, replies, 'passkey');
 }
 
@@ -303,7 +303,7 @@ async function codeRace(c: Client, u: UserState, s: number): Promise<boolean> {
   );
   const won = done.filter((r) => r.status === 200);
   if (won.length > 1) violations.push(`code-race: one code added ${won.length} passkeys for ${u.userId}`);
-  done.forEach((r, k) => r.status === 200 && ackedCodeDevices.push({ userId: u.userId, deviceId: r.json.deviceId, credentialId: responses[k].id }));
+  done.forEach((r, k) => { if (r.status === 200) ackedCodeDevices.push({ userId: u.userId, deviceId: r.json.deviceId, credentialId: responses[k].id }); });
   return won.length === 1;
 }
 
@@ -318,7 +318,7 @@ async function signUpRace(c: Client, s: number): Promise<boolean> {
   );
   const won = done.filter((r) => r.status === 200);
   if (won.length > 1) violations.push(`sign-up-race: username ${username} signed up ${won.length} times`);
-  done.forEach((r, k) => r.status === 200 && ackedUsers.push({ userId: r.json.userId, deviceId: r.json.deviceId, credentialId: responses[k].id }));
+  done.forEach((r, k) => { if (r.status === 200) ackedUsers.push({ userId: r.json.userId, deviceId: r.json.deviceId, credentialId: responses[k].id }); });
   return won.length === 1;
 }
 

@@ -55,7 +55,7 @@ export function loadFaceApi(): Promise<FaceApiModule> {
       ready(): Promise<void>;
     };
     // A directory prefix ending in '/': the installed binaries, no network.
-    tf.setWasmPaths(dirname(resolveFacePeer('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm', 'locateFaces (@twofold/testing/faces)')) + '/');
+    tf.setWasmPaths(`${dirname(resolveFacePeer('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm', 'locateFaces (@twofold/testing/faces)'))}/`);
     if (!(await tf.setBackend('wasm'))) throw new Error('tfjs WASM backend failed to initialise');
     await tf.ready();
     const models = join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'model');

@@ -176,7 +176,7 @@ export async function renderFacePose(source: FaceSource, options: RenderFacePose
       let gr = 190 * g;
       let b = 180 * g;
       const u = srcU[X]!;
-      if (u === u) {
+      if (!Number.isNaN(u)) {
         const e = ((u - mu) / ma) ** 2 + ((v - mv) / mb) ** 2;
         const alpha = e >= 1 ? 0 : e <= 0.75 ? 1 : (1 - e) / 0.25;
         if (alpha > 0) {

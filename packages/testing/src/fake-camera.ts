@@ -66,6 +66,7 @@ export async function writeFakeCameraY4m(browser: Browser, options: FakeCameraOp
         const g = canvas.getContext('2d', { willReadFrequently: true })!;
         const src = crop ?? { x: 0, y: 0, width: img.naturalWidth, height: img.naturalHeight };
         const scale = Math.min(width / src.width, height / src.height);
+        // biome-ignore lint/suspicious/noExplicitAny: a page global set here and read by the evaluate below
         (globalThis as any).__frame = (motion: string, t: number) => {
           g.fillStyle = '#808080';
           g.fillRect(0, 0, width, height);
@@ -146,6 +147,7 @@ export async function writeFakeCameraY4m(browser: Browser, options: FakeCameraOp
       { dataUrl, width, height, crop: options.crop ?? null, eyes: options.eyes ?? null },
     );
     for (const frame of frames) {
+      // biome-ignore lint/suspicious/noExplicitAny: the page global set above
       const b64 = await page.evaluate(({ motion, t }) => (globalThis as any).__frame(motion, t) as string, frame);
       chunks.push(Buffer.from('FRAME\n', 'ascii'), Buffer.from(b64, 'base64'));
     }

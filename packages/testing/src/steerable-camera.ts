@@ -173,7 +173,7 @@ function pageCamera(cfg: PageConfig): void {
   };
   const play = (steps: Step[], loop: boolean) => {
     cancel();
-    steps.forEach((p, i) => timers.push(window.setTimeout(() => setPose(p.pose, 'script', p.target), i * cfg.holdMs)));
+    steps.forEach((p, i) => { timers.push(window.setTimeout(() => setPose(p.pose, 'script', p.target), i * cfg.holdMs)); });
     if (loop) timers.push(window.setTimeout(() => play(steps, true), steps.length * cfg.holdMs));
   };
   const follow = (c: Challenge) => {

@@ -76,7 +76,7 @@ async function track(ms: number) {
     const [face] = await engine.observe(video, { maxFaces: 1 });
     frames.push(face ? { t, box: face.box, yaw: face.yaw, eyeOpenness: face.eyeOpenness } : { t, box: null, yaw: null, eyeOpenness: null });
   }
-  (video.srcObject as MediaStream).getTracks().forEach((tr) => tr.stop());
+  (video.srcObject as MediaStream).getTracks().forEach((tr) => { tr.stop(); });
   return { frames, size: [video.videoWidth, video.videoHeight] };
 }
 

@@ -41,7 +41,7 @@ async function speed(cfg: { rounds: number; frames: number }) {
       }
     }
   }
-  (video.srcObject as MediaStream).getTracks().forEach((t) => t.stop());
+  (video.srcObject as MediaStream).getTracks().forEach((t) => { t.stop(); });
   return { ms, found, size: [video.videoWidth, video.videoHeight] };
 }
 

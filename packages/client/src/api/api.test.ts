@@ -66,6 +66,7 @@ export function driftDoesNotCompile(api: ApiClient) {
   void api.call('recovery.get', {});
   // @ts-expect-error — path parameter misnamed
   void api.call('recovery.get', { params: { id: 'f' } });
+  // biome-ignore format: the @ts-expect-error must stay on the line that errors
   // @ts-expect-error — a code type that does not exist
   void api.call('codes.generate', { params: { type: 'medium' }, body: { userId: 'u', purpose: 'add_credential', authorize: true }, token: 'key' });
   // @ts-expect-error — body drifted from the table (`pin` is required)

@@ -77,6 +77,7 @@ export type ApiCallOptions<K extends RouteName> = (keyof RouteParams<K> extends 
   };
 
 /** The arguments of {@link ApiClient.call} after the route name: the options, optional when nothing in them is required. */
+// biome-ignore lint/complexity/noBannedTypes: `{} extends T` is the test for "every option is optional"
 export type ApiCallArgs<K extends RouteName> = {} extends ApiCallOptions<K> ? [options?: ApiCallOptions<K>] : [options: ApiCallOptions<K>];
 
 /**

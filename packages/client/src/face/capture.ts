@@ -292,5 +292,5 @@ export async function startCamera(options: StartCameraOptions = {}) {
   video.playsInline = true;
   video.srcObject = stream;
   await video.play();
-  return { video, stop: () => stream.getTracks().forEach((t) => t.stop()) };
+  return { video, stop: () => { for (const t of stream.getTracks()) t.stop(); } };
 }

@@ -5,7 +5,7 @@
  */
 import type { EnrollFaceResponse, FaceDeviceType, VerifyFaceResponse } from '@twofold/protocol';
 import type { WithApi, WithSession } from '../api/api.js';
-import { indexedDbDeviceKeys, signDeviceProof, type DeviceKeyStore } from '../devicekey.js';
+import { indexedDbDeviceKeys, signDeviceProof, type DeviceKeyStore } from '../devicekeys.js';
 import { TwofoldClientError } from '../errors.js';
 import type { FaceCapture } from '../recovery/flows.js';
 import { captureFaceEvidence, type FaceProgress } from './capture.js';

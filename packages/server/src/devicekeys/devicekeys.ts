@@ -61,7 +61,7 @@ export async function registerDeviceKey(ctx: TwofoldContext, options: RegisterDe
   requireStepUp(session, ctx.now(), 'Binding a device key');
   const sessionRow = await ctx.store.getSession(session.sessionId);
   const device = sessionRow?.deviceId ? await ctx.store.getDevice(session.userId, sessionRow.deviceId) : null;
-  if (!device || device.type !== 'passkey') {
+  if (device?.type !== 'passkey') {
     throw new TwofoldError('REAUTHENTICATION_REQUIRED', 'Binding a device key needs a session signed in with a passkey on this device.', {
       requiredMethod: 'passkey',
     });

@@ -185,7 +185,7 @@ describe('decideLiveness: targets bind the frames to their challenge (issue 21)'
 
 describe('readEvidence', () => {
   const jpeg = (n = 100) => btoa(String.fromCharCode(0xff, 0xd8, 0xff, ...Array.from({ length: n }, (_, i) => i % 256)));
-  const webp = btoa('RIFF\u0000\u0000\u0000\u0000WEBPVP8 ' + 'x'.repeat(50));
+  const webp = btoa(`RIFF\u0000\u0000\u0000\u0000WEBPVP8 ${'x'.repeat(50)}`);
   const evidence = (poses: string[], image = jpeg()): FaceEvidence => ({
     version: 2,
     challengeId: 'c1',
@@ -206,7 +206,7 @@ describe('readEvidence', () => {
   });
 
   it('refuses images that are neither JPEG nor WebP, or too large', () => {
-    expect(refusal(() => readEvidence(evidence(['neutral', 'turn_right', 'move_closer'], btoa('GIF89a' + 'x'.repeat(40))), challenge))).toMatch(/INVALID_REQUEST: .*neither JPEG nor WebP/);
+    expect(refusal(() => readEvidence(evidence(['neutral', 'turn_right', 'move_closer'], btoa(`GIF89a${'x'.repeat(40)}`)), challenge))).toMatch(/INVALID_REQUEST: .*neither JPEG nor WebP/);
     expect(refusal(() => readEvidence(evidence(['neutral', 'turn_right', 'move_closer'], jpeg(FACE_EVIDENCE_LIMITS.maxFrameBytes)), challenge))).toMatch(/INVALID_REQUEST: .*at most/);
   });
 });

@@ -207,7 +207,7 @@ async function refuseForeignOwner(tx: SqlExecutor, schema: string, found: { owne
   const fix = (what: string, owner: string) =>
     `createPostgresStore: ${what} is owned by role "${owner}", not by this role or one it belongs to: "${owner}" could read, change or drop Twofold's data. `;
   if (!found.ours) {
-    throw new Error(fix(`schema "${schema}"`, found.owner) + `If that is intended, have "${found.owner}" run ALTER SCHEMA ${schema} OWNER TO <this role>; otherwise choose another schema.`);
+    throw new Error(`${fix(`schema "${schema}"`, found.owner)}If that is intended, have "${found.owner}" run ALTER SCHEMA ${schema} OWNER TO <this role>; otherwise choose another schema.`);
   }
   const foreign = (
     await tx.query<{ name: string; owner: string }>(
@@ -217,7 +217,7 @@ async function refuseForeignOwner(tx: SqlExecutor, schema: string, found: { owne
     )
   ).rows;
   if (foreign.length > 0) {
-    throw new Error(fix(`table ${schema}.${foreign[0]!.name}${foreign.length > 1 ? ` (and ${foreign.length - 1} more)` : ''}`, foreign[0]!.owner) + `Have it run ALTER TABLE … OWNER TO <this role> for them, or start on a schema of your own.`);
+    throw new Error(`${fix(`table ${schema}.${foreign[0]!.name}${foreign.length > 1 ? ` (and ${foreign.length - 1} more)` : ''}`, foreign[0]!.owner)}Have it run ALTER TABLE … OWNER TO <this role> for them, or start on a schema of your own.`);
   }
 }
 

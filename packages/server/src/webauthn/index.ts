@@ -6,7 +6,7 @@
  * (`transactions/`) build on it; this file is its only public face. Each function takes the slice
  * of the context it uses (`…Context`), not all of it.
  */
-export { type WithHints } from './common.js';
+export type { WithHints } from './common.js';
 export {
   startRegistration,
   completeRegistration,

@@ -90,7 +90,7 @@ export async function startCluster(options: ClusterOptions) {
     async drop(): Promise<void> {
       await Promise.all(
         servers.map((s) => {
-          if (s.child.exitCode !== null || s.child.signalCode !== null) return;
+          if (s.child.exitCode !== null || s.child.signalCode !== null) return undefined;
           s.child.kill('SIGTERM');
           return Promise.race([s.exited, new Promise((r) => setTimeout(r, 5000))]).then(() => void s.child.kill('SIGKILL'));
         }),

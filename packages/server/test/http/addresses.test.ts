@@ -48,7 +48,7 @@ describe('a handler always knows where a request came from, or was told explicit
   it('IPv6 clients are limited by their /64; IPv4-mapped addresses count as IPv4', async () => {
     let address = '';
     const app = createTestApp(store, { ceremoniesPerAddress: { points: 2, durationSeconds: 60 }, http: { clientAddress: () => address } });
-    const start = async (a: string) => ((address = a), (await app.call('POST', '/passkeys/authenticate/options', {})).status);
+    const start = async (a: string) => { address = a; return (await app.call('POST', '/passkeys/authenticate/options', {})).status; };
     expect(await start('2001:db8:aa:1::1')).toBe(200);
     expect(await start('2001:db8:aa:1:ffff:ffff:ffff:fffe')).toBe(200);
     expect(await start('2001:db8:aa:1::2')).toBe(429); // same /64, another /128

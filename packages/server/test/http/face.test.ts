@@ -185,7 +185,7 @@ describe('face', { timeout: 180_000 }, () => {
     const ch = await challenge(user.userId, 'verify');
     const shifted = await evidence(ch.json, 'a');
     const images = shifted.frames.slice(1).map((f) => f.image);
-    shifted.frames.slice(1).forEach((f, i) => (f.image = images[(i + 1) % images.length]!));
+    shifted.frames.slice(1).forEach((f, i) => { f.image = images[(i + 1) % images.length]!; });
     expect((await send(user.userId, ch.json.challengeId, shifted)).json).toMatchObject({ code: 'LIVENESS_FAILED', reason: expect.stringMatching(/does not show/) });
   });
 

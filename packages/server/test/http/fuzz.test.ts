@@ -180,7 +180,7 @@ describe.each(await backends())('every route under malformed input (%s)', (_name
   });
 
   it(`${RUNS} requests: no 5xx, and no refusal writes anything`, async () => {
-    let statuses = new Map<number, number>();
+    const statuses = new Map<number, number>();
     await fc.assert(
       fc.asyncProperty(request, async (r) => {
         const [method, template, routeAuth, fields] = r.route;

@@ -300,7 +300,7 @@ describe.each(backends)('passkeys over HTTP on %s', (_name, open) => {
       const response = await user.authenticator.getAssertion(opts.json.options);
       const id: string = opts.json.ceremonyId;
       const flipped = id.slice(0, -2) + (id.at(-2) === 'A' ? 'B' : 'A') + id.at(-1);
-      for (const ceremonyId of [flipped, 'a1.k1.' + 'A'.repeat(72), 'nope']) {
+      for (const ceremonyId of [flipped, `a1.k1.${'A'.repeat(72)}`, 'nope']) {
         const res = await app.call('POST', '/passkeys/authenticate/verify', { ceremonyId, response });
         expect(res.json.code, ceremonyId).toBe('CHALLENGE_NOT_FOUND');
       }

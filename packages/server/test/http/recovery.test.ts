@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSealingKey, parseKeyring } from '../../src/sealing/keyring.js';
 import type { Store } from '../../src/storage/store.js';
 import { bindDevice, createTestApp, ORIGIN, signUp, type TestDeviceKey } from '../helpers/app.js';
-import { sha256Base64Url } from '../../src/util/encoding.js';
 import { storeBackends } from '../helpers/backends.js';
 import type { SamplePerson } from '@twofold/testing';
 import { evidence, testFaceAnalyzer } from '../helpers/face.js';

@@ -48,7 +48,7 @@ function registeredRoutes(build: () => unknown): string[] {
   const apps = new Set<Hono>();
   // `route` lives on Hono's base class: patch it where it is defined, and put it back.
   let owner: object | null = Hono.prototype;
-  while (owner && !Object.prototype.hasOwnProperty.call(owner, 'route')) owner = Object.getPrototypeOf(owner);
+  while (owner && !Object.hasOwn(owner, 'route')) owner = Object.getPrototypeOf(owner);
   if (!owner) throw new Error('Hono has no route() method any more: update this test');
   const methods = owner as { route: (this: Hono, ...args: unknown[]) => Hono };
   const original = methods.route;

@@ -192,7 +192,7 @@ describe.each(backends)('stateless sign-in ceremonies on %s', (_name, open) => {
     const tokens = app.twofold.context.tokens;
     const mint = tokens.mint.bind(tokens);
     let minted = 0;
-    tokens.mint = (input) => (minted++, mint(input));
+    tokens.mint = (input) => { minted++; return mint(input); };
     c.reset();
     for (let i = 0; i < 5; i++) expect((await app.call('POST', '/passkeys/authenticate/verify', body)).json.code).toBe('CHALLENGE_NOT_FOUND');
     expect(Object.fromEntries(c.calls)).toEqual({});
@@ -207,7 +207,7 @@ describe.each(backends)('stateless sign-in ceremonies on %s', (_name, open) => {
     const tokens = app.twofold.context.tokens;
     const mint = tokens.mint.bind(tokens);
     let minted = 0;
-    tokens.mint = (input) => (minted++, mint(input));
+    tokens.mint = (input) => { minted++; return mint(input); };
     c.reset();
     const body = { ceremonyId: opts.json.ceremonyId, response };
     const answers = await Promise.all(Array.from({ length: 8 }, () => app.call('POST', '/passkeys/authenticate/verify', body)));

@@ -219,7 +219,7 @@ describe('webhook notifier', () => {
       const last = received[1]!;
       expect(JSON.parse(last.body)).toMatchObject({ id: 'ev1', type: 'transaction.approved', data: { transactionId: 't1' } });
       expect(await verifyWebhookSignature({ secret, header: String(last.headers['twofold-signature']), body: last.body })).toBe(true);
-      expect(await verifyWebhookSignature({ secret, header: String(last.headers['twofold-signature']), body: last.body + ' ' })).toBe(false);
+      expect(await verifyWebhookSignature({ secret, header: String(last.headers['twofold-signature']), body: `${last.body} ` })).toBe(false);
       expect(await verifyWebhookSignature({ secret: `${secret}x`, header: String(last.headers['twofold-signature']), body: last.body })).toBe(false);
       expect(
         await verifyWebhookSignature({ secret, header: String(last.headers['twofold-signature']), body: last.body, now: new Date(Date.now() + 3_600_000) }),

@@ -132,7 +132,7 @@ const readCamera = (page: Page) =>
       max = Math.max(max, px[i]!);
     }
     const label = stream.getVideoTracks()[0]!.label;
-    stream.getTracks().forEach((t) => t.stop());
+    stream.getTracks().forEach((t) => { t.stop(); });
     return { label, width: video.videoWidth, height: video.videoHeight, spread: max - min };
   });
 

@@ -6,6 +6,7 @@ import { signUpAndMatch, unique } from './modes.js';
 // this file starts one, as `webServer` would start yours) and the fixture only gets its URL and key.
 const connected = test.extend<object, { external: TwofoldTestServer }>({
   external: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright requires a destructuring pattern as a fixture's first parameter
     async ({}, use) => {
       const server = await startTwofoldServer({ app: (tf) => (req) => (new URL(req.url).pathname === '/' ? fixturePage() : tf.handler(req)) });
       await use(server);

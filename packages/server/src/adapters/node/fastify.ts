@@ -20,13 +20,17 @@ export interface FastifyReplyLike {
   hijack(): unknown;
 }
 
+/** Fastify's request, payload and reply, whose types are not imported (no fastify dependency): `unknown` would reject its handlers. */
+// biome-ignore lint/suspicious/noExplicitAny: see above
+type FastifyAny = any;
+
 /** The members of a Fastify instance (the plugin's encapsulated context) the plugin uses (tested with Fastify 5). */
 export interface FastifyInstanceLike {
   /** The `prefix` the plugin was registered with (`''` without one). */
   readonly prefix: string;
   removeAllContentTypeParsers(): unknown;
-  addContentTypeParser(contentType: string, parser: (request: any, payload: any, done: (error: Error | null, body?: unknown) => void) => void): unknown;
-  all(path: string, handler: (request: any, reply: any) => Promise<unknown>): unknown;
+  addContentTypeParser(contentType: string, parser: (request: FastifyAny, payload: FastifyAny, done: (error: Error | null, body?: unknown) => void) => void): unknown;
+  all(path: string, handler: (request: FastifyAny, reply: FastifyAny) => Promise<unknown>): unknown;
 }
 
 /** A Fastify plugin (async form), for `app.register(plugin, { prefix? })`. */
