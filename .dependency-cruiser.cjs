@@ -22,7 +22,10 @@ const { builtinModules } = require('node:module');
 
 const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 /** `fs`, `node:fs`, `fs/promises`, `node:test`, … — however the built-in is spelled. */
-const NODE_BUILTIN = `^(node:.+|${builtinModules.filter((m) => !m.startsWith('_')).map(escapeRegExp).join('|')})$`;
+const NODE_BUILTIN = `^(node:.+|${builtinModules
+  .filter((m) => !m.startsWith('_'))
+  .map(escapeRegExp)
+  .join('|')})$`;
 /** An npm package by name, wherever pnpm put it (node_modules/.pnpm/<pkg>@<v>/node_modules/<pkg>/…). */
 const npmPackage = (name) => `(^|/)node_modules/${escapeRegExp(name)}/`;
 
@@ -109,28 +112,30 @@ module.exports = {
       name: 'module-via-index',
       severity: 'error',
       comment:
-        'A server module with a public face (VIA_INDEX: passkeys, tokens, users, webauthn) is imported from outside its folder only through its index.ts. Its other entry points have one importer each (rules below): routes.ts is mounted by http/, sql.ts is the SQL store\'s, store.ts is imported type-only, and context.ts imports it type-only (the context it types is imported by the module itself, so an index there would be a cycle).',
+        "A server module with a public face (VIA_INDEX: passkeys, tokens, users, webauthn) is imported from outside its folder only through its index.ts. Its other entry points have one importer each (rules below): routes.ts is mounted by http/, sql.ts is the SQL store's, store.ts is imported type-only, and context.ts imports it type-only (the context it types is imported by the module itself, so an index there would be a cycle).",
       from: { path: FROM_TOP, pathNot: `${SERVER_SRC}context\\.ts$` },
       to: { path: viaIndexModule(), pathNot: [SAME_TOP, viaIndexModule('(index|routes|sql|store)')] },
     },
     {
       name: 'module-routes-via-http',
       severity: 'error',
-      comment: 'A VIA_INDEX module\'s routes.ts (its Hono sub-app) is mounted by http/ only; everything else uses its index.ts.',
+      comment: "A VIA_INDEX module's routes.ts (its Hono sub-app) is mounted by http/ only; everything else uses its index.ts.",
       from: { path: FROM_TOP, pathNot: `${SERVER_SRC}http/` },
       to: { path: viaIndexModule('routes'), pathNot: SAME_TOP },
     },
     {
       name: 'module-sql-via-storage',
       severity: 'error',
-      comment: 'A VIA_INDEX module\'s sql.ts (its tables\' statements) is the SQL store\'s (storage/) only; everything else uses its index.ts.',
+      comment:
+        "A VIA_INDEX module's sql.ts (its tables' statements) is the SQL store's (storage/) only; everything else uses its index.ts.",
       from: { path: FROM_TOP, pathNot: `${SERVER_SRC}storage/` },
       to: { path: viaIndexModule('sql'), pathNot: SAME_TOP },
     },
     {
       name: 'module-store-types-only',
       severity: 'error',
-      comment: 'A VIA_INDEX module\'s store.ts (its slice of the storage contract and its records) is imported from outside only type-only (`import type`); what runs is behind its index.ts.',
+      comment:
+        "A VIA_INDEX module's store.ts (its slice of the storage contract and its records) is imported from outside only type-only (`import type`); what runs is behind its index.ts.",
       from: { path: FROM_TOP },
       to: { path: viaIndexModule('store'), pathNot: SAME_TOP, dependencyTypesNot: ['type-only'] },
     },

@@ -67,7 +67,8 @@ try {
     const file = join(dir, 'app', 'package.json');
     const manifest = JSON.parse(readFileSync(file, 'utf8'));
     const spec = Object.fromEntries(PACKAGES.map((name) => [`@twofold/${name}`, `file:${tarballs[name]}`]));
-    for (const deps of [manifest.dependencies, manifest.devDependencies]) for (const name of Object.keys(deps)) if (spec[name]) deps[name] = spec[name];
+    for (const deps of [manifest.dependencies, manifest.devDependencies])
+      for (const name of Object.keys(deps)) if (spec[name]) deps[name] = spec[name];
     // @twofold/server and client depend on @twofold/protocol by version (not on the registry): point it at
     // its tarball. Only it: an override would also rewrite @twofold/testing's peer range for the server.
     manifest.pnpm = { overrides: { '@twofold/protocol': spec['@twofold/protocol'] } };
@@ -77,17 +78,29 @@ try {
   });
 
   // What a passkey-only app installs: no face or ML stack.
-  const heavy = ['@tensorflow', '@vladmandic', '@mediapipe', 'sharp'].filter((name) => spawnSync('test', ['-e', join(dir, 'app', 'node_modules', '.pnpm', 'node_modules', name)]).status === 0);
+  const heavy = ['@tensorflow', '@vladmandic', '@mediapipe', 'sharp'].filter(
+    (name) => spawnSync('test', ['-e', join(dir, 'app', 'node_modules', '.pnpm', 'node_modules', name)]).status === 0,
+  );
   modulesMb = Number(execFileSync('du', ['-sm', join(dir, 'app', 'node_modules')], { encoding: 'utf8' }).split('\t')[0]);
-  console.log(`::: node_modules (with the app's dev tools: Playwright, TypeScript, Vite): ${modulesMb} MB${heavy.length ? `, face stack present: ${heavy.join(', ')}` : ', no face stack'}`);
+  console.log(
+    `::: node_modules (with the app's dev tools: Playwright, TypeScript, Vite): ${modulesMb} MB${heavy.length ? `, face stack present: ${heavy.join(', ')}` : ', no face stack'}`,
+  );
   if (heavy.length) throw new Error(`a passkey-only install pulled ${heavy.join(', ')}`);
 
   // The embedded store's driver is not installed either: asking for it says what to install.
-  const pglite = spawnSync('node', ['-e', "import('@twofold/server/pglite').then((m) => m.createPGliteStore()).then(() => process.exit(3), (e) => { console.log(e.message); })"], {
-    cwd: join(dir, 'app'),
-    encoding: 'utf8',
-  });
-  if (!/npm install @electric-sql\/pglite/.test(pglite.stdout)) throw new Error(`createPGliteStore without @electric-sql/pglite: expected the install line, got: ${pglite.stdout}${pglite.stderr}`);
+  const pglite = spawnSync(
+    'node',
+    [
+      '-e',
+      "import('@twofold/server/pglite').then((m) => m.createPGliteStore()).then(() => process.exit(3), (e) => { console.log(e.message); })",
+    ],
+    {
+      cwd: join(dir, 'app'),
+      encoding: 'utf8',
+    },
+  );
+  if (!/npm install @electric-sql\/pglite/.test(pglite.stdout))
+    throw new Error(`createPGliteStore without @electric-sql/pglite: expected the install line, got: ${pglite.stdout}${pglite.stderr}`);
   console.log('::: createPGliteStore without its driver names the install line');
 
   phase('typecheck', () => sh('pnpm', ['run', 'typecheck'], { cwd: join(dir, 'app') }));
@@ -96,7 +109,10 @@ try {
   phase('database', () => {
     psql(adminUrl, `CREATE DATABASE ${database}`);
     // The bank's own table, named like one of Twofold's.
-    psql(appUrl, "CREATE TABLE public.users (id serial PRIMARY KEY, email text NOT NULL); INSERT INTO public.users (email) VALUES ('founder@acme.test')");
+    psql(
+      appUrl,
+      "CREATE TABLE public.users (id serial PRIMARY KEY, email text NOT NULL); INSERT INTO public.users (email) VALUES ('founder@acme.test')",
+    );
   });
 
   phase('playwright', () =>
@@ -107,7 +123,10 @@ try {
         // The workspace's source condition must not leak into the consumer.
         NODE_OPTIONS: (process.env.NODE_OPTIONS ?? '').replace(/--conditions[= ]@twofold\/source/g, '').trim(),
         DATABASE_URL: appUrl.href,
-        TWOFOLD_SECRET_KEYS: execFileSync('node', ['-e', "import('@twofold/server').then((m) => console.log(m.generateSealingKey()))"], { cwd: join(dir, 'app'), encoding: 'utf8' }).trim(),
+        TWOFOLD_SECRET_KEYS: execFileSync('node', ['-e', "import('@twofold/server').then((m) => console.log(m.generateSealingKey()))"], {
+          cwd: join(dir, 'app'),
+          encoding: 'utf8',
+        }).trim(),
         SERVICE_API_KEY: randomBytes(24).toString('base64url'),
         PORT: String(31000 + Math.floor(Math.random() * 1000)),
       },

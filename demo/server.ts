@@ -60,7 +60,8 @@ const bank = new Hono();
 const now = settings.testClock ? mountTestClock({ app: bank, log }) : undefined; // tests move it with POST /__test__/clock
 // Face checks: the server measures the camera frames itself, in worker threads (never on this
 // event loop); the browser only guides the user and picks the frames.
-const faceAnalyzer = settings.faceThreads === 0 ? undefined : createFaceAnalyzer({ ...(settings.faceThreads && { threads: settings.faceThreads }) });
+const faceAnalyzer =
+  settings.faceThreads === 0 ? undefined : createFaceAnalyzer({ ...(settings.faceThreads && { threads: settings.faceThreads }) });
 const pinHasher = createWorkerPinHasher(); // argon2id for PINs in worker threads, off the event loop
 const twofold = createTwofold({
   store,
@@ -118,7 +119,10 @@ bank.post('/bank/card-pin', async (c) => {
   if (!token) throw new TwofoldError('UNAUTHENTICATED', 'Sign in first.');
   const { userId } = await twofold.tokens.verify({ token });
   const cardPin = String(randomInt(10_000)).padStart(4, '0');
-  return c.json(await twofold.transactions.create({ userId, message: 'Show the PIN of your card •••• 4242', context: { cardPin }, ttlSeconds: 300 }), 201);
+  return c.json(
+    await twofold.transactions.create({ userId, message: 'Show the PIN of your card •••• 4242', context: { cardPin }, ttlSeconds: 300 }),
+    201,
+  );
 });
 
 // The support console. DEMO ONLY: these staff routes have no staff login — a real bank puts
@@ -132,9 +136,11 @@ bank.delete('/bank/support/users/:userId/devices/:deviceId', async (c) => {
 });
 bank.post('/bank/support/users/:userId/codes', async (c) => {
   const { type, ttlSeconds, requireFace } = await body(c);
-  if (type !== 'short' && type !== 'long' && type !== 'link') throw new TwofoldError('INVALID_REQUEST', 'type must be short, long or link.');
+  if (type !== 'short' && type !== 'long' && type !== 'link')
+    throw new TwofoldError('INVALID_REQUEST', 'type must be short, long or link.');
   if (ttlSeconds !== undefined && typeof ttlSeconds !== 'number') throw new TwofoldError('INVALID_REQUEST', 'ttlSeconds must be a number.');
-  if (requireFace !== undefined && typeof requireFace !== 'boolean') throw new TwofoldError('INVALID_REQUEST', 'requireFace must be true or false.');
+  if (requireFace !== undefined && typeof requireFace !== 'boolean')
+    throw new TwofoldError('INVALID_REQUEST', 'requireFace must be true or false.');
   return c.json(await twofold.codes.generate({ userId: userId(c), type, ttlSeconds, requireFace }), 201);
 });
 bank.post('/bank/support/users/:userId/codes/invalidate', async (c) => c.json(await twofold.codes.invalidateAll({ userId: userId(c) })));
@@ -155,9 +161,10 @@ app = bank;
 // 5. Housekeeping (expired ceremonies, rate-limit counters, temporary face states) and a
 // graceful stop.
 // With several processes on one PostgreSQL, the sweep lock lets one at a time do the work.
-const sweeper = settings.sweepIntervalSeconds > 0
-  ? setInterval(() => void twofold.sweep().catch((e: unknown) => console.error('sweep failed', e)), settings.sweepIntervalSeconds * 1000)
-  : undefined;
+const sweeper =
+  settings.sweepIntervalSeconds > 0
+    ? setInterval(() => void twofold.sweep().catch((e: unknown) => console.error('sweep failed', e)), settings.sweepIntervalSeconds * 1000)
+    : undefined;
 sweeper?.unref();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, async () => {
@@ -170,7 +177,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     log('Stopped.');
   });
 }
-log(`Northwind Bank demo listening on http://localhost:${server.port} (Twofold API under /api/v1, RP ID ${settings.rpId}, origins ${origins.join(', ')})`);
+log(
+  `Northwind Bank demo listening on http://localhost:${server.port} (Twofold API under /api/v1, RP ID ${settings.rpId}, origins ${origins.join(', ')})`,
+);
 
 async function body(c: Context): Promise<Record<string, unknown>> {
   const value: unknown = await c.req.json().catch(() => null);

@@ -54,10 +54,14 @@ function run(page: Page, username: string) {
         return 'refused';
       }
     };
-    const sealed = a.prfKey ? await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, a.prfKey, new TextEncoder().encode('secret note')) : null;
+    const sealed = a.prfKey
+      ? await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, a.prfKey, new TextEncoder().encode('secret note'))
+      : null;
     return {
       signedUp: typeof up.token === 'string',
-      keys: [up.prfKey, a.prfKey, again.prfKey, other.prfKey].map((k) => (k === null ? null : k instanceof CryptoKey ? { extractable: k.extractable, algorithm: k.algorithm.name } : 'other')),
+      keys: [up.prfKey, a.prfKey, again.prfKey, other.prfKey].map((k) =>
+        k === null ? null : k instanceof CryptoKey ? { extractable: k.extractable, algorithm: k.algorithm.name } : 'other',
+      ),
       plainHasKey: 'prfKey' in plain,
       sameSalt: sealed ? await open(again.prfKey, sealed) : null,
       registrationKey: sealed ? await open(up.prfKey, sealed) : null,
@@ -67,7 +71,9 @@ function run(page: Page, username: string) {
 }
 
 test.describe('PRF extension in Chromium', () => {
-  test('derives the same non-extractable key for the same salt (at registration and sign-in), another for another salt, and never sends the output', async ({ newDevice }) => {
+  test('derives the same non-extractable key for the same salt (at registration and sign-in), another for another salt, and never sends the output', async ({
+    newDevice,
+  }) => {
     const { page, verifyBodies } = await clientPage(newDevice, true);
     const result = await run(page, uniqueName('prf'));
     expect(result.signedUp).toBe(true);
@@ -90,7 +96,9 @@ test.describe('PRF extension in Chromium', () => {
 });
 
 test.describe('automatic passkey upgrade (conditional create) in Chromium', () => {
-  test('is an offer: where the browser creates nothing it resolves null without an error, and an abort withdraws it', async ({ newDevice }) => {
+  test('is an offer: where the browser creates nothing it resolves null without an error, and an abort withdraws it', async ({
+    newDevice,
+  }) => {
     const { page, authenticator } = await clientPage(newDevice, false);
     const result = await page.evaluate(async (username) => {
       const T = (globalThis as any).TwofoldClient;

@@ -1,5 +1,16 @@
 import type { Page } from '@playwright/test';
-import { apiPost, deviceRows, expect, holdNextAutofill, honestFaceCheck, issueCode, signOut, signUpInDemo, test, uniqueName } from './fixtures.js';
+import {
+  apiPost,
+  deviceRows,
+  expect,
+  holdNextAutofill,
+  honestFaceCheck,
+  issueCode,
+  signOut,
+  signUpInDemo,
+  test,
+  uniqueName,
+} from './fixtures.js';
 
 // The two journeys of credential reset and recovery by face, clicked through the demo with
 // virtual authenticators and fake webcams (person A enrolled; person B is someone else).
@@ -8,12 +19,15 @@ const text = (page: Page, selector: string) => page.locator(selector).textConten
 /** The user id in a recovery link (`…#/recover?user=…&code=…`). */
 const userOf = (link: string) => new URLSearchParams(link.split('?')[1]).get('user');
 
-
 async function enrollFaceAndPin(page: Page, pin: string) {
   await page.locator('#new-pin').fill(pin);
   await page.getByRole('button', { name: 'Set PIN' }).click();
   await expect.poll(() => text(page, '.notice'), { timeout: 15_000 }).toContain('app PIN is set');
-  await honestFaceCheck(page, { button: 'Enroll my face', passed: async () => ((await text(page, '.notice')) ?? '').includes('face is enrolled'), status: '#face-status' });
+  await honestFaceCheck(page, {
+    button: 'Enroll my face',
+    passed: async () => ((await text(page, '.notice')) ?? '').includes('face is enrolled'),
+    status: '#face-status',
+  });
 }
 
 async function pinSignIn(page: Page, pin: string) {
@@ -45,7 +59,10 @@ test('credential reset by face: biometrics changed, PIN forgotten (one device, t
 
     // The app falls back to her PIN; she has forgotten it.
     await expect.poll(() => text(page, '#pin-signin h2')).toBe('Welcome back, Jane Doe');
-    for (const [pin, left] of [['1111', '2'], ['1212', '1']] as const) {
+    for (const [pin, left] of [
+      ['1111', '2'],
+      ['1212', '1'],
+    ] as const) {
       await pinSignIn(page, pin);
       await expect.poll(() => text(page, '#pin-signin-status'), { timeout: 15_000 }).toBe(`Wrong PIN. ${left} attempt(s) left.`);
     }
@@ -66,7 +83,11 @@ test('credential reset by face: biometrics changed, PIN forgotten (one device, t
     expect((await apiPost('/recovery', { kind: 'credential_reset', userId })).json.code).toBe('DEVICE_PROOF_REQUIRED');
     // The step is recorded server-side: a reload resumes at the face check.
     await page.reload();
-    await honestFaceCheck(page, { button: 'Verify my face', passed: () => page.getByRole('button', { name: 'Set up my passkey' }).isVisible(), status: '#reset-status' });
+    await honestFaceCheck(page, {
+      button: 'Verify my face',
+      passed: () => page.getByRole('button', { name: 'Set up my passkey' }).isVisible(),
+      status: '#reset-status',
+    });
     expect(await page.locator('#flow-steps li.done').allTextContents()).toEqual(['Choose a new PIN (done)', 'Verify your face (done)']);
 
     // She sets up her device's biometrics again and re-registers the passkey on this device.
@@ -159,8 +180,15 @@ test('recovery on a new device by face: link code + the bank’s client state + 
     const { page } = fresh;
     await page.goto(link!);
     await page.getByRole('button', { name: 'Create a passkey on this device' }).click();
-    await honestFaceCheck(page, { button: 'Verify my face', passed: () => page.locator('#recovery-device').isVisible(), status: '#recovery-status' });
-    expect(await page.locator('#flow-steps li.done').allTextContents()).toEqual(['Recovery code checked (done)', 'Verify your face (done)']);
+    await honestFaceCheck(page, {
+      button: 'Verify my face',
+      passed: () => page.locator('#recovery-device').isVisible(),
+      status: '#recovery-status',
+    });
+    expect(await page.locator('#flow-steps li.done').allTextContents()).toEqual([
+      'Recovery code checked (done)',
+      'Verify your face (done)',
+    ]);
     await page.locator('#recovery-device').fill('My new phone');
     await page.getByRole('button', { name: 'Create a passkey on this device' }).click();
     await expect.poll(() => text(page, '.notice'), { timeout: 15_000 }).toContain('recovered on this device');

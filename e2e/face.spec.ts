@@ -17,13 +17,33 @@ type Challenge = { challengeId: string; actions: FaceAction[]; targets: { x: num
  */
 async function proofIn(page: Page, userId: string) {
   return page.evaluate(async (userId) => {
-    const request = <T>(r: IDBRequest<T>) => new Promise<T>((resolve, reject) => { r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
+    const request = <T>(r: IDBRequest<T>) =>
+      new Promise<T>((resolve, reject) => {
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error);
+      });
     const db = await request(indexedDB.open('twofold'));
-    const key = (await request(db.transaction('device-keys').objectStore('device-keys').get(userId))) as { keyId: string; privateKey: CryptoKey };
-    const ch = await (await fetch('/api/v1/device-keys/challenge', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId, purpose: 'face' }) })).json();
+    const key = (await request(db.transaction('device-keys').objectStore('device-keys').get(userId))) as {
+      keyId: string;
+      privateKey: CryptoKey;
+    };
+    const ch = await (
+      await fetch('/api/v1/device-keys/challenge', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ userId, purpose: 'face' }),
+      })
+    ).json();
     const message = new TextEncoder().encode(`twofold-device-proof:v1:face:${userId}:${ch.challenge}`);
     const signature = new Uint8Array(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, key.privateKey, message));
-    return { keyId: key.keyId, challengeId: ch.challengeId as string, signature: btoa(String.fromCharCode(...signature)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '') };
+    return {
+      keyId: key.keyId,
+      challengeId: ch.challengeId as string,
+      signature: btoa(String.fromCharCode(...signature))
+        .replaceAll('+', '-')
+        .replaceAll('/', '_')
+        .replace(/=+$/, ''),
+    };
   }, userId);
 }
 
@@ -48,12 +68,22 @@ test('face: enroll and verify from a webcam, the server deciding on the frames',
     const { page } = await device({ camera, credentials: synced });
     await expect(page.locator('h1')).toHaveText('Hello, Face Owner', { timeout: 15_000 });
     // The sign-in binds this browser's device key before it resolves; a face sign-in needs it.
-    await expect.poll(() => page.evaluate(async (userId) => {
-      const open = indexedDB.open('twofold');
-      const db = await new Promise<IDBDatabase>((resolve, reject) => { open.onsuccess = () => resolve(open.result); open.onerror = () => reject(open.error); });
-      const get = db.transaction('device-keys').objectStore('device-keys').get(userId);
-      return new Promise<boolean>((resolve) => { get.onsuccess = () => resolve(Boolean(get.result?.keyId)); get.onerror = () => resolve(false); });
-    }, userId)).toBe(true);
+    await expect
+      .poll(() =>
+        page.evaluate(async (userId) => {
+          const open = indexedDB.open('twofold');
+          const db = await new Promise<IDBDatabase>((resolve, reject) => {
+            open.onsuccess = () => resolve(open.result);
+            open.onerror = () => reject(open.error);
+          });
+          const get = db.transaction('device-keys').objectStore('device-keys').get(userId);
+          return new Promise<boolean>((resolve) => {
+            get.onsuccess = () => resolve(Boolean(get.result?.keyId));
+            get.onerror = () => resolve(false);
+          });
+        }, userId),
+      )
+      .toBe(true);
     return page;
   }
   /** A face sign-in over plain HTTP, with a device proof from A's own browser. */
@@ -63,7 +93,11 @@ test('face: enroll and verify from a webcam, the server deciding on the frames',
   async function challengeOtherThan(actions: FaceAction[], targets?: Challenge['targets']) {
     for (;;) {
       const ch = await challenge();
-      const far = !targets || ch.actions.every((a, i) => Math.hypot(ch.targets[i]!.x - targets[actions.indexOf(a)]!.x, ch.targets[i]!.y - targets[actions.indexOf(a)]!.y) > 0.12);
+      const far =
+        !targets ||
+        ch.actions.every(
+          (a, i) => Math.hypot(ch.targets[i]!.x - targets[actions.indexOf(a)]!.x, ch.targets[i]!.y - targets[actions.indexOf(a)]!.y) > 0.12,
+        );
       if (ch.actions.join() !== actions.join() && far) return ch;
     }
   }
@@ -73,7 +107,11 @@ test('face: enroll and verify from a webcam, the server deciding on the frames',
     owner = page;
     await signUpInDemo(page, undefined, 'Face Owner');
     credentials = await authenticator.credentials();
-    await honestFaceCheck(page, { button: 'Enroll my face', passed: async () => ((await page.locator('.notice').textContent()) ?? '').includes('face is enrolled'), status: '#face-status' });
+    await honestFaceCheck(page, {
+      button: 'Enroll my face',
+      passed: async () => ((await page.locator('.notice').textContent()) ?? '').includes('face is enrolled'),
+      status: '#face-status',
+    });
     await page.route('**/api/v1/face/verify', async (route) => {
       recorded = route.request().postDataJSON();
       await route.continue();
@@ -99,7 +137,11 @@ test('face: enroll and verify from a webcam, the server deciding on the frames',
     const { evidence } = recorded!;
     const ch = await challenge();
     const byPose = new Map(evidence.frames.map((f) => [f.pose, f.image]));
-    const frames: FaceEvidence = { version: 2, challengeId: ch.challengeId, frames: (['neutral', ...ch.actions] as const).map((pose) => ({ pose, image: byPose.get(pose)! })) };
+    const frames: FaceEvidence = {
+      version: 2,
+      challengeId: ch.challengeId,
+      frames: (['neutral', ...ch.actions] as const).map((pose) => ({ pose, image: byPose.get(pose)! })),
+    };
     for (let i = 0; i < 6; i++) {
       const res = await apiPost('/face/verify', { challengeId: ch.challengeId, userId, evidence: frames });
       expect(res.status).toBe(401);
@@ -119,7 +161,7 @@ test('face: enroll and verify from a webcam, the server deciding on the frames',
     // so the status could show before such a listener had set the answer.
     const answered = page.waitForResponse((r) => r.url().endsWith('/api/v1/face/verify'), FACE);
     await page.getByRole('button', { name: 'Verify my face' }).click();
-    expect((((await (await answered).json()) as { code?: string }).code)).toBe('LIVENESS_FAILED');
+    expect(((await (await answered).json()) as { code?: string }).code).toBe('LIVENESS_FAILED');
     await expect.poll(() => page.locator('#face-status').textContent(), FACE).toContain('live person');
   });
 
@@ -130,7 +172,11 @@ test('face: enroll and verify from a webcam, the server deciding on the frames',
     const actions = evidence.frames.slice(1).map((f) => f.pose as FaceAction);
     const next = await challengeOtherThan(actions);
     const byPose = new Map(evidence.frames.map((f) => [f.pose, f.image]));
-    const replay: FaceEvidence = { version: 2, challengeId: next.challengeId, frames: (['neutral', ...next.actions] as const).map((pose) => ({ pose, image: byPose.get(pose)! })) };
+    const replay: FaceEvidence = {
+      version: 2,
+      challengeId: next.challengeId,
+      frames: (['neutral', ...next.actions] as const).map((pose) => ({ pose, image: byPose.get(pose)! })),
+    };
     const res = await verifyWithProof({ challengeId: next.challengeId, evidence: replay });
     expect(res.status).toBe(422);
     expect(res.json).toMatchObject({ code: 'LIVENESS_FAILED', reason: 'a frame was sent before' });
@@ -152,10 +198,17 @@ test('face: enroll and verify from a webcam, the server deciding on the frames',
     expect(forA.challengeId).toBe(a.challengeId);
     // B asks another order, with every target away from A's (the chance of a close one is measured in evidence.test.ts)
     const b = await challengeOtherThan(a.actions, a.targets);
-    expect((await verifyWithProof({ challengeId: b.challengeId, evidence: forA })).json).toMatchObject({ code: 'LIVENESS_FAILED', reason: 'the evidence answers another challenge' });
+    expect((await verifyWithProof({ challengeId: b.challengeId, evidence: forA })).json).toMatchObject({
+      code: 'LIVENESS_FAILED',
+      reason: 'the evidence answers another challenge',
+    });
     const byPose = new Map(forA.frames.map((f) => [f.pose, f.image]));
     const b2 = await challengeOtherThan(a.actions, a.targets);
-    const relabelled: FaceEvidence = { version: 2, challengeId: b2.challengeId, frames: (['neutral', ...b2.actions] as const).map((pose) => ({ pose, image: byPose.get(pose)! })) };
+    const relabelled: FaceEvidence = {
+      version: 2,
+      challengeId: b2.challengeId,
+      frames: (['neutral', ...b2.actions] as const).map((pose) => ({ pose, image: byPose.get(pose)! })),
+    };
     expect((await verifyWithProof({ challengeId: b2.challengeId, evidence: relabelled })).json).toMatchObject({
       code: 'LIVENESS_FAILED',
       reason: expect.stringMatching(/does not have the face at the target/),
@@ -166,9 +219,21 @@ test('face: enroll and verify from a webcam, the server deciding on the frames',
     // 1. and 2.: descriptor evidence (1e200 values, or a real photo's descriptor) is not a format the server takes.
     const ch = await challenge();
     const huge = Array.from({ length: 128 }, () => 1e200);
-    const track = Array.from({ length: 30 }, (_, i) => ({ t: i * 66, box: { x: 200, y: 120, width: i > 20 ? 220 : 150, height: 180 }, yaw: i > 5 && i < 12 ? -0.3 : i > 12 && i < 18 ? 0.3 : 0, eyeOpenness: 0.3 }));
-    for (const descriptors of [[huge, huge, huge], Array.from({ length: 3 }, () => Array.from({ length: 128 }, (_, k) => Math.sin(k) * 0.08))]) {
-      const res = await apiPost('/face/verify', { challengeId: ch.challengeId, userId, evidence: { version: 1, challengeId: ch.challengeId, frame: { width: 640, height: 480 }, frames: track, descriptors } });
+    const track = Array.from({ length: 30 }, (_, i) => ({
+      t: i * 66,
+      box: { x: 200, y: 120, width: i > 20 ? 220 : 150, height: 180 },
+      yaw: i > 5 && i < 12 ? -0.3 : i > 12 && i < 18 ? 0.3 : 0,
+      eyeOpenness: 0.3,
+    }));
+    for (const descriptors of [
+      [huge, huge, huge],
+      Array.from({ length: 3 }, () => Array.from({ length: 128 }, (_, k) => Math.sin(k) * 0.08)),
+    ]) {
+      const res = await apiPost('/face/verify', {
+        challengeId: ch.challengeId,
+        userId,
+        evidence: { version: 1, challengeId: ch.challengeId, frame: { width: 640, height: 480 }, frames: track, descriptors },
+      });
       expect(res.status).toBe(400);
       expect(res.json.code).toBe('INVALID_REQUEST');
     }
@@ -183,7 +248,10 @@ test('face: enroll and verify from a webcam, the server deciding on the frames',
     });
     const other = await apiPost('/users', { username: uniqueName('photo') }, apiKey());
     expect(other.status).toBe(201);
-    const ch2 = (await apiPost('/face/challenge', { userId: other.json.userId, purpose: 'verify' })).json as { challengeId: string; actions: FaceAction[] };
+    const ch2 = (await apiPost('/face/challenge', { userId: other.json.userId, purpose: 'verify' })).json as {
+      challengeId: string;
+      actions: FaceAction[];
+    };
     const res = await apiPost('/face/verify', { challengeId: ch2.challengeId, userId: other.json.userId, evidence: asFrames(ch2) });
     expect(res.json).toMatchObject({ status: 401, code: 'DEVICE_PROOF_REQUIRED' });
     const ch3 = await challenge();

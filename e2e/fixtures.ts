@@ -32,7 +32,8 @@ export const test = base.extend<{ device: (options?: DeviceOptions) => Promise<T
       // The capture loop's time limit (demo: 20 s) is for people; on a busy CI host the page's
       // tracker (software WebGL) is slower than a phone (see honestFaceCheck for what else it misses).
       // (A still photo never completes the moves: it keeps the demo's 20 s.)
-      if (options.camera === 'a' || options.camera === 'b') await device.context.addInitScript(() => localStorage.setItem('northwind.faceTimeoutMs', '40000'));
+      if (options.camera === 'a' || options.camera === 'b')
+        await device.context.addInitScript(() => localStorage.setItem('northwind.faceTimeoutMs', '40000'));
       device.page.on('dialog', (d) => void d.accept(d.type() === 'prompt' ? 'Renamed device' : undefined));
       await device.page.goto(baseUrl());
       return device;

@@ -80,7 +80,11 @@ test.describe('passkeys in the demo, in headless Chromium with a virtual authent
     await phone.page.reload();
     await expect(phone.page.locator('h1')).toHaveText('Hello, Everywhere', { timeout: 15_000 });
 
-    const phoneToken = await phone.page.evaluate(() => Object.values(sessionStorage).map((v) => JSON.parse(v).token as string).find(Boolean));
+    const phoneToken = await phone.page.evaluate(() =>
+      Object.values(sessionStorage)
+        .map((v) => JSON.parse(v).token as string)
+        .find(Boolean),
+    );
     const me = (token: string) => fetch(`${baseUrl()}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
     expect(await me(phoneToken!)).toBe(200);
 
@@ -92,7 +96,9 @@ test.describe('passkeys in the demo, in headless Chromium with a virtual authent
     // The phone's next visit finds its session ended; it signs in again (autofill; it holds the
     // passkey's highest signature counter), and the activity says what happened.
     await phone.page.reload();
-    await expect.poll(() => phone.page.locator('.events').textContent(), { timeout: 15_000 }).toMatch(/Signed out everywhere \([23] session/); // the phone may have signed in twice
+    await expect
+      .poll(() => phone.page.locator('.events').textContent(), { timeout: 15_000 })
+      .toMatch(/Signed out everywhere \([23] session/); // the phone may have signed in twice
   });
 
   test('a mistyped username refuses the passkey the browser offers but does not signal it away', async ({ device }) => {
@@ -136,7 +142,9 @@ test.describe('passkeys in the demo, in headless Chromium with a virtual authent
     expect((await replay.json()).code).toBe('CHALLENGE_NOT_FOUND');
 
     // Grafted onto a fresh ceremony, the old assertion fails the challenge check.
-    const fresh = (await (await fetch(`${baseUrl()}/api/v1/passkeys/authenticate/options`, { method: 'POST' })).json()) as { ceremonyId: string };
+    const fresh = (await (await fetch(`${baseUrl()}/api/v1/passkeys/authenticate/options`, { method: 'POST' })).json()) as {
+      ceremonyId: string;
+    };
     const grafted = await fetch(`${baseUrl()}/api/v1/passkeys/authenticate/verify`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -167,7 +175,9 @@ test.describe('passkeys in the demo, in headless Chromium with a virtual authent
     const { userId } = JSON.parse((await page.evaluate(() => localStorage.getItem('northwind.customer')))!);
     // Someone who knows the user id guesses recovery codes: each guess is an event for the user.
     for (let i = 0; i < 10; i++) {
-      expect((await apiPost('/credentials/fido2/init/code', { userId, code: { code: `guess-${i}`, type: 'long' } })).json.code).toBe('CODE_INVALID');
+      expect((await apiPost('/credentials/fido2/init/code', { userId, code: { code: `guess-${i}`, type: 'long' } })).json.code).toBe(
+        'CODE_INVALID',
+      );
     }
     await page.reload();
     await expect.poll(() => page.locator('.events li').count(), { timeout: 15_000 }).toBe(8);

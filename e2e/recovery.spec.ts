@@ -1,5 +1,17 @@
 import type { Page } from '@playwright/test';
-import { apiKey, apiPost, baseUrl, deviceRows, expect, holdNextAutofill, issueCode, signOut, signUpInDemo, test, uniqueName } from './fixtures.js';
+import {
+  apiKey,
+  apiPost,
+  baseUrl,
+  deviceRows,
+  expect,
+  holdNextAutofill,
+  issueCode,
+  signOut,
+  signUpInDemo,
+  test,
+  uniqueName,
+} from './fixtures.js';
 
 async function enterCode(page: Page, username: string, type: 'short' | 'long', code: string) {
   await page.goto(`${baseUrl()}/#/recover`);
@@ -10,7 +22,9 @@ async function enterCode(page: Page, username: string, type: 'short' | 'long', c
 }
 
 test.describe('account recovery on a new device with a code (two browser contexts = two devices)', () => {
-  test('device A registers; support issues a short code; device B redeems it, signs in, removes A; A is locked out; the code is spent', async ({ device }) => {
+  test('device A registers; support issues a short code; device B redeems it, signs in, removes A; A is locked out; the code is spent', async ({
+    device,
+  }) => {
     const a = await device();
     const username = await signUpInDemo(a.page, uniqueName('lost'), 'Lost Phone');
     const { code } = await issueCode(device, username, 'short');
@@ -86,15 +100,24 @@ test.describe('account recovery on a new device with a code (two browser context
     await Promise.all(devices.map((d) => d.page.getByRole('button', { name: 'Create a passkey on this device' }).click()));
     const outcome = async (page: Page) => {
       await expect
-        .poll(async () => (await page.locator('h1').textContent()) === 'Hello, Race User' || ((await page.locator('#recover-status').textContent()) ?? '') !== '', { timeout: 60_000 })
+        .poll(
+          async () =>
+            (await page.locator('h1').textContent()) === 'Hello, Race User' ||
+            ((await page.locator('#recover-status').textContent()) ?? '') !== '',
+          { timeout: 60_000 },
+        )
         .toBe(true);
-      return (await page.locator('h1').textContent()) === 'Hello, Race User' ? 'recovered' : (await page.locator('#recover-status').textContent())!;
+      return (await page.locator('h1').textContent()) === 'Hello, Race User'
+        ? 'recovered'
+        : (await page.locator('#recover-status').textContent())!;
     };
     const outcomes = await Promise.all(devices.map((d) => outcome(d.page)));
     expect(outcomes.filter((o) => o === 'recovered')).toHaveLength(1);
     expect(outcomes.filter((o) => o !== 'recovered').every((o) => o.includes('already been used'))).toBe(true);
     const user = await apiPost('/users/retrieve', { username }, apiKey());
-    const list = await fetch(`${baseUrl()}/api/v1/users/${encodeURIComponent(user.json.userId)}/devices`, { headers: { authorization: `Bearer ${apiKey()}` } });
+    const list = await fetch(`${baseUrl()}/api/v1/users/${encodeURIComponent(user.json.userId)}/devices`, {
+      headers: { authorization: `Bearer ${apiKey()}` },
+    });
     expect(((await list.json()) as { devices: unknown[] }).devices).toHaveLength(2);
     for (const d of [a, ...devices]) await d.context.close();
   });

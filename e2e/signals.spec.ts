@@ -17,7 +17,11 @@ test.describe('Signal API in Chromium with a virtual authenticator', () => {
   test('the browser reports the signals as supported', async ({ device }) => {
     const { page } = await device();
     const capabilities = await page.evaluate(async () => (PublicKeyCredential as any).getClientCapabilities());
-    expect(capabilities).toMatchObject({ signalAllAcceptedCredentials: true, signalCurrentUserDetails: true, signalUnknownCredential: true });
+    expect(capabilities).toMatchObject({
+      signalAllAcceptedCredentials: true,
+      signalCurrentUserDetails: true,
+      signalUnknownCredential: true,
+    });
   });
 
   test('a passkey the backend removed leaves the authenticator when the user next lists devices', async ({ device }) => {
@@ -53,7 +57,9 @@ test.describe('Signal API in Chromium with a virtual authenticator', () => {
 });
 
 test.describe('passkey facts in the demo', () => {
-  test('badges a device-bound passkey "device-bound" and a synced one "synced passkey"; "Add a security key" sends the hint', async ({ device }) => {
+  test('badges a device-bound passkey "device-bound" and a synced one "synced passkey"; "Add a security key" sends the hint', async ({
+    device,
+  }) => {
     const { page, authenticator } = await device();
     await signUpInDemo(page, undefined, 'Badges');
     await expect.poll(() => deviceRows(page).first().textContent(), { timeout: 15_000 }).toContain('device-bound');

@@ -71,8 +71,13 @@ test.describe('"View card PIN": a step-up transaction releases its context after
     const aliceSession = await sessionOf(alice.page);
     const opts = await apiPost(`/transactions/${transactionId}/options`, {}, aliceSession.token);
     const bobsAssertion = await bob.page.evaluate(async (options) => {
-      const b64 = (s: string) => Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/') + '=='.slice(0, (4 - (s.length % 4)) % 4)), (c) => c.charCodeAt(0));
-      const u = (b: ArrayBuffer) => btoa(String.fromCharCode(...new Uint8Array(b))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+      const b64 = (s: string) =>
+        Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/') + '=='.slice(0, (4 - (s.length % 4)) % 4)), (c) => c.charCodeAt(0));
+      const u = (b: ArrayBuffer) =>
+        btoa(String.fromCharCode(...new Uint8Array(b)))
+          .replace(/\+/g, '-')
+          .replace(/\//g, '_')
+          .replace(/=+$/, '');
       const cred = (await navigator.credentials.get({
         publicKey: { challenge: b64(options.challenge), rpId: options.rpId, userVerification: 'required', allowCredentials: [] },
       })) as PublicKeyCredential;
@@ -81,11 +86,20 @@ test.describe('"View card PIN": a step-up transaction releases its context after
         id: cred.id,
         rawId: u(cred.rawId),
         type: 'public-key',
-        response: { clientDataJSON: u(r.clientDataJSON), authenticatorData: u(r.authenticatorData), signature: u(r.signature), userHandle: r.userHandle ? u(r.userHandle) : undefined },
+        response: {
+          clientDataJSON: u(r.clientDataJSON),
+          authenticatorData: u(r.authenticatorData),
+          signature: u(r.signature),
+          userHandle: r.userHandle ? u(r.userHandle) : undefined,
+        },
         clientExtensionResults: {},
       };
     }, opts.json.options);
-    const res = await apiPost(`/transactions/${transactionId}/confirm`, { ceremonyId: opts.json.ceremonyId, response: bobsAssertion }, aliceSession.token);
+    const res = await apiPost(
+      `/transactions/${transactionId}/confirm`,
+      { ceremonyId: opts.json.ceremonyId, response: bobsAssertion },
+      aliceSession.token,
+    );
     expect(res.status).toBe(401);
     expect(res.json.code).toBe('CREDENTIAL_NOT_FOUND');
   });
@@ -111,7 +125,11 @@ test.describe('"View card PIN": a step-up transaction releases its context after
     await expect.poll(() => transactionId).not.toBe('');
     const { token } = await sessionOf(page);
     const tx = await apiPost(`/transactions/${transactionId}/options`, {}, token);
-    const res = await apiPost(`/transactions/${transactionId}/confirm`, { ceremonyId: tx.json.ceremonyId, response: JSON.parse(login).response }, token);
+    const res = await apiPost(
+      `/transactions/${transactionId}/confirm`,
+      { ceremonyId: tx.json.ceremonyId, response: JSON.parse(login).response },
+      token,
+    );
     expect(res.status).toBe(401);
     expect(res.json.code).toBe('AUTHENTICATION_FAILED');
   });
@@ -122,7 +140,11 @@ test.describe('"View card PIN": a step-up transaction releases its context after
     await signUpInDemo(page, undefined, 'Slow Confirmer');
     // The confirmation arrives after the transaction's 5 minutes: move the clock just before it.
     await page.route('**/api/v1/transactions/*/confirm', async (route) => {
-      await fetch(`${baseUrl()}/__test__/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceSeconds: 301 }) });
+      await fetch(`${baseUrl()}/__test__/clock`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ advanceSeconds: 301 }),
+      });
       await route.continue();
     });
     await page.getByRole('button', { name: 'View card PIN' }).click();

@@ -24,7 +24,15 @@ const keep = args.includes('--keep');
 const given = args.includes('--tarballs') ? args[args.indexOf('--tarballs') + 1] : undefined;
 const packDir = given ?? join(tmpdir(), `twofold-pack-${process.pid}`);
 const tarballs = given
-  ? Object.fromEntries(PACKAGES.map((p) => [p, join(given, readdirSync(given).find((f) => f.startsWith(`twofold-${p}-`) && f.endsWith('.tgz')))]))
+  ? Object.fromEntries(
+      PACKAGES.map((p) => [
+        p,
+        join(
+          given,
+          readdirSync(given).find((f) => f.startsWith(`twofold-${p}-`) && f.endsWith('.tgz')),
+        ),
+      ]),
+    )
   : packAll(packDir);
 
 const rootManifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
@@ -44,7 +52,8 @@ function entryPoints(dir, packages, skip = () => false) {
     const m = JSON.parse(readFileSync(join(dir, 'node_modules', '@twofold', p, 'package.json'), 'utf8'));
     for (const key of Object.keys(m.exports)) {
       const spec = key === '.' ? m.name : `${m.name}/${key.slice(2)}`;
-      if (Object.values(m.exports[key]).some((v) => typeof v === 'string' && v.endsWith('.ts') && !v.endsWith('.d.ts'))) throw new Error(`${spec} exports TypeScript source`);
+      if (Object.values(m.exports[key]).some((v) => typeof v === 'string' && v.endsWith('.ts') && !v.endsWith('.d.ts')))
+        throw new Error(`${spec} exports TypeScript source`);
       if (!skip(spec)) out.push(spec);
     }
   }
@@ -53,11 +62,22 @@ function entryPoints(dir, packages, skip = () => false) {
 
 function check(dir, specifiers) {
   // Namespace imports, each used, so every declaration file behind them is loaded and checked.
-  writeFileSync(join(dir, 'index.ts'), `${specifiers.map((s, i) => `import * as m${i} from '${s}';`).join('\n')}\nexport const all = [${specifiers.map((_, i) => `m${i}`).join(', ')}];\n`);
+  writeFileSync(
+    join(dir, 'index.ts'),
+    `${specifiers.map((s, i) => `import * as m${i} from '${s}';`).join('\n')}\nexport const all = [${specifiers.map((_, i) => `m${i}`).join(', ')}];\n`,
+  );
   const results = {};
   for (const [name, resolution] of Object.entries(SETTINGS)) {
     const tsconfig = {
-      compilerOptions: { target: 'es2022', lib: ['es2023', 'dom', 'dom.iterable'], ...resolution, strict: true, skipLibCheck: false, noEmit: true, types: ['node'] },
+      compilerOptions: {
+        target: 'es2022',
+        lib: ['es2023', 'dom', 'dom.iterable'],
+        ...resolution,
+        strict: true,
+        skipLibCheck: false,
+        noEmit: true,
+        types: ['node'],
+      },
       files: ['index.ts'],
     };
     writeFileSync(join(dir, `tsconfig.${name}.json`), JSON.stringify(tsconfig, null, 2));
@@ -86,7 +106,11 @@ try {
   console.error(`passkey-only app: ${light}`);
   npmInstall(light, [tarballs.protocol, tarballs.server, tarballs.client, ...specs(tools)]);
   const lightEntries = entryPoints(light, ['protocol', 'server', 'client'], (s) => /\/(face|vite|pglite)$/.test(s));
-  report.push({ app: 'passkey-only (protocol, server, client; no optional peer)', entries: lightEntries, results: check(light, lightEntries) });
+  report.push({
+    app: 'passkey-only (protocol, server, client; no optional peer)',
+    entries: lightEntries,
+    results: check(light, lightEntries),
+  });
 } finally {
   if (!keep) for (const dir of apps) rmSync(dir, { recursive: true, force: true });
   if (!given && !keep) rmSync(packDir, { recursive: true, force: true });
@@ -94,7 +118,10 @@ try {
 
 console.log('| app | entry points | strict + nodenext | strict + bundler |');
 console.log('| --- | --- | --- | --- |');
-for (const r of report) console.log(`| ${r.app} | ${r.entries.join(', ')} | ${r.results.nodenext.ok ? 'pass' : 'FAIL'} | ${r.results.bundler.ok ? 'pass' : 'FAIL'} |`);
+for (const r of report)
+  console.log(
+    `| ${r.app} | ${r.entries.join(', ')} | ${r.results.nodenext.ok ? 'pass' : 'FAIL'} | ${r.results.bundler.ok ? 'pass' : 'FAIL'} |`,
+  );
 let failed = false;
 for (const r of report) {
   for (const [name, res] of Object.entries(r.results)) {

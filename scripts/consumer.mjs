@@ -11,7 +11,15 @@ import { ROOT } from './pack.mjs';
 const manifest = (name) => JSON.parse(readFileSync(join(ROOT, 'packages', name, 'package.json'), 'utf8'));
 
 /** The optional peers that make up the face stack (the other optional peers are vite, vitest, Playwright). */
-export const FACE_PACKAGES = ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@vladmandic/face-api', 'sharp', '@mediapipe/tasks-vision', '@mediapipe/face_detection', 'flatbuffers'];
+export const FACE_PACKAGES = [
+  '@tensorflow/tfjs',
+  '@tensorflow/tfjs-backend-wasm',
+  '@vladmandic/face-api',
+  'sharp',
+  '@mediapipe/tasks-vision',
+  '@mediapipe/face_detection',
+  'flatbuffers',
+];
 
 /**
  * The face stack with the versions the packages ask for: what a team adds to use
@@ -36,7 +44,8 @@ export function allOptionalPeers() {
   const peers = {};
   for (const name of ['protocol', 'server', 'client', 'testing']) {
     const m = manifest(name);
-    for (const [dep, meta] of Object.entries(m.peerDependenciesMeta ?? {})) if (meta.optional && !dep.startsWith('@twofold/')) peers[dep] = m.peerDependencies[dep];
+    for (const [dep, meta] of Object.entries(m.peerDependenciesMeta ?? {}))
+      if (meta.optional && !dep.startsWith('@twofold/')) peers[dep] = m.peerDependencies[dep];
   }
   return peers;
 }
@@ -59,5 +68,8 @@ export function createApp(prefix) {
 
 /** `npm install` in `dir` (no audit, no funding notes). */
 export function npmInstall(dir, args) {
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...args], { cwd: dir, stdio: ['ignore', 'inherit', 'inherit'] });
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...args], {
+    cwd: dir,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
 }

@@ -18,7 +18,11 @@ const entries = Object.entries(manifest.exports).map(([subpath, conditions]) => 
   file: join(packageDir, conditions['@twofold/source']),
 }));
 
-const config = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
+const config = ts.getParsedCommandLineOfConfigFile(
+  join(root, 'tsconfig.json'),
+  {},
+  { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
+);
 const program = ts.createProgram({
   rootNames: entries.map((e) => e.file),
   options: { ...config.options, noEmit: true, composite: false, incremental: false, tsBuildInfoFile: undefined },
@@ -28,7 +32,9 @@ const checker = program.getTypeChecker();
 /** A value when the (alias-resolved) symbol has a value meaning and the export is not `export type`. */
 function kind(symbol) {
   const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
-  const typeOnly = (symbol.declarations ?? []).some((d) => ts.isTypeOnlyImportOrExportDeclaration?.(d) || d.isTypeOnly || d.parent?.parent?.isTypeOnly);
+  const typeOnly = (symbol.declarations ?? []).some(
+    (d) => ts.isTypeOnlyImportOrExportDeclaration?.(d) || d.isTypeOnly || d.parent?.parent?.isTypeOnly,
+  );
   return !typeOnly && target.flags & ts.SymbolFlags.Value ? 'value' : 'type';
 }
 
@@ -37,8 +43,14 @@ for (const entry of entries) {
   const source = program.getSourceFile(entry.file);
   if (!source) throw new Error(`${entry.file} is not in the program`);
   const exports = checker.getExportsOfModule(checker.getSymbolAtLocation(source));
-  const values = exports.filter((s) => kind(s) === 'value').map((s) => s.name).sort();
-  const types = exports.filter((s) => kind(s) === 'type').map((s) => s.name).sort();
+  const values = exports
+    .filter((s) => kind(s) === 'value')
+    .map((s) => s.name)
+    .sort();
+  const types = exports
+    .filter((s) => kind(s) === 'type')
+    .map((s) => s.name)
+    .sort();
   rows.push({ ...entry, values, types });
 }
 

@@ -30,11 +30,13 @@ const given = args.includes('--tarballs') ? args[args.indexOf('--tarballs') + 1]
 
 function tarballsIn(dir) {
   const files = readdirSync(dir);
-  return Object.fromEntries(PACKAGES.map((p) => {
-    const f = files.find((x) => x.startsWith(`twofold-${p}-`) && x.endsWith('.tgz'));
-    if (!f) throw new Error(`no twofold-${p}-*.tgz in ${dir}`);
-    return [p, join(dir, f)];
-  }));
+  return Object.fromEntries(
+    PACKAGES.map((p) => {
+      const f = files.find((x) => x.startsWith(`twofold-${p}-`) && x.endsWith('.tgz'));
+      if (!f) throw new Error(`no twofold-${p}-*.tgz in ${dir}`);
+      return [p, join(dir, f)];
+    }),
+  );
 }
 
 const packDir = given ?? join(tmpdir(), `twofold-pack-${process.pid}`);
@@ -70,7 +72,13 @@ function cli(dir, env, args = ['serve']) {
   const clean = { ...process.env, PORT: '0', TWOFOLD_DATA_DIR: join(dir, '.twofold'), ...env };
   delete clean.NODE_PATH;
   delete clean.NODE_OPTIONS;
-  const run = spawnSync(process.execPath, [join(dir, 'node_modules/@twofold/server/dist/cli/main.js'), ...args], { cwd: dir, env: clean, encoding: 'utf8', timeout: 30_000, killSignal: 'SIGTERM' });
+  const run = spawnSync(process.execPath, [join(dir, 'node_modules/@twofold/server/dist/cli/main.js'), ...args], {
+    cwd: dir,
+    env: clean,
+    encoding: 'utf8',
+    timeout: 30_000,
+    killSignal: 'SIGTERM',
+  });
   return `${run.stdout}${run.stderr}`;
 }
 
@@ -95,12 +103,21 @@ try {
   const faceInLight = FACE_PACKAGES.filter((p) => existsSync(join(light, 'node_modules', p)));
   if (faceInLight.length) throw new Error(`passkey-only install pulled face packages: ${faceInLight.join(', ')}`);
   const lightProbe = JSON.parse(runIn(light, probe));
-  if (!/npm install @tensorflow\/tfjs@/.test(lightProbe.face)) throw new Error(`createFaceAnalyzer() without the face stack should name the install line, got: ${lightProbe.face}`);
+  if (!/npm install @tensorflow\/tfjs@/.test(lightProbe.face))
+    throw new Error(`createFaceAnalyzer() without the face stack should name the install line, got: ${lightProbe.face}`);
   results.passkeys.faceError = lightProbe.face;
   // The store drivers are optional peers too: without them `twofold serve` names what to install.
-  results.passkeys.cliErrors = [cli(light, {}), cli(light, { DATABASE_URL: 'postgres://twofold@127.0.0.1:9/twofold', TWOFOLD_SECRET_KEYS: cli(light, {}, ['secret-key', 'generate']).trim() })];
-  if (!/npm install @electric-sql\/pglite@/.test(results.passkeys.cliErrors[0])) throw new Error(`twofold serve without PGlite should name the install line, got: ${results.passkeys.cliErrors[0]}`);
-  if (!/npm install pg@/.test(results.passkeys.cliErrors[1])) throw new Error(`twofold serve with DATABASE_URL and without pg should name the install line, got: ${results.passkeys.cliErrors[1]}`);
+  results.passkeys.cliErrors = [
+    cli(light, {}),
+    cli(light, {
+      DATABASE_URL: 'postgres://twofold@127.0.0.1:9/twofold',
+      TWOFOLD_SECRET_KEYS: cli(light, {}, ['secret-key', 'generate']).trim(),
+    }),
+  ];
+  if (!/npm install @electric-sql\/pglite@/.test(results.passkeys.cliErrors[0]))
+    throw new Error(`twofold serve without PGlite should name the install line, got: ${results.passkeys.cliErrors[0]}`);
+  if (!/npm install pg@/.test(results.passkeys.cliErrors[1]))
+    throw new Error(`twofold serve with DATABASE_URL and without pg should name the install line, got: ${results.passkeys.cliErrors[1]}`);
   // A team picks one store: PostgreSQL (pg), or the embedded PGlite.
   const pg = `pg@${rangeOf('server', 'pg')}`;
   npmInstall(light, [pg]);
@@ -111,7 +128,8 @@ try {
   runIn(light, `import { createPGliteStore } from '@twofold/server/pglite'; const s = await createPGliteStore(); await s.close();`);
   // `twofold serve` starts without the face stack: face checks off, said so (stopped after 30 s).
   const served = cli(light, {});
-  if (!/Face checks: off/.test(served) || !/Database: embedded PGlite/.test(served)) throw new Error(`twofold serve without the face stack should start with face checks off, got: ${served}`);
+  if (!/Face checks: off/.test(served) || !/Database: embedded PGlite/.test(served))
+    throw new Error(`twofold serve without the face stack should start with face checks off, got: ${served}`);
   results.passkeys.cliErrors.push(served.split('\n').find((l) => l.startsWith('Face checks')));
 
   // Face: plus the peers the server's analyzer and the client's engine ask for.
@@ -130,7 +148,11 @@ try {
   if (!given && !keep) rmSync(packDir, { recursive: true, force: true });
 }
 
-const row = (label, r) => `| ${label} | ${r.mb.toFixed(1)} MB | ${r.packages.slice(0, 6).map((p) => `${p.name} ${(p.kib / 1024).toFixed(1)}`).join(', ')} |`;
+const row = (label, r) =>
+  `| ${label} | ${r.mb.toFixed(1)} MB | ${r.packages
+    .slice(0, 6)
+    .map((p) => `${p.name} ${(p.kib / 1024).toFixed(1)}`)
+    .join(', ')} |`;
 console.log('| install | node_modules | largest packages (MB) |');
 console.log('| --- | --- | --- |');
 console.log(row('passkey-only: protocol + server + client', results.passkeys));
@@ -138,5 +160,14 @@ console.log(row(`passkey-only + PostgreSQL: + ${results.pg.installed.join(' ')}`
 console.log(row(`passkey-only + both stores: + ${results.pglite.installed.join(' ')}`, results.pglite));
 console.log(row(`face: passkey-only (no store driver) + ${results.face.installed.join(' ')}`, results.face));
 console.log(`without the face stack, createFaceAnalyzer() says: ${results.passkeys.faceError.split('\n').join(' / ')}`);
-for (const line of results.passkeys.cliErrors) console.log(`twofold serve in the passkey-only app says: ${line.trim().split('\n').join(' / ')}`);
-console.log(JSON.stringify({ passkeysMb: +results.passkeys.mb.toFixed(1), passkeysPgMb: +results.pg.mb.toFixed(1), passkeysBothStoresMb: +results.pglite.mb.toFixed(1), faceMb: +results.face.mb.toFixed(1), node: process.version }));
+for (const line of results.passkeys.cliErrors)
+  console.log(`twofold serve in the passkey-only app says: ${line.trim().split('\n').join(' / ')}`);
+console.log(
+  JSON.stringify({
+    passkeysMb: +results.passkeys.mb.toFixed(1),
+    passkeysPgMb: +results.pg.mb.toFixed(1),
+    passkeysBothStoresMb: +results.pglite.mb.toFixed(1),
+    faceMb: +results.face.mb.toFixed(1),
+    node: process.version,
+  }),
+);

@@ -49,7 +49,13 @@ const names: Record<string, string> = {};
 const icons: Record<string, { light?: string; dark?: string }> = {};
 const icon = (aaguid: string, kind: string, uri: unknown): string | undefined => {
   if (uri === undefined || uri === null) return undefined;
-  if (typeof uri === 'string' && uri.startsWith('data:image/svg+xml;base64,') && uri.length <= MAX_ICON && /^[A-Za-z0-9+/=]+$/.test(uri.slice(26))) return uri;
+  if (
+    typeof uri === 'string' &&
+    uri.startsWith('data:image/svg+xml;base64,') &&
+    uri.length <= MAX_ICON &&
+    /^[A-Za-z0-9+/=]+$/.test(uri.slice(26))
+  )
+    return uri;
   console.warn(`${aaguid}: ${kind} icon dropped (not a base64 SVG data URI of at most ${MAX_ICON} bytes)`);
   return undefined;
 };

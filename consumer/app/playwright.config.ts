@@ -12,7 +12,13 @@ export default defineConfig<TwofoldTestOptions, TwofoldWorkerOptions>({
   forbidOnly: !!process.env.CI,
   reporter: 'list',
   // The bank runs its own server; the fixtures talk to it over HTTP with the backend's API key.
-  webServer: { command: 'node dist/server.js', url: `${url}/auth/.well-known/jwks.json`, reuseExistingServer: false, stdout: 'pipe', timeout: 60_000 },
+  webServer: {
+    command: 'node dist/server.js',
+    url: `${url}/auth/.well-known/jwks.json`,
+    reuseExistingServer: false,
+    stdout: 'pipe',
+    timeout: 60_000,
+  },
   use: {
     baseURL: url,
     browserName: 'chromium',

@@ -27,8 +27,7 @@ const bank = <T>(method: string, path: string, options: { body?: unknown; token?
 const customer = (userId: string) => `/support/users/${encodeURIComponent(userId)}`;
 
 export const backend = {
-  retrieveUser: (username: string) =>
-    bank<RetrieveUserResponse>('POST', '/support/users/retrieve', { body: { username } }),
+  retrieveUser: (username: string) => bank<RetrieveUserResponse>('POST', '/support/users/retrieve', { body: { username } }),
   devices: async (userId: string) => (await bank<ListDevicesResponse>('GET', `${customer(userId)}/devices`)).devices,
   deleteDevice: (userId: string, deviceId: string) => bank<void>('DELETE', `${customer(userId)}/devices/${encodeURIComponent(deviceId)}`),
   generateCode: (userId: string, type: CodeType, ttlSeconds: number, requireFace: boolean) =>
@@ -42,8 +41,7 @@ export const backend = {
   faceClientState: async (userId: string) =>
     (await bank<{ clientState: string | null }>('GET', `${customer(userId)}/face-client-state`)).clientState,
   /** The customer's recent recovery flows (state only; the handles stay in the customer's browser). */
-  recoveries: async (userId: string) =>
-    (await bank<ListRecoveriesResponse>('GET', `${customer(userId)}/recovery`)).flows,
+  recoveries: async (userId: string) => (await bank<ListRecoveriesResponse>('GET', `${customer(userId)}/recovery`)).flows,
   cancelRecoveries: (userId: string) => bank<CancelRecoveriesResponse>('POST', `${customer(userId)}/recovery/cancel`),
   invalidateCodes: (userId: string) => bank<InvalidateCodesResponse>('POST', `${customer(userId)}/codes/invalidate`),
   /**

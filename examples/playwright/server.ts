@@ -20,7 +20,12 @@ export interface CreateExampleAppOptions {
   twofold: Twofold;
 }
 
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.html': 'text/html', '.json': 'application/json', '.wasm': 'application/wasm' };
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript',
+  '.html': 'text/html',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+};
 
 /** Builds the page and returns the request handler of the whole example app. */
 export async function createExampleApp(options: CreateExampleAppOptions): Promise<(req: Request) => Promise<Response>> {
@@ -54,7 +59,8 @@ export async function createExampleApp(options: CreateExampleAppOptions): Promis
       if (body) return new Response(body, { headers: { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' } });
     }
     const file = files.get(pathname);
-    if (req.method === 'GET' && file) return new Response(file, { headers: { 'content-type': pathname === '/' ? TYPES['.html']! : TYPES['.js']! } });
+    if (req.method === 'GET' && file)
+      return new Response(file, { headers: { 'content-type': pathname === '/' ? TYPES['.html']! : TYPES['.js']! } });
     return new Response('Not found', { status: 404 });
   };
 }

@@ -1,7 +1,11 @@
 import pg from 'pg';
 import { expect, test } from '@twofold/testing/playwright';
 
-test('a customer signs up, signs out and signs in again with the passkey; the bank sees the device', async ({ page, authenticator, twofold }) => {
+test('a customer signs up, signs out and signs in again with the passkey; the bank sees the device', async ({
+  page,
+  authenticator,
+  twofold,
+}) => {
   const username = `ada${Date.now().toString(36)}`;
   await page.goto('/');
   await page.locator('#username').fill(username);
@@ -11,7 +15,9 @@ test('a customer signs up, signs out and signs in again with the passkey; the ba
   await expect(page.locator('#title')).toHaveText(`Hello, ${username}`);
   await expect(page.locator('#devices li')).toHaveText([/^passkey: /]);
 
-  const userId = await page.evaluate(() => (JSON.parse(sessionStorage.getItem('twofold.session') ?? 'null') as { userId: string } | null)?.userId);
+  const userId = await page.evaluate(
+    () => (JSON.parse(sessionStorage.getItem('twofold.session') ?? 'null') as { userId: string } | null)?.userId,
+  );
   expect(userId).toBeTruthy();
   await expect(authenticator).toHaveCredentialFor(userId!);
   await expect(twofold).toHaveDevice({ userId: userId!, type: 'passkey', count: 1 });
@@ -35,7 +41,9 @@ test("Twofold's tables sit in their own schema beside the bank's `public.users`,
   try {
     const bank = await db.query<{ email: string }>('SELECT email FROM public.users ORDER BY id');
     expect(bank.rows.map((r) => r.email)).toEqual(['founder@acme.test']);
-    const tables = await db.query<{ table_schema: string }>("SELECT table_schema FROM information_schema.tables WHERE table_name = 'devices'");
+    const tables = await db.query<{ table_schema: string }>(
+      "SELECT table_schema FROM information_schema.tables WHERE table_name = 'devices'",
+    );
     expect(tables.rows.map((r) => r.table_schema)).toEqual(['twofold']);
   } finally {
     await db.end();

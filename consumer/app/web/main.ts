@@ -18,11 +18,16 @@ async function show(): Promise<void> {
     $('#title').textContent = 'Welcome';
     return;
   }
-  const me = (await (await fetch('/api/me', { headers: { authorization: `Bearer ${session.token}` } })).json()) as { username: string; greeting: string };
+  const me = (await (await fetch('/api/me', { headers: { authorization: `Bearer ${session.token}` } })).json()) as {
+    username: string;
+    greeting: string;
+  };
   $('#title').textContent = `Hello, ${me.username}`;
   $('#app-greeting').textContent = me.greeting;
   const devices = await twofold.devices.list();
-  $('#devices').replaceChildren(...devices.map((d) => Object.assign(document.createElement('li'), { textContent: `${d.type}: ${d.name}` })));
+  $('#devices').replaceChildren(
+    ...devices.map((d) => Object.assign(document.createElement('li'), { textContent: `${d.type}: ${d.name}` })),
+  );
 }
 
 function action(done: string, run: () => Promise<unknown>) {
@@ -39,7 +44,16 @@ function action(done: string, run: () => Promise<unknown>) {
   };
 }
 
-$('#signup').addEventListener('submit', action('Account created', () => twofold.signUp({ username: $<HTMLInputElement>('#username').value })));
-$('#signin').addEventListener('click', action('Signed in', () => twofold.signIn()));
-$('#signout').addEventListener('click', action('Signed out', () => twofold.signOut()));
+$('#signup').addEventListener(
+  'submit',
+  action('Account created', () => twofold.signUp({ username: $<HTMLInputElement>('#username').value })),
+);
+$('#signin').addEventListener(
+  'click',
+  action('Signed in', () => twofold.signIn()),
+);
+$('#signout').addEventListener(
+  'click',
+  action('Signed out', () => twofold.signOut()),
+);
 void show();

@@ -7,7 +7,8 @@ import { faceSession } from './face.js';
 
 const ICONS = {
   key: '<svg viewBox="0 0 24 24" width="20" height="20" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><circle cx="7.5" cy="15.5" r="4.5"/><path d="M10.7 12.3 21 2M16 7l3 3M18 5l2 2"/></svg>',
-  cloud: '<svg viewBox="0 0 24 24" width="20" height="20" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><path d="M17.5 19H8a5 5 0 1 1 1.1-9.9A6 6 0 0 1 20 11.5a3.8 3.8 0 0 1-2.5 7.5z"/></svg>',
+  cloud:
+    '<svg viewBox="0 0 24 24" width="20" height="20" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><path d="M17.5 19H8a5 5 0 1 1 1.1-9.9A6 6 0 0 1 20 11.5a3.8 3.8 0 0 1-2.5 7.5z"/></svg>',
   face: '<svg viewBox="0 0 24 24" width="20" height="20" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"><circle cx="12" cy="12" r="9"/><path d="M8.5 14.5a4.5 4.5 0 0 0 7 0M9 9.5h.01M15 9.5h.01"/></svg>',
 };
 const deviceIcon = (d: Device) => (d.type === 'passkey' ? (d.passkey?.backupEligible ? ICONS.cloud : ICONS.key) : ICONS.face);
@@ -18,9 +19,11 @@ const deviceIcon = (d: Device) => (d.type === 'passkey' ? (d.passkey?.backupElig
  * leaves its authenticator (a security key, a device-bound platform key).
  */
 const passkeyBadge = (d: Device) =>
-  !d.passkey ? '' : d.passkey.credentialDeviceType === 'multiDevice'
-    ? `<span class="badge" title="${d.passkey.backedUp ? 'Backed up in a password manager' : 'Can be synced to your other devices'}">synced passkey</span>`
-    : '<span class="badge device-only" title="Lives only on this authenticator">device-bound</span>';
+  !d.passkey
+    ? ''
+    : d.passkey.credentialDeviceType === 'multiDevice'
+      ? `<span class="badge" title="${d.passkey.backedUp ? 'Backed up in a password manager' : 'Can be synced to your other devices'}">synced passkey</span>`
+      : '<span class="badge device-only" title="Lives only on this authenticator">device-bound</span>';
 
 /**
  * Replaces the generic icons of passkeys whose authenticator the community list knows (Google
@@ -66,41 +69,78 @@ export function deviceList(devices: Device[], current: string | undefined, actio
 function describeEvent(type: string, data: Record<string, unknown>): string {
   const name = typeof data.name === 'string' ? ` “${data.name}”` : '';
   switch (type) {
-    case 'user.created': return 'Account opened';
-    case 'user.signed_in': return data.method === 'pin' ? 'Signed in with the app PIN' : 'Signed in with a passkey';
-    case 'pin.reset': return 'App PIN reset after a face check';
-    case 'face.enrolled': return 'Face enrolled';
-    case 'face.verified': return 'Face verified';
-    case 'face.mismatch': return 'A face check failed: it did not match';
-    case 'face.liveness_failed': return 'A face check failed: no live person seen';
-    case 'face.locked': return 'Face checks paused after failed attempts';
-    case 'recovery.started': return data.kind === 'new_device' ? 'Recovery on a new device started' : 'PIN and passkey reset started';
-    case 'recovery.completed': return data.kind === 'new_device' ? 'Account recovered on a new device' : 'PIN and passkey reset completed';
-    case 'recovery.abandoned': return 'A recovery was cancelled';
-    case 'recovery.cancelled': return 'Support cancelled a recovery';
+    case 'user.created':
+      return 'Account opened';
+    case 'user.signed_in':
+      return data.method === 'pin' ? 'Signed in with the app PIN' : 'Signed in with a passkey';
+    case 'pin.reset':
+      return 'App PIN reset after a face check';
+    case 'face.enrolled':
+      return 'Face enrolled';
+    case 'face.verified':
+      return 'Face verified';
+    case 'face.mismatch':
+      return 'A face check failed: it did not match';
+    case 'face.liveness_failed':
+      return 'A face check failed: no live person seen';
+    case 'face.locked':
+      return 'Face checks paused after failed attempts';
+    case 'recovery.started':
+      return data.kind === 'new_device' ? 'Recovery on a new device started' : 'PIN and passkey reset started';
+    case 'recovery.completed':
+      return data.kind === 'new_device' ? 'Account recovered on a new device' : 'PIN and passkey reset completed';
+    case 'recovery.abandoned':
+      return 'A recovery was cancelled';
+    case 'recovery.cancelled':
+      return 'Support cancelled a recovery';
     case 'passkey.added':
-      return data.via === 'code' ? `Passkey added with a recovery code${name}` : data.via === 'face' ? `Passkey added after a face check${name}` : `Passkey added${name}`;
-    case 'device.removed': return `Device removed${name}`;
-    case 'device.renamed': return `Device renamed to “${String(data.to)}”`;
-    case 'code.generated': return `Recovery code issued (${String(data.type)})`;
-    case 'code.redeemed': return 'Recovery code used';
-    case 'code.wrong': return 'Wrong recovery code entered';
-    case 'code.locked': return 'Recovery code locked after wrong attempts';
-    case 'code.throttled': return 'Recovery code entry paused after many wrong attempts';
-    case 'user.signed_out': return 'Signed out';
-    case 'sessions.revoked': return `Signed out everywhere (${String(data.revoked)} session(s))`;
-    case 'device_key.registered': return 'This browser was set up for PIN sign-in';
-    case 'codes.invalidated': return 'Recovery codes cancelled';
-    case 'passkey.counter_regression': return 'Blocked a sign-in from a possibly cloned passkey';
-    case 'passkey.step_up': return 'Confirmed an action with a passkey';
-    case 'transaction.created': return 'A confirmation was requested';
-    case 'transaction.approved': return `Action approved (${String(data.method)})`;
-    case 'transaction.denied': return 'Action declined';
-    case 'pin.set': return 'App PIN set';
-    case 'pin.replaced': return 'App PIN changed';
-    case 'pin.wrong': return 'Wrong app PIN entered';
-    case 'pin.locked': return 'App PIN locked after wrong attempts';
-    default: return type;
+      return data.via === 'code'
+        ? `Passkey added with a recovery code${name}`
+        : data.via === 'face'
+          ? `Passkey added after a face check${name}`
+          : `Passkey added${name}`;
+    case 'device.removed':
+      return `Device removed${name}`;
+    case 'device.renamed':
+      return `Device renamed to “${String(data.to)}”`;
+    case 'code.generated':
+      return `Recovery code issued (${String(data.type)})`;
+    case 'code.redeemed':
+      return 'Recovery code used';
+    case 'code.wrong':
+      return 'Wrong recovery code entered';
+    case 'code.locked':
+      return 'Recovery code locked after wrong attempts';
+    case 'code.throttled':
+      return 'Recovery code entry paused after many wrong attempts';
+    case 'user.signed_out':
+      return 'Signed out';
+    case 'sessions.revoked':
+      return `Signed out everywhere (${String(data.revoked)} session(s))`;
+    case 'device_key.registered':
+      return 'This browser was set up for PIN sign-in';
+    case 'codes.invalidated':
+      return 'Recovery codes cancelled';
+    case 'passkey.counter_regression':
+      return 'Blocked a sign-in from a possibly cloned passkey';
+    case 'passkey.step_up':
+      return 'Confirmed an action with a passkey';
+    case 'transaction.created':
+      return 'A confirmation was requested';
+    case 'transaction.approved':
+      return `Action approved (${String(data.method)})`;
+    case 'transaction.denied':
+      return 'Action declined';
+    case 'pin.set':
+      return 'App PIN set';
+    case 'pin.replaced':
+      return 'App PIN changed';
+    case 'pin.wrong':
+      return 'Wrong app PIN entered';
+    case 'pin.locked':
+      return 'App PIN locked after wrong attempts';
+    default:
+      return type;
   }
 }
 
@@ -120,7 +160,9 @@ export async function renderAccount(notice?: string) {
   const current = customer.get()?.deviceId ?? undefined;
   nav().innerHTML = `<span>Signed in as <strong>${esc(me.username)}</strong></span> <button class="ghost" id="signout">Sign out</button>`;
   // Ends the session on the server too (its token stops working), then returns to sign-in.
-  nav().querySelector('#signout')!.addEventListener('click', () => void twofold.signOut().catch((error: unknown) => alert(explain(error))));
+  nav()
+    .querySelector('#signout')!
+    .addEventListener('click', () => void twofold.signOut().catch((error: unknown) => alert(explain(error))));
   app().innerHTML = `
     ${notice ? `<div class="notice" role="status">${esc(notice)}</div>` : ''}
     <div class="account-head">
@@ -202,24 +244,30 @@ export async function renderAccount(notice?: string) {
     app().querySelector('#card-pin')!.textContent = result.context.cardPin;
     say(cardStatus, 'Shown once. It hides again when you leave this page.', 'ok');
   };
-  app().querySelector<HTMLButtonElement>('#view-pin')!.addEventListener('click', (e) => {
-    void busy(e.currentTarget as HTMLButtonElement, cardStatus, 'Confirming…', () => reveal());
-  });
-  app().querySelector('#view-pin-with-app-pin')?.addEventListener('click', (e) => {
-    e.preventDefault();
-    const pin = prompt('Your app PIN');
-    if (!pin) return;
-    void busy(app().querySelector<HTMLButtonElement>('#view-pin')!, cardStatus, 'Checking your PIN…', () => reveal(pin));
-  });
+  app()
+    .querySelector<HTMLButtonElement>('#view-pin')!
+    .addEventListener('click', (e) => {
+      void busy(e.currentTarget as HTMLButtonElement, cardStatus, 'Confirming…', () => reveal());
+    });
+  app()
+    .querySelector('#view-pin-with-app-pin')
+    ?.addEventListener('click', (e) => {
+      e.preventDefault();
+      const pin = prompt('Your app PIN');
+      if (!pin) return;
+      void busy(app().querySelector<HTMLButtonElement>('#view-pin')!, cardStatus, 'Checking your PIN…', () => reveal(pin));
+    });
   const faceStatus = app().querySelector<HTMLElement>('#face-status')!;
   for (const mode of ['enroll', 'verify'] as const) {
-    app().querySelector<HTMLButtonElement>(`#face-${mode}`)?.addEventListener('click', (e) => {
-      void busy(e.currentTarget as HTMLButtonElement, faceStatus, mode === 'enroll' ? 'Enrolling…' : 'Verifying…', async () => {
-        const message = await faceSession(mode, me.userId);
-        if (mode === 'enroll') await renderAccount(message);
-        else say(faceStatus, message, 'ok');
+    app()
+      .querySelector<HTMLButtonElement>(`#face-${mode}`)
+      ?.addEventListener('click', (e) => {
+        void busy(e.currentTarget as HTMLButtonElement, faceStatus, mode === 'enroll' ? 'Enrolling…' : 'Verifying…', async () => {
+          const message = await faceSession(mode, me.userId);
+          if (mode === 'enroll') await renderAccount(message);
+          else say(faceStatus, message, 'ok');
+        });
       });
-    });
   }
   const pinForm = app().querySelector<HTMLFormElement>('#pin-form')!;
   pinForm.addEventListener('submit', (e) => {
@@ -233,50 +281,57 @@ export async function renderAccount(notice?: string) {
 
   const status = app().querySelector<HTMLElement>('#devices-status')!;
   void showAuthenticatorIcons(app().querySelector<HTMLElement>('#devices')!, devices).catch(() => {});
-  app().querySelector<HTMLButtonElement>('#add-passkey')!.addEventListener('click', (e) => {
-    void busy(e.currentTarget as HTMLButtonElement, status, 'Creating a passkey…', async () => {
-      await twofold.addPasskey({ hints: ['client-device'] });
-      await renderAccount();
-    });
-  });
-  // WebAuthn hints: the browser offers a USB/NFC key first instead of this device's passkey store.
-  app().querySelector<HTMLButtonElement>('#add-security-key')!.addEventListener('click', (e) => {
-    void busy(e.currentTarget as HTMLButtonElement, status, 'Insert and touch your security key…', async () => {
-      await twofold.addPasskey({ hints: ['security-key'], deviceName: 'Security key' });
-      await renderAccount();
-    });
-  });
-  // Ends every session of the account on the server (`DELETE /me/sessions`): a lost laptop's
-  // session stops working at once, even while its passkey is still listed.
-  app().querySelector('#signout-everywhere')!.addEventListener('click', (e) => {
-    e.preventDefault();
-    if (!confirm('Sign out of every browser and device, this one too?')) return;
-    void twofold.signOutEverywhere().catch((error: unknown) => alert(`No session was ended: ${explain(error)}`));
-  });
-  app().querySelector('#devices')!.addEventListener('click', (e) => {
-    const button = (e.target as HTMLElement).closest('button');
-    const item = button?.closest<HTMLElement>('[data-device-id]');
-    if (!button || !item) return;
-    const id = item.dataset.deviceId!;
-    const name = item.querySelector('.name')!.firstChild!.textContent ?? '';
-    if (button.dataset.action === 'delete') {
-      const last = devices.length === 1 ? ' It is your only passkey: you will not be able to sign in again.' : '';
-      if (!confirm(`Remove “${name}”? It will no longer be able to sign in.${last}`)) return;
-      void busy(button, status, 'Removing…', async () => {
-        await twofold.devices.remove({ deviceId: id, confirmLastPasskey: devices.length === 1 }); // the dialog above said so
-        if (id === current) {
-          customer.remember(me, null);
-          await twofold.signOut(); // the server already ended this device's sessions
-        }
-        else await renderAccount();
-      });
-    } else if (button.dataset.action === 'rename') {
-      const next = prompt('New name for this device', name)?.trim();
-      if (!next) return;
-      void busy(button, status, 'Saving…', async () => {
-        await twofold.devices.rename({ deviceId: id, name: next });
+  app()
+    .querySelector<HTMLButtonElement>('#add-passkey')!
+    .addEventListener('click', (e) => {
+      void busy(e.currentTarget as HTMLButtonElement, status, 'Creating a passkey…', async () => {
+        await twofold.addPasskey({ hints: ['client-device'] });
         await renderAccount();
       });
-    }
-  });
+    });
+  // WebAuthn hints: the browser offers a USB/NFC key first instead of this device's passkey store.
+  app()
+    .querySelector<HTMLButtonElement>('#add-security-key')!
+    .addEventListener('click', (e) => {
+      void busy(e.currentTarget as HTMLButtonElement, status, 'Insert and touch your security key…', async () => {
+        await twofold.addPasskey({ hints: ['security-key'], deviceName: 'Security key' });
+        await renderAccount();
+      });
+    });
+  // Ends every session of the account on the server (`DELETE /me/sessions`): a lost laptop's
+  // session stops working at once, even while its passkey is still listed.
+  app()
+    .querySelector('#signout-everywhere')!
+    .addEventListener('click', (e) => {
+      e.preventDefault();
+      if (!confirm('Sign out of every browser and device, this one too?')) return;
+      void twofold.signOutEverywhere().catch((error: unknown) => alert(`No session was ended: ${explain(error)}`));
+    });
+  app()
+    .querySelector('#devices')!
+    .addEventListener('click', (e) => {
+      const button = (e.target as HTMLElement).closest('button');
+      const item = button?.closest<HTMLElement>('[data-device-id]');
+      if (!button || !item) return;
+      const id = item.dataset.deviceId!;
+      const name = item.querySelector('.name')!.firstChild!.textContent ?? '';
+      if (button.dataset.action === 'delete') {
+        const last = devices.length === 1 ? ' It is your only passkey: you will not be able to sign in again.' : '';
+        if (!confirm(`Remove “${name}”? It will no longer be able to sign in.${last}`)) return;
+        void busy(button, status, 'Removing…', async () => {
+          await twofold.devices.remove({ deviceId: id, confirmLastPasskey: devices.length === 1 }); // the dialog above said so
+          if (id === current) {
+            customer.remember(me, null);
+            await twofold.signOut(); // the server already ended this device's sessions
+          } else await renderAccount();
+        });
+      } else if (button.dataset.action === 'rename') {
+        const next = prompt('New name for this device', name)?.trim();
+        if (!next) return;
+        void busy(button, status, 'Saving…', async () => {
+          await twofold.devices.rename({ deviceId: id, name: next });
+          await renderAccount();
+        });
+      }
+    });
 }

@@ -58,7 +58,10 @@ export async function withFaceCamera<T>(run: (face: FaceModule, session: FaceSes
     stop = camera.stop;
     const onProgress = (p: FaceProgress) => {
       say(WORDS[p.guidance]);
-      overlay.querySelector('#face-steps')!.innerHTML = Array.from({ length: p.total }, (_, i) => `<span class="${i < p.done ? 'on' : ''}"></span>`).join('');
+      overlay.querySelector('#face-steps')!.innerHTML = Array.from(
+        { length: p.total },
+        (_, i) => `<span class="${i < p.done ? 'on' : ''}"></span>`,
+      ).join('');
       const frame = overlay.querySelector<HTMLElement>('#face-frame')!;
       if (p.box) {
         const v = camera.video;
@@ -100,7 +103,12 @@ export async function faceSession(mode: 'enroll' | 'verify', userId: string): Pr
       return 'Your face is enrolled. You can use it to recover your account.';
     }
     // A face sign-in needs this browser's device key (bound at the passkey sign-in).
-    const result = await face.verifyFace({ ...session, api: twofold.api, userId, ...(twofold.deviceKeys && { deviceKeys: twofold.deviceKeys }) });
+    const result = await face.verifyFace({
+      ...session,
+      api: twofold.api,
+      userId,
+      ...(twofold.deviceKeys && { deviceKeys: twofold.deviceKeys }),
+    });
     return result.match ? 'It is you: face verified.' : 'Not verified.';
   });
 }

@@ -70,7 +70,10 @@ function render(known: Customer, flow: RecoveryFlow | null, notice: string, onDo
         if (!flow) flow = await twofold.recovery.start({ kind: 'credential_reset', userId: known.userId });
         if (!flow.faceEnrolled) {
           await twofold.recovery.abandon();
-          return say(status, 'No face is enrolled for your account, so it cannot reset your PIN. Sign in with your passkey, or call support.');
+          return say(
+            status,
+            'No face is enrolled for your account, so it cannot reset your PIN. Sign in with your passkey, or call support.',
+          );
         }
         again(await twofold.recovery.choosePin({ pin }));
       });

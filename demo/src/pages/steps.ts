@@ -5,8 +5,16 @@ type Kind = RecoveryFlow['kind'];
 type Step = RecoveryFlow['steps'][number]['name'];
 
 const STEPS: Record<Kind, [Step, string][]> = {
-  credential_reset: [['pin', 'Choose a new PIN'], ['face', 'Verify your face'], ['passkey', 'Set up your passkey again']],
-  new_device: [['code', 'Recovery code checked'], ['face', 'Verify your face'], ['passkey', 'Create a passkey on this device']],
+  credential_reset: [
+    ['pin', 'Choose a new PIN'],
+    ['face', 'Verify your face'],
+    ['passkey', 'Set up your passkey again'],
+  ],
+  new_device: [
+    ['code', 'Recovery code checked'],
+    ['face', 'Verify your face'],
+    ['passkey', 'Create a passkey on this device'],
+  ],
 };
 
 /**

@@ -46,7 +46,10 @@ async function showCustomer(user: { userId: string; username: string; displayNam
     <h3>Recovery in progress</h3>
     <ul class="events" id="customer-flows">${
       open
-        .map((f) => `<li><span>${f.kind === 'new_device' ? 'New device (code + face)' : 'PIN and passkey reset (face)'} — next: ${esc(f.step)}${f.pinReset ? ' · PIN already reset' : ''}</span><time>until ${esc(when(f.expiresAt))}</time></li>`)
+        .map(
+          (f) =>
+            `<li><span>${f.kind === 'new_device' ? 'New device (code + face)' : 'PIN and passkey reset (face)'} — next: ${esc(f.step)}${f.pinReset ? ' · PIN already reset' : ''}</span><time>until ${esc(when(f.expiresAt))}</time></li>`,
+        )
         .join('') || '<li>None.</li>'
     }</ul>
     ${open.length ? '<button class="ghost" id="cancel-flows">Cancel recovery (the customer did not start it)</button>' : ''}
@@ -86,7 +89,11 @@ async function showCustomer(user: { userId: string; username: string; displayNam
     void busy(e.currentTarget as HTMLButtonElement, status, 'Cancelling…', async () => {
       const { cancelled } = await backend.cancelRecoveries(user.userId);
       await showCustomer(user);
-      say(card.querySelector<HTMLElement>('#customer-status')!, cancelled === 1 ? 'The recovery is cancelled.' : `${cancelled} recoveries cancelled.`, 'ok');
+      say(
+        card.querySelector<HTMLElement>('#customer-status')!,
+        cancelled === 1 ? 'The recovery is cancelled.' : `${cancelled} recoveries cancelled.`,
+        'ok',
+      );
     });
   });
   card.querySelector<HTMLButtonElement>('#invalidate')!.addEventListener('click', (e) => {

@@ -32,7 +32,10 @@ for (const jsonFirst of [false, true]) {
     test('a passkey sign-up: options, verification, then a session call; the socket address reaches the rate limits', async () => {
       const { userId, me } = await signUp(`${server.url}/api/v1`);
       assert.equal(me.userId, userId);
-      assert.ok(addresses.seen.length >= 3 && addresses.seen.every((a) => LOOPBACK.test(a ?? '')), `addresses seen: ${addresses.seen.join(', ')}`);
+      assert.ok(
+        addresses.seen.length >= 3 && addresses.seen.every((a) => LOOPBACK.test(a ?? '')),
+        `addresses seen: ${addresses.seen.join(', ')}`,
+      );
     });
 
     test('the rest of the app is still Express; an unknown API path is Twofold’s problem+json 404', async () => {
@@ -99,13 +102,20 @@ describe('Express, other mounts', () => {
     app.use('/api/v1', toNodeListener(twofold.handler, { onError: (e) => logged.push(e.message) }));
     const server = await listen(createServer(app));
     try {
-      const res = await fetch(`${server.url}/api/v1/passkeys/register/options`, { method: 'POST', body: new URLSearchParams({ username: 'x' }) });
+      const res = await fetch(`${server.url}/api/v1/passkeys/register/options`, {
+        method: 'POST',
+        body: new URLSearchParams({ username: 'x' }),
+      });
       assert.equal(res.status, 503);
       assert.equal(((await res.json()) as { code: string }).code, 'NOT_CONFIGURED');
       assert.match(logged[0] ?? '', /Mount Twofold before your body parsers/);
       // Another content type (or a thousand) is the same problem: logged once, nothing kept per variant.
       for (const type of ['application/x-www-form-urlencoded; a=1', 'application/x-www-form-urlencoded; a=2']) {
-        const again = await fetch(`${server.url}/api/v1/passkeys/register/options`, { method: 'POST', headers: { 'content-type': type }, body: 'username=x' });
+        const again = await fetch(`${server.url}/api/v1/passkeys/register/options`, {
+          method: 'POST',
+          headers: { 'content-type': type },
+          body: 'username=x',
+        });
         assert.equal(again.status, 503);
       }
       assert.equal(logged.length, 1);
@@ -160,7 +170,11 @@ describe('Express, requests the host and Twofold could read differently (review 
     app.use('/api/v1', toNodeListener(twofold.handler));
     const server = await listen(createServer(app));
     try {
-      const answer = await call(`${server.url}/api/v1/passkeys/register/options`, 'POST', JSON.stringify(JSON.stringify({ username: unique('x') })));
+      const answer = await call(
+        `${server.url}/api/v1/passkeys/register/options`,
+        'POST',
+        JSON.stringify(JSON.stringify({ username: unique('x') })),
+      );
       assert.equal(answer.status, 400);
       assert.equal(answer.json.code, 'INVALID_REQUEST');
     } finally {

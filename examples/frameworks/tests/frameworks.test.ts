@@ -56,7 +56,10 @@ describe('Fastify', () => {
     const { toFastifyPlugin } = await import('@twofold/server/node');
     const app = Fastify();
     app.register(toFastifyPlugin(createExampleTwofold({ store, origin: ORIGIN }).handler), { prefix: '/auth' });
-    await assert.rejects(async () => void (await app.ready()), /serves \/api\/v1 but is mounted at \/auth.*prefix: '\/api\/v1'.*basePath: '\/auth'/s);
+    await assert.rejects(
+      async () => void (await app.ready()),
+      /serves \/api\/v1 but is mounted at \/auth.*prefix: '\/api\/v1'.*basePath: '\/auth'/s,
+    );
     await app.close();
   });
 });

@@ -57,7 +57,8 @@ export async function signUp(api: string, username = unique('ada'), fetchFn: (re
     if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${path} → ${res.status} ${JSON.stringify(json)}`);
     return json;
   };
-  const post = (path: string, body: unknown) => send(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const post = (path: string, body: unknown) =>
+    send(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const authenticator = createSoftAuthenticator({ origin: ORIGIN });
   const { ceremonyId, options } = await post('/passkeys/register/options', { username });
   const response = await authenticator.createCredential(options);

@@ -23,13 +23,16 @@ after(async () => {
 const next = (req: Request) => route[req.method as Method](req);
 
 test('the route module exports every method, on the Node runtime, never cached', () => {
-  for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const) assert.equal(typeof route[method], 'function');
+  for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const)
+    assert.equal(typeof route[method], 'function');
   assert.equal(route.runtime, 'nodejs');
   assert.equal(route.dynamic, 'force-dynamic');
 });
 
 test('a passkey sign-up through POST and GET of the route module, base path /api/twofold', async () => {
-  const { userId, me } = await signUp('http://localhost:3000/api/twofold', undefined, (req) => next(new Request(req, { headers: withForwardedFor(req.headers) })));
+  const { userId, me } = await signUp('http://localhost:3000/api/twofold', undefined, (req) =>
+    next(new Request(req, { headers: withForwardedFor(req.headers) })),
+  );
   assert.equal(me.userId, userId);
   const missing = await next(new Request('http://localhost:3000/api/twofold/nope'));
   assert.equal(missing.status, 404);

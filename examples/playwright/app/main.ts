@@ -49,16 +49,27 @@ async function withFace<T>(run: (face: typeof import('@twofold/client/face'), se
   }
 }
 
-$('#signup').addEventListener('submit', action('Account created', () => twofold.signUp({ username: $('#signup-username').value })));
-$('#signin').addEventListener('click', action('Signed in', () => twofold.signIn()));
-$('#signout').addEventListener('click', action('Signed out', async () => twofold.signOut()));
+$('#signup').addEventListener(
+  'submit',
+  action('Account created', () => twofold.signUp({ username: $('#signup-username').value })),
+);
+$('#signin').addEventListener(
+  'click',
+  action('Signed in', () => twofold.signIn()),
+);
+$('#signout').addEventListener(
+  'click',
+  action('Signed out', async () => twofold.signOut()),
+);
 $('#add-device').addEventListener(
   'submit',
   action('Device added', () => twofold.addPasskeyWithCode({ userId: $('#code-user').value, code: $('#code-value').value, type: 'short' })),
 );
 $('#enroll-face').addEventListener(
   'click',
-  action('Face enrolled', () => withFace((face, s) => face.enrollFace({ ...s, api: twofold.api, token: twofold.session!.token, userId: twofold.session!.userId }))),
+  action('Face enrolled', () =>
+    withFace((face, s) => face.enrollFace({ ...s, api: twofold.api, token: twofold.session!.token, userId: twofold.session!.userId })),
+  ),
 );
 $('#recover').addEventListener(
   'submit',

@@ -74,7 +74,11 @@ test('confirm a transaction with the passkey: the context is released once', asy
   const username = uniqueName('barbara');
   await signUp(page, twofold.url, username);
   const { userId } = await twofold.server.users.retrieve({ username });
-  const { transactionId } = await twofold.service.createTransaction({ userId, message: 'Show the PIN of card •••• 4242', context: { cardPin: '4711' } });
+  const { transactionId } = await twofold.service.createTransaction({
+    userId,
+    message: 'Show the PIN of card •••• 4242',
+    context: { cardPin: '4711' },
+  });
 
   await page.locator('#transaction-id').fill(transactionId);
   await page.getByRole('button', { name: 'Confirm' }).click();

@@ -15,18 +15,25 @@ export const WASM_DIR = join(dirname(require.resolve('@tensorflow/tfjs-backend-w
 export const SAMPLE_DIR = join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'demo');
 
 const TYPES: Record<string, string> = {
-  '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.webp': 'image/webp',
-  '.json': 'application/json', '.bin': 'application/octet-stream', '.wasm': 'application/wasm',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.json': 'application/json',
+  '.bin': 'application/octet-stream',
+  '.wasm': 'application/wasm',
 };
 
-const files = (prefix: string, dir: string): Connect.NextHandleFunction => (req, res, next) => {
-  if (!req.url?.startsWith(prefix)) return next();
-  const path = resolve(dir, decodeURIComponent(req.url.slice(prefix.length).split('?')[0]!));
-  if (!path.startsWith(dir) || !existsSync(path)) return next();
-  res.setHeader('content-type', TYPES[extname(path)] ?? 'application/octet-stream');
-  res.setHeader('cache-control', 'public, max-age=3600');
-  createReadStream(path).pipe(res);
-};
+const files =
+  (prefix: string, dir: string): Connect.NextHandleFunction =>
+  (req, res, next) => {
+    if (!req.url?.startsWith(prefix)) return next();
+    const path = resolve(dir, decodeURIComponent(req.url.slice(prefix.length).split('?')[0]!));
+    if (!path.startsWith(dir) || !existsSync(path)) return next();
+    res.setHeader('content-type', TYPES[extname(path)] ?? 'application/octet-stream');
+    res.setHeader('cache-control', 'public, max-age=3600');
+    createReadStream(path).pipe(res);
+  };
 
 /**
  * A Vite dev server for the face page (`bench/face-page`, which imports the real engine source):
@@ -40,15 +47,17 @@ export async function startFaceServer(options: { facesDir?: string } = {}): Prom
     logLevel: 'error',
     resolve: { conditions: ['@twofold/source'] },
     server: { port: 0, host: 'localhost' },
-    plugins: [{
-      name: 'face-files',
-      configureServer(s) {
-        if (options.facesDir) s.middlewares.use(files('/faces/', options.facesDir));
-        s.middlewares.use(files('/models/', MODEL_DIR));
-        s.middlewares.use(files('/wasm/', WASM_DIR));
-        s.middlewares.use(files('/samples/', SAMPLE_DIR));
+    plugins: [
+      {
+        name: 'face-files',
+        configureServer(s) {
+          if (options.facesDir) s.middlewares.use(files('/faces/', options.facesDir));
+          s.middlewares.use(files('/models/', MODEL_DIR));
+          s.middlewares.use(files('/wasm/', WASM_DIR));
+          s.middlewares.use(files('/samples/', SAMPLE_DIR));
+        },
       },
-    }],
+    ],
   });
   await server.listen();
   const { port } = server.httpServer!.address() as { port: number };
@@ -56,7 +65,10 @@ export async function startFaceServer(options: { facesDir?: string } = {}): Prom
 }
 
 type Point = { x: number; y: number };
-const mean = (pts: Point[]): Point => ({ x: pts.reduce((s, p) => s + p.x, 0) / pts.length, y: pts.reduce((s, p) => s + p.y, 0) / pts.length });
+const mean = (pts: Point[]): Point => ({
+  x: pts.reduce((s, p) => s + p.x, 0) / pts.length,
+  y: pts.reduce((s, p) => s + p.y, 0) / pts.length,
+});
 
 /**
  * A fake camera from one of face-api's sample photos: finds its most frontal face with the real

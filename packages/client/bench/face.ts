@@ -18,7 +18,13 @@ import { FACE_MATCH_THRESHOLD, descriptorDistance } from '@twofold/protocol';
 import { startFaceServer } from './face-server.js';
 
 const { values } = parseArgs({
-  options: { faces: { type: 'string' }, backends: { type: 'string' }, out: { type: 'string' }, threshold: { type: 'string' }, pad: { type: 'string' } },
+  options: {
+    faces: { type: 'string' },
+    backends: { type: 'string' },
+    out: { type: 'string' },
+    threshold: { type: 'string' },
+    pad: { type: 'string' },
+  },
 });
 if (!values.faces) {
   console.error('usage: pnpm bench:face --faces DIR [--backends wasm,webgl,cpu] [--pad 2] [--out DIR] [--threshold T]');
@@ -44,7 +50,12 @@ if (images.length < 2) throw new Error(`no images under ${facesDir}`);
 const { url, server } = await startFaceServer({ facesDir });
 const browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
 
-type Run = { backend: string; loadMs: number; results: { person: string; file: string; found: number; descriptor: number[] | null; ms: Record<string, number> }[]; tracking: number[] };
+type Run = {
+  backend: string;
+  loadMs: number;
+  results: { person: string; file: string; found: number; descriptor: number[] | null; ms: Record<string, number> }[];
+  tracking: number[];
+};
 const runs: Record<string, Run> = {};
 let loadCold = NaN;
 let loadCached = NaN;
@@ -102,7 +113,9 @@ const rates = (t: number) => ({
 const roc = Array.from({ length: 11 }, (_, i) => rates(0.3 + i * 0.05));
 const at = rates(threshold);
 
-console.log(`images: ${images.length} in ${new Set(images.map((i) => i.person)).size} folders, framed ${pad}x; face found in ${withFace.length} (wasm, input 320)`);
+console.log(
+  `images: ${images.length} in ${new Set(images.map((i) => i.person)).size} folders, framed ${pad}x; face found in ${withFace.length} (wasm, input 320)`,
+);
 for (const [name, run] of Object.entries(runs)) {
   const found = run.results.filter((r) => r.found > 0).length;
   const stage = (k: string) => median(run.results.map((r) => r.ms[k] ?? NaN)).toFixed(0);
@@ -112,11 +125,17 @@ for (const [name, run] of Object.entries(runs)) {
       `tracking (detect+landmarks, warm) ${median(run.tracking).toFixed(0)} ms = ${(1000 / median(run.tracking)).toFixed(1)} fps`,
   );
 }
-console.log(`model load (wasm, tiny detector + landmarks + recognition): cold ${loadCold.toFixed(0)} ms, cached ${loadCached.toFixed(0)} ms`);
-console.log(`pairs: ${genuine.length} genuine, ${impostor.length} impostor; genuine distance median ${median(genuine).toFixed(3)} (max ${Math.max(...genuine).toFixed(3)}), impostor median ${median(impostor).toFixed(3)} (min ${Math.min(...impostor).toFixed(3)})`);
+console.log(
+  `model load (wasm, tiny detector + landmarks + recognition): cold ${loadCold.toFixed(0)} ms, cached ${loadCached.toFixed(0)} ms`,
+);
+console.log(
+  `pairs: ${genuine.length} genuine, ${impostor.length} impostor; genuine distance median ${median(genuine).toFixed(3)} (max ${Math.max(...genuine).toFixed(3)}), impostor median ${median(impostor).toFixed(3)} (min ${Math.min(...impostor).toFixed(3)})`,
+);
 console.log('ROC (threshold: FMR / FNMR):');
 for (const r of roc) console.log(`  ${r.threshold.toFixed(2)}: ${(r.fmr * 100).toFixed(1)}% / ${(r.fnmr * 100).toFixed(1)}%`);
-console.log(`at the default threshold ${threshold} (${FACE_MATCH_THRESHOLD.model}): FMR ${(at.fmr * 100).toFixed(1)}%, FNMR ${(at.fnmr * 100).toFixed(1)}%`);
+console.log(
+  `at the default threshold ${threshold} (${FACE_MATCH_THRESHOLD.model}): FMR ${(at.fmr * 100).toFixed(1)}%, FNMR ${(at.fnmr * 100).toFixed(1)}%`,
+);
 
 mkdirSync(outDir, { recursive: true });
 const plot = join(outDir, 'face-distances.svg');
@@ -163,7 +182,12 @@ function histogramSvg(gen: number[], imp: number[], t: number): string {
   const H = 320;
   const bw = (W - 60) / bins;
   const bar = (h: number[], color: string) =>
-    h.map((v, k) => `<rect x="${40 + k * bw}" y="${H - 40 - (v / max) * (H - 80)}" width="${bw - 1}" height="${(v / max) * (H - 80)}" fill="${color}" fill-opacity="0.6"/>`).join('');
+    h
+      .map(
+        (v, k) =>
+          `<rect x="${40 + k * bw}" y="${H - 40 - (v / max) * (H - 80)}" width="${bw - 1}" height="${(v / max) * (H - 80)}" fill="${color}" fill-opacity="0.6"/>`,
+      )
+      .join('');
   const tx = 40 + ((t - lo) / (hi - lo)) * (W - 60);
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">
 <rect width="100%" height="100%" fill="#fff"/>

@@ -76,15 +76,28 @@ try {
     await page.goto(url);
     await page.waitForFunction(() => document.title === 'ready', undefined, { timeout: 60_000 });
     await page.evaluate(() => (window as any).init());
-    const face = (await page.evaluate((u) => (window as any).faceOf(u), '/samples/sample1.jpg')) as { box: Box; eyes: { left: { x: number; y: number }; right: { x: number; y: number } } };
+    const face = (await page.evaluate((u) => (window as any).faceOf(u), '/samples/sample1.jpg')) as {
+      box: Box;
+      eyes: { left: { x: number; y: number }; right: { x: number; y: number } };
+    };
     const side = face.box.width * 2.6;
     await writeFakeCameraY4m(helper, {
       image: join(SAMPLE_DIR, 'sample1.jpg'),
       out: y4m,
-      crop: { x: face.box.x + face.box.width / 2 - side / 2, y: face.box.y + face.box.height / 2 - (side * 0.75) / 2, width: side, height: side * 0.75 },
+      crop: {
+        x: face.box.x + face.box.width / 2 - side / 2,
+        y: face.box.y + face.box.height / 2 - (side * 0.75) / 2,
+        width: side,
+        height: side * 0.75,
+      },
       eyes: face.eyes,
       fps: 10,
-      script: [{ motion: 'static', seconds: 1 }, { motion: 'turn-left', seconds: 1 }, { motion: 'turn-right', seconds: 1 }, { motion: 'zoom', seconds: 1 }],
+      script: [
+        { motion: 'static', seconds: 1 },
+        { motion: 'turn-left', seconds: 1 },
+        { motion: 'turn-right', seconds: 1 },
+        { motion: 'zoom', seconds: 1 },
+      ],
     });
   } finally {
     await helper.close();
@@ -102,10 +115,14 @@ try {
     console.error('[bench:tracking] speed…');
     const speed = await page.evaluate((cfg) => (window as any).speed(cfg), { rounds, frames: framesPerRound });
     console.error('[bench:tracking] sample photos…');
-    const samples = (await page.evaluate((u) => (window as any).samples(u), SAMPLES.map((s) => `/samples/${s}`))) as { url: string; faceapi: Seen[]; mediapipe: Seen[]; jpeg: string }[];
+    const samples = (await page.evaluate(
+      (u) => (window as any).samples(u),
+      SAMPLES.map((s) => `/samples/${s}`),
+    )) as { url: string; faceapi: Seen[]; mediapipe: Seen[]; jpeg: string }[];
     console.error('[bench:tracking] poses…');
     const poses: { sample: string; frames: { motion: string; t: number; faceapi: Seen; mediapipe: Seen; jpeg: string }[] }[] = [];
-    for (const s of SAMPLES) poses.push({ sample: s, frames: await page.evaluate((u) => (window as any).poses({ url: u }), `/samples/${s}`) });
+    for (const s of SAMPLES)
+      poses.push({ sample: s, frames: await page.evaluate((u) => (window as any).poses({ url: u }), `/samples/${s}`) });
     const violations = (await page.evaluate(() => (window as any).finish())) as string[];
     result = { load, speed, samples, poses, violations };
   } finally {
@@ -116,7 +133,8 @@ try {
 }
 
 // ---- the server's view of the same frames
-const serverFaces = async (b64: string) => (await pipeline.analyzeImage(Buffer.from(b64, 'base64'))).faces.map((f) => ({ box: f.box, yaw: yawOf(f.landmarks) }));
+const serverFaces = async (b64: string) =>
+  (await pipeline.analyzeImage(Buffer.from(b64, 'base64'))).faces.map((f) => ({ box: f.box, yaw: yawOf(f.landmarks) }));
 const centre = (b: Box) => ({ x: b.x + b.width / 2, y: b.y + b.height / 2 });
 const near = (a: Box, b: Box) => Math.hypot(centre(a).x - centre(b).x, centre(a).y - centre(b).y) < 0.5 * Math.max(a.width, b.width);
 
@@ -132,7 +150,8 @@ const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
 // Detection on the sample photos, against the server's SSD.
 const detection = { server: 0, faceapi: 0, mediapipe: 0, faceapiFalse: 0, mediapipeFalse: 0 };
-const samplePairs: { server: number; faceapi?: number; mediapipeRaw?: number; serverW: number; faceapiW?: number; mediapipeW?: number }[] = [];
+const samplePairs: { server: number; faceapi?: number; mediapipeRaw?: number; serverW: number; faceapiW?: number; mediapipeW?: number }[] =
+  [];
 for (const s of result.samples) {
   const ref = await serverFaces(s.jpeg);
   detection.server += ref.length;
@@ -144,12 +163,24 @@ for (const s of result.samples) {
   for (const r of ref) {
     const a = (s.faceapi as Seen[]).find((f) => f && near(r.box, f.box));
     const m = (s.mediapipe as Seen[]).find((f) => f && near(r.box, f.box));
-    samplePairs.push({ server: r.yaw, serverW: r.box.width, ...(a && { faceapi: a.yaw, faceapiW: a.box.width }), ...(m && { mediapipeRaw: m.rawYaw!, mediapipeW: m.box.width }) });
+    samplePairs.push({
+      server: r.yaw,
+      serverW: r.box.width,
+      ...(a && { faceapi: a.yaw, faceapiW: a.box.width }),
+      ...(m && { mediapipeRaw: m.rawYaw!, mediapipeW: m.box.width }),
+    });
   }
 }
 
 // Pose frames: deltas from each sample's neutral frame, client (640×480) vs server (384 crop).
-type PoseRow = { sample: string; motion: string; t: number; server: { dyaw: number; grow: number } | null; faceapi: { dyaw: number; grow: number } | null; mediapipe: { dyawRaw: number; grow: number } | null };
+type PoseRow = {
+  sample: string;
+  motion: string;
+  t: number;
+  server: { dyaw: number; grow: number } | null;
+  faceapi: { dyaw: number; grow: number } | null;
+  mediapipe: { dyawRaw: number; grow: number } | null;
+};
 const rows: PoseRow[] = [];
 const neutralBoxes: { faceapi?: number; mediapipe?: number; server?: number }[] = [];
 for (const p of result.poses as typeof result.poses) {
@@ -171,7 +202,10 @@ for (const p of result.poses as typeof result.poses) {
       t: f.t,
       server: s && sn ? { dyaw: s.yaw - sn.yaw, grow: s.box.width / sn.box.width } : null,
       faceapi: f.faceapi && n.faceapi ? { dyaw: f.faceapi.yaw - n.faceapi.yaw, grow: f.faceapi.box.width / n.faceapi.box.width } : null,
-      mediapipe: f.mediapipe && n.mediapipe ? { dyawRaw: f.mediapipe.rawYaw! - n.mediapipe.rawYaw!, grow: f.mediapipe.box.width / n.mediapipe.box.width } : null,
+      mediapipe:
+        f.mediapipe && n.mediapipe
+          ? { dyawRaw: f.mediapipe.rawYaw! - n.mediapipe.rawYaw!, grow: f.mediapipe.box.width / n.mediapipe.box.width }
+          : null,
     });
   }
 }
@@ -187,7 +221,9 @@ const fit = (() => {
   const mx = ps.reduce((s, p) => s + p.mediapipeRaw!, 0) / ps.length;
   const my = ps.reduce((s, p) => s + p.server, 0) / ps.length;
   const a = ps.reduce((s, p) => s + (p.mediapipeRaw! - mx) * (p.server - my), 0) / ps.reduce((s, p) => s + (p.mediapipeRaw! - mx) ** 2, 0);
-  const r = ps.reduce((s, p) => s + (p.mediapipeRaw! - mx) * (p.server - my), 0) / Math.sqrt(ps.reduce((s, p) => s + (p.mediapipeRaw! - mx) ** 2, 0) * ps.reduce((s, p) => s + (p.server - my) ** 2, 0));
+  const r =
+    ps.reduce((s, p) => s + (p.mediapipeRaw! - mx) * (p.server - my), 0) /
+    Math.sqrt(ps.reduce((s, p) => s + (p.mediapipeRaw! - mx) ** 2, 0) * ps.reduce((s, p) => s + (p.server - my) ** 2, 0));
   const b = my - a * mx;
   const sd = Math.sqrt(ps.reduce((s, p) => s + (p.server - (a * p.mediapipeRaw! + b)) ** 2, 0) / ps.length);
   return { a, b, r, sd, n: ps.length };
@@ -204,7 +240,10 @@ const both = turns.filter((r) => r.mediapipe);
 const slope = both.reduce((s, r) => s + r.server!.dyaw * r.mediapipe!.dyawRaw, 0) / both.reduce((s, r) => s + r.mediapipe!.dyawRaw ** 2, 0);
 // The largest raw MediaPipe turn seen on a frame where the server measured less than the turn
 // threshold: a client threshold above it never captured a turn the server refused (here).
-const refusedRaw = Math.max(0, ...both.filter((r) => !(dir(r) * r.server!.dyaw >= FACE_POSE.turn)).map((r) => dir(r) * r.mediapipe!.dyawRaw));
+const refusedRaw = Math.max(
+  0,
+  ...both.filter((r) => !(dir(r) * r.server!.dyaw >= FACE_POSE.turn)).map((r) => dir(r) * r.mediapipe!.dyawRaw),
+);
 const faTurns = turns.filter((r) => r.faceapi);
 const refusedFa = Math.max(0, ...faTurns.filter((r) => !(dir(r) * r.server!.dyaw >= FACE_POSE.turn)).map((r) => dir(r) * r.faceapi!.dyaw));
 const capturedMp = both.filter((r) => dir(r) * r.mediapipe!.dyawRaw * MEDIAPIPE_CALIBRATION.yawScale >= FACE_POSE.turn);
@@ -216,7 +255,8 @@ const reached = (pred: (r: PoseRow) => boolean, xs: PoseRow[]) => xs.filter(pred
 
 const zooms = rows.filter((r) => r.motion === 'zoom' && r.server);
 const growErr = (k: 'faceapi' | 'mediapipe') => zooms.filter((r) => r[k]).map((r) => r[k]!.grow - r.server!.grow);
-const closerRefused = (k: 'faceapi' | 'mediapipe') => zooms.filter((r) => r[k] && r[k]!.grow >= FACE_POSE.closer && !(r.server!.grow >= FACE_POSE.closer)).length;
+const closerRefused = (k: 'faceapi' | 'mediapipe') =>
+  zooms.filter((r) => r[k] && r[k]!.grow >= FACE_POSE.closer && !(r.server!.grow >= FACE_POSE.closer)).length;
 const closerCaptured = (k: 'faceapi' | 'mediapipe') => zooms.filter((r) => r[k] && r[k]!.grow >= FACE_POSE.closer).length;
 
 // ---- sizes: Vite builds of a page importing one engine, and the whole face entry.
@@ -225,7 +265,15 @@ async function chunkGzip(code: string) {
   mkdirSync(root, { recursive: true });
   writeFileSync(join(root, 'index.html'), '<!doctype html><script type="module" src="./main.ts"></script>');
   writeFileSync(join(root, 'main.ts'), code);
-  const out = (await build({ configFile: false, root, logLevel: 'error', resolve: { conditions: ['@twofold/source'] }, build: { write: false, outDir: join(root, 'dist') } })) as { output: { type: string; fileName: string; code?: string }[] }[] | { output: { type: string; fileName: string; code?: string }[] };
+  const out = (await build({
+    configFile: false,
+    root,
+    logLevel: 'error',
+    resolve: { conditions: ['@twofold/source'] },
+    build: { write: false, outDir: join(root, 'dist') },
+  })) as
+    | { output: { type: string; fileName: string; code?: string }[] }[]
+    | { output: { type: string; fileName: string; code?: string }[] };
   const outputs = (Array.isArray(out) ? out : [out]).flatMap((o) => o.output);
   const js = outputs.filter((o) => o.type === 'chunk').map((o) => o.code!);
   return { raw: js.reduce((s, c) => s + Buffer.byteLength(c), 0), gzip: js.reduce((s, c) => s + gzipSync(c, { level: 9 }).length, 0) };
@@ -233,10 +281,16 @@ async function chunkGzip(code: string) {
 const src = (p: string) => join(here, '..', 'src', p).replaceAll('\\', '/');
 const chunks = {
   faceapi: await chunkGzip(`import { createFaceEngine } from '${src('face/engine.ts')}'; (window as any).x = createFaceEngine;`),
-  mediapipe: await chunkGzip(`import { createMediaPipeTracker } from '${src('face/tracker-mediapipe.ts')}'; (window as any).x = createMediaPipeTracker;`),
+  mediapipe: await chunkGzip(
+    `import { createMediaPipeTracker } from '${src('face/tracker-mediapipe.ts')}'; (window as any).x = createMediaPipeTracker;`,
+  ),
   // The face entry as a page uses it: capture plus one engine (the demo today: face-api).
-  entryFaceapi: await chunkGzip(`import { captureFaceEvidence, createFaceEngine } from '${src('face/index.ts')}'; (window as any).x = [captureFaceEvidence, createFaceEngine];`),
-  entryMediapipe: await chunkGzip(`import { captureFaceEvidence, createMediaPipeTracker } from '${src('face/index.ts')}'; (window as any).x = [captureFaceEvidence, createMediaPipeTracker];`),
+  entryFaceapi: await chunkGzip(
+    `import { captureFaceEvidence, createFaceEngine } from '${src('face/index.ts')}'; (window as any).x = [captureFaceEvidence, createFaceEngine];`,
+  ),
+  entryMediapipe: await chunkGzip(
+    `import { captureFaceEvidence, createMediaPipeTracker } from '${src('face/index.ts')}'; (window as any).x = [captureFaceEvidence, createMediaPipeTracker];`,
+  ),
 };
 const fileBytes = (paths: string[]) => {
   const bufs = paths.map((p) => readFileSync(p));
@@ -248,12 +302,17 @@ const mpWasm = dirname(require.resolve('@mediapipe/tasks-vision/vision_wasm_inte
 const assets = {
   // What each engine downloads in a SIMD browser (tracking only: no recognition net).
   faceapi: fileBytes([
-    ...['tiny_face_detector_model', 'face_landmark_68_model'].flatMap((m) => [join(faModel, `${m}.bin`), join(faModel, `${m}-weights_manifest.json`)]),
+    ...['tiny_face_detector_model', 'face_landmark_68_model'].flatMap((m) => [
+      join(faModel, `${m}.bin`),
+      join(faModel, `${m}-weights_manifest.json`),
+    ]),
     join(tfWasm, 'tfjs-backend-wasm-simd.wasm'),
   ]),
   mediapipe: (() => {
     const f = fileBytes([join(mpWasm, 'vision_wasm_internal.wasm'), join(mpWasm, 'vision_wasm_internal.js')]);
-    const model = readFileSync(join(dirname(require.resolve('@mediapipe/face_detection/package.json')), 'face_detection_short_range.tflite'));
+    const model = readFileSync(
+      join(dirname(require.resolve('@mediapipe/face_detection/package.json')), 'face_detection_short_range.tflite'),
+    );
     return { raw: f.raw + model.length, gzip: f.gzip + gzipSync(model, { level: 9 }).length };
   })(),
 };
@@ -265,7 +324,9 @@ const speedOf = (k: string) => {
   return { median: median(ms), p90: pct(ms, 0.9), fps: 1000 / median(ms), found: result.speed.found[k] / ms.length };
 };
 const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`;
-console.log(`machine: shared 2 cores (other work running); Chromium headless, WASM/CPU; ${rounds} rounds × ${framesPerRound} frames per engine, interleaved, warm`);
+console.log(
+  `machine: shared 2 cores (other work running); Chromium headless, WASM/CPU; ${rounds} rounds × ${framesPerRound} frames per engine, interleaved, warm`,
+);
 for (const k of ['faceapi', 'mediapipe'] as const) {
   const s = speedOf(k);
   console.log(
@@ -273,8 +334,12 @@ for (const k of ['faceapi', 'mediapipe'] as const) {
       `one face in ${(s.found * 100).toFixed(0)}% of camera frames; JS chunk ${kb(chunks[k].gzip)} gzip (${kb(chunks[k].raw)} raw); assets ${kb(assets[k].gzip)} gzip (${kb(assets[k].raw)} raw)`,
   );
 }
-console.log(`@twofold/client/face as a page uses it (capture + engine, all chunks): with face-api ${kb(chunks.entryFaceapi.gzip)} gzip (today), with MediaPipe ${kb(chunks.entryMediapipe.gzip)} gzip`);
-console.log(`sample photos (640×480): server SSD finds ${detection.server} faces; face-api tiny finds ${detection.faceapi} of them (+${detection.faceapiFalse} not found by the server), MediaPipe ${detection.mediapipe} (+${detection.mediapipeFalse})`);
+console.log(
+  `@twofold/client/face as a page uses it (capture + engine, all chunks): with face-api ${kb(chunks.entryFaceapi.gzip)} gzip (today), with MediaPipe ${kb(chunks.entryMediapipe.gzip)} gzip`,
+);
+console.log(
+  `sample photos (640×480): server SSD finds ${detection.server} faces; face-api tiny finds ${detection.faceapi} of them (+${detection.faceapiFalse} not found by the server), MediaPipe ${detection.mediapipe} (+${detection.mediapipeFalse})`,
+);
 const mpSample = samplePairs.filter((p) => p.mediapipeRaw !== undefined);
 const faSample = samplePairs.filter((p) => p.faceapi !== undefined);
 console.log(
@@ -282,7 +347,9 @@ console.log(
     `MediaPipe (fitted below) |Δ| median ${median(mpSample.map((p) => Math.abs(p.mediapipeRaw! * fit.a + fit.b - p.server))).toFixed(3)}; ` +
     `box width / server's: face-api ${median(faSample.map((p) => p.faceapiW! / p.serverW)).toFixed(2)}, MediaPipe ${median(mpSample.map((p) => p.mediapipeW! / p.serverW)).toFixed(2)}`,
 );
-console.log(`sample-photo yaw fit (real head poses, ${fit.n} faces): server 68-landmark yaw ≈ ${r3(fit.a)} × raw MediaPipe yaw + ${r3(fit.b)} (r = ${r3(fit.r)}, residual SD ${r3(fit.sd)}) → yawScale with a 2-SD margin ${r3(safeScale)} (shipped ${MEDIAPIPE_CALIBRATION.yawScale}); MediaPipe box / face-api box on the neutral frames: ${r3(boxRatio / MEDIAPIPE_CALIBRATION.boxScale)} raw, ${r3(boxRatio)} with boxScale ${MEDIAPIPE_CALIBRATION.boxScale}`);
+console.log(
+  `sample-photo yaw fit (real head poses, ${fit.n} faces): server 68-landmark yaw ≈ ${r3(fit.a)} × raw MediaPipe yaw + ${r3(fit.b)} (r = ${r3(fit.r)}, residual SD ${r3(fit.sd)}) → yawScale with a 2-SD margin ${r3(safeScale)} (shipped ${MEDIAPIPE_CALIBRATION.yawScale}); MediaPipe box / face-api box on the neutral frames: ${r3(boxRatio / MEDIAPIPE_CALIBRATION.boxScale)} raw, ${r3(boxRatio)} with boxScale ${MEDIAPIPE_CALIBRATION.boxScale}`,
+);
 console.log(
   `turn frames (${turns.length} with one server face; ${both.length} also seen by MediaPipe, ${faTurns.length} by face-api): server Δyaw ≈ ${r3(slope)} × raw MediaPipe Δyaw; ` +
     `largest raw MediaPipe Δyaw on a frame the server refused (< ${FACE_POSE.turn}): ${r3(refusedRaw)} → on these frames safe only below yawScale ${r3(FACE_POSE.turn / refusedRaw)}`,
@@ -296,22 +363,47 @@ console.log(
   `closer frames (${zooms.length}): width growth − server's: face-api median ${median(growErr('faceapi')).toFixed(3)} (max ${Math.max(...growErr('faceapi')).toFixed(3)}), MediaPipe median ${median(growErr('mediapipe')).toFixed(3)} (max ${Math.max(...growErr('mediapipe')).toFixed(3)}); ` +
     `captured at ≥ ${FACE_POSE.closer}: face-api ${closerCaptured('faceapi')} (server refuses ${closerRefused('faceapi')}), MediaPipe ${closerCaptured('mediapipe')} (server refuses ${closerRefused('mediapipe')})`,
 );
-console.log(`requests leaving localhost: ${outside.length}${outside.length ? ` (${[...new Set(outside.map((u) => new URL(u).origin + new URL(u).pathname))].join(', ')})` : ''}; CSP violations: ${result.violations.length}${result.violations.length ? ` (${[...new Set(result.violations)].join(', ')})` : ''}`);
+console.log(
+  `requests leaving localhost: ${outside.length}${outside.length ? ` (${[...new Set(outside.map((u) => new URL(u).origin + new URL(u).pathname))].join(', ')})` : ''}; CSP violations: ${result.violations.length}${result.violations.length ? ` (${[...new Set(result.violations)].join(', ')})` : ''}`,
+);
 console.log(
   JSON.stringify({
     engines: Object.fromEntries(
       (['faceapi', 'mediapipe'] as const).map((k) => {
         const s = speedOf(k);
-        return [k, { msPerFrame: r3(s.median), p90: r3(s.p90), fps: r3(s.fps), loadMs: Math.round(result.load[k].loadMs), chunkGzipKB: r3(chunks[k].gzip / 1024), assetsKB: r3(assets[k].raw / 1024), assetsGzipKB: r3(assets[k].gzip / 1024), detected: detection[k], falseDetections: detection[`${k}False`] }];
+        return [
+          k,
+          {
+            msPerFrame: r3(s.median),
+            p90: r3(s.p90),
+            fps: r3(s.fps),
+            loadMs: Math.round(result.load[k].loadMs),
+            chunkGzipKB: r3(chunks[k].gzip / 1024),
+            assetsKB: r3(assets[k].raw / 1024),
+            assetsGzipKB: r3(assets[k].gzip / 1024),
+            detected: detection[k],
+            falseDetections: detection[`${k}False`],
+          },
+        ];
       }),
     ),
     sampleYawFit: { a: r3(fit.a), b: r3(fit.b), r: r3(fit.r), sd: r3(fit.sd), n: fit.n, safeYawScale: r3(safeScale) },
     boxRatio: r3(boxRatio),
     faceEntryGzipKB: { faceapi: r3(chunks.entryFaceapi.gzip / 1024), mediapipe: r3(chunks.entryMediapipe.gzip / 1024) },
     serverFaces: detection.server,
-    mediapipeYaw: { slope: r3(slope), refusedRawMax: r3(refusedRaw), yawScale: MEDIAPIPE_CALIBRATION.yawScale, captured: capturedMp.length, refused: refusedOf(capturedMp), turnFrames: both.length },
+    mediapipeYaw: {
+      slope: r3(slope),
+      refusedRawMax: r3(refusedRaw),
+      yawScale: MEDIAPIPE_CALIBRATION.yawScale,
+      captured: capturedMp.length,
+      refused: refusedOf(capturedMp),
+      turnFrames: both.length,
+    },
     faceapiYaw: { captured: capturedFa.length, refused: refusedOf(capturedFa), refusedMax: r3(refusedFa), turnFrames: faTurns.length },
-    closer: { faceapi: { captured: closerCaptured('faceapi'), refused: closerRefused('faceapi') }, mediapipe: { captured: closerCaptured('mediapipe'), refused: closerRefused('mediapipe') } },
+    closer: {
+      faceapi: { captured: closerCaptured('faceapi'), refused: closerRefused('faceapi') },
+      mediapipe: { captured: closerCaptured('mediapipe'), refused: closerRefused('mediapipe') },
+    },
     outsideRequests: outside.length,
     cspViolations: result.violations.length,
   }),

@@ -1,4 +1,13 @@
-import type { AuditEventType, Device, GetMeResponse, ListEventsResponse, RecoveryFlow, RevokeSessionsResponse, SecurityEvent, DeviceProofPurpose } from '@twofold/protocol';
+import type {
+  AuditEventType,
+  Device,
+  GetMeResponse,
+  ListEventsResponse,
+  RecoveryFlow,
+  RevokeSessionsResponse,
+  SecurityEvent,
+  DeviceProofPurpose,
+} from '@twofold/protocol';
 import { createApiClient, type ApiClientOptions } from './api/api.js';
 import { listDevices, removeDevice, renameDevice, type RemoveDeviceOptions, type RenameDeviceOptions } from './devices.js';
 import { TwofoldClientError } from './errors.js';
@@ -103,8 +112,8 @@ function readJson<T>(storage: Pick<Storage, 'getItem'> | null, key: string): T |
  */
 export function createTwofoldClient(options: TwofoldClientOptions = {}) {
   const api = createApiClient(options);
-  const storage = options.storage === undefined ? globalThis.sessionStorage ?? null : options.storage;
-  const recoveryStorage = options.recoveryStorage === undefined ? globalThis.localStorage ?? null : options.recoveryStorage;
+  const storage = options.storage === undefined ? (globalThis.sessionStorage ?? null) : options.storage;
+  const recoveryStorage = options.recoveryStorage === undefined ? (globalThis.localStorage ?? null) : options.recoveryStorage;
   let session = readJson<SessionResult>(storage, KEY);
   let recovery = readJson<SavedRecovery>(recoveryStorage, RECOVERY_KEY);
 
@@ -132,14 +141,19 @@ export function createTwofoldClient(options: TwofoldClientOptions = {}) {
     return session.token;
   };
   const signals = options.signals ?? true;
-  const deviceKeys = options.deviceKeys === undefined ? (typeof indexedDB === 'undefined' ? null : indexedDbDeviceKeys()) : options.deviceKeys;
+  const deviceKeys =
+    options.deviceKeys === undefined ? (typeof indexedDB === 'undefined' ? null : indexedDbDeviceKeys()) : options.deviceKeys;
   /** After a passkey sign-in: bind this browser's device key to that device. Never fails the sign-in. */
   const bindDevice = async (result: { userId: string; token: string }): Promise<void> => {
     if (!deviceKeys || !result.token) return;
     await bindDeviceKey({ api, token: result.token, userId: result.userId, keys: deviceKeys }).catch(() => {});
   };
   /** A device-key proof for `purpose`; a key the server no longer knows (device removed) is forgotten. */
-  const withProof = async <T>(userId: string, purpose: DeviceProofPurpose, fn: (deviceProof: Awaited<ReturnType<typeof signDeviceProof>>) => Promise<T>): Promise<T> => {
+  const withProof = async <T>(
+    userId: string,
+    purpose: DeviceProofPurpose,
+    fn: (deviceProof: Awaited<ReturnType<typeof signDeviceProof>>) => Promise<T>,
+  ): Promise<T> => {
     if (!deviceKeys) throw new TwofoldClientError('DEVICE_PROOF_REQUIRED', 'This client keeps no device keys (deviceKeys: null).');
     const deviceProof = await signDeviceProof({ api, userId, purpose, keys: deviceKeys });
     try {
@@ -197,7 +211,8 @@ export function createTwofoldClient(options: TwofoldClientOptions = {}) {
     signInWithAutofill: async (o: SignInWithAutofillOptions = {}): Promise<SessionResult & PrfResult> =>
       signedIn(await signInWithAutofill({ ...o, api, signals })),
     /** Account recovery: redeems a code and creates a passkey on this device; signs in. */
-    addPasskeyWithCode: async (o: AddPasskeyWithCodeOptions): Promise<SessionResult> => setSession(await addPasskeyWithCode({ ...o, api }))!,
+    addPasskeyWithCode: async (o: AddPasskeyWithCodeOptions): Promise<SessionResult> =>
+      setSession(await addPasskeyWithCode({ ...o, api }))!,
     /** Adds a passkey for the signed-in user on this device. */
     addPasskey: (o: AddPasskeyOptions = {}): Promise<SessionResult & PrfResult> => authed(() => addPasskey({ ...o, api, token: token() })),
     /**
@@ -287,7 +302,8 @@ export function createTwofoldClient(options: TwofoldClientOptions = {}) {
         }
       },
       /** Credential reset: stages the new PIN (applied by the face check). */
-      choosePin: async (o: ChooseRecoveryPinOptions): Promise<RecoveryFlow> => saveRecovery(await chooseRecoveryPin({ ...o, api, flowId: flowId() }))!,
+      choosePin: async (o: ChooseRecoveryPinOptions): Promise<RecoveryFlow> =>
+        saveRecovery(await chooseRecoveryPin({ ...o, api, flowId: flowId() }))!,
       /** The face check; a credential reset signs the user in (`amr: ["face"]`). */
       verifyFace: async (o: VerifyRecoveryFaceOptions): Promise<RecoveryFlow> => {
         const result = await verifyRecoveryFace({ ...o, api, flowId: flowId(), userId: recovery!.userId });

@@ -72,7 +72,8 @@ export async function bindDeviceKey(options: WithSession<BindDeviceKeyOptions>):
   const { kty, crv, x, y } = stored.publicJwk;
   // A stored key that is not a P-256 public key (a store the host filled itself) is refused here,
   // before the server would answer INVALID_REQUEST.
-  if (kty !== 'EC' || crv !== 'P-256' || !x || !y) throw new TypeError('bindDeviceKey: the stored device key is not an ECDSA P-256 public JWK');
+  if (kty !== 'EC' || crv !== 'P-256' || !x || !y)
+    throw new TypeError('bindDeviceKey: the stored device key is not an ECDSA P-256 public JWK');
   const { keyId } = await api.call('deviceKeys.register', { token, body: { publicKey: { kty, crv, x, y } } });
   await keys.put(userId, { ...stored, keyId });
   return keyId;
@@ -93,7 +94,11 @@ export interface SignDeviceProofOptions {
 export async function signDeviceProof(options: WithApi<SignDeviceProofOptions>): Promise<DeviceProof> {
   const { api, userId, purpose } = options;
   const key = await options.keys.get(userId);
-  if (!key?.keyId) throw new TwofoldClientError('DEVICE_PROOF_REQUIRED', 'This device is not set up for this account yet: sign in with a passkey on it first.');
+  if (!key?.keyId)
+    throw new TwofoldClientError(
+      'DEVICE_PROOF_REQUIRED',
+      'This device is not set up for this account yet: sign in with a passkey on it first.',
+    );
   const { challengeId, challenge } = await api.call('deviceKeys.startProof', { body: { userId, purpose } });
   const message = new TextEncoder().encode(`twofold-device-proof:v1:${purpose}:${userId}:${challenge}`);
   const signature = new Uint8Array(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, key.privateKey, message));

@@ -18,7 +18,11 @@ export interface RenameDeviceOptions {
 
 /** Renames one of the signed-in user's devices. @throws `DEVICE_NOT_FOUND` */
 export function renameDevice(options: WithSession<RenameDeviceOptions>): Promise<RenameDeviceResponse> {
-  return options.api.call('devices.renameMine', { params: { deviceId: options.deviceId }, token: options.token, body: { name: options.name } });
+  return options.api.call('devices.renameMine', {
+    params: { deviceId: options.deviceId },
+    token: options.token,
+    body: { name: options.name },
+  });
 }
 
 /** Options of {@link removeDevice} (`twofold.devices.remove`). */

@@ -17,7 +17,13 @@ export {
   type SignDeviceProofOptions,
   type StoredDeviceKey,
 } from './devicekeys.js';
-export { createTwofoldClient, type TwofoldClient, type TwofoldClientOptions, type SavedRecovery, type ListEventsOptions } from './client.js';
+export {
+  createTwofoldClient,
+  type TwofoldClient,
+  type TwofoldClientOptions,
+  type SavedRecovery,
+  type ListEventsOptions,
+} from './client.js';
 export {
   createApiClient,
   type ApiClient,

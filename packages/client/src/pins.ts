@@ -30,6 +30,10 @@ export interface SignInWithPinOptions {
  * `PIN_LOCKED`, `RATE_LIMITED`
  */
 export function signInWithPin(options: WithApi<SignInWithPinOptions>): Promise<VerifyPinResponse> {
-  const body: VerifyPinRequest = { userId: options.userId, pin: options.pin, ...(options.deviceProof && { deviceProof: options.deviceProof }) };
+  const body: VerifyPinRequest = {
+    userId: options.userId,
+    pin: options.pin,
+    ...(options.deviceProof && { deviceProof: options.deviceProof }),
+  };
   return options.api.call('pins.verify', { body });
 }

@@ -6,7 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { addImageNormalizationMetadata, readTfliteMetadata } from './tflite-metadata.js';
 
 const require = createRequire(import.meta.url);
-const model = new Uint8Array(readFileSync(join(dirname(require.resolve('@mediapipe/face_detection/package.json')), 'face_detection_short_range.tflite')));
+const model = new Uint8Array(
+  readFileSync(join(dirname(require.resolve('@mediapipe/face_detection/package.json')), 'face_detection_short_range.tflite')),
+);
 const META = { name: 'BlazeFace short-range', mean: [127.5], std: [127.5], inputs: ['input'], outputs: ['regressors', 'classificators'] };
 
 /** Reads a table field's position (0 when absent). */

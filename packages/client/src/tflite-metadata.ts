@@ -28,7 +28,16 @@ export interface ImageNormalizationMetadata {
   outputs: string[];
 }
 
-const MODEL_FIELDS = ['version', 'operator_codes', 'subgraphs', 'description', 'buffers', 'metadata_buffer', 'metadata', 'signature_defs'] as const;
+const MODEL_FIELDS = [
+  'version',
+  'operator_codes',
+  'subgraphs',
+  'description',
+  'buffers',
+  'metadata_buffer',
+  'metadata',
+  'signature_defs',
+] as const;
 
 /**
  * Returns `model` with metadata declaring its first input an RGB image normalized by `mean`/`std`.
@@ -131,8 +140,14 @@ function buildModelMetadata(meta: ImageNormalizationMetadata): Uint8Array {
     if (units) b.addFieldOffset(4, units, 0);
     return b.endObject();
   };
-  const inputs = offsetVector(b, meta.inputs.map((n, i) => tensor(n, i === 0)));
-  const outputs = offsetVector(b, meta.outputs.map((n) => tensor(n, false)));
+  const inputs = offsetVector(
+    b,
+    meta.inputs.map((n, i) => tensor(n, i === 0)),
+  );
+  const outputs = offsetVector(
+    b,
+    meta.outputs.map((n) => tensor(n, false)),
+  );
   b.startObject(4); // SubGraphMetadata { name, description, input_tensor_metadata, output_tensor_metadata }
   b.addFieldOffset(2, inputs, 0);
   b.addFieldOffset(3, outputs, 0);

@@ -35,7 +35,11 @@ export async function confirmTransaction<C = unknown>(options: WithSession<Confi
   if (options.pin !== undefined) {
     return confirm({ pin: options.pin, ...(options.deviceProof && { deviceProof: options.deviceProof }) }, options.signal);
   }
-  const { ceremonyId, message, options: request } = await api.call('transactions.startConfirmation', { params, token, signal: options.signal });
+  const {
+    ceremonyId,
+    message,
+    options: request,
+  } = await api.call('transactions.startConfirmation', { params, token, signal: options.signal });
   options.onMessage?.(message);
   const { response } = await getPasskeyAssertion({ optionsJSON: request, signal: options.signal });
   return confirm({ ceremonyId, response });

@@ -66,7 +66,14 @@ describe('twofoldFaceAssets copies what the engine loads', () => {
     ]);
     const models = [...files].filter(([f]) => f.includes('/models/')).reduce((s, [, n]) => s + n, 0);
     expect(models).toBeLessThan(1_000_000);
-    expect(models).toBe(['face_landmark_68_model.bin', 'face_landmark_68_model-weights_manifest.json', 'tiny_face_detector_model.bin', 'tiny_face_detector_model-weights_manifest.json'].reduce((s, f) => s + statSync(join(modelDir, f)).size, 0));
+    expect(models).toBe(
+      [
+        'face_landmark_68_model.bin',
+        'face_landmark_68_model-weights_manifest.json',
+        'tiny_face_detector_model.bin',
+        'tiny_face_detector_model-weights_manifest.json',
+      ].reduce((s, f) => s + statSync(join(modelDir, f)).size, 0),
+    );
   });
 
   it('with descriptors: true also the recognition net', async () => {
@@ -101,7 +108,11 @@ describe('the face stack is an optional peer of @twofold/client', () => {
   });
 
   it('the versions named are the peer ranges of package.json', () => {
-    const manifest = require('../package.json') as { peerDependencies: Record<string, string>; peerDependenciesMeta: Record<string, { optional?: boolean }>; dependencies: Record<string, string> };
+    const manifest = require('../package.json') as {
+      peerDependencies: Record<string, string>;
+      peerDependenciesMeta: Record<string, { optional?: boolean }>;
+      dependencies: Record<string, string>;
+    };
     for (const [name, range] of Object.entries({ ...FACE_ENGINE_PEERS, ...MEDIAPIPE_TRACKER_PEERS })) {
       expect(manifest.peerDependencies[name]).toBe(range);
       expect(manifest.peerDependenciesMeta[name]?.optional).toBe(true);

@@ -50,15 +50,27 @@ export function missingPeers(peers: Record<string, string>, from: string | URL =
 
 /** The face-api model files `createFaceEngine` loads (with `descriptors`, the recognition net too). */
 export function faceModelFiles(files: readonly string[], options: { descriptors?: boolean } = {}): string[] {
-  const nets = options.descriptors ? /^(tiny_face_detector|face_landmark_68|face_recognition)_model[.-]/ : /^(tiny_face_detector|face_landmark_68)_model[.-]/;
+  const nets = options.descriptors
+    ? /^(tiny_face_detector|face_landmark_68|face_recognition)_model[.-]/
+    : /^(tiny_face_detector|face_landmark_68)_model[.-]/;
   return files.filter((f) => nets.test(f));
 }
 
 /** Throws, naming the install command, when the face stack the options need is not installed. */
-export function assertFaceAssetPeers(options: Pick<TwofoldFaceAssetsOptions, 'mediapipe'> = {}, from: string | URL = import.meta.url): void {
+export function assertFaceAssetPeers(
+  options: Pick<TwofoldFaceAssetsOptions, 'mediapipe'> = {},
+  from: string | URL = import.meta.url,
+): void {
   const peers = { ...FACE_ENGINE_PEERS, ...(options.mediapipe && MEDIAPIPE_TRACKER_PEERS) };
   const missing = missingPeers(peers, from);
-  if (missing.length > 0) throw new Error(missingFaceStackMessage(`twofoldFaceAssets(${options.mediapipe ? '{ mediapipe: true }' : ''}) (@twofold/client/vite)`, missing, peers));
+  if (missing.length > 0)
+    throw new Error(
+      missingFaceStackMessage(
+        `twofoldFaceAssets(${options.mediapipe ? '{ mediapipe: true }' : ''}) (@twofold/client/vite)`,
+        missing,
+        peers,
+      ),
+    );
 }
 
 export function twofoldFaceAssets(options: TwofoldFaceAssetsOptions = {}): Plugin {
@@ -72,9 +84,11 @@ export function twofoldFaceAssets(options: TwofoldFaceAssetsOptions = {}): Plugi
   type Kind = keyof typeof dirs;
   const kinds = (Object.keys(dirs) as Kind[]).filter((k) => dirs[k]);
   const wanted = (kind: Kind, file: string) =>
-    kind === 'wasm' ? file.endsWith('.wasm')
-    : kind === 'mediapipe/wasm' ? /^vision_wasm_(nosimd_)?internal\.(js|wasm)$/.test(file)
-    : faceModelFiles([file], options).length === 1;
+    kind === 'wasm'
+      ? file.endsWith('.wasm')
+      : kind === 'mediapipe/wasm'
+        ? /^vision_wasm_(nosimd_)?internal\.(js|wasm)$/.test(file)
+        : faceModelFiles([file], options).length === 1;
   const type = (f: string) =>
     ({ '.wasm': 'application/wasm', '.json': 'application/json', '.js': 'text/javascript' })[extname(f)] ?? 'application/octet-stream';
   let model: Promise<Buffer> | undefined;
@@ -82,13 +96,16 @@ export function twofoldFaceAssets(options: TwofoldFaceAssetsOptions = {}): Plugi
   const blazeFace = () =>
     (model ??= import('./tflite-metadata.js').then(({ addImageNormalizationMetadata }) =>
       Buffer.from(
-        addImageNormalizationMetadata(readFileSync(join(dirname(require.resolve('@mediapipe/face_detection/package.json')), 'face_detection_short_range.tflite')), {
-          name: 'BlazeFace short-range',
-          mean: [127.5],
-          std: [127.5],
-          inputs: ['input'],
-          outputs: ['regressors', 'classificators'],
-        }),
+        addImageNormalizationMetadata(
+          readFileSync(join(dirname(require.resolve('@mediapipe/face_detection/package.json')), 'face_detection_short_range.tflite')),
+          {
+            name: 'BlazeFace short-range',
+            mean: [127.5],
+            std: [127.5],
+            inputs: ['input'],
+            outputs: ['regressors', 'classificators'],
+          },
+        ),
       ),
     ));
   return {
@@ -117,7 +134,8 @@ export function twofoldFaceAssets(options: TwofoldFaceAssetsOptions = {}): Plugi
           this.emitFile({ type: 'asset', fileName: `${base.slice(1)}/${kind}/${file}`, source: readFileSync(join(dirs[kind], file)) });
         }
       }
-      if (options.mediapipe) this.emitFile({ type: 'asset', fileName: `${base.slice(1)}/mediapipe/${BLAZE_FACE}`, source: await blazeFace() });
+      if (options.mediapipe)
+        this.emitFile({ type: 'asset', fileName: `${base.slice(1)}/mediapipe/${BLAZE_FACE}`, source: await blazeFace() });
     },
   };
 }

@@ -17,7 +17,12 @@ let baseUrl: string;
 let twofold: ReturnType<typeof createTwofold>;
 beforeAll(async () => {
   store = await createPGliteStore();
-  twofold = createTwofold({ store, rp: { id: 'localhost', origins: ['http://localhost:5173'] }, openRegistration: true, http: { clientAddress } });
+  twofold = createTwofold({
+    store,
+    rp: { id: 'localhost', origins: ['http://localhost:5173'] },
+    openRegistration: true,
+    http: { clientAddress },
+  });
   server = await serve({ handler: twofold.handler, port: 0, hostname: '127.0.0.1' });
   baseUrl = `http://127.0.0.1:${server.port}/api/v1`;
 });
@@ -39,7 +44,9 @@ describe('API client', () => {
 
   it('returns JSON on success', async () => {
     const api = createApiClient({ baseUrl });
-    const res = await api.request<{ ceremonyId: string; options: { challenge: string } }>('POST', '/passkeys/authenticate/options', { body: {} });
+    const res = await api.request<{ ceremonyId: string; options: { challenge: string } }>('POST', '/passkeys/authenticate/options', {
+      body: {},
+    });
     expect(res.ceremonyId).toEqual(expect.any(String));
     expect(res.options.challenge).toEqual(expect.any(String));
   });
@@ -66,7 +73,11 @@ describe('API client', () => {
 
   it('drops a session the server rejects', async () => {
     const storage = new Map<string, string>();
-    const memory = { getItem: (k: string) => storage.get(k) ?? null, setItem: (k: string, v: string) => void storage.set(k, v), removeItem: (k: string) => void storage.delete(k) };
+    const memory = {
+      getItem: (k: string) => storage.get(k) ?? null,
+      setItem: (k: string, v: string) => void storage.set(k, v),
+      removeItem: (k: string) => void storage.delete(k),
+    };
     memory.setItem('twofold.session', JSON.stringify({ userId: 'u', deviceId: 'd', token: 'not-a-jwt' }));
     const changes: unknown[] = [];
     const client = createTwofoldClient({ baseUrl, storage: memory, onSessionChange: (s) => changes.push(s) });
@@ -82,12 +93,18 @@ describe('sign out everywhere', () => {
   it('keeps this session when the server cannot end them (so the user can retry), forgets it once it did', async () => {
     const api = createApiClient({ baseUrl });
     const authenticator = createSoftAuthenticator({ origin: 'http://localhost:5173' });
-    const opts = await api.request<{ ceremonyId: string; options: any }>('POST', '/passkeys/register/options', { body: { username: `all${Date.now().toString(36)}` } });
+    const opts = await api.request<{ ceremonyId: string; options: any }>('POST', '/passkeys/register/options', {
+      body: { username: `all${Date.now().toString(36)}` },
+    });
     const signedUp = await api.request<{ userId: string; deviceId: string; token: string }>('POST', '/passkeys/register/verify', {
       body: { ceremonyId: opts.ceremonyId, response: await authenticator.createCredential(opts.options) },
     });
     const m = new Map<string, string>([['twofold.session', JSON.stringify(signedUp)]]);
-    const storage = { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v), removeItem: (k: string) => void m.delete(k) };
+    const storage = {
+      getItem: (k: string) => m.get(k) ?? null,
+      setItem: (k: string, v: string) => void m.set(k, v),
+      removeItem: (k: string) => void m.delete(k),
+    };
     const offline = createTwofoldClient({ baseUrl: 'http://127.0.0.1:1/api/v1', storage });
     await expect(offline.signOutEverywhere()).rejects.toMatchObject({ code: 'NETWORK_ERROR' });
     expect(offline.session?.token).toBe(signedUp.token); // before: forgotten, with every session still live
@@ -116,15 +133,25 @@ describe('toClientError', () => {
   });
   it('maps @simplewebauthn/browser codes', () => {
     expect(toClientError(Object.assign(new Error('x'), { code: 'ERROR_CEREMONY_ABORTED', name: 'AbortError' })).code).toBe('ABORTED');
-    expect(toClientError(Object.assign(new Error('x'), { code: 'ERROR_INVALID_DOMAIN', name: 'SecurityError' })).code).toBe('INVALID_DOMAIN');
+    expect(toClientError(Object.assign(new Error('x'), { code: 'ERROR_INVALID_DOMAIN', name: 'SecurityError' })).code).toBe(
+      'INVALID_DOMAIN',
+    );
   });
 });
 
 describe('readCodeFromUrl', () => {
   it('reads user and code from the query or from a query in the hash', () => {
     expect(readCodeFromUrl({ url: 'https://bank.example/recover?user=u1&code=abc' })).toEqual({ userId: 'u1', code: 'abc', type: 'link' });
-    expect(readCodeFromUrl({ url: 'http://localhost:8080/#/recover?user=u%2B1&code=x-y_z' })).toEqual({ userId: 'u+1', code: 'x-y_z', type: 'link' });
-    expect(readCodeFromUrl({ url: 'https://bank.example/r?u=1&c=2', userParam: 'u', codeParam: 'c' })).toEqual({ userId: '1', code: '2', type: 'link' });
+    expect(readCodeFromUrl({ url: 'http://localhost:8080/#/recover?user=u%2B1&code=x-y_z' })).toEqual({
+      userId: 'u+1',
+      code: 'x-y_z',
+      type: 'link',
+    });
+    expect(readCodeFromUrl({ url: 'https://bank.example/r?u=1&c=2', userParam: 'u', codeParam: 'c' })).toEqual({
+      userId: '1',
+      code: '2',
+      type: 'link',
+    });
     expect(readCodeFromUrl({ url: 'https://bank.example/recover?user=u1' })).toBeNull();
   });
 });
@@ -133,14 +160,20 @@ describe('recovery flows in the client', () => {
   /** A Storage over a Map (Node has no localStorage); shared by two clients = one browser. */
   const memoryStorage = () => {
     const m = new Map<string, string>();
-    return { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v), removeItem: (k: string) => void m.delete(k) };
+    return {
+      getItem: (k: string) => m.get(k) ?? null,
+      setItem: (k: string, v: string) => void m.set(k, v),
+      removeItem: (k: string) => void m.delete(k),
+    };
   };
 
   it('keeps the open flow handle so a reloaded page resumes at the recorded step; abandoning forgets it', async () => {
     // A user who signed up with a passkey in this "browser", which bound its device key.
     const api = createApiClient({ baseUrl });
     const authenticator = createSoftAuthenticator({ origin: 'http://localhost:5173' });
-    const opts = await api.request<{ ceremonyId: string; options: any }>('POST', '/passkeys/register/options', { body: { username: `reset${Date.now().toString(36)}` } });
+    const opts = await api.request<{ ceremonyId: string; options: any }>('POST', '/passkeys/register/options', {
+      body: { username: `reset${Date.now().toString(36)}` },
+    });
     const { userId, token } = await api.request<{ userId: string; token: string }>('POST', '/passkeys/register/verify', {
       body: { ceremonyId: opts.ceremonyId, response: await authenticator.createCredential(opts.options) },
     });
@@ -149,7 +182,12 @@ describe('recovery flows in the client', () => {
     const recoveryStorage = memoryStorage();
     // Elsewhere (no key for this user): a reset cannot start.
     const stranger = createTwofoldClient({ baseUrl, storage: null, recoveryStorage: null, deviceKeys: memoryDeviceKeys() });
-    expect(isTwofoldClientError(await stranger.recovery.start({ kind: 'credential_reset', userId }).catch((e: unknown) => e), 'DEVICE_PROOF_REQUIRED')).toBe(true);
+    expect(
+      isTwofoldClientError(
+        await stranger.recovery.start({ kind: 'credential_reset', userId }).catch((e: unknown) => e),
+        'DEVICE_PROOF_REQUIRED',
+      ),
+    ).toBe(true);
     const before = createTwofoldClient({ baseUrl, storage: null, recoveryStorage, deviceKeys });
     const started = await before.recovery.start({ kind: 'credential_reset', userId });
     expect(started).toMatchObject({ kind: 'credential_reset', status: 'open', step: 'pin', faceEnrolled: false });
@@ -158,7 +196,14 @@ describe('recovery flows in the client', () => {
 
     const after = createTwofoldClient({ baseUrl, storage: null, recoveryStorage }); // the page reloaded
     expect(after.recovery.saved?.flowId).toBe(started.flowId);
-    expect(await after.recovery.get()).toMatchObject({ step: 'face', steps: [{ name: 'pin', done: true }, { name: 'face', done: false }, { name: 'passkey', done: false }] });
+    expect(await after.recovery.get()).toMatchObject({
+      step: 'face',
+      steps: [
+        { name: 'pin', done: true },
+        { name: 'face', done: false },
+        { name: 'passkey', done: false },
+      ],
+    });
     await after.recovery.abandon();
     expect(after.recovery.saved).toBeNull();
     expect(recoveryStorage.getItem('twofold.recovery')).toBeNull();
@@ -176,8 +221,9 @@ describe('recovery flows in the client', () => {
     const error = await client.recovery.get().catch((e: unknown) => e);
     expect(isTwofoldClientError(error, 'RECOVERY_NOT_FOUND')).toBe(true);
     expect(client.recovery.saved).toBeNull();
-    const bad = await client.recovery.start({ kind: 'new_device', userId: 'nobody', code: '12345678', type: 'short' }).catch((e: unknown) => e);
+    const bad = await client.recovery
+      .start({ kind: 'new_device', userId: 'nobody', code: '12345678', type: 'short' })
+      .catch((e: unknown) => e);
     expect(bad).toMatchObject({ code: 'CODE_INVALID', status: 401 });
   });
 });
-

@@ -51,7 +51,9 @@ describe('face engine on a fake camera', () => {
       expect(size).toEqual([640, 480]);
       const seen = frames.filter((f) => f.yaw !== null);
       const yaws = seen.map((f) => f.yaw!);
-      console.log(`[face-camera] ${frames.length} frames in 6 s, face in ${seen.length}; yaw min ${Math.min(...yaws).toFixed(3)} max ${Math.max(...yaws).toFixed(3)}`);
+      console.log(
+        `[face-camera] ${frames.length} frames in 6 s, face in ${seen.length}; yaw min ${Math.min(...yaws).toFixed(3)} max ${Math.max(...yaws).toFixed(3)}`,
+      );
       expect(seen.length / frames.length).toBeGreaterThan(0.9);
       // Enough samples to catch both turns; speed is measured by `pnpm bench:tracking`, not here.
       expect(frames.length).toBeGreaterThanOrEqual(10);

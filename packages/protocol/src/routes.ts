@@ -217,7 +217,13 @@ export const ROUTES = {
   },
 
   // passkeys
-  'passkeys.getRelatedOrigins': { method: 'GET', path: '/.well-known/webauthn', auth: NONE, status: 200, response: t<GetRelatedOriginsResponse>() },
+  'passkeys.getRelatedOrigins': {
+    method: 'GET',
+    path: '/.well-known/webauthn',
+    auth: NONE,
+    status: 200,
+    response: t<GetRelatedOriginsResponse>(),
+  },
   'passkeys.startRegistration': {
     method: 'POST',
     path: '/passkeys/register/options',
@@ -234,7 +240,13 @@ export const ROUTES = {
     body: t<VerifyPasskeyRegistrationRequest>(),
     response: t<VerifyPasskeyRegistrationResponse>(),
   },
-  'passkeys.getAcceptedCredentials': { method: 'GET', path: '/me/passkeys', auth: SESSION, status: 200, response: t<GetAcceptedCredentialsResponse>() },
+  'passkeys.getAcceptedCredentials': {
+    method: 'GET',
+    path: '/me/passkeys',
+    auth: SESSION,
+    status: 200,
+    response: t<GetAcceptedCredentialsResponse>(),
+  },
   'passkeys.startAuthentication': {
     method: 'POST',
     path: '/passkeys/authenticate/options',
@@ -253,7 +265,13 @@ export const ROUTES = {
   },
 
   // devices: a backend's view (/users/...) and the signed-in user's (/me/...)
-  'devices.list': { method: 'GET', path: '/users/:userId/devices', auth: service('devices.read'), status: 200, response: t<ListDevicesResponse>() },
+  'devices.list': {
+    method: 'GET',
+    path: '/users/:userId/devices',
+    auth: service('devices.read'),
+    status: 200,
+    response: t<ListDevicesResponse>(),
+  },
   'devices.remove': { method: 'DELETE', path: '/users/:userId/devices/:deviceId', auth: service('devices.delete'), status: 204 },
   'devices.listMine': { method: 'GET', path: '/me/devices', auth: SESSION, status: 200, response: t<ListDevicesResponse>() },
   'devices.renameMine': {
@@ -286,7 +304,14 @@ export const ROUTES = {
 
   // pins
   'pins.set': { method: 'PUT', path: '/me/pin', auth: SESSION, status: 204, body: t<SetPinRequest>() },
-  'pins.verify': { method: 'POST', path: '/pin/verify', auth: NONE, status: 200, body: t<VerifyPinRequest>(), response: t<VerifyPinResponse>() },
+  'pins.verify': {
+    method: 'POST',
+    path: '/pin/verify',
+    auth: NONE,
+    status: 200,
+    body: t<VerifyPinRequest>(),
+    response: t<VerifyPinResponse>(),
+  },
 
   // face
   'face.startChallenge': {
@@ -297,8 +322,22 @@ export const ROUTES = {
     body: t<StartFaceChallengeRequest>(),
     response: t<StartFaceChallengeResponse>(),
   },
-  'face.enroll': { method: 'POST', path: '/face/enroll', auth: SESSION, status: 200, body: t<EnrollFaceRequest>(), response: t<EnrollFaceResponse>() },
-  'face.verify': { method: 'POST', path: '/face/verify', auth: NONE, status: 200, body: t<VerifyFaceRequest>(), response: t<VerifyFaceResponse>() },
+  'face.enroll': {
+    method: 'POST',
+    path: '/face/enroll',
+    auth: SESSION,
+    status: 200,
+    body: t<EnrollFaceRequest>(),
+    response: t<EnrollFaceResponse>(),
+  },
+  'face.verify': {
+    method: 'POST',
+    path: '/face/verify',
+    auth: NONE,
+    status: 200,
+    body: t<VerifyFaceRequest>(),
+    response: t<VerifyFaceResponse>(),
+  },
   'face.getClientState': {
     method: 'GET',
     path: '/users/:userId/devices/:deviceId/client-state',
@@ -308,7 +347,14 @@ export const ROUTES = {
   },
 
   // recovery: flows (browser, the flow id is the handle) and a backend's view of them
-  'recovery.start': { method: 'POST', path: '/recovery', auth: NONE, status: 201, body: t<StartRecoveryRequest>(), response: t<StartRecoveryResponse>() },
+  'recovery.start': {
+    method: 'POST',
+    path: '/recovery',
+    auth: NONE,
+    status: 201,
+    body: t<StartRecoveryRequest>(),
+    response: t<StartRecoveryResponse>(),
+  },
   'recovery.get': { method: 'GET', path: '/recovery/:flowId', auth: HOLDER, status: 200, response: t<GetRecoveryResponse>() },
   'recovery.abandon': { method: 'DELETE', path: '/recovery/:flowId', auth: HOLDER, status: 204 },
   'recovery.choosePin': {
@@ -343,7 +389,13 @@ export const ROUTES = {
     body: t<VerifyRecoveryPasskeyRequest>(),
     response: t<VerifyRecoveryPasskeyResponse>(),
   },
-  'recovery.list': { method: 'GET', path: '/users/:userId/recovery', auth: service('devices.read'), status: 200, response: t<ListRecoveriesResponse>() },
+  'recovery.list': {
+    method: 'GET',
+    path: '/users/:userId/recovery',
+    auth: service('devices.read'),
+    status: 200,
+    response: t<ListRecoveriesResponse>(),
+  },
   'recovery.cancel': {
     method: 'POST',
     path: '/users/:userId/recovery/cancel',
@@ -361,7 +413,13 @@ export const ROUTES = {
     body: t<CreateTransactionRequest>(),
     response: t<CreateTransactionResponse>(),
   },
-  'transactions.get': { method: 'GET', path: '/transactions/:id', auth: service('transactions.read'), status: 200, response: t<GetTransactionResponse>() },
+  'transactions.get': {
+    method: 'GET',
+    path: '/transactions/:id',
+    auth: service('transactions.read'),
+    status: 200,
+    response: t<GetTransactionResponse>(),
+  },
   'transactions.startConfirmation': {
     method: 'POST',
     path: '/transactions/:id/options',
@@ -377,10 +435,23 @@ export const ROUTES = {
     body: t<ConfirmTransactionRequest>(),
     response: t<ConfirmTransactionResponse>(),
   },
-  'transactions.deny': { method: 'POST', path: '/transactions/:id/deny', auth: SESSION, status: 200, response: t<DenyTransactionResponse>() },
+  'transactions.deny': {
+    method: 'POST',
+    path: '/transactions/:id/deny',
+    auth: SESSION,
+    status: 200,
+    response: t<DenyTransactionResponse>(),
+  },
 
   // audit: the signed-in user's security activity
-  'audit.listEvents': { method: 'GET', path: '/me/events', auth: SESSION, status: 200, query: t<ListEventsQuery>(), response: t<ListEventsResponse>() },
+  'audit.listEvents': {
+    method: 'GET',
+    path: '/me/events',
+    auth: SESSION,
+    status: 200,
+    query: t<ListEventsQuery>(),
+    response: t<ListEventsResponse>(),
+  },
 } as const satisfies Record<string, RouteSpec>;
 
 /** The table's type. */
@@ -419,7 +490,9 @@ type _ParamsMatchPaths = Check<
   { [K in RouteName]: Same<keyof RouteParams<K>, PathParamNames<Routes[K]['path']>> }[RouteName] extends true ? true : false
 >;
 type _ResponseIffNot204 = Check<
-  { [K in RouteName]: Same<Routes[K]['status'] extends 204 ? true : false, Routes[K] extends { response: unknown } ? false : true> }[RouteName] extends true
+  {
+    [K in RouteName]: Same<Routes[K]['status'] extends 204 ? true : false, Routes[K] extends { response: unknown } ? false : true>;
+  }[RouteName] extends true
     ? true
     : false
 >;

@@ -10,7 +10,11 @@
 import { z } from 'zod';
 import { FACE_ACTIONS, FACE_EVIDENCE_LIMITS, type FacePose } from './face.js';
 
-const b64url = (max: number) => z.string().max(max).regex(/^[A-Za-z0-9_-]*$/, 'must be base64url');
+const b64url = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .regex(/^[A-Za-z0-9_-]*$/, 'must be base64url');
 
 /**
  * Text PostgreSQL stores exactly as sent: well-formed Unicode (no lone surrogate, which a UTF-8
@@ -23,7 +27,12 @@ const storableMessage = 'must be well-formed Unicode without NUL characters';
 /** A string of at most `max` UTF-16 units that the database stores as sent. */
 export const text = (max: number) => z.string().max(max).regex(STORABLE, storableMessage);
 
-export const username = z.string().trim().min(1).max(64).regex(/^[^\s\p{C}]+$/u, 'must not contain spaces or control characters');
+export const username = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[^\s\p{C}]+$/u, 'must not contain spaces or control characters');
 export const displayName = text(128).trim().min(1);
 export const deviceName = text(64).trim().min(1);
 export const id = text(128).min(1);
@@ -110,7 +119,11 @@ export const credentialHints = z
   .array(z.enum(['security-key', 'client-device', 'hybrid']))
   .max(3)
   .refine((h) => new Set(h).size === h.length, 'each hint at most once');
-export const registerOptionsBody = z.object({ username: username.optional(), displayName: displayName.optional(), hints: credentialHints.optional() });
+export const registerOptionsBody = z.object({
+  username: username.optional(),
+  displayName: displayName.optional(),
+  hints: credentialHints.optional(),
+});
 export const registerVerifyBody = z.object({ ceremonyId: id, response: registrationResponse, name: deviceName.optional() });
 export const authenticateOptionsBody = z.object({ username: username.optional(), hints: credentialHints.optional() });
 export const authenticateVerifyBody = z.object({ ceremonyId: id, response: authenticationResponse });
@@ -184,7 +197,13 @@ export const faceChallengeBody = z.object({ userId: id, purpose: z.enum(['enroll
 export const faceEnrollBody = z.object({ challengeId: id, evidence: faceEvidence, keep: z.enum(['backup', 'temporary']).optional() });
 const clientState = z.string().min(1).max(8192);
 /** `POST /face/verify`: a face sign-in rides on possession — a device proof of purpose `face` (required; optional here so a missing one is `DEVICE_PROOF_REQUIRED`, not a schema error). */
-export const faceVerifyBody = z.object({ challengeId: id, userId: id, evidence: faceEvidence, clientState: clientState.optional(), deviceProof: deviceProof.optional() });
+export const faceVerifyBody = z.object({
+  challengeId: id,
+  userId: id,
+  evidence: faceEvidence,
+  clientState: clientState.optional(),
+  deviceProof: deviceProof.optional(),
+});
 
 export const startRecoveryBody = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('credential_reset'), userId: id, deviceProof: deviceProof.optional() }).strict(),
@@ -193,7 +212,10 @@ export const startRecoveryBody = z.discriminatedUnion('kind', [
 export const recoveryPinBody = z.object({ pin });
 
 /** An audit event type as a filter (`user.signed_in`): lower-case words around one dot. */
-const eventType = z.string().max(48).regex(/^[a-z_]{1,23}\.[a-z_]{1,23}$/, 'must be an event type such as passkey.added');
+const eventType = z
+  .string()
+  .max(48)
+  .regex(/^[a-z_]{1,23}\.[a-z_]{1,23}$/, 'must be an event type such as passkey.added');
 /**
  * `GET /me/events` query: `limit` 1..100 (default 50), `before` a cursor from a previous page's
  * `nextCursor`, `types` a comma list of at most 20 event types.

@@ -34,7 +34,9 @@ type Input<S extends z.ZodType> = z.input<S>;
 // The schemas accept the browser's @simplewebauthn JSON as it is (its `clientExtensionResults`
 // is a DOM interface, which TypeScript does not let stand for a `Record`): a schema that drifts
 // from the WebAuthn JSON shape fails to compile here.
-type Extensible<T extends { clientExtensionResults: unknown }> = Omit<T, 'clientExtensionResults'> & { clientExtensionResults: Record<string, unknown> };
+type Extensible<T extends { clientExtensionResults: unknown }> = Omit<T, 'clientExtensionResults'> & {
+  clientExtensionResults: Record<string, unknown>;
+};
 type Accepts<Schema, Sent extends Schema> = Sent;
 type _RegistrationJson = Accepts<Input<typeof schemas.registrationResponse>, Extensible<RegistrationResponseJSON>>;
 type _AuthenticationJson = Accepts<Input<typeof schemas.authenticationResponse>, Extensible<AuthenticationResponseJSON>>;

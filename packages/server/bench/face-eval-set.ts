@@ -16,7 +16,13 @@ import sharp from 'sharp';
 import { createFacePipeline } from '../src/adapters/face/pipeline.js';
 
 const { values } = parseArgs({
-  options: { from: { type: 'string' }, to: { type: 'string' }, pad: { type: 'string' }, side: { type: 'string' }, tight: { type: 'boolean' } },
+  options: {
+    from: { type: 'string' },
+    to: { type: 'string' },
+    pad: { type: 'string' },
+    side: { type: 'string' },
+    tight: { type: 'boolean' },
+  },
 });
 if (!values.from || !values.to) {
   console.error('usage: face-eval-set.ts --from RAW --to OUT [--pad 2.4] [--side 512] [--tight]');
@@ -30,9 +36,13 @@ const side = Number(values.side ?? 512);
 const pipeline = values.tight ? null : await createFacePipeline({ detector: 'ssd', align: 'box', minConfidence: 0.3 });
 
 let written = 0;
-for (const person of readdirSync(from).filter((p) => statSync(join(from, p)).isDirectory()).sort()) {
+for (const person of readdirSync(from)
+  .filter((p) => statSync(join(from, p)).isDirectory())
+  .sort()) {
   mkdirSync(join(to, person), { recursive: true });
-  for (const file of readdirSync(join(from, person)).filter((f) => /\.(png|jpe?g|webp)$/i.test(f)).sort()) {
+  for (const file of readdirSync(join(from, person))
+    .filter((f) => /\.(png|jpe?g|webp)$/i.test(f))
+    .sort()) {
     const path = join(from, person, file);
     const meta = await sharp(path).rotate().metadata();
     const width = meta.autoOrient?.width ?? meta.width!;
@@ -43,7 +53,11 @@ for (const person of readdirSync(from).filter((p) => statSync(join(from, p)).isD
     } else {
       // The pipeline takes at most 640 px a side: find the face on a reduced copy.
       const k = Math.min(1, 640 / Math.max(width, height));
-      const small = await sharp(path).rotate().resize(Math.round(width * k), Math.round(height * k)).jpeg({ quality: 95 }).toBuffer();
+      const small = await sharp(path)
+        .rotate()
+        .resize(Math.round(width * k), Math.round(height * k))
+        .jpeg({ quality: 95 })
+        .toBuffer();
       const found = (await pipeline.analyzeImage(small)).faces[0];
       if (!found) {
         console.log(`no face: ${person}/${file}`);
@@ -63,7 +77,11 @@ for (const person of readdirSync(from).filter((p) => statSync(join(from, p)).isD
       .extend({ left: size, right: size, top: size, bottom: size, background: '#808080' })
       .png()
       .toBuffer();
-    const out = await sharp(framed).extract({ left: left + size, top: top + size, width: size, height: size }).resize(side, side).jpeg({ quality: 95 }).toBuffer();
+    const out = await sharp(framed)
+      .extract({ left: left + size, top: top + size, width: size, height: size })
+      .resize(side, side)
+      .jpeg({ quality: 95 })
+      .toBuffer();
     writeFileSync(join(to, person, `${parse(file).name}.jpg`), out);
     written++;
   }

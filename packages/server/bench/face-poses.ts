@@ -46,7 +46,16 @@ export interface PoseReport {
 /** Measures the rendered poses with `pipeline` (`seeds` noise seeds per pose and person). */
 export async function poseCheck(pipeline: FacePipeline, seeds = 2): Promise<PoseReport> {
   const poses: FacePose[] = ['neutral', ...FACE_ACTIONS];
-  const report: PoseReport = { found: 0, frames: 0, minWidth: Infinity, posesShown: 0, actions: 0, yaw: { neutral: 0, turn_left: 0, turn_right: 0, move_closer: 0 }, genuineMax: 0, impostorMin: Infinity };
+  const report: PoseReport = {
+    found: 0,
+    frames: 0,
+    minWidth: Infinity,
+    posesShown: 0,
+    actions: 0,
+    yaw: { neutral: 0, turn_left: 0, turn_right: 0, move_closer: 0 },
+    genuineMax: 0,
+    impostorMin: Infinity,
+  };
   const neutralOf: Record<string, number[][]> = {};
   for (const person of ['a', 'b'] as SamplePerson[]) {
     for (let seed = 1; seed <= seeds; seed++) {
@@ -76,6 +85,7 @@ export async function poseCheck(pipeline: FacePipeline, seeds = 2): Promise<Pose
       }
     }
   }
-  for (const a of neutralOf.a ?? []) for (const b of neutralOf.b ?? []) report.impostorMin = Math.min(report.impostorMin, descriptorDistance(a, b));
+  for (const a of neutralOf.a ?? [])
+    for (const b of neutralOf.b ?? []) report.impostorMin = Math.min(report.impostorMin, descriptorDistance(a, b));
   return report;
 }

@@ -33,7 +33,16 @@ import sharp from 'sharp';
 import { FACE_MATCH_THRESHOLD, descriptorDistance, meanDescriptor } from '@twofold/protocol';
 import { createFaceAnalyzer } from '../src/adapters/face/index.js';
 import { checkFrames, poseCheck, type PoseReport } from './face-poses.js';
-import { FACE_PIPELINE_MODEL, FACE_PIPELINE_V2, createFacePipeline, facePipelineModel, type FaceAlignName, type FaceDetectorName, type FaceEmbedderName, type FacePipelineOptions } from '../src/adapters/face/pipeline.js';
+import {
+  FACE_PIPELINE_MODEL,
+  FACE_PIPELINE_V2,
+  createFacePipeline,
+  facePipelineModel,
+  type FaceAlignName,
+  type FaceDetectorName,
+  type FaceEmbedderName,
+  type FacePipelineOptions,
+} from '../src/adapters/face/pipeline.js';
 
 const { values } = parseArgs({
   options: {
@@ -88,7 +97,9 @@ for (const spec of values.eval ?? []) {
   addSet(m[1] ?? `set${sets.length + 1}`, m[2]!, m[3] ? Number(m[3]) : pad);
 }
 if (sets.length === 0 && values.speed === 'false') {
-  console.error('usage: pnpm bench:face [--faces DIR] [--eval NAME=DIR[:PAD]]... [--select NAME] [--candidates SPEC,...] [--side 512] [--pad 2.4] [--quality 90] [--threshold T] [--speed true|false]');
+  console.error(
+    'usage: pnpm bench:face [--faces DIR] [--eval NAME=DIR[:PAD]]... [--select NAME] [--candidates SPEC,...] [--side 512] [--pad 2.4] [--quality 90] [--threshold T] [--speed true|false]',
+  );
   process.exit(2);
 }
 
@@ -167,10 +178,12 @@ const rates = (s: Scores, t: number) => ({
  * - `best2v2`: the same pairs of frame pairs, scored by the closest of their four frame pairs.
  */
 function score(found: Measured[]): Record<'single' | 'mean2v1' | 'mean2v2' | 'best2v2', Scores> {
-  const out = { single: { genuine: [], impostor: [] }, mean2v1: { genuine: [], impostor: [] }, mean2v2: { genuine: [], impostor: [] }, best2v2: { genuine: [], impostor: [] } } as Record<
-    'single' | 'mean2v1' | 'mean2v2' | 'best2v2',
-    Scores
-  >;
+  const out = {
+    single: { genuine: [], impostor: [] },
+    mean2v1: { genuine: [], impostor: [] },
+    mean2v2: { genuine: [], impostor: [] },
+    best2v2: { genuine: [], impostor: [] },
+  } as Record<'single' | 'mean2v1' | 'mean2v2' | 'best2v2', Scores>;
   const n = found.length;
   const dist: number[][] = Array.from({ length: n }, () => new Array<number>(n).fill(0));
   for (let i = 0; i < n; i++) {
@@ -200,7 +213,9 @@ function score(found: Measured[]): Record<'single' | 'mean2v1' | 'mean2v2' | 'be
       const same = p.person === q.person;
       if (same && (p.a === q.a || p.a === q.b || p.b === q.a || p.b === q.b)) continue;
       (same ? out.mean2v2.genuine : out.mean2v2.impostor).push(descriptorDistance(p.mean, q.mean));
-      (same ? out.best2v2.genuine : out.best2v2.impostor).push(Math.min(dist[p.a]![q.a]!, dist[p.a]![q.b]!, dist[p.b]![q.a]!, dist[p.b]![q.b]!));
+      (same ? out.best2v2.genuine : out.best2v2.impostor).push(
+        Math.min(dist[p.a]![q.a]!, dist[p.a]![q.b]!, dist[p.b]![q.a]!, dist[p.b]![q.b]!),
+      );
     }
   }
   return out;
@@ -229,7 +244,15 @@ function fnmrWithFta(r: SetResult, t: number): number {
   const single = r.scores.single.genuine;
   return (single.filter((d) => !(d <= t)).length + r.missedGenuine) / Math.max(1, single.length + r.missedGenuine);
 }
-const results: { spec: string; model: string; msPerFrame: number; threshold: number; chosen?: number; perSet: SetResult[]; poses?: PoseReport }[] = [];
+const results: {
+  spec: string;
+  model: string;
+  msPerFrame: number;
+  threshold: number;
+  chosen?: number;
+  perSet: SetResult[];
+  poses?: PoseReport;
+}[] = [];
 for (const { spec, options } of candidates) {
   const pipeline = await createFacePipeline(options);
   await pipeline.warmUp();
@@ -242,30 +265,72 @@ for (const { spec, options } of candidates) {
       const analysis = await pipeline.analyzeImage(frame);
       times.push(performance.now() - t);
       const face = analysis.faces.length === 1 ? analysis.faces[0]! : null;
-      measured.push({ person: set.images[k]!.person, file: set.images[k]!.path.split('/').pop()!, descriptor: face?.descriptor.length ? face.descriptor : null });
+      measured.push({
+        person: set.images[k]!.person,
+        file: set.images[k]!.path.split('/').pop()!,
+        descriptor: face?.descriptor.length ? face.descriptor : null,
+      });
     }
     const found = measured.filter((m) => m.descriptor);
     if (values['show-pairs']) {
       // The hardest pairs of the set, to look at: closest impostors and farthest genuines.
       const all: { d: number; same: boolean; a: string; b: string }[] = [];
-      for (let i = 0; i < found.length; i++) for (let j = i + 1; j < found.length; j++) all.push({ d: descriptorDistance(found[i]!.descriptor!, found[j]!.descriptor!), same: found[i]!.person === found[j]!.person, a: `${found[i]!.person}/${found[i]!.file}`, b: `${found[j]!.person}/${found[j]!.file}` });
+      for (let i = 0; i < found.length; i++)
+        for (let j = i + 1; j < found.length; j++)
+          all.push({
+            d: descriptorDistance(found[i]!.descriptor!, found[j]!.descriptor!),
+            same: found[i]!.person === found[j]!.person,
+            a: `${found[i]!.person}/${found[i]!.file}`,
+            b: `${found[j]!.person}/${found[j]!.file}`,
+          });
       const n = Number(values['show-pairs']);
-      const show = (xs: typeof all) => xs.slice(0, n).map((x) => `${x.a}~${x.b} ${x.d.toFixed(3)}`).join('; ');
+      const show = (xs: typeof all) =>
+        xs
+          .slice(0, n)
+          .map((x) => `${x.a}~${x.b} ${x.d.toFixed(3)}`)
+          .join('; ');
       console.log(`  [${spec} ${set.name}] closest impostors: ${show(all.filter((x) => !x.same).sort((x, y) => x.d - y.d))}`);
       console.log(`  [${spec} ${set.name}] farthest genuines: ${show(all.filter((x) => x.same).sort((x, y) => y.d - x.d))}`);
-      console.log(`  [${spec} ${set.name}] no single face: ${measured.filter((m) => !m.descriptor).map((m) => `${m.person}/${m.file}`).join(', ')}`);
+      console.log(
+        `  [${spec} ${set.name}] no single face: ${measured
+          .filter((m) => !m.descriptor)
+          .map((m) => `${m.person}/${m.file}`)
+          .join(', ')}`,
+      );
     }
     const genuineAll = measured.reduce((n, a, i) => n + measured.slice(i + 1).filter((b) => b.person === a.person).length, 0);
     const scores = score(found);
-    perSet.push({ set: set.name, images: measured.length, people: new Set(measured.map((m) => m.person)).size, found: found.length, scores, missedGenuine: genuineAll - scores.single.genuine.length });
+    perSet.push({
+      set: set.name,
+      images: measured.length,
+      people: new Set(measured.map((m) => m.person)).size,
+      found: found.length,
+      scores,
+      missedGenuine: genuineAll - scores.single.genuine.length,
+    });
   }
   // The threshold: the shipped one for the shipped model (v2's for v2), else the one chosen on the `--select` set.
   const selectSet = perSet.find((r) => r.set === values.select);
   const chosen = selectSet ? chooseThreshold(selectSet.scores.single) : undefined;
-  const threshold = pipeline.model === FACE_PIPELINE_MODEL ? shippedThreshold : pipeline.model === FACE_PIPELINE_V2.model ? FACE_PIPELINE_V2.threshold : (chosen ?? shippedThreshold);
+  const threshold =
+    pipeline.model === FACE_PIPELINE_MODEL
+      ? shippedThreshold
+      : pipeline.model === FACE_PIPELINE_V2.model
+        ? FACE_PIPELINE_V2.threshold
+        : (chosen ?? shippedThreshold);
   const poses = values.poses === 'false' ? undefined : await poseCheck(pipeline);
-  results.push({ spec, model: pipeline.model, msPerFrame: median(times), threshold, perSet, ...(poses && { poses }), ...(chosen !== undefined && { chosen }) });
-  console.log(`\n== ${spec} (${pipeline.model}): ${times.length ? `median ${median(times).toFixed(0)} ms per frame (one thread)` : "no labelled sets"}; threshold ${threshold}${chosen !== undefined ? ` (ROC choice on ${selectSet!.set}: ${chosen})` : ''}`);
+  results.push({
+    spec,
+    model: pipeline.model,
+    msPerFrame: median(times),
+    threshold,
+    perSet,
+    ...(poses && { poses }),
+    ...(chosen !== undefined && { chosen }),
+  });
+  console.log(
+    `\n== ${spec} (${pipeline.model}): ${times.length ? `median ${median(times).toFixed(0)} ms per frame (one thread)` : 'no labelled sets'}; threshold ${threshold}${chosen !== undefined ? ` (ROC choice on ${selectSet!.set}: ${chosen})` : ''}`,
+  );
   for (const r of perSet) {
     const s = rates(r.scores.single, threshold);
     const withFta = fnmrWithFta(r, threshold);
@@ -275,7 +340,9 @@ for (const { spec, options } of candidates) {
     );
     for (const rule of ['mean2v1', 'mean2v2', 'best2v2'] as const) {
       const x = rates(r.scores[rule], threshold);
-      console.log(`    ${rule}: ${r.scores[rule].genuine.length} / ${r.scores[rule].impostor.length}; margin ${f3(x.margin)}; FMR ${pct(x.fmr)}, FNMR ${pct(x.fnmr)}`);
+      console.log(
+        `    ${rule}: ${r.scores[rule].genuine.length} / ${r.scores[rule].impostor.length}; margin ${f3(x.margin)}; FMR ${pct(x.fmr)}, FNMR ${pct(x.fnmr)}`,
+      );
     }
     const roc = [-0.1, -0.05, 0, 0.05, 0.1].map((dt) => {
       const t = round(threshold + dt, 3);
@@ -285,7 +352,9 @@ for (const { spec, options } of candidates) {
     console.log(`    ROC single (t: FMR/FNMR): ${roc.join('  ')}`);
   }
   if (poses) {
-    const yaw = Object.entries(poses.yaw).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ');
+    const yaw = Object.entries(poses.yaw)
+      .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+      .join(', ');
     console.log(
       `  rendered poses: one face in ${poses.found}/${poses.frames}, smallest box ${pct(poses.minWidth)} of the frame; poses shown ${poses.posesShown}/${poses.actions}; yaw ${yaw}; ` +
         `action↔neutral max ${f3(poses.genuineMax)}, a↔b neutral min ${f3(poses.impostorMin)}`,
@@ -323,7 +392,14 @@ console.log(
     ...(head && first && summary(head, first.threshold)),
     ...(first && first.perSet.length > 0 && { msPerFrame: Math.round(first.msPerFrame) }),
     sets: Object.fromEntries(first?.perSet.map((r) => [r.set, summary(r, first.threshold)]) ?? []),
-    ...(first?.poses && { poses: { ...first.poses, minWidth: round(first.poses.minWidth), genuineMax: round(first.poses.genuineMax), impostorMin: round(first.poses.impostorMin) } }),
+    ...(first?.poses && {
+      poses: {
+        ...first.poses,
+        minWidth: round(first.poses.minWidth),
+        genuineMax: round(first.poses.genuineMax),
+        impostorMin: round(first.poses.impostorMin),
+      },
+    }),
     candidates: results.slice(1).map((c) => ({
       spec: c.spec,
       model: c.model,
@@ -331,13 +407,25 @@ console.log(
       ...(c.chosen !== undefined && { rocThreshold: c.chosen }),
       msPerFrame: Math.round(c.msPerFrame),
       sets: Object.fromEntries(c.perSet.map((r) => [r.set, summary(r, c.threshold)])),
-      ...(c.poses && { poses: { found: c.poses.found, frames: c.poses.frames, posesShown: c.poses.posesShown, actions: c.poses.actions, minWidth: round(c.poses.minWidth) } }),
+      ...(c.poses && {
+        poses: {
+          found: c.poses.found,
+          frames: c.poses.frames,
+          posesShown: c.poses.posesShown,
+          actions: c.poses.actions,
+          minWidth: round(c.poses.minWidth),
+        },
+      }),
     })),
     pad,
     side,
     quality,
     ...(cost && { cost }),
-    ...(cost && { cpuPerCheckMs: cost.cpuPerCheckMs, checksPerSecond: cost.checksPerSecond, checkUnderLoadMedianMs: cost.checkUnderLoadMedianMs }),
+    ...(cost && {
+      cpuPerCheckMs: cost.cpuPerCheckMs,
+      checksPerSecond: cost.checksPerSecond,
+      checkUnderLoadMedianMs: cost.checkUnderLoadMedianMs,
+    }),
   }),
 );
 

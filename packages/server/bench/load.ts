@@ -44,7 +44,12 @@ const SECONDS = Number(args.seconds ?? process.env.BENCH_SECONDS ?? 20);
 const SIGNERS = Number(args.signers ?? process.env.BENCH_SIGNERS ?? Math.max(1, Math.min(2, cpus().length - 1)));
 const DATABASE_URL = process.env.TWOFOLD_TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const ADDRESSES_PER_USER = 8;
-for (const [name, v] of [['servers', SERVERS], ['users', USERS], ['seconds', SECONDS], ['signers', SIGNERS]] as const) {
+for (const [name, v] of [
+  ['servers', SERVERS],
+  ['users', USERS],
+  ['seconds', SECONDS],
+  ['signers', SIGNERS],
+] as const) {
   if (!Number.isInteger(v) || v < 1) throw new Error(`--${name} must be a positive integer`);
 }
 
@@ -108,7 +113,8 @@ class Client {
     // dropped after 3 s, before the server's 5 s keep-alive timeout closes them under a request.
     this.agents = Array.from(
       { length: ADDRESSES_PER_USER },
-      (_, k) => new http.Agent({ keepAlive: true, timeout: 3000, maxSockets: 4, localAddress: `127.${(user >> 8) + 1}.${user & 255}.${k + 1}` }),
+      (_, k) =>
+        new http.Agent({ keepAlive: true, timeout: 3000, maxSockets: 4, localAddress: `127.${(user >> 8) + 1}.${user & 255}.${k + 1}` }),
     );
   }
   close() {
@@ -217,7 +223,9 @@ async function deviceProof(c: Client, flow: string, u: UserState, s: number, pur
   const ch = await c.call(flow, server(s), 'POST', '/device-keys/challenge', { userId: u.userId, purpose });
   if (ch.status !== 200) return null;
   const message = new TextEncoder().encode(`twofold-device-proof:v1:${purpose}:${u.userId}:${ch.json.challenge}`);
-  const signature = Buffer.from(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, u.deviceKey.privateKey, message)).toString('base64url');
+  const signature = Buffer.from(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, u.deviceKey.privateKey, message)).toString(
+    'base64url',
+  );
   return { keyId: u.deviceKey.keyId, challengeId: ch.json.challengeId as string, signature };
 }
 
@@ -226,7 +234,10 @@ async function signIn(c: Client, u: UserState, s: number): Promise<boolean> {
   if (opts.status !== 200) return false;
   const response = await u.device.get(opts.json.options);
   produced(u.credentialId, response);
-  const done = await c.call('sign-in', server(s + 1), 'POST', '/passkeys/authenticate/verify', { ceremonyId: opts.json.ceremonyId, response });
+  const done = await c.call('sign-in', server(s + 1), 'POST', '/passkeys/authenticate/verify', {
+    ceremonyId: opts.json.ceremonyId,
+    response,
+  });
   if (done.status !== 200) return false;
   ackCounter(u.credentialId, response);
   ackedSignIns.set(u.credentialId, (ackedSignIns.get(u.credentialId) ?? 0) + 1);
@@ -251,7 +262,14 @@ async function pinFlow(c: Client, u: UserState, s: number): Promise<boolean> {
 
 async function createTransaction(c: Client, flow: string, u: UserState, s: number, allowPin: boolean) {
   const nonce = Math.random().toString(36).slice(2);
-  const r = await c.call(flow, server(s), 'POST', '/transactions', { userId: u.userId, message: `Pay 10.00 EUR (${nonce})`, context: { nonce }, allowPin }, CLUSTER_API_KEY);
+  const r = await c.call(
+    flow,
+    server(s),
+    'POST',
+    '/transactions',
+    { userId: u.userId, message: `Pay 10.00 EUR (${nonce})`, context: { nonce }, allowPin },
+    CLUSTER_API_KEY,
+  );
   return r.status === 201 ? { id: r.json.transactionId as string, nonce } : null;
 }
 
@@ -267,17 +285,28 @@ function judgeTransaction(flow: string, tx: { id: string; nonce: string }, repli
 async function txPasskey(c: Client, u: UserState, s: number): Promise<boolean> {
   const tx = await createTransaction(c, 'tx-passkey', u, s, false);
   if (!tx) return false;
-  const starts = await Promise.all([0, 1].map((k) => c.call('tx-passkey', server(s + k), 'POST', `/transactions/${tx.id}/options`, {}, u.token)));
+  const starts = await Promise.all(
+    [0, 1].map((k) => c.call('tx-passkey', server(s + k), 'POST', `/transactions/${tx.id}/options`, {}, u.token)),
+  );
   if (starts.some((r) => r.status !== 200)) return false;
   const assertions: any[] = [];
   for (const st of starts) assertions.push(await u.device.get(st.json.options)); // one authenticator signs in turn
   for (const a of assertions) produced(u.credentialId, a);
   const replies = await Promise.all(
     starts.map((st, k) =>
-      c.call('tx-passkey', server(s + k + 1), 'POST', `/transactions/${tx.id}/confirm`, { ceremonyId: st.json.ceremonyId, response: assertions[k] }, u.token),
+      c.call(
+        'tx-passkey',
+        server(s + k + 1),
+        'POST',
+        `/transactions/${tx.id}/confirm`,
+        { ceremonyId: st.json.ceremonyId, response: assertions[k] },
+        u.token,
+      ),
     ),
   );
-  replies.forEach((r, k) => { if (r.status === 200) ackCounter(u.credentialId, assertions[k]); });
+  replies.forEach((r, k) => {
+    if (r.status === 200) ackCounter(u.credentialId, assertions[k]);
+  });
   return judgeTransaction('tx-passkey', tx, replies, 'passkey');
 }
 
@@ -287,38 +316,72 @@ async function txPin(c: Client, u: UserState, s: number): Promise<boolean> {
   if (!tx) return false;
   const proofs = await Promise.all([0, 1].map((k) => deviceProof(c, 'tx-pin', u, s + k, 'transaction')));
   if (proofs.some((p) => !p)) return false;
-  const replies = await Promise.all([0, 1].map((k) => c.call('tx-pin', server(s + k), 'POST', `/transactions/${tx.id}/confirm`, { pin: u.pin, deviceProof: proofs[k] }, u.token)));
+  const replies = await Promise.all(
+    [0, 1].map((k) =>
+      c.call('tx-pin', server(s + k), 'POST', `/transactions/${tx.id}/confirm`, { pin: u.pin, deviceProof: proofs[k] }, u.token),
+    ),
+  );
   return judgeTransaction('tx-pin', tx, replies, 'pin');
 }
 
 async function codeRace(c: Client, u: UserState, s: number): Promise<boolean> {
-  const gen = await c.call('code-race', server(s), 'POST', '/codes/short/generate', { userId: u.userId, purpose: 'add_credential', authorize: true }, CLUSTER_API_KEY);
+  const gen = await c.call(
+    'code-race',
+    server(s),
+    'POST',
+    '/codes/short/generate',
+    { userId: u.userId, purpose: 'add_credential', authorize: true },
+    CLUSTER_API_KEY,
+  );
   if (gen.status !== 201) return false;
   const racers = [0, 1, 2].map(() => newDevice());
-  const inits = await Promise.all(racers.map((_, k) => c.call('code-race', server(s + k), 'POST', '/credentials/fido2/init/code', { userId: u.userId, code: { code: gen.json.code, type: 'short' } })));
+  const inits = await Promise.all(
+    racers.map((_, k) =>
+      c.call('code-race', server(s + k), 'POST', '/credentials/fido2/init/code', {
+        userId: u.userId,
+        code: { code: gen.json.code, type: 'short' },
+      }),
+    ),
+  );
   const ready = inits.map((r, k) => ({ r, device: racers[k]! })).filter((x) => x.r.status === 200);
   const responses = await Promise.all(ready.map((x) => x.device.create(x.r.json.options)));
   const done = await Promise.all(
-    ready.map((x, k) => c.call('code-race', server(s + k + 1), 'POST', '/credentials/fido2/complete', { ceremonyId: x.r.json.ceremonyId, response: responses[k] })),
+    ready.map((x, k) =>
+      c.call('code-race', server(s + k + 1), 'POST', '/credentials/fido2/complete', {
+        ceremonyId: x.r.json.ceremonyId,
+        response: responses[k],
+      }),
+    ),
   );
   const won = done.filter((r) => r.status === 200);
   if (won.length > 1) violations.push(`code-race: one code added ${won.length} passkeys for ${u.userId}`);
-  done.forEach((r, k) => { if (r.status === 200) ackedCodeDevices.push({ userId: u.userId, deviceId: r.json.deviceId, credentialId: responses[k].id }); });
+  done.forEach((r, k) => {
+    if (r.status === 200) ackedCodeDevices.push({ userId: u.userId, deviceId: r.json.deviceId, credentialId: responses[k].id });
+  });
   return won.length === 1;
 }
 
 async function signUpRace(c: Client, s: number): Promise<boolean> {
   const username = uniqueUsername();
   const devices = [newDevice(), newDevice()];
-  const opts = await Promise.all(devices.map((_, k) => c.call('sign-up-race', server(s + k), 'POST', '/passkeys/register/options', { username })));
+  const opts = await Promise.all(
+    devices.map((_, k) => c.call('sign-up-race', server(s + k), 'POST', '/passkeys/register/options', { username })),
+  );
   const ready = opts.map((r, k) => ({ r, device: devices[k]! })).filter((x) => x.r.status === 200);
   const responses = await Promise.all(ready.map((x) => x.device.create(x.r.json.options)));
   const done = await Promise.all(
-    ready.map((x, k) => c.call('sign-up-race', server(s + k + 1), 'POST', '/passkeys/register/verify', { ceremonyId: x.r.json.ceremonyId, response: responses[k] })),
+    ready.map((x, k) =>
+      c.call('sign-up-race', server(s + k + 1), 'POST', '/passkeys/register/verify', {
+        ceremonyId: x.r.json.ceremonyId,
+        response: responses[k],
+      }),
+    ),
   );
   const won = done.filter((r) => r.status === 200);
   if (won.length > 1) violations.push(`sign-up-race: username ${username} signed up ${won.length} times`);
-  done.forEach((r, k) => { if (r.status === 200) ackedUsers.push({ userId: r.json.userId, deviceId: r.json.deviceId, credentialId: responses[k].id }); });
+  done.forEach((r, k) => {
+    if (r.status === 200) ackedUsers.push({ userId: r.json.userId, deviceId: r.json.deviceId, credentialId: responses[k].id });
+  });
   return won.length === 1;
 }
 
@@ -380,7 +443,9 @@ async function checkInvariants(db: pg.Client): Promise<{ name: string; bad: numb
 
   // What the run was told succeeded must be there (no lost acknowledged writes), and each
   // signature counter must be the newest acknowledged one (a counter never goes back).
-  const passkeys = new Map((await db.query('SELECT credential_id, device_id, user_id, counter FROM passkeys')).rows.map((r) => [r.credential_id as string, r]));
+  const passkeys = new Map(
+    (await db.query('SELECT credential_id, device_id, user_id, counter FROM passkeys')).rows.map((r) => [r.credential_id as string, r]),
+  );
   const lost: unknown[] = [];
   for (const a of [...ackedUsers, ...ackedCodeDevices]) {
     const p = passkeys.get(a.credentialId);
@@ -392,7 +457,11 @@ async function checkInvariants(db: pg.Client): Promise<{ name: string; bad: numb
   // newest acknowledged assertion and the newest one ever signed, and no counter value may have
   // been accepted twice. Sign-ins have no later step, so each acknowledged one has its event.
   const signInEvents = new Map(
-    (await db.query(`SELECT p.credential_id, count(e.*)::int AS n FROM passkeys p JOIN audit_events e ON e.device_id = p.device_id AND e.type = 'user.signed_in' GROUP BY 1`)).rows.map((r) => [r.credential_id as string, Number(r.n)]),
+    (
+      await db.query(
+        `SELECT p.credential_id, count(e.*)::int AS n FROM passkeys p JOIN audit_events e ON e.device_id = p.device_id AND e.type = 'user.signed_in' GROUP BY 1`,
+      )
+    ).rows.map((r) => [r.credential_id as string, Number(r.n)]),
   );
   const counterBad: unknown[] = [];
   for (const [credentialId, counters] of ackedCounters) {
@@ -403,10 +472,15 @@ async function checkInvariants(db: pg.Client): Promise<{ name: string; bad: numb
       counterBad.push({ credentialId, stored, newestAcked, newestSigned, acknowledged: counters.slice(-5) });
     }
   }
-  results.push({ name: 'a signature counter behind an acknowledged assertion, ahead of any signed one, or one value accepted twice', bad: counterBad.length, sample: counterBad.slice(0, 3) });
+  results.push({
+    name: 'a signature counter behind an acknowledged assertion, ahead of any signed one, or one value accepted twice',
+    bad: counterBad.length,
+    sample: counterBad.slice(0, 3),
+  });
   const eventsBad: unknown[] = [];
   for (const [credentialId, n] of ackedSignIns) {
-    if ((signInEvents.get(credentialId) ?? 0) !== n) eventsBad.push({ credentialId, acknowledged: n, events: signInEvents.get(credentialId) ?? 0 });
+    if ((signInEvents.get(credentialId) ?? 0) !== n)
+      eventsBad.push({ credentialId, acknowledged: n, events: signInEvents.get(credentialId) ?? 0 });
   }
   results.push({ name: 'acknowledged sign-ins and recorded sign-in events differ', bad: eventsBad.length, sample: eventsBad.slice(0, 3) });
   const decided = new Map((await db.query(`SELECT id, status, method FROM transactions`)).rows.map((r) => [r.id as string, r]));
@@ -429,7 +503,9 @@ console.log(`starting ${SERVERS} servers on ${DATABASE_URL.replace(/\/\/[^@]*@/,
 cluster = await startCluster({ servers: SERVERS, databaseUrl: DATABASE_URL, schemaPrefix: 'twofold_load' });
 let db: pg.Client | null = null;
 try {
-  console.log(`servers: ${cluster.urls.join(', ')} (schema ${cluster.schema}); ${USERS} virtual users, ${SIGNERS} signing threads, ${SECONDS}s`);
+  console.log(
+    `servers: ${cluster.urls.join(', ')} (schema ${cluster.schema}); ${USERS} virtual users, ${SIGNERS} signing threads, ${SECONDS}s`,
+  );
   const started = performance.now();
   const until = started + SECONDS * 1000;
   await Promise.all(Array.from({ length: USERS }, (_, i) => virtualUser(i, until)));
@@ -437,18 +513,30 @@ try {
 
   const sorted = allLatencies.sort((a, b) => a - b);
   console.log(`\n${requests} requests in ${elapsed.toFixed(1)}s = ${(requests / elapsed).toFixed(0)} requests/s\n`);
-  console.log(`${'flow'.padEnd(14)} ${'done'.padStart(6)} ${'not ok'.padStart(7)} ${'flows/s'.padStart(8)} ${'requests'.padStart(9)} ${'p50 ms'.padStart(7)} ${'p95 ms'.padStart(7)} ${'p99 ms'.padStart(7)}`);
+  console.log(
+    `${'flow'.padEnd(14)} ${'done'.padStart(6)} ${'not ok'.padStart(7)} ${'flows/s'.padStart(8)} ${'requests'.padStart(9)} ${'p50 ms'.padStart(7)} ${'p95 ms'.padStart(7)} ${'p99 ms'.padStart(7)}`,
+  );
   const flows: Record<string, unknown> = {};
   for (const name of ['sign-up', ...FLOWS.map(([f]) => f)]) {
     const l = (latencies.get(name) ?? []).sort((a, b) => a - b);
     const f = flowsDone.get(name) ?? { ok: 0, failed: 0 };
-    const row = { ok: f.ok, notOk: f.failed, perSecond: ms(f.ok / elapsed), requests: l.length, p50Ms: ms(quantile(l, 0.5)), p95Ms: ms(quantile(l, 0.95)), p99Ms: ms(quantile(l, 0.99)) };
+    const row = {
+      ok: f.ok,
+      notOk: f.failed,
+      perSecond: ms(f.ok / elapsed),
+      requests: l.length,
+      p50Ms: ms(quantile(l, 0.5)),
+      p95Ms: ms(quantile(l, 0.95)),
+      p99Ms: ms(quantile(l, 0.99)),
+    };
     flows[name] = row;
     console.log(
       `${name.padEnd(14)} ${String(row.ok).padStart(6)} ${String(row.notOk).padStart(7)} ${row.perSecond.toFixed(1).padStart(8)} ${String(row.requests).padStart(9)} ${row.p50Ms.toFixed(1).padStart(7)} ${row.p95Ms.toFixed(1).padStart(7)} ${row.p99Ms.toFixed(1).padStart(7)}`,
     );
   }
-  console.log(`${'all requests'.padEnd(14)} ${''.padStart(6)} ${''.padStart(7)} ${''.padStart(8)} ${String(sorted.length).padStart(9)} ${quantile(sorted, 0.5).toFixed(1).padStart(7)} ${quantile(sorted, 0.95).toFixed(1).padStart(7)} ${quantile(sorted, 0.99).toFixed(1).padStart(7)}`);
+  console.log(
+    `${'all requests'.padEnd(14)} ${''.padStart(6)} ${''.padStart(7)} ${''.padStart(8)} ${String(sorted.length).padStart(9)} ${quantile(sorted, 0.5).toFixed(1).padStart(7)} ${quantile(sorted, 0.95).toFixed(1).padStart(7)} ${quantile(sorted, 0.99).toFixed(1).padStart(7)}`,
+  );
   console.log('\nresponses by status:');
   const statuses = Object.fromEntries([...byStatus].sort(([a], [b]) => a.localeCompare(b)));
   for (const [k, v] of Object.entries(statuses)) console.log(`  ${k.padEnd(40)} ${v}`);
@@ -458,12 +546,19 @@ try {
   console.log('\ninvariants (checked in the database):');
   db = await cluster.connect();
   const results = await checkInvariants(db);
-  for (const r of results) console.log(`  ${r.bad === 0 ? 'ok  ' : 'FAIL'} ${r.name}${r.bad ? `: ${r.bad} ${JSON.stringify(r.sample)}` : ''}`);
+  for (const r of results)
+    console.log(`  ${r.bad === 0 ? 'ok  ' : 'FAIL'} ${r.name}${r.bad ? `: ${r.bad} ${JSON.stringify(r.sample)}` : ''}`);
   const invariantViolations = results.reduce((a, r) => a + r.bad, 0);
-  const totals = (await db.query(`SELECT (SELECT count(*) FROM users)::int AS users, (SELECT count(*) FROM passkeys)::int AS passkeys, (SELECT count(*) FROM codes WHERE used_at IS NOT NULL)::int AS "codesRedeemed", (SELECT count(*) FROM transactions WHERE status = 'approved')::int AS "transactionsApproved", (SELECT count(*) FROM audit_events)::int AS "auditEvents"`)).rows[0];
+  const totals = (
+    await db.query(
+      `SELECT (SELECT count(*) FROM users)::int AS users, (SELECT count(*) FROM passkeys)::int AS passkeys, (SELECT count(*) FROM codes WHERE used_at IS NOT NULL)::int AS "codesRedeemed", (SELECT count(*) FROM transactions WHERE status = 'approved')::int AS "transactionsApproved", (SELECT count(*) FROM audit_events)::int AS "auditEvents"`,
+    )
+  ).rows[0];
   console.log(`  rows: ${JSON.stringify(totals)}`);
   const p99Ms = ms(quantile(sorted, 0.99));
-  console.log(`\ntargets: responses >= 500: ${errors5xx} (target 0: ${errors5xx === 0 ? 'met' : 'NOT met'}); invariant violations: ${invariantViolations} (target 0: ${invariantViolations === 0 ? 'met' : 'NOT met'})`);
+  console.log(
+    `\ntargets: responses >= 500: ${errors5xx} (target 0: ${errors5xx === 0 ? 'met' : 'NOT met'}); invariant violations: ${invariantViolations} (target 0: ${invariantViolations === 0 ? 'met' : 'NOT met'})`,
+  );
   console.log(
     JSON.stringify({
       servers: SERVERS,

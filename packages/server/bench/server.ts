@@ -44,7 +44,8 @@ async function block(fn: () => unknown | Promise<unknown>, seconds: number, warm
   return n / ((performance.now() - start) / 1000);
 }
 
-const line = (label: string, ops: number, note: string) => console.log(`${label.padEnd(58)} ${ops.toFixed(0).padStart(8)} ops/s  (${note})`);
+const line = (label: string, ops: number, note: string) =>
+  console.log(`${label.padEnd(58)} ${ops.toFixed(0).padStart(8)} ops/s  (${note})`);
 const median = (xs: number[]) => {
   const sorted = [...xs].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -55,9 +56,13 @@ async function rawVerify(): Promise<number> {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const data = Buffer.alloc(69, 7); // authenticatorData (37) + clientDataHash (32)
   const signature = createSign('sha256').update(data).sign(privateKey);
-  const ops = await block(() => {
-    if (!cryptoVerify('sha256', data, publicKey, signature)) throw new Error('bad signature');
-  }, SECONDS, 50);
+  const ops = await block(
+    () => {
+      if (!cryptoVerify('sha256', data, publicKey, signature)) throw new Error('bad signature');
+    },
+    SECONDS,
+    50,
+  );
   line('raw crypto.verify ES256', ops, `${SECONDS}s`);
   return ops;
 }
@@ -66,7 +71,12 @@ async function rawVerify(): Promise<number> {
 async function bareVerifier(): Promise<() => Promise<void>> {
   // Register one credential against a throw-away instance to get a real COSE key + assertion.
   const store = await createPGliteStore();
-  const twofold = createTwofold({ store, rp: { id: 'localhost', origins: [ORIGIN] }, openRegistration: true, http: { clientAddress: 'none' } }); // in-process requests have no socket
+  const twofold = createTwofold({
+    store,
+    rp: { id: 'localhost', origins: [ORIGIN] },
+    openRegistration: true,
+    http: { clientAddress: 'none' },
+  }); // in-process requests have no socket
   const authenticator = createSoftAuthenticator({ origin: ORIGIN });
   const reg = await twofold.passkeys.startRegistration({ username: 'bench' });
   await twofold.passkeys.verifyRegistration({ ceremonyId: reg.ceremonyId, response: await authenticator.createCredential(reg.options) });
@@ -95,7 +105,13 @@ async function ceremonies(store: Store) {
   // Secret keys, as every served instance has (the CLI refuses PostgreSQL without them): sign-in
   // ceremonies are then stateless. In-process requests have no socket, hence no client address.
   const secretKeys = parseKeyring(generateSealingKey('bench'));
-  const twofold = createTwofold({ store, rp: { id: 'localhost', origins: [ORIGIN] }, openRegistration: true, secretKeys, http: { clientAddress: 'none' } });
+  const twofold = createTwofold({
+    store,
+    rp: { id: 'localhost', origins: [ORIGIN] },
+    openRegistration: true,
+    secretKeys,
+    http: { clientAddress: 'none' },
+  });
   const post = (path: string, body: unknown) =>
     twofold.handler(
       new Request(`http://localhost/api/v1${path}`, {
@@ -107,7 +123,10 @@ async function ceremonies(store: Store) {
   const register = async (name: string) => {
     const authenticator = createSoftAuthenticator({ origin: ORIGIN });
     const reg = (await (await post('/passkeys/register/options', { username: `${name}${Date.now()}` })).json()) as any;
-    const done = await post('/passkeys/register/verify', { ceremonyId: reg.ceremonyId, response: await authenticator.createCredential(reg.options) });
+    const done = await post('/passkeys/register/verify', {
+      ceremonyId: reg.ceremonyId,
+      response: await authenticator.createCredential(reg.options),
+    });
     if (done.status !== 200) throw new Error(await done.text());
     return authenticator;
   };
@@ -191,7 +210,9 @@ if (await postgresReachable()) {
   const onPostgres = await ceremonies(store);
   const seconds = SECONDS / ROUNDS;
   const rounds: { bare: number; sequential: number; ms: number; concurrent: number }[] = [];
-  console.log(`PostgreSQL, ${ROUNDS} rounds of ${seconds.toFixed(1)} s blocks: bare verify | ceremony one at a time | ${CONCURRENCY} in flight`);
+  console.log(
+    `PostgreSQL, ${ROUNDS} rounds of ${seconds.toFixed(1)} s blocks: bare verify | ceremony one at a time | ${CONCURRENCY} in flight`,
+  );
   for (let r = 0; r < ROUNDS; r++) {
     const b = await block(bare, seconds);
     const { ops, ms } = await onPostgres.sequential(seconds);

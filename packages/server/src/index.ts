@@ -84,7 +84,13 @@ export type { RateLimit } from './ratelimits/ratelimits.js';
 
 export type { SignOutOptions, RevokeSessionsOptions } from './tokens/index.js';
 export type { PasskeyCacheOptions } from './passkeys/index.js';
-export type { DeviceProof, DeviceProofPurpose, RegisterDeviceKeyOptions, StartDeviceProofOptions, VerifyDeviceProofOptions } from './devicekeys/devicekeys.js';
+export type {
+  DeviceProof,
+  DeviceProofPurpose,
+  RegisterDeviceKeyOptions,
+  StartDeviceProofOptions,
+  VerifyDeviceProofOptions,
+} from './devicekeys/devicekeys.js';
 // Records some functions return as stored (`deviceKeys.verifyProof`, `audit.list`), and the
 // `type` of `codes.generate`.
 export type { DeviceKeyRecord } from './devicekeys/store.js';

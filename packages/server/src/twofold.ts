@@ -1,7 +1,31 @@
-import { createApiKey, ensureApiKey, authenticateApiKey, removeApiKey, type CreateApiKeyOptions, type EnsureApiKeyOptions, type AuthenticateApiKeyOptions, type RemoveApiKeyOptions } from './apikeys/apikeys.js';
-import { actor, listEvents, pageEvents, recordEvent, type AuditEvent, type ListEventsOptions, type PageEventsOptions } from './audit/audit.js';
+import {
+  createApiKey,
+  ensureApiKey,
+  authenticateApiKey,
+  removeApiKey,
+  type CreateApiKeyOptions,
+  type EnsureApiKeyOptions,
+  type AuthenticateApiKeyOptions,
+  type RemoveApiKeyOptions,
+} from './apikeys/apikeys.js';
+import {
+  actor,
+  listEvents,
+  pageEvents,
+  recordEvent,
+  type AuditEvent,
+  type ListEventsOptions,
+  type PageEventsOptions,
+} from './audit/audit.js';
 import type { RelyingParty, TwofoldContext } from './context.js';
-import { listDevices, removeDevice, renameDevice, type ListDevicesOptions, type RemoveDeviceOptions, type RenameDeviceOptions } from './devices/devices.js';
+import {
+  listDevices,
+  removeDevice,
+  renameDevice,
+  type ListDevicesOptions,
+  type RemoveDeviceOptions,
+  type RenameDeviceOptions,
+} from './devices/devices.js';
 import { createHandler, type HandlerOptions } from './http/app.js';
 import {
   createPasskeyCache,
@@ -229,7 +253,9 @@ function requireSecretKeys(options: TwofoldOptions): void {
   // `KEYS && parseKeyring(KEYS)` with an empty variable gives '' (or null from other code): an
   // absent key must not pass for a given one. Only undefined means "not given".
   if (keys !== undefined && !(Array.isArray(keys) && keys.length > 0)) {
-    throw new TypeError(`createTwofold: secretKeys must be a non-empty array of keys (parseKeyring(secret)), got ${keys === null ? 'null' : Array.isArray(keys) ? 'an empty array' : `a ${typeof keys}`}`);
+    throw new TypeError(
+      `createTwofold: secretKeys must be a non-empty array of keys (parseKeyring(secret)), got ${keys === null ? 'null' : Array.isArray(keys) ? 'an empty array' : `a ${typeof keys}`}`,
+    );
   }
   if (keys !== undefined || options.store?.embedded === true) return;
   if (options.insecureNoSecretKeys === true) {
@@ -263,13 +289,17 @@ export function createTwofold(options: TwofoldOptions) {
   const ceremonyTtlSeconds = options.ceremonyTtlSeconds ?? 300;
   // Bounded: a sealed sign-in ceremony carries its expiry in 32 bits, and WebAuthn's timeout is advisory anyway.
   if (!(Number.isInteger(ceremonyTtlSeconds) && ceremonyTtlSeconds >= 10 && ceremonyTtlSeconds <= 3600)) {
-    throw new TypeError(`createTwofold: ceremonyTtlSeconds must be a whole number of seconds from 10 to 3600, got ${options.ceremonyTtlSeconds}`);
+    throw new TypeError(
+      `createTwofold: ceremonyTtlSeconds must be a whole number of seconds from 10 to 3600, got ${options.ceremonyTtlSeconds}`,
+    );
   }
   requireSecretKeys(options);
   // One action lets a re-labelled recorded frame land on its target ~12 % of the time (docs/face.md); two, 1.4 %.
   const faceActions = options.faceActions === undefined ? FACE_ACTIONS : [...new Set(options.faceActions)];
   if (faceActions.length < 2 || !faceActions.every((a) => FACE_ACTIONS.includes(a))) {
-    throw new TypeError(`createTwofold: faceActions needs at least two distinct actions of ${FACE_ACTIONS.join(', ')}, got ${JSON.stringify(options.faceActions)}`);
+    throw new TypeError(
+      `createTwofold: faceActions needs at least two distinct actions of ${FACE_ACTIONS.join(', ')}, got ${JSON.stringify(options.faceActions)}`,
+    );
   }
   const now = options.now ?? (() => new Date());
   const onError = options.onError ?? ((e: unknown) => console.error('[twofold]', e));
@@ -321,12 +351,18 @@ export function createTwofold(options: TwofoldOptions) {
       pinChangeUser: options.store.rateLimiter({ keyPrefix: 'pin-change-user', ...pins.changeAttempts }),
       faceUser: options.store.rateLimiter({ keyPrefix: 'face-user', points: 5, durationSeconds: 900 }),
       faceLockedEvent: options.store.rateLimiter({ keyPrefix: 'face-locked-event', points: 1, durationSeconds: 900 }),
-      faceAddress: options.store.rateLimiter({ keyPrefix: 'face-address', ...(options.faceChecksPerAddress ?? { points: 60, durationSeconds: 600 }) }),
+      faceAddress: options.store.rateLimiter({
+        keyPrefix: 'face-address',
+        ...(options.faceChecksPerAddress ?? { points: 60, durationSeconds: 600 }),
+      }),
       ceremonyAddress: options.store.rateLimiter({
         keyPrefix: 'ceremony-address',
         ...(options.ceremoniesPerAddress ?? { points: 300, durationSeconds: 60 }),
       }),
-      ceremonyUser: options.store.rateLimiter({ keyPrefix: 'ceremony-user', ...(options.ceremoniesPerUser ?? { points: 30, durationSeconds: 60 }) }),
+      ceremonyUser: options.store.rateLimiter({
+        keyPrefix: 'ceremony-user',
+        ...(options.ceremoniesPerUser ?? { points: 30, durationSeconds: 60 }),
+      }),
       // The client binds once per passkey sign-in: 20 a minute is far above any user's need.
       deviceKeyUser: options.store.rateLimiter({ keyPrefix: 'device-key-user', points: 20, durationSeconds: 60 }),
     },

@@ -48,7 +48,12 @@ function nodeOnlyImports(offenders: Offender[]): Plugin {
           // A bare built-in name is fine only if an installed package (a polyfill) provides it. A
           // package.json "browser": { "cluster": false } stub does not count: the code still
           // needs the built-in, the stub only hides that until the call.
-          const probe = await b.resolve(specifier, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'probe' });
+          const probe = await b.resolve(specifier, {
+            kind: args.kind,
+            importer: args.importer,
+            resolveDir: args.resolveDir,
+            pluginData: 'probe',
+          });
           const polyfilled = probe.errors.length === 0 && !probe.external && probe.namespace === 'file' && isAbsolute(probe.path);
           if (!polyfilled) {
             const how = args.kind === 'require-call' ? 'CommonJS require of' : 'import of';
@@ -84,11 +89,41 @@ function chainTo(metafile: Metafile, importer: string): string[] {
 /** Only what a Web-standard runtime offers: no process, Buffer, require, global or __dirname. */
 function webSandbox() {
   const names = [
-    'console', 'crypto', 'CryptoKey', 'SubtleCrypto', 'TextEncoder', 'TextDecoder', 'URL', 'URLSearchParams',
-    'Request', 'Response', 'Headers', 'fetch', 'FormData', 'Blob', 'File', 'ReadableStream', 'WritableStream',
-    'TransformStream', 'CompressionStream', 'DecompressionStream', 'AbortController', 'AbortSignal', 'Event',
-    'EventTarget', 'DOMException', 'atob', 'btoa', 'structuredClone', 'queueMicrotask', 'setTimeout',
-    'clearTimeout', 'setInterval', 'clearInterval', 'performance', 'WebAssembly',
+    'console',
+    'crypto',
+    'CryptoKey',
+    'SubtleCrypto',
+    'TextEncoder',
+    'TextDecoder',
+    'URL',
+    'URLSearchParams',
+    'Request',
+    'Response',
+    'Headers',
+    'fetch',
+    'FormData',
+    'Blob',
+    'File',
+    'ReadableStream',
+    'WritableStream',
+    'TransformStream',
+    'CompressionStream',
+    'DecompressionStream',
+    'AbortController',
+    'AbortSignal',
+    'Event',
+    'EventTarget',
+    'DOMException',
+    'atob',
+    'btoa',
+    'structuredClone',
+    'queueMicrotask',
+    'setTimeout',
+    'clearTimeout',
+    'setInterval',
+    'clearInterval',
+    'performance',
+    'WebAssembly',
   ] as const;
   const sandbox: Record<string, unknown> = {};
   for (const name of names) sandbox[name] = (globalThis as Record<string, unknown>)[name];

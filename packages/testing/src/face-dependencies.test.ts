@@ -15,11 +15,15 @@ describe('face helpers: optional peers of @twofold/testing', () => {
       expect(manifest.peerDependenciesMeta[name]?.optional).toBe(true);
       expect(manifest.dependencies[name]).toBeUndefined();
     }
-    expect(FACE_INSTALL_COMMAND).toBe('npm install --save-dev @tensorflow/tfjs@4.22.0 @tensorflow/tfjs-backend-wasm@4.22.0 @vladmandic/face-api@1.7.15 sharp@0.35.5');
+    expect(FACE_INSTALL_COMMAND).toBe(
+      'npm install --save-dev @tensorflow/tfjs@4.22.0 @tensorflow/tfjs-backend-wasm@4.22.0 @vladmandic/face-api@1.7.15 sharp@0.35.5',
+    );
   });
 
   it('a missing one is reported with the install command', () => {
-    expect(() => requireFacePeer('@twofold/not-installed', 'renderFacePose')).toThrow(`renderFacePose needs the face helpers' packages, which are optional and not installed here (@twofold/not-installed is missing). Install them:\n  ${FACE_INSTALL_COMMAND}`);
+    expect(() => requireFacePeer('@twofold/not-installed', 'renderFacePose')).toThrow(
+      `renderFacePose needs the face helpers' packages, which are optional and not installed here (@twofold/not-installed is missing). Install them:\n  ${FACE_INSTALL_COMMAND}`,
+    );
     expect(() => resolveFacePeer('@twofold/not-installed/package.json', 'samplePerson')).toThrow(FACE_INSTALL_COMMAND);
   });
 

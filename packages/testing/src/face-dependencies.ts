@@ -27,7 +27,10 @@ export function requireFacePeer<T>(id: string, what: string): T {
     return require(id) as T;
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw cause;
-    throw new Error(`${what} needs the face helpers' packages, which are optional and not installed here (${id} is missing). Install them:\n  ${FACE_INSTALL_COMMAND}`, { cause });
+    throw new Error(
+      `${what} needs the face helpers' packages, which are optional and not installed here (${id} is missing). Install them:\n  ${FACE_INSTALL_COMMAND}`,
+      { cause },
+    );
   }
 }
 
@@ -36,7 +39,10 @@ export function resolveFacePeer(id: string, what: string): string {
   try {
     return require.resolve(id);
   } catch (cause) {
-    throw new Error(`${what} needs the face helpers' packages, which are optional and not installed here (${id} is missing). Install them:\n  ${FACE_INSTALL_COMMAND}`, { cause });
+    throw new Error(
+      `${what} needs the face helpers' packages, which are optional and not installed here (${id} is missing). Install them:\n  ${FACE_INSTALL_COMMAND}`,
+      { cause },
+    );
   }
 }
 

@@ -46,7 +46,10 @@ let loading: Promise<FaceApiModule> | undefined;
  */
 export function loadFaceApi(): Promise<FaceApiModule> {
   loading ??= (async () => {
-    const faceapi = requireFacePeer<FaceApiModule>('@vladmandic/face-api/dist/face-api.node-wasm.js', 'locateFaces (@twofold/testing/faces)');
+    const faceapi = requireFacePeer<FaceApiModule>(
+      '@vladmandic/face-api/dist/face-api.node-wasm.js',
+      'locateFaces (@twofold/testing/faces)',
+    );
     // The build bundles tfjs and its WASM backend's exports into `faceapi.tf`; its typings only
     // declare the tensor API, hence the cast.
     const tf = faceapi.tf as unknown as {
@@ -55,7 +58,9 @@ export function loadFaceApi(): Promise<FaceApiModule> {
       ready(): Promise<void>;
     };
     // A directory prefix ending in '/': the installed binaries, no network.
-    tf.setWasmPaths(`${dirname(resolveFacePeer('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm', 'locateFaces (@twofold/testing/faces)'))}/`);
+    tf.setWasmPaths(
+      `${dirname(resolveFacePeer('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm', 'locateFaces (@twofold/testing/faces)'))}/`,
+    );
     if (!(await tf.setBackend('wasm'))) throw new Error('tfjs WASM backend failed to initialise');
     await tf.ready();
     const models = join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'model');
@@ -80,7 +85,10 @@ export async function locateFaces(image: Uint8Array, options: LocateFacesOptions
   const tensor = faceapi.tf.tensor3d(Int32Array.from(data), [info.height, info.width, 3], 'int32');
   try {
     const results = await faceapi
-      .detectAllFaces(tensor as never, new faceapi.SsdMobilenetv1Options({ minConfidence: options.minConfidence ?? 0.5, maxResults: options.maxResults ?? 10 }))
+      .detectAllFaces(
+        tensor as never,
+        new faceapi.SsdMobilenetv1Options({ minConfidence: options.minConfidence ?? 0.5, maxResults: options.maxResults ?? 10 }),
+      )
       .withFaceLandmarks()
       .withFaceDescriptors();
     return results
@@ -137,7 +145,10 @@ export function mostFrontalFace(faces: readonly LocatedFace[], minScore = 0.8): 
  * and nose tip).
  */
 export function toFaceSource(image: Uint8Array, face: LocatedFace): FaceSource {
-  return { image, face: { box: { ...face.box }, eyes: { left: { ...face.eyes.left }, right: { ...face.eyes.right } }, nose: { ...face.landmarks[30]! } } };
+  return {
+    image,
+    face: { box: { ...face.box }, eyes: { left: { ...face.eyes.left }, right: { ...face.eyes.right } }, nose: { ...face.landmarks[30]! } },
+  };
 }
 
 function mean(points: readonly Point[]): Point {

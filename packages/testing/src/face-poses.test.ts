@@ -1,7 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { descriptorDistance, locateFaces, mostFrontalFace, type LocatedFace } from './face-locate.js';
-import { FACE_POSES, SAMPLE_PEOPLE, renderFacePose, sampleImagePath, samplePerson, type FacePose, type SamplePerson } from './face-poses.js';
+import {
+  FACE_POSES,
+  SAMPLE_PEOPLE,
+  renderFacePose,
+  sampleImagePath,
+  samplePerson,
+  type FacePose,
+  type SamplePerson,
+} from './face-poses.js';
 
 // What Twofold's server checks on face frames, measured with the server's engine (face-api: SSD
 // detector, 68 landmarks, 128-d descriptor) on rendered frames of both sample people. The server
@@ -32,7 +40,12 @@ beforeAll(async () => {
   });
   console.table(rows);
   const cross = Object.fromEntries(
-    FACE_POSES.map((pa) => [`A ${pa}`, Object.fromEntries(FACE_POSES.map((pb) => [`B ${pb}`, descriptorDistance(seen.a[pa]![0]!.descriptor, seen.b[pb]![0]!.descriptor).toFixed(3)]))]),
+    FACE_POSES.map((pa) => [
+      `A ${pa}`,
+      Object.fromEntries(
+        FACE_POSES.map((pb) => [`B ${pb}`, descriptorDistance(seen.a[pa]![0]!.descriptor, seen.b[pb]![0]!.descriptor).toFixed(3)]),
+      ),
+    ]),
   );
   console.table(cross);
 }, 120_000);
@@ -80,12 +93,15 @@ describe('renderFacePose, measured with face-api (SSD + 68 landmarks + descripto
   it.each(['a', 'b'] as const)('person %s: move_closer widens the face box ≥ 1.25×', (person) => {
     expect(seen[person].move_closer![0]!.box.width).toBeGreaterThanOrEqual(1.25 * seen[person].neutral![0]!.box.width);
     // A turn does not look like "closer" (the server's rule: ≥ 1.18× with the yaw kept).
-    for (const turn of ['turn_left', 'turn_right'] as const) expect(seen[person][turn]![0]!.box.width).toBeLessThan(1.1 * seen[person].neutral![0]!.box.width);
+    for (const turn of ['turn_left', 'turn_right'] as const)
+      expect(seen[person][turn]![0]!.box.width).toBeLessThan(1.1 * seen[person].neutral![0]!.box.width);
   });
 
   it.each(['a', 'b'] as const)('person %s keeps the identity in every pose (descriptor distance < 0.5)', (person) => {
     const d = FACE_POSES.map((p) => seen[person][p]![0]!.descriptor);
-    for (let i = 0; i < d.length; i++) for (let j = i + 1; j < d.length; j++) expect(descriptorDistance(d[i]!, d[j]!), `${FACE_POSES[i]}–${FACE_POSES[j]}`).toBeLessThan(0.5);
+    for (let i = 0; i < d.length; i++)
+      for (let j = i + 1; j < d.length; j++)
+        expect(descriptorDistance(d[i]!, d[j]!), `${FACE_POSES[i]}–${FACE_POSES[j]}`).toBeLessThan(0.5);
   });
 
   it("A and B are different people: each one's frames against the other's neutral frame (distance > 0.6)", () => {

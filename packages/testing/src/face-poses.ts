@@ -76,7 +76,8 @@ export async function renderFacePose(source: FaceSource, options: RenderFacePose
   const H = options.height ?? 480;
   const amount = options.amount ?? 1;
   const sigma = options.noise ?? 2;
-  if (!Number.isInteger(W) || !Number.isInteger(H) || W < 16 || H < 16 || W > 4096 || H > 4096) throw new Error('width and height must be integers in 16..4096');
+  if (!Number.isInteger(W) || !Number.isInteger(H) || W < 16 || H < 16 || W > 4096 || H > 4096)
+    throw new Error('width and height must be integers in 16..4096');
   if (!(amount >= 0 && amount <= 1)) throw new Error('amount must be in 0..1');
   if (!(sigma >= 0 && sigma <= 64)) throw new Error('noise must be in 0..64');
   const src = await decode(source.image);
@@ -237,11 +238,21 @@ export async function renderFacePoses(source: FaceSource, options: RenderFacePos
 export const SAMPLE_PEOPLE = {
   a: {
     file: 'sample3.jpg',
-    face: { box: { x: 585, y: 329, width: 199, height: 271 }, eyes: { left: { x: 627, y: 430 }, right: { x: 720, y: 432 } }, nose: { x: 660, y: 488 }, yaw: -0.15 },
+    face: {
+      box: { x: 585, y: 329, width: 199, height: 271 },
+      eyes: { left: { x: 627, y: 430 }, right: { x: 720, y: 432 } },
+      nose: { x: 660, y: 488 },
+      yaw: -0.15,
+    },
   },
   b: {
     file: 'sample2.jpg',
-    face: { box: { x: 1447, y: 153, width: 194, height: 242 }, eyes: { left: { x: 1482, y: 281 }, right: { x: 1561, y: 254 } }, nose: { x: 1528, y: 329 }, yaw: -0.1 },
+    face: {
+      box: { x: 1447, y: 153, width: 194, height: 242 },
+      eyes: { left: { x: 1482, y: 281 }, right: { x: 1561, y: 254 } },
+      nose: { x: 1528, y: 329 },
+      yaw: -0.1,
+    },
   },
 } as const satisfies Record<string, { file: string; face: FaceSource['face'] }>;
 
@@ -278,7 +289,11 @@ function decode(image: Uint8Array): Promise<Raster> {
       .removeAlpha()
       .raw()
       .toBuffer({ resolveWithObject: true })
-      .then(({ data, info }) => ({ data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height }));
+      .then(({ data, info }) => ({
+        data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+        width: info.width,
+        height: info.height,
+      }));
     decoded.set(image, raster);
   }
   return raster;

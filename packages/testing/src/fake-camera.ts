@@ -94,7 +94,17 @@ export async function writeFakeCameraY4m(browser: Browser, options: FakeCameraOp
             const my = (eyes.left.y + eyes.right.y) / 2;
             const band = { x: mx - 0.8 * ed, y: my + 0.3 * ed, width: 1.6 * ed, height: 1.5 * ed };
             const shift = (motion === 'turn-left' ? -1 : 1) * 0.5 * ed * sx * wave;
-            g.drawImage(img, band.x, band.y, band.width, band.height, x + (band.x - src.x) * sx + shift, y + (band.y - src.y) * sy, band.width * sx, band.height * sy);
+            g.drawImage(
+              img,
+              band.x,
+              band.y,
+              band.width,
+              band.height,
+              x + (band.x - src.x) * sx + shift,
+              y + (band.y - src.y) * sy,
+              band.width * sx,
+              band.height * sy,
+            );
           }
           if (motion === 'blink' && eyes && t > 0.35 && t < 0.65) {
             for (const eye of [eyes.left, eyes.right]) {
@@ -125,7 +135,12 @@ export async function writeFakeCameraY4m(browser: Browser, options: FakeCameraOp
               let r = 0;
               let gg = 0;
               let b = 0;
-              for (const [di, dj] of [[0, 0], [1, 0], [0, 1], [1, 1]] as const) {
+              for (const [di, dj] of [
+                [0, 0],
+                [1, 0],
+                [0, 1],
+                [1, 1],
+              ] as const) {
                 const p = ((j + dj) * width + i + di) * 4;
                 r += rgba[p]!;
                 gg += rgba[p + 1]!;

@@ -120,7 +120,8 @@ export function createSoftAuthenticator(options: SoftAuthenticatorOptions) {
       overrides: { credentialId?: string; counter?: number; origin?: string } = {},
     ): Promise<AuthenticationResponseJSON> {
       const allowed = (request.allowCredentials ?? []).map((c) => c.id);
-      const id = overrides.credentialId ?? (allowed.find((a) => credentials.has(a)) ?? (allowed.length ? undefined : [...credentials.keys()][0]));
+      const id =
+        overrides.credentialId ?? allowed.find((a) => credentials.has(a)) ?? (allowed.length ? undefined : [...credentials.keys()][0]);
       const credential = id ? credentials.get(id) : undefined;
       if (!credential) throw new Error('NotAllowedError: no matching credential');
       credential.counter = overrides.counter ?? credential.counter + step;

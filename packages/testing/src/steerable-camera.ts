@@ -47,7 +47,15 @@ export interface SteerableCameraOptions {
 export type SteerableCameraEvent =
   | { type: 'stream'; at: number; state: 'started' | 'stopped'; width: number; height: number; url: string }
   | { type: 'challenge'; at: number; challengeId: string; actions: string[]; url: string }
-  | { type: 'pose'; at: number; pose: FacePose; cause: 'script' | 'manual' | 'start'; challengeId?: string; target?: { x: number; y: number }; url: string };
+  | {
+      type: 'pose';
+      at: number;
+      pose: FacePose;
+      cause: 'script' | 'manual' | 'start';
+      challengeId?: string;
+      target?: { x: number; y: number };
+      url: string;
+    };
 
 /** The handle {@link installSteerableCamera} returns. */
 export interface SteerableCamera {
@@ -93,7 +101,8 @@ export async function installSteerableCamera(context: BrowserContext, options: S
   if (!(holdMs >= 50 && holdMs <= 60_000)) throw new Error('holdMs must be in 50..60000');
   if (!(fps >= 1 && fps <= 60)) throw new Error('fps must be in 1..60');
   if (!(noise >= 0 && noise <= 64)) throw new Error('noise must be in 0..64');
-  if (options.targetScale !== undefined && !(options.targetScale > 0 && options.targetScale <= 4096)) throw new Error('targetScale must be in (0, 4096]');
+  if (options.targetScale !== undefined && !(options.targetScale > 0 && options.targetScale <= 4096))
+    throw new Error('targetScale must be in (0, 4096]');
   if (!options.person.neutral?.length) throw new Error('person.neutral needs at least one frame');
   if (mode === 'sequence' && (!sequence.length || sequence.some((p) => !POSES.includes(p)))) throw new Error('sequence must list poses');
   const frames: Record<string, string[]> = {};
@@ -106,7 +115,17 @@ export async function installSteerableCamera(context: BrowserContext, options: S
   await context.exposeBinding(BINDING, (source, event: SteerableCameraEvent) => {
     events.push({ ...event, url: source.frame.url() });
   });
-  const args = { frames, mode, holdMs, fps, noise, sequence: [...sequence], binding: BINDING, poses: [...POSES], targetScale: options.targetScale ?? null };
+  const args = {
+    frames,
+    mode,
+    holdMs,
+    fps,
+    noise,
+    sequence: [...sequence],
+    binding: BINDING,
+    poses: [...POSES],
+    targetScale: options.targetScale ?? null,
+  };
   // As source text with a `__name` shim: loaders that keep function names (tsx, esbuild's
   // keepNames) call a `__name` helper inside the function, which the page does not have.
   await context.addInitScript({ content: `(() => { var __name = (f) => f; (${pageCamera.toString()})(${JSON.stringify(args)}); })();` });
@@ -115,7 +134,12 @@ export async function installSteerableCamera(context: BrowserContext, options: S
       if (!POSES.includes(pose)) throw new Error(`unknown pose ${pose}`);
       for (const page of context.pages()) {
         for (const frame of page.frames()) {
-          await frame.evaluate((p) => (globalThis as { __twofoldSteerableCamera?: { show(p: string): void } }).__twofoldSteerableCamera?.show(p), pose).catch(() => undefined);
+          await frame
+            .evaluate(
+              (p) => (globalThis as { __twofoldSteerableCamera?: { show(p: string): void } }).__twofoldSteerableCamera?.show(p),
+              pose,
+            )
+            .catch(() => undefined);
         }
       }
     },
@@ -173,7 +197,9 @@ function pageCamera(cfg: PageConfig): void {
   };
   const play = (steps: Step[], loop: boolean) => {
     cancel();
-    steps.forEach((p, i) => { timers.push(window.setTimeout(() => setPose(p.pose, 'script', p.target), i * cfg.holdMs)); });
+    steps.forEach((p, i) => {
+      timers.push(window.setTimeout(() => setPose(p.pose, 'script', p.target), i * cfg.holdMs));
+    });
     if (loop) timers.push(window.setTimeout(() => play(steps, true), steps.length * cfg.holdMs));
   };
   const follow = (c: Challenge) => {
@@ -199,7 +225,10 @@ function pageCamera(cfg: PageConfig): void {
     if (!value || typeof value !== 'object' || depth > 4) return;
     const o = value as Record<string, unknown>;
     if (typeof o.challengeId === 'string' && Array.isArray(o.actions) && o.actions.every((a) => typeof a === 'string')) {
-      const targets = Array.isArray(o.targets) && o.targets.every((t) => t && typeof t.x === 'number' && typeof t.y === 'number') ? (o.targets as Target[]) : undefined;
+      const targets =
+        Array.isArray(o.targets) && o.targets.every((t) => t && typeof t.x === 'number' && typeof t.y === 'number')
+          ? (o.targets as Target[])
+          : undefined;
       onChallenge({ challengeId: o.challengeId, actions: o.actions as string[], ...(targets && { targets }) });
       return;
     }
@@ -215,7 +244,10 @@ function pageCamera(cfg: PageConfig): void {
         response
           .clone()
           .json()
-          .then((j) => inspect(j, 0), () => undefined);
+          .then(
+            (j) => inspect(j, 0),
+            () => undefined,
+          );
       }
     } catch {
       // an opaque or already-consumed response: not ours to read
@@ -227,7 +259,11 @@ function pageCamera(cfg: PageConfig): void {
     this.addEventListener('load', () => {
       try {
         if (this.responseType === 'json') inspect(this.response, 0);
-        else if ((this.responseType === '' || this.responseType === 'text') && (this.getResponseHeader('content-type') ?? '').includes('json')) inspect(JSON.parse(this.responseText), 0);
+        else if (
+          (this.responseType === '' || this.responseType === 'text') &&
+          (this.getResponseHeader('content-type') ?? '').includes('json')
+        )
+          inspect(JSON.parse(this.responseText), 0);
       } catch {
         // not JSON after all
       }
@@ -246,7 +282,11 @@ function pageCamera(cfg: PageConfig): void {
     if (!constraints?.video) return gum0(constraints);
     const first = images.neutral![0]!;
     await first.decode();
-    await Promise.all(Object.values(images).flat().map((i) => i.decode().catch(() => undefined)));
+    await Promise.all(
+      Object.values(images)
+        .flat()
+        .map((i) => i.decode().catch(() => undefined)),
+    );
     const width = first.naturalWidth;
     const height = first.naturalHeight;
     const canvas = document.createElement('canvas');
@@ -290,7 +330,11 @@ function pageCamera(cfg: PageConfig): void {
     };
     live++;
     report({ type: 'stream', state: 'started', width, height });
-    if (cfg.mode === 'sequence' && timers.length === 0) play(cfg.sequence.map((p) => ({ pose: p })), true);
+    if (cfg.mode === 'sequence' && timers.length === 0)
+      play(
+        cfg.sequence.map((p) => ({ pose: p })),
+        true,
+      );
     else if (pending) {
       const c = pending;
       pending = undefined;

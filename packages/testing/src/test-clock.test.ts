@@ -9,7 +9,8 @@ describe('mountTestClock', () => {
     const now = mountTestClock({ app, log: (l) => lines.push(l) });
     expect(lines[0]).toMatch(/For tests only/);
     const before = now().getTime();
-    const post = (body: string) => app.request('/__test__/clock', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const post = (body: string) =>
+      app.request('/__test__/clock', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     const moved = await post(JSON.stringify({ advanceSeconds: 301 }));
     expect(moved.status).toBe(200);
     const { now: reported } = (await moved.json()) as { now: string };

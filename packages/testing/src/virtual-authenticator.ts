@@ -111,5 +111,4 @@ export async function addVirtualAuthenticator(page: Page, options: VirtualAuthen
 }
 
 /** Converts CDP's base64 credential id to the base64url form WebAuthn JSON and the API use. */
-export const credentialIdToBase64Url = (id: string): string =>
-  id.replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+export const credentialIdToBase64Url = (id: string): string => id.replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');

@@ -80,8 +80,12 @@ describe('fake camera (.y4m from a still image)', () => {
 
   it('refuses a blink without eye positions, odd sizes and unknown image formats', async () => {
     await expect(writeFakeCameraY4m(browser, { image, out: join(dir, 'x.y4m'), script: [{ motion: 'blink' }] })).rejects.toThrow(/eyes/);
-    await expect(writeFakeCameraY4m(browser, { image, out: join(dir, 'x.y4m'), width: 321, script: [{ motion: 'static' }] })).rejects.toThrow(/even/);
-    await expect(writeFakeCameraY4m(browser, { image: new Uint8Array([1, 2, 3]), out: join(dir, 'x.y4m'), script: [{ motion: 'static' }] })).rejects.toThrow(/PNG/);
+    await expect(
+      writeFakeCameraY4m(browser, { image, out: join(dir, 'x.y4m'), width: 321, script: [{ motion: 'static' }] }),
+    ).rejects.toThrow(/even/);
+    await expect(
+      writeFakeCameraY4m(browser, { image: new Uint8Array([1, 2, 3]), out: join(dir, 'x.y4m'), script: [{ motion: 'static' }] }),
+    ).rejects.toThrow(/PNG/);
   });
 
   it('is what getUserMedia returns in Chromium launched with fakeCameraArgs', async () => {
@@ -106,7 +110,8 @@ describe('fake camera (.y4m from a still image)', () => {
         c.height = video.videoHeight;
         const g = c.getContext('2d')!;
         g.drawImage(video, 0, 0);
-        const at = (x: number, y: number) => Array.from(g.getImageData(Math.round(x * c.width), Math.round(y * c.height), 1, 1).data.slice(0, 3));
+        const at = (x: number, y: number) =>
+          Array.from(g.getImageData(Math.round(x * c.width), Math.round(y * c.height), 1, 1).data.slice(0, 3));
         return { size: [c.width, c.height], left: at(0.2, 0.5), right: at(0.8, 0.5), middle: at(0.5, 0.5) };
       });
       expect(pixels.size).toEqual([W, H]);

@@ -49,7 +49,10 @@ let browser: Browser;
 let person: SteerableCameraOptions['person'];
 beforeAll(async () => {
   browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
-  const frame = ([r, g, b]: [number, number, number]) => sharp({ create: { width: 160, height: 120, channels: 3, background: { r, g, b } } }).jpeg({ quality: 95 }).toBuffer();
+  const frame = ([r, g, b]: [number, number, number]) =>
+    sharp({ create: { width: 160, height: 120, channels: 3, background: { r, g, b } } })
+      .jpeg({ quality: 95 })
+      .toBuffer();
   person = {
     neutral: [await frame(COLOURS.neutral)],
     turn_left: [await frame(COLOURS.turn_left)],
@@ -61,14 +64,18 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function open(options: Omit<SteerableCameraOptions, 'person'>): Promise<{ context: BrowserContext; page: Page; camera: Awaited<ReturnType<typeof installSteerableCamera>> }> {
+async function open(
+  options: Omit<SteerableCameraOptions, 'person'>,
+): Promise<{ context: BrowserContext; page: Page; camera: Awaited<ReturnType<typeof installSteerableCamera>> }> {
   const context = await browser.newContext();
   const camera = await installSteerableCamera(context, { person, ...options });
   await context.route(`${ORIGIN}/**`, async (route) => {
     const path = new URL(route.request().url()).pathname;
     if (path === '/') return route.fulfill({ contentType: 'text/html', body: PAGE });
-    if (path === '/face/challenge') return route.fulfill({ json: { challengeId: 'c1', actions: ['turn_right', 'move_closer'], expiresAt: '2099-01-01T00:00:00Z' } });
-    if (path === '/recovery/start') return route.fulfill({ json: { recoveryId: 'r1', face: { challenge: { challengeId: 'c2', actions: ['turn_left'] } } } });
+    if (path === '/face/challenge')
+      return route.fulfill({ json: { challengeId: 'c1', actions: ['turn_right', 'move_closer'], expiresAt: '2099-01-01T00:00:00Z' } });
+    if (path === '/recovery/start')
+      return route.fulfill({ json: { recoveryId: 'r1', face: { challenge: { challengeId: 'c2', actions: ['turn_left'] } } } });
     return route.fulfill({ status: 404, json: { title: 'not found' } });
   });
   const page = await context.newPage();
@@ -106,19 +113,27 @@ describe('steerable camera (Chromium)', () => {
   it('follow: plays the challenged actions in order, between neutral poses, and restarts on a nested challenge (XHR)', async () => {
     const { context, page, camera } = await open({ mode: 'follow', holdMs: 300 });
     try {
-      const info = await page.evaluate(() => (window as unknown as { start(): Promise<{ label: string; cameras: number; width: number }> }).start());
+      const info = await page.evaluate(() =>
+        (window as unknown as { start(): Promise<{ label: string; cameras: number; width: number }> }).start(),
+      );
       expect(info).toEqual({ label: 'Twofold steerable camera', cameras: 1, width: 160 });
       await sleep(300);
       expect(await seen(page, 0)).toEqual(['neutral']);
 
       const t1 = await now(page);
-      await page.evaluate(() => (window as unknown as { challengeByFetch(p: string): Promise<unknown> }).challengeByFetch('/face/challenge'));
+      await page.evaluate(() =>
+        (window as unknown as { challengeByFetch(p: string): Promise<unknown> }).challengeByFetch('/face/challenge'),
+      );
       // Polled: the page's timers run late on a loaded machine; the script repeats until the stream stops.
-      await expect.poll(async () => (await seenFromNeutral(page, t1)).slice(0, 6), { timeout: 15_000 }).toEqual(['neutral', 'turn_right', 'neutral', 'move_closer', 'neutral', 'turn_right']);
+      await expect
+        .poll(async () => (await seenFromNeutral(page, t1)).slice(0, 6), { timeout: 15_000 })
+        .toEqual(['neutral', 'turn_right', 'neutral', 'move_closer', 'neutral', 'turn_right']);
 
       const t2 = await now(page);
       await page.evaluate(() => (window as unknown as { challengeByXhr(p: string): Promise<unknown> }).challengeByXhr('/recovery/start'));
-      await expect.poll(async () => (await seenFromNeutral(page, t2)).slice(0, 4), { timeout: 15_000 }).toEqual(['neutral', 'turn_left', 'neutral', 'turn_left']);
+      await expect
+        .poll(async () => (await seenFromNeutral(page, t2)).slice(0, 4), { timeout: 15_000 })
+        .toEqual(['neutral', 'turn_left', 'neutral', 'turn_left']);
 
       const events = camera.events();
       expect(events.filter((e) => e.type === 'challenge').map((e) => e.type === 'challenge' && [e.challengeId, e.actions])).toEqual([
@@ -139,7 +154,9 @@ describe('steerable camera (Chromium)', () => {
     const { context, page, camera } = await open({ mode: 'still', holdMs: 200 });
     try {
       await page.evaluate(() => (window as unknown as { start(): Promise<unknown> }).start());
-      await page.evaluate(() => (window as unknown as { challengeByFetch(p: string): Promise<unknown> }).challengeByFetch('/face/challenge'));
+      await page.evaluate(() =>
+        (window as unknown as { challengeByFetch(p: string): Promise<unknown> }).challengeByFetch('/face/challenge'),
+      );
       await sleep(1500);
       expect(await seen(page, 0)).toEqual(['neutral']);
       const keys = await page.evaluate(() => (window as unknown as { samples: { key: string }[] }).samples.map((s) => s.key));
@@ -152,7 +169,12 @@ describe('steerable camera (Chromium)', () => {
       await expect.poll(async () => (await seen(page, t)).at(-1), { timeout: 10_000 }).toBe('turn_left');
       expect(await seen(page, t)).toEqual(expect.arrayContaining(['turn_left']));
       expect((await seen(page, t)).every((p) => p === 'neutral' || p === 'turn_left')).toBe(true);
-      expect(camera.events().filter((e) => e.type === 'pose' && e.cause === 'manual').map((e) => e.type === 'pose' && e.pose)).toEqual(['turn_left']);
+      expect(
+        camera
+          .events()
+          .filter((e) => e.type === 'pose' && e.cause === 'manual')
+          .map((e) => e.type === 'pose' && e.pose),
+      ).toEqual(['turn_left']);
     } finally {
       await context.close();
     }
@@ -162,8 +184,12 @@ describe('steerable camera (Chromium)', () => {
     const { context, page } = await open({ mode: 'sequence', sequence: ['neutral', 'move_closer'], holdMs: 250 });
     try {
       await page.evaluate(() => (window as unknown as { start(): Promise<unknown> }).start());
-      await page.evaluate(() => (window as unknown as { challengeByFetch(p: string): Promise<unknown> }).challengeByFetch('/face/challenge'));
-      await expect.poll(async () => (await seen(page, 0)).slice(0, 5), { timeout: 15_000 }).toEqual(['neutral', 'move_closer', 'neutral', 'move_closer', 'neutral']);
+      await page.evaluate(() =>
+        (window as unknown as { challengeByFetch(p: string): Promise<unknown> }).challengeByFetch('/face/challenge'),
+      );
+      await expect
+        .poll(async () => (await seen(page, 0)).slice(0, 5), { timeout: 15_000 })
+        .toEqual(['neutral', 'move_closer', 'neutral', 'move_closer', 'neutral']);
       expect(await seen(page, 0)).not.toContain('turn_right');
     } finally {
       await context.close();
@@ -184,7 +210,11 @@ describe('steerable camera (Chromium)', () => {
       const grab = async (pose: FacePose) => {
         const t = await now(page);
         await camera.show(pose);
-        await expect.poll(async () => (await page.evaluate(() => (window as unknown as { samples: { t: number }[] }).samples.at(-1)!.t)) > t + 400, { timeout: 10_000 }).toBe(true);
+        await expect
+          .poll(async () => (await page.evaluate(() => (window as unknown as { samples: { t: number }[] }).samples.at(-1)!.t)) > t + 400, {
+            timeout: 10_000,
+          })
+          .toBe(true);
         const dataUrl = await page.evaluate(() => {
           const v = document.getElementById('v') as HTMLVideoElement;
           const c = document.createElement('canvas');
@@ -214,7 +244,9 @@ describe('steerable camera (Chromium)', () => {
     try {
       await expect(installSteerableCamera(context, { person: { neutral: [] } })).rejects.toThrow(/neutral/);
       await expect(installSteerableCamera(context, { person, holdMs: Number.NaN })).rejects.toThrow(/holdMs/);
-      await expect(installSteerableCamera(context, { person, mode: 'sequence', sequence: ['wave' as FacePose] })).rejects.toThrow(/sequence/);
+      await expect(installSteerableCamera(context, { person, mode: 'sequence', sequence: ['wave' as FacePose] })).rejects.toThrow(
+        /sequence/,
+      );
     } finally {
       await context.close();
     }

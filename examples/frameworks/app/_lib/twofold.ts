@@ -15,7 +15,11 @@ async function create() {
   const store = await createPGliteStore(process.env.TWOFOLD_DATA_DIR ? { dataDir: process.env.TWOFOLD_DATA_DIR } : {});
   const twofold = createTwofold({
     store,
-    rp: { id: process.env.TWOFOLD_RP_ID ?? 'localhost', name: 'Twofold on Next.js', origins: [process.env.TWOFOLD_ORIGIN ?? 'http://localhost:3000'] },
+    rp: {
+      id: process.env.TWOFOLD_RP_ID ?? 'localhost',
+      name: 'Twofold on Next.js',
+      origins: [process.env.TWOFOLD_ORIGIN ?? 'http://localhost:3000'],
+    },
     openRegistration: true,
     http: { basePath: '/api/twofold', clientAddress: forwardedClientAddress({ hops: 1 }) },
   });

@@ -1,7 +1,12 @@
 import { createFaceEngine, type FaceBackend } from '../../src/face/engine.js';
 
 /** Runs the real engine on each image URL and returns what it saw, with timings. */
-async function run(config: { backend: FaceBackend; images: { person: string; file: string; url: string }[]; inputSize?: number; pad?: number }) {
+async function run(config: {
+  backend: FaceBackend;
+  images: { person: string; file: string; url: string }[];
+  inputSize?: number;
+  pad?: number;
+}) {
   const engine = await createFaceEngine({
     modelBaseUrl: '/models',
     wasmBaseUrl: '/wasm/',
@@ -76,7 +81,9 @@ async function track(ms: number) {
     const [face] = await engine.observe(video, { maxFaces: 1 });
     frames.push(face ? { t, box: face.box, yaw: face.yaw, eyeOpenness: face.eyeOpenness } : { t, box: null, yaw: null, eyeOpenness: null });
   }
-  (video.srcObject as MediaStream).getTracks().forEach((tr) => { tr.stop(); });
+  (video.srcObject as MediaStream).getTracks().forEach((tr) => {
+    tr.stop();
+  });
   return { frames, size: [video.videoWidth, video.videoHeight] };
 }
 

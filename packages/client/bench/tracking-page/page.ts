@@ -17,7 +17,10 @@ async function init() {
   return { faceapi: { backend: fa.backend, loadMs: fa.loadMs }, mediapipe: { backend: mp.backend, loadMs: mp.loadMs } };
 }
 
-const engines = () => ({ faceapi: (i: HTMLVideoElement | HTMLCanvasElement) => fa.observe(i, { maxFaces: 2 }), mediapipe: (i: HTMLVideoElement | HTMLCanvasElement) => mp.observe(i, { maxFaces: 2 }) });
+const engines = () => ({
+  faceapi: (i: HTMLVideoElement | HTMLCanvasElement) => fa.observe(i, { maxFaces: 2 }),
+  mediapipe: (i: HTMLVideoElement | HTMLCanvasElement) => mp.observe(i, { maxFaces: 2 }),
+});
 
 /** Warm tracking speed on the (fake) camera: `rounds` rounds, engines interleaved, `frames` frames each. */
 async function speed(cfg: { rounds: number; frames: number }) {
@@ -41,7 +44,9 @@ async function speed(cfg: { rounds: number; frames: number }) {
       }
     }
   }
-  (video.srcObject as MediaStream).getTracks().forEach((t) => { t.stop(); });
+  (video.srcObject as MediaStream).getTracks().forEach((t) => {
+    t.stop();
+  });
   return { ms, found, size: [video.videoWidth, video.videoHeight] };
 }
 
@@ -76,7 +81,12 @@ const jpeg = (c: HTMLCanvasElement, crop?: Box, side?: number) => {
   return out.toDataURL('image/jpeg', 0.9).split(',')[1]!;
 };
 
-const pick = (f: { box: Box; yaw: number; score: number; rawYaw?: number }): Seen => ({ box: f.box, yaw: f.yaw, score: f.score, ...(f.rawYaw !== undefined && { rawYaw: f.rawYaw }) });
+const pick = (f: { box: Box; yaw: number; score: number; rawYaw?: number }): Seen => ({
+  box: f.box,
+  yaw: f.yaw,
+  score: f.score,
+  ...(f.rawYaw !== undefined && { rawYaw: f.rawYaw }),
+});
 
 /** Each sample photo as a 640×480 webcam frame: every face both engines see (matched on the server side), and the JPEG. */
 async function samples(urls: string[]) {
@@ -128,7 +138,17 @@ async function poses(cfg: { url: string }) {
       const my = (eyes.left.y + eyes.right.y) / 2;
       const band = { x: mx - 0.8 * ed, y: my + 0.3 * ed, width: 1.6 * ed, height: 1.5 * ed };
       const shift = (motion === 'turn-left' ? -1 : 1) * 0.5 * ed * sx * t;
-      g.drawImage(img, band.x, band.y, band.width, band.height, x + (band.x - src.x) * sx + shift, y + (band.y - src.y) * sy, band.width * sx, band.height * sy);
+      g.drawImage(
+        img,
+        band.x,
+        band.y,
+        band.width,
+        band.height,
+        x + (band.x - src.x) * sx + shift,
+        y + (band.y - src.y) * sy,
+        band.width * sx,
+        band.height * sy,
+      );
     }
     return c;
   };
@@ -144,7 +164,12 @@ async function poses(cfg: { url: string }) {
     if (!crop) {
       const b = (a ?? m)!.box;
       const sideC = Math.min(b.width * 2.4, 480);
-      crop = { x: Math.min(Math.max(0, b.x + b.width / 2 - sideC / 2), 640 - sideC), y: Math.min(Math.max(0, b.y + b.height / 2 - sideC / 2), 480 - sideC), width: sideC, height: sideC };
+      crop = {
+        x: Math.min(Math.max(0, b.x + b.width / 2 - sideC / 2), 640 - sideC),
+        y: Math.min(Math.max(0, b.y + b.height / 2 - sideC / 2), 480 - sideC),
+        width: sideC,
+        height: sideC,
+      };
     }
     out.push({ ...s, faceapi: a ? pick(a) : null, mediapipe: m ? pick(m) : null, jpeg: jpeg(c, crop, 384) });
   }
@@ -156,7 +181,10 @@ async function frontalFace(img: HTMLImageElement) {
   const faces = await fa.observe(img, { maxFaces: 20 });
   const face = [...faces].sort((a, b) => Math.abs(a.yaw) - Math.abs(b.yaw))[0];
   if (!face) throw new Error(`no face in ${img.src}`);
-  const mean = (pts: { x: number; y: number }[]) => ({ x: pts.reduce((s, p) => s + p.x, 0) / pts.length, y: pts.reduce((s, p) => s + p.y, 0) / pts.length });
+  const mean = (pts: { x: number; y: number }[]) => ({
+    x: pts.reduce((s, p) => s + p.x, 0) / pts.length,
+    y: pts.reduce((s, p) => s + p.y, 0) / pts.length,
+  });
   return { box: face.box, eyes: { left: mean(face.landmarks.slice(36, 42)), right: mean(face.landmarks.slice(42, 48)) } };
 }
 
@@ -173,4 +201,3 @@ async function finish() {
 
 Object.assign(window, { init, speed, samples, poses, faceOf, finish });
 document.title = 'ready';
-

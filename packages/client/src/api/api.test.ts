@@ -7,7 +7,12 @@ function recording(answer: () => Response = () => Response.json({ ok: true })) {
   const api = createApiClient({
     baseUrl: 'https://bank.example/api/v1/',
     fetch: async (input, init) => {
-      sent.push({ url: String(input), method: init?.method ?? 'GET', headers: { ...(init?.headers as Record<string, string>) }, body: init?.body as string | undefined });
+      sent.push({
+        url: String(input),
+        method: init?.method ?? 'GET',
+        headers: { ...(init?.headers as Record<string, string>) },
+        body: init?.body as string | undefined,
+      });
       return answer();
     },
   });

@@ -122,7 +122,13 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     async call<K extends RouteName>(name: K, ...[o]: ApiCallArgs<K>): Promise<RouteResponse<K>> {
       const route = ROUTES[name];
       // Typed by ApiCallOptions<K>; read here through the shape every route's options share.
-      const opts = (o ?? {}) as { params?: Record<string, string>; body?: unknown; query?: Record<string, string | undefined>; token?: string | null; signal?: AbortSignal };
+      const opts = (o ?? {}) as {
+        params?: Record<string, string>;
+        body?: unknown;
+        query?: Record<string, string | undefined>;
+        token?: string | null;
+        signal?: AbortSignal;
+      };
       let path = fillPath(route.path, opts.params);
       if (opts.query) {
         const query = new URLSearchParams();
@@ -157,7 +163,10 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
       try {
         body = await res.json();
       } catch (error) {
-        throw new TwofoldClientError('NETWORK_ERROR', `Unexpected non-JSON answer (HTTP ${res.status}).`, { status: res.status, cause: error });
+        throw new TwofoldClientError('NETWORK_ERROR', `Unexpected non-JSON answer (HTTP ${res.status}).`, {
+          status: res.status,
+          cause: error,
+        });
       }
       if (!res.ok) {
         // A problem+json body of the Twofold API: its `code` is an ErrorCode by contract.

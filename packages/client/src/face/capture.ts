@@ -1,4 +1,17 @@
-import { FACE_POSE, FACE_TARGETS, faceCentre, onTarget, showsPose, type FaceAction, type FaceChallenge, type FaceEvidence, type FaceEvidenceFrame, type FacePose, type FaceTarget, type PoseMeasure } from '@twofold/protocol';
+import {
+  FACE_POSE,
+  FACE_TARGETS,
+  faceCentre,
+  onTarget,
+  showsPose,
+  type FaceAction,
+  type FaceChallenge,
+  type FaceEvidence,
+  type FaceEvidenceFrame,
+  type FacePose,
+  type FaceTarget,
+  type PoseMeasure,
+} from '@twofold/protocol';
 import { TwofoldClientError } from '../errors.js';
 import type { FaceEngine } from './engine.js';
 
@@ -80,7 +93,11 @@ export async function captureFaceEvidence(options: CaptureOptions): Promise<Face
   // are the same thing divided by the crop side: every frame is that crop).
   const targetOf = (i: number) => {
     const t = challenge.targets?.[i] ?? { x: 0, y: 0 };
-    return { x: neutralCentre.x + t.x * crop!.width, y: neutralCentre.y + t.y * crop!.width, radius: FACE_TARGETS.captureTolerance * crop!.width };
+    return {
+      x: neutralCentre.x + t.x * crop!.width,
+      y: neutralCentre.y + t.y * crop!.width,
+      radius: FACE_TARGETS.captureTolerance * crop!.width,
+    };
   };
   const target = () => (crop && frames.length > 0 && frames.length < poses.length ? targetOf(frames.length - 1) : null);
   const report = (guidance: FaceGuidance, box: Rect | null, centre: FaceTarget | null = null) =>
@@ -129,13 +146,19 @@ export async function captureFaceEvidence(options: CaptureOptions): Promise<Face
       const size = face.box.width / w;
       const off = Math.hypot(face.box.x + face.box.width / 2 - w / 2, face.box.y + face.box.height / 2 - h / 2) / w;
       const problem: FaceGuidance | null =
-        size < 0.15 ? 'too_far'
-        : size > 0.4 ? 'too_close'
-        : off > 0.2 ? 'off_centre'
-        : !(Math.abs(face.yaw) <= FACE_POSE.frontal * 0.6) ? 'look_at_camera'
-        : light(video) < 40 ? 'too_dark'
-        : sharp(video, face.box) < 3 ? 'blurry'
-        : null;
+        size < 0.15
+          ? 'too_far'
+          : size > 0.4
+            ? 'too_close'
+            : off > 0.2
+              ? 'off_centre'
+              : !(Math.abs(face.yaw) <= FACE_POSE.frontal * 0.6)
+                ? 'look_at_camera'
+                : light(video) < 40
+                  ? 'too_dark'
+                  : sharp(video, face.box) < 3
+                    ? 'blurry'
+                    : null;
       if (problem) {
         steady.length = 0;
         report(problem, face.box);
@@ -273,7 +296,8 @@ function sharpnessMeter() {
       return 0.299 * d[p]! + 0.587 * d[p + 1]! + 0.114 * d[p + 2]!;
     };
     let sum = 0;
-    for (let j = 1; j < 63; j++) for (let i = 1; i < 63; i++) sum += Math.abs(4 * y(i, j) - y(i - 1, j) - y(i + 1, j) - y(i, j - 1) - y(i, j + 1));
+    for (let j = 1; j < 63; j++)
+      for (let i = 1; i < 63; i++) sum += Math.abs(4 * y(i, j) - y(i - 1, j) - y(i + 1, j) - y(i, j - 1) - y(i, j + 1));
     return sum / (62 * 62);
   };
 }
@@ -292,5 +316,10 @@ export async function startCamera(options: StartCameraOptions = {}) {
   video.playsInline = true;
   video.srcObject = stream;
   await video.play();
-  return { video, stop: () => { for (const t of stream.getTracks()) t.stop(); } };
+  return {
+    video,
+    stop: () => {
+      for (const t of stream.getTracks()) t.stop();
+    },
+  };
 }

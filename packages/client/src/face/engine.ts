@@ -125,7 +125,11 @@ async function loadFaceApi(): Promise<typeof FaceApi> {
   try {
     return await import('@vladmandic/face-api');
   } catch (cause) {
-    throw new TwofoldClientError('NOT_CONFIGURED', missingFaceStackMessage('createFaceEngine (@twofold/client/face)', ['@vladmandic/face-api'], FACE_ENGINE_PEERS), { cause });
+    throw new TwofoldClientError(
+      'NOT_CONFIGURED',
+      missingFaceStackMessage('createFaceEngine (@twofold/client/face)', ['@vladmandic/face-api'], FACE_ENGINE_PEERS),
+      { cause },
+    );
   }
 }
 
@@ -152,7 +156,11 @@ async function chooseBackend(tf: TfRuntime, order: FaceBackend[]) {
 /** WebGPU, then WebGL only on a hardware GPU, then WASM, then CPU. */
 async function defaultBackends(): Promise<FaceBackend[]> {
   const order: FaceBackend[] = [];
-  if ('gpu' in navigator && (await (navigator as unknown as { gpu: { requestAdapter(): Promise<unknown> } }).gpu.requestAdapter().catch(() => null))) order.push('webgpu');
+  if (
+    'gpu' in navigator &&
+    (await (navigator as unknown as { gpu: { requestAdapter(): Promise<unknown> } }).gpu.requestAdapter().catch(() => null))
+  )
+    order.push('webgpu');
   if (hardwareWebGL()) order.push('webgl');
   order.push('wasm', 'cpu');
   return order;

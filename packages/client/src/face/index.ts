@@ -22,7 +22,14 @@ export {
   type FaceTracker,
   type TrackedFace,
 } from './tracker-mediapipe.js';
-export { captureFaceEvidence, startCamera, type FaceGuidance, type FaceProgress, type CaptureOptions, type StartCameraOptions } from './capture.js';
+export {
+  captureFaceEvidence,
+  startCamera,
+  type FaceGuidance,
+  type FaceProgress,
+  type CaptureOptions,
+  type StartCameraOptions,
+} from './capture.js';
 export type { FaceAction, FaceEvidence } from '@twofold/protocol';
 
 /** Where the Vite plugin puts the assets by default. */
@@ -68,7 +75,10 @@ export async function enrollFace(options: WithSession<EnrollFaceOptions>): Promi
   const { api, token } = options;
   const challenge = await api.call('face.startChallenge', { token, body: { userId: options.userId, purpose: 'enroll' } });
   const evidence = await captureFaceEvidence({ ...options, challenge });
-  return api.call('face.enroll', { token, body: { challengeId: challenge.challengeId, evidence, ...(options.keep && { keep: options.keep }) } });
+  return api.call('face.enroll', {
+    token,
+    body: { challengeId: challenge.challengeId, evidence, ...(options.keep && { keep: options.keep }) },
+  });
 }
 
 /** Options of {@link verifyFace}. */
@@ -100,7 +110,10 @@ export async function verifyFace(options: WithApi<VerifyFaceOptions>): Promise<V
   const keys = options.deviceKeys ?? indexedDbDeviceKeys();
   // Checked first: without a bound key the server would refuse after the user filmed the challenge.
   if (!(await keys.get(userId))?.keyId) {
-    throw new TwofoldClientError('DEVICE_PROOF_REQUIRED', 'This device is not set up for this account yet: sign in with a passkey on it first.');
+    throw new TwofoldClientError(
+      'DEVICE_PROOF_REQUIRED',
+      'This device is not set up for this account yet: sign in with a passkey on it first.',
+    );
   }
   const challenge = await api.call('face.startChallenge', { body: { userId, purpose: 'verify' } });
   const evidence = await captureFaceEvidence({ ...options, challenge });
@@ -108,7 +121,13 @@ export async function verifyFace(options: WithApi<VerifyFaceOptions>): Promise<V
   const deviceProof = await signDeviceProof({ api, userId, purpose: 'face', keys });
   try {
     return await api.call('face.verify', {
-      body: { challengeId: challenge.challengeId, userId, evidence, deviceProof, ...(options.clientState && { clientState: options.clientState }) },
+      body: {
+        challengeId: challenge.challengeId,
+        userId,
+        evidence,
+        deviceProof,
+        ...(options.clientState && { clientState: options.clientState }),
+      },
     });
   } catch (error) {
     if (error instanceof TwofoldClientError && error.code === 'DEVICE_PROOF_INVALID') await keys.delete(userId);

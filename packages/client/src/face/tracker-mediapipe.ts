@@ -92,7 +92,10 @@ export async function createMediaPipeTracker(options: MediaPipeTrackerOptions) {
   let last = 0;
 
   /** Faces in `input` (a video frame, canvas or image), largest first, at most `maxFaces` (default 3). */
-  async function observe(input: TrackerInput, o: { maxFaces?: number } = {}): Promise<(TrackedFace & { keypoints: { x: number; y: number }[]; rawYaw: number })[]> {
+  async function observe(
+    input: TrackerInput,
+    o: { maxFaces?: number } = {},
+  ): Promise<(TrackedFace & { keypoints: { x: number; y: number }[]; rawYaw: number })[]> {
     const [w, h] = sizeOf(input);
     if (!(w > 0 && h > 0)) return [];
     // VIDEO mode wants strictly increasing timestamps (ms).

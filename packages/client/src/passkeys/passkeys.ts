@@ -66,10 +66,14 @@ export function toClientError(error: unknown): TwofoldClientError {
     return new TwofoldClientError('ABORTED', 'The passkey prompt was cancelled by the page.', { cause: error });
   }
   if (e?.code === 'ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED' || e?.name === 'InvalidStateError') {
-    return new TwofoldClientError('AUTHENTICATOR_ALREADY_REGISTERED', 'This device already has a passkey for this account.', { cause: error });
+    return new TwofoldClientError('AUTHENTICATOR_ALREADY_REGISTERED', 'This device already has a passkey for this account.', {
+      cause: error,
+    });
   }
   if (e?.code === 'ERROR_INVALID_DOMAIN' || e?.code === 'ERROR_INVALID_RP_ID' || e?.name === 'SecurityError') {
-    return new TwofoldClientError('INVALID_DOMAIN', `This page's address cannot use passkeys for this server: ${message}`, { cause: error });
+    return new TwofoldClientError('INVALID_DOMAIN', `This page's address cannot use passkeys for this server: ${message}`, {
+      cause: error,
+    });
   }
   if (e?.name === 'NotAllowedError') {
     return new TwofoldClientError('CANCELLED', 'The passkey prompt was dismissed or timed out.', { cause: error });
@@ -226,8 +230,10 @@ export async function signIn(options: WithApi<SignInOptions>): Promise<SessionRe
  * account — a mistyped or unknown name gets empty `allowCredentials`, so the browser offers every
  * passkey of the site — and signalling it would make the provider delete it.
  */
-const unknownSignalRpId = (options: UnknownCredentialOption & { username?: string }, request: PublicKeyCredentialRequestOptionsJSON): string | undefined | null =>
-  options.signals === false || options.username || request.allowCredentials?.length ? null : request.rpId;
+const unknownSignalRpId = (
+  options: UnknownCredentialOption & { username?: string },
+  request: PublicKeyCredentialRequestOptionsJSON,
+): string | undefined | null => (options.signals === false || options.username || request.allowCredentials?.length ? null : request.rpId);
 
 /**
  * Sends the assertion; when the server does not know the credential (`CREDENTIAL_NOT_FOUND`:

@@ -15,7 +15,8 @@ import type { WithSession } from '../api/api.js';
 type SignalMethod = 'signalUnknownCredential' | 'signalAllAcceptedCredentials' | 'signalCurrentUserDetails';
 
 const supports = (method: SignalMethod): boolean =>
-  typeof globalThis.PublicKeyCredential !== 'undefined' && typeof (globalThis.PublicKeyCredential as unknown as Record<string, unknown>)[method] === 'function';
+  typeof globalThis.PublicKeyCredential !== 'undefined' &&
+  typeof (globalThis.PublicKeyCredential as unknown as Record<string, unknown>)[method] === 'function';
 
 /** Which signals this browser can send. */
 export function signalSupport(): Record<'unknownCredential' | 'allAcceptedCredentials' | 'currentUserDetails', boolean> {
@@ -84,10 +85,21 @@ export async function sendPasskeySignals(state: GetAcceptedCredentialsResponse):
   if (!support.allAcceptedCredentials && !support.currentUserDetails) return false;
   const [accepted, details] = await Promise.all([
     quietly('signalAllAcceptedCredentials', () =>
-      sendSignal({ signalName: 'allAcceptedCredentials', rpID: state.rpId, userID: state.userId, allAcceptedCredentialIDs: state.credentialIds }),
+      sendSignal({
+        signalName: 'allAcceptedCredentials',
+        rpID: state.rpId,
+        userID: state.userId,
+        allAcceptedCredentialIDs: state.credentialIds,
+      }),
     ),
     quietly('signalCurrentUserDetails', () =>
-      sendSignal({ signalName: 'currentUserDetails', rpID: state.rpId, userID: state.userId, userName: state.username, userDisplayName: state.displayName }),
+      sendSignal({
+        signalName: 'currentUserDetails',
+        rpID: state.rpId,
+        userID: state.userId,
+        userName: state.username,
+        userDisplayName: state.displayName,
+      }),
     ),
   ]);
   return accepted || details;

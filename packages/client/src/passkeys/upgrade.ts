@@ -1,4 +1,9 @@
-import { getBrowserCapabilities, startRegistration, type PublicKeyCredentialCreationOptionsJSON, type RegistrationResponseJSON } from '@simplewebauthn/browser';
+import {
+  getBrowserCapabilities,
+  startRegistration,
+  type PublicKeyCredentialCreationOptionsJSON,
+  type RegistrationResponseJSON,
+} from '@simplewebauthn/browser';
 import { abortPendingCeremony } from './passkeys.js';
 
 /** Options of {@link upgradeToPasskey}. */

@@ -139,7 +139,10 @@ export async function bindRecoveryPasskey(options: WithFlow<BindRecoveryPasskeyO
     signal: options.signal,
   });
   const { response } = await createPasskey({ optionsJSON: creation, signal: options.signal });
-  return api.call('recovery.verifyPasskey', { params, body: { ceremonyId, response, ...(options.deviceName && { name: options.deviceName }) } });
+  return api.call('recovery.verifyPasskey', {
+    params,
+    body: { ceremonyId, response, ...(options.deviceName && { name: options.deviceName }) },
+  });
 }
 
 /** Abandons the flow: a staged PIN is dropped; nothing else changes. @throws `RECOVERY_CLOSED` (completed) */

@@ -52,10 +52,7 @@ const toApiKey = (k: ApiKeyRecord): ApiKey => ({
  * Creates a service API key. The secret (256 random bits unless `secret` is given) is returned
  * once and stored only as its SHA-256: a high-entropy secret needs no slow password hash.
  */
-export async function createApiKey(
-  ctx: TwofoldContext,
-  options: CreateApiKeyOptions,
-): Promise<{ apiKey: ApiKey; secret: string }> {
+export async function createApiKey(ctx: TwofoldContext, options: CreateApiKeyOptions): Promise<{ apiKey: ApiKey; secret: string }> {
   const secret = options.secret ?? `${API_KEY_PREFIX}${randomId(32)}`;
   if (secret.length < 16) throw new TwofoldError('INVALID_REQUEST', 'An API key secret must be at least 16 characters.');
   const unknown = options.scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));

@@ -5,7 +5,6 @@ import type { AuditEvent, AuditEventType } from './store.js';
 export type { AuditEvent, AuditEventType, AuditEventRecord } from './store.js';
 import { randomId } from '../util/encoding.js';
 
-
 export interface RecordEventInput {
   type: AuditEventType;
   userId?: string | null;

@@ -4,7 +4,10 @@ import type { AuditEventRecord, AuditStore } from './store.js';
 export function auditSql(q: Query): AuditStore {
   return {
     async insertAuditEvent(e) {
-      await q('INSERT INTO audit_events (id, type, at, user_id, device_id, actor, data) VALUES ($1, $2, $3, $4, $5, $6, $7)', auditEventParams(e));
+      await q(
+        'INSERT INTO audit_events (id, type, at, user_id, device_id, actor, data) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+        auditEventParams(e),
+      );
     },
     async listAuditEvents(filter) {
       const limit = Math.min(Math.max(filter.limit ?? 100, 1), 1000);
@@ -27,7 +30,9 @@ export function auditSql(q: Query): AuditStore {
       return { events: page.map(toAuditEvent), next: rows.length > n ? String(page.at(-1)!.seq) : null };
     },
     async deleteAuditEventsBefore(before, limit) {
-      return (await q('DELETE FROM audit_events WHERE seq IN (SELECT seq FROM audit_events WHERE at < $1 ORDER BY seq LIMIT $2)', [before, limit])).rowCount;
+      return (
+        await q('DELETE FROM audit_events WHERE seq IN (SELECT seq FROM audit_events WHERE at < $1 ORDER BY seq LIMIT $2)', [before, limit])
+      ).rowCount;
     },
   };
 }

@@ -13,7 +13,12 @@ export interface AuditStore {
    * `before` cursor when given, only of `types` when given. `next` is the cursor of the following
    * page, null on the last. A cursor is opaque (today the event's sequence number).
    */
-  pageAuditEvents(filter: { userId: string; limit: number; before?: string; types?: readonly string[] }): Promise<{ events: AuditEventRecord[]; next: string | null }>;
+  pageAuditEvents(filter: {
+    userId: string;
+    limit: number;
+    before?: string;
+    types?: readonly string[];
+  }): Promise<{ events: AuditEventRecord[]; next: string | null }>;
   /** Sweep: deletes events that happened before `before`. Deletes at most `limit` rows per call (the sweep repeats); @returns how many. */
   deleteAuditEventsBefore(before: Date, limit: number): Promise<number>;
 }
@@ -28,7 +33,6 @@ export interface AuditEventRecord {
   actor: string;
   data: Record<string, unknown>;
 }
-
 
 export interface AuditEvent extends AuditEventRecord {
   type: AuditEventType;

@@ -8,11 +8,20 @@ import { MARKER_GRACE_SECONDS, openSealedCeremony, parseSealedCeremonyId, sealCe
 // Only what sealed.ts reads of the context.
 function context(keys = parseKeyring(generateSealingKey('k1')), at = Date.parse('2026-12-01T12:00:00Z')) {
   let now = at;
-  const ctx = { keyring: createKeyring(keys), now: () => new Date(now), ceremonyTtlSeconds: 300, usedCeremonies: createUsedCeremonies(300) } as unknown as TwofoldContext;
+  const ctx = {
+    keyring: createKeyring(keys),
+    now: () => new Date(now),
+    ceremonyTtlSeconds: 300,
+    usedCeremonies: createUsedCeremonies(300),
+  } as unknown as TwofoldContext;
   return { ctx, keys, advance: (s: number) => void (now += s * 1000) };
 }
 
-const code = (p: Promise<unknown>) => p.then(() => 'OK', (e: { code?: string }) => e.code ?? String(e));
+const code = (p: Promise<unknown>) =>
+  p.then(
+    () => 'OK',
+    (e: { code?: string }) => e.code ?? String(e),
+  );
 
 describe('sealed sign-in ceremonies', () => {
   it('round-trips: the challenge and expiry come back, within the 128-character id bound', async () => {
@@ -21,7 +30,12 @@ describe('sealed sign-in ceremonies', () => {
     expect(sealed.id.length).toBeLessThanOrEqual(128);
     expect(fromBase64Url(sealed.challenge)).toHaveLength(32);
     const opened = await openSealedCeremony(ctx, parseSealedCeremonyId(sealed.id)!);
-    expect(opened).toMatchObject({ challenge: sealed.challenge, marker: sealed.challenge, expiresAt: new Date('2026-12-01T12:05:00Z'), named: false });
+    expect(opened).toMatchObject({
+      challenge: sealed.challenge,
+      marker: sealed.challenge,
+      expiresAt: new Date('2026-12-01T12:05:00Z'),
+      named: false,
+    });
     // the marker outlives the ceremony, so a server whose clock is behind cannot meet a swept one
     expect(opened.markerExpiresAt).toEqual(new Date(Date.parse('2026-12-01T12:05:00Z') + MARKER_GRACE_SECONDS * 1000));
   });

@@ -66,7 +66,10 @@ export const canSealCeremonies = (ctx: TwofoldContext) => ctx.keyring !== undefi
  * `ctx.ceremonyTtlSeconds`. `userId` (with `named`): only that user's credentials may answer;
  * `null` with `named` is a name that matched no user: then none may. Needs `ctx.keyring`.
  */
-export async function sealCeremony(ctx: TwofoldContext, who: { named: boolean; userId: string | null }): Promise<{ id: string; challenge: string }> {
+export async function sealCeremony(
+  ctx: TwofoldContext,
+  who: { named: boolean; userId: string | null },
+): Promise<{ id: string; challenge: string }> {
   const keyring = ctx.keyring;
   if (!keyring) throw new TypeError('sealCeremony: needs secret keys (see canSealCeremonies)');
   const body = new Uint8Array(BODY_BYTES);
@@ -142,7 +145,10 @@ export async function sealedCeremonyIsFor(ctx: TwofoldContext, ceremony: SealedC
  * ceremony is consumed by any attempt). Throws `CHALLENGE_NOT_FOUND` when it was already used:
  * then that, not the refusal, is the answer.
  */
-export async function useSealedCeremony(ctx: Pick<TwofoldContext, 'store'>, ceremony: Pick<SealedCeremony, 'marker' | 'markerExpiresAt'>): Promise<void> {
+export async function useSealedCeremony(
+  ctx: Pick<TwofoldContext, 'store'>,
+  ceremony: Pick<SealedCeremony, 'marker' | 'markerExpiresAt'>,
+): Promise<void> {
   if (!(await ctx.store.useCeremonyMarker(ceremony.marker, ceremony.markerExpiresAt))) throw ceremonyNotFound();
 }
 

@@ -25,7 +25,10 @@ export function ceremoniesSql(q: Query): CeremoniesStore {
       return rows[0] ? toCeremony(rows[0]) : null;
     },
     async useCeremonyMarker(marker, expiresAt) {
-      const { rows } = await q('INSERT INTO ceremony_uses (id, expires_at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING RETURNING id', [marker, expiresAt]);
+      const { rows } = await q('INSERT INTO ceremony_uses (id, expires_at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING RETURNING id', [
+        marker,
+        expiresAt,
+      ]);
       return rows.length === 1;
     },
     async deleteExpiredCeremonies(now) {

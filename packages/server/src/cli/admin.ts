@@ -23,7 +23,12 @@ async function withTwofold<T>(settings: ServeSettings, task: (twofold: Twofold) 
 }
 
 /** `twofold api-key create --name N --scopes a,b`: prints the new secret (shown only once). */
-export async function createApiKeyCommand(settings: ServeSettings, name: string | undefined, scopes: string[], log: (line: string) => void) {
+export async function createApiKeyCommand(
+  settings: ServeSettings,
+  name: string | undefined,
+  scopes: string[],
+  log: (line: string) => void,
+) {
   if (!name?.trim()) throw new Error('api-key create needs --name');
   const unknown = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
   if (scopes.length === 0 || unknown.length) {

@@ -10,7 +10,12 @@ const hasPostgres = await postgresAvailable();
 const withDatabase = (fn: Parameters<typeof withTestDatabase>[0]) => withTestDatabase(fn, 'twofold_cli');
 
 const serveOn = (url: string, env: Record<string, string> = {}) =>
-  startServer(readSettings({ env: { PORT: '0', HOST: '127.0.0.1', DATABASE_URL: url, TWOFOLD_FACE_THREADS: '0', TWOFOLD_SWEEP_INTERVAL_SECONDS: '0', ...env } }), () => {});
+  startServer(
+    readSettings({
+      env: { PORT: '0', HOST: '127.0.0.1', DATABASE_URL: url, TWOFOLD_FACE_THREADS: '0', TWOFOLD_SWEEP_INTERVAL_SECONDS: '0', ...env },
+    }),
+    () => {},
+  );
 
 describe.skipIf(!hasPostgres)('twofold serve on PostgreSQL: schema and secret keys', () => {
   it('puts the tables in schema twofold; on a 0.1 database (tables in public) it refuses, naming its settings, until told to keep or move them', async () => {

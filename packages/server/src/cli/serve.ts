@@ -27,7 +27,9 @@ export async function startServer(settings: ServeSettings, log: (line: string) =
   requireSecretKeys(settings);
   if (settings.testClock) {
     // Test code is not shipped in @twofold/server: a test host mounts the clock itself.
-    throw new Error('TWOFOLD_UNSAFE_TEST_CLOCK: twofold serve has no test clock; a test host mounts one with mountTestClock() from @twofold/testing/clock, as demo/server.ts does.');
+    throw new Error(
+      'TWOFOLD_UNSAFE_TEST_CLOCK: twofold serve has no test clock; a test host mounts one with mountTestClock() from @twofold/testing/clock, as demo/server.ts does.',
+    );
   }
   const faceOn = faceChecksOn(settings, log);
   const { store, close: closeStore } = await openStore(settings, log);
@@ -119,7 +121,13 @@ export async function startServer(settings: ServeSettings, log: (line: string) =
   }
   twofoldHandler = twofold.handler;
   // Every process sweeps on its interval; the sweep lock lets one at a time do the work.
-  const sweeper = settings.sweepIntervalSeconds > 0 ? setInterval(() => void twofold.sweep().catch((e: unknown) => log(`sweep failed: ${String(e)}`)), settings.sweepIntervalSeconds * 1000) : undefined;
+  const sweeper =
+    settings.sweepIntervalSeconds > 0
+      ? setInterval(
+          () => void twofold.sweep().catch((e: unknown) => log(`sweep failed: ${String(e)}`)),
+          settings.sweepIntervalSeconds * 1000,
+        )
+      : undefined;
   sweeper?.unref();
   const url = `http://localhost:${running.port}`;
   log(`Twofold listening on ${url} (API ${url}/api/v1, RP ID ${settings.rpId}, origins ${origins.join(', ')})`);
@@ -137,7 +145,10 @@ export async function startServer(settings: ServeSettings, log: (line: string) =
 }
 
 /** The store, and how to close it (and release whatever else holds it). */
-export async function openStore(settings: ServeSettings, log: (line: string) => void): Promise<{ store: Store; close: () => Promise<void> }> {
+export async function openStore(
+  settings: ServeSettings,
+  log: (line: string) => void,
+): Promise<{ store: Store; close: () => Promise<void> }> {
   if (settings.databaseUrl) {
     const where = describeUrl(settings.databaseUrl);
     const { createPostgresStore, LegacySchemaError } = await loadStore('postgres');
@@ -243,7 +254,8 @@ async function loadStore(engine: 'postgres' | 'pglite') {
   try {
     return engine === 'postgres' ? await import('../storage/postgres.js') : await import('../storage/pglite.js');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND' || !String((error as Error).message).includes(`'${driver}'`)) throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND' || !String((error as Error).message).includes(`'${driver}'`))
+      throw error;
     throw new Error(
       engine === 'postgres'
         ? 'Cannot use DATABASE_URL: pg (an optional peer of @twofold/server) is not installed. Install it: npm install pg@8'
@@ -263,7 +275,10 @@ function faceChecksOn(settings: ServeSettings, log: (line: string) => void): boo
   if (settings.faceThreads === 0) return false;
   const missing = missingFacePeers();
   if (missing.length === 0) return true;
-  if (settings.faceThreads !== undefined) throw new Error(`TWOFOLD_FACE_THREADS needs the face stack, which is not installed (missing: ${missing.join(', ')}): ${FACE_INSTALL_COMMAND}`);
+  if (settings.faceThreads !== undefined)
+    throw new Error(
+      `TWOFOLD_FACE_THREADS needs the face stack, which is not installed (missing: ${missing.join(', ')}): ${FACE_INSTALL_COMMAND}`,
+    );
   log(`Face checks: off, the face stack is not installed (${FACE_INSTALL_COMMAND}); the face routes answer 503 NOT_CONFIGURED.`);
   return false;
 }

@@ -23,7 +23,6 @@ import { hashCode, newCode, normalizeCode } from './secret.js';
 
 export { DEFAULT_CODE_SETTINGS, type CodePurpose, type CodeSettings } from './settings.js';
 
-
 const RECENT_CODES = 20;
 
 export interface GenerateCodeOptions extends ActorOption {
@@ -66,10 +65,7 @@ export interface VerifyAddPasskeyWithCodeOptions {
  * `new_device` recovery flow, together with a face check.
  * Throws `USER_NOT_FOUND`, `INVALID_REQUEST` (ttl out of range).
  */
-export async function generateCode(
-  ctx: TwofoldContext,
-  options: GenerateCodeOptions,
-): Promise<GenerateCodeResponse> {
+export async function generateCode(ctx: TwofoldContext, options: GenerateCodeOptions): Promise<GenerateCodeResponse> {
   const settings = ctx.codes;
   const purpose = options.purpose ?? 'add_credential';
   const ttl = options.ttlSeconds ?? settings.ttlSeconds[options.type];
@@ -102,7 +98,13 @@ export async function generateCode(
       type: 'code.generated',
       userId: options.userId,
       actor: options.actor ?? actors.system,
-      data: { codeId: record.id, type: record.type, purpose: record.purpose, expiresAt: record.expiresAt.toISOString(), requireFace: record.requireFace },
+      data: {
+        codeId: record.id,
+        type: record.type,
+        purpose: record.purpose,
+        expiresAt: record.expiresAt.toISOString(),
+        requireFace: record.requireFace,
+      },
     });
   });
   ctx.notify([event]);
@@ -110,7 +112,13 @@ export async function generateCode(
     options.type === 'link' && settings.linkTemplate
       ? settings.linkTemplate.replaceAll('{code}', encodeURIComponent(code)).replaceAll('{userId}', encodeURIComponent(options.userId))
       : undefined;
-  return { code, expiresAt: record.expiresAt.toISOString(), isAuthorized: true, ...(link && { link }), ...(record.requireFace && { requireFace: true }) };
+  return {
+    code,
+    expiresAt: record.expiresAt.toISOString(),
+    isAuthorized: true,
+    ...(link && { link }),
+    ...(record.requireFace && { requireFace: true }),
+  };
 }
 
 /** Invalidates every live code of the user. Throws `USER_NOT_FOUND`. */
@@ -118,7 +126,12 @@ export async function invalidateCodes(ctx: TwofoldContext, options: InvalidateCo
   await requireUser(ctx, options.userId);
   const { invalidated, event } = await ctx.store.transaction(async (tx) => {
     const invalidated = await tx.invalidateCodes(options.userId, ctx.now());
-    const event = await recordEvent(ctx, tx, { type: 'codes.invalidated', userId: options.userId, actor: options.actor ?? actors.system, data: { invalidated } });
+    const event = await recordEvent(ctx, tx, {
+      type: 'codes.invalidated',
+      userId: options.userId,
+      actor: options.actor ?? actors.system,
+      data: { invalidated },
+    });
     return { invalidated, event };
   });
   ctx.notify([event]);
@@ -139,10 +152,7 @@ export async function invalidateCodes(ctx: TwofoldContext, options: InvalidateCo
  * both get `CODE_INVALID`. Only the right code reveals its state (`CODE_EXPIRED`, `CODE_USED`,
  * `CODE_LOCKED` for a code locked before this rule).
  */
-export async function checkCode(
-  ctx: TwofoldContext,
-  options: CheckCodeOptions,
-): Promise<{ user: UserRecord; code: CodeRecord }> {
+export async function checkCode(ctx: TwofoldContext, options: CheckCodeOptions): Promise<{ user: UserRecord; code: CodeRecord }> {
   const address = options.clientAddress;
   await enforceLimits([[ctx.limiters.codeAddress, address]]);
   if (options.type === 'short') {
@@ -151,12 +161,23 @@ export async function checkCode(
     if (!ceiling.allowed || ceiling.remaining === 0) {
       // The attempt that reaches the ceiling is told so, and the trail says it once per window.
       if (ceiling.allowed && (await ctx.store.getUserById(options.userId))) {
-        ctx.notify([await recordEvent(ctx, ctx.store, { type: 'code.throttled', userId: options.userId, actor: actors.system, data: { type: 'short', retryAfterSeconds: ceiling.retryAfterSeconds } })]);
+        ctx.notify([
+          await recordEvent(ctx, ctx.store, {
+            type: 'code.throttled',
+            userId: options.userId,
+            actor: actors.system,
+            data: { type: 'short', retryAfterSeconds: ceiling.retryAfterSeconds },
+          }),
+        ]);
       }
       if (!ceiling.allowed) {
-        throw new TwofoldError('RATE_LIMITED', `Too many short-code attempts for this account; try again in ${ceiling.retryAfterSeconds} s.`, {
-          retryAfterSeconds: ceiling.retryAfterSeconds,
-        });
+        throw new TwofoldError(
+          'RATE_LIMITED',
+          `Too many short-code attempts for this account; try again in ${ceiling.retryAfterSeconds} s.`,
+          {
+            retryAfterSeconds: ceiling.retryAfterSeconds,
+          },
+        );
       }
     }
   }
@@ -168,7 +189,10 @@ export async function checkCode(
   const now = ctx.now();
 
   if (!user || !match) {
-    if (user) ctx.notify([await recordEvent(ctx, ctx.store, { type: 'code.wrong', userId: user.id, actor: actors.system, data: { type: options.type } })]);
+    if (user)
+      ctx.notify([
+        await recordEvent(ctx, ctx.store, { type: 'code.wrong', userId: user.id, actor: actors.system, data: { type: options.type } }),
+      ]);
     throw new TwofoldError('CODE_INVALID', 'That code is not valid.');
   }
   if (match.invalidatedAt) throw new TwofoldError('CODE_INVALID', 'That code is not valid.');
@@ -189,7 +213,8 @@ export async function startAddPasskeyWithCode(
   options: StartAddPasskeyWithCodeOptions,
 ): Promise<{ ceremonyId: string; options: PublicKeyCredentialCreationOptionsJSON }> {
   const { user, code } = await checkCode(ctx, options);
-  if (code.requireFace) throw new TwofoldError('FACE_REQUIRED', 'This code works only together with a face check (a new-device recovery flow).');
+  if (code.requireFace)
+    throw new TwofoldError('FACE_REQUIRED', 'This code works only together with a face check (a new-device recovery flow).');
   return startRegistration(ctx, user, false, { via: 'code', codeId: code.id }, { ...(options.hints && { hints: options.hints }) });
 }
 
@@ -198,7 +223,11 @@ export async function startAddPasskeyWithCode(
  * (`CODE_USED`, `CODE_LOCKED`, `CODE_EXPIRED`, `CODE_INVALID`): it may have changed state since
  * it was checked. Records `code.redeemed`.
  */
-export async function redeemCode(ctx: TwofoldContext, tx: Store, args: { codeId: string; userId: string; deviceId: string }): Promise<AuditEvent> {
+export async function redeemCode(
+  ctx: TwofoldContext,
+  tx: Store,
+  args: { codeId: string; userId: string; deviceId: string },
+): Promise<AuditEvent> {
   const now = ctx.now();
   if (!(await tx.consumeCode(args.codeId, now))) {
     const code = await tx.getCode(args.codeId);
@@ -207,7 +236,13 @@ export async function redeemCode(ctx: TwofoldContext, tx: Store, args: { codeId:
     if (code && code.expiresAt.getTime() <= now.getTime()) throw new TwofoldError('CODE_EXPIRED', 'That code has expired.');
     throw new TwofoldError('CODE_INVALID', 'That code is not valid.');
   }
-  return recordEvent(ctx, tx, { type: 'code.redeemed', userId: args.userId, deviceId: args.deviceId, actor: actors.user(args.userId), data: { codeId: args.codeId } });
+  return recordEvent(ctx, tx, {
+    type: 'code.redeemed',
+    userId: args.userId,
+    deviceId: args.deviceId,
+    actor: actors.user(args.userId),
+    data: { codeId: args.codeId },
+  });
 }
 
 /**
@@ -216,10 +251,7 @@ export async function redeemCode(ctx: TwofoldContext, tx: Store, args: { codeId:
  * Throws the ceremony and registration errors, and `CODE_USED` / `CODE_EXPIRED` /
  * `CODE_LOCKED` / `CODE_INVALID` if the code changed state since the ceremony began.
  */
-export async function verifyAddPasskeyWithCode(
-  ctx: TwofoldContext,
-  options: VerifyAddPasskeyWithCodeOptions,
-): Promise<CeremonyResult> {
+export async function verifyAddPasskeyWithCode(ctx: TwofoldContext, options: VerifyAddPasskeyWithCodeOptions): Promise<CeremonyResult> {
   const ceremony = await consumeCeremony(ctx, options.ceremonyId, 'registration');
   const data = ceremony.data as { via?: string; codeId?: string };
   if (data.via !== 'code' || !data.codeId || !ceremony.userId) {
@@ -257,4 +289,3 @@ async function findMatch(
   }
   return found;
 }
-

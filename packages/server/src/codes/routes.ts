@@ -21,7 +21,15 @@ export function codesRoutes(ctx: TwofoldContext, kit: RouteKit) {
     })
     .post('/credentials/fido2/init/code', async (c) => {
       const { userId, code, hints } = await kit.json(c, s.initWithCodeBody);
-      return c.json(await startAddPasskeyWithCode(ctx, { userId, code: code.code, type: code.type, clientAddress: c.var.clientAddress, ...(hints && { hints }) }));
+      return c.json(
+        await startAddPasskeyWithCode(ctx, {
+          userId,
+          code: code.code,
+          type: code.type,
+          clientAddress: c.var.clientAddress,
+          ...(hints && { hints }),
+        }),
+      );
     })
     .post('/credentials/fido2/complete', async (c) => {
       const input = await kit.json(c, s.registerVerifyBody);

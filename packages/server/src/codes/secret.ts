@@ -38,4 +38,3 @@ export async function hashCode(
   }
   return { keyId: 'none', hash: toBase64Url(new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', data))) };
 }
-

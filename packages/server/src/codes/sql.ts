@@ -8,16 +8,29 @@ export function codesSql(q: Query): CodesStore {
         `INSERT INTO codes (id, user_id, purpose, type, secret_hash, hash_key_id, authorized, created_at, expires_at, used_at, invalidated_at, locked_at,
            failed_attempts, require_face)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-        [c.id, c.userId, c.purpose, c.type, c.secretHash, c.hashKeyId, c.authorized, c.createdAt, c.expiresAt, c.usedAt, c.invalidatedAt, c.lockedAt, c.failedAttempts, c.requireFace],
+        [
+          c.id,
+          c.userId,
+          c.purpose,
+          c.type,
+          c.secretHash,
+          c.hashKeyId,
+          c.authorized,
+          c.createdAt,
+          c.expiresAt,
+          c.usedAt,
+          c.invalidatedAt,
+          c.lockedAt,
+          c.failedAttempts,
+          c.requireFace,
+        ],
       );
     },
     async listCodes(f) {
-      const { rows } = await q('SELECT * FROM codes WHERE user_id = $1 AND type = $2 AND purpose = $3 ORDER BY created_at DESC, id LIMIT $4', [
-        f.userId,
-        f.type,
-        f.purpose,
-        f.limit,
-      ]);
+      const { rows } = await q(
+        'SELECT * FROM codes WHERE user_id = $1 AND type = $2 AND purpose = $3 ORDER BY created_at DESC, id LIMIT $4',
+        [f.userId, f.type, f.purpose, f.limit],
+      );
       return rows.map(toCode);
     },
     async getCode(id) {
@@ -44,10 +57,10 @@ export function codesSql(q: Query): CodesStore {
       return r.rowCount === 1;
     },
     async invalidateCodes(userId, now) {
-      const r = await q('UPDATE codes SET invalidated_at = $2 WHERE user_id = $1 AND used_at IS NULL AND invalidated_at IS NULL AND expires_at > $2', [
-        userId,
-        now,
-      ]);
+      const r = await q(
+        'UPDATE codes SET invalidated_at = $2 WHERE user_id = $1 AND used_at IS NULL AND invalidated_at IS NULL AND expires_at > $2',
+        [userId, now],
+      );
       return r.rowCount;
     },
     async deleteExpiredCodes(before, limit) {

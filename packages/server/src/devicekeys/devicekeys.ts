@@ -56,7 +56,10 @@ const MAX_KEYS_PER_DEVICE = 10;
  * may bind 20 a minute, counted once the session may bind. Throws `REAUTHENTICATION_REQUIRED`,
  * `RATE_LIMITED`, `INVALID_REQUEST` (not a P-256 public key, or another user's key).
  */
-export async function registerDeviceKey(ctx: TwofoldContext, options: RegisterDeviceKeyOptions): Promise<{ keyId: string; deviceId: string }> {
+export async function registerDeviceKey(
+  ctx: TwofoldContext,
+  options: RegisterDeviceKeyOptions,
+): Promise<{ keyId: string; deviceId: string }> {
   const { session } = options;
   requireStepUp(session, ctx.now(), 'Binding a device key');
   const sessionRow = await ctx.store.getSession(session.sessionId);
@@ -72,13 +75,25 @@ export async function registerDeviceKey(ctx: TwofoldContext, options: RegisterDe
   try {
     await crypto.subtle.importKey('jwk', publicJwk, ECDSA, false, ['verify']);
   } catch {
-    throw new TwofoldError('INVALID_REQUEST', 'publicKey: not a P-256 public key', { issues: [{ path: 'publicKey', message: 'not a P-256 public key' }] });
+    throw new TwofoldError('INVALID_REQUEST', 'publicKey: not a P-256 public key', {
+      issues: [{ path: 'publicKey', message: 'not a P-256 public key' }],
+    });
   }
   const keyId = await calculateJwkThumbprint(publicJwk, 'sha256');
   const now = ctx.now();
   const event = await ctx.store.transaction(async (tx) => {
-    const bound = await tx.upsertDeviceKey({ keyId, userId: session.userId, deviceId: device.id, publicJwk, createdAt: now, lastUsedAt: null });
-    if (!bound) throw new TwofoldError('INVALID_REQUEST', 'publicKey: this key belongs to another account', { issues: [{ path: 'publicKey', message: 'in use' }] });
+    const bound = await tx.upsertDeviceKey({
+      keyId,
+      userId: session.userId,
+      deviceId: device.id,
+      publicJwk,
+      createdAt: now,
+      lastUsedAt: null,
+    });
+    if (!bound)
+      throw new TwofoldError('INVALID_REQUEST', 'publicKey: this key belongs to another account', {
+        issues: [{ path: 'publicKey', message: 'in use' }],
+      });
     const dropped = await tx.pruneDeviceKeys({ deviceId: device.id, keep: MAX_KEYS_PER_DEVICE, exceptKeyId: keyId });
     return recordEvent(ctx, tx, {
       type: 'device_key.registered',
@@ -96,9 +111,18 @@ export async function registerDeviceKey(ctx: TwofoldContext, options: RegisterDe
  * A fresh challenge for a device-key proof (single use, short-lived). Anyone may ask; unknown and
  * known user ids are answered alike.
  */
-export async function startDeviceProof(ctx: TwofoldContext, options: StartDeviceProofOptions): Promise<{ challengeId: string; challenge: string; expiresAt: string }> {
+export async function startDeviceProof(
+  ctx: TwofoldContext,
+  options: StartDeviceProofOptions,
+): Promise<{ challengeId: string; challenge: string; expiresAt: string }> {
   const challenge = randomId(32);
-  const ceremony = await beginCeremony(ctx, { kind: 'device_proof', challenge, userId: options.userId, data: { purpose: options.purpose }, ttlSeconds: 120 });
+  const ceremony = await beginCeremony(ctx, {
+    kind: 'device_proof',
+    challenge,
+    userId: options.userId,
+    data: { purpose: options.purpose },
+    ttlSeconds: 120,
+  });
   return { challengeId: ceremony.id, challenge, expiresAt: ceremony.expiresAt.toISOString() };
 }
 
@@ -112,9 +136,13 @@ export async function startDeviceProof(ctx: TwofoldContext, options: StartDevice
 export async function verifyDeviceProof(ctx: TwofoldContext, options: VerifyDeviceProofOptions): Promise<DeviceKeyRecord> {
   const { proof } = options;
   if (!proof) {
-    throw new TwofoldError('DEVICE_PROOF_REQUIRED', 'This needs a proof from a device bound to the account: sign in with a passkey on this device first.');
+    throw new TwofoldError(
+      'DEVICE_PROOF_REQUIRED',
+      'This needs a proof from a device bound to the account: sign in with a passkey on this device first.',
+    );
   }
-  const invalid = () => new TwofoldError('DEVICE_PROOF_INVALID', 'The device proof was not accepted: sign in with a passkey on this device, then try again.');
+  const invalid = () =>
+    new TwofoldError('DEVICE_PROOF_INVALID', 'The device proof was not accepted: sign in with a passkey on this device, then try again.');
   let ceremony;
   try {
     ceremony = await consumeCeremony(ctx, proof.challengeId, 'device_proof');

@@ -11,5 +11,7 @@ export function deviceKeysRoutes(ctx: TwofoldContext, kit: RouteKit) {
       const { publicKey } = await kit.json(c, s.registerDeviceKeyBody);
       return c.json(await registerDeviceKey(ctx, { session: c.var.session, publicKey }), 201);
     })
-    .post('/device-keys/challenge', kit.optionalSession, kit.limitCeremonies, async (c) => c.json(await startDeviceProof(ctx, await kit.json(c, s.deviceProofChallengeBody))));
+    .post('/device-keys/challenge', kit.optionalSession, kit.limitCeremonies, async (c) =>
+      c.json(await startDeviceProof(ctx, await kit.json(c, s.deviceProofChallengeBody))),
+    );
 }

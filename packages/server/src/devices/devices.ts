@@ -11,7 +11,6 @@ import type { DeviceRecord } from './store.js';
 
 export type { Device } from '@twofold/protocol';
 
-
 const toDevice = (d: DeviceRecord, p?: PasskeyRecord, f?: FaceTemplateRecord): Device => ({
   id: d.id,
   type: d.type,
@@ -88,7 +87,13 @@ async function changeDevice(
     const device = await tx.getDevice(options.userId, options.deviceId);
     const result = device && (await change(tx, device));
     if (!result?.changed) throw new TwofoldError('DEVICE_NOT_FOUND', 'No such device for this user.');
-    return recordEvent(ctx, tx, { type, userId: options.userId, deviceId: options.deviceId, actor: options.actor ?? actor.system, data: result.data });
+    return recordEvent(ctx, tx, {
+      type,
+      userId: options.userId,
+      deviceId: options.deviceId,
+      actor: options.actor ?? actor.system,
+      data: result.data,
+    });
   });
   ctx.notify([event]);
 }
@@ -114,7 +119,10 @@ export async function removeDevice(ctx: TwofoldContext, options: RemoveDeviceOpt
     if (options.keepLastPasskey && device.type === 'passkey') {
       const others = (await tx.listDevices(options.userId)).filter((d) => d.id !== device.id);
       if (!others.some((d) => d.type === 'passkey' || d.type === 'backup')) {
-        throw new TwofoldError('LAST_PASSKEY', 'This is your only passkey and no recovery method is set up: removing it needs an explicit confirmation.');
+        throw new TwofoldError(
+          'LAST_PASSKEY',
+          'This is your only passkey and no recovery method is set up: removing it needs an explicit confirmation.',
+        );
       }
     }
     const changed = await tx.deleteDevice(device.userId, device.id);

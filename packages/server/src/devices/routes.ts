@@ -9,7 +9,9 @@ import { listDevices, removeDevice, renameDevice } from './devices.js';
 /** A user's devices: for a backend (`/users/{id}/devices`, scopes) and for the user (`/me/devices`). */
 export function devicesRoutes(ctx: TwofoldContext, kit: RouteKit) {
   return new Hono<TwofoldEnv>()
-    .get('/users/:userId/devices', kit.scope('devices.read'), async (c) => c.json({ devices: await listDevices(ctx, { userId: c.req.param('userId') }) }))
+    .get('/users/:userId/devices', kit.scope('devices.read'), async (c) =>
+      c.json({ devices: await listDevices(ctx, { userId: c.req.param('userId') }) }),
+    )
     .delete('/users/:userId/devices/:deviceId', kit.scope('devices.delete'), async (c) => {
       const { userId, deviceId } = c.req.param();
       await removeDevice(ctx, { userId, deviceId, actor: actor.service(c.var.apiKey.id) });

@@ -43,7 +43,7 @@ export function createFaceAdmission(options: FaceAdmissionOptions): FaceAdmissio
   let msPerFrame = options.initialMsPerFrame ?? 150;
   let queued = 0;
   // The answer to a new check comes after the frames ahead of it and its own, spread over the threads.
-  const expectedWaitMs = (frames: number) => (Math.ceil((queued + frames) / threads) * msPerFrame);
+  const expectedWaitMs = (frames: number) => Math.ceil((queued + frames) / threads) * msPerFrame;
   return {
     admit(frames) {
       const wait = expectedWaitMs(frames);

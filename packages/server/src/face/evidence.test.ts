@@ -24,12 +24,20 @@ const ACTIONS: FaceAction[] = ['turn_left', 'move_closer', 'turn_right'];
 const honest = () => [frame(face()), frame(face({ yaw: -0.25 })), frame(face({ width: 190 })), frame(face({ yaw: 0.25 }))];
 
 /** The targets the honest frames are at (each action frame's face centre minus the neutral one's). */
-const centreOf = (a: FrameAnalysis) => ({ x: faceCentre(a.faces[0]!.landmarks).x / a.width, y: faceCentre(a.faces[0]!.landmarks).y / a.height });
-const targetsOf = (analyses: FrameAnalysis[]) => analyses.slice(1).map((a) => ({ x: centreOf(a).x - centreOf(analyses[0]!).x, y: centreOf(a).y - centreOf(analyses[0]!).y }));
+const centreOf = (a: FrameAnalysis) => ({
+  x: faceCentre(a.faces[0]!.landmarks).x / a.width,
+  y: faceCentre(a.faces[0]!.landmarks).y / a.height,
+});
+const targetsOf = (analyses: FrameAnalysis[]) =>
+  analyses.slice(1).map((a) => ({ x: centreOf(a).x - centreOf(analyses[0]!).x, y: centreOf(a).y - centreOf(analyses[0]!).y }));
 const CH = { actions: ACTIONS, targets: targetsOf(honest()) };
 const moved = (f: FrameAnalysis, dx: number, dy: number): FrameAnalysis => ({
   ...f,
-  faces: f.faces.map((x) => ({ ...x, box: { ...x.box, x: x.box.x + dx, y: x.box.y + dy }, landmarks: x.landmarks.map((p) => ({ x: p.x + dx, y: p.y + dy })) })),
+  faces: f.faces.map((x) => ({
+    ...x,
+    box: { ...x.box, x: x.box.x + dx, y: x.box.y + dy },
+    landmarks: x.landmarks.map((p) => ({ x: p.x + dx, y: p.y + dy })),
+  })),
 });
 
 const refusal = (fn: () => unknown) => {
@@ -93,7 +101,9 @@ describe('decideLiveness', () => {
   });
 
   it('refuses a still photo, a turn the wrong way, an action out of order', () => {
-    expect(refusal(() => decideLiveness(CH, [frame(face()), frame(face()), frame(face()), frame(face())]))).toMatch(/frame 1 does not show turn left/);
+    expect(refusal(() => decideLiveness(CH, [frame(face()), frame(face()), frame(face()), frame(face())]))).toMatch(
+      /frame 1 does not show turn left/,
+    );
     const wrongWay = honest();
     wrongWay[1] = frame(face({ yaw: 0.25 }));
     expect(refusal(() => decideLiveness(CH, wrongWay))).toMatch(/frame 1 does not show turn left/);
@@ -138,12 +148,20 @@ describe('decideLiveness: targets bind the frames to their challenge (issue 21)'
     const side = 384;
     const within = (FACE_TARGETS.tolerance - 0.005) * side;
     const beyond = (FACE_TARGETS.tolerance + 0.005) * side;
-    for (const [dx, dy] of [[within, 0], [0, -within], [within * 0.7, within * 0.7]] as const) {
+    for (const [dx, dy] of [
+      [within, 0],
+      [0, -within],
+      [within * 0.7, within * 0.7],
+    ] as const) {
       const h = honest();
       h[2] = moved(h[2]!, dx, dy);
       expect(refusal(() => decideLiveness(CH, h))).toBe('accepted');
     }
-    for (const [dx, dy] of [[beyond, 0], [0, -beyond], [-beyond * 0.75, beyond * 0.75]] as const) {
+    for (const [dx, dy] of [
+      [beyond, 0],
+      [0, -beyond],
+      [-beyond * 0.75, beyond * 0.75],
+    ] as const) {
       const h = honest();
       h[3] = moved(h[3]!, dx, dy);
       expect(refusal(() => decideLiveness(CH, h))).toMatch(/frame 3 does not have the face at the target of turn right/);
@@ -152,7 +170,9 @@ describe('decideLiveness: targets bind the frames to their challenge (issue 21)'
       const h = honest();
       h[1] = moved(h[1]!, bad, 0);
       expect(refusal(() => decideLiveness(CH, h))).toMatch(/LIVENESS_FAILED/);
-      expect(refusal(() => decideLiveness({ actions: ACTIONS, targets: CH.targets.map((t) => ({ ...t, y: bad })) }, honest()))).toMatch(/target/);
+      expect(refusal(() => decideLiveness({ actions: ACTIONS, targets: CH.targets.map((t) => ({ ...t, y: bad })) }, honest()))).toMatch(
+        /target/,
+      );
     }
   });
 
@@ -199,14 +219,20 @@ describe('readEvidence', () => {
   });
 
   it('refuses another challenge, poses in another order or number', () => {
-    expect(refusal(() => readEvidence({ ...evidence(['neutral', 'turn_right', 'move_closer']), challengeId: 'c2' }, challenge))).toMatch(/another challenge/);
+    expect(refusal(() => readEvidence({ ...evidence(['neutral', 'turn_right', 'move_closer']), challengeId: 'c2' }, challenge))).toMatch(
+      /another challenge/,
+    );
     expect(refusal(() => readEvidence(evidence(['neutral', 'move_closer', 'turn_right']), challenge))).toMatch(/in this order/);
     expect(refusal(() => readEvidence(evidence(['neutral', 'turn_right']), challenge))).toMatch(/in this order/);
     expect(refusal(() => readEvidence(evidence(['turn_right', 'neutral', 'move_closer']), challenge))).toMatch(/in this order/);
   });
 
   it('refuses images that are neither JPEG nor WebP, or too large', () => {
-    expect(refusal(() => readEvidence(evidence(['neutral', 'turn_right', 'move_closer'], btoa(`GIF89a${'x'.repeat(40)}`)), challenge))).toMatch(/INVALID_REQUEST: .*neither JPEG nor WebP/);
-    expect(refusal(() => readEvidence(evidence(['neutral', 'turn_right', 'move_closer'], jpeg(FACE_EVIDENCE_LIMITS.maxFrameBytes)), challenge))).toMatch(/INVALID_REQUEST: .*at most/);
+    expect(
+      refusal(() => readEvidence(evidence(['neutral', 'turn_right', 'move_closer'], btoa(`GIF89a${'x'.repeat(40)}`)), challenge)),
+    ).toMatch(/INVALID_REQUEST: .*neither JPEG nor WebP/);
+    expect(
+      refusal(() => readEvidence(evidence(['neutral', 'turn_right', 'move_closer'], jpeg(FACE_EVIDENCE_LIMITS.maxFrameBytes)), challenge)),
+    ).toMatch(/INVALID_REQUEST: .*at most/);
   });
 });

@@ -126,7 +126,8 @@ export function decideLiveness(challenge: LivenessChallenge, analyses: readonly 
   });
   const reference = faces[0]!.descriptor;
   faces.forEach((f, i) => {
-    if (!(descriptorDistance(f.descriptor, reference) <= LIVENESS_RULES.samePerson)) fail(`the person in frame ${i} is not the one in the neutral frame`);
+    if (!(descriptorDistance(f.descriptor, reference) <= LIVENESS_RULES.samePerson))
+      fail(`the person in frame ${i} is not the one in the neutral frame`);
   });
   // The face to match: the mean of the frontal frames only (neutral, closer). Turned faces give
   // less distinctive descriptors — rendered turns of two different people measured 0.54 apart,

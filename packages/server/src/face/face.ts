@@ -98,7 +98,8 @@ export async function startFaceChallenge(
 ): Promise<{ challengeId: string; actions: FaceAction[]; targets: FaceTarget[]; expiresAt: string }> {
   const enrolling = options.purpose === 'enroll';
   if (enrolling) {
-    if (options.session?.userId !== options.userId) throw new TwofoldError('UNAUTHENTICATED', 'Enrolling a face needs the session of that user.');
+    if (options.session?.userId !== options.userId)
+      throw new TwofoldError('UNAUTHENTICATED', 'Enrolling a face needs the session of that user.');
     requireStepUp(options.session, ctx.now(), 'Enrolling a face');
   }
   requireAnalyzer(ctx);
@@ -133,7 +134,13 @@ export async function enrollFace(
   const keyring = requireKeyring(ctx);
   const analyzer = requireAnalyzer(ctx);
   const { ceremony, probe } = await withPlace(ctx, options.evidence, async (ticket) => {
-    const ceremony = await takeChallenge(ctx, options.challengeId, 'enroll', options.session.userId, () => new TwofoldError('UNAUTHENTICATED', 'This challenge is for another user.'));
+    const ceremony = await takeChallenge(
+      ctx,
+      options.challengeId,
+      'enroll',
+      options.session.userId,
+      () => new TwofoldError('UNAUTHENTICATED', 'This challenge is for another user.'),
+    );
     return { ceremony, probe: await judgeEvidence(ctx, ceremony, options.evidence, ticket) };
   });
   const userId = ceremony.userId;
@@ -204,7 +211,12 @@ export async function verifyFace(
     throw new TwofoldError('CLIENT_STATE_INVALID', 'This temporary face state was already used or expired.');
   }
   ctx.notify([await faceVerified(ctx, ctx.store, match)]);
-  return { match: true, token: await ctx.tokens.issue({ userId: match.userId, amr: ['face'], deviceId: match.deviceId }), deviceId: match.deviceId, distance: match.distance };
+  return {
+    match: true,
+    token: await ctx.tokens.issue({ userId: match.userId, amr: ['face'], deviceId: match.deviceId }),
+    deviceId: match.deviceId,
+    distance: match.distance,
+  };
 }
 
 /**
@@ -213,17 +225,20 @@ export async function verifyFace(
  * finds the closest usable template. A client state whose device was deleted (or whose
  * temporary template expired or was used) no longer opens. Throws as {@link verifyFace}.
  */
-export async function matchFace(
-  ctx: TwofoldContext,
-  options: MatchFaceOptions,
-): Promise<FaceMatch> {
+export async function matchFace(ctx: TwofoldContext, options: MatchFaceOptions): Promise<FaceMatch> {
   const keyring = requireKeyring(ctx);
   const analyzer = requireAnalyzer(ctx);
   const userId = options.userId;
   // Namespaced: a user id (any text) must not collide with a recovery code's budget.
   const attemptsKey = options.attemptsKey ?? `user:${userId}`;
   const probe = await withPlace(ctx, options.evidence, async (ticket) => {
-    const ceremony = await takeChallenge(ctx, options.challengeId, 'verify', options.userId, () => new TwofoldError('CEREMONY_MISMATCH', 'This challenge is for another user.'));
+    const ceremony = await takeChallenge(
+      ctx,
+      options.challengeId,
+      'verify',
+      options.userId,
+      () => new TwofoldError('CEREMONY_MISMATCH', 'This challenge is for another user.'),
+    );
     const attempt = await ctx.limiters.faceUser.consume(attemptsKey);
     if (!attempt.allowed) {
       // Once per lock window (each refused attempt would let a stranger flood the trail), and none
@@ -253,10 +268,13 @@ export async function matchFace(
       candidates.push({ deviceId: s.deviceId, template: opened.template, temporary: opened.kind === 'temporary' });
     }
   }
-  if (candidates.length === 0) throw new TwofoldError('FACE_NOT_ENROLLED', 'This user has no face enrolled; pass a clientState or enroll first.');
+  if (candidates.length === 0)
+    throw new TwofoldError('FACE_NOT_ENROLLED', 'This user has no face enrolled; pass a clientState or enroll first.');
   const { best, matched } = closestTemplate(probe, candidates, FACE_MATCH_THRESHOLD.value);
   if (!matched) {
-    ctx.notify([await recordEvent(ctx, ctx.store, { type: 'face.mismatch', userId, actor: actor.system, data: { distance: round(best.distance) } })]);
+    ctx.notify([
+      await recordEvent(ctx, ctx.store, { type: 'face.mismatch', userId, actor: actor.system, data: { distance: round(best.distance) } }),
+    ]);
     throw new TwofoldError('FACE_MISMATCH', 'The face does not match the enrolled one.');
   }
   // The enrolled person is present: failures so far no longer count (outside any transaction:
@@ -316,7 +334,12 @@ export async function usableFaceTemplate(
  * Frames are decoded in memory and dropped. Failures are recorded (`face.liveness_failed`, the
  * reason only). Returns the session's face. Throws `LIVENESS_FAILED`, `INVALID_REQUEST`, `FACE_BUSY`.
  */
-async function judgeEvidence(ctx: TwofoldContext, ceremony: CeremonyRecord & { userId: string }, evidence: FaceEvidence, ticket: FaceTicket): Promise<number[]> {
+async function judgeEvidence(
+  ctx: TwofoldContext,
+  ceremony: CeremonyRecord & { userId: string },
+  evidence: FaceEvidence,
+  ticket: FaceTicket,
+): Promise<number[]> {
   const keyring = requireKeyring(ctx);
   const actions = (ceremony.data.actions as FaceAction[]) ?? [];
   // A challenge stored without targets (issued before they existed) binds nothing: refused below.
@@ -326,20 +349,28 @@ async function judgeEvidence(ctx: TwofoldContext, ceremony: CeremonyRecord & { u
     const fingerprints = await Promise.all(images.map(async (bytes) => toBase64Url(await keyring.mac(bytes, FRAME_LABEL))));
     // Remembered for an unknown id too: a replay must be refused alike for every id.
     if (!(await ctx.store.rememberFaceFrames(ceremony.userId, fingerprints, ctx.now()))) {
-      throw new TwofoldError('LIVENESS_FAILED', 'Liveness check failed: a frame was sent before (a replay).', { reason: 'a frame was sent before' });
+      throw new TwofoldError('LIVENESS_FAILED', 'Liveness check failed: a frame was sent before (a replay).', {
+        reason: 'a frame was sent before',
+      });
     }
     return decideLiveness({ actions, targets }, await ticket.analyze({ images })).probe;
   } catch (error) {
     if (error instanceof TwofoldError && error.code === 'LIVENESS_FAILED' && !ceremony.data.unknownUser) {
       const reason = String(error.extensions.reason ?? 'unknown');
-      ctx.notify([await recordEvent(ctx, ctx.store, { type: 'face.liveness_failed', userId: ceremony.userId, actor: actor.system, data: { reason } })]);
+      ctx.notify([
+        await recordEvent(ctx, ctx.store, { type: 'face.liveness_failed', userId: ceremony.userId, actor: actor.system, data: { reason } }),
+      ]);
     }
     throw error;
   }
 }
 
 function requireAnalyzer(ctx: TwofoldContext) {
-  if (!ctx.faceAnalyzer) throw new TwofoldError('NOT_CONFIGURED', 'Face checks need a face analyzer (createTwofold({ faceAnalyzer }), see @twofold/server/face).');
+  if (!ctx.faceAnalyzer)
+    throw new TwofoldError(
+      'NOT_CONFIGURED',
+      'Face checks need a face analyzer (createTwofold({ faceAnalyzer }), see @twofold/server/face).',
+    );
   return ctx.faceAnalyzer;
 }
 
@@ -359,7 +390,8 @@ async function withPlace<T>(ctx: TwofoldContext, evidence: FaceEvidence, fn: (ti
 }
 
 function requireKeyring(ctx: TwofoldContext) {
-  if (!ctx.keyring) throw new TwofoldError('NOT_CONFIGURED', 'Face templates need secret keys to be sealed: set the `secretKeys` option of createTwofold.');
+  if (!ctx.keyring)
+    throw new TwofoldError('NOT_CONFIGURED', 'Face templates need secret keys to be sealed: set the `secretKeys` option of createTwofold.');
   return ctx.keyring;
 }
 
@@ -368,7 +400,13 @@ function requireKeyring(ctx: TwofoldContext) {
  * first: a challenge id sent with another user's id (or session) is refused without being spent,
  * so it still answers for its owner. `otherUser` is the error for that case.
  */
-async function takeChallenge(ctx: TwofoldContext, id: string, purpose: FacePurpose, userId: string, otherUser: () => TwofoldError): Promise<CeremonyRecord & { userId: string }> {
+async function takeChallenge(
+  ctx: TwofoldContext,
+  id: string,
+  purpose: FacePurpose,
+  userId: string,
+  otherUser: () => TwofoldError,
+): Promise<CeremonyRecord & { userId: string }> {
   const notFor = () => new TwofoldError('CEREMONY_MISMATCH', `This challenge is not for ${purpose}.`);
   const peek = await ctx.store.getCeremony(id);
   if (peek?.kind === 'face') {
@@ -382,7 +420,12 @@ async function takeChallenge(ctx: TwofoldContext, id: string, purpose: FacePurpo
   return ceremony as CeremonyRecord & { userId: string };
 }
 
-async function openTemplate(keyring: NonNullable<TwofoldContext['keyring']>, sealed: string, userId: string, model: string): Promise<SealedTemplate> {
+async function openTemplate(
+  keyring: NonNullable<TwofoldContext['keyring']>,
+  sealed: string,
+  userId: string,
+  model: string,
+): Promise<SealedTemplate> {
   let parsed: SealedTemplate;
   try {
     // The user id is bound into the seal: another user's state does not open for this one.

@@ -13,10 +13,10 @@ export function faceSql(q: Query): FaceStore {
       ]);
     },
     async listFaceTemplates(userId, now) {
-      const { rows } = await q(`SELECT * FROM face_templates WHERE user_id = $1 AND (expires_at IS NULL OR (expires_at > $2 AND used_at IS NULL))`, [
-        userId,
-        now,
-      ]);
+      const { rows } = await q(
+        `SELECT * FROM face_templates WHERE user_id = $1 AND (expires_at IS NULL OR (expires_at > $2 AND used_at IS NULL))`,
+        [userId, now],
+      );
       return rows.map((r) => ({
         deviceId: String(r.device_id),
         userId: String(r.user_id),

@@ -76,7 +76,8 @@ export function createHandler(ctx: TwofoldContext, options: HandlerOptions = {})
   app.use(
     methodNotAllowed({
       app,
-      onMethodNotAllowed: (c, allowed) => problemResponse('METHOD_NOT_ALLOWED', `${c.req.method} is not allowed here.`, {}, { allow: allowed.join(', ') }),
+      onMethodNotAllowed: (c, allowed) =>
+        problemResponse('METHOD_NOT_ALLOWED', `${c.req.method} is not allowed here.`, {}, { allow: allowed.join(', ') }),
     }),
   );
   // Face evidence (camera frames) is legitimately larger than every other body. A declared
@@ -85,14 +86,22 @@ export function createHandler(ctx: TwofoldContext, options: HandlerOptions = {})
   // a route that reads no body reads nothing, and a host-built Request that declares less than it
   // carries is still refused.
   const limitBodies = (max: number) => {
-    const declared = bodyLimit({ maxSize: max, onError: () => { throw bodyTooLarge(max); } });
+    const declared = bodyLimit({
+      maxSize: max,
+      onError: () => {
+        throw bodyTooLarge(max);
+      },
+    });
     return createMiddleware<TwofoldEnv>(async (c, next) => {
       c.set('bodyLimit', max);
       return c.req.raw.headers.has('content-length') ? declared(c, next) : next();
     });
   };
   // Face evidence: at most maxFrames base64 frames of maxFrameBytes each, plus a little JSON.
-  const evidenceLimit = Math.max(limit, Math.ceil((FACE_EVIDENCE_LIMITS.maxFrames * FACE_EVIDENCE_LIMITS.maxFrameBytes * 4) / 3) + 16 * 1024);
+  const evidenceLimit = Math.max(
+    limit,
+    Math.ceil((FACE_EVIDENCE_LIMITS.maxFrames * FACE_EVIDENCE_LIMITS.maxFrameBytes * 4) / 3) + 16 * 1024,
+  );
   const evidence = new TrieRouter<true>();
   for (const path of [...FACE_EVIDENCE_PATHS, ...RECOVERY_EVIDENCE_PATHS]) evidence.add('ALL', base + path, true);
   const [small, large] = [limitBodies(limit), limitBodies(evidenceLimit)];
@@ -130,7 +139,8 @@ export function createHandler(ctx: TwofoldContext, options: HandlerOptions = {})
   const handler = async (req: Request): Promise<Response> => {
     if (base && (req.method === 'GET' || req.method === 'HEAD')) {
       const url = new URL(req.url);
-      if (url.pathname === '/.well-known/webauthn') req = new Request(new URL(wellKnown, url), { method: req.method, headers: req.headers });
+      if (url.pathname === '/.well-known/webauthn')
+        req = new Request(new URL(wellKnown, url), { method: req.method, headers: req.headers });
     }
     const res = await app.fetch(req);
     if (res.headers.get('content-type')?.startsWith('application/problem+json')) res.headers.set('cache-control', 'no-store');

@@ -78,7 +78,12 @@ const TITLES: Partial<Record<number, string>> = {
 };
 
 /** An RFC 9457 problem details response with Twofold's stable `code` member. */
-export function problemResponse(code: ErrorCode, detail: string, extensions: Record<string, unknown> = {}, headers?: HeadersInit): Response {
+export function problemResponse(
+  code: ErrorCode,
+  detail: string,
+  extensions: Record<string, unknown> = {},
+  headers?: HeadersInit,
+): Response {
   const status = STATUS_BY_CODE[code];
   const body = {
     ...extensions,

@@ -24,7 +24,8 @@ export function createPasskeyCache(store: Pick<Store, 'getPasskeyByCredentialId'
   const max = Math.floor(options.max ?? 10_000);
   if (!(max >= 0)) throw new TypeError(`passkey cache: max must be ≥ 0, got ${options.max}`);
   const ttlSeconds = options.ttlSeconds ?? 600;
-  if (!(ttlSeconds > 0 && ttlSeconds <= 86_400)) throw new TypeError(`passkey cache: ttlSeconds must be in (0, 86400], got ${options.ttlSeconds}`);
+  if (!(ttlSeconds > 0 && ttlSeconds <= 86_400))
+    throw new TypeError(`passkey cache: ttlSeconds must be in (0, 86400], got ${options.ttlSeconds}`);
   const entries = max > 0 ? new LRUCache<string, PasskeyRecord>({ max, ttl: ttlSeconds * 1000 }) : null;
   return {
     /** The credential, from memory when this instance read it lately; null when it is not registered (never cached). */

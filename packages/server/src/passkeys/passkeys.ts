@@ -31,7 +31,6 @@ import type { CeremonyResult, GetAcceptedCredentialsResponse } from '@twofold/pr
 export type { CeremonyResult } from '@twofold/protocol';
 export type { WithHints } from '../webauthn/index.js';
 
-
 /**
  * Sign up a new user (`username`), or add a passkey to an existing one (`userId`, already
  * authenticated); `hints` say which kind of authenticator to offer first.
@@ -137,7 +136,10 @@ export async function startPasskeyUpgrade(
  * `CHALLENGE_EXPIRED`, `CEREMONY_MISMATCH`, `UNAUTHENTICATED` (another user's ceremony),
  * `REGISTRATION_FAILED`, `CREDENTIAL_ALREADY_REGISTERED`.
  */
-export async function verifyPasskeyUpgrade(ctx: TwofoldContext, options: VerifyPasskeyUpgradeOptions): Promise<{ userId: string; deviceId: string }> {
+export async function verifyPasskeyUpgrade(
+  ctx: TwofoldContext,
+  options: VerifyPasskeyUpgradeOptions,
+): Promise<{ userId: string; deviceId: string }> {
   const ceremony = await consumeCeremony(ctx, options.ceremonyId, 'registration');
   if (ceremony.data.via !== 'upgrade') throw new TwofoldError('CEREMONY_MISMATCH', 'This is not a passkey upgrade ceremony.');
   if (ceremony.userId !== options.userId) throw new TwofoldError('UNAUTHENTICATED', 'This upgrade was started for another user.');
@@ -168,10 +170,7 @@ export function relatedOriginsDocument(ctx: TwofoldContext): { origins: string[]
  * Throws `CHALLENGE_NOT_FOUND`, `CHALLENGE_EXPIRED`, `REGISTRATION_FAILED`,
  * `CREDENTIAL_ALREADY_REGISTERED`, `USERNAME_TAKEN`, `UNAUTHENTICATED`.
  */
-export async function verifyPasskeyRegistration(
-  ctx: TwofoldContext,
-  options: VerifyPasskeyRegistrationOptions,
-): Promise<CeremonyResult> {
+export async function verifyPasskeyRegistration(ctx: TwofoldContext, options: VerifyPasskeyRegistrationOptions): Promise<CeremonyResult> {
   const ceremony = await consumeCeremony(ctx, options.ceremonyId, 'registration');
   const data = ceremony.data as { newUser: boolean; username: string; displayName: string; via?: string };
   if (data.via !== undefined) throw new TwofoldError('CEREMONY_MISMATCH', 'Finish this ceremony on its own route.');
@@ -200,7 +199,10 @@ export interface GetAcceptedCredentialsOptions {
  * What the browser's Signal API needs for this user (WebAuthn L3 §5.1.10.2-3): the credential
  * ids the server accepts and the names authenticators should show. Throws `USER_NOT_FOUND`.
  */
-export async function getAcceptedCredentials(ctx: TwofoldContext, options: GetAcceptedCredentialsOptions): Promise<GetAcceptedCredentialsResponse> {
+export async function getAcceptedCredentials(
+  ctx: TwofoldContext,
+  options: GetAcceptedCredentialsOptions,
+): Promise<GetAcceptedCredentialsResponse> {
   const [user, passkeys] = await Promise.all([requireUser(ctx, options.userId), ctx.store.listPasskeys(options.userId)]);
   return {
     rpId: ctx.rp.id,

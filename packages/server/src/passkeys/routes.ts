@@ -51,5 +51,7 @@ export function passkeysRoutes(ctx: TwofoldContext, kit: RouteKit) {
       const { username, hints } = await kit.json(c, s.authenticateOptionsBody);
       return c.json(await startPasskeyAuthentication(ctx, { ...(username !== undefined && { username }), ...(hints && { hints }) }));
     })
-    .post('/passkeys/authenticate/verify', async (c) => c.json(await verifyPasskeyAuthentication(ctx, await kit.json(c, s.authenticateVerifyBody))));
+    .post('/passkeys/authenticate/verify', async (c) =>
+      c.json(await verifyPasskeyAuthentication(ctx, await kit.json(c, s.authenticateVerifyBody))),
+    );
 }

@@ -8,7 +8,17 @@ export function passkeysSql(q: Query): PasskeysStore {
       await q(
         `INSERT INTO passkeys (credential_id, device_id, user_id, public_key, counter, transports, aaguid, backup_eligible, backed_up)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [p.credentialId, p.deviceId, p.userId, p.publicKey, p.counter, JSON.stringify(p.transports), p.aaguid, p.backupEligible, p.backedUp],
+        [
+          p.credentialId,
+          p.deviceId,
+          p.userId,
+          p.publicKey,
+          p.counter,
+          JSON.stringify(p.transports),
+          p.aaguid,
+          p.backupEligible,
+          p.backedUp,
+        ],
       );
     },
     async getPasskeyByCredentialId(credentialId) {

@@ -166,7 +166,9 @@ async function checkPinInSlot(ctx: TwofoldContext, options: CheckPinOptions): Pr
     if (!pin) throw new TwofoldError('PIN_NOT_SET', 'This account has no PIN.');
     if (pin.lockedAt) throw pinLocked();
     // Every remaining attempt is being checked right now (parallel requests): not locked, busy.
-    throw new TwofoldError('RATE_LIMITED', 'Other PIN checks for this account are in progress; try again in a moment.', { retryAfterSeconds: 1 });
+    throw new TwofoldError('RATE_LIMITED', 'Other PIN checks for this account are in progress; try again in a moment.', {
+      retryAfterSeconds: 1,
+    });
   }
   if (await hasher.verify({ password: options.pin, hash: claimed.hash })) {
     await ctx.store.clearPinAttempts(userId);
@@ -174,7 +176,9 @@ async function checkPinInSlot(ctx: TwofoldContext, options: CheckPinOptions): Pr
   }
   const attemptsRemaining = Math.max(0, max - claimed.failedAttempts);
   if (await ctx.store.lockPinIfExhausted(userId, max, ctx.now())) {
-    ctx.notify([await recordEvent(ctx, ctx.store, { type: 'pin.locked', userId, actor: actor.system, data: { attempts: claimed.failedAttempts } })]);
+    ctx.notify([
+      await recordEvent(ctx, ctx.store, { type: 'pin.locked', userId, actor: actor.system, data: { attempts: claimed.failedAttempts } }),
+    ]);
   }
   if (attemptsRemaining === 0) throw pinLockedNow();
   ctx.notify([await recordEvent(ctx, ctx.store, { type: 'pin.wrong', userId, actor: actor.system, data: { attemptsRemaining } })]);
@@ -183,9 +187,13 @@ async function checkPinInSlot(ctx: TwofoldContext, options: CheckPinOptions): Pr
 
 // One wording for real and decoy answers (see CheckPinOptions.conceal).
 const pinLocked = () =>
-  new TwofoldError('PIN_LOCKED', 'The PIN is locked after too many wrong attempts. Reset it with a passkey, face or code.', { attemptsRemaining: 0 });
+  new TwofoldError('PIN_LOCKED', 'The PIN is locked after too many wrong attempts. Reset it with a passkey, face or code.', {
+    attemptsRemaining: 0,
+  });
 const pinLockedNow = () =>
-  new TwofoldError('PIN_LOCKED', 'That PIN is wrong, and the PIN is now locked. Reset it with a passkey, face or code.', { attemptsRemaining: 0 });
+  new TwofoldError('PIN_LOCKED', 'That PIN is wrong, and the PIN is now locked. Reset it with a passkey, face or code.', {
+    attemptsRemaining: 0,
+  });
 
 /**
  * PIN sign-in on a bound device: first the device-key proof (`DEVICE_PROOF_REQUIRED`,
@@ -195,10 +203,7 @@ const pinLockedNow = () =>
  * slow hash, `PIN_INVALID` with `attemptsRemaining`, then `PIN_LOCKED`) — though without a device
  * key of theirs, nobody gets that far.
  */
-export async function verifyPin(
-  ctx: TwofoldContext,
-  options: VerifyPinOptions,
-): Promise<{ token: string }> {
+export async function verifyPin(ctx: TwofoldContext, options: VerifyPinOptions): Promise<{ token: string }> {
   const key = await verifyDeviceProof(ctx, { userId: options.userId, purpose: 'pin', proof: options.deviceProof });
   const { deviceProof: _proof, ...pinOptions } = options;
   await checkPin(ctx, { ...pinOptions, conceal: true });

@@ -26,7 +26,11 @@ export function pinsSql(q: Query): PinsStore {
       await q('UPDATE pins SET failed_attempts = 0 WHERE user_id = $1 AND locked_at IS NULL', [userId]);
     },
     async lockPinIfExhausted(userId, maxAttempts, now) {
-      const r = await q('UPDATE pins SET locked_at = $3 WHERE user_id = $1 AND locked_at IS NULL AND failed_attempts >= $2', [userId, maxAttempts, now]);
+      const r = await q('UPDATE pins SET locked_at = $3 WHERE user_id = $1 AND locked_at IS NULL AND failed_attempts >= $2', [
+        userId,
+        maxAttempts,
+        now,
+      ]);
       return r.rowCount === 1;
     },
   };

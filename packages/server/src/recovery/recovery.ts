@@ -90,7 +90,6 @@ export interface CancelRecoveriesOptions extends ActorOption {
   userId: string;
 }
 
-
 /**
  * Starts a recovery flow for `userId`; nothing about the account changes until a later step.
  * - `credential_reset` (the user's device still has their passkey, but its user verification
@@ -104,16 +103,16 @@ export interface CancelRecoveriesOptions extends ActorOption {
  * stored; a new-device flow's code is `CODE_INVALID`). Throws `INVALID_REQUEST` and
  * {@link checkCode}'s errors.
  */
-export async function startRecovery(
-  ctx: TwofoldContext,
-  options: StartRecoveryOptions,
-): Promise<RecoveryFlow> {
+export async function startRecovery(ctx: TwofoldContext, options: StartRecoveryOptions): Promise<RecoveryFlow> {
   let codeId: string | null = null;
   if (options.kind === 'credential_reset') {
     await verifyDeviceProof(ctx, { userId: options.userId, purpose: 'recovery', proof: options.deviceProof });
   }
   if (options.kind === 'new_device') {
-    if (!options.code) throw new TwofoldError('INVALID_REQUEST', 'code: a new-device recovery starts with a code', { issues: [{ path: 'code', message: 'required' }] });
+    if (!options.code)
+      throw new TwofoldError('INVALID_REQUEST', 'code: a new-device recovery starts with a code', {
+        issues: [{ path: 'code', message: 'required' }],
+      });
     codeId = (await checkCode(ctx, { userId: options.userId, ...options.code, clientAddress: options.clientAddress })).code.id;
   }
   const flowId = randomId(18);
@@ -141,7 +140,12 @@ export async function startRecovery(
   }
   const event = await ctx.store.transaction(async (tx) => {
     await tx.insertRecoveryFlow(record);
-    return recordEvent(ctx, tx, { type: 'recovery.started', userId: record.userId, actor: actor.user(record.userId), data: { kind: record.kind } });
+    return recordEvent(ctx, tx, {
+      type: 'recovery.started',
+      userId: record.userId,
+      actor: actor.user(record.userId),
+      data: { kind: record.kind },
+    });
   });
   ctx.notify([event]);
   return view(ctx, flowId, record);
@@ -161,15 +165,17 @@ export async function getRecovery(ctx: TwofoldContext, options: GetRecoveryOptio
  * call costs an argon2id hash, so it counts against the per-address PIN limit.
  * Throws `PIN_TOO_WEAK`, `RATE_LIMITED` and the flow errors.
  */
-export async function chooseRecoveryPin(
-  ctx: TwofoldContext,
-  options: ChooseRecoveryPinOptions,
-): Promise<RecoveryFlow> {
+export async function chooseRecoveryPin(ctx: TwofoldContext, options: ChooseRecoveryPinOptions): Promise<RecoveryFlow> {
   const flow = await openFlow(ctx, options.flowId, ['pin']);
   if (flow.kind !== 'credential_reset') throw new TwofoldError('RECOVERY_OUT_OF_ORDER', 'Only a credential reset chooses a new PIN.');
   assertStrongPin(options.pin);
   const stagedPinHash = await hashPin(ctx, options.pin, [[ctx.limiters.pinAddress, options.clientAddress]]);
-  const next = await ctx.store.advanceRecoveryFlow({ idHash: flow.idHash, from: ['pin'], set: { step: 'face', stagedPinHash }, now: ctx.now() });
+  const next = await ctx.store.advanceRecoveryFlow({
+    idHash: flow.idHash,
+    from: ['pin'],
+    set: { step: 'face', stagedPinHash },
+    now: ctx.now(),
+  });
   if (!next) return staleFlow(ctx, options.flowId);
   return view(ctx, options.flowId, next);
 }
@@ -215,7 +221,14 @@ export async function verifyRecoveryFace(
       await tx.setPin(flow.userId, flow.stagedPinHash!, now);
       // A credential reset ends every session of the account: whoever held one (or the PIN) is out.
       const revoked = await ctx.tokens.revoke({ userId: flow.userId }, tx);
-      events.push(await recordEvent(ctx, tx, { type: 'pin.reset', userId: flow.userId, actor: actor.user(flow.userId), data: { via: 'face', sessionsRevoked: revoked } }));
+      events.push(
+        await recordEvent(ctx, tx, {
+          type: 'pin.reset',
+          userId: flow.userId,
+          actor: actor.user(flow.userId),
+          data: { via: 'face', sessionsRevoked: revoked },
+        }),
+      );
     }
     return { next, events };
   });
@@ -242,10 +255,16 @@ export async function startRecoveryPasskey(
   if (options.replaceDeviceId !== undefined && (await ctx.store.getDevice(flow.userId, options.replaceDeviceId))?.type !== 'passkey') {
     throw new TwofoldError('DEVICE_NOT_FOUND', 'replaceDeviceId: no such passkey device for this user.');
   }
-  return startRegistration(ctx, user, false, { via: 'recovery', flow: flow.idHash, replaces: options.replaceDeviceId ?? null }, {
-    ...(options.replaceDeviceId && { replacing: options.replaceDeviceId }),
-    ...(options.hints && { hints: options.hints }),
-  });
+  return startRegistration(
+    ctx,
+    user,
+    false,
+    { via: 'recovery', flow: flow.idHash, replaces: options.replaceDeviceId ?? null },
+    {
+      ...(options.replaceDeviceId && { replacing: options.replaceDeviceId }),
+      ...(options.hints && { hints: options.hints }),
+    },
+  );
 }
 
 /**
@@ -263,7 +282,8 @@ export async function verifyRecoveryPasskey(
   const ceremony = await consumeCeremony(ctx, options.ceremonyId, 'registration');
   const flow = await openFlow(ctx, options.flowId, ['passkey']);
   const data = ceremony.data as { via?: string; flow?: string; replaces?: string | null };
-  if (data.via !== 'recovery' || data.flow !== flow.idHash) throw new TwofoldError('CEREMONY_MISMATCH', 'This ceremony was not started for this recovery flow.');
+  if (data.via !== 'recovery' || data.flow !== flow.idHash)
+    throw new TwofoldError('CEREMONY_MISMATCH', 'This ceremony was not started for this recovery flow.');
   const newDevice = flow.kind === 'new_device';
   const result = await completeRegistration(ctx, {
     ceremony: { ...ceremony, userId: flow.userId },
@@ -280,10 +300,21 @@ export async function verifyRecoveryPasskey(
 }
 
 /** Everything binding a recovery passkey changes besides the passkey itself (inside its transaction). */
-async function bindEffects(ctx: TwofoldContext, tx: Store, flow: RecoveryFlowRecord, deviceId: string, replaces: string | null): Promise<AuditEvent[]> {
+async function bindEffects(
+  ctx: TwofoldContext,
+  tx: Store,
+  flow: RecoveryFlowRecord,
+  deviceId: string,
+  replaces: string | null,
+): Promise<AuditEvent[]> {
   const now = ctx.now();
   const who = actor.user(flow.userId);
-  const done = await tx.advanceRecoveryFlow({ idHash: flow.idHash, from: ['passkey'], set: { step: 'done', status: 'completed', passkeyDeviceId: deviceId }, now });
+  const done = await tx.advanceRecoveryFlow({
+    idHash: flow.idHash,
+    from: ['passkey'],
+    set: { step: 'done', status: 'completed', passkeyDeviceId: deviceId },
+    now,
+  });
   if (!done) throw new TwofoldError('RECOVERY_CLOSED', 'This recovery flow ended while the passkey was being created.');
   const events: AuditEvent[] = [];
   if (flow.kind === 'new_device') {
@@ -298,10 +329,20 @@ async function bindEffects(ctx: TwofoldContext, tx: Store, flow: RecoveryFlowRec
     const old = await tx.getDevice(flow.userId, replaces);
     if (old && (await tx.deleteDevice(flow.userId, replaces))) {
       await ctx.tokens.revoke({ userId: flow.userId, deviceId: replaces }, tx); // the replaced device's sessions end with it
-      events.push(await recordEvent(ctx, tx, { type: 'device.removed', userId: flow.userId, deviceId: replaces, actor: who, data: { type: old.type, name: old.name, replacedBy: deviceId } }));
+      events.push(
+        await recordEvent(ctx, tx, {
+          type: 'device.removed',
+          userId: flow.userId,
+          deviceId: replaces,
+          actor: who,
+          data: { type: old.type, name: old.name, replacedBy: deviceId },
+        }),
+      );
     }
   }
-  events.push(await recordEvent(ctx, tx, { type: 'recovery.completed', userId: flow.userId, deviceId, actor: who, data: { kind: flow.kind } }));
+  events.push(
+    await recordEvent(ctx, tx, { type: 'recovery.completed', userId: flow.userId, deviceId, actor: who, data: { kind: flow.kind } }),
+  );
   return events;
 }
 
@@ -313,14 +354,26 @@ async function bindEffects(ctx: TwofoldContext, tx: Store, flow: RecoveryFlowRec
 export async function abandonRecovery(ctx: TwofoldContext, options: AbandonRecoveryOptions): Promise<void> {
   const idHash = await sha256Base64Url(options.flowId);
   const event = await ctx.store.transaction(async (tx) => {
-    const flow = await tx.advanceRecoveryFlow({ idHash, from: ['pin', 'face', 'passkey'], set: { status: 'abandoned', stagedPinHash: null }, now: ctx.now() });
-    return flow && recordEvent(ctx, tx, { type: 'recovery.abandoned', userId: flow.userId, actor: actor.user(flow.userId), data: { kind: flow.kind, step: flow.step } });
+    const flow = await tx.advanceRecoveryFlow({
+      idHash,
+      from: ['pin', 'face', 'passkey'],
+      set: { status: 'abandoned', stagedPinHash: null },
+      now: ctx.now(),
+    });
+    return (
+      flow &&
+      recordEvent(ctx, tx, {
+        type: 'recovery.abandoned',
+        userId: flow.userId,
+        actor: actor.user(flow.userId),
+        data: { kind: flow.kind, step: flow.step },
+      })
+    );
   });
   if (event) return ctx.notify([event]);
   const flow = await getRecovery(ctx, options);
   if (flow.status === 'completed') throw new TwofoldError('RECOVERY_CLOSED', 'This recovery flow is already completed.');
 }
-
 
 /** The user's ten most recent recovery flows, newest first (for support). Throws `USER_NOT_FOUND`. */
 export async function listRecoveries(ctx: TwofoldContext, options: ListRecoveriesOptions): Promise<RecoveryFlowSummary[]> {
@@ -345,7 +398,12 @@ export async function cancelRecoveries(ctx: TwofoldContext, options: CancelRecov
   await requireUser(ctx, options.userId);
   const { cancelled, event } = await ctx.store.transaction(async (tx) => {
     const cancelled = await tx.abandonRecoveryFlows(options.userId, ctx.now());
-    const event = await recordEvent(ctx, tx, { type: 'recovery.cancelled', userId: options.userId, actor: options.actor ?? actor.system, data: { cancelled } });
+    const event = await recordEvent(ctx, tx, {
+      type: 'recovery.cancelled',
+      userId: options.userId,
+      actor: options.actor ?? actor.system,
+      data: { cancelled },
+    });
     return { cancelled, event };
   });
   ctx.notify([event]);
@@ -356,8 +414,10 @@ export async function cancelRecoveries(ctx: TwofoldContext, options: CancelRecov
 async function openFlow(ctx: TwofoldContext, flowId: string, steps: RecoveryStep[]): Promise<RecoveryFlowRecord> {
   const record = await ctx.store.getRecoveryFlow(await sha256Base64Url(flowId));
   if (!record) throw notFound();
-  if (record.status !== 'open') throw new TwofoldError('RECOVERY_CLOSED', `This recovery flow is ${record.status}.`, { status: record.status });
-  if (record.expiresAt.getTime() <= ctx.now().getTime()) throw new TwofoldError('RECOVERY_EXPIRED', 'This recovery flow expired; start again.');
+  if (record.status !== 'open')
+    throw new TwofoldError('RECOVERY_CLOSED', `This recovery flow is ${record.status}.`, { status: record.status });
+  if (record.expiresAt.getTime() <= ctx.now().getTime())
+    throw new TwofoldError('RECOVERY_EXPIRED', 'This recovery flow expired; start again.');
   if (!steps.includes(record.step)) {
     throw new TwofoldError('RECOVERY_OUT_OF_ORDER', `This step is not next: the next step is "${record.step}".`, { step: record.step });
   }

@@ -47,9 +47,13 @@ export function recoveryRoutes(ctx: TwofoldContext, kit: RouteKit) {
     })
     .post('/recovery/:flowId/passkey/verify', async (c) => {
       const input = await kit.json(c, s.registerVerifyBody);
-      return c.json(await verifyRecoveryPasskey(ctx, { ...input, flowId: c.req.param('flowId'), userAgent: c.req.header('user-agent') ?? null }));
+      return c.json(
+        await verifyRecoveryPasskey(ctx, { ...input, flowId: c.req.param('flowId'), userAgent: c.req.header('user-agent') ?? null }),
+      );
     })
-    .get('/users/:userId/recovery', kit.scope('devices.read'), async (c) => c.json({ flows: await listRecoveries(ctx, { userId: c.req.param('userId') }) }))
+    .get('/users/:userId/recovery', kit.scope('devices.read'), async (c) =>
+      c.json({ flows: await listRecoveries(ctx, { userId: c.req.param('userId') }) }),
+    )
     .post('/users/:userId/recovery/cancel', kit.scope('codes.generate'), async (c) =>
       c.json(await cancelRecoveries(ctx, { userId: c.req.param('userId'), actor: actor.service(c.var.apiKey.id) })),
     );

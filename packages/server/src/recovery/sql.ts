@@ -8,7 +8,22 @@ export function recoverySql(q: Query): RecoveryStore {
         `INSERT INTO recovery_flows (id_hash, user_id, kind, status, step, code_id, staged_pin_hash, face_device_id, face_verified_at,
            pin_reset_at, passkey_device_id, created_at, updated_at, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-        [f.idHash, f.userId, f.kind, f.status, f.step, f.codeId, f.stagedPinHash, f.faceDeviceId, f.faceVerifiedAt, f.pinResetAt, f.passkeyDeviceId, f.createdAt, f.updatedAt, f.expiresAt],
+        [
+          f.idHash,
+          f.userId,
+          f.kind,
+          f.status,
+          f.step,
+          f.codeId,
+          f.stagedPinHash,
+          f.faceDeviceId,
+          f.faceVerifiedAt,
+          f.pinResetAt,
+          f.passkeyDeviceId,
+          f.createdAt,
+          f.updatedAt,
+          f.expiresAt,
+        ],
       );
     },
     async getRecoveryFlow(idHash) {
@@ -32,7 +47,10 @@ export function recoverySql(q: Query): RecoveryStore {
       return rows[0] ? toRecoveryFlow(rows[0]) : null;
     },
     async listRecoveryFlows(userId, limit) {
-      const { rows } = await q('SELECT * FROM recovery_flows WHERE user_id = $1 ORDER BY created_at DESC, id_hash LIMIT $2', [userId, limit]);
+      const { rows } = await q('SELECT * FROM recovery_flows WHERE user_id = $1 ORDER BY created_at DESC, id_hash LIMIT $2', [
+        userId,
+        limit,
+      ]);
       return rows.map(toRecoveryFlow);
     },
     async abandonRecoveryFlows(userId, now) {
@@ -44,7 +62,12 @@ export function recoverySql(q: Query): RecoveryStore {
       return r.rowCount;
     },
     async deleteExpiredRecoveryFlows(before, limit) {
-      return (await q('DELETE FROM recovery_flows WHERE id_hash IN (SELECT id_hash FROM recovery_flows WHERE expires_at < $1 LIMIT $2)', [before, limit])).rowCount;
+      return (
+        await q('DELETE FROM recovery_flows WHERE id_hash IN (SELECT id_hash FROM recovery_flows WHERE expires_at < $1 LIMIT $2)', [
+          before,
+          limit,
+        ])
+      ).rowCount;
     },
   };
 }

@@ -8,7 +8,12 @@ export interface RecoveryStore {
    * moves it. `updatedAt` becomes `now`.
    * @returns the flow after the change, or null (and nothing written) when the guard failed.
    */
-  advanceRecoveryFlow(args: { idHash: string; from: RecoveryStep[]; set: RecoveryFlowChange; now: Date }): Promise<RecoveryFlowRecord | null>;
+  advanceRecoveryFlow(args: {
+    idHash: string;
+    from: RecoveryStep[];
+    set: RecoveryFlowChange;
+    now: Date;
+  }): Promise<RecoveryFlowRecord | null>;
   /** The user's most recent flows, newest first. */
   listRecoveryFlows(userId: string, limit: number): Promise<RecoveryFlowRecord[]>;
   /** Abandons every open, unexpired flow of the user (dropping staged PINs). @returns how many. */

@@ -74,7 +74,11 @@ export function createKeyring(keys: readonly SealingKey[]) {
       const key = imported.get(id);
       if (!key) throw new Error(`sealed with key "${id}", which is not in the keyring`);
       try {
-        const plain = await globalThis.crypto.subtle.decrypt({ name: 'AES-GCM', iv: fromBase64Url(iv), additionalData: aad(context) }, await key, fromBase64Url(ct));
+        const plain = await globalThis.crypto.subtle.decrypt(
+          { name: 'AES-GCM', iv: fromBase64Url(iv), additionalData: aad(context) },
+          await key,
+          fromBase64Url(ct),
+        );
         return new Uint8Array(plain);
       } catch {
         throw new Error('sealed value failed authentication (wrong key, wrong context or tampered)');

@@ -5,7 +5,9 @@ describe('importDriver', () => {
   it('names the install line when the driver is not installed (a real failed import, not a stand-in)', async () => {
     const name = 'twofold-no-such-driver';
     const load = () => import(/* @vite-ignore */ [name].join(''));
-    await expect(importDriver(name, 'createExampleStore', load)).rejects.toThrow(/createExampleStore needs twofold-no-such-driver.*\n {2}npm install twofold-no-such-driver/);
+    await expect(importDriver(name, 'createExampleStore', load)).rejects.toThrow(
+      /createExampleStore needs twofold-no-such-driver.*\n {2}npm install twofold-no-such-driver/,
+    );
   });
 
   it('passes other failures through as they are', async () => {

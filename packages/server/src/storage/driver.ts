@@ -12,9 +12,12 @@ export async function importDriver<T>(name: string, usedBy: string, load: () => 
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;
     if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && String((error as Error).message).includes(name)) {
-      throw new Error(`${usedBy} needs ${name}, an optional peer dependency of @twofold/server that is not installed here. Install it in your app:\n  npm install ${name}`, {
-        cause: error,
-      });
+      throw new Error(
+        `${usedBy} needs ${name}, an optional peer dependency of @twofold/server that is not installed here. Install it in your app:\n  npm install ${name}`,
+        {
+          cause: error,
+        },
+      );
     }
     throw error;
   }

@@ -24,7 +24,9 @@ const ALL_TABLES = [...Object.keys(TWOFOLD_TABLES), MIGRATIONS_TABLE].sort();
 const withDatabase = (fn: Parameters<typeof withTestDatabase>[0]) => withTestDatabase(fn, 'twofold_schema');
 
 const tablesIn = async (sql: (text: string, values?: unknown[]) => Promise<any[]>, schema: string) =>
-  (await sql(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`, [schema])).map((r) => r.table_name as string);
+  (await sql(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`, [schema])).map(
+    (r) => r.table_name as string,
+  );
 
 const schemaExists = async (sql: (text: string, values?: unknown[]) => Promise<any[]>, schema: string) =>
   (await sql('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])).length === 1;
@@ -117,7 +119,9 @@ describe.skipIf(!hasPostgres)('PostgreSQL: Twofold tables in their own schema', 
         // Another role (here the superuser) prepared schema twofold and let the app in.
         await sql(`CREATE SCHEMA twofold`);
         await sql(`GRANT USAGE, CREATE ON SCHEMA twofold TO ${role}`);
-        await expect(createPostgresStore({ connectionString: asApp })).rejects.toThrow(/schema "twofold" is owned by role "postgres", not by this role/);
+        await expect(createPostgresStore({ connectionString: asApp })).rejects.toThrow(
+          /schema "twofold" is owned by role "postgres", not by this role/,
+        );
         expect(await tablesIn(sql, 'twofold')).toEqual([]);
         // Handed over, but with a table of that other role left inside.
         await sql(`ALTER SCHEMA twofold OWNER TO ${role}`);
@@ -241,7 +245,10 @@ describe.skipIf(!hasPostgres)('PostgreSQL: upgrading a database laid out by 0.1 
       const client = new pg.Client({ connectionString: url });
       await client.connect();
       const old = overClient(client);
-      await migrate(old, MIGRATIONS.filter((m) => m.version <= 8));
+      await migrate(
+        old,
+        MIGRATIONS.filter((m) => m.version <= 8),
+      );
       await createSqlStore(old).insertUser({ id: 'u1', username: 'ada', displayName: 'Ada', createdAt: new Date() });
       await client.end();
       // device_keys (migration 10) is not Twofold's here: it is the host's.
@@ -250,9 +257,15 @@ describe.skipIf(!hasPostgres)('PostgreSQL: upgrading a database laid out by 0.1 
         expect((await store.getUserById('u1'))?.username).toBe('ada');
       });
       expect(await tablesIn(sql, 'public')).toEqual(['device_keys']);
-      expect((await sql(`SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'device_keys'`)).map((r) => r.column_name)).toEqual(['host_column']);
+      expect(
+        (await sql(`SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'device_keys'`)).map(
+          (r) => r.column_name,
+        ),
+      ).toEqual(['host_column']);
       expect(await tablesIn(sql, 'twofold')).toEqual(ALL_TABLES);
-      expect((await sql('SELECT version FROM twofold.twofold_migrations ORDER BY version')).map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
+      expect((await sql('SELECT version FROM twofold.twofold_migrations ORDER BY version')).map((r) => r.version)).toEqual(
+        MIGRATIONS.map((m) => m.version),
+      );
     });
   });
 
@@ -261,17 +274,25 @@ describe.skipIf(!hasPostgres)('PostgreSQL: upgrading a database laid out by 0.1 
       await createOldLayout(url);
       await sql('CREATE SCHEMA twofold');
       await sql('CREATE TABLE twofold.sessions (host_column int)');
-      await expect(createPostgresStore({ connectionString: url, moveFromSchema: 'public' })).rejects.toThrow(/already has tables named sessions.*nothing was moved/);
+      await expect(createPostgresStore({ connectionString: url, moveFromSchema: 'public' })).rejects.toThrow(
+        /already has tables named sessions.*nothing was moved/,
+      );
       expect(await tablesIn(sql, 'public')).toEqual(ALL_TABLES);
       expect(await tablesIn(sql, 'twofold')).toEqual(['sessions']);
     });
     await withDatabase(async (url, sql) => {
-      await usingStore(await createPostgresStore({ connectionString: url }), (store) => store.insertUser({ id: 'n', username: 'new', displayName: 'N', createdAt: new Date() }));
+      await usingStore(await createPostgresStore({ connectionString: url }), (store) =>
+        store.insertUser({ id: 'n', username: 'new', displayName: 'N', createdAt: new Date() }),
+      );
       const old = await createOldLayout(url);
       // The new schema exists, so a plain start uses it (it does not look at public again) ...
-      await usingStore(await createPostgresStore({ connectionString: url }), async (store) => expect(await store.getUserById(old.userId)).toBeNull());
+      await usingStore(await createPostgresStore({ connectionString: url }), async (store) =>
+        expect(await store.getUserById(old.userId)).toBeNull(),
+      );
       // ... and a move refuses to pick one or merge them.
-      await expect(createPostgresStore({ connectionString: url, moveFromSchema: 'public' })).rejects.toThrow(/both "public" and "twofold" hold Twofold tables/);
+      await expect(createPostgresStore({ connectionString: url, moveFromSchema: 'public' })).rejects.toThrow(
+        /both "public" and "twofold" hold Twofold tables/,
+      );
       expect(await sql('SELECT username FROM public.users')).toEqual([{ username: 'ada' }]);
       expect(await sql('SELECT username FROM twofold.users')).toEqual([{ username: 'new' }]);
     });
@@ -283,8 +304,16 @@ describe.skipIf(!hasPostgres)('PostgreSQL: upgrading a database laid out by 0.1 
       await client.connect();
       try {
         for (const m of MIGRATIONS) {
-          await migrate(overClient(client), MIGRATIONS.filter((x) => x.version <= m.version));
-          const expected = [...Object.entries(TWOFOLD_TABLES).filter(([, v]) => v <= m.version).map(([t]) => t), MIGRATIONS_TABLE].sort();
+          await migrate(
+            overClient(client),
+            MIGRATIONS.filter((x) => x.version <= m.version),
+          );
+          const expected = [
+            ...Object.entries(TWOFOLD_TABLES)
+              .filter(([, v]) => v <= m.version)
+              .map(([t]) => t),
+            MIGRATIONS_TABLE,
+          ].sort();
           expect(await tablesIn(sql, 'public'), `after migration ${m.version}`).toEqual(expected);
         }
       } finally {
@@ -302,7 +331,7 @@ describe('PGlite keeps its tables in public (an embedded database of its own)', 
       const db = await PGlite.create(dir);
       const over = (q: Pick<PGlite, 'query'>, inTransaction: boolean): SqlExecutor => ({
         inTransaction,
-        query: async <T,>(text: string, values: unknown[] = []) => {
+        query: async <T>(text: string, values: unknown[] = []) => {
           const r = await q.query<T>(text, values);
           return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
         },
@@ -310,7 +339,10 @@ describe('PGlite keeps its tables in public (an embedded database of its own)', 
         close: () => db.close(),
       });
       const exec = over(db, false);
-      await migrate(exec, MIGRATIONS.filter((m) => m.version <= 11));
+      await migrate(
+        exec,
+        MIGRATIONS.filter((m) => m.version <= 11),
+      );
       await createSqlStore(exec).insertUser({ id: 'u1', username: 'kept', displayName: 'Kept', createdAt: new Date() });
       await db.close();
 
@@ -323,7 +355,9 @@ describe('PGlite keeps its tables in public (an embedded database of its own)', 
         await store.close();
       }
       const reopened = await PGlite.create(dir);
-      const schemas = await reopened.query<{ table_schema: string }>(`SELECT DISTINCT table_schema FROM information_schema.tables WHERE table_name IN ('users', 'device_keys', ${`'${MIGRATIONS_TABLE}'`})`);
+      const schemas = await reopened.query<{ table_schema: string }>(
+        `SELECT DISTINCT table_schema FROM information_schema.tables WHERE table_name IN ('users', 'device_keys', ${`'${MIGRATIONS_TABLE}'`})`,
+      );
       expect(schemas.rows.map((r) => r.table_schema)).toEqual(['public']);
       const versions = await reopened.query<{ version: number }>(`SELECT version FROM ${MIGRATIONS_TABLE} ORDER BY version`);
       expect(versions.rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));

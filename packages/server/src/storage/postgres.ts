@@ -70,12 +70,18 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
  */
 export async function createPostgresStore(options: PostgresStoreOptions): Promise<Store> {
   const { schema, moveFromSchema } = options;
-  for (const [name, value] of [['schema', schema], ['moveFromSchema', moveFromSchema]] as const) {
-    if (value !== undefined && !SCHEMA_NAME.test(value)) throw new Error(`createPostgresStore: invalid ${name}: ${value} (lower-case letters, digits and _)`);
+  for (const [name, value] of [
+    ['schema', schema],
+    ['moveFromSchema', moveFromSchema],
+  ] as const) {
+    if (value !== undefined && !SCHEMA_NAME.test(value))
+      throw new Error(`createPostgresStore: invalid ${name}: ${value} (lower-case letters, digits and _)`);
   }
   const urlSearchPath = searchPathInConnectionString(options.connectionString);
   if (schema !== undefined && urlSearchPath) {
-    throw new Error('createPostgresStore: the connection string sets search_path (in `options`) and `schema` is set too; keep one of them.');
+    throw new Error(
+      'createPostgresStore: the connection string sets search_path (in `options`) and `schema` is set too; keep one of them.',
+    );
   }
   // The schema the tables go in: the option, else the connection string's search_path, else ours.
   const target = schema ?? (urlSearchPath ? undefined : DEFAULT_POSTGRES_SCHEMA);
@@ -207,7 +213,9 @@ async function refuseForeignOwner(tx: SqlExecutor, schema: string, found: { owne
   const fix = (what: string, owner: string) =>
     `createPostgresStore: ${what} is owned by role "${owner}", not by this role or one it belongs to: "${owner}" could read, change or drop Twofold's data. `;
   if (!found.ours) {
-    throw new Error(`${fix(`schema "${schema}"`, found.owner)}If that is intended, have "${found.owner}" run ALTER SCHEMA ${schema} OWNER TO <this role>; otherwise choose another schema.`);
+    throw new Error(
+      `${fix(`schema "${schema}"`, found.owner)}If that is intended, have "${found.owner}" run ALTER SCHEMA ${schema} OWNER TO <this role>; otherwise choose another schema.`,
+    );
   }
   const foreign = (
     await tx.query<{ name: string; owner: string }>(
@@ -217,7 +225,9 @@ async function refuseForeignOwner(tx: SqlExecutor, schema: string, found: { owne
     )
   ).rows;
   if (foreign.length > 0) {
-    throw new Error(`${fix(`table ${schema}.${foreign[0]!.name}${foreign.length > 1 ? ` (and ${foreign.length - 1} more)` : ''}`, foreign[0]!.owner)}Have it run ALTER TABLE … OWNER TO <this role> for them, or start on a schema of your own.`);
+    throw new Error(
+      `${fix(`table ${schema}.${foreign[0]!.name}${foreign.length > 1 ? ` (and ${foreign.length - 1} more)` : ''}`, foreign[0]!.owner)}Have it run ALTER TABLE … OWNER TO <this role> for them, or start on a schema of your own.`,
+    );
   }
 }
 
@@ -230,7 +240,8 @@ async function moveTables(executor: SqlExecutor, from: string): Promise<void> {
     // Both schemas' migration locks, always in one order: servers of either layout starting now wait.
     for (const s of [from, to].sort()) await tx.query(`SELECT pg_advisory_xact_lock(hashtext('twofold:migrate:' || $1))`, [s]);
     const exists = async (s: string, table: string) =>
-      (await tx.query<{ ok: boolean }>(`SELECT to_regclass(quote_ident($1) || '.' || quote_ident($2)) IS NOT NULL AS ok`, [s, table])).rows[0]!.ok;
+      (await tx.query<{ ok: boolean }>(`SELECT to_regclass(quote_ident($1) || '.' || quote_ident($2)) IS NOT NULL AS ok`, [s, table]))
+        .rows[0]!.ok;
     if (!(await exists(from, MIGRATIONS_TABLE))) return; // moved already, or never there
     if (await exists(to, MIGRATIONS_TABLE)) {
       throw new Error(
@@ -238,11 +249,16 @@ async function moveTables(executor: SqlExecutor, from: string): Promise<void> {
       );
     }
     const applied = new Set(
-      (await tx.query<{ version: number }>(`SELECT version FROM ${quoteIdent(from)}.${MIGRATIONS_TABLE}`)).rows.map((r) => Number(r.version)),
+      (await tx.query<{ version: number }>(`SELECT version FROM ${quoteIdent(from)}.${MIGRATIONS_TABLE}`)).rows.map((r) =>
+        Number(r.version),
+      ),
     );
     const known = Math.max(...MIGRATIONS.map((m) => m.version));
     const newer = [...applied].filter((v) => v > known);
-    if (newer.length) throw new Error(`moveFromSchema: "${from}" has migrations ${newer.join(', ')} of a newer @twofold/server; move it with that version (nothing was moved).`);
+    if (newer.length)
+      throw new Error(
+        `moveFromSchema: "${from}" has migrations ${newer.join(', ')} of a newer @twofold/server; move it with that version (nothing was moved).`,
+      );
     const tables = Object.entries(TWOFOLD_TABLES)
       .filter(([, version]) => applied.has(version))
       .map(([table]) => table);
@@ -252,10 +268,14 @@ async function moveTables(executor: SqlExecutor, from: string): Promise<void> {
       if (!(await exists(from, table))) missing.push(table);
       if (await exists(to, table)) clashing.push(table);
     }
-    if (missing.length) throw new Error(`moveFromSchema: "${from}" records Twofold migrations but lacks their tables ${missing.join(', ')} (nothing was moved).`);
+    if (missing.length)
+      throw new Error(
+        `moveFromSchema: "${from}" records Twofold migrations but lacks their tables ${missing.join(', ')} (nothing was moved).`,
+      );
     if (clashing.length) throw new Error(`moveFromSchema: "${to}" already has tables named ${clashing.join(', ')} (nothing was moved).`);
     // Indexes, constraints and owned sequences (audit_events.seq) move with their tables.
-    for (const table of [...tables, MIGRATIONS_TABLE]) await tx.query(`ALTER TABLE ${quoteIdent(from)}.${table} SET SCHEMA ${quoteIdent(to)}`);
+    for (const table of [...tables, MIGRATIONS_TABLE])
+      await tx.query(`ALTER TABLE ${quoteIdent(from)}.${table} SET SCHEMA ${quoteIdent(to)}`);
   });
 }
 
@@ -289,9 +309,19 @@ const run = async <T>(target: pg.Pool | pg.PoolClient, sql: string, values: unkn
 // is wrong": 08 connection exception, 57P01-57P03 shutdown / cannot connect now, 53300 too many
 // connections.
 const UNAVAILABLE_SQLSTATE = /^(08...|57P0[123]|53300)$/;
-const UNAVAILABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const UNAVAILABLE_ERRNO = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 // What `pg` / `pg-pool` throw, without a code, when a connection is lost or cannot be had.
-const UNAVAILABLE_MESSAGE = /Connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable|Connection ended/i;
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable|Connection ended/i;
 
 /** True when `error` means the database cannot be reached, rather than a failed statement. */
 export function isConnectionError(error: unknown): boolean {
@@ -309,7 +339,12 @@ export function isConnectionError(error: unknown): boolean {
  */
 function unavailable(error: unknown): unknown {
   if (error instanceof TwofoldError || !isConnectionError(error)) return error;
-  return new TwofoldError('STORE_UNAVAILABLE', 'The database cannot be reached right now; try again in a moment.', { retryAfterSeconds: 1 }, { cause: error });
+  return new TwofoldError(
+    'STORE_UNAVAILABLE',
+    'The database cannot be reached right now; try again in a moment.',
+    { retryAfterSeconds: 1 },
+    { cause: error },
+  );
 }
 
 function poolExecutor(pool: pg.Pool): SqlExecutor {

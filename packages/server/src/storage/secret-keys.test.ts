@@ -53,7 +53,9 @@ describe.skipIf(!hasPostgres)('createTwofold on PostgreSQL needs secretKeys', ()
 
   it("an empty value where keys should be (null, '', false, []) is refused, not taken for no keys (attacker review)", () => {
     for (const secretKeys of [null, '', false, 0, []]) {
-      expect(() => createTwofold({ store, rp, secretKeys: secretKeys as never }), JSON.stringify(secretKeys)).toThrow(/secretKeys must be a non-empty array/);
+      expect(() => createTwofold({ store, rp, secretKeys: secretKeys as never }), JSON.stringify(secretKeys)).toThrow(
+        /secretKeys must be a non-empty array/,
+      );
     }
   });
 

@@ -20,7 +20,8 @@ export const DEFAULT_RETENTION: RetentionSettings = { auditEventsDays: 365, tran
 /** Checks retention settings: each a number of days ≥ 0 (`Infinity` keeps rows forever). Throws a TypeError. */
 export function checkRetention(retention: RetentionSettings): RetentionSettings {
   for (const [name, days] of Object.entries(retention)) {
-    if (typeof days !== 'number' || !(days >= 0)) throw new TypeError(`retention.${name} must be a number of days ≥ 0 (Infinity keeps rows forever), got ${String(days)}`);
+    if (typeof days !== 'number' || !(days >= 0))
+      throw new TypeError(`retention.${name} must be a number of days ≥ 0 (Infinity keeps rows forever), got ${String(days)}`);
   }
   return retention;
 }

@@ -64,7 +64,17 @@ export async function sweep(ctx: TwofoldContext, options: SweepOptions = {}): Pr
       auditEvents: await aged(r.auditEventsDays, (c) => tx.deleteAuditEventsBefore(c, batch)),
     };
   });
-  const none = { ceremonies: 0, faceStates: 0, faceFrames: 0, rateLimits: 0, sessions: 0, recoveryFlows: 0, codes: 0, transactions: 0, auditEvents: 0 };
+  const none = {
+    ceremonies: 0,
+    faceStates: 0,
+    faceFrames: 0,
+    rateLimits: 0,
+    sessions: 0,
+    recoveryFlows: 0,
+    codes: 0,
+    transactions: 0,
+    auditEvents: 0,
+  };
   if (!result) return { ran: false, deleted: none, more: false };
   const { sessions, recoveryFlows, codes, transactions, auditEvents } = result;
   return { ran: true, deleted: result, more: [sessions, recoveryFlows, codes, transactions, auditEvents].some((n) => n >= batch) };

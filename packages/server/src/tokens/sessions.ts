@@ -38,7 +38,12 @@ export async function revokeSessions(ctx: TwofoldContext, options: RevokeSession
   });
   if (revoked > 0) {
     ctx.notify([
-      await recordEvent(ctx, ctx.store, { type: 'sessions.revoked', userId: options.userId, actor: options.actor ?? actor.system, data: { revoked } }),
+      await recordEvent(ctx, ctx.store, {
+        type: 'sessions.revoked',
+        userId: options.userId,
+        actor: options.actor ?? actor.system,
+        data: { revoked },
+      }),
     ]);
   }
   return { revoked };

@@ -24,7 +24,14 @@ export function signingKeysSql(q: Query): SigningKeysStore {
 }
 
 const INSERT_KEY = 'INSERT INTO signing_keys (kid, alg, public_jwk, private_jwk, created_at, retired_at) VALUES ($1, $2, $3, $4, $5, $6)';
-const keyParams = (k: SigningKeyRecord) => [k.kid, k.alg, JSON.stringify(k.publicJwk), JSON.stringify(k.privateJwk), k.createdAt, k.retiredAt];
+const keyParams = (k: SigningKeyRecord) => [
+  k.kid,
+  k.alg,
+  JSON.stringify(k.publicJwk),
+  JSON.stringify(k.privateJwk),
+  k.createdAt,
+  k.retiredAt,
+];
 
 const toSigningKey = (r: Row): SigningKeyRecord => ({
   kid: String(r.kid),
@@ -53,7 +60,11 @@ export function sessionsSql(q: Query): SessionsStore {
       return rows[0] ? toSession(rows[0]) : null;
     },
     async extendSession(id, userId, expiresAt) {
-      const r = await q('UPDATE sessions SET expires_at = GREATEST(expires_at, $3) WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL', [id, userId, expiresAt]);
+      const r = await q('UPDATE sessions SET expires_at = GREATEST(expires_at, $3) WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL', [
+        id,
+        userId,
+        expiresAt,
+      ]);
       return r.rowCount === 1;
     },
     async revokeSessions({ userId, id, deviceId, exceptId, at }) {
@@ -66,7 +77,8 @@ export function sessionsSql(q: Query): SessionsStore {
       return r.rowCount;
     },
     async deleteExpiredSessions(before, limit) {
-      return (await q('DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE expires_at < $1 LIMIT $2)', [before, limit])).rowCount;
+      return (await q('DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE expires_at < $1 LIMIT $2)', [before, limit]))
+        .rowCount;
     },
   };
 }

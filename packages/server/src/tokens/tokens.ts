@@ -121,7 +121,8 @@ export function createTokenService(options: TokenServiceOptions) {
   const graceSeconds = options.retiredKeyGraceSeconds ?? 86_400;
   const sessionCacheMs = (options.sessionCacheSeconds ?? 5) * 1000;
   const sessionCacheSize = options.sessionCacheSize ?? 10_000;
-  if (!(sessionCacheMs >= 0) || !(sessionCacheSize >= 1)) throw new TypeError('createTokenService: sessionCacheSeconds must be ≥ 0 and sessionCacheSize ≥ 1');
+  if (!(sessionCacheMs >= 0) || !(sessionCacheSize >= 1))
+    throw new TypeError('createTokenService: sessionCacheSeconds must be ≥ 0 and sessionCacheSize ≥ 1');
   // Per instance (never a module global): session id → what the store said, until when.
   const sessions = new Map<string, { live: boolean; userId: string | null; until: number }>();
   // Counts forget() calls: a store read that a revocation overtook (read before it, answered
@@ -254,7 +255,10 @@ export function createTokenService(options: TokenServiceOptions) {
      * all (but `exceptSessionId`). Takes effect at once in this process, and in others within
      * `sessionCacheSeconds`. Pass `store` to revoke inside a transaction. @returns how many.
      */
-    async revoke(filter: { userId: string; sessionId?: string; deviceId?: string; exceptSessionId?: string }, tx: Store = store): Promise<number> {
+    async revoke(
+      filter: { userId: string; sessionId?: string; deviceId?: string; exceptSessionId?: string },
+      tx: Store = store,
+    ): Promise<number> {
       const count = await tx.revokeSessions({
         userId: filter.userId,
         ...(filter.sessionId !== undefined && { id: filter.sessionId }),
@@ -382,6 +386,9 @@ const sealContext = (kid: string) => `twofold:signing-key:${kid}`;
 async function unsealPrivateJwk(record: SigningKeyRecord, keyring: Keyring | undefined): Promise<Record<string, unknown>> {
   const sealed = record.privateJwk.sealed;
   if (typeof sealed !== 'string') return record.privateJwk;
-  if (!keyring) throw new Error(`signing key ${record.kid} is sealed, but no secret keys are configured: pass the keys that sealed it as the secretKeys option of createTwofold`);
+  if (!keyring)
+    throw new Error(
+      `signing key ${record.kid} is sealed, but no secret keys are configured: pass the keys that sealed it as the secretKeys option of createTwofold`,
+    );
   return JSON.parse(new TextDecoder().decode(await keyring.open(sealed, sealContext(record.kid)))) as Record<string, unknown>;
 }

@@ -12,15 +12,24 @@ export function transactionsRoutes(ctx: TwofoldContext, kit: RouteKit) {
       const input = await kit.json(c, s.createTransactionBody);
       return c.json(await createTransaction(ctx, { ...input, actor: actor.service(c.var.apiKey.id) }), 201);
     })
-    .get('/transactions/:id', kit.scope('transactions.read'), async (c) => c.json(await getTransaction(ctx, { transactionId: c.req.param('id') })))
+    .get('/transactions/:id', kit.scope('transactions.read'), async (c) =>
+      c.json(await getTransaction(ctx, { transactionId: c.req.param('id') })),
+    )
     .post('/transactions/:id/options', kit.session, async (c) =>
       c.json(await startTransactionConfirmation(ctx, { transactionId: c.req.param('id'), session: c.var.session })),
     )
     .post('/transactions/:id/confirm', kit.session, async (c) => {
       const input = await kit.json(c, s.confirmTransactionBody);
       return c.json(
-        await confirmTransaction(ctx, { ...input, transactionId: c.req.param('id'), session: c.var.session, clientAddress: c.var.clientAddress }),
+        await confirmTransaction(ctx, {
+          ...input,
+          transactionId: c.req.param('id'),
+          session: c.var.session,
+          clientAddress: c.var.clientAddress,
+        }),
       );
     })
-    .post('/transactions/:id/deny', kit.session, async (c) => c.json(await denyTransaction(ctx, { transactionId: c.req.param('id'), session: c.var.session })));
+    .post('/transactions/:id/deny', kit.session, async (c) =>
+      c.json(await denyTransaction(ctx, { transactionId: c.req.param('id'), session: c.var.session })),
+    );
 }

@@ -33,19 +33,14 @@ export function transactionsSql(q: Query): TransactionsStore {
            RETURNING id
          )
          SELECT sealed_context, (SELECT count(*) FROM logged) AS logged FROM decided`,
-        [
-          a.id,
-          a.status,
-          a.method,
-          a.now,
-          ...auditEventParams(e),
-        ],
+        [a.id, a.status, a.method, a.now, ...auditEventParams(e)],
       );
       if (!rows[0]) return null;
       return { sealedContext: stringOrNull(rows[0].sealed_context) };
     },
     async deleteExpiredTransactions(before, limit) {
-      return (await q('DELETE FROM transactions WHERE id IN (SELECT id FROM transactions WHERE expires_at < $1 LIMIT $2)', [before, limit])).rowCount;
+      return (await q('DELETE FROM transactions WHERE id IN (SELECT id FROM transactions WHERE expires_at < $1 LIMIT $2)', [before, limit]))
+        .rowCount;
     },
   };
 }

@@ -12,7 +12,13 @@ export interface TransactionsStore {
    * @returns `{ sealedContext }` (the context as it was; null for a denied one is fine to ignore),
    *   or null (and nothing written) when the transaction was not pending and unexpired.
    */
-  decideTransaction(args: { id: string; status: 'approved' | 'denied'; method: string | null; now: Date; event?: AuditEventRecord }): Promise<{ sealedContext: string | null } | null>;
+  decideTransaction(args: {
+    id: string;
+    status: 'approved' | 'denied';
+    method: string | null;
+    now: Date;
+    event?: AuditEventRecord;
+  }): Promise<{ sealedContext: string | null } | null>;
   /** Sweep: deletes transactions (decided or not) that expired before `before`. Deletes at most `limit` rows per call (the sweep repeats); @returns how many. */
   deleteExpiredTransactions(before: Date, limit: number): Promise<number>;
 }

@@ -17,7 +17,6 @@ import type { TransactionRecord } from './store.js';
 import type { SessionClaims } from '../tokens/index.js';
 import { randomId, toBase64Url } from '../util/encoding.js';
 
-
 export interface CreateTransactionOptions extends ActorOption {
   userId: string;
   /** Shown to the user, and bound into the WebAuthn challenge. */
@@ -68,11 +67,17 @@ export async function createTransaction(
   ctx: TwofoldContext,
   options: CreateTransactionOptions,
 ): Promise<{ transactionId: string; expiresAt: string }> {
-  if (!ctx.keyring) throw new TwofoldError('NOT_CONFIGURED', 'Transactions need secret keys to seal their context: set the `secretKeys` option of createTwofold.');
+  if (!ctx.keyring)
+    throw new TwofoldError(
+      'NOT_CONFIGURED',
+      'Transactions need secret keys to seal their context: set the `secretKeys` option of createTwofold.',
+    );
   const ttl = options.ttlSeconds ?? 300;
-  if (!Number.isInteger(ttl) || ttl < 30 || ttl > 3600) throw new TwofoldError('INVALID_REQUEST', 'ttlSeconds must be an integer from 30 to 3600.');
+  if (!Number.isInteger(ttl) || ttl < 30 || ttl > 3600)
+    throw new TwofoldError('INVALID_REQUEST', 'ttlSeconds must be an integer from 30 to 3600.');
   const bytes = new TextEncoder().encode(JSON.stringify(options.context ?? null));
-  if (bytes.length > MAX_CONTEXT_BYTES) throw new TwofoldError('INVALID_REQUEST', `context must be at most ${MAX_CONTEXT_BYTES} bytes of JSON.`);
+  if (bytes.length > MAX_CONTEXT_BYTES)
+    throw new TwofoldError('INVALID_REQUEST', `context must be at most ${MAX_CONTEXT_BYTES} bytes of JSON.`);
   await requireUser(ctx, options.userId);
   const id = randomId(16);
   const now = ctx.now();
@@ -91,7 +96,12 @@ export async function createTransaction(
   };
   const event = await ctx.store.transaction(async (tx) => {
     await tx.insertTransaction(record);
-    return recordEvent(ctx, tx, { type: 'transaction.created', userId: options.userId, actor: options.actor ?? actor.system, data: { transactionId: id } });
+    return recordEvent(ctx, tx, {
+      type: 'transaction.created',
+      userId: options.userId,
+      actor: options.actor ?? actor.system,
+      data: { transactionId: id },
+    });
   });
   ctx.notify([event]);
   return { transactionId: id, expiresAt: record.expiresAt.toISOString() };
@@ -183,7 +193,8 @@ export async function confirmTransaction(
       ctx.passkeyCache.get(options.response.id),
     ]);
     const data = ceremony.data as { transactionId?: string; ceremonyNonce?: string };
-    if (data.transactionId !== t.id || !data.ceremonyNonce) throw new TwofoldError('CEREMONY_MISMATCH', 'This ceremony is for another transaction.');
+    if (data.transactionId !== t.id || !data.ceremonyNonce)
+      throw new TwofoldError('CEREMONY_MISMATCH', 'This ceremony is for another transaction.');
     if (ceremony.challenge !== toBase64Url(await boundChallenge(t, data.ceremonyNonce))) {
       throw new TwofoldError('CEREMONY_MISMATCH', 'The challenge is not bound to this transaction.');
     }
@@ -197,7 +208,12 @@ export async function confirmTransaction(
     });
     method = 'passkey';
   }
-  const event = newEvent(ctx, { type: 'transaction.approved', userId: t.userId, actor: actor.user(t.userId), data: { transactionId: t.id, method } });
+  const event = newEvent(ctx, {
+    type: 'transaction.approved',
+    userId: t.userId,
+    actor: actor.user(t.userId),
+    data: { transactionId: t.id, method },
+  });
   const decided = await ctx.store.decideTransaction({ id: t.id, status: 'approved', method, now: event.at, event });
   if (!decided) {
     const now = await ctx.store.getTransaction(t.id);
@@ -212,10 +228,7 @@ export async function confirmTransaction(
 }
 
 /** The user declines the transaction; the context is erased. Throws like {@link confirmTransaction}. */
-export async function denyTransaction(
-  ctx: TwofoldContext,
-  options: DenyTransactionOptions,
-): Promise<{ status: 'denied' }> {
+export async function denyTransaction(ctx: TwofoldContext, options: DenyTransactionOptions): Promise<{ status: 'denied' }> {
   const t = await pendingFor(ctx, options.transactionId, options.session);
   const event = newEvent(ctx, { type: 'transaction.denied', userId: t.userId, actor: actor.user(t.userId), data: { transactionId: t.id } });
   if (!(await ctx.store.decideTransaction({ id: t.id, status: 'denied', method: null, now: event.at, event }))) {

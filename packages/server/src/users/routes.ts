@@ -14,7 +14,9 @@ export function usersRoutes(ctx: TwofoldContext, kit: RouteKit) {
       const user = await createUser(ctx, { ...input, actor: actor.service(c.var.apiKey.id) });
       return c.json({ userId: user.userId, username: user.username, displayName: user.displayName }, 201);
     })
-    .post('/users/retrieve', kit.scope('users.retrieve'), async (c) => c.json(await retrieveUser(ctx, await kit.json(c, s.retrieveUserBody))))
+    .post('/users/retrieve', kit.scope('users.retrieve'), async (c) =>
+      c.json(await retrieveUser(ctx, await kit.json(c, s.retrieveUserBody))),
+    )
     .get('/me', kit.session, async (c) => {
       const { userId, amr } = c.var.session;
       const user = await getUser(ctx, { userId });

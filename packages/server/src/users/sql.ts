@@ -4,7 +4,12 @@ import type { UserRecord, UsersStore } from './store.js';
 export function usersSql(q: Query): UsersStore {
   return {
     async insertUser(u) {
-      await q('INSERT INTO users (id, username, display_name, created_at) VALUES ($1, $2, $3, $4)', [u.id, u.username, u.displayName, u.createdAt]);
+      await q('INSERT INTO users (id, username, display_name, created_at) VALUES ($1, $2, $3, $4)', [
+        u.id,
+        u.username,
+        u.displayName,
+        u.createdAt,
+      ]);
     },
     async getUserById(id) {
       const { rows } = await q('SELECT * FROM users WHERE id = $1', [id]);

@@ -10,7 +10,6 @@ import { isStorableText } from '@twofold/protocol/schemas';
 
 export type { User } from '@twofold/protocol';
 
-
 const toUser = (u: UserRecord): User => ({
   userId: u.id,
   username: u.username,
@@ -49,7 +48,8 @@ export interface GetUserOptions {
 export async function createUser(ctx: TwofoldContext, options: CreateUserOptions): Promise<User> {
   // The HTTP schema refuses these too; a direct call must not store a U+FFFD in their place.
   for (const value of [options.username, options.displayName ?? '']) {
-    if (!isStorableText(value)) throw new TwofoldError('INVALID_REQUEST', 'username and displayName must be well-formed Unicode without NUL characters.');
+    if (!isStorableText(value))
+      throw new TwofoldError('INVALID_REQUEST', 'username and displayName must be well-formed Unicode without NUL characters.');
   }
   const username = normalizeUsername(options.username);
   const record: UserRecord = {

@@ -28,7 +28,10 @@ export interface AuthenticationOptionsInput extends WithHints {
  * Options for `navigator.credentials.get()` with user verification required: `input.allow` as
  * allowCredentials, `input.hints` for the browser. Shared by sign-in and transaction confirmation.
  */
-export async function authenticationOptions(ctx: Pick<TwofoldContext, 'rp'>, input: AuthenticationOptionsInput): Promise<PublicKeyCredentialRequestOptionsJSON> {
+export async function authenticationOptions(
+  ctx: Pick<TwofoldContext, 'rp'>,
+  input: AuthenticationOptionsInput,
+): Promise<PublicKeyCredentialRequestOptionsJSON> {
   return withHints(
     await generateAuthenticationOptions({
       rpID: ctx.rp.id,
@@ -76,7 +79,10 @@ export type VerifyAssertionContext = Pick<TwofoldContext, 'store' | 'rp' | 'now'
  * — with `session` — opens the minted token's new session. The minted token is returned only if
  * that write succeeded. Shared by sign-in and transaction confirmation.
  */
-export async function verifyAssertion(ctx: VerifyAssertionContext, o: VerifyAssertionOptions): Promise<{ passkey: PasskeyRecord; minted?: MintedToken }> {
+export async function verifyAssertion(
+  ctx: VerifyAssertionContext,
+  o: VerifyAssertionOptions,
+): Promise<{ passkey: PasskeyRecord; minted?: MintedToken }> {
   let passkey: PasskeyRecord;
   let info: AuthenticationInfo;
   let minting: Promise<MintedToken> | undefined;
@@ -116,7 +122,8 @@ export async function verifyAssertion(ctx: VerifyAssertionContext, o: VerifyAsse
     // Deleted, re-registered (another device), or the counter did not move forward: read it again.
     ctx.passkeyCache.forget(passkey.credentialId);
     const stored = await ctx.store.getPasskeyByCredentialId(passkey.credentialId);
-    if (!stored || stored.deviceId !== passkey.deviceId) throw new TwofoldError('CREDENTIAL_NOT_FOUND', 'This passkey is not registered here.');
+    if (!stored || stored.deviceId !== passkey.deviceId)
+      throw new TwofoldError('CREDENTIAL_NOT_FOUND', 'This passkey is not registered here.');
     await counterRegression(ctx, stored, info.newCounter);
   }
   ctx.notify([event]);
@@ -139,7 +146,11 @@ function checkCredential(o: VerifyAssertionOptions): PasskeyRecord {
 }
 
 /** The rest of WebAuthn §7.2 (client data, authenticator data, signature) by `@simplewebauthn/server`. */
-async function checkSignature(ctx: Pick<TwofoldContext, 'rp'>, o: VerifyAssertionOptions, passkey: PasskeyRecord): Promise<AuthenticationInfo> {
+async function checkSignature(
+  ctx: Pick<TwofoldContext, 'rp'>,
+  o: VerifyAssertionOptions,
+  passkey: PasskeyRecord,
+): Promise<AuthenticationInfo> {
   const { response } = o;
   let verification;
   try {
@@ -166,7 +177,11 @@ async function checkSignature(ctx: Pick<TwofoldContext, 'rp'>, o: VerifyAssertio
 }
 
 /** Records a signature-counter regression (a sign of a cloned authenticator) and refuses. */
-async function counterRegression(ctx: Pick<TwofoldContext, 'store' | 'now' | 'notify'>, passkey: PasskeyRecord, assertedCounter: number): Promise<never> {
+async function counterRegression(
+  ctx: Pick<TwofoldContext, 'store' | 'now' | 'notify'>,
+  passkey: PasskeyRecord,
+  assertedCounter: number,
+): Promise<never> {
   const event = await recordEvent(ctx, ctx.store, {
     type: 'passkey.counter_regression',
     userId: passkey.userId,
@@ -175,8 +190,5 @@ async function counterRegression(ctx: Pick<TwofoldContext, 'store' | 'now' | 'no
     data: { storedCounter: passkey.counter, assertedCounter },
   });
   ctx.notify([event]);
-  throw new TwofoldError(
-    'COUNTER_REGRESSION',
-    'The authenticator signature counter went backwards; this passkey may have been cloned.',
-  );
+  throw new TwofoldError('COUNTER_REGRESSION', 'The authenticator signature counter went backwards; this passkey may have been cloned.');
 }

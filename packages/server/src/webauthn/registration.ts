@@ -98,7 +98,10 @@ export interface CompleteRegistrationOptions {
 export type CompleteRegistrationContext = Pick<TwofoldContext, 'store' | 'rp' | 'now' | 'tokens' | 'notify'>;
 
 /** Verifies a consumed registration ceremony and writes everything it creates, atomically. */
-export async function completeRegistration(ctx: CompleteRegistrationContext, options: CompleteRegistrationOptions): Promise<CeremonyResult> {
+export async function completeRegistration(
+  ctx: CompleteRegistrationContext,
+  options: CompleteRegistrationOptions,
+): Promise<CeremonyResult> {
   const { ceremony } = options;
   const data = ceremony.data as { newUser: boolean; username: string; displayName: string; via?: string };
   // Only a host-started automatic upgrade (conditional create) may lack UP and UV.
@@ -168,7 +171,12 @@ export async function completeRegistration(ctx: CompleteRegistrationContext, opt
         userId: ceremony.userId,
         deviceId: device.id,
         actor: who,
-        data: { name: device.name, aaguid: passkey.aaguid, backupEligible: passkey.backupEligible, via: automatic ? 'upgrade' : (options.via ?? options.amr?.at(-1)) },
+        data: {
+          name: device.name,
+          aaguid: passkey.aaguid,
+          backupEligible: passkey.backupEligible,
+          via: automatic ? 'upgrade' : (options.via ?? options.amr?.at(-1)),
+        },
       }),
     );
     if (options.extraEvents) written.push(...(await options.extraEvents(tx, device.id)));

@@ -131,7 +131,11 @@ describe('twofold serve', () => {
     expect(await refused.exited).toBe(1);
     expect(refused.output()).toContain('TWOFOLD_SECRET_KEYS is required with DATABASE_URL');
     // With the flag it goes on (and here fails only at connecting).
-    const flagged = runCli(['serve'], { PORT: '0', DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', TWOFOLD_INSECURE_NO_SECRET_KEYS: 'true' });
+    const flagged = runCli(['serve'], {
+      PORT: '0',
+      DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
+      TWOFOLD_INSECURE_NO_SECRET_KEYS: 'true',
+    });
     expect(await flagged.exited).toBe(1);
     expect(flagged.output()).toMatch(/Cannot use DATABASE_URL/);
   }, 30_000);
@@ -155,7 +159,11 @@ describe('twofold serve', () => {
   }, 120_000);
 
   it('says clearly when DATABASE_URL cannot be used', async () => {
-    const cli = runCli(['serve'], { PORT: '0', DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', TWOFOLD_INSECURE_NO_SECRET_KEYS: 'true' });
+    const cli = runCli(['serve'], {
+      PORT: '0',
+      DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
+      TWOFOLD_INSECURE_NO_SECRET_KEYS: 'true',
+    });
     expect(await cli.exited).toBe(1);
     expect(cli.output()).toMatch(/Cannot use DATABASE_URL \(127\.0\.0\.1:1\/none\)/);
     const bad = runCli(['serve'], { PORT: '0', DATABASE_URL: 'mysql://x' });
@@ -176,11 +184,12 @@ describe('twofold serve', () => {
 
   it('refuses a related origin that is not a bare origin', async () => {
     const { readSettings } = await import('../../src/adapters/node/settings.js');
-    expect(() => readSettings({ argv: ['serve'], env: { TWOFOLD_RELATED_ORIGINS: 'https://a.example/path' } })).toThrow(/TWOFOLD_RELATED_ORIGINS/);
-    expect(readSettings({ argv: ['serve'], env: { TWOFOLD_RELATED_ORIGINS: 'https://a.example, https://b.example' } }).relatedOrigins).toEqual([
-      'https://a.example',
-      'https://b.example',
-    ]);
+    expect(() => readSettings({ argv: ['serve'], env: { TWOFOLD_RELATED_ORIGINS: 'https://a.example/path' } })).toThrow(
+      /TWOFOLD_RELATED_ORIGINS/,
+    );
+    expect(
+      readSettings({ argv: ['serve'], env: { TWOFOLD_RELATED_ORIGINS: 'https://a.example, https://b.example' } }).relatedOrigins,
+    ).toEqual(['https://a.example', 'https://b.example']);
   });
 
   it('rejects bad settings with usage', async () => {

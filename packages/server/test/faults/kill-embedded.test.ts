@@ -9,7 +9,8 @@ import { CLUSTER_ORIGIN } from '../helpers/cluster.js';
 import { checkStoredInvariants } from '../helpers/invariants.js';
 
 type Authenticator = ReturnType<typeof createSoftAuthenticator>;
-const counterOf = (assertion: { response: { authenticatorData: string } }) => Buffer.from(assertion.response.authenticatorData, 'base64url').readUInt32BE(33);
+const counterOf = (assertion: { response: { authenticatorData: string } }) =>
+  Buffer.from(assertion.response.authenticatorData, 'base64url').readUInt32BE(33);
 
 /**
  * The embedded server (`twofold serve` on TWOFOLD_DATA_DIR, PGlite) killed with SIGKILL while it
@@ -28,11 +29,22 @@ describe('kill -9 the embedded (PGlite) server mid-write', () => {
     const first = runCli(['serve'], env);
     const base = (await first.ready).replace('//localhost:', '//127.0.0.1:');
     const post = async (url: string, path: string, body: unknown) => {
-      const res = await fetch(`${url}/api/v1${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(`${url}/api/v1${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       return { status: res.status, json: (await res.json()) as any };
     };
 
-    const acked: { username: string; userId: string; deviceId: string; credentialId: string; authenticator: Authenticator; counter: number }[] = [];
+    const acked: {
+      username: string;
+      userId: string;
+      deviceId: string;
+      credentialId: string;
+      authenticator: Authenticator;
+      counter: number;
+    }[] = [];
     let stop = false;
     let errors = 0;
     const writer = async (w: number) => {
@@ -44,7 +56,14 @@ describe('kill -9 the embedded (PGlite) server mid-write', () => {
           const response = await authenticator.createCredential(opts.json.options);
           const done = await post(base, '/passkeys/register/verify', { ceremonyId: opts.json.ceremonyId, response });
           if (done.status !== 200) throw new Error(`sign-up answered ${done.status}`);
-          const user = { username, userId: done.json.userId, deviceId: done.json.deviceId, credentialId: response.id, authenticator, counter: 0 };
+          const user = {
+            username,
+            userId: done.json.userId,
+            deviceId: done.json.deviceId,
+            credentialId: response.id,
+            authenticator,
+            counter: 0,
+          };
           acked.push(user);
           const a = await post(base, '/passkeys/authenticate/options', { username });
           const assertion = await authenticator.getAssertion(a.json.options);
@@ -86,7 +105,9 @@ describe('kill -9 the embedded (PGlite) server mid-write', () => {
     const db = await PGlite.create(dir);
     try {
       for (const r of await checkStoredInvariants((sql) => db.query(sql))) expect(r, r.name).toMatchObject({ bad: 0 });
-      const { rows } = await db.query<{ credential_id: string; device_id: string; counter: number }>('SELECT credential_id, device_id, counter FROM passkeys');
+      const { rows } = await db.query<{ credential_id: string; device_id: string; counter: number }>(
+        'SELECT credential_id, device_id, counter FROM passkeys',
+      );
       const stored = new Map(rows.map((r) => [r.credential_id, r]));
       for (const user of acked) {
         expect(stored.get(user.credentialId)?.device_id).toBe(user.deviceId);

@@ -16,7 +16,10 @@ interface Answer {
   at: number;
 }
 /** One HTTP exchange through `agent` (so each virtual user has its own client address). */
-function request(url: string, init: { method: string; headers: Record<string, string>; body?: string; agent: http.Agent }): Promise<{ status: number; text: string }> {
+function request(
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string; agent: http.Agent },
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: init.method, headers: init.headers, agent: init.agent, timeout: 10_000 }, (res) => {
       const chunks: Buffer[] = [];
@@ -29,7 +32,8 @@ function request(url: string, init: { method: string; headers: Record<string, st
     req.end(init.body);
   });
 }
-const counterOf = (assertion: { response: { authenticatorData: string } }) => Buffer.from(assertion.response.authenticatorData, 'base64url').readUInt32BE(33);
+const counterOf = (assertion: { response: { authenticatorData: string } }) =>
+  Buffer.from(assertion.response.authenticatorData, 'base64url').readUInt32BE(33);
 
 /**
  * Two `twofold serve` processes on one PostgreSQL; one is killed with SIGKILL while virtual
@@ -54,14 +58,21 @@ describe.skipIf(!hasPostgres)('kill -9 one of two servers mid-load', () => {
     // Six virtual users, each taking turns over 16 loopback addresses of its own (127.0.<c+1>.<n>):
     // from one address they would share its ceremony limit (300 a minute), and this loop makes
     // ~1,000 unsigned-in ceremony starts in its 5 s here, more on a faster machine.
-    const agents = Array.from({ length: 6 }, (_, c) => Array.from({ length: 16 }, (_, n) => new http.Agent({ keepAlive: false, localAddress: `127.0.${c + 1}.${n + 1}` })));
+    const agents = Array.from({ length: 6 }, (_, c) =>
+      Array.from({ length: 16 }, (_, n) => new http.Agent({ keepAlive: false, localAddress: `127.0.${c + 1}.${n + 1}` })),
+    );
     let turn = 0;
     async function call(c: number, server: number, method: string, path: string, body?: unknown, token?: string): Promise<Answer> {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (token) headers.authorization = `Bearer ${token}`;
       let answer: Answer;
       try {
-        const res = await request(`${urls[server]}/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), agent: agents[c]![turn++ % 16]! });
+        const res = await request(`${urls[server]}/api/v1${path}`, {
+          method,
+          headers,
+          body: body === undefined ? undefined : JSON.stringify(body),
+          agent: agents[c]![turn++ % 16]!,
+        });
         answer = { server, status: res.status, json: res.text ? JSON.parse(res.text) : null, at: Date.now() };
       } catch {
         answer = { server, status: 0, json: null, at: Date.now() };
@@ -81,9 +92,14 @@ describe.skipIf(!hasPostgres)('kill -9 one of two servers mid-load', () => {
     const retriedAfterFailure = new Set<number>();
 
     /** One flow; false when a step got no answer (the caller retries the whole flow). */
-    async function signUp(c: number, k: number): Promise<{ authenticator: Authenticator; userId: string; token: string; credentialId: string } | false> {
+    async function signUp(
+      c: number,
+      k: number,
+    ): Promise<{ authenticator: Authenticator; userId: string; token: string; credentialId: string } | false> {
       const authenticator = createSoftAuthenticator({ origin: CLUSTER_ORIGIN });
-      const opts = await call(c, alive(k), 'POST', '/passkeys/register/options', { username: `kill${process.pid}${Math.random().toString(36).slice(2)}` });
+      const opts = await call(c, alive(k), 'POST', '/passkeys/register/options', {
+        username: `kill${process.pid}${Math.random().toString(36).slice(2)}`,
+      });
       if (opts.status !== 200) return false;
       const response = await authenticator.createCredential(opts.json.options);
       const done = await call(c, alive(k + 1), 'POST', '/passkeys/register/verify', { ceremonyId: opts.json.ceremonyId, response });
@@ -91,7 +107,11 @@ describe.skipIf(!hasPostgres)('kill -9 one of two servers mid-load', () => {
       ackedUsers.push({ userId: done.json.userId, deviceId: done.json.deviceId, credentialId: response.id });
       return { authenticator, userId: done.json.userId, token: done.json.token, credentialId: response.id };
     }
-    async function signIn(c: number, k: number, u: { authenticator: Authenticator; credentialId: string; token: string }): Promise<boolean> {
+    async function signIn(
+      c: number,
+      k: number,
+      u: { authenticator: Authenticator; credentialId: string; token: string },
+    ): Promise<boolean> {
       const opts = await call(c, alive(k), 'POST', '/passkeys/authenticate/options', {});
       if (opts.status !== 200) return false;
       const response = await u.authenticator.getAssertion(opts.json.options);
@@ -101,8 +121,19 @@ describe.skipIf(!hasPostgres)('kill -9 one of two servers mid-load', () => {
       u.token = done.json.token;
       return true;
     }
-    async function confirm(c: number, k: number, u: { authenticator: Authenticator; userId: string; credentialId: string; token: string }): Promise<boolean> {
-      const created = await call(c, alive(k), 'POST', '/transactions', { userId: u.userId, message: 'Pay 1.00 EUR', context: { k } }, CLUSTER_API_KEY);
+    async function confirm(
+      c: number,
+      k: number,
+      u: { authenticator: Authenticator; userId: string; credentialId: string; token: string },
+    ): Promise<boolean> {
+      const created = await call(
+        c,
+        alive(k),
+        'POST',
+        '/transactions',
+        { userId: u.userId, message: 'Pay 1.00 EUR', context: { k } },
+        CLUSTER_API_KEY,
+      );
       if (created.status !== 201) return false;
       const id = created.json.transactionId;
       const opts = await call(c, alive(k + 1), 'POST', `/transactions/${id}/options`, {}, u.token);
@@ -162,7 +193,8 @@ describe.skipIf(!hasPostgres)('kill -9 one of two servers mid-load', () => {
       const { rows } = await db.query('SELECT credential_id, device_id, user_id, counter FROM passkeys');
       const stored = new Map(rows.map((r) => [r.credential_id as string, r]));
       for (const a of ackedUsers) expect(stored.get(a.credentialId)).toMatchObject({ device_id: a.deviceId, user_id: a.userId });
-      for (const [credentialId, counter] of ackedCounters) expect(Number(stored.get(credentialId)?.counter)).toBeGreaterThanOrEqual(counter);
+      for (const [credentialId, counter] of ackedCounters)
+        expect(Number(stored.get(credentialId)?.counter)).toBeGreaterThanOrEqual(counter);
       const approved = await db.query(`SELECT id FROM transactions WHERE status = 'approved' AND id = ANY($1::text[])`, [ackedApprovals]);
       expect(approved.rows.length).toBe(ackedApprovals.length);
     } finally {

@@ -13,7 +13,8 @@ import { startTcpProxy } from '../helpers/tcp-proxy.js';
 const hasPostgres = await postgresAvailable();
 
 type Authenticator = ReturnType<typeof createSoftAuthenticator>;
-const counterOf = (assertion: { response: { authenticatorData: string } }) => Buffer.from(assertion.response.authenticatorData, 'base64url').readUInt32BE(33);
+const counterOf = (assertion: { response: { authenticatorData: string } }) =>
+  Buffer.from(assertion.response.authenticatorData, 'base64url').readUInt32BE(33);
 
 /**
  * PostgreSQL unreachable for a few seconds (a proxy in front of it is cut, then restored; the
@@ -50,12 +51,24 @@ describe.skipIf(!hasPostgres)('PostgreSQL unreachable for a few seconds', () => 
     const signIn = async (user: { authenticator: Authenticator; username: string }) => {
       let sent = phase;
       const opts = await app.call('POST', '/passkeys/authenticate/options', { username: user.username });
-      statuses.push({ status: opts.status, code: opts.json?.code, retryAfter: opts.headers.get('retry-after'), type: opts.headers.get('content-type'), phase: sent });
+      statuses.push({
+        status: opts.status,
+        code: opts.json?.code,
+        retryAfter: opts.headers.get('retry-after'),
+        type: opts.headers.get('content-type'),
+        phase: sent,
+      });
       if (opts.status !== 200) return false;
       const response = await user.authenticator.getAssertion(opts.json.options);
       sent = phase;
       const done = await app.call('POST', '/passkeys/authenticate/verify', { ceremonyId: opts.json.ceremonyId, response });
-      statuses.push({ status: done.status, code: done.json?.code, retryAfter: done.headers.get('retry-after'), type: done.headers.get('content-type'), phase: sent });
+      statuses.push({
+        status: done.status,
+        code: done.json?.code,
+        retryAfter: done.headers.get('retry-after'),
+        type: done.headers.get('content-type'),
+        phase: sent,
+      });
       if (done.status !== 200) return false;
       const id = response.id;
       (acked.get(id) ?? acked.set(id, []).get(id)!).push(counterOf(response));
@@ -114,14 +127,16 @@ describe.skipIf(!hasPostgres)('PostgreSQL unreachable for a few seconds', () => 
     await db.connect();
     try {
       for (const [credentialId, counters] of acked) {
-        const { rows } = await db.query('SELECT p.counter, (SELECT count(*) FROM audit_events e WHERE e.device_id = p.device_id AND e.type = $2)::int AS events FROM passkeys p WHERE credential_id = $1', [
-          credentialId,
-          'user.signed_in',
-        ]);
+        const { rows } = await db.query(
+          'SELECT p.counter, (SELECT count(*) FROM audit_events e WHERE e.device_id = p.device_id AND e.type = $2)::int AS events FROM passkeys p WHERE credential_id = $1',
+          [credentialId, 'user.signed_in'],
+        );
         expect(Number(rows[0].counter)).toBeGreaterThanOrEqual(Math.max(...counters));
         expect(rows[0].events).toBeGreaterThanOrEqual(counters.length);
       }
-      const { rows } = await db.query("SELECT count(*)::int AS n FROM devices d WHERE NOT EXISTS (SELECT 1 FROM passkeys p WHERE p.device_id = d.id) AND d.type = 'passkey'");
+      const { rows } = await db.query(
+        "SELECT count(*)::int AS n FROM devices d WHERE NOT EXISTS (SELECT 1 FROM passkeys p WHERE p.device_id = d.id) AND d.type = 'passkey'",
+      );
       expect(rows[0].n).toBe(0);
     } finally {
       await db.end();
@@ -137,7 +152,14 @@ describe.skipIf(!hasPostgres)('GET /healthz of `twofold serve` follows the datab
     await adminQuery(TEST_DATABASE_URL, `CREATE SCHEMA ${schema}`);
     const viaProxy = new URL(TEST_DATABASE_URL);
     viaProxy.host = `127.0.0.1:${proxy.port}`;
-    const settings = readSettings({ env: { PORT: '0', HOST: '127.0.0.1', DATABASE_URL: withSchema(viaProxy.toString(), schema), TWOFOLD_SECRET_KEYS: generateSealingKey('k1') } });
+    const settings = readSettings({
+      env: {
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATABASE_URL: withSchema(viaProxy.toString(), schema),
+        TWOFOLD_SECRET_KEYS: generateSealingKey('k1'),
+      },
+    });
     const server = await startServer(settings, () => {});
     try {
       const health = async () => {

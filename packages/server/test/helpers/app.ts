@@ -30,7 +30,12 @@ export function createTestApp(store: Store, overrides: Partial<TwofoldOptions> =
     // Per-address limits are tested where they matter, with their own addresses.
     http: { clientAddress: 'none', ...overrides.http },
   });
-  async function call(method: string, path: string, body?: unknown, opts: { token?: string; headers?: Record<string, string>; raw?: BodyInit } = {}) {
+  async function call(
+    method: string,
+    path: string,
+    body?: unknown,
+    opts: { token?: string; headers?: Record<string, string>; raw?: BodyInit } = {},
+  ) {
     const headers: Record<string, string> = { ...opts.headers };
     if (body !== undefined) headers['content-type'] ??= 'application/json';
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
@@ -68,7 +73,10 @@ export interface TestDeviceKey {
   /** The public JWK that was bound (bind it again to re-bind the same key). */
   publicKey: JsonWebKey;
   /** A proof for `userId` and `purpose` over a fresh challenge from the server. */
-  proof(userId: string, purpose: 'pin' | 'transaction' | 'recovery' | 'face'): Promise<{ keyId: string; challengeId: string; signature: string }>;
+  proof(
+    userId: string,
+    purpose: 'pin' | 'transaction' | 'recovery' | 'face',
+  ): Promise<{ keyId: string; challengeId: string; signature: string }>;
 }
 
 /**

@@ -9,13 +9,19 @@ export type Backend = [name: string, open: () => Promise<{ store: Store; close: 
  * (it skips loudly when absent, and never under CI=true).
  */
 export async function storeBackends(): Promise<Backend[]> {
-  const pglite: Backend = ['PGlite', async () => {
-    const store = await createPGliteStore();
-    return { store, close: () => store.close() };
-  }];
-  const postgres: Backend = ['PostgreSQL', async () => {
-    const { store, drop } = await createTestPostgresStore();
-    return { store, close: drop };
-  }];
+  const pglite: Backend = [
+    'PGlite',
+    async () => {
+      const store = await createPGliteStore();
+      return { store, close: () => store.close() };
+    },
+  ];
+  const postgres: Backend = [
+    'PostgreSQL',
+    async () => {
+      const { store, drop } = await createTestPostgresStore();
+      return { store, close: drop };
+    },
+  ];
   return (await postgresAvailable()) ? [pglite, postgres] : [pglite];
 }

@@ -30,7 +30,11 @@ export async function frame(person: SamplePerson, pose: FacePose, target: FaceTa
   const side = Math.round(Math.min(FRAME.cropSide * FRAME.trackerFraction * FRAME.width, FRAME.height));
   const left = Math.round((FRAME.width - side) / 2 - target.x * side);
   const top = Math.round((FRAME.height - side) / 2 - target.y * side);
-  const jpeg = await sharp(picture).extract({ left, top, width: side, height: side }).resize(FRAME.side, FRAME.side).jpeg({ quality: 90 }).toBuffer();
+  const jpeg = await sharp(picture)
+    .extract({ left, top, width: side, height: side })
+    .resize(FRAME.side, FRAME.side)
+    .jpeg({ quality: 90 })
+    .toBuffer();
   return jpeg.toString('base64');
 }
 
@@ -44,11 +48,18 @@ export interface EvidenceOptions {
 }
 
 /** Evidence for a challenge: `person` neutral, then performing its actions in order, each at its target. */
-export async function evidence(challenge: Pick<FaceChallenge, 'challengeId' | 'actions' | 'targets'>, person: SamplePerson, o: EvidenceOptions = {}): Promise<FaceEvidence> {
+export async function evidence(
+  challenge: Pick<FaceChallenge, 'challengeId' | 'actions' | 'targets'>,
+  person: SamplePerson,
+  o: EvidenceOptions = {},
+): Promise<FaceEvidence> {
   const frames = [{ pose: 'neutral' as FacePose, image: await frame(person, 'neutral') }];
   const targets = o.targets ?? challenge.targets;
   for (const [i, action] of challenge.actions.entries()) {
-    frames.push({ pose: action, image: await frame(o.actionsBy ?? person, o.still ? 'neutral' : action, o.still ? undefined : targets[i]) });
+    frames.push({
+      pose: action,
+      image: await frame(o.actionsBy ?? person, o.still ? 'neutral' : action, o.still ? undefined : targets[i]),
+    });
   }
   return { version: 2, challengeId: challenge.challengeId, frames };
 }

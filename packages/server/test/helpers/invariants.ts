@@ -4,7 +4,10 @@
  * fault tests.
  */
 export const STORED_INVARIANTS: readonly [name: string, sql: string][] = [
-  ['a code redeemed more than once', `SELECT data->>'codeId' AS code, count(*)::int AS n FROM audit_events WHERE type = 'code.redeemed' GROUP BY 1 HAVING count(*) > 1`],
+  [
+    'a code redeemed more than once',
+    `SELECT data->>'codeId' AS code, count(*)::int AS n FROM audit_events WHERE type = 'code.redeemed' GROUP BY 1 HAVING count(*) > 1`,
+  ],
   [
     'a code marked used without exactly one redemption (or redeemed without being marked used)',
     `SELECT c.id FROM codes c WHERE (c.used_at IS NOT NULL) <> EXISTS (SELECT 1 FROM audit_events e WHERE e.type = 'code.redeemed' AND e.data->>'codeId' = c.id)`,
@@ -20,8 +23,14 @@ export const STORED_INVARIANTS: readonly [name: string, sql: string][] = [
         OR (status <> 'pending' AND (decided_at IS NULL OR method IS NULL OR sealed_context IS NOT NULL))
         OR (status <> 'pending') <> EXISTS (SELECT 1 FROM audit_events e WHERE e.type IN ('transaction.approved', 'transaction.denied') AND e.data->>'transactionId' = transactions.id)`,
   ],
-  ['a passkey without its device (or on another user, or on a non-passkey device)', `SELECT p.credential_id FROM passkeys p LEFT JOIN devices d ON d.id = p.device_id WHERE d.id IS NULL OR d.user_id <> p.user_id OR d.type <> 'passkey'`],
-  ['a passkey device without its passkey', `SELECT d.id FROM devices d WHERE d.type = 'passkey' AND NOT EXISTS (SELECT 1 FROM passkeys p WHERE p.device_id = d.id)`],
+  [
+    'a passkey without its device (or on another user, or on a non-passkey device)',
+    `SELECT p.credential_id FROM passkeys p LEFT JOIN devices d ON d.id = p.device_id WHERE d.id IS NULL OR d.user_id <> p.user_id OR d.type <> 'passkey'`,
+  ],
+  [
+    'a passkey device without its passkey',
+    `SELECT d.id FROM devices d WHERE d.type = 'passkey' AND NOT EXISTS (SELECT 1 FROM passkeys p WHERE p.device_id = d.id)`,
+  ],
   [
     'a user signed up from a browser without a device (half-written sign-up)',
     `SELECT u.id FROM users u WHERE EXISTS (SELECT 1 FROM audit_events e WHERE e.type = 'user.created' AND e.user_id = u.id AND e.actor = 'user:' || u.id)
@@ -40,7 +49,9 @@ export const STORED_INVARIANTS: readonly [name: string, sql: string][] = [
 ];
 
 /** Runs every {@link STORED_INVARIANTS} query; `bad` counts the offending rows. */
-export async function checkStoredInvariants(query: (sql: string) => Promise<{ rows: unknown[] }>): Promise<{ name: string; bad: number; sample: unknown[] }[]> {
+export async function checkStoredInvariants(
+  query: (sql: string) => Promise<{ rows: unknown[] }>,
+): Promise<{ name: string; bad: number; sample: unknown[] }[]> {
   const results = [];
   for (const [name, sql] of STORED_INVARIANTS) {
     const { rows } = await query(sql);

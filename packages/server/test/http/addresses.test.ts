@@ -29,7 +29,12 @@ describe('a handler always knows where a request came from, or was told explicit
     const twofold = createTwofold({ store, rp, ceremoniesPerAddress: { points: 2, durationSeconds: 60 }, http: { clientAddress } });
     const server = await serve({ handler: twofold.handler, port: 0, hostname: '127.0.0.1' });
     try {
-      const post = () => fetch(`http://127.0.0.1:${server.port}/api/v1/passkeys/authenticate/options`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      const post = () =>
+        fetch(`http://127.0.0.1:${server.port}/api/v1/passkeys/authenticate/options`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+        });
       expect((await post()).status).toBe(200);
       expect((await post()).status).toBe(200);
       expect((await post()).status).toBe(429);
@@ -39,7 +44,10 @@ describe('a handler always knows where a request came from, or was told explicit
   });
 
   it('a request the source has no address for is limited in one shared bucket, not let through', async () => {
-    const app = createTestApp(store, { ceremoniesPerAddress: { points: 2, durationSeconds: 60 }, http: { clientAddress: () => undefined } });
+    const app = createTestApp(store, {
+      ceremoniesPerAddress: { points: 2, durationSeconds: 60 },
+      http: { clientAddress: () => undefined },
+    });
     const statuses = [];
     for (let i = 0; i < 3; i++) statuses.push((await app.call('POST', '/passkeys/authenticate/options', {})).status);
     expect(statuses).toEqual([200, 200, 429]);
@@ -48,7 +56,10 @@ describe('a handler always knows where a request came from, or was told explicit
   it('IPv6 clients are limited by their /64; IPv4-mapped addresses count as IPv4', async () => {
     let address = '';
     const app = createTestApp(store, { ceremoniesPerAddress: { points: 2, durationSeconds: 60 }, http: { clientAddress: () => address } });
-    const start = async (a: string) => { address = a; return (await app.call('POST', '/passkeys/authenticate/options', {})).status; };
+    const start = async (a: string) => {
+      address = a;
+      return (await app.call('POST', '/passkeys/authenticate/options', {})).status;
+    };
     expect(await start('2001:db8:aa:1::1')).toBe(200);
     expect(await start('2001:db8:aa:1:ffff:ffff:ffff:fffe')).toBe(200);
     expect(await start('2001:db8:aa:1::2')).toBe(429); // same /64, another /128

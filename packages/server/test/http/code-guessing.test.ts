@@ -26,13 +26,17 @@ describe.each(await storeBackends())('strangers guessing codes on %s', (_name, o
   afterAll(() => close());
 
   const generate = async (userId: string, type: string) =>
-    (await app.call('POST', `/codes/${type}/generate`, { userId, purpose: 'add_credential', authorize: true }, { token: support })).json.code as string;
+    (await app.call('POST', `/codes/${type}/generate`, { userId, purpose: 'add_credential', authorize: true }, { token: support })).json
+      .code as string;
   const init = (userId: string, code: string, type: string, address: string) =>
     app.call('POST', '/credentials/fido2/init/code', { userId, code: { code, type } }, { headers: { 'x-test-address': address } });
   async function redeem(userId: string, code: string, type: string, address: string) {
     const started = await init(userId, code, type, address);
     if (started.status !== 200) return started;
-    return app.call('POST', '/credentials/fido2/complete', { ceremonyId: started.json.ceremonyId, response: await createSoftAuthenticator({ origin: ORIGIN }).createCredential(started.json.options) });
+    return app.call('POST', '/credentials/fido2/complete', {
+      ceremonyId: started.json.ceremonyId,
+      response: await createSoftAuthenticator({ origin: ORIGIN }).createCredential(started.json.options),
+    });
   }
   const wrongShort = (i: number) => String(20_000_000 + i);
 
@@ -41,7 +45,8 @@ describe.each(await storeBackends())('strangers guessing codes on %s', (_name, o
     const long = await generate(user.userId, 'long');
     const link = await generate(user.userId, 'link');
     for (const [i, address] of ['198.51.100.1', '198.51.100.2', '198.51.100.3'].entries()) {
-      for (let n = 0; n < 10; n++) expect((await init(user.userId, `wrong-${i}-${n}`, n % 2 ? 'long' : 'link', address)).json.code).toBe('CODE_INVALID');
+      for (let n = 0; n < 10; n++)
+        expect((await init(user.userId, `wrong-${i}-${n}`, n % 2 ? 'long' : 'link', address)).json.code).toBe('CODE_INVALID');
     }
     // 30 per address per 15 minutes (the default): the 31st guess from one address is refused.
     const noisy = '198.51.100.9';

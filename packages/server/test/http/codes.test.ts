@@ -18,7 +18,9 @@ describe.each(backends)('account recovery with codes on %s', (_name, open) => {
       secretKeys: parseKeyring(generateSealingKey('k1')),
       codes: { linkTemplate: 'https://bank.example/recover?user={userId}&code={code}', userAttempts: { points: 8, durationSeconds: 900 } },
     });
-    support = (await app.twofold.apiKeys.create({ name: 'support', scopes: ['codes.generate', 'devices.read', 'devices.delete', 'users.retrieve'] })).secret;
+    support = (
+      await app.twofold.apiKeys.create({ name: 'support', scopes: ['codes.generate', 'devices.read', 'devices.delete', 'users.retrieve'] })
+    ).secret;
   });
   afterAll(() => close());
 
@@ -55,13 +57,19 @@ describe.each(backends)('account recovery with codes on %s', (_name, open) => {
 
     // the new device signs in; the old one is removed by the backend and stops working
     const opts = await app.call('POST', '/passkeys/authenticate/options', {});
-    const signIn = await app.call('POST', '/passkeys/authenticate/verify', { ceremonyId: opts.json.ceremonyId, response: await device.getAssertion(opts.json.options) });
+    const signIn = await app.call('POST', '/passkeys/authenticate/verify', {
+      ceremonyId: opts.json.ceremonyId,
+      response: await device.getAssertion(opts.json.options),
+    });
     expect(signIn.json.deviceId).toBe(complete!.json.deviceId);
     const devices = await app.call('GET', `/users/${user.userId}/devices`, undefined, { token: support });
     expect(devices.json.devices).toHaveLength(2);
     expect((await app.call('DELETE', `/users/${user.userId}/devices/${user.deviceId}`, undefined, { token: support })).status).toBe(204);
     const old = await app.call('POST', '/passkeys/authenticate/options', {});
-    const refused = await app.call('POST', '/passkeys/authenticate/verify', { ceremonyId: old.json.ceremonyId, response: await user.authenticator.getAssertion(old.json.options) });
+    const refused = await app.call('POST', '/passkeys/authenticate/verify', {
+      ceremonyId: old.json.ceremonyId,
+      response: await user.authenticator.getAssertion(old.json.options),
+    });
     expect(refused.json.code).toBe('CREDENTIAL_NOT_FOUND');
 
     // the code cannot be reused
@@ -89,7 +97,11 @@ describe.each(backends)('account recovery with codes on %s', (_name, open) => {
   it('exactly one of many concurrent redemptions of one code adds a passkey', async () => {
     const user = await signUp(app);
     const gen = await generate(user.userId, 'long');
-    const inits = await Promise.all(Array.from({ length: 6 }, () => app.call('POST', '/credentials/fido2/init/code', { userId: user.userId, code: { code: gen.json.code, type: 'long' } })));
+    const inits = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        app.call('POST', '/credentials/fido2/init/code', { userId: user.userId, code: { code: gen.json.code, type: 'long' } }),
+      ),
+    );
     expect(inits.every((i) => i.status === 200)).toBe(true);
     const completes = await Promise.all(
       inits.map(async (i) =>
@@ -133,9 +145,15 @@ describe.each(backends)('account recovery with codes on %s', (_name, open) => {
   });
 
   it('does not reveal whether a user exists', async () => {
-    const unknown = await app.call('POST', '/credentials/fido2/init/code', { userId: 'no-such-user', code: { code: '12345678', type: 'short' } });
+    const unknown = await app.call('POST', '/credentials/fido2/init/code', {
+      userId: 'no-such-user',
+      code: { code: '12345678', type: 'short' },
+    });
     const user = await signUp(app);
-    const wrong = await app.call('POST', '/credentials/fido2/init/code', { userId: user.userId, code: { code: '12345678', type: 'short' } });
+    const wrong = await app.call('POST', '/credentials/fido2/init/code', {
+      userId: user.userId,
+      code: { code: '12345678', type: 'short' },
+    });
     expect(unknown.status).toBe(wrong.status);
     expect(unknown.json).toEqual(wrong.json);
   });
@@ -152,11 +170,28 @@ describe.each(backends)('account recovery with codes on %s', (_name, open) => {
   it('validates generate input and scopes', async () => {
     const user = await signUp(app);
     expect((await generate(user.userId, 'medium')).json.code).toBe('NOT_FOUND');
-    expect((await app.call('POST', '/codes/short/generate', { userId: user.userId, purpose: 'login', authorize: true }, { token: support })).json.code).toBe('INVALID_REQUEST');
-    expect((await app.call('POST', '/codes/short/generate', { userId: user.userId, purpose: 'add_credential', authorize: false }, { token: support })).json.code).toBe('INVALID_REQUEST');
+    expect(
+      (await app.call('POST', '/codes/short/generate', { userId: user.userId, purpose: 'login', authorize: true }, { token: support })).json
+        .code,
+    ).toBe('INVALID_REQUEST');
+    expect(
+      (
+        await app.call(
+          'POST',
+          '/codes/short/generate',
+          { userId: user.userId, purpose: 'add_credential', authorize: false },
+          { token: support },
+        )
+      ).json.code,
+    ).toBe('INVALID_REQUEST');
     expect((await generate('nobody', 'short')).json.code).toBe('USER_NOT_FOUND');
     const reader = (await app.twofold.apiKeys.create({ name: 'r', scopes: ['devices.read'] })).secret;
-    const denied = await app.call('POST', '/codes/short/generate', { userId: user.userId, purpose: 'add_credential', authorize: true }, { token: reader });
+    const denied = await app.call(
+      'POST',
+      '/codes/short/generate',
+      { userId: user.userId, purpose: 'add_credential', authorize: true },
+      { token: reader },
+    );
     expect(denied.json.code).toBe('INSUFFICIENT_SCOPE');
   });
 
@@ -169,7 +204,10 @@ describe.each(backends)('account recovery with codes on %s', (_name, open) => {
     });
     expect(res.json.code).toBe('CEREMONY_MISMATCH');
     const gen = await generate(user.userId, 'long');
-    const init = await app.call('POST', '/credentials/fido2/init/code', { userId: user.userId, code: { code: gen.json.code, type: 'long' } });
+    const init = await app.call('POST', '/credentials/fido2/init/code', {
+      userId: user.userId,
+      code: { code: gen.json.code, type: 'long' },
+    });
     const viaPasskeyRoute = await app.call(
       'POST',
       '/passkeys/register/verify',

@@ -28,7 +28,8 @@ describe.each(await storeBackends())('device binding on %s', (_name, open) => {
     expect((await app.call('PUT', '/me/pin', { pin: '2580' }, { token: user.token })).status).toBe(204);
     return { ...user, key };
   }
-  const pinVerify = (userId: string, pin: string, deviceProof?: unknown) => app.call('POST', '/pin/verify', { userId, pin, ...(deviceProof !== undefined && { deviceProof }) });
+  const pinVerify = (userId: string, pin: string, deviceProof?: unknown) =>
+    app.call('POST', '/pin/verify', { userId, pin, ...(deviceProof !== undefined && { deviceProof }) });
 
   it('a stranger with only a user id cannot spend (or lock) the PIN: refused before anything is counted', async () => {
     const user = await customer();
@@ -67,10 +68,26 @@ describe.each(await storeBackends())('device binding on %s', (_name, open) => {
     const unknownChallenge = await app.call('POST', '/device-keys/challenge', { userId: 'no-such-user', purpose: 'pin' });
     const knownChallenge = await app.call('POST', '/device-keys/challenge', { userId: user.userId, purpose: 'pin' });
     expect(Object.keys(unknownChallenge.json).sort()).toEqual(Object.keys(knownChallenge.json).sort());
-    const unknown = await pinVerify('no-such-user', '2580', { keyId: user.key.keyId, challengeId: unknownChallenge.json.challengeId, signature: 'A'.repeat(86) });
-    const known = await pinVerify(user.userId, '2580', { keyId: user.key.keyId, challengeId: knownChallenge.json.challengeId, signature: 'A'.repeat(86) });
+    const unknown = await pinVerify('no-such-user', '2580', {
+      keyId: user.key.keyId,
+      challengeId: unknownChallenge.json.challengeId,
+      signature: 'A'.repeat(86),
+    });
+    const known = await pinVerify(user.userId, '2580', {
+      keyId: user.key.keyId,
+      challengeId: knownChallenge.json.challengeId,
+      signature: 'A'.repeat(86),
+    });
     expect([unknown.status, unknown.json.code, unknown.json.detail]).toEqual([known.status, known.json.code, known.json.detail]);
-    expect((await app.call('POST', '/pin/verify', { userId: user.userId, pin: '2580', deviceProof: { keyId: 'short', challengeId: 'x', signature: 'x' } })).json.code).toBe('INVALID_REQUEST');
+    expect(
+      (
+        await app.call('POST', '/pin/verify', {
+          userId: user.userId,
+          pin: '2580',
+          deviceProof: { keyId: 'short', challengeId: 'x', signature: 'x' },
+        })
+      ).json.code,
+    ).toBe('INVALID_REQUEST');
   });
 
   it('binding a key needs a passkey sign-in on that device from the last 5 minutes', async () => {
@@ -83,7 +100,9 @@ describe.each(await storeBackends())('device binding on %s', (_name, open) => {
     app.clock.advance(301);
     expect((await app.call('POST', '/me/device-keys', { publicKey }, { token: fresh.token })).json.code).toBe('REAUTHENTICATION_REQUIRED');
     const newer = await signUp(app);
-    expect((await app.call('POST', '/me/device-keys', { publicKey: { ...publicKey, x: 'A'.repeat(43) } }, { token: newer.token })).json.code).toBe('INVALID_REQUEST');
+    expect(
+      (await app.call('POST', '/me/device-keys', { publicKey: { ...publicKey, x: 'A'.repeat(43) } }, { token: newer.token })).json.code,
+    ).toBe('INVALID_REQUEST');
     const bound = await app.call('POST', '/me/device-keys', { publicKey }, { token: newer.token });
     expect(bound.status).toBe(201);
     expect(bound.json).toEqual({ keyId: expect.stringMatching(/^[\w-]{43}$/), deviceId: newer.deviceId });
@@ -147,10 +166,18 @@ describe.each(await storeBackends())('device binding on %s', (_name, open) => {
     const bare = await app.call('POST', '/recovery', { kind: 'credential_reset', userId: user.userId });
     expect(bare.status).toBe(401);
     expect(bare.json.code).toBe('DEVICE_PROOF_REQUIRED');
-    const wrongKey = await app.call('POST', '/recovery', { kind: 'credential_reset', userId: user.userId, deviceProof: await stranger.key.proof(user.userId, 'recovery') });
+    const wrongKey = await app.call('POST', '/recovery', {
+      kind: 'credential_reset',
+      userId: user.userId,
+      deviceProof: await stranger.key.proof(user.userId, 'recovery'),
+    });
     expect(wrongKey.json.code).toBe('DEVICE_PROOF_INVALID');
     expect(app.events.some((e) => e.type === 'recovery.started' && e.userId === user.userId)).toBe(false);
-    const started = await app.call('POST', '/recovery', { kind: 'credential_reset', userId: user.userId, deviceProof: await user.key.proof(user.userId, 'recovery') });
+    const started = await app.call('POST', '/recovery', {
+      kind: 'credential_reset',
+      userId: user.userId,
+      deviceProof: await user.key.proof(user.userId, 'recovery'),
+    });
     expect(started.status).toBe(201);
     expect(started.json).toMatchObject({ kind: 'credential_reset', step: 'pin' });
   });
@@ -158,11 +185,21 @@ describe.each(await storeBackends())('device binding on %s', (_name, open) => {
   it('a PIN-confirmed transaction needs the device proof too', async () => {
     const user = await customer();
     const pinSession = (await pinVerify(user.userId, '2580', await user.key.proof(user.userId, 'pin'))).json.token as string;
-    const tx = await app.call('POST', '/transactions', { userId: user.userId, message: 'Pay 10 €', context: { a: 1 }, allowPin: true }, { token: service });
+    const tx = await app.call(
+      'POST',
+      '/transactions',
+      { userId: user.userId, message: 'Pay 10 €', context: { a: 1 }, allowPin: true },
+      { token: service },
+    );
     const bare = await app.call('POST', `/transactions/${tx.json.transactionId}/confirm`, { pin: '1111' }, { token: pinSession });
     expect(bare.json.code).toBe('DEVICE_PROOF_REQUIRED');
     expect(await store.getPin(user.userId)).toMatchObject({ failedAttempts: 0 });
-    const ok = await app.call('POST', `/transactions/${tx.json.transactionId}/confirm`, { pin: '2580', deviceProof: await user.key.proof(user.userId, 'transaction') }, { token: pinSession });
+    const ok = await app.call(
+      'POST',
+      `/transactions/${tx.json.transactionId}/confirm`,
+      { pin: '2580', deviceProof: await user.key.proof(user.userId, 'transaction') },
+      { token: pinSession },
+    );
     expect(ok.json).toEqual({ status: 'approved', context: { a: 1 } });
   });
 });

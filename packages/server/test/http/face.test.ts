@@ -61,7 +61,13 @@ async function verify(userId: string, person: SamplePerson, o: EvidenceOptions &
   return send(userId, ch.json.challengeId, await evidence(ch.json, person, o), o.clientState);
 }
 const send = async (userId: string, challengeId: string, ev: unknown, clientState?: string, via = app) =>
-  via.call('POST', '/face/verify', { challengeId, userId, evidence: ev, ...(clientState && { clientState }), deviceProof: await proofFor(userId, via) });
+  via.call('POST', '/face/verify', {
+    challengeId,
+    userId,
+    evidence: ev,
+    ...(clientState && { clientState }),
+    deviceProof: await proofFor(userId, via),
+  });
 /** A fresh verify challenge whose action order differs from `actions`. */
 async function challengeOtherThan(userId: string, actions: FaceAction[]) {
   for (;;) {
@@ -72,7 +78,11 @@ async function challengeOtherThan(userId: string, actions: FaceAction[]) {
 /** `ev`'s frames re-labelled and re-ordered to answer `target` (what a replaying attacker does). */
 function reordered(ev: FaceEvidence, target: { challengeId: string; actions: FaceAction[] }): FaceEvidence {
   const byPose = new Map(ev.frames.map((f) => [f.pose, f.image]));
-  return { version: 2, challengeId: target.challengeId, frames: ['neutral' as const, ...target.actions].map((pose) => ({ pose, image: byPose.get(pose)! })) };
+  return {
+    version: 2,
+    challengeId: target.challengeId,
+    frames: ['neutral' as const, ...target.actions].map((pose) => ({ pose, image: byPose.get(pose)! })),
+  };
 }
 
 // Each check runs the real models on 4 frames (a second or two on one thread; more on a busy machine).
@@ -80,7 +90,12 @@ describe('face', { timeout: 180_000 }, () => {
   it('issues a challenge with every action in random order; enrolling needs the user’s session', async () => {
     const user = await signUp(app);
     const ch = await challenge(user.userId, 'verify');
-    expect(ch.json).toEqual({ challengeId: expect.any(String), actions: expect.any(Array), targets: expect.any(Array), expiresAt: expect.any(String) });
+    expect(ch.json).toEqual({
+      challengeId: expect.any(String),
+      actions: expect.any(Array),
+      targets: expect.any(Array),
+      expiresAt: expect.any(String),
+    });
     expect([...ch.json.actions].sort()).toEqual(['move_closer', 'turn_left', 'turn_right']);
     // one target per action, drawn from the documented range
     expect(ch.json.targets).toHaveLength(3);
@@ -93,7 +108,9 @@ describe('face', { timeout: 180_000 }, () => {
 
   it('faceActions needs at least two distinct known actions (with one, re-labelled recorded frames pass ~12 % of checks)', () => {
     for (const faceActions of [['turn_left'], ['turn_left', 'turn_left'], [], ['turn_left', 'nod']] as FaceAction[][]) {
-      expect(() => createTestApp(store, { secretKeys, faceActions }), JSON.stringify(faceActions)).toThrow(/faceActions needs at least two/);
+      expect(() => createTestApp(store, { secretKeys, faceActions }), JSON.stringify(faceActions)).toThrow(
+        /faceActions needs at least two/,
+      );
     }
     expect(() => createTestApp(store, { secretKeys, faceActions: ['turn_left', 'move_closer'] })).not.toThrow();
   });
@@ -105,7 +122,12 @@ describe('face', { timeout: 180_000 }, () => {
     app.clock.advance(301);
     expect((await challenge(user.userId, 'enroll', user.token)).json.code).toBe('REAUTHENTICATION_REQUIRED');
     // a challenge taken while the sign-in was fresh does not carry the session past the rule
-    const late = await app.call('POST', '/face/enroll', { challengeId: ch.json.challengeId, evidence: await evidence(ch.json, 'a') }, { token: user.token });
+    const late = await app.call(
+      'POST',
+      '/face/enroll',
+      { challengeId: ch.json.challengeId, evidence: await evidence(ch.json, 'a') },
+      { token: user.token },
+    );
     expect(late.status).toBe(403);
     expect(late.json.code).toBe('REAUTHENTICATION_REQUIRED');
     expect((await app.call('GET', '/me/devices', undefined, { token: user.token })).json.devices).toHaveLength(1);
@@ -122,7 +144,8 @@ describe('face', { timeout: 180_000 }, () => {
       return { ch: ch.json as { challengeId: string; actions: FaceAction[] }, ev: await evidence(ch.json, 'a') };
     };
     const { ch, ev } = await frames(victim.userId);
-    const post = (userId: string, challengeId: string, body: object) => app.call('POST', '/face/verify', { challengeId, userId, evidence: ev, ...body });
+    const post = (userId: string, challengeId: string, body: object) =>
+      app.call('POST', '/face/verify', { challengeId, userId, evidence: ev, ...body });
     const madeUp = async (userId: string, purpose = 'face') => {
       const c = await app.call('POST', '/device-keys/challenge', { userId, purpose });
       return { keyId: 'A'.repeat(43), challengeId: c.json.challengeId, signature: 'A'.repeat(86) };
@@ -143,12 +166,22 @@ describe('face', { timeout: 180_000 }, () => {
     ]);
     // An unknown id is answered as a known one.
     const unknown = await frames(unknownId);
-    const u = [await app.call('POST', '/face/verify', { challengeId: unknown.ch.challengeId, userId: unknownId, evidence: unknown.ev }), await app.call('POST', '/face/verify', { challengeId: unknown.ch.challengeId, userId: unknownId, evidence: unknown.ev, deviceProof: await madeUp(unknownId) })];
+    const u = [
+      await app.call('POST', '/face/verify', { challengeId: unknown.ch.challengeId, userId: unknownId, evidence: unknown.ev }),
+      await app.call('POST', '/face/verify', {
+        challengeId: unknown.ch.challengeId,
+        userId: unknownId,
+        evidence: unknown.ev,
+        deviceProof: await madeUp(unknownId),
+      }),
+    ];
     expect(u.map((a) => a.json)).toEqual([answers[0]!.json, answers[1]!.json]);
     // Nothing was touched: no frame was read or remembered, no attempt counted (more refusals than
     // the lock allows leave the factor open), and the challenge still answers its owner.
     for (let i = 0; i < 6; i++) expect((await post(victim.userId, ch.challengeId, {})).json.code).toBe('DEVICE_PROOF_REQUIRED');
-    const seen = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM face_frames_seen WHERE user_id = ANY($1)', [[victim.userId, unknownId]]);
+    const seen = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM face_frames_seen WHERE user_id = ANY($1)', [
+      [victim.userId, unknownId],
+    ]);
     expect(seen.rows[0]!.n).toBe(4); // the enrolment's frames only
     const ok = await send(victim.userId, ch.challengeId, ev);
     expect(ok.status, JSON.stringify(ok.json)).toBe(200);
@@ -185,8 +218,13 @@ describe('face', { timeout: 180_000 }, () => {
     const ch = await challenge(user.userId, 'verify');
     const shifted = await evidence(ch.json, 'a');
     const images = shifted.frames.slice(1).map((f) => f.image);
-    shifted.frames.slice(1).forEach((f, i) => { f.image = images[(i + 1) % images.length]!; });
-    expect((await send(user.userId, ch.json.challengeId, shifted)).json).toMatchObject({ code: 'LIVENESS_FAILED', reason: expect.stringMatching(/does not show/) });
+    shifted.frames.slice(1).forEach((f, i) => {
+      f.image = images[(i + 1) % images.length]!;
+    });
+    expect((await send(user.userId, ch.json.challengeId, shifted)).json).toMatchObject({
+      code: 'LIVENESS_FAILED',
+      reason: expect.stringMatching(/does not show/),
+    });
   });
 
   it('refuses the victim’s photo for the neutral frame with someone else performing the actions', async () => {
@@ -206,7 +244,12 @@ describe('face', { timeout: 180_000 }, () => {
       version: 1,
       challengeId: ch.json.challengeId,
       frame: { width: 640, height: 480 },
-      frames: Array.from({ length: 20 }, (_, i) => ({ t: i * 66, box: { x: 200, y: 120, width: 150, height: 180 }, yaw: i % 5 === 0 ? 0.3 : 0, eyeOpenness: 0.3 })),
+      frames: Array.from({ length: 20 }, (_, i) => ({
+        t: i * 66,
+        box: { x: 200, y: 120, width: 150, height: 180 },
+        yaw: i % 5 === 0 ? 0.3 : 0,
+        eyeOpenness: 0.3,
+      })),
       descriptors: [huge, huge, huge],
     };
     expect((await send(user.userId, ch.json.challengeId, v1)).json.code).toBe('INVALID_REQUEST');
@@ -216,12 +259,29 @@ describe('face', { timeout: 180_000 }, () => {
     // 2. One ordinary photo of the victim, the same bytes as every frame.
     const photo = await frame('a', 'neutral');
     const ch2 = await challenge(user.userId, 'verify');
-    const repeated = { version: 2, challengeId: ch2.json.challengeId, frames: ['neutral', ...ch2.json.actions].map((pose) => ({ pose, image: photo })) };
-    expect((await send(user.userId, ch2.json.challengeId, repeated)).json).toMatchObject({ code: 'LIVENESS_FAILED', reason: 'a frame was sent before' });
+    const repeated = {
+      version: 2,
+      challengeId: ch2.json.challengeId,
+      frames: ['neutral', ...ch2.json.actions].map((pose) => ({ pose, image: photo })),
+    };
+    expect((await send(user.userId, ch2.json.challengeId, repeated)).json).toMatchObject({
+      code: 'LIVENESS_FAILED',
+      reason: 'a frame was sent before',
+    });
     // 3. Not an image at all.
     const ch3 = await challenge(user.userId, 'verify');
-    const junk = { version: 2, challengeId: ch3.json.challengeId, frames: ['neutral', ...ch3.json.actions].map((pose) => ({ pose, image: btoa(`\xff\xd8\xff${pose}${Math.random()}`.padEnd(220, 'x')) })) }; // distinct bytes each: not a replay
-    expect((await send(user.userId, ch3.json.challengeId, junk)).json).toMatchObject({ code: 'LIVENESS_FAILED', reason: 'frame 0 could not be read' });
+    const junk = {
+      version: 2,
+      challengeId: ch3.json.challengeId,
+      frames: ['neutral', ...ch3.json.actions].map((pose) => ({
+        pose,
+        image: btoa(`\xff\xd8\xff${pose}${Math.random()}`.padEnd(220, 'x')),
+      })),
+    }; // distinct bytes each: not a replay
+    expect((await send(user.userId, ch3.json.challengeId, junk)).json).toMatchObject({
+      code: 'LIVENESS_FAILED',
+      reason: 'frame 0 could not be read',
+    });
     const events = await app.twofold.audit.list({ userId: user.userId });
     expect(events.filter((e) => e.type === 'face.verified')).toHaveLength(0);
   });
@@ -235,15 +295,27 @@ describe('face', { timeout: 180_000 }, () => {
     expect((await send(user.userId, ch.json.challengeId, ev)).json.code).toBe('CHALLENGE_NOT_FOUND');
     // the same frames, re-labelled and re-ordered to answer a new challenge's order
     const next = await challengeOtherThan(user.userId, ch.json.actions);
-    expect((await send(user.userId, next.challengeId, reordered(ev, next))).json).toMatchObject({ code: 'LIVENESS_FAILED', reason: 'a frame was sent before' });
+    expect((await send(user.userId, next.challengeId, reordered(ev, next))).json).toMatchObject({
+      code: 'LIVENESS_FAILED',
+      reason: 'a frame was sent before',
+    });
     // frames made for challenge A (never sent) answering challenge B as they are
     const a = await challenge(user.userId, 'verify');
     const forA = await evidence(a.json, 'a');
     const b = await challengeOtherThan(user.userId, a.json.actions);
-    expect((await send(user.userId, b.challengeId, forA)).json).toMatchObject({ code: 'LIVENESS_FAILED', reason: 'the evidence answers another challenge' });
-    expect((await send(user.userId, (await challengeOtherThan(user.userId, a.json.actions)).challengeId, { ...forA, challengeId: 'x' })).json.code).toBe('LIVENESS_FAILED');
+    expect((await send(user.userId, b.challengeId, forA)).json).toMatchObject({
+      code: 'LIVENESS_FAILED',
+      reason: 'the evidence answers another challenge',
+    });
+    expect(
+      (await send(user.userId, (await challengeOtherThan(user.userId, a.json.actions)).challengeId, { ...forA, challengeId: 'x' })).json
+        .code,
+    ).toBe('LIVENESS_FAILED');
     const c = await challengeOtherThan(user.userId, a.json.actions);
-    expect((await send(user.userId, c.challengeId, { ...forA, challengeId: c.challengeId })).json).toMatchObject({ code: 'LIVENESS_FAILED', reason: expect.stringMatching(/in this order/) });
+    expect((await send(user.userId, c.challengeId, { ...forA, challengeId: c.challengeId })).json).toMatchObject({
+      code: 'LIVENESS_FAILED',
+      reason: expect.stringMatching(/in this order/),
+    });
   });
 
   it('a challenge sent for another user, or for the other purpose, is refused without being spent: its owner still answers it', async () => {
@@ -261,8 +333,14 @@ describe('face', { timeout: 180_000 }, () => {
     // Enrolment: another user's session with the owner's enrolment challenge.
     const enrolment = await challenge(owner.userId, 'enroll', owner.token);
     const frames = await evidence(enrolment.json, 'a');
-    expect((await app.call('POST', '/face/enroll', { challengeId: enrolment.json.challengeId, evidence: frames }, { token: stranger.token })).status).toBe(401);
-    expect((await app.call('POST', '/face/enroll', { challengeId: enrolment.json.challengeId, evidence: frames }, { token: owner.token })).status).toBe(200);
+    expect(
+      (await app.call('POST', '/face/enroll', { challengeId: enrolment.json.challengeId, evidence: frames }, { token: stranger.token }))
+        .status,
+    ).toBe(401);
+    expect(
+      (await app.call('POST', '/face/enroll', { challengeId: enrolment.json.challengeId, evidence: frames }, { token: owner.token }))
+        .status,
+    ).toBe(200);
   });
 
   it('frames filmed for challenge 1 (never sent), re-ordered and re-labelled — or re-encoded — do not answer challenge 2; honest frames for 2 do (issue 21)', async () => {
@@ -276,7 +354,11 @@ describe('face', { timeout: 180_000 }, () => {
     // happen to be close, is measured in evidence.test.ts: under 1 % of random pairs).
     let second: Ch;
     do second = (await challenge(user.userId, 'verify')).json as Ch;
-    while (!second.actions.every((a) => Math.hypot(targetOf(second, a).x - targetOf(first, a).x, targetOf(second, a).y - targetOf(first, a).y) > 0.12));
+    while (
+      !second.actions.every(
+        (a) => Math.hypot(targetOf(second, a).x - targetOf(first, a).x, targetOf(second, a).y - targetOf(first, a).y) > 0.12,
+      )
+    );
     const relabelled = reordered(filmed, second);
     const refused = await send(user.userId, second.challengeId, relabelled);
     expect(refused.json).toMatchObject({ code: 'LIVENESS_FAILED', reason: expect.stringMatching(/does not have the face at the target/) });
@@ -288,9 +370,19 @@ describe('face', { timeout: 180_000 }, () => {
     };
     let third: Ch;
     do third = (await challenge(user.userId, 'verify')).json as Ch;
-    while (!third.actions.every((a) => Math.hypot(targetOf(third, a).x - targetOf(first, a).x, targetOf(third, a).y - targetOf(first, a).y) > 0.12));
-    const reencoded = reordered({ ...filmed, frames: await Promise.all(filmed.frames.map(async (f) => ({ ...f, image: await reencode(f.image) }))) }, third);
-    expect((await send(user.userId, third.challengeId, reencoded)).json).toMatchObject({ code: 'LIVENESS_FAILED', reason: expect.stringMatching(/does not have the face at the target/) });
+    while (
+      !third.actions.every(
+        (a) => Math.hypot(targetOf(third, a).x - targetOf(first, a).x, targetOf(third, a).y - targetOf(first, a).y) > 0.12,
+      )
+    );
+    const reencoded = reordered(
+      { ...filmed, frames: await Promise.all(filmed.frames.map(async (f) => ({ ...f, image: await reencode(f.image) }))) },
+      third,
+    );
+    expect((await send(user.userId, third.challengeId, reencoded)).json).toMatchObject({
+      code: 'LIVENESS_FAILED',
+      reason: expect.stringMatching(/does not have the face at the target/),
+    });
     // The honest path: filmed for the challenge it answers.
     const honest = await challenge(user.userId, 'verify');
     const ok = await send(user.userId, honest.json.challengeId, await evidence(honest.json, 'a'));
@@ -301,10 +393,14 @@ describe('face', { timeout: 180_000 }, () => {
     const user = await signUp(app);
     const ch = await challenge(user.userId, 'enroll', user.token);
     const ev = await evidence(ch.json, 'a');
-    expect((await app.call('POST', '/face/enroll', { challengeId: ch.json.challengeId, evidence: ev }, { token: user.token })).status).toBe(200);
+    expect((await app.call('POST', '/face/enroll', { challengeId: ch.json.challengeId, evidence: ev }, { token: user.token })).status).toBe(
+      200,
+    );
     const failed = await verify(user.userId, 'a', { still: true });
     expect(failed.json.code).toBe('LIVENESS_FAILED');
-    const tables = (await db.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()`)).rows;
+    const tables = (
+      await db.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()`)
+    ).rows;
     let dump = '';
     for (const { table_name } of tables) dump += JSON.stringify((await db.query(`SELECT * FROM "${table_name}"`)).rows);
     for (const f of ev.frames) expect(dump.includes(f.image.slice(100, 160))).toBe(false);
@@ -329,9 +425,12 @@ describe('face', { timeout: 180_000 }, () => {
     const user = await signUp(app);
     const backup = await enroll(user, 'a');
     const temp = await enroll(user, 'a', 'temporary');
-    const types = async () => (await app.call('GET', '/me/devices', undefined, { token: user.token })).json.devices.map((d: { type: string }) => d.type).sort();
+    const types = async () =>
+      (await app.call('GET', '/me/devices', undefined, { token: user.token })).json.devices.map((d: { type: string }) => d.type).sort();
     expect(await types()).toEqual(['backup', 'passkey', 'temporary']);
-    const listed = (await app.call('GET', '/me/devices', undefined, { token: user.token })).json.devices.find((d: { type: string }) => d.type === 'temporary');
+    const listed = (await app.call('GET', '/me/devices', undefined, { token: user.token })).json.devices.find(
+      (d: { type: string }) => d.type === 'temporary',
+    );
     expect(listed.expiresAt).toBe(new Date(app.clock.now().getTime() + 3600_000).toISOString());
     expect((await verify(user.userId, 'a', { clientState: temp.json.clientState })).status).toBe(200);
     expect(await types()).toEqual(['backup', 'passkey']);
@@ -347,7 +446,10 @@ describe('face', { timeout: 180_000 }, () => {
     app.clock.advance(3601);
     expect((await app.twofold.devices.list({ userId: user.userId })).map((d) => d.type)).toEqual(['passkey']);
     expect((await store.listDevices(user.userId)).map((d) => d.type).sort()).toEqual(['passkey', 'temporary']);
-    const seen = async () => Number((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM face_frames_seen WHERE user_id = $1', [user.userId])).rows[0]!.n);
+    const seen = async () =>
+      Number(
+        (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM face_frames_seen WHERE user_id = $1', [user.userId])).rows[0]!.n,
+      );
     expect(await seen()).toBe(4);
     await app.twofold.sweep();
     expect((await store.listDevices(user.userId)).map((d) => d.type)).toEqual(['passkey']);
@@ -366,17 +468,31 @@ describe('face', { timeout: 180_000 }, () => {
     expect(codes[5]).toBe('FACE_LOCKED');
     // Further refusals while locked add no event: a stranger cannot flood the user's trail.
     for (let i = 0; i < 3; i++) expect((await verify(user.userId, 'b')).json.code).toBe('FACE_LOCKED');
-    const locked = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_events WHERE user_id = $1 AND type = 'face.locked'`, [user.userId]);
+    const locked = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM audit_events WHERE user_id = $1 AND type = 'face.locked'`,
+      [user.userId],
+    );
     expect(locked.rows[0]!.n).toBe(1);
   });
 
   it('limits face checks per client address before the frames are read (invented user ids each have a fresh budget)', async () => {
-    const limited = createTestApp(store, { secretKeys, faceAnalyzer: analyzer, faceChecksPerAddress: { points: 2, durationSeconds: 600 }, http: { clientAddress: () => '203.0.113.9' } });
+    const limited = createTestApp(store, {
+      secretKeys,
+      faceAnalyzer: analyzer,
+      faceChecksPerAddress: { points: 2, durationSeconds: 600 },
+      http: { clientAddress: () => '203.0.113.9' },
+    });
     const answers = [];
     for (let i = 0; i < 3; i++) {
       const userId = `invented${i}xxxxxxxxxxxxxx`;
       const ch = await limited.call('POST', '/face/challenge', { userId, purpose: 'verify' });
-      answers.push(await limited.call('POST', '/face/verify', { challengeId: ch.json.challengeId, userId, evidence: { version: 2, challengeId: ch.json.challengeId, frames: [] } }));
+      answers.push(
+        await limited.call('POST', '/face/verify', {
+          challengeId: ch.json.challengeId,
+          userId,
+          evidence: { version: 2, challengeId: ch.json.challengeId, frames: [] },
+        }),
+      );
     }
     expect(answers.map((a) => a.status)).toEqual([400, 400, 429]);
     expect(answers[2]!.json.code).toBe('RATE_LIMITED');
@@ -459,9 +575,30 @@ describe('face', { timeout: 180_000 }, () => {
       { version: 1, frames: 'x' },
       { version: 2, challengeId: id, frames: [{ pose: 'neutral', image }] }, // one frame
       { version: 2, challengeId: id, frames: Array(9).fill({ pose: 'neutral', image }) }, // too many
-      { version: 2, challengeId: id, frames: [{ pose: 'neutral', image }, { pose: 'nod', image }] },
-      { version: 2, challengeId: id, frames: [{ pose: 'neutral', image }, { pose: 'turn_left', image: 'not base64!' }] },
-      { version: 2, challengeId: id, frames: [{ pose: 'neutral', image }, { pose: 'turn_left', image: 'A'.repeat(131_076) }] },
+      {
+        version: 2,
+        challengeId: id,
+        frames: [
+          { pose: 'neutral', image },
+          { pose: 'nod', image },
+        ],
+      },
+      {
+        version: 2,
+        challengeId: id,
+        frames: [
+          { pose: 'neutral', image },
+          { pose: 'turn_left', image: 'not base64!' },
+        ],
+      },
+      {
+        version: 2,
+        challengeId: id,
+        frames: [
+          { pose: 'neutral', image },
+          { pose: 'turn_left', image: 'A'.repeat(131_076) },
+        ],
+      },
     ]) {
       const res = await send(user.userId, id, bad);
       expect(res.status, JSON.stringify(bad).slice(0, 80)).toBe(400);

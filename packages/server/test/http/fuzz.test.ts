@@ -79,8 +79,21 @@ const SIGN_OUT = new Set(['/me/session', '/me/sessions']);
 
 /** Refusals that count an attempt, and so may write the attempt accounting (and nothing else). */
 const COUNTED = new Set([
-  'AUTHENTICATION_FAILED', 'REGISTRATION_FAILED', 'CREDENTIAL_NOT_FOUND', 'USER_HANDLE_MISMATCH', 'COUNTER_REGRESSION', 'CEREMONY_MISMATCH',
-  'CHALLENGE_EXPIRED', 'DEVICE_PROOF_INVALID', 'CODE_INVALID', 'CODE_LOCKED', 'PIN_INVALID', 'PIN_LOCKED', 'FACE_MISMATCH', 'LIVENESS_FAILED', 'FACE_LOCKED',
+  'AUTHENTICATION_FAILED',
+  'REGISTRATION_FAILED',
+  'CREDENTIAL_NOT_FOUND',
+  'USER_HANDLE_MISMATCH',
+  'COUNTER_REGRESSION',
+  'CEREMONY_MISMATCH',
+  'CHALLENGE_EXPIRED',
+  'DEVICE_PROOF_INVALID',
+  'CODE_INVALID',
+  'CODE_LOCKED',
+  'PIN_INVALID',
+  'PIN_LOCKED',
+  'FACE_MISMATCH',
+  'LIVENESS_FAILED',
+  'FACE_LOCKED',
 ]);
 // A consumed ceremony: a stored one deleted, or a stateless sign-in ceremony's used-marker.
 const COUNTED_TABLES = new Set(['ceremonies', 'ceremony_uses', 'pins', 'codes']);
@@ -94,7 +107,10 @@ async function snapshot(query: Query): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   for (const { table_name } of tables.rows) {
     const rows = await query(`SELECT to_jsonb(t)::text AS r FROM "${String(table_name)}" t ORDER BY 1`);
-    out.set(String(table_name), rows.rows.map((r) => String(r.r)));
+    out.set(
+      String(table_name),
+      rows.rows.map((r) => String(r.r)),
+    );
   }
   return out;
 }
@@ -118,7 +134,23 @@ function forbiddenChanges(before: Map<string, string[]>, after: Map<string, stri
 
 // Hostile text: NUL, lone surrogates, controls, bidi overrides, huge and percent-looking strings.
 const hostile = fc.oneof(
-  fc.constantFrom('', ' ', '\u0000', 'a\u0000b', '\ud800', 'a\udfffb', '\u202e', '%00', '%ED%A0%80', '../..', 'x'.repeat(200), '0'.repeat(13), '🔐', '\uffff', 'null'),
+  fc.constantFrom(
+    '',
+    ' ',
+    '\u0000',
+    'a\u0000b',
+    '\ud800',
+    'a\udfffb',
+    '\u202e',
+    '%00',
+    '%ED%A0%80',
+    '../..',
+    'x'.repeat(200),
+    '0'.repeat(13),
+    '🔐',
+    '\uffff',
+    'null',
+  ),
   fc.string({ unit: 'binary', maxLength: 12 }),
   fc.string({ maxLength: 12 }),
 );
@@ -137,14 +169,38 @@ const anyValue = fc.oneof(
 describe.each(await backends())('every route under malformed input (%s)', (_name, open) => {
   let env: Awaited<ReturnType<typeof open>>;
   let app: ReturnType<typeof createTestApp>;
-  const pool: Record<string, string[]> = { userId: [], deviceId: [], flowId: [], id: [], ceremonyId: [], challengeId: [], bystanderId: [], type: ['short', 'long', 'link'] };
+  const pool: Record<string, string[]> = {
+    userId: [],
+    deviceId: [],
+    flowId: [],
+    id: [],
+    ceremonyId: [],
+    challengeId: [],
+    bystanderId: [],
+    type: ['short', 'long', 'link'],
+  };
   let sessionToken = '';
   let serviceKey = '';
 
   beforeAll(async () => {
     env = await open();
     app = createTestApp(env.store, { secretKeys: parseKeyring(generateSealingKey('k1')), onError: () => {} });
-    serviceKey = (await app.twofold.apiKeys.create({ name: 'fuzz', scopes: ['users.create', 'users.retrieve', 'devices.read', 'devices.delete', 'client_state.read', 'codes.generate', 'transactions.create', 'transactions.read', 'sessions.revoke'] })).secret;
+    serviceKey = (
+      await app.twofold.apiKeys.create({
+        name: 'fuzz',
+        scopes: [
+          'users.create',
+          'users.retrieve',
+          'devices.read',
+          'devices.delete',
+          'client_state.read',
+          'codes.generate',
+          'transactions.create',
+          'transactions.read',
+          'sessions.revoke',
+        ],
+      })
+    ).secret;
     // Real ids, so a share of the requests gets past "not found" into the modules.
     const user = await signUp(app);
     sessionToken = user.token;
@@ -152,10 +208,24 @@ describe.each(await backends())('every route under malformed input (%s)', (_name
     pool.bystanderId!.push((await signUp(app)).userId);
     pool.deviceId!.push(user.deviceId);
     await app.call('PUT', '/me/pin', { pin: '739154' }, { token: user.token });
-    const tx = await app.call('POST', '/transactions', { userId: user.userId, message: 'Pay 10 €', context: { a: 1 }, allowPin: true }, { token: serviceKey });
+    const tx = await app.call(
+      'POST',
+      '/transactions',
+      { userId: user.userId, message: 'Pay 10 €', context: { a: 1 }, allowPin: true },
+      { token: serviceKey },
+    );
     pool.id!.push(tx.json.transactionId);
-    const code = await app.call('POST', '/codes/short/generate', { userId: user.userId, purpose: 'add_credential', authorize: true }, { token: serviceKey });
-    const flow = await app.call('POST', '/recovery', { kind: 'new_device', userId: user.userId, code: { code: code.json.code, type: 'short' } });
+    const code = await app.call(
+      'POST',
+      '/codes/short/generate',
+      { userId: user.userId, purpose: 'add_credential', authorize: true },
+      { token: serviceKey },
+    );
+    const flow = await app.call('POST', '/recovery', {
+      kind: 'new_device',
+      userId: user.userId,
+      code: { code: code.json.code, type: 'short' },
+    });
     if (flow.json?.flowId) pool.flowId!.push(flow.json.flowId);
     const options = await app.call('POST', '/passkeys/authenticate/options', {});
     pool.ceremonyId!.push(options.json.ceremonyId);
@@ -164,17 +234,53 @@ describe.each(await backends())('every route under malformed input (%s)', (_name
   });
   afterAll(() => env?.close());
 
-  const param = (name: string) => fc.oneof({ weight: 2, arbitrary: hostile }, { weight: 1, arbitrary: fc.constantFrom(...(pool[name]?.length ? pool[name]! : ['x'])) });
+  const param = (name: string) =>
+    fc.oneof({ weight: 2, arbitrary: hostile }, { weight: 1, arbitrary: fc.constantFrom(...(pool[name]?.length ? pool[name]! : ['x'])) });
   const request = fc.record({
     route: fc.constantFrom(...ROUTES),
     auth: fc.constantFrom<Auth>('none', 'session', 'service', 'garbage', 'serviceAsSession'),
     useRouteAuth: fc.boolean(),
     body: fc.oneof(
       { weight: 1, arbitrary: fc.constant(undefined) },
-      { weight: 1, arbitrary: fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('{', '{"a":', 'nul', '[]', '"x"', '\u0000', '{"userId":"\\u0000"}', '{"userId":"\\ud800"}')) },
+      {
+        weight: 1,
+        arbitrary: fc.oneof(
+          fc.string({ maxLength: 20 }),
+          fc.constantFrom('{', '{"a":', 'nul', '[]', '"x"', '\u0000', '{"userId":"\\u0000"}', '{"userId":"\\ud800"}'),
+        ),
+      },
       { weight: 6, arbitrary: fc.constant('fields') },
     ),
-    values: fc.dictionary(fc.constantFrom('username', 'displayName', 'userId', 'purpose', 'authorize', 'ttlSeconds', 'requireFace', 'code', 'ceremonyId', 'response', 'name', 'pin', 'challengeId', 'evidence', 'keep', 'clientState', 'kind', 'replaceDeviceId', 'message', 'context', 'allowPin', 'deviceProof', 'publicKey', 'extra'), anyValue, { maxKeys: 4 }),
+    values: fc.dictionary(
+      fc.constantFrom(
+        'username',
+        'displayName',
+        'userId',
+        'purpose',
+        'authorize',
+        'ttlSeconds',
+        'requireFace',
+        'code',
+        'ceremonyId',
+        'response',
+        'name',
+        'pin',
+        'challengeId',
+        'evidence',
+        'keep',
+        'clientState',
+        'kind',
+        'replaceDeviceId',
+        'message',
+        'context',
+        'allowPin',
+        'deviceProof',
+        'publicKey',
+        'extra',
+      ),
+      anyValue,
+      { maxKeys: 4 },
+    ),
     keepReal: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
     seed: fc.nat(),
   });
@@ -188,10 +294,13 @@ describe.each(await backends())('every route under malformed input (%s)', (_name
         let i = 0;
         const path = template.replace(/:(\w+)/g, (_m, name: string) => {
           const real = pool[name]?.[r.seed % Math.max(1, pool[name]!.length)];
-          return r.keepReal[i++ % 4] && real ? real : encodeSegment(fc.sample(param(name), { numRuns: 1, seed: r.seed })[0]!).replaceAll('%25', '%');
+          return r.keepReal[i++ % 4] && real
+            ? real
+            : encodeSegment(fc.sample(param(name), { numRuns: 1, seed: r.seed })[0]!).replaceAll('%25', '%');
         });
         let raw: string | undefined;
-        if (method === 'GET') raw = undefined; // fetch forbids a GET body
+        if (method === 'GET')
+          raw = undefined; // fetch forbids a GET body
         else if (typeof r.body === 'string' && r.body !== 'fields') raw = r.body;
         else if (r.body === 'fields') {
           const body: Record<string, unknown> = {};
@@ -206,10 +315,15 @@ describe.each(await backends())('every route under malformed input (%s)', (_name
             raw = '{}'; // a value too deep for JSON.stringify itself
           }
         }
-        const session = SIGN_OUT.has(template) ? await app.twofold.tokens.issue({ userId: pool.bystanderId![0]!, amr: ['passkey'] }) : sessionToken;
+        const session = SIGN_OUT.has(template)
+          ? await app.twofold.tokens.issue({ userId: pool.bystanderId![0]!, amr: ['passkey'] })
+          : sessionToken;
         const token = { none: undefined, session, service: serviceKey, garbage: 'tfk_nope', serviceAsSession: serviceKey }[auth];
         const before = await snapshot(env.query);
-        const res = await app.call(method, path, undefined, { ...(token && { token }), ...(raw !== undefined && { raw, headers: { 'content-type': 'application/json' } }) });
+        const res = await app.call(method, path, undefined, {
+          ...(token && { token }),
+          ...(raw !== undefined && { raw, headers: { 'content-type': 'application/json' } }),
+        });
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
         expect(res.status, `${method} ${path} ${raw?.slice(0, 200)} → ${JSON.stringify(res.json)}`).toBeLessThan(500);
         if (res.status >= 400) {
@@ -241,28 +355,34 @@ const encodeSegment = (segment: string) =>
 
 async function backends() {
   const list: [string, () => Promise<{ store: Store; query: Query; close: () => Promise<void> }>][] = [
-    ['PGlite', async () => {
-      const db = await PGlite.create();
-      const store = await createPGliteStore({ db });
-      return { store, query: (sql) => db.query<Record<string, unknown>>(sql), close: () => store.close() };
-    }],
+    [
+      'PGlite',
+      async () => {
+        const db = await PGlite.create();
+        const store = await createPGliteStore({ db });
+        return { store, query: (sql) => db.query<Record<string, unknown>>(sql), close: () => store.close() };
+      },
+    ],
   ];
   if (await postgresAvailable()) {
-    list.push(['PostgreSQL', async () => {
-      const schema = `twofold_fuzz_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-      const store = await createPostgresStore({ connectionString: TEST_DATABASE_URL, schema });
-      const client = new pg.Client({ connectionString: TEST_DATABASE_URL, options: `-c search_path=${schema}` });
-      await client.connect();
-      return {
-        store,
-        query: (sql) => client.query(sql),
-        close: async () => {
-          await store.close();
-          await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-          await client.end();
-        },
-      };
-    }]);
+    list.push([
+      'PostgreSQL',
+      async () => {
+        const schema = `twofold_fuzz_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+        const store = await createPostgresStore({ connectionString: TEST_DATABASE_URL, schema });
+        const client = new pg.Client({ connectionString: TEST_DATABASE_URL, options: `-c search_path=${schema}` });
+        await client.connect();
+        return {
+          store,
+          query: (sql) => client.query(sql),
+          close: async () => {
+            await store.close();
+            await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+            await client.end();
+          },
+        };
+      },
+    ]);
   }
   return list;
 }

@@ -19,23 +19,83 @@ function expectProblem(res: { status: number; headers: Headers; json: any }, sta
 
 describe('bad input always gets a 4xx problem with a stable code', () => {
   const cases: [string, string, string, { raw?: string; body?: unknown; headers?: Record<string, string> }, number, string][] = [
-    ['broken JSON', 'POST', '/passkeys/register/options', { raw: '{"username": "a"', headers: { 'content-type': 'application/json' } }, 400, 'INVALID_JSON'],
-    ['JSON that is not an object', 'POST', '/passkeys/register/options', { raw: '[1,2]', headers: { 'content-type': 'application/json' } }, 400, 'INVALID_REQUEST'],
-    ['null body', 'POST', '/passkeys/authenticate/options', { raw: 'null', headers: { 'content-type': 'application/json' } }, 400, 'INVALID_REQUEST'],
+    [
+      'broken JSON',
+      'POST',
+      '/passkeys/register/options',
+      { raw: '{"username": "a"', headers: { 'content-type': 'application/json' } },
+      400,
+      'INVALID_JSON',
+    ],
+    [
+      'JSON that is not an object',
+      'POST',
+      '/passkeys/register/options',
+      { raw: '[1,2]', headers: { 'content-type': 'application/json' } },
+      400,
+      'INVALID_REQUEST',
+    ],
+    [
+      'null body',
+      'POST',
+      '/passkeys/authenticate/options',
+      { raw: 'null', headers: { 'content-type': 'application/json' } },
+      400,
+      'INVALID_REQUEST',
+    ],
     ['wrong type', 'POST', '/passkeys/register/options', { body: { username: 42 } }, 400, 'INVALID_REQUEST'],
     ['empty username', 'POST', '/passkeys/register/options', { body: { username: '   ' } }, 400, 'INVALID_REQUEST'],
     ['username with spaces', 'POST', '/passkeys/register/options', { body: { username: 'a b' } }, 400, 'INVALID_REQUEST'],
     ['username too long', 'POST', '/passkeys/register/options', { body: { username: 'x'.repeat(65) } }, 400, 'INVALID_REQUEST'],
     ['sign-up without username', 'POST', '/passkeys/register/options', { body: {} }, 400, 'INVALID_REQUEST'],
-    ['text/plain body', 'POST', '/passkeys/register/options', { raw: '{"username":"a"}', headers: { 'content-type': 'text/plain' } }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
-    ['huge body', 'POST', '/passkeys/register/options', { body: { username: 'a', displayName: 'x'.repeat(10_000) } }, 413, 'BODY_TOO_LARGE'],
+    [
+      'text/plain body',
+      'POST',
+      '/passkeys/register/options',
+      { raw: '{"username":"a"}', headers: { 'content-type': 'text/plain' } },
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    ],
+    [
+      'huge body',
+      'POST',
+      '/passkeys/register/options',
+      { body: { username: 'a', displayName: 'x'.repeat(10_000) } },
+      413,
+      'BODY_TOO_LARGE',
+    ],
     ['missing response', 'POST', '/passkeys/register/verify', { body: { ceremonyId: 'x' } }, 400, 'INVALID_REQUEST'],
-    ['non-base64url credential fields', 'POST', '/passkeys/authenticate/verify', {
-      body: { ceremonyId: 'x', response: { id: 'a+b', rawId: 'a', type: 'public-key', response: { clientDataJSON: 'a', authenticatorData: 'a', signature: 'a' } } },
-    }, 400, 'INVALID_REQUEST'],
-    ['unknown ceremony', 'POST', '/passkeys/authenticate/verify', {
-      body: { ceremonyId: 'nope', response: { id: 'a', rawId: 'a', type: 'public-key', response: { clientDataJSON: 'a', authenticatorData: 'a', signature: 'a' } } },
-    }, 400, 'CHALLENGE_NOT_FOUND'],
+    [
+      'non-base64url credential fields',
+      'POST',
+      '/passkeys/authenticate/verify',
+      {
+        body: {
+          ceremonyId: 'x',
+          response: {
+            id: 'a+b',
+            rawId: 'a',
+            type: 'public-key',
+            response: { clientDataJSON: 'a', authenticatorData: 'a', signature: 'a' },
+          },
+        },
+      },
+      400,
+      'INVALID_REQUEST',
+    ],
+    [
+      'unknown ceremony',
+      'POST',
+      '/passkeys/authenticate/verify',
+      {
+        body: {
+          ceremonyId: 'nope',
+          response: { id: 'a', rawId: 'a', type: 'public-key', response: { clientDataJSON: 'a', authenticatorData: 'a', signature: 'a' } },
+        },
+      },
+      400,
+      'CHALLENGE_NOT_FOUND',
+    ],
     ['unknown route', 'GET', '/nope', {}, 404, 'NOT_FOUND'],
     ['unknown route outside the API', 'POST', '/../../etc/passwd', {}, 404, 'NOT_FOUND'],
     ['wrong method', 'GET', '/passkeys/register/options', {}, 405, 'METHOD_NOT_ALLOWED'],
@@ -43,10 +103,31 @@ describe('bad input always gets a 4xx problem with a stable code', () => {
     ['garbage session token', 'GET', '/me/devices', { headers: { authorization: 'Bearer abc.def.ghi' } }, 401, 'INVALID_TOKEN'],
     ['malformed authorization header', 'GET', '/me/devices', { headers: { authorization: 'Basic Zm9vOmJhcg==' } }, 401, 'UNAUTHENTICATED'],
     ['service route without key', 'POST', '/users', { body: { username: 'x' } }, 401, 'UNAUTHENTICATED'],
-    ['service route with a wrong key', 'POST', '/users', { body: { username: 'x' }, headers: { authorization: 'Bearer tfk_wrong' } }, 401, 'UNAUTHENTICATED'],
+    [
+      'service route with a wrong key',
+      'POST',
+      '/users',
+      { body: { username: 'x' }, headers: { authorization: 'Bearer tfk_wrong' } },
+      401,
+      'UNAUTHENTICATED',
+    ],
     ['recovery of an unknown kind', 'POST', '/recovery', { body: { kind: 'magic', userId: 'u' } }, 400, 'INVALID_REQUEST'],
-    ['recovery with extra fields', 'POST', '/recovery', { body: { kind: 'credential_reset', userId: 'u', pin: '7391' } }, 400, 'INVALID_REQUEST'],
-    ['new-device recovery with a malformed code', 'POST', '/recovery', { body: { kind: 'new_device', userId: 'u', code: { code: '', type: 'link' } } }, 400, 'INVALID_REQUEST'],
+    [
+      'recovery with extra fields',
+      'POST',
+      '/recovery',
+      { body: { kind: 'credential_reset', userId: 'u', pin: '7391' } },
+      400,
+      'INVALID_REQUEST',
+    ],
+    [
+      'new-device recovery with a malformed code',
+      'POST',
+      '/recovery',
+      { body: { kind: 'new_device', userId: 'u', code: { code: '', type: 'link' } } },
+      400,
+      'INVALID_REQUEST',
+    ],
     ['recovery PIN that is not digits', 'PUT', '/recovery/x/pin', { body: { pin: 'abcd' } }, 400, 'INVALID_REQUEST'],
     ['recovery face step without evidence', 'POST', '/recovery/x/face', { body: { challengeId: 'c' } }, 400, 'INVALID_REQUEST'],
     ['unknown recovery flow', 'GET', '/recovery/nope', {}, 404, 'RECOVERY_NOT_FOUND'],
@@ -55,7 +136,10 @@ describe('bad input always gets a 4xx problem with a stable code', () => {
   ];
   for (const [name, method, path, opts, status, code] of cases) {
     it(name, async () => {
-      const res = await app.call(method, path, opts.body, { headers: opts.headers ?? {}, ...(opts.raw !== undefined && { raw: opts.raw }) });
+      const res = await app.call(method, path, opts.body, {
+        headers: opts.headers ?? {},
+        ...(opts.raw !== undefined && { raw: opts.raw }),
+      });
       expectProblem(res, status, code);
     });
   }
@@ -110,7 +194,10 @@ describe('bad input always gets a 4xx problem with a stable code', () => {
       const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
       return twofold.handler(new Request(`http://localhost${path}`, { method: 'POST', headers, body, duplex: 'half' } as RequestInit));
     };
-    for (const [twofold, base] of [[app.twofold, '/api/v1'], [createTestApp(store, { http: { bodyLimitBytes: 4096, basePath: '/tf/' } }).twofold, '/tf']] as const) {
+    for (const [twofold, base] of [
+      [app.twofold, '/api/v1'],
+      [createTestApp(store, { http: { bodyLimitBytes: 4096, basePath: '/tf/' } }).twofold, '/tf'],
+    ] as const) {
       for (const path of ['/face/verify', '/face/enroll', '/recovery/x/face']) {
         const res = await post(twofold, base + path, 10_000);
         expect(res.status, path).not.toBe(413); // past the size check: a validation or session answer
@@ -149,7 +236,11 @@ describe('bad input always gets a 4xx problem with a stable code', () => {
     const a = await user.authenticator.getAssertion(opts.json.options);
     const sig = a.response.signature;
     const tampered = { ...a, response: { ...a.response, signature: sig.slice(0, -4) + (sig.endsWith('AAAA') ? 'BBBB' : 'AAAA') } };
-    expectProblem(await app.call('POST', '/passkeys/authenticate/verify', { ceremonyId: opts.json.ceremonyId, response: tampered }), 401, 'AUTHENTICATION_FAILED');
+    expectProblem(
+      await app.call('POST', '/passkeys/authenticate/verify', { ceremonyId: opts.json.ceremonyId, response: tampered }),
+      401,
+      'AUTHENTICATION_FAILED',
+    );
   });
 
   it('limits unauthenticated ceremony starts per client address', async () => {
@@ -157,7 +248,10 @@ describe('bad input always gets a 4xx problem with a stable code', () => {
       ceremoniesPerAddress: { points: 3, durationSeconds: 60 },
       http: { clientAddress: () => '203.0.113.77' },
     });
-    const fixed = createTestApp(store, { ceremoniesPerAddress: { points: 3, durationSeconds: 60 }, http: { clientAddress: () => '198.51.100.9' } });
+    const fixed = createTestApp(store, {
+      ceremoniesPerAddress: { points: 3, durationSeconds: 60 },
+      http: { clientAddress: () => '198.51.100.9' },
+    });
     for (let i = 0; i < 3; i++) expect((await fixed.call('POST', '/passkeys/authenticate/options', {})).status).toBe(200);
     const refused = await fixed.call('POST', '/passkeys/authenticate/options', {});
     expectProblem(refused, 429, 'RATE_LIMITED');

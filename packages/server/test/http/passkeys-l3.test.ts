@@ -26,8 +26,17 @@ describe.each(backends)('WebAuthn L3 features over HTTP on %s', (_name, open) =>
     const res = await app.call(
       'POST',
       '/passkeys/register/verify',
-      { ceremonyId: opts.json.ceremonyId, response: await authenticator.createCredential(opts.json.options), ...(options.name && { name: options.name }) },
-      { headers: { 'user-agent': options.userAgent ?? 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 Version/17.0 Safari/605.1.15' } },
+      {
+        ceremonyId: opts.json.ceremonyId,
+        response: await authenticator.createCredential(opts.json.options),
+        ...(options.name && { name: options.name }),
+      },
+      {
+        headers: {
+          'user-agent':
+            options.userAgent ?? 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 Version/17.0 Safari/605.1.15',
+        },
+      },
     );
     expect(res.status).toBe(200);
     const devices = await app.call('GET', '/me/devices', undefined, { token: res.json.token });
@@ -170,7 +179,12 @@ describe.each(backends)('accepted credentials for the Signal API on %s', (_name,
     const user = await signUp(app);
     const add = await app.call('POST', '/passkeys/register/options', {}, { token: user.token });
     const second = createSoftAuthenticator({ origin: ORIGIN });
-    const added = await app.call('POST', '/passkeys/register/verify', { ceremonyId: add.json.ceremonyId, response: await second.createCredential(add.json.options) }, { token: user.token });
+    const added = await app.call(
+      'POST',
+      '/passkeys/register/verify',
+      { ceremonyId: add.json.ceremonyId, response: await second.createCredential(add.json.options) },
+      { token: user.token },
+    );
     expect(added.status).toBe(200);
 
     const before = await app.call('GET', '/me/passkeys', undefined, { token: user.token });
@@ -217,14 +231,20 @@ describe.each(backends)('hosts with their own first factor on %s', (_name, open)
 
     // every later sign-in still needs UV (the soft authenticator always sets it on assertions)
     const auth = await app.call('POST', '/passkeys/authenticate/options', {});
-    const signedIn = await app.call('POST', '/passkeys/authenticate/verify', { ceremonyId: auth.json.ceremonyId, response: await authenticator.getAssertion(auth.json.options) });
+    const signedIn = await app.call('POST', '/passkeys/authenticate/verify', {
+      ceremonyId: auth.json.ceremonyId,
+      response: await authenticator.getAssertion(auth.json.options),
+    });
     expect(signedIn.json.userId).toBe(userId);
   });
 
   it('the same UP/UV-less response is refused on an ordinary add-a-passkey ceremony', async () => {
     const user = await signUp(app);
     const opts = await app.call('POST', '/passkeys/register/options', {}, { token: user.token });
-    const response = await createSoftAuthenticator({ origin: ORIGIN }).createCredential(opts.json.options, { userPresent: false, userVerified: false });
+    const response = await createSoftAuthenticator({ origin: ORIGIN }).createCredential(opts.json.options, {
+      userPresent: false,
+      userVerified: false,
+    });
     const res = await app.call('POST', '/passkeys/register/verify', { ceremonyId: opts.json.ceremonyId, response }, { token: user.token });
     expect(res.status).toBe(400);
     expect(res.json.code).toBe('REGISTRATION_FAILED');
@@ -261,17 +281,22 @@ describe.each(backends)('hosts with their own first factor on %s', (_name, open)
     ).rejects.toMatchObject({ code: 'CEREMONY_MISMATCH' });
   });
 
-  it('second factor: startAuthentication({ userId }) allows only that user\'s passkeys', async () => {
+  it("second factor: startAuthentication({ userId }) allows only that user's passkeys", async () => {
     const alice = await signUp(app);
     const mallory = await signUp(app);
     const { ceremonyId, options } = await app.twofold.passkeys.startAuthentication({ userId: alice.userId });
     expect(options.allowCredentials!.map((c) => c.id)).toEqual([...alice.authenticator.credentials.keys()]);
     // Mallory's own passkey, offered for Alice's second factor, is refused
     const wrong = await mallory.authenticator.getAssertion(options, { credentialId: [...mallory.authenticator.credentials.keys()][0] });
-    await expect(app.twofold.passkeys.verifyAuthentication({ ceremonyId, response: wrong })).rejects.toMatchObject({ code: 'CREDENTIAL_NOT_FOUND' });
+    await expect(app.twofold.passkeys.verifyAuthentication({ ceremonyId, response: wrong })).rejects.toMatchObject({
+      code: 'CREDENTIAL_NOT_FOUND',
+    });
 
     const again = await app.twofold.passkeys.startAuthentication({ userId: alice.userId, hints: ['client-device'] });
-    const ok = await app.twofold.passkeys.verifyAuthentication({ ceremonyId: again.ceremonyId, response: await alice.authenticator.getAssertion(again.options) });
+    const ok = await app.twofold.passkeys.verifyAuthentication({
+      ceremonyId: again.ceremonyId,
+      response: await alice.authenticator.getAssertion(again.options),
+    });
     expect(ok.userId).toBe(alice.userId);
     await expect(app.twofold.passkeys.startAuthentication({ userId: 'nobody' })).rejects.toMatchObject({ code: 'USER_NOT_FOUND' });
     // a browser cannot ask for it: over HTTP a userId is not a field

@@ -147,7 +147,12 @@ describe.each(backends)('passkeys over HTTP on %s', (_name, open) => {
       // Reuse the original credential id: a confused or malicious client.
       const existingId = [...user.authenticator.credentials.keys()][0]!;
       const forged = { ...response, id: existingId, rawId: existingId };
-      const res = await app.call('POST', '/passkeys/register/verify', { ceremonyId: opts.json.ceremonyId, response: forged }, { token: user.token });
+      const res = await app.call(
+        'POST',
+        '/passkeys/register/verify',
+        { ceremonyId: opts.json.ceremonyId, response: forged },
+        { token: user.token },
+      );
       expect(res.status).toBe(400);
       expect(res.json.code).toBe('REGISTRATION_FAILED');
     });
@@ -241,7 +246,10 @@ describe.each(backends)('passkeys over HTTP on %s', (_name, open) => {
       const bob = await signUp(app);
       const forAlice = await app.call('POST', '/passkeys/authenticate/options', { username: alice.username });
       const bobsAssertion = await bob.authenticator.getAssertion({ ...forAlice.json.options, allowCredentials: [] });
-      const res = await app.call('POST', '/passkeys/authenticate/verify', { ceremonyId: forAlice.json.ceremonyId, response: bobsAssertion });
+      const res = await app.call('POST', '/passkeys/authenticate/verify', {
+        ceremonyId: forAlice.json.ceremonyId,
+        response: bobsAssertion,
+      });
       expect(res.status).toBe(401);
       expect(res.json.code).toBe('CREDENTIAL_NOT_FOUND');
 
@@ -280,16 +288,28 @@ describe.each(backends)('passkeys over HTTP on %s', (_name, open) => {
       expect(retry.json.code).toBe('CHALLENGE_NOT_FOUND');
     });
 
-    it("a named sign-in is not completed by a listed credential id that was deleted and registered again by someone else", async () => {
+    it('a named sign-in is not completed by a listed credential id that was deleted and registered again by someone else', async () => {
       const alice = await signUp(app);
       const [x] = [...alice.authenticator.credentials.keys()];
       const forAlice = await app.call('POST', '/passkeys/authenticate/options', { username: alice.username });
       expect(forAlice.json.options.allowCredentials.map((c: { id: string }) => c.id)).toEqual([x]);
-      expect((await app.call('DELETE', `/me/devices/${alice.deviceId}?confirm=last-passkey`, undefined, { token: alice.token })).status).toBe(204);
+      expect(
+        (await app.call('DELETE', `/me/devices/${alice.deviceId}?confirm=last-passkey`, undefined, { token: alice.token })).status,
+      ).toBe(204);
       const mallory = createSoftAuthenticator({ origin: ORIGIN });
       const reg = await app.call('POST', '/passkeys/register/options', { username: uniqueName('mallory') });
-      expect((await app.call('POST', '/passkeys/register/verify', { ceremonyId: reg.json.ceremonyId, response: await mallory.createCredential(reg.json.options, { credentialId: x }) })).status).toBe(200);
-      const res = await app.call('POST', '/passkeys/authenticate/verify', { ceremonyId: forAlice.json.ceremonyId, response: await mallory.getAssertion(forAlice.json.options) });
+      expect(
+        (
+          await app.call('POST', '/passkeys/register/verify', {
+            ceremonyId: reg.json.ceremonyId,
+            response: await mallory.createCredential(reg.json.options, { credentialId: x }),
+          })
+        ).status,
+      ).toBe(200);
+      const res = await app.call('POST', '/passkeys/authenticate/verify', {
+        ceremonyId: forAlice.json.ceremonyId,
+        response: await mallory.getAssertion(forAlice.json.options),
+      });
       expect(res.status).toBe(401);
       expect(res.json.code).toBe('CREDENTIAL_NOT_FOUND');
     });

@@ -41,7 +41,8 @@ describe('argon2id for PINs', () => {
     const user = await signUp(app);
     const key = await bindDevice(app, user.token);
     expect((await app.call('PUT', '/me/pin', { pin: '2580' }, { token: user.token })).status).toBe(204);
-    const verify = async (pin: string) => app.call('POST', '/pin/verify', { userId: user.userId, pin, deviceProof: await key.proof(user.userId, 'pin') });
+    const verify = async (pin: string) =>
+      app.call('POST', '/pin/verify', { userId: user.userId, pin, deviceProof: await key.proof(user.userId, 'pin') });
     const proofs = await Promise.all([1, 2, 3].map(() => key.proof(user.userId, 'pin')));
 
     const gate = app.twofold.context.pinHashing.gate;
@@ -69,11 +70,15 @@ describe('argon2id for PINs', () => {
 
   it('a busy server refuses before the rate limit is counted: SERVER_BUSY spends none of the user’s points', async () => {
     const { hasher, letGo } = heldHasher();
-    const app = createTestApp(store, { pinHasher: hasher, pins: { hashConcurrency: 1, hashQueue: 0, userAttempts: { points: 3, durationSeconds: 900 } } });
+    const app = createTestApp(store, {
+      pinHasher: hasher,
+      pins: { hashConcurrency: 1, hashQueue: 0, userAttempts: { points: 3, durationSeconds: 900 } },
+    });
     const user = await signUp(app);
     const key = await bindDevice(app, user.token);
     expect((await app.call('PUT', '/me/pin', { pin: '2580' }, { token: user.token })).status).toBe(204);
-    const verify = async (pin: string) => app.call('POST', '/pin/verify', { userId: user.userId, pin, deviceProof: await key.proof(user.userId, 'pin') });
+    const verify = async (pin: string) =>
+      app.call('POST', '/pin/verify', { userId: user.userId, pin, deviceProof: await key.proof(user.userId, 'pin') });
     const gate = app.twofold.context.pinHashing.gate;
 
     const first = verify('1111'); // point 1 of 3; holds the only slot
@@ -117,7 +122,11 @@ describe('argon2id for PINs', () => {
       /** Six PIN sign-ins at once; how long the event loop was busy meanwhile (ms). */
       const busyDuring = async (via: typeof app) => {
         // Proofs first: the measured window holds the PIN checks.
-        const proofs = await Promise.all(users.flatMap((u) => [1, 2].map(async () => ({ userId: u.userId, deviceProof: await keys.get(u.userId)!.proof(u.userId, 'pin') }))));
+        const proofs = await Promise.all(
+          users.flatMap((u) =>
+            [1, 2].map(async () => ({ userId: u.userId, deviceProof: await keys.get(u.userId)!.proof(u.userId, 'pin') })),
+          ),
+        );
         const before = performance.eventLoopUtilization();
         const answers = await Promise.all(proofs.map((p) => via.call('POST', '/pin/verify', { ...p, pin: '2580' })));
         const { active } = performance.eventLoopUtilization(before);

@@ -24,13 +24,20 @@ async function verify(userId: string, pin: string, via = app) {
   const key = keys.get(userId);
   const deviceProof = key
     ? await key.proof(userId, 'pin')
-    : { keyId: 'A'.repeat(43), challengeId: (await via.call('POST', '/device-keys/challenge', { userId, purpose: 'pin' })).json.challengeId, signature: 'A'.repeat(86) };
+    : {
+        keyId: 'A'.repeat(43),
+        challengeId: (await via.call('POST', '/device-keys/challenge', { userId, purpose: 'pin' })).json.challengeId,
+        signature: 'A'.repeat(86),
+      };
   return via.call('POST', '/pin/verify', { userId, pin, deviceProof });
 }
 
 async function passkeySignIn(user: Awaited<ReturnType<typeof signUp>>) {
   const opts = await app.call('POST', '/passkeys/authenticate/options', {});
-  const res = await app.call('POST', '/passkeys/authenticate/verify', { ceremonyId: opts.json.ceremonyId, response: await user.authenticator.getAssertion(opts.json.options) });
+  const res = await app.call('POST', '/passkeys/authenticate/verify', {
+    ceremonyId: opts.json.ceremonyId,
+    response: await user.authenticator.getAssertion(opts.json.options),
+  });
   return res.json.token as string;
 }
 
@@ -56,7 +63,10 @@ describe('PIN', () => {
     expect((await verify(user.userId, '3719')).status).toBe(200); // the last allowed change stands
 
     // Per address: many accounts from one address cannot keep the hash busy either.
-    const fixed = createTestApp(store, { http: { clientAddress: () => '203.0.113.9' }, pins: { addressAttempts: { points: 2, durationSeconds: 900 } } });
+    const fixed = createTestApp(store, {
+      http: { clientAddress: () => '203.0.113.9' },
+      pins: { addressAttempts: { points: 2, durationSeconds: 900 } },
+    });
     const [a, b] = [await signUp(fixed), await signUp(fixed)];
     expect((await fixed.call('PUT', '/me/pin', { pin: '2580' }, { token: a.token })).status).toBe(204);
     expect((await fixed.call('PUT', '/me/pin', { pin: '2580' }, { token: b.token })).status).toBe(204);
@@ -136,9 +146,22 @@ describe('PIN', () => {
     const unknown = shape(await verify('nobody-at-all', '1111'));
     expect(unknown).toMatchObject({ status: 401, code: 'DEVICE_PROOF_INVALID' });
     const ch = await app.call('POST', '/device-keys/challenge', { userId: known.userId, purpose: 'pin' });
-    expect(unknown).toEqual(shape(await app.call('POST', '/pin/verify', { userId: known.userId, pin: '1111', deviceProof: { keyId: 'A'.repeat(43), challengeId: ch.json.challengeId, signature: 'A'.repeat(86) } })));
+    expect(unknown).toEqual(
+      shape(
+        await app.call('POST', '/pin/verify', {
+          userId: known.userId,
+          pin: '1111',
+          deviceProof: { keyId: 'A'.repeat(43), challengeId: ch.json.challengeId, signature: 'A'.repeat(86) },
+        }),
+      ),
+    );
     // On a bound device, a user without a PIN is answered like a wrong PIN (decoy count and lock).
-    for (const expected of [{ status: 401, code: 'PIN_INVALID', attemptsRemaining: 2 }, { status: 401, code: 'PIN_INVALID', attemptsRemaining: 1 }, { status: 423, code: 'PIN_LOCKED', attemptsRemaining: 0 }, { status: 423, code: 'PIN_LOCKED', attemptsRemaining: 0 }]) {
+    for (const expected of [
+      { status: 401, code: 'PIN_INVALID', attemptsRemaining: 2 },
+      { status: 401, code: 'PIN_INVALID', attemptsRemaining: 1 },
+      { status: 423, code: 'PIN_LOCKED', attemptsRemaining: 0 },
+      { status: 423, code: 'PIN_LOCKED', attemptsRemaining: 0 },
+    ]) {
       const decoy = shape(await verify(noPin.userId, '1111'));
       expect(decoy).toMatchObject(expected);
       expect(decoy).toEqual(shape(await verify(known.userId, '1111')));

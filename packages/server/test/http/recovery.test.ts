@@ -20,7 +20,8 @@ describe.each(await storeBackends())('recovery flows on %s', { timeout: 180_000 
   beforeAll(async () => {
     ({ store, close } = await open());
     app = createTestApp(store, { secretKeys: parseKeyring(generateSealingKey('k1')), faceAnalyzer: analyzer });
-    support = (await app.twofold.apiKeys.create({ name: 'support', scopes: ['codes.generate', 'devices.read', 'client_state.read'] })).secret;
+    support = (await app.twofold.apiKeys.create({ name: 'support', scopes: ['codes.generate', 'devices.read', 'client_state.read'] }))
+      .secret;
     await analyzer.ready();
   }, 180_000);
   afterAll(() => close());
@@ -35,33 +36,52 @@ describe.each(await storeBackends())('recovery flows on %s', { timeout: 180_000 
     const face: SamplePerson = 'a';
     expect((await app.call('PUT', '/me/pin', { pin: '2580' }, { token: user.token })).status).toBe(204);
     const ch = await app.call('POST', '/face/challenge', { userId: user.userId, purpose: 'enroll' }, { token: user.token });
-    const enrolled = await app.call('POST', '/face/enroll', { challengeId: ch.json.challengeId, evidence: await evidence(ch.json, face), keep }, { token: user.token });
+    const enrolled = await app.call(
+      'POST',
+      '/face/enroll',
+      { challengeId: ch.json.challengeId, evidence: await evidence(ch.json, face), keep },
+      { token: user.token },
+    );
     expect(enrolled.status).toBe(200);
     return { ...user, face, clientState: enrolled.json.clientState as string, faceDeviceId: enrolled.json.deviceId as string };
   }
-  const pinVerify = async (userId: string, pin: string) => app.call('POST', '/pin/verify', { userId, pin, deviceProof: await keys.get(userId)!.proof(userId, 'pin') });
+  const pinVerify = async (userId: string, pin: string) =>
+    app.call('POST', '/pin/verify', { userId, pin, deviceProof: await keys.get(userId)!.proof(userId, 'pin') });
   async function faceStep(flowId: string, userId: string, face: SamplePerson, clientState?: string) {
     const ch = await app.call('POST', '/face/challenge', { userId, purpose: 'verify' });
-    return app.call('POST', `/recovery/${flowId}/face`, { challengeId: ch.json.challengeId, evidence: await evidence(ch.json, face), ...(clientState && { clientState }) });
+    return app.call('POST', `/recovery/${flowId}/face`, {
+      challengeId: ch.json.challengeId,
+      evidence: await evidence(ch.json, face),
+      ...(clientState && { clientState }),
+    });
   }
   async function passkeyStep(flowId: string, authenticator = createSoftAuthenticator({ origin: ORIGIN }), replaceDeviceId?: string) {
     const options = await app.call('POST', `/recovery/${flowId}/passkey/options`, replaceDeviceId ? { replaceDeviceId } : {});
     expect(options.status).toBe(200);
     const response = await authenticator.createCredential(options.json.options);
-    return { options, authenticator, verify: await app.call('POST', `/recovery/${flowId}/passkey/verify`, { ceremonyId: options.json.ceremonyId, response }) };
+    return {
+      options,
+      authenticator,
+      verify: await app.call('POST', `/recovery/${flowId}/passkey/verify`, { ceremonyId: options.json.ceremonyId, response }),
+    };
   }
   /** Passkey sign-in; without `user`, username-less (the authenticator offers its first credential). */
   async function signInWith(authenticator: ReturnType<typeof createSoftAuthenticator>, user?: User) {
     const options = await app.call('POST', '/passkeys/authenticate/options', user ? { username: user.username } : {});
-    return app.call('POST', '/passkeys/authenticate/verify', { ceremonyId: options.json.ceremonyId, response: await authenticator.getAssertion(options.json.options) });
+    return app.call('POST', '/passkeys/authenticate/verify', {
+      ceremonyId: options.json.ceremonyId,
+      response: await authenticator.getAssertion(options.json.options),
+    });
   }
-  const startReset = async (userId: string) => app.call('POST', '/recovery', { kind: 'credential_reset', userId, deviceProof: await keys.get(userId)!.proof(userId, 'recovery') });
+  const startReset = async (userId: string) =>
+    app.call('POST', '/recovery', { kind: 'credential_reset', userId, deviceProof: await keys.get(userId)!.proof(userId, 'recovery') });
   const generate = (userId: string, requireFace = true) =>
     app.call('POST', '/codes/link/generate', { userId, purpose: 'add_credential', authorize: true, requireFace }, { token: support });
 
   it('credential reset: locked PIN → new PIN staged → face check (PIN replaced) → passkey re-registered on the same device', async () => {
     const jane = await customer();
-    for (const left of [2, 1]) expect((await pinVerify(jane.userId, '1111')).json).toMatchObject({ code: 'PIN_INVALID', attemptsRemaining: left });
+    for (const left of [2, 1])
+      expect((await pinVerify(jane.userId, '1111')).json).toMatchObject({ code: 'PIN_INVALID', attemptsRemaining: left });
     expect((await pinVerify(jane.userId, '1111')).status).toBe(423);
     expect((await pinVerify(jane.userId, '2580')).json.code).toBe('PIN_LOCKED');
 
@@ -74,7 +94,11 @@ describe.each(await storeBackends())('recovery flows on %s', { timeout: 180_000 
       kind: 'credential_reset',
       status: 'open',
       step: 'pin',
-      steps: [{ name: 'pin', done: false }, { name: 'face', done: false }, { name: 'passkey', done: false }],
+      steps: [
+        { name: 'pin', done: false },
+        { name: 'face', done: false },
+        { name: 'passkey', done: false },
+      ],
       pinReset: false,
       faceEnrolled: true,
       deviceId: null,
@@ -83,13 +107,28 @@ describe.each(await storeBackends())('recovery flows on %s', { timeout: 180_000 
     // the handle is stored only as a hash
     expect(await store.getRecoveryFlow(flowId)).toBeNull();
     // steps out of order, and a weak PIN, change nothing
-    expect((await faceStep(flowId, jane.userId, jane.face)).json).toMatchObject({ status: 409, code: 'RECOVERY_OUT_OF_ORDER', step: 'pin' });
+    expect((await faceStep(flowId, jane.userId, jane.face)).json).toMatchObject({
+      status: 409,
+      code: 'RECOVERY_OUT_OF_ORDER',
+      step: 'pin',
+    });
     expect((await app.call('PUT', `/recovery/${flowId}/pin`, { pin: '1234' })).json.code).toBe('PIN_TOO_WEAK');
     expect((await app.call('PUT', `/recovery/${flowId}/pin`, { pin: '12ab' })).json.code).toBe('INVALID_REQUEST');
     const staged = await app.call('PUT', `/recovery/${flowId}/pin`, { pin: '7391' });
-    expect(staged.json).toMatchObject({ step: 'face', steps: [{ name: 'pin', done: true }, { name: 'face', done: false }, { name: 'passkey', done: false }] });
+    expect(staged.json).toMatchObject({
+      step: 'face',
+      steps: [
+        { name: 'pin', done: true },
+        { name: 'face', done: false },
+        { name: 'passkey', done: false },
+      ],
+    });
     expect((await pinVerify(jane.userId, '7391')).json.code).toBe('PIN_LOCKED'); // staged, not applied
-    expect((await app.call('PUT', `/recovery/${flowId}/pin`, { pin: '8402' })).json).toMatchObject({ status: 409, code: 'RECOVERY_OUT_OF_ORDER', step: 'face' }); // staged once
+    expect((await app.call('PUT', `/recovery/${flowId}/pin`, { pin: '8402' })).json).toMatchObject({
+      status: 409,
+      code: 'RECOVERY_OUT_OF_ORDER',
+      step: 'face',
+    }); // staged once
 
     // someone else's face: refused, nothing changes
     const stranger = await faceStep(flowId, jane.userId, 'b');
@@ -122,11 +161,17 @@ describe.each(await storeBackends())('recovery flows on %s', { timeout: 180_000 
     const signedIn = await signInWith(jane.authenticator, jane); // the new credential (the soft authenticator also kept the old one)
     expect(signedIn.status).toBe(200);
     expect(signedIn.json.deviceId).toBe(verify.json.deviceId);
-    const events = (await app.call('GET', '/me/events', undefined, { token: verify.json.token })).json.events.map((e: { type: string }) => e.type);
+    const events = (await app.call('GET', '/me/events', undefined, { token: verify.json.token })).json.events.map(
+      (e: { type: string }) => e.type,
+    );
     expect(events.slice(0, 8).reverse()).toEqual([
-      'face.verified', 'pin.reset', // one transaction
-      'pin.wrong', 'user.signed_in', // the old PIN, then the new one
-      'passkey.added', 'device.removed', 'recovery.completed', // one transaction
+      'face.verified',
+      'pin.reset', // one transaction
+      'pin.wrong',
+      'user.signed_in', // the old PIN, then the new one
+      'passkey.added',
+      'device.removed',
+      'recovery.completed', // one transaction
       'user.signed_in',
     ]);
     expect((await app.call('DELETE', `/recovery/${flowId}`)).json.code).toBe('RECOVERY_CLOSED');
@@ -139,11 +184,21 @@ describe.each(await storeBackends())('recovery flows on %s', { timeout: 180_000 
     const listed = await app.call('GET', `/users/${user.userId}/recovery`, undefined, { token: support });
     expect(listed.status).toBe(200);
     expect(listed.json.flows).toEqual([
-      { kind: 'credential_reset', status: 'open', step: 'face', pinReset: false, createdAt: expect.any(String), updatedAt: expect.any(String), expiresAt: expect.any(String) },
+      {
+        kind: 'credential_reset',
+        status: 'open',
+        step: 'face',
+        pinReset: false,
+        createdAt: expect.any(String),
+        updatedAt: expect.any(String),
+        expiresAt: expect.any(String),
+      },
     ]);
     expect(JSON.stringify(listed.json)).not.toContain(flowId);
     const reader = (await app.twofold.apiKeys.create({ name: 'reader-only', scopes: ['devices.read'] })).secret;
-    expect((await app.call('POST', `/users/${user.userId}/recovery/cancel`, undefined, { token: reader })).json.code).toBe('INSUFFICIENT_SCOPE');
+    expect((await app.call('POST', `/users/${user.userId}/recovery/cancel`, undefined, { token: reader })).json.code).toBe(
+      'INSUFFICIENT_SCOPE',
+    );
     expect((await app.call('POST', `/users/${user.userId}/recovery/cancel`, undefined, { token: support })).json).toEqual({ cancelled: 1 });
     expect((await faceStep(flowId, user.userId, user.face)).json.code).toBe('RECOVERY_CLOSED');
     expect((await app.call('GET', `/users/${user.userId}/recovery`, undefined, { token: support })).json.flows[0].status).toBe('abandoned');
@@ -175,7 +230,10 @@ describe.each(await storeBackends())('recovery flows on %s', { timeout: 180_000 
     const code = (await generate(owner.userId)).json;
     expect(code.requireFace).toBe(true);
     // the code alone does not recover a face-protected account
-    const codeOnly = await app.call('POST', '/credentials/fido2/init/code', { userId: owner.userId, code: { code: code.code, type: 'link' } });
+    const codeOnly = await app.call('POST', '/credentials/fido2/init/code', {
+      userId: owner.userId,
+      code: { code: code.code, type: 'link' },
+    });
     expect(codeOnly.status).toBe(403);
     expect(codeOnly.json.code).toBe('FACE_REQUIRED');
 
@@ -185,13 +243,29 @@ describe.each(await storeBackends())('recovery flows on %s', { timeout: 180_000 
     const state = await app.call('GET', `/users/${owner.userId}/devices/${backup.id}/client-state`, undefined, { token: support });
     expect(state.json).toEqual({ deviceId: backup.id, type: 'backup', clientState: owner.clientState, expiresAt: null });
     const noScope = (await app.twofold.apiKeys.create({ name: 'reader', scopes: ['devices.read'] })).secret;
-    expect((await app.call('GET', `/users/${owner.userId}/devices/${backup.id}/client-state`, undefined, { token: noScope })).status).toBe(403);
+    expect((await app.call('GET', `/users/${owner.userId}/devices/${backup.id}/client-state`, undefined, { token: noScope })).status).toBe(
+      403,
+    );
 
-    expect((await app.call('POST', '/recovery', { kind: 'new_device', userId: owner.userId, code: { code: 'wrong-code', type: 'link' } })).json.code).toBe('CODE_INVALID');
+    expect(
+      (await app.call('POST', '/recovery', { kind: 'new_device', userId: owner.userId, code: { code: 'wrong-code', type: 'link' } })).json
+        .code,
+    ).toBe('CODE_INVALID');
     expect((await app.call('POST', '/recovery', { kind: 'new_device', userId: owner.userId })).json.code).toBe('INVALID_REQUEST');
-    const started = await app.call('POST', '/recovery', { kind: 'new_device', userId: owner.userId, code: { code: code.code, type: 'link' } });
+    const started = await app.call('POST', '/recovery', {
+      kind: 'new_device',
+      userId: owner.userId,
+      code: { code: code.code, type: 'link' },
+    });
     expect(started.status).toBe(201);
-    expect(started.json).toMatchObject({ step: 'face', steps: [{ name: 'code', done: true }, { name: 'face', done: false }, { name: 'passkey', done: false }] });
+    expect(started.json).toMatchObject({
+      step: 'face',
+      steps: [
+        { name: 'code', done: true },
+        { name: 'face', done: false },
+        { name: 'passkey', done: false },
+      ],
+    });
     const { flowId } = started.json;
     expect((await app.call('POST', `/recovery/${flowId}/passkey/options`, {})).json.code).toBe('RECOVERY_OUT_OF_ORDER');
 
@@ -206,7 +280,10 @@ describe.each(await storeBackends())('recovery flows on %s', { timeout: 180_000 
     expect(verify.status).toBe(200);
     expect((await app.twofold.tokens.verify({ token: verify.json.token })).amr).toEqual(['code', 'face']);
     // the code is spent
-    expect((await app.call('POST', '/recovery', { kind: 'new_device', userId: owner.userId, code: { code: code.code, type: 'link' } })).json.code).toBe('CODE_USED');
+    expect(
+      (await app.call('POST', '/recovery', { kind: 'new_device', userId: owner.userId, code: { code: code.code, type: 'link' } })).json
+        .code,
+    ).toBe('CODE_USED');
     // the user reviews devices and deletes the old one; the new passkey signs in, the old one no longer does
     expect((await app.call('DELETE', `/me/devices/${owner.deviceId}`, undefined, { token: verify.json.token })).status).toBe(204);
     expect((await signInWith(phone, owner)).status).toBe(200);
@@ -216,17 +293,23 @@ describe.each(await storeBackends())('recovery flows on %s', { timeout: 180_000 
   it('new device with a temporary client state: consumed by the binding, not before', async () => {
     const owner = await customer('temporary');
     const code = (await generate(owner.userId)).json.code;
-    const start = async () => (await app.call('POST', '/recovery', { kind: 'new_device', userId: owner.userId, code: { code, type: 'link' } })).json.flowId as string;
+    const start = async () =>
+      (await app.call('POST', '/recovery', { kind: 'new_device', userId: owner.userId, code: { code, type: 'link' } })).json
+        .flowId as string;
     const first = await start();
     expect((await faceStep(first, owner.userId, owner.face, owner.clientState)).status).toBe(200);
     expect((await app.call('DELETE', `/recovery/${first}`)).status).toBe(204); // abandoned: the state is still there
     const second = await start();
     expect((await faceStep(second, owner.userId, owner.face, owner.clientState)).status).toBe(200);
     expect((await passkeyStep(second)).verify.status).toBe(200);
-    const types = (await app.call('GET', `/users/${owner.userId}/devices`, undefined, { token: support })).json.devices.map((d: { type: string }) => d.type);
+    const types = (await app.call('GET', `/users/${owner.userId}/devices`, undefined, { token: support })).json.devices.map(
+      (d: { type: string }) => d.type,
+    );
     expect(types).toEqual(['passkey', 'passkey']); // the temporary device is gone
     const other = await generate(owner.userId);
-    const third = (await app.call('POST', '/recovery', { kind: 'new_device', userId: owner.userId, code: { code: other.json.code, type: 'link' } })).json.flowId;
+    const third = (
+      await app.call('POST', '/recovery', { kind: 'new_device', userId: owner.userId, code: { code: other.json.code, type: 'link' } })
+    ).json.flowId;
     expect((await faceStep(third, owner.userId, owner.face, owner.clientState)).json.code).toBe('CLIENT_STATE_INVALID');
   });
 
@@ -235,14 +318,17 @@ describe.each(await storeBackends())('recovery flows on %s', { timeout: 180_000 
     const code = (await generate(owner.userId)).json.code;
     const flows: string[] = [];
     for (let i = 0; i < 2; i++) {
-      const flowId = (await app.call('POST', '/recovery', { kind: 'new_device', userId: owner.userId, code: { code, type: 'link' } })).json.flowId;
+      const flowId = (await app.call('POST', '/recovery', { kind: 'new_device', userId: owner.userId, code: { code, type: 'link' } })).json
+        .flowId;
       expect((await faceStep(flowId, owner.userId, owner.face)).status).toBe(200);
       flows.push(flowId);
     }
     const results = await Promise.all(flows.map((f) => passkeyStep(f)));
     expect(results.map((r) => r.verify.status).sort()).toEqual([200, 401]);
     expect(results.find((r) => r.verify.status === 401)!.verify.json.code).toBe('CODE_USED');
-    const passkeys = (await app.call('GET', `/users/${owner.userId}/devices`, undefined, { token: support })).json.devices.filter((d: { type: string }) => d.type === 'passkey');
+    const passkeys = (await app.call('GET', `/users/${owner.userId}/devices`, undefined, { token: support })).json.devices.filter(
+      (d: { type: string }) => d.type === 'passkey',
+    );
     expect(passkeys).toHaveLength(2); // the original and the winner
     const states = await Promise.all(flows.map(async (f) => (await app.call('GET', `/recovery/${f}`)).json.status));
     expect(states.sort()).toEqual(['completed', 'open']);
@@ -254,7 +340,12 @@ describe.each(await storeBackends())('recovery flows on %s', { timeout: 180_000 
     const verifyAs = async (face: SamplePerson) => {
       const ch = await app.call('POST', '/face/challenge', { userId: owner.userId, purpose: 'verify' });
       const deviceProof = await keys.get(owner.userId)!.proof(owner.userId, 'face');
-      return app.call('POST', '/face/verify', { challengeId: ch.json.challengeId, userId: owner.userId, evidence: await evidence(ch.json, face), deviceProof });
+      return app.call('POST', '/face/verify', {
+        challengeId: ch.json.challengeId,
+        userId: owner.userId,
+        evidence: await evidence(ch.json, face),
+        deviceProof,
+      });
     };
     for (let i = 0; i < 5; i++) expect((await verifyAs('b')).json.code).toBe('FACE_MISMATCH');
     expect((await verifyAs(owner.face)).json.code).toBe('FACE_LOCKED'); // the user's face factor is locked…
@@ -263,7 +354,9 @@ describe.each(await storeBackends())('recovery flows on %s', { timeout: 180_000 
     expect((await faceStep(resets, owner.userId, owner.face)).json.code).toBe('FACE_LOCKED');
 
     const code = (await generate(owner.userId)).json.code;
-    const start = async () => (await app.call('POST', '/recovery', { kind: 'new_device', userId: owner.userId, code: { code, type: 'link' } })).json.flowId as string;
+    const start = async () =>
+      (await app.call('POST', '/recovery', { kind: 'new_device', userId: owner.userId, code: { code, type: 'link' } })).json
+        .flowId as string;
     const first = await start();
     for (let i = 0; i < 5; i++) expect((await faceStep(first, owner.userId, 'b')).json.code).toBe('FACE_MISMATCH');
     // the code's budget is spent, whichever flow uses it
@@ -271,7 +364,8 @@ describe.each(await storeBackends())('recovery flows on %s', { timeout: 180_000 
     expect((await faceStep(await start(), owner.userId, owner.face)).json.code).toBe('FACE_LOCKED');
     // a fresh code from support: the holder recovers although the user's face factor is locked
     const other = (await generate(owner.userId)).json.code;
-    const flowId = (await app.call('POST', '/recovery', { kind: 'new_device', userId: owner.userId, code: { code: other, type: 'link' } })).json.flowId;
+    const flowId = (await app.call('POST', '/recovery', { kind: 'new_device', userId: owner.userId, code: { code: other, type: 'link' } }))
+      .json.flowId;
     expect((await faceStep(flowId, owner.userId, owner.face)).status).toBe(200);
     expect((await passkeyStep(flowId)).verify.status).toBe(200);
   });
@@ -286,10 +380,15 @@ describe.each(await storeBackends())('recovery flows on %s', { timeout: 180_000 
     for (let i = 0; i < 6; i++) {
       const ch = await app.call('POST', '/face/challenge', { userId: posing, purpose: 'verify' });
       // (refused before the frames or the budget are touched: no device of that "user" is bound)
-      const res = await app.call('POST', '/face/verify', { challengeId: ch.json.challengeId, userId: posing, evidence: await evidence(ch.json, 'b') });
+      const res = await app.call('POST', '/face/verify', {
+        challengeId: ch.json.challengeId,
+        userId: posing,
+        evidence: await evidence(ch.json, 'b'),
+      });
       expect(res.json.code).toBe('DEVICE_PROOF_REQUIRED');
     }
-    const flowId = (await app.call('POST', '/recovery', { kind: 'new_device', userId: owner.userId, code: { code, type: 'link' } })).json.flowId;
+    const flowId = (await app.call('POST', '/recovery', { kind: 'new_device', userId: owner.userId, code: { code, type: 'link' } })).json
+      .flowId;
     expect((await faceStep(flowId, owner.userId, owner.face)).status).toBe(200);
   });
 
@@ -313,6 +412,8 @@ describe.each(await storeBackends())('recovery flows on %s', { timeout: 180_000 
       app.call('POST', '/recovery', { kind: 'new_device', userId: a.userId, ...wrongCode }),
     ]);
     expect({ status: unknownCode.status, ...unknownCode.json }).toEqual({ status: knownCode.status, ...knownCode.json });
-    expect((await app.call('POST', `/recovery/${flowId}/passkey/options`, { replaceDeviceId: 'x' })).json.code).toBe('RECOVERY_OUT_OF_ORDER');
+    expect((await app.call('POST', `/recovery/${flowId}/passkey/options`, { replaceDeviceId: 'x' })).json.code).toBe(
+      'RECOVERY_OUT_OF_ORDER',
+    );
   });
 });

@@ -109,7 +109,15 @@ describe('the route table and the server', () => {
     expect(body.keys.length).toBeGreaterThan(0);
     for (const k of body.keys) {
       expect(Object.keys(k).sort()).toEqual(['alg', 'crv', 'kid', 'kty', 'use', 'x', 'y']);
-      expect(k).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig', kid: expect.any(String), x: expect.any(String), y: expect.any(String) });
+      expect(k).toMatchObject({
+        kty: 'EC',
+        crv: 'P-256',
+        alg: 'ES256',
+        use: 'sig',
+        kid: expect.any(String),
+        x: expect.any(String),
+        y: expect.any(String),
+      });
     }
   });
 
@@ -161,7 +169,10 @@ type ResponseAgrees<K extends RouteName> = [Endpoint<K>] extends [never]
     ? true
     : Same<Extract<Endpoint<K>, { outputFormat: 'json' }>['output'], JSONParsed<RouteResponse<K>>>;
 /** True when the server answers 201 exactly where the table says 201. */
-type StatusAgrees<K extends RouteName> = Same<Routes[K]['status'] extends 201 ? true : false, Endpoint<K>['status'] extends 201 ? true : false>;
+type StatusAgrees<K extends RouteName> = Same<
+  Routes[K]['status'] extends 201 ? true : false,
+  Endpoint<K>['status'] extends 201 ? true : false
+>;
 
 /**
  * Routes whose server handler is typed wider than the table, each checked at runtime instead:

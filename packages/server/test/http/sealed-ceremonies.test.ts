@@ -23,7 +23,12 @@ function counted(store: Store) {
       };
     },
   });
-  return { store: proxy, calls, reset: () => calls.clear(), count: (...names: string[]) => names.reduce((n, k) => n + (calls.get(k) ?? 0), 0) };
+  return {
+    store: proxy,
+    calls,
+    reset: () => calls.clear(),
+    count: (...names: string[]) => names.reduce((n, k) => n + (calls.get(k) ?? 0), 0),
+  };
 }
 
 describe.each(backends)('stateless sign-in ceremonies on %s', (_name, open) => {
@@ -44,7 +49,9 @@ describe.each(backends)('stateless sign-in ceremonies on %s', (_name, open) => {
     const app = createTestApp(c.store, { secretKeys: k1 });
     const user = await signUp(app);
     const warm = await signIn(app, user.authenticator);
-    expect((await app.call('POST', '/passkeys/authenticate/verify', { ceremonyId: warm.opts.json.ceremonyId, response: warm.response })).status).toBe(200);
+    expect(
+      (await app.call('POST', '/passkeys/authenticate/verify', { ceremonyId: warm.opts.json.ceremonyId, response: warm.response })).status,
+    ).toBe(200);
 
     c.reset();
     const { opts, response } = await signIn(app, user.authenticator);
@@ -75,7 +82,10 @@ describe.each(backends)('stateless sign-in ceremonies on %s', (_name, open) => {
     // a server with other keys does not accept the id at all
     const other = createTestApp(store, { secretKeys: k2 });
     const fresh = await signIn(a, user.authenticator);
-    const res = await other.call('POST', '/passkeys/authenticate/verify', { ceremonyId: fresh.opts.json.ceremonyId, response: fresh.response });
+    const res = await other.call('POST', '/passkeys/authenticate/verify', {
+      ceremonyId: fresh.opts.json.ceremonyId,
+      response: fresh.response,
+    });
     expect(res.json.code).toBe('CHALLENGE_NOT_FOUND');
   });
 
@@ -84,7 +94,10 @@ describe.each(backends)('stateless sign-in ceremonies on %s', (_name, open) => {
     const user = await signUp(before);
     const started = await signIn(before, user.authenticator);
     const rotated = createTestApp(store, { secretKeys: [...k2, ...k1] });
-    const done = await rotated.call('POST', '/passkeys/authenticate/verify', { ceremonyId: started.opts.json.ceremonyId, response: started.response });
+    const done = await rotated.call('POST', '/passkeys/authenticate/verify', {
+      ceremonyId: started.opts.json.ceremonyId,
+      response: started.response,
+    });
     expect(done.status).toBe(200);
     expect((await rotated.call('POST', '/passkeys/authenticate/options', {})).json.ceremonyId).toMatch(/^a1\.k2\./);
   });
@@ -94,7 +107,9 @@ describe.each(backends)('stateless sign-in ceremonies on %s', (_name, open) => {
     const b = createTestApp(store, { secretKeys: k1 });
     const user = await signUp(a);
     const first = await signIn(a, user.authenticator);
-    expect((await a.call('POST', '/passkeys/authenticate/verify', { ceremonyId: first.opts.json.ceremonyId, response: first.response })).status).toBe(200);
+    expect(
+      (await a.call('POST', '/passkeys/authenticate/verify', { ceremonyId: first.opts.json.ceremonyId, response: first.response })).status,
+    ).toBe(200);
     const del = await b.call('DELETE', `/me/devices/${user.deviceId}?confirm=last-passkey`, undefined, { token: user.token });
     expect(del.status).toBe(204);
     const signIns = () => a.events.filter((e) => e.type === 'user.signed_in' && e.userId === user.userId).length;
@@ -118,7 +133,10 @@ describe.each(backends)('stateless sign-in ceremonies on %s', (_name, open) => {
     expect((await use(a, 5)).status).toBe(200); // a now holds the credential
     expect((await use(b, 9)).status).toBe(200); // moved on elsewhere
     expect((await use(a, 7)).json.code).toBe('COUNTER_REGRESSION'); // 7 > 5 (memory), not > 9 (stored)
-    expect(a.events.find((e) => e.type === 'passkey.counter_regression' && e.userId === user.userId)?.data).toEqual({ storedCounter: 9, assertedCounter: 7 });
+    expect(a.events.find((e) => e.type === 'passkey.counter_regression' && e.userId === user.userId)?.data).toEqual({
+      storedCounter: 9,
+      assertedCounter: 7,
+    });
     expect((await use(a, 10)).status).toBe(200);
   });
 
@@ -142,7 +160,10 @@ describe.each(backends)('stateless sign-in ceremonies on %s', (_name, open) => {
     expect(after.json.code).toBe('CHALLENGE_NOT_FOUND');
     // a fresh one works for her
     const again = await app.call('POST', '/passkeys/authenticate/options', { username: alice.username });
-    const ok = await app.call('POST', '/passkeys/authenticate/verify', { ceremonyId: again.json.ceremonyId, response: await alice.authenticator.getAssertion(again.json.options) });
+    const ok = await app.call('POST', '/passkeys/authenticate/verify', {
+      ceremonyId: again.json.ceremonyId,
+      response: await alice.authenticator.getAssertion(again.json.options),
+    });
     expect(ok.status).toBe(200);
     expect(ok.json.userId).toBe(alice.userId);
   });
@@ -172,7 +193,8 @@ describe.each(backends)('stateless sign-in ceremonies on %s', (_name, open) => {
       for (const who of [stranger, outer.authenticator]) {
         const opts = await app.call('POST', '/passkeys/authenticate/options', { username });
         const response = await who.getAssertion({ ...opts.json.options, allowCredentials: [] });
-        for (let i = 0; i < 2; i++) codes.push((await app.call('POST', '/passkeys/authenticate/verify', { ceremonyId: opts.json.ceremonyId, response })).json.code);
+        for (let i = 0; i < 2; i++)
+          codes.push((await app.call('POST', '/passkeys/authenticate/verify', { ceremonyId: opts.json.ceremonyId, response })).json.code);
       }
       return codes;
     };
@@ -192,9 +214,13 @@ describe.each(backends)('stateless sign-in ceremonies on %s', (_name, open) => {
     const tokens = app.twofold.context.tokens;
     const mint = tokens.mint.bind(tokens);
     let minted = 0;
-    tokens.mint = (input) => { minted++; return mint(input); };
+    tokens.mint = (input) => {
+      minted++;
+      return mint(input);
+    };
     c.reset();
-    for (let i = 0; i < 5; i++) expect((await app.call('POST', '/passkeys/authenticate/verify', body)).json.code).toBe('CHALLENGE_NOT_FOUND');
+    for (let i = 0; i < 5; i++)
+      expect((await app.call('POST', '/passkeys/authenticate/verify', body)).json.code).toBe('CHALLENGE_NOT_FOUND');
     expect(Object.fromEntries(c.calls)).toEqual({});
     expect(minted).toBe(0);
   });
@@ -207,7 +233,10 @@ describe.each(backends)('stateless sign-in ceremonies on %s', (_name, open) => {
     const tokens = app.twofold.context.tokens;
     const mint = tokens.mint.bind(tokens);
     let minted = 0;
-    tokens.mint = (input) => { minted++; return mint(input); };
+    tokens.mint = (input) => {
+      minted++;
+      return mint(input);
+    };
     c.reset();
     const body = { ceremonyId: opts.json.ceremonyId, response };
     const answers = await Promise.all(Array.from({ length: 8 }, () => app.call('POST', '/passkeys/authenticate/verify', body)));

@@ -9,7 +9,9 @@ let admin: string;
 beforeAll(async () => {
   store = await createPGliteStore();
   app = createTestApp(store);
-  admin = (await app.twofold.apiKeys.create({ name: 'admin', scopes: ['users.create', 'users.retrieve', 'devices.read', 'devices.delete'] })).secret;
+  admin = (
+    await app.twofold.apiKeys.create({ name: 'admin', scopes: ['users.create', 'users.retrieve', 'devices.read', 'devices.delete'] })
+  ).secret;
 });
 afterAll(() => store.close());
 

@@ -30,7 +30,10 @@ describe.each(await storeBackends())('server-side sessions on %s', (_name, open)
   const me = (token: string, via = app) => via.call('GET', '/me', undefined, { token });
   async function signIn(user: Pick<User, 'authenticator'>, via = app) {
     const opts = await via.call('POST', '/passkeys/authenticate/options', {});
-    const res = await via.call('POST', '/passkeys/authenticate/verify', { ceremonyId: opts.json.ceremonyId, response: await user.authenticator.getAssertion(opts.json.options) });
+    const res = await via.call('POST', '/passkeys/authenticate/verify', {
+      ceremonyId: opts.json.ceremonyId,
+      response: await user.authenticator.getAssertion(opts.json.options),
+    });
     expect(res.status).toBe(200);
     return res.json as { token: string; deviceId: string };
   }
@@ -56,10 +59,17 @@ describe.each(await storeBackends())('server-side sessions on %s', (_name, open)
     const user = await signUp(app);
     const second = createSoftAuthenticator({ origin: ORIGIN });
     const opts = await app.call('POST', '/passkeys/register/options', {}, { token: user.token });
-    const added = await app.call('POST', '/passkeys/register/verify', { ceremonyId: opts.json.ceremonyId, response: await second.createCredential(opts.json.options) }, { token: user.token });
+    const added = await app.call(
+      'POST',
+      '/passkeys/register/verify',
+      { ceremonyId: opts.json.ceremonyId, response: await second.createCredential(opts.json.options) },
+      { token: user.token },
+    );
     expect(added.status).toBe(200);
     const carried = added.json.token as string;
-    expect((await app.twofold.tokens.verify({ token: carried })).sessionId).toBe((await app.twofold.tokens.verify({ token: user.token })).sessionId);
+    expect((await app.twofold.tokens.verify({ token: carried })).sessionId).toBe(
+      (await app.twofold.tokens.verify({ token: user.token })).sessionId,
+    );
     expect((await app.call('DELETE', '/me/session', undefined, { token: carried })).status).toBe(204);
     refused(await me(user.token));
     refused(await me(carried));
@@ -67,7 +77,9 @@ describe.each(await storeBackends())('server-side sessions on %s', (_name, open)
     await app.twofold.sessions.signOut({ session: await app.twofold.tokens.verify({ token: (await signIn(user)).token }) });
     expect((await app.twofold.tokens.issue({ userId: user.userId, amr: ['passkey'], sessionId })).length).toBeGreaterThan(0); // live: carried
     await app.call('DELETE', '/me/sessions', undefined, { token: (await signIn(user)).token });
-    await expect(app.twofold.tokens.issue({ userId: user.userId, amr: ['passkey'], sessionId })).rejects.toMatchObject({ code: 'INVALID_TOKEN' });
+    await expect(app.twofold.tokens.issue({ userId: user.userId, amr: ['passkey'], sessionId })).rejects.toMatchObject({
+      code: 'INVALID_TOKEN',
+    });
   });
 
   it('sign out everywhere (DELETE /me/sessions) revokes every session of the user, not other users’', async () => {
@@ -98,7 +110,12 @@ describe.each(await storeBackends())('server-side sessions on %s', (_name, open)
     const user = await signUp(app);
     const laptop = createSoftAuthenticator({ origin: ORIGIN });
     const opts = await app.call('POST', '/passkeys/register/options', {}, { token: user.token });
-    const added = await app.call('POST', '/passkeys/register/verify', { ceremonyId: opts.json.ceremonyId, response: await laptop.createCredential(opts.json.options), name: 'Laptop' }, { token: user.token });
+    const added = await app.call(
+      'POST',
+      '/passkeys/register/verify',
+      { ceremonyId: opts.json.ceremonyId, response: await laptop.createCredential(opts.json.options), name: 'Laptop' },
+      { token: user.token },
+    );
     const onLaptop = await signIn({ authenticator: laptop });
     expect(onLaptop.deviceId).toBe(added.json.deviceId);
     const onPhone = await signIn(user);
@@ -119,14 +136,34 @@ describe.each(await storeBackends())('server-side sessions on %s', (_name, open)
     const key = await bindDevice(app, user.token);
     expect((await app.call('PUT', '/me/pin', { pin: '2580' }, { token: user.token })).status).toBe(204);
     const ch = await app.call('POST', '/face/challenge', { userId: user.userId, purpose: 'enroll' }, { token: user.token });
-    expect((await app.call('POST', '/face/enroll', { challengeId: ch.json.challengeId, evidence: await evidence(ch.json, 'a'), keep: 'backup' }, { token: user.token })).status).toBe(200);
-    const pinSession = (await app.call('POST', '/pin/verify', { userId: user.userId, pin: '2580', deviceProof: await key.proof(user.userId, 'pin') })).json.token as string;
+    expect(
+      (
+        await app.call(
+          'POST',
+          '/face/enroll',
+          { challengeId: ch.json.challengeId, evidence: await evidence(ch.json, 'a'), keep: 'backup' },
+          { token: user.token },
+        )
+      ).status,
+    ).toBe(200);
+    const pinSession = (
+      await app.call('POST', '/pin/verify', { userId: user.userId, pin: '2580', deviceProof: await key.proof(user.userId, 'pin') })
+    ).json.token as string;
     expect((await me(pinSession)).status).toBe(200);
 
-    const { flowId } = (await app.call('POST', '/recovery', { kind: 'credential_reset', userId: user.userId, deviceProof: await key.proof(user.userId, 'recovery') })).json;
+    const { flowId } = (
+      await app.call('POST', '/recovery', {
+        kind: 'credential_reset',
+        userId: user.userId,
+        deviceProof: await key.proof(user.userId, 'recovery'),
+      })
+    ).json;
     expect((await app.call('PUT', `/recovery/${flowId}/pin`, { pin: '7391' })).status).toBe(200);
     const vc = await app.call('POST', '/face/challenge', { userId: user.userId, purpose: 'verify' });
-    const faced = await app.call('POST', `/recovery/${flowId}/face`, { challengeId: vc.json.challengeId, evidence: await evidence(vc.json, 'a') });
+    const faced = await app.call('POST', `/recovery/${flowId}/face`, {
+      challengeId: vc.json.challengeId,
+      evidence: await evidence(vc.json, 'a'),
+    });
     expect(faced.status).toBe(200);
     refused(await me(user.token));
     refused(await me(pinSession));

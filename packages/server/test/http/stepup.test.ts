@@ -83,7 +83,9 @@ describe('step-up rules for credential changes', () => {
     expect(refused.status).toBe(409);
     expect(refused.json.code).toBe('LAST_PASSKEY');
     expect((await app.call('GET', '/me/devices', undefined, { token: user.token })).json.devices).toHaveLength(1);
-    expect((await app.call('DELETE', `/me/devices/${user.deviceId}?confirm=last-passkey`, undefined, { token: user.token })).status).toBe(204);
+    expect((await app.call('DELETE', `/me/devices/${user.deviceId}?confirm=last-passkey`, undefined, { token: user.token })).status).toBe(
+      204,
+    );
     // With a second passkey the first goes without confirmation.
     const other = await signUp(app);
     const added = await addPasskey(other, other.token);

@@ -32,13 +32,34 @@ describe.each(await storeBackends())('sweep and activity history on %s', (_name,
     const service = (await app.twofold.apiKeys.create({ name: 'svc', scopes: ['codes.generate', 'transactions.create'] })).secret;
     const user = await signUp(app);
     const key = await bindDevice(app, user.token);
-    await app.call('POST', '/codes/short/generate', { userId: user.userId, purpose: 'add_credential', authorize: true }, { token: service });
-    const tx = await app.call('POST', '/transactions', { userId: user.userId, message: 'Pay 10 €', context: { a: 1 }, ttlSeconds: 60 }, { token: service });
-    const flow = await app.call('POST', '/recovery', { kind: 'credential_reset', userId: user.userId, deviceProof: await key.proof(user.userId, 'recovery') });
+    await app.call(
+      'POST',
+      '/codes/short/generate',
+      { userId: user.userId, purpose: 'add_credential', authorize: true },
+      { token: service },
+    );
+    const tx = await app.call(
+      'POST',
+      '/transactions',
+      { userId: user.userId, message: 'Pay 10 €', context: { a: 1 }, ttlSeconds: 60 },
+      { token: service },
+    );
+    const flow = await app.call('POST', '/recovery', {
+      kind: 'credential_reset',
+      userId: user.userId,
+      deviceProof: await key.proof(user.userId, 'recovery'),
+    });
     const flowHash = await sha256Base64Url(flow.json.flowId);
     const ceremony = (await app.call('POST', '/passkeys/register/options', { username: uniqueName() })).json.ceremonyId as string; // stored
     const signIn = (await app.call('POST', '/passkeys/authenticate/options', {})).json; // stateless: its use leaves a marker
-    expect((await app.call('POST', '/passkeys/authenticate/verify', { ceremonyId: signIn.ceremonyId, response: await user.authenticator.getAssertion(signIn.options) })).status).toBe(200);
+    expect(
+      (
+        await app.call('POST', '/passkeys/authenticate/verify', {
+          ceremonyId: signIn.ceremonyId,
+          response: await user.authenticator.getAssertion(signIn.options),
+        })
+      ).status,
+    ).toBe(200);
     expect(await store.useCeremonyMarker(signIn.options.challenge, new Date(Date.UTC(2100, 0)))).toBe(false);
     const { sessionId } = await app.twofold.tokens.verify({ token: user.token });
     const codes = () => store.listCodes({ userId: user.userId, type: 'short', purpose: 'add_credential', limit: 10 });
@@ -64,7 +85,11 @@ describe.each(await storeBackends())('sweep and activity history on %s', (_name,
     app.clock.advance(30 * DAY);
     const second = await app.twofold.sweep();
     expect(await store.useCeremonyMarker(signIn.options.challenge, new Date(Date.UTC(2100, 0)))).toBe(true); // swept at last
-    expect(second.deleted).toMatchObject({ recoveryFlows: expect.any(Number), codes: expect.any(Number), transactions: expect.any(Number) });
+    expect(second.deleted).toMatchObject({
+      recoveryFlows: expect.any(Number),
+      codes: expect.any(Number),
+      transactions: expect.any(Number),
+    });
     expect(second.deleted.recoveryFlows).toBeGreaterThanOrEqual(1);
     expect(await store.getRecoveryFlow(flowHash)).toBeNull();
     expect(await store.getTransaction(tx.json.transactionId)).toBeNull();
@@ -80,19 +105,29 @@ describe.each(await storeBackends())('sweep and activity history on %s', (_name,
     const app = createTestApp(store, { secretKeys, retention: { auditEventsDays: 1, recoveryFlowsDays: Infinity } });
     const user = await signUp(app);
     const key = await bindDevice(app, user.token);
-    const flow = await app.call('POST', '/recovery', { kind: 'credential_reset', userId: user.userId, deviceProof: await key.proof(user.userId, 'recovery') });
+    const flow = await app.call('POST', '/recovery', {
+      kind: 'credential_reset',
+      userId: user.userId,
+      deviceProof: await key.proof(user.userId, 'recovery'),
+    });
     app.clock.advance(2 * DAY);
     const swept = await app.twofold.sweep();
     expect(swept.deleted.auditEvents).toBeGreaterThanOrEqual(3);
     expect(await store.getRecoveryFlow(await sha256Base64Url(flow.json.flowId))).not.toBeNull(); // kept forever
-    for (const retention of [{ codesDays: Number.NaN }, { auditEventsDays: -1 }]) expect(() => createTestApp(store, { retention })).toThrow(TypeError);
+    for (const retention of [{ codesDays: Number.NaN }, { auditEventsDays: -1 }])
+      expect(() => createTestApp(store, { retention })).toThrow(TypeError);
   });
 
   it('deletes in batches: sweepAll repeats until nothing is left', async () => {
     const app = createTestApp(store, { secretKeys });
     const user = await signUp(app);
     const key = await bindDevice(app, user.token);
-    for (let i = 0; i < 7; i++) await app.call('POST', '/recovery', { kind: 'credential_reset', userId: user.userId, deviceProof: await key.proof(user.userId, 'recovery') });
+    for (let i = 0; i < 7; i++)
+      await app.call('POST', '/recovery', {
+        kind: 'credential_reset',
+        userId: user.userId,
+        deviceProof: await key.proof(user.userId, 'recovery'),
+      });
     app.clock.advance(31 * DAY);
     const one = await app.twofold.sweep({ batchSize: 3 });
     expect(one.deleted.recoveryFlows).toBe(3);
@@ -119,7 +154,12 @@ describe.each(await storeBackends())('sweep and activity history on %s', (_name,
     // A stranger who knows the user id guesses long codes from a few addresses: each guess is an
     // event in the user's trail (the code itself is never burned).
     const guess = (n: number) =>
-      app.call('POST', '/credentials/fido2/init/code', { userId: user.userId, code: { code: `guess-${n}`, type: 'long' } }, { headers: { 'x-test-address': `198.51.100.${Math.floor(n / 30)}` } });
+      app.call(
+        'POST',
+        '/credentials/fido2/init/code',
+        { userId: user.userId, code: { code: `guess-${n}`, type: 'long' } },
+        { headers: { 'x-test-address': `198.51.100.${Math.floor(n / 30)}` } },
+      );
     for (let i = 0; i < 120; i++) expect((await guess(i)).json.code).toBe('CODE_INVALID');
 
     const first = await app.call('GET', '/me/events', undefined, { token: user.token });
@@ -148,11 +188,22 @@ describe.each(await storeBackends())('sweep and activity history on %s', (_name,
     expect(seen.at(-1)).toMatch(/:user\.created$/); // the oldest event is still there
 
     // The account-changes view: only types a stranger cannot cause, first page.
-    const changes = await app.call('GET', '/me/events?types=passkey.added,device.removed,pin.set,pin.reset', undefined, { token: user.token });
+    const changes = await app.call('GET', '/me/events?types=passkey.added,device.removed,pin.set,pin.reset', undefined, {
+      token: user.token,
+    });
     expect(changes.json.events.map((e: { type: string }) => e.type)).toEqual(['passkey.added']);
     expect(changes.json.nextCursor).toBeNull();
 
-    for (const bad of ['limit=0', 'limit=101', 'limit=1e3', 'before=abc', 'before=-1', 'types=', 'types=DROP%20TABLE', `types=${Array(21).fill('a.b').join(',')}`]) {
+    for (const bad of [
+      'limit=0',
+      'limit=101',
+      'limit=1e3',
+      'before=abc',
+      'before=-1',
+      'types=',
+      'types=DROP%20TABLE',
+      `types=${Array(21).fill('a.b').join(',')}`,
+    ]) {
       const res = await app.call('GET', `/me/events?${bad}`, undefined, { token: user.token });
       expect(res.status, bad).toBe(400);
       expect(res.json.code, bad).toBe('INVALID_REQUEST');
@@ -210,7 +261,9 @@ describe('twofold sweep (CLI)', () => {
     try {
       const cli = runCli(['sweep'], { TWOFOLD_DATA_DIR: dir, TWOFOLD_RETENTION_AUDIT_DAYS: '400' });
       expect(await cli.exited, cli.output()).toBe(0);
-      expect(cli.output()).toMatch(/Swept: ceremonies \d+, faceStates \d+, faceFrames \d+, rateLimits \d+, sessions \d+, recoveryFlows \d+, codes \d+, transactions \d+, auditEvents \d+\./);
+      expect(cli.output()).toMatch(
+        /Swept: ceremonies \d+, faceStates \d+, faceFrames \d+, rateLimits \d+, sessions \d+, recoveryFlows \d+, codes \d+, transactions \d+, auditEvents \d+\./,
+      );
       const bad = runCli(['sweep'], { TWOFOLD_DATA_DIR: dir, TWOFOLD_RETENTION_CODES_DAYS: 'a week' });
       expect(await bad.exited).toBe(2);
       expect(bad.output()).toContain('TWOFOLD_RETENTION_CODES_DAYS must be a whole number of days');

@@ -18,7 +18,12 @@ beforeAll(async () => {
 afterAll(() => store.close());
 
 const create = (userId: string, extra: Record<string, unknown> = {}) =>
-  app.call('POST', '/transactions', { userId, message: 'Show the PIN of card •••• 4242', context: { cardPin: '4821' }, ...extra }, { token: backend });
+  app.call(
+    'POST',
+    '/transactions',
+    { userId, message: 'Show the PIN of card •••• 4242', context: { cardPin: '4821' }, ...extra },
+    { token: backend },
+  );
 const status = (id: string) => app.call('GET', `/transactions/${id}`, undefined, { token: backend });
 
 async function approveWithPasskey(user: Awaited<ReturnType<typeof signUp>>, transactionId: string) {
@@ -61,7 +66,11 @@ describe('app transactions', () => {
     const again = await approveWithPasskey(user, id);
     expect(again.status).toBe(409);
     expect(again.json.code).toBe('TRANSACTION_DECIDED');
-    expect(app.events.filter((e) => e.data.transactionId === id).map((e) => e.type)).toEqual(['transaction.created', 'passkey.step_up', 'transaction.approved']);
+    expect(app.events.filter((e) => e.data.transactionId === id).map((e) => e.type)).toEqual([
+      'transaction.created',
+      'passkey.step_up',
+      'transaction.approved',
+    ]);
   });
 
   it('a second ceremony started before the first confirmation cannot release the context again', async () => {
@@ -71,8 +80,16 @@ describe('app transactions', () => {
     const o2 = await app.call('POST', `/transactions/${id}/options`, undefined, { token: user.token });
     const a1 = await user.authenticator.getAssertion(o1.json.options);
     const a2 = await user.authenticator.getAssertion(o2.json.options);
-    expect((await app.call('POST', `/transactions/${id}/confirm`, { ceremonyId: o1.json.ceremonyId, response: a1 }, { token: user.token })).status).toBe(200);
-    const second = await app.call('POST', `/transactions/${id}/confirm`, { ceremonyId: o2.json.ceremonyId, response: a2 }, { token: user.token });
+    expect(
+      (await app.call('POST', `/transactions/${id}/confirm`, { ceremonyId: o1.json.ceremonyId, response: a1 }, { token: user.token }))
+        .status,
+    ).toBe(200);
+    const second = await app.call(
+      'POST',
+      `/transactions/${id}/confirm`,
+      { ceremonyId: o2.json.ceremonyId, response: a2 },
+      { token: user.token },
+    );
     expect(second.json.code).toBe('TRANSACTION_DECIDED');
   });
 
@@ -85,7 +102,12 @@ describe('app transactions', () => {
     expect(bobsView.json.code).toBe('TRANSACTION_NOT_FOUND');
     const opts = await app.call('POST', `/transactions/${id}/options`, undefined, { token: alice.token });
     const bobsAssertion = await bob.authenticator.getAssertion({ ...opts.json.options, allowCredentials: [] });
-    const res = await app.call('POST', `/transactions/${id}/confirm`, { ceremonyId: opts.json.ceremonyId, response: bobsAssertion }, { token: alice.token });
+    const res = await app.call(
+      'POST',
+      `/transactions/${id}/confirm`,
+      { ceremonyId: opts.json.ceremonyId, response: bobsAssertion },
+      { token: alice.token },
+    );
     expect(res.status).toBe(401);
     expect(res.json.code).toBe('CREDENTIAL_NOT_FOUND');
     expect((await status(id)).json.status).toBe('pending');
@@ -97,7 +119,16 @@ describe('app transactions', () => {
     // a second passkey, and a session on it that survives removing the first device
     const second = createSoftAuthenticator({ origin: ORIGIN });
     const add = await app.call('POST', '/passkeys/register/options', {}, { token: alice.token });
-    expect((await app.call('POST', '/passkeys/register/verify', { ceremonyId: add.json.ceremonyId, response: await second.createCredential(add.json.options) }, { token: alice.token })).status).toBe(200);
+    expect(
+      (
+        await app.call(
+          'POST',
+          '/passkeys/register/verify',
+          { ceremonyId: add.json.ceremonyId, response: await second.createCredential(add.json.options) },
+          { token: alice.token },
+        )
+      ).status,
+    ).toBe(200);
     const signIn = await app.call('POST', '/passkeys/authenticate/options', { username: alice.username });
     const session = await app.call('POST', '/passkeys/authenticate/verify', {
       ceremonyId: signIn.json.ceremonyId,
@@ -111,9 +142,17 @@ describe('app transactions', () => {
     // Mallory's authenticator registers the freed credential id on her own account.
     const mallory = createSoftAuthenticator({ origin: ORIGIN });
     const reg = await app.call('POST', '/passkeys/register/options', { username: `mallory${Date.now()}` });
-    const taken = await app.call('POST', '/passkeys/register/verify', { ceremonyId: reg.json.ceremonyId, response: await mallory.createCredential(reg.json.options, { credentialId: x }) });
+    const taken = await app.call('POST', '/passkeys/register/verify', {
+      ceremonyId: reg.json.ceremonyId,
+      response: await mallory.createCredential(reg.json.options, { credentialId: x }),
+    });
     expect(taken.status).toBe(200);
-    const res = await app.call('POST', `/transactions/${id}/confirm`, { ceremonyId: opts.json.ceremonyId, response: await mallory.getAssertion(opts.json.options) }, { token: session.json.token });
+    const res = await app.call(
+      'POST',
+      `/transactions/${id}/confirm`,
+      { ceremonyId: opts.json.ceremonyId, response: await mallory.getAssertion(opts.json.options) },
+      { token: session.json.token },
+    );
     expect(res.status).toBe(401);
     expect(res.json.code).toBe('CREDENTIAL_NOT_FOUND');
     expect((await status(id)).json.status).toBe('pending');
@@ -125,15 +164,27 @@ describe('app transactions', () => {
     const login = await app.call('POST', '/passkeys/authenticate/options', {});
     const loginAssertion = await user.authenticator.getAssertion(login.json.options);
     const tx = await app.call('POST', `/transactions/${id}/options`, undefined, { token: user.token });
-    const grafted = await app.call('POST', `/transactions/${id}/confirm`, { ceremonyId: tx.json.ceremonyId, response: loginAssertion }, { token: user.token });
+    const grafted = await app.call(
+      'POST',
+      `/transactions/${id}/confirm`,
+      { ceremonyId: tx.json.ceremonyId, response: loginAssertion },
+      { token: user.token },
+    );
     expect(grafted.json.code).toBe('AUTHENTICATION_FAILED');
-    const wrongKind = await app.call('POST', `/transactions/${id}/confirm`, { ceremonyId: login.json.ceremonyId, response: loginAssertion }, { token: user.token });
+    const wrongKind = await app.call(
+      'POST',
+      `/transactions/${id}/confirm`,
+      { ceremonyId: login.json.ceremonyId, response: loginAssertion },
+      { token: user.token },
+    );
     expect(wrongKind.json.code).toBe('CEREMONY_MISMATCH');
     // and a transaction assertion cannot sign in
     const tx2 = await app.call('POST', `/transactions/${id}/options`, undefined, { token: user.token });
     const txAssertion = await user.authenticator.getAssertion(tx2.json.options);
     const login2 = await app.call('POST', '/passkeys/authenticate/options', {});
-    expect((await app.call('POST', '/passkeys/authenticate/verify', { ceremonyId: login2.json.ceremonyId, response: txAssertion })).json.code).toBe('AUTHENTICATION_FAILED');
+    expect(
+      (await app.call('POST', '/passkeys/authenticate/verify', { ceremonyId: login2.json.ceremonyId, response: txAssertion })).json.code,
+    ).toBe('AUTHENTICATION_FAILED');
     expect((await status(id)).json.status).toBe('pending');
   });
 
@@ -143,10 +194,21 @@ describe('app transactions', () => {
     const opts = await app.call('POST', `/transactions/${id}/options`, undefined, { token: user.token });
     const assertion = await user.authenticator.getAssertion(opts.json.options);
     app.clock.advance(61);
-    const late = await app.call('POST', `/transactions/${id}/confirm`, { ceremonyId: opts.json.ceremonyId, response: assertion }, { token: user.token });
+    const late = await app.call(
+      'POST',
+      `/transactions/${id}/confirm`,
+      { ceremonyId: opts.json.ceremonyId, response: assertion },
+      { token: user.token },
+    );
     expect(late.status).toBe(410);
     expect(late.json.code).toBe('TRANSACTION_EXPIRED');
-    expect((await app.call('POST', `/transactions/${id}/options`, undefined, { token: await app.twofold.tokens.issue({ userId: user.userId, amr: ['passkey'] }) })).json.code).toBe('TRANSACTION_EXPIRED');
+    expect(
+      (
+        await app.call('POST', `/transactions/${id}/options`, undefined, {
+          token: await app.twofold.tokens.issue({ userId: user.userId, amr: ['passkey'] }),
+        })
+      ).json.code,
+    ).toBe('TRANSACTION_EXPIRED');
     expect((await status(id)).json.status).toBe('expired');
   });
 
@@ -155,17 +217,26 @@ describe('app transactions', () => {
     await app.call('PUT', '/me/pin', { pin: '2580' }, { token: user.token });
     const key = await bindDevice(app, user.token); // the PIN is device-bound (test/http/device-binding.test.ts)
     const id = (await create(user.userId)).json.transactionId;
-    const wrong = await app.call('POST', `/transactions/${id}/confirm`, { pin: '1111', deviceProof: await key.proof(user.userId, 'transaction') }, { token: user.token });
+    const wrong = await app.call(
+      'POST',
+      `/transactions/${id}/confirm`,
+      { pin: '1111', deviceProof: await key.proof(user.userId, 'transaction') },
+      { token: user.token },
+    );
     expect(wrong.json).toMatchObject({ code: 'PIN_INVALID', attemptsRemaining: 2 });
     // two attempt slots are left: both right PINs are checked, and only one releases the context
     const proofs = [await key.proof(user.userId, 'transaction'), await key.proof(user.userId, 'transaction')];
-    const results = await Promise.all(proofs.map((deviceProof) => app.call('POST', `/transactions/${id}/confirm`, { pin: '2580', deviceProof }, { token: user.token })));
+    const results = await Promise.all(
+      proofs.map((deviceProof) => app.call('POST', `/transactions/${id}/confirm`, { pin: '2580', deviceProof }, { token: user.token })),
+    );
     expect(results.filter((r) => r.status === 200).map((r) => r.json)).toEqual([{ status: 'approved', context: { cardPin: '4821' } }]);
     expect(results.filter((r) => r.status !== 200).every((r) => r.json.code === 'TRANSACTION_DECIDED')).toBe(true);
     expect((await status(id)).json.method).toBe('pin');
 
     const strict = (await create(user.userId, { allowPin: false })).json.transactionId;
-    expect((await app.call('POST', `/transactions/${strict}/confirm`, { pin: '2580' }, { token: user.token })).json.code).toBe('PIN_NOT_ALLOWED');
+    expect((await app.call('POST', `/transactions/${strict}/confirm`, { pin: '2580' }, { token: user.token })).json.code).toBe(
+      'PIN_NOT_ALLOWED',
+    );
   });
 
   it('records a denial; a denied transaction cannot be approved', async () => {
@@ -182,7 +253,9 @@ describe('app transactions', () => {
     expect((await create(user.userId, { message: '' })).json.code).toBe('INVALID_REQUEST');
     expect((await create(user.userId, { ttlSeconds: 7200 })).json.code).toBe('INVALID_REQUEST');
     expect((await create('nobody')).json.code).toBe('USER_NOT_FOUND');
-    expect((await app.call('POST', `/transactions/x/confirm`, { pin: '1', ceremonyId: 'y' }, { token: user.token })).json.code).toBe('INVALID_REQUEST');
+    expect((await app.call('POST', `/transactions/x/confirm`, { pin: '1', ceremonyId: 'y' }, { token: user.token })).json.code).toBe(
+      'INVALID_REQUEST',
+    );
     expect((await status('nope')).json.code).toBe('TRANSACTION_NOT_FOUND');
     const keyless = createTestApp(store);
     const k = (await keyless.twofold.apiKeys.create({ name: 'k', scopes: ['transactions.create'] })).secret;
@@ -210,7 +283,15 @@ describe('webhook notifier', () => {
     try {
       const failures: unknown[] = [];
       const notify = createWebhookNotifier({ url, secret, backoffMs: [10], onFailure: (_e, err) => failures.push(err) });
-      const event = { id: 'ev1', type: 'transaction.approved' as const, at: new Date(), userId: 'u1', deviceId: null, actor: 'user:u1', data: { transactionId: 't1', method: 'passkey' } };
+      const event = {
+        id: 'ev1',
+        type: 'transaction.approved' as const,
+        at: new Date(),
+        userId: 'u1',
+        deviceId: null,
+        actor: 'user:u1',
+        data: { transactionId: 't1', method: 'passkey' },
+      };
       await notify(event);
       await notify({ ...event, id: 'ev2', type: 'user.signed_in' as const }); // not subscribed
       expect(failures).toEqual([]);
@@ -219,10 +300,19 @@ describe('webhook notifier', () => {
       const last = received[1]!;
       expect(JSON.parse(last.body)).toMatchObject({ id: 'ev1', type: 'transaction.approved', data: { transactionId: 't1' } });
       expect(await verifyWebhookSignature({ secret, header: String(last.headers['twofold-signature']), body: last.body })).toBe(true);
-      expect(await verifyWebhookSignature({ secret, header: String(last.headers['twofold-signature']), body: `${last.body} ` })).toBe(false);
-      expect(await verifyWebhookSignature({ secret: `${secret}x`, header: String(last.headers['twofold-signature']), body: last.body })).toBe(false);
+      expect(await verifyWebhookSignature({ secret, header: String(last.headers['twofold-signature']), body: `${last.body} ` })).toBe(
+        false,
+      );
       expect(
-        await verifyWebhookSignature({ secret, header: String(last.headers['twofold-signature']), body: last.body, now: new Date(Date.now() + 3_600_000) }),
+        await verifyWebhookSignature({ secret: `${secret}x`, header: String(last.headers['twofold-signature']), body: last.body }),
+      ).toBe(false);
+      expect(
+        await verifyWebhookSignature({
+          secret,
+          header: String(last.headers['twofold-signature']),
+          body: last.body,
+          now: new Date(Date.now() + 3_600_000),
+        }),
       ).toBe(false);
     } finally {
       server.close();

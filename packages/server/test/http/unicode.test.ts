@@ -16,7 +16,16 @@ beforeAll(async () => {
   service = (
     await app.twofold.apiKeys.create({
       name: 'svc',
-      scopes: ['users.create', 'users.retrieve', 'transactions.create', 'transactions.read', 'devices.read', 'devices.delete', 'codes.generate', 'client_state.read'],
+      scopes: [
+        'users.create',
+        'users.retrieve',
+        'transactions.create',
+        'transactions.read',
+        'devices.read',
+        'devices.delete',
+        'codes.generate',
+        'client_state.read',
+      ],
     })
   ).secret;
 });
@@ -57,9 +66,16 @@ describe('text that the database cannot store as sent is refused with 400', () =
   it('a NUL in string fields', async () => {
     const user = await signUp(app);
     expectInvalid(await app.call('POST', '/pin/verify', { userId: 'a\u0000b', pin: '1234' }));
-    expectInvalid(await app.call('POST', '/passkeys/authenticate/verify', { ceremonyId: 'a\u0000', response: { id: 'a', rawId: 'a', type: 'public-key', response: { clientDataJSON: 'a', authenticatorData: 'a', signature: 'a' } } }));
+    expectInvalid(
+      await app.call('POST', '/passkeys/authenticate/verify', {
+        ceremonyId: 'a\u0000',
+        response: { id: 'a', rawId: 'a', type: 'public-key', response: { clientDataJSON: 'a', authenticatorData: 'a', signature: 'a' } },
+      }),
+    );
     expectInvalid(await app.call('POST', '/users', { username: uniqueName(), displayName: 'a\u0000b' }, { token: service }));
-    expectInvalid(await app.call('POST', '/transactions', { userId: user.userId, message: 'pay\u0000', context: null }, { token: service }));
+    expectInvalid(
+      await app.call('POST', '/transactions', { userId: user.userId, message: 'pay\u0000', context: null }, { token: service }),
+    );
     expectInvalid(await app.call('POST', '/recovery/x/passkey/options', { replaceDeviceId: 'd\u0000' }));
   });
 
@@ -70,8 +86,12 @@ describe('text that the database cannot store as sent is refused with 400', () =
     expect(await store.getUserByUsername(username)).toBeNull();
     const device = (await app.call('GET', '/me/devices', undefined, { token: user.token })).json.devices[0].deviceId;
     expectInvalid(await app.call('PATCH', `/me/devices/${device}`, { name: 'x\udfffy' }, { token: user.token }));
-    expectInvalid(await app.call('POST', '/transactions', { userId: user.userId, message: 'ok', context: { note: 'a\ud800' } }, { token: service }));
-    expectInvalid(await app.call('POST', '/transactions', { userId: user.userId, message: 'ok', context: { 'k\u0000': 1 } }, { token: service }));
+    expectInvalid(
+      await app.call('POST', '/transactions', { userId: user.userId, message: 'ok', context: { note: 'a\ud800' } }, { token: service }),
+    );
+    expectInvalid(
+      await app.call('POST', '/transactions', { userId: user.userId, message: 'ok', context: { 'k\u0000': 1 } }, { token: service }),
+    );
   });
 
   it('well-formed text outside the BMP is accepted as sent', async () => {
@@ -85,10 +105,16 @@ describe('text that the database cannot store as sent is refused with 400', () =
     const user = await signUp(app);
     // JSON.stringify itself overflows on a body this deep, so it is sent as raw text.
     const raw = `{"userId":"${user.userId}","message":"ok","context":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}`;
-    const res = await app.call('POST', '/transactions', undefined, { token: service, raw, headers: { 'content-type': 'application/json' } });
+    const res = await app.call('POST', '/transactions', undefined, {
+      token: service,
+      raw,
+      headers: { 'content-type': 'application/json' },
+    });
     expectInvalid(res);
     expect(res.json.detail).toMatch(/deep/);
-    expect((await app.call('POST', '/transactions', { userId: user.userId, message: 'ok', context: deep(16) }, { token: service })).status).toBe(201);
+    expect(
+      (await app.call('POST', '/transactions', { userId: user.userId, message: 'ok', context: deep(16) }, { token: service })).status,
+    ).toBe(201);
   });
 });
 

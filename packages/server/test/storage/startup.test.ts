@@ -23,13 +23,23 @@ describe.skipIf(!hasPostgres)('simultaneous start-up on one PostgreSQL (three se
       const stores: Store[] = [];
       try {
         stores.push(...(await Promise.all([1, 2, 3].map(() => createPostgresStore({ connectionString: TEST_DATABASE_URL, schema })))));
-        const servers = stores.map((store) => createTwofold({ store, rp: { id: 'localhost', origins: ['http://localhost:1'] }, insecureNoSecretKeys: true }));
+        const servers = stores.map((store) =>
+          createTwofold({ store, rp: { id: 'localhost', origins: ['http://localhost:1'] }, insecureNoSecretKeys: true }),
+        );
         // What `twofold serve` does at start: ensure the configured API key, then the signing key.
-        const started = await Promise.allSettled(servers.map((t) => t.apiKeys.ensure({ name: 'TWOFOLD_API_KEY', secret: SECRET }).then(() => t.tokens.ready())));
-        expect(started.filter((s) => s.status === 'rejected'), `round ${round}`).toEqual([]);
+        const started = await Promise.allSettled(
+          servers.map((t) => t.apiKeys.ensure({ name: 'TWOFOLD_API_KEY', secret: SECRET }).then(() => t.tokens.ready())),
+        );
+        expect(
+          started.filter((s) => s.status === 'rejected'),
+          `round ${round}`,
+        ).toEqual([]);
 
         const keys = await stores[0]!.listSigningKeys();
-        expect(keys.filter((k) => k.retiredAt === null), `round ${round}: active signing keys`).toHaveLength(1);
+        expect(
+          keys.filter((k) => k.retiredAt === null),
+          `round ${round}: active signing keys`,
+        ).toHaveLength(1);
         expect((await servers[0]!.apiKeys.authenticate({ secret: SECRET }))?.name).toBe('TWOFOLD_API_KEY');
         for (const issuer of servers) {
           const token = await issuer.tokens.issue({ userId: 'u1', amr: ['passkey'] });
@@ -51,7 +61,7 @@ describe('migration 6 on a database the race already hit', () => {
     const db = await PGlite.create();
     const over = (q: Pick<PGlite, 'query'>, inTransaction: boolean): SqlExecutor => ({
       inTransaction,
-      query: async <T,>(sql: string, params: unknown[] = []) => {
+      query: async <T>(sql: string, params: unknown[] = []) => {
         const r = await q.query<T>(sql, params);
         return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
       },
@@ -59,14 +69,31 @@ describe('migration 6 on a database the race already hit', () => {
       close: () => db.close(),
     });
     const exec = over(db, false);
-    await migrate(exec, MIGRATIONS.filter((m) => m.version < 6));
-    for (const [kid, day] of [['a', 1], ['c', 3], ['b', 2]] as const) {
-      await exec.query(`INSERT INTO signing_keys (kid, alg, public_jwk, private_jwk, created_at) VALUES ($1, 'ES256', '{}', '{}', $2)`, [kid, new Date(Date.UTC(2030, 0, day))]);
+    await migrate(
+      exec,
+      MIGRATIONS.filter((m) => m.version < 6),
+    );
+    for (const [kid, day] of [
+      ['a', 1],
+      ['c', 3],
+      ['b', 2],
+    ] as const) {
+      await exec.query(`INSERT INTO signing_keys (kid, alg, public_jwk, private_jwk, created_at) VALUES ($1, 'ES256', '{}', '{}', $2)`, [
+        kid,
+        new Date(Date.UTC(2030, 0, day)),
+      ]);
     }
-    expect(await migrate(exec, MIGRATIONS.filter((m) => m.version <= 6))).toEqual([6]);
+    expect(
+      await migrate(
+        exec,
+        MIGRATIONS.filter((m) => m.version <= 6),
+      ),
+    ).toEqual([6]);
     const { rows } = await exec.query<{ kid: string }>('SELECT kid FROM signing_keys WHERE retired_at IS NULL');
     expect(rows.map((r) => r.kid)).toEqual(['c']);
-    await expect(exec.query(`INSERT INTO signing_keys (kid, alg, public_jwk, private_jwk, created_at) VALUES ('d', 'ES256', '{}', '{}', now())`)).rejects.toThrow(/signing_keys_one_active/);
+    await expect(
+      exec.query(`INSERT INTO signing_keys (kid, alg, public_jwk, private_jwk, created_at) VALUES ('d', 'ES256', '{}', '{}', now())`),
+    ).rejects.toThrow(/signing_keys_one_active/);
     await db.close();
   });
 });

@@ -136,7 +136,14 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
         backedUp: true,
         usedAt: new Date(t0.getTime() + i * 1000),
         event: { id: uid('use'), type: 'user.signed_in' as const, at: t0, userId: u.id, deviceId: d.id, actor: 'system', data: { i } },
-        session: { id: `${u.id}-s${i}`, userId: u.id, deviceId: d.id, createdAt: t0, expiresAt: new Date(t0.getTime() + 900_000), revokedAt: null },
+        session: {
+          id: `${u.id}-s${i}`,
+          userId: u.id,
+          deviceId: d.id,
+          createdAt: t0,
+          expiresAt: new Date(t0.getTime() + 900_000),
+          revokedAt: null,
+        },
       });
       // the same counter from 8 places at once (a replayed assertion): only the first moves it
       const results = await Promise.all(Array.from({ length: 8 }, (_, i) => store.recordPasskeyUse(use(i, 6))));
@@ -151,10 +158,13 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
       expect((await store.getDevice(u.id, d.id))?.lastUsedAt).toEqual(new Date(t0.getTime() + winner * 1000));
       expect((await store.listAuditEvents({ userId: u.id })).map((e) => e.data)).toEqual([{ i: winner }]);
       // a counter that does not move forward writes nothing: equal, lower, or 0 after non-zero
-      for (const c of [6, 5, 0]) expect(await store.recordPasskeyUse({ ...use(20 + c, c), event: undefined, session: undefined })).toBe('refused');
+      for (const c of [6, 5, 0])
+        expect(await store.recordPasskeyUse({ ...use(20 + c, c), event: undefined, session: undefined })).toBe('refused');
       expect((await store.getPasskeyByCredentialId(p.credentialId))?.counter).toBe(6);
       // another incarnation of the credential id (another device) is refused
-      expect(await store.recordPasskeyUse({ ...use(30, 7), deviceId: 'another-device', event: undefined, session: undefined })).toBe('refused');
+      expect(await store.recordPasskeyUse({ ...use(30, 7), deviceId: 'another-device', event: undefined, session: undefined })).toBe(
+        'refused',
+      );
       // a counter beyond int32 survives (WebAuthn counters are uint32)
       expect(await store.recordPasskeyUse({ ...use(31, 4_294_967_295), event: undefined, session: undefined })).toBe('recorded');
       expect((await store.getPasskeyByCredentialId(p.credentialId))?.counter).toBe(4_294_967_295);
@@ -177,7 +187,14 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
             backedUp: false,
             usedAt: t0,
             ceremony,
-            session: { id: `${u.id}-m${i}`, userId: u.id, deviceId: d.id, createdAt: t0, expiresAt: new Date(t0.getTime() + 900_000), revokedAt: null },
+            session: {
+              id: `${u.id}-m${i}`,
+              userId: u.id,
+              deviceId: d.id,
+              createdAt: t0,
+              expiresAt: new Date(t0.getTime() + 900_000),
+              revokedAt: null,
+            },
           }),
         ),
       );
@@ -193,7 +210,16 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
       // a refused use (counter moved backwards) still takes its marker: the ceremony is used
       const refused = { marker: uid('marker'), expiresAt: ceremony.expiresAt };
       await store.recordPasskeyUse({ credentialId: p.credentialId, deviceId: d.id, newCounter: 9, backedUp: false, usedAt: t0 });
-      expect(await store.recordPasskeyUse({ credentialId: p.credentialId, deviceId: d.id, newCounter: 3, backedUp: false, usedAt: t0, ceremony: refused })).toBe('refused');
+      expect(
+        await store.recordPasskeyUse({
+          credentialId: p.credentialId,
+          deviceId: d.id,
+          newCounter: 3,
+          backedUp: false,
+          usedAt: t0,
+          ceremony: refused,
+        }),
+      ).toBe('refused');
       expect(await store.useCeremonyMarker(refused.marker, refused.expiresAt)).toBe(false);
       // expired markers are swept with the ceremonies
       expect(await store.deleteExpiredCeremonies(new Date(ceremony.expiresAt.getTime() + 1))).toBeGreaterThanOrEqual(3);
@@ -374,7 +400,10 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
       expect((await store.getCode(a.id))?.failedAttempts).toBe(4);
       expect((await store.getCode(a.id))?.lockedAt).toBeNull();
       const after = await store.recordCodeFailure({ ids: [a.id, b.id], maxAttempts: 5, now });
-      expect(after.map((c) => [c.failedAttempts, c.lockedAt])).toEqual([[5, now], [5, now]]);
+      expect(after.map((c) => [c.failedAttempts, c.lockedAt])).toEqual([
+        [5, now],
+        [5, now],
+      ]);
       expect(await store.consumeCode(a.id, now)).toBe(false);
       // a locked code is not counted any further
       expect(await store.recordCodeFailure({ ids: [a.id], maxAttempts: 5, now })).toEqual([]);
@@ -402,7 +431,12 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
       expect(await store.claimPinAttempt(u.id, 3)).toBeNull(); // no PIN yet
       await store.setPin(u.id, 'hash-1', t0);
       const claims = await Promise.all(Array.from({ length: 10 }, () => store.claimPinAttempt(u.id, 3)));
-      expect(claims.filter(Boolean).map((c) => c!.failedAttempts).sort()).toEqual([1, 2, 3]);
+      expect(
+        claims
+          .filter(Boolean)
+          .map((c) => c!.failedAttempts)
+          .sort(),
+      ).toEqual([1, 2, 3]);
       expect(await store.lockPinIfExhausted(u.id, 3, now)).toBe(true);
       expect(await store.lockPinIfExhausted(u.id, 3, now)).toBe(false);
       expect((await store.getPin(u.id))?.lockedAt).toEqual(now);
@@ -418,8 +452,15 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
       const u = user();
       await store.insertUser(u);
       const base = {
-        userId: u.id, message: 'Show card PIN', allowPin: true, nonce: 'n', status: 'pending' as const,
-        method: null, createdAt: t0, expiresAt: new Date(t0.getTime() + 60_000), decidedAt: null,
+        userId: u.id,
+        message: 'Show card PIN',
+        allowPin: true,
+        nonce: 'n',
+        status: 'pending' as const,
+        method: null,
+        createdAt: t0,
+        expiresAt: new Date(t0.getTime() + 60_000),
+        decidedAt: null,
       };
       const tx = { ...base, id: uid('tx'), sealedContext: 'tf1.k.iv.ct' };
       await store.insertTransaction(tx);
@@ -428,7 +469,12 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
         Array.from({ length: 8 }, () => store.decideTransaction({ id: tx.id, status: 'approved', method: 'passkey', now })),
       );
       expect(results.filter((r) => r !== null)).toEqual([{ sealedContext: 'tf1.k.iv.ct' }]);
-      expect(await store.getTransaction(tx.id)).toMatchObject({ status: 'approved', method: 'passkey', decidedAt: now, sealedContext: null });
+      expect(await store.getTransaction(tx.id)).toMatchObject({
+        status: 'approved',
+        method: 'passkey',
+        decidedAt: now,
+        sealedContext: null,
+      });
 
       const late = { ...base, id: uid('tx'), sealedContext: 'x' };
       await store.insertTransaction(late);
@@ -444,15 +490,35 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
       const u = user();
       await store.insertUser(u);
       const tx = {
-        id: uid('tx'), userId: u.id, message: 'Pay', sealedContext: 'c', allowPin: true, nonce: 'n', status: 'pending' as const,
-        method: null, createdAt: t0, expiresAt: new Date(t0.getTime() + 60_000), decidedAt: null,
+        id: uid('tx'),
+        userId: u.id,
+        message: 'Pay',
+        sealedContext: 'c',
+        allowPin: true,
+        nonce: 'n',
+        status: 'pending' as const,
+        method: null,
+        createdAt: t0,
+        expiresAt: new Date(t0.getTime() + 60_000),
+        decidedAt: null,
       };
       await store.insertTransaction(tx);
       const results = await Promise.all(
         Array.from({ length: 6 }, (_, i) =>
           store.decideTransaction({
-            id: tx.id, status: 'approved', method: 'pin', now,
-            event: { id: uid('ev'), type: 'transaction.approved', at: now, userId: u.id, deviceId: null, actor: `user:${u.id}`, data: { transactionId: tx.id, i } },
+            id: tx.id,
+            status: 'approved',
+            method: 'pin',
+            now,
+            event: {
+              id: uid('ev'),
+              type: 'transaction.approved',
+              at: now,
+              userId: u.id,
+              deviceId: null,
+              actor: `user:${u.id}`,
+              data: { transactionId: tx.id, i },
+            },
           }),
         ),
       );
@@ -509,24 +575,51 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
       const u = user();
       await store.insertUser(u);
       const flow: RecoveryFlowRecord = {
-        idHash: uid('flow'), userId: u.id, kind: 'credential_reset', status: 'open', step: 'pin', codeId: null,
-        stagedPinHash: null, faceDeviceId: null, faceVerifiedAt: null, pinResetAt: null, passkeyDeviceId: null,
-        createdAt: t0, updatedAt: t0, expiresAt: new Date(t0.getTime() + 60_000),
+        idHash: uid('flow'),
+        userId: u.id,
+        kind: 'credential_reset',
+        status: 'open',
+        step: 'pin',
+        codeId: null,
+        stagedPinHash: null,
+        faceDeviceId: null,
+        faceVerifiedAt: null,
+        pinResetAt: null,
+        passkeyDeviceId: null,
+        createdAt: t0,
+        updatedAt: t0,
+        expiresAt: new Date(t0.getTime() + 60_000),
       };
       await store.insertRecoveryFlow(flow);
       expect(await store.getRecoveryFlow(flow.idHash)).toEqual(flow);
-      const staged = await store.advanceRecoveryFlow({ idHash: flow.idHash, from: ['pin'], set: { step: 'face', stagedPinHash: 'h' }, now });
+      const staged = await store.advanceRecoveryFlow({
+        idHash: flow.idHash,
+        from: ['pin'],
+        set: { step: 'face', stagedPinHash: 'h' },
+        now,
+      });
       expect(staged).toEqual({ ...flow, step: 'face', stagedPinHash: 'h', updatedAt: now });
       const racers = await Promise.all(
         Array.from({ length: 8 }, (_, i) =>
-          store.advanceRecoveryFlow({ idHash: flow.idHash, from: ['face'], set: { step: 'passkey', faceDeviceId: `d${i}`, stagedPinHash: null, faceVerifiedAt: now }, now }),
+          store.advanceRecoveryFlow({
+            idHash: flow.idHash,
+            from: ['face'],
+            set: { step: 'passkey', faceDeviceId: `d${i}`, stagedPinHash: null, faceVerifiedAt: now },
+            now,
+          }),
         ),
       );
       expect(racers.filter(Boolean)).toHaveLength(1);
       expect(await store.getRecoveryFlow(flow.idHash)).toMatchObject({ step: 'passkey', stagedPinHash: null, faceVerifiedAt: now });
-      expect(await store.advanceRecoveryFlow({ idHash: flow.idHash, from: ['passkey'], set: { status: 'completed' }, now: flow.expiresAt })).toBeNull();
-      expect(await store.advanceRecoveryFlow({ idHash: flow.idHash, from: ['passkey'], set: { status: 'completed', step: 'done' }, now })).toMatchObject({ status: 'completed' });
-      expect(await store.advanceRecoveryFlow({ idHash: flow.idHash, from: ['done', 'passkey'], set: { status: 'abandoned' }, now })).toBeNull();
+      expect(
+        await store.advanceRecoveryFlow({ idHash: flow.idHash, from: ['passkey'], set: { status: 'completed' }, now: flow.expiresAt }),
+      ).toBeNull();
+      expect(
+        await store.advanceRecoveryFlow({ idHash: flow.idHash, from: ['passkey'], set: { status: 'completed', step: 'done' }, now }),
+      ).toMatchObject({ status: 'completed' });
+      expect(
+        await store.advanceRecoveryFlow({ idHash: flow.idHash, from: ['done', 'passkey'], set: { status: 'abandoned' }, now }),
+      ).toBeNull();
       expect(await store.getRecoveryFlow('nope')).toBeNull();
 
       // per user: newest first; abandoning all touches only open, unexpired flows
@@ -556,7 +649,14 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
     it('sessions: extendSession is guarded (never a revoked or another user’s session); revokeSessions revokes each once', async () => {
       const userId = uid('u'); // sessions have no foreign keys: a host may issue tokens for its own users
       const at = new Date(t0.getTime() + 60_000);
-      const session = (deviceId: string | null): SessionRecord => ({ id: uid('s'), userId, deviceId, createdAt: t0, expiresAt: new Date(t0.getTime() + 900_000), revokedAt: null });
+      const session = (deviceId: string | null): SessionRecord => ({
+        id: uid('s'),
+        userId,
+        deviceId,
+        createdAt: t0,
+        expiresAt: new Date(t0.getTime() + 900_000),
+        revokedAt: null,
+      });
       const [a, b, c, d] = [session('dev-1'), session('dev-1'), session('dev-2'), session(null)];
       for (const s of [a, b, c, d]) await store.insertSession(s);
       await expect(store.insertSession(a)).rejects.toBeInstanceOf(StoreConflictError);
@@ -602,14 +702,38 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
       const codes = [code(u.id, { expiresAt: old }), code(u.id, { expiresAt: old }), code(u.id, { expiresAt: old }), code(u.id)];
       for (const c of codes) await store.insertCode(c);
       const flow = (expiresAt: Date, codeId: string | null = null): RecoveryFlowRecord => ({
-        idHash: uid('flow'), userId: u.id, kind: 'credential_reset', status: 'open', step: 'pin', codeId,
-        stagedPinHash: null, faceDeviceId: null, faceVerifiedAt: null, pinResetAt: null, passkeyDeviceId: null,
-        createdAt: old, updatedAt: old, expiresAt,
+        idHash: uid('flow'),
+        userId: u.id,
+        kind: 'credential_reset',
+        status: 'open',
+        step: 'pin',
+        codeId,
+        stagedPinHash: null,
+        faceDeviceId: null,
+        faceVerifiedAt: null,
+        pinResetAt: null,
+        passkeyDeviceId: null,
+        createdAt: old,
+        updatedAt: old,
+        expiresAt,
       });
       const flows = [flow(old), flow(old), flow(t0, codes[0]!.id)];
       for (const f of flows) await store.insertRecoveryFlow(f);
-      const txBase = { userId: u.id, message: 'm', allowPin: true, nonce: 'n', status: 'pending' as const, method: null, createdAt: old, decidedAt: null, sealedContext: null };
-      const txs = [{ ...txBase, id: uid('tx'), expiresAt: old }, { ...txBase, id: uid('tx'), expiresAt: t0 }];
+      const txBase = {
+        userId: u.id,
+        message: 'm',
+        allowPin: true,
+        nonce: 'n',
+        status: 'pending' as const,
+        method: null,
+        createdAt: old,
+        decidedAt: null,
+        sealedContext: null,
+      };
+      const txs = [
+        { ...txBase, id: uid('tx'), expiresAt: old },
+        { ...txBase, id: uid('tx'), expiresAt: t0 },
+      ];
       for (const t of txs) await store.insertTransaction(t);
 
       expect(await store.deleteExpiredCodes(cutoff, 2)).toBe(2); // batches: at most `limit`
@@ -635,7 +759,8 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
     it('pageAuditEvents pages newest first by cursor, stable under inserts, optionally filtered by type', async () => {
       const u = user();
       const other = user();
-      const insert = (userId: string, type: string) => store.insertAuditEvent({ id: uid('ev'), type, at: t0, userId, deviceId: null, actor: 'system', data: {} });
+      const insert = (userId: string, type: string) =>
+        store.insertAuditEvent({ id: uid('ev'), type, at: t0, userId, deviceId: null, actor: 'system', data: {} });
       for (let i = 0; i < 5; i++) await insert(u.id, i === 1 ? 'x.kept' : `x.e${i}`);
       await insert(other.id, 'x.kept');
       const first = await store.pageAuditEvents({ userId: u.id, limit: 2 });
@@ -658,7 +783,14 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
       for (const x of [u, other]) await store.insertUser(x);
       const [d1, d2, d3] = [device(u.id), device(u.id), device(other.id)];
       for (const d of [d1, d2, d3]) await store.insertDevice(d);
-      const key = { keyId: uid('k'), userId: u.id, deviceId: d1.id, publicJwk: { kty: 'EC' as const, crv: 'P-256' as const, x: 'x'.repeat(43), y: 'y'.repeat(43) }, createdAt: t0, lastUsedAt: null };
+      const key = {
+        keyId: uid('k'),
+        userId: u.id,
+        deviceId: d1.id,
+        publicJwk: { kty: 'EC' as const, crv: 'P-256' as const, x: 'x'.repeat(43), y: 'y'.repeat(43) },
+        createdAt: t0,
+        lastUsedAt: null,
+      };
       expect(await store.upsertDeviceKey(key)).toBe(true);
       expect(await store.getDeviceKey(key.keyId)).toEqual(key);
       expect(await store.upsertDeviceKey({ ...key, deviceId: d2.id })).toBe(true);
@@ -681,7 +813,14 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
       const jwk = { kty: 'EC' as const, crv: 'P-256' as const, x: 'x'.repeat(43), y: 'y'.repeat(43) };
       const at = (s: number) => new Date(t0.getTime() + s * 1000);
       // On d1: a bound at 0 and used at 5, b bound at 1, c bound at 2, d (the new one) bound at 3.
-      const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((n, i) => ({ keyId: uid(n), userId: u.id, deviceId: d1.id, publicJwk: jwk, createdAt: at(i), lastUsedAt: null }));
+      const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((n, i) => ({
+        keyId: uid(n),
+        userId: u.id,
+        deviceId: d1.id,
+        publicJwk: jwk,
+        createdAt: at(i),
+        lastUsedAt: null,
+      }));
       const elsewhere = { keyId: uid('e'), userId: u.id, deviceId: d2.id, publicJwk: jwk, createdAt: at(0), lastUsedAt: null };
       for (const k of [a!, b!, c!, d!, elsewhere]) expect(await store.upsertDeviceKey(k)).toBe(true);
       await store.touchDeviceKey(a!.keyId, at(5));

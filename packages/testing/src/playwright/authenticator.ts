@@ -1,6 +1,11 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { BrowserContext, Page } from 'playwright-core';
-import { addVirtualAuthenticator, credentialIdToBase64Url, type VirtualAuthenticator, type VirtualAuthenticatorOptions } from '../virtual-authenticator.js';
+import {
+  addVirtualAuthenticator,
+  credentialIdToBase64Url,
+  type VirtualAuthenticator,
+  type VirtualAuthenticatorOptions,
+} from '../virtual-authenticator.js';
 
 /**
  * Which virtual authenticator backs the `authenticator` fixture:
@@ -121,9 +126,13 @@ export async function createTestAuthenticator(options: CreateTestAuthenticatorOp
   if (!['cdp', 'playwright', 'auto'].includes(wanted)) throw new Error(`unknown authenticator backend ${wanted}`);
   const backend = wanted === 'auto' ? (browserName === 'chromium' ? 'cdp' : 'playwright') : wanted;
   if (backend === 'cdp' && browserName !== 'chromium') {
-    throw new Error(`The cdp authenticator needs Chromium (this is ${browserName}); use authenticatorBackend: 'playwright' (Playwright ≥ 1.61) there.`);
+    throw new Error(
+      `The cdp authenticator needs Chromium (this is ${browserName}); use authenticatorBackend: 'playwright' (Playwright ≥ 1.61) there.`,
+    );
   }
-  return backend === 'cdp' ? cdpAuthenticator(await addVirtualAuthenticator(page, options.virtual)) : await playwrightAuthenticator(page.context());
+  return backend === 'cdp'
+    ? cdpAuthenticator(await addVirtualAuthenticator(page, options.virtual))
+    : await playwrightAuthenticator(page.context());
 }
 
 function cdpAuthenticator(v: VirtualAuthenticator): TestAuthenticator {
@@ -184,7 +193,8 @@ function cdpAuthenticator(v: VirtualAuthenticator): TestAuthenticator {
 
 async function playwrightAuthenticator(context: BrowserContext): Promise<TestAuthenticator> {
   const credentials = (context as BrowserContext & { credentials?: PlaywrightCredentials }).credentials;
-  if (!credentials?.install) throw new Error('This Playwright has no browserContext.credentials: it needs Playwright ≥ 1.61 (or use the cdp back-end on Chromium).');
+  if (!credentials?.install)
+    throw new Error('This Playwright has no browserContext.credentials: it needs Playwright ≥ 1.61 (or use the cdp back-end on Chromium).');
   const unsupported = (what: string) => async () => {
     throw new Error(`The playwright authenticator back-end cannot ${what}: use the cdp back-end (Chromium) for that.`);
   };
@@ -200,7 +210,15 @@ async function playwrightAuthenticator(context: BrowserContext): Promise<TestAut
     async addCredential(o) {
       const fresh = freshCredential(o);
       const { publicKey } = keyPairFrom(fresh.privateKey);
-      return toTest(await credentials.create(fresh.rpId, { id: fresh.id, userHandle: fresh.userHandle, privateKey: fresh.privateKey, publicKey, signCount: fresh.signCount }));
+      return toTest(
+        await credentials.create(fresh.rpId, {
+          id: fresh.id,
+          userHandle: fresh.userHandle,
+          privateKey: fresh.privateKey,
+          publicKey,
+          signCount: fresh.signCount,
+        }),
+      );
     },
     async removeCredential(id) {
       await credentials.delete(id);
@@ -240,8 +258,11 @@ interface PlaywrightCredentials {
 function freshCredential(o: AddTestCredentialOptions): TestCredential {
   if (!o.rpId) throw new Error('addCredential: rpId is required');
   const signCount = o.signCount ?? 0;
-  if (!(Number.isInteger(signCount) && signCount >= 0 && signCount <= 0xffffffff)) throw new Error('signCount must be an integer in 0..2^32-1');
-  const privateKey = o.privateKey ?? generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64url');
+  if (!(Number.isInteger(signCount) && signCount >= 0 && signCount <= 0xffffffff))
+    throw new Error('signCount must be an integer in 0..2^32-1');
+  const privateKey =
+    o.privateKey ??
+    generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64url');
   return {
     id: o.id ?? randomBytes(16).toString('base64url'),
     rpId: o.rpId,

@@ -110,27 +110,48 @@ export function createTestCamera(options: CreateTestCameraOptions): TestCamera &
   let y4ms = 0;
   return {
     async follow(o = {}) {
-      return installSteerableCamera(o.context ?? options.context, { person: await framesOf(o.person ?? 'a'), mode: 'follow', holdMs: o.holdMs ?? 2000 });
+      return installSteerableCamera(o.context ?? options.context, {
+        person: await framesOf(o.person ?? 'a'),
+        mode: 'follow',
+        holdMs: o.holdMs ?? 2000,
+      });
     },
     async still(o) {
       if (!o.image && !o.person) throw new Error('camera.still needs a person or an image');
-      const person = o.image ? { neutral: [typeof o.image === 'string' ? new Uint8Array(await readFile(o.image)) : o.image] } : await framesOf(o.person!);
+      const person = o.image
+        ? { neutral: [typeof o.image === 'string' ? new Uint8Array(await readFile(o.image)) : o.image] }
+        : await framesOf(o.person!);
       return installSteerableCamera(o.context ?? options.context, { person, mode: 'still' });
     },
     async replay(o) {
-      return installSteerableCamera(o.context ?? options.context, { person: await framesOf(o.person ?? 'a'), mode: 'sequence', sequence: o.sequence, ...(o.holdMs && { holdMs: o.holdMs }) });
+      return installSteerableCamera(o.context ?? options.context, {
+        person: await framesOf(o.person ?? 'a'),
+        mode: 'sequence',
+        sequence: o.sequence,
+        ...(o.holdMs && { holdMs: o.holdMs }),
+      });
     },
     async captureDevice(o) {
       if (options.browserName !== 'chromium') {
-        throw new Error(`camera.captureDevice needs Chromium's fake capture device (this is ${options.browserName}); use camera.follow / still / replay (any browser) instead.`);
+        throw new Error(
+          `camera.captureDevice needs Chromium's fake capture device (this is ${options.browserName}); use camera.follow / still / replay (any browser) instead.`,
+        );
       }
       if (!o.y4m === !o.image) throw new Error('camera.captureDevice needs exactly one of y4m or image');
       let y4m = o.y4m;
       if (!y4m) {
         y4m = options.outputPath(`camera-${y4ms++}.y4m`);
-        await writeFakeCameraY4m(options.browser, { image: o.image!, out: y4m, script: o.script ?? [{ motion: 'static' }], ...(o.eyes && { eyes: o.eyes }) });
+        await writeFakeCameraY4m(options.browser, {
+          image: o.image!,
+          out: y4m,
+          script: o.script ?? [{ motion: 'static' }],
+          ...(o.eyes && { eyes: o.eyes }),
+        });
       }
-      const browser = await options.browserType.launch({ ...options.launchOptions, args: [...(options.launchOptions.args ?? []), ...fakeCameraArgs(y4m)] });
+      const browser = await options.browserType.launch({
+        ...options.launchOptions,
+        args: [...(options.launchOptions.args ?? []), ...fakeCameraArgs(y4m)],
+      });
       launched.push(browser);
       const context = await browser.newContext();
       return { browser, context, page: await context.newPage(), y4m };

@@ -141,7 +141,11 @@ export const test = base.extend<TwofoldTestOptions & TwofoldFixtures, TwofoldWor
         contexts.push(context);
         if (o.camera) await camera.follow({ ...o.camera, context });
         const page = await context.newPage();
-        const authenticator = await createTestAuthenticator({ page, backend: o.backend ?? authenticatorBackend, virtual: o.virtual ?? authenticatorOptions });
+        const authenticator = await createTestAuthenticator({
+          page,
+          backend: o.backend ?? authenticatorBackend,
+          virtual: o.virtual ?? authenticatorOptions,
+        });
         if (o.url) await page.goto(o.url);
         return { context, page, authenticator };
       });
@@ -181,7 +185,11 @@ export const expect = baseExpect.extend({
     const timeout = options.timeout ?? this.timeout ?? 5000;
     const has = (cs: { userHandle: string }[]) => cs.some((c) => c.userHandle === userId);
     // Retry until the wanted state (held, or with .not gone); `pass` reports what was found.
-    const { last } = await poll(timeout, () => authenticator.credentials(options.rpId ? { rpId: options.rpId } : {}), (cs) => has(cs) !== this.isNot);
+    const { last } = await poll(
+      timeout,
+      () => authenticator.credentials(options.rpId ? { rpId: options.rpId } : {}),
+      (cs) => has(cs) !== this.isNot,
+    );
     return {
       name: 'toHaveCredentialFor',
       pass: has(last),
@@ -190,11 +198,18 @@ export const expect = baseExpect.extend({
         ` (it holds ${last.length}: ${last.map((c) => `${c.rpId}/${c.userHandle}`).join(', ') || 'none'})`,
     };
   },
-  async toHaveDevice(twofold: TwofoldTestServer, device: TwofoldAssertionOptions & { userId: string; type?: 'passkey' | 'backup' | 'temporary'; count?: number }) {
+  async toHaveDevice(
+    twofold: TwofoldTestServer,
+    device: TwofoldAssertionOptions & { userId: string; type?: 'passkey' | 'backup' | 'temporary'; count?: number },
+  ) {
     const timeout = device.timeout ?? this.timeout ?? 5000;
     const matches = (ds: { type: string }[]) => ds.filter((d) => !device.type || d.type === device.type).length;
     const ok = (ds: { type: string }[]) => (device.count === undefined ? matches(ds) > 0 : matches(ds) === device.count);
-    const { last } = await poll(timeout, () => twofold.service.listDevices({ userId: device.userId }), (ds) => ok(ds) !== this.isNot);
+    const { last } = await poll(
+      timeout,
+      () => twofold.service.listDevices({ userId: device.userId }),
+      (ds) => ok(ds) !== this.isNot,
+    );
     return {
       name: 'toHaveDevice',
       pass: ok(last),

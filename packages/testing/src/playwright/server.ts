@@ -36,11 +36,23 @@ export interface TwofoldServiceClient {
   /** `POST /users`. */
   createUser(options: { username: string; displayName?: string }): Promise<{ userId: string; username: string; displayName: string }>;
   /** `POST /codes/{type}/generate` (add_credential, authorized; `requireFace`: redeemable only with a face check). */
-  generateCode(options: { userId: string; type?: 'short' | 'long' | 'link'; ttlSeconds?: number; requireFace?: boolean }): Promise<{ code: string; expiresAt: string; isAuthorized: boolean; link?: string }>;
+  generateCode(options: {
+    userId: string;
+    type?: 'short' | 'long' | 'link';
+    ttlSeconds?: number;
+    requireFace?: boolean;
+  }): Promise<{ code: string; expiresAt: string; isAuthorized: boolean; link?: string }>;
   /** `POST /transactions`. */
-  createTransaction(options: { userId: string; message: string; context: unknown; ttlSeconds?: number }): Promise<{ transactionId: string; expiresAt: string }>;
+  createTransaction(options: {
+    userId: string;
+    message: string;
+    context: unknown;
+    ttlSeconds?: number;
+  }): Promise<{ transactionId: string; expiresAt: string }>;
   /** `GET /transactions/{id}`. */
-  getTransaction(options: { transactionId: string }): Promise<{ transactionId: string; status: string; method?: string; decidedAt?: string }>;
+  getTransaction(options: {
+    transactionId: string;
+  }): Promise<{ transactionId: string; status: string; method?: string; decidedAt?: string }>;
   /** `GET /users/{userId}/devices`. */
   listDevices(options: { userId: string }): Promise<{ id: string; type: string; name: string }[]>;
   /** Any service route: `request('POST', '/users/retrieve', { username })` → parsed JSON; throws on a non-2xx answer with its problem `code`. */
@@ -97,7 +109,10 @@ export interface TwofoldTestServer {
  * await tf.close();
  */
 export async function startTwofoldServer(options: StartTwofoldServerOptions = {}): Promise<TwofoldTestServer> {
-  if (options.app && options.listener) throw new TypeError('startTwofoldServer: pass either `app` (a Fetch handler) or `listener` (a Node listener, e.g. an Express app), not both');
+  if (options.app && options.listener)
+    throw new TypeError(
+      'startTwofoldServer: pass either `app` (a Fetch handler) or `listener` (a Node listener, e.g. an Express app), not both',
+    );
   // Loaded only here: a suite connected to its own server (`url` mode) needs neither the embedded
   // database (@electric-sql/pglite) nor the face stack, which are optional peers.
   const { createPGliteStore } = await import('@twofold/server/pglite').catch((error: unknown) => {
@@ -109,7 +124,9 @@ export async function startTwofoldServer(options: StartTwofoldServerOptions = {}
   });
   const store = await createPGliteStore();
   const faceAnalyzer = options.face
-    ? (await import('@twofold/server/face')).createFaceAnalyzer(typeof options.face === 'object' && options.face.threads ? { threads: options.face.threads } : { threads: 1 })
+    ? (await import('@twofold/server/face')).createFaceAnalyzer(
+        typeof options.face === 'object' && options.face.threads ? { threads: options.face.threads } : { threads: 1 },
+      )
     : undefined;
   // Listen first (the origin names the port), route to the app once it is built.
   let listener: NodeRequestListener | undefined;
@@ -164,12 +181,15 @@ export async function startTwofoldServer(options: StartTwofoldServerOptions = {}
  * use: { twofoldOptions: { url: 'http://localhost:3000', apiKey: process.env.TWOFOLD_API_KEY! } },
  */
 export function connectTwofoldServer(options: ConnectTwofoldServerOptions): TwofoldTestServer {
-  if (!options.url || !options.apiKey) throw new TypeError('connectTwofoldServer: `url` and `apiKey` (a service API key of that server) are required');
+  if (!options.url || !options.apiKey)
+    throw new TypeError('connectTwofoldServer: `url` and `apiKey` (a service API key of that server) are required');
   const url = options.url.replace(/\/+$/, '');
   const { protocol, hostname } = new URL(url);
   // The service key has every scope: over plain HTTP it should only travel to this machine.
   if (protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(hostname)) {
-    throw new TypeError(`connectTwofoldServer: ${url} is plain HTTP to another host, and the service API key would cross the network in clear: use https://, or a server on localhost.`);
+    throw new TypeError(
+      `connectTwofoldServer: ${url} is plain HTTP to another host, and the service API key would cross the network in clear: use https://, or a server on localhost.`,
+    );
   }
   return {
     url,
@@ -187,7 +207,9 @@ export function connectTwofoldServer(options: ConnectTwofoldServerOptions): Twof
 
 /** The `twofold` fixture's server for its option: connected when it names a `url`, else started. */
 export function openTwofoldServer(options: TwofoldServerOptions): Promise<TwofoldTestServer> {
-  return 'url' in options && options.url !== undefined ? Promise.resolve(connectTwofoldServer(options)) : startTwofoldServer(options as StartTwofoldServerOptions);
+  return 'url' in options && options.url !== undefined
+    ? Promise.resolve(connectTwofoldServer(options))
+    : startTwofoldServer(options as StartTwofoldServerOptions);
 }
 
 /**
@@ -211,7 +233,11 @@ function checkedFetchHandler(handler: FetchHandler): FetchHandler {
     }
     // Duck-typed: `@hono/node-server` swaps the global Response class, so `instanceof` would refuse
     // a Response made by the platform's own class (a proxied `fetch`, a library that kept it).
-    const ok = typeof res === 'object' && res !== null && typeof (res as Response).status === 'number' && typeof (res as Response).headers === 'object';
+    const ok =
+      typeof res === 'object' &&
+      res !== null &&
+      typeof (res as Response).status === 'number' &&
+      typeof (res as Response).headers === 'object';
     return ok ? (res as Response) : refuse(`The app returned ${res === undefined ? 'nothing' : typeof res}, not a Response`);
   };
 }
@@ -255,15 +281,22 @@ export function createServiceClient(options: CreateServiceClientOptions): Twofol
     });
     const text = await res.text();
     const json = text ? JSON.parse(text) : undefined;
-    if (!res.ok) throw Object.assign(new Error(`${method} ${path} → ${res.status} ${json?.code ?? ''} ${json?.detail ?? json?.title ?? ''}`.trim()), { status: res.status, code: json?.code });
+    if (!res.ok)
+      throw Object.assign(new Error(`${method} ${path} → ${res.status} ${json?.code ?? ''} ${json?.detail ?? json?.title ?? ''}`.trim()), {
+        status: res.status,
+        code: json?.code,
+      });
     return json as T;
   };
   return {
     request,
     createUser: (o) => request('POST', '/users', o),
-    generateCode: ({ type = 'short', ...o }) => request('POST', `/codes/${type}/generate`, { ...o, purpose: 'add_credential', authorize: true }),
+    generateCode: ({ type = 'short', ...o }) =>
+      request('POST', `/codes/${type}/generate`, { ...o, purpose: 'add_credential', authorize: true }),
     createTransaction: (o) => request('POST', '/transactions', o),
     getTransaction: (o) => request('GET', `/transactions/${encodeURIComponent(o.transactionId)}`),
-    listDevices: async (o) => (await request<{ devices: { id: string; type: string; name: string }[] }>('GET', `/users/${encodeURIComponent(o.userId)}/devices`)).devices,
+    listDevices: async (o) =>
+      (await request<{ devices: { id: string; type: string; name: string }[] }>('GET', `/users/${encodeURIComponent(o.userId)}/devices`))
+        .devices,
   };
 }

@@ -34,7 +34,13 @@ for (const backend of ['cdp', 'playwright'] as const satisfies AuthenticatorBack
       expect((await authenticate(page, username)).error).toBeDefined();
 
       // Injected again with its key and counter: it signs in again.
-      await authenticator.addCredential({ rpId: 'localhost', id: credential!.id, userHandle: userId!, privateKey: credential!.privateKey, signCount: credential!.signCount });
+      await authenticator.addCredential({
+        rpId: 'localhost',
+        id: credential!.id,
+        userHandle: userId!,
+        privateKey: credential!.privateKey,
+        signCount: credential!.signCount,
+      });
       expect((await authenticate(page, username)).userId).toBe(userId);
 
       // A counter that goes back (a cloned authenticator) is refused by the server.
@@ -47,7 +53,11 @@ for (const backend of ['cdp', 'playwright'] as const satisfies AuthenticatorBack
       expect(await authenticator.credentials()).toEqual([]);
     });
 
-    test('answers a usernameless sign-in with a fresh injected passkey the server does not know', async ({ page, authenticator, twofold }) => {
+    test('answers a usernameless sign-in with a fresh injected passkey the server does not know', async ({
+      page,
+      authenticator,
+      twofold,
+    }) => {
       await page.goto(twofold.url);
       const injected = await authenticator.addCredential({ rpId: 'localhost' });
       expect(injected.id).toMatch(/^[\w-]+$/);
@@ -75,7 +85,10 @@ test.describe('authenticator, cdp only', () => {
   test('removed, the page has no authenticator', async ({ page, authenticator, twofold }) => {
     await page.goto(twofold.url);
     await authenticator.remove();
-    const outcome = await Promise.race([register(page, unique('alan')), new Promise<Answer>((r) => setTimeout(() => r({ error: 'no answer' }), 3000))]);
+    const outcome = await Promise.race([
+      register(page, unique('alan')),
+      new Promise<Answer>((r) => setTimeout(() => r({ error: 'no answer' }), 3000)),
+    ]);
     expect(outcome.error).toBeDefined();
   });
 });
@@ -132,7 +145,9 @@ const readCamera = (page: Page) =>
       max = Math.max(max, px[i]!);
     }
     const label = stream.getVideoTracks()[0]!.label;
-    stream.getTracks().forEach((t) => { t.stop(); });
+    stream.getTracks().forEach((t) => {
+      t.stop();
+    });
     return { label, width: video.videoWidth, height: video.videoHeight, spread: max - min };
   });
 
@@ -156,7 +171,14 @@ test.describe('camera', () => {
   });
 
   test('captureDevice refuses other browsers clearly', async ({ context, browser, playwright, launchOptions }) => {
-    const camera = createTestCamera({ context, browser, browserName: 'firefox', browserType: playwright.firefox, launchOptions, outputPath: (f) => f });
+    const camera = createTestCamera({
+      context,
+      browser,
+      browserName: 'firefox',
+      browserType: playwright.firefox,
+      launchOptions,
+      outputPath: (f) => f,
+    });
     await expect(camera.captureDevice({ y4m: 'x.y4m' })).rejects.toThrow(/needs Chromium.*camera\.follow/);
   });
 });

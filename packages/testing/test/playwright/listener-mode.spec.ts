@@ -13,7 +13,11 @@ test.use({
   },
 });
 
-test('Node listener: sign-up in the page; toHaveCredentialFor, toHaveDevice and the in-process server', async ({ page, authenticator, twofold }) => {
+test('Node listener: sign-up in the page; toHaveCredentialFor, toHaveDevice and the in-process server', async ({
+  page,
+  authenticator,
+  twofold,
+}) => {
   const userId = await signUpAndMatch(page, authenticator, twofold);
   expect((await twofold.server.users.get({ userId })).userId).toBe(userId);
 });

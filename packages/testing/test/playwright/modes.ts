@@ -8,7 +8,8 @@ import { fixturePage } from './page.js';
 // then both matchers.
 let n = 0;
 export const unique = (p: string) => `${p}-${Date.now().toString(36)}-${n++}`;
-const register = (page: Page, username: string) => page.evaluate((u) => (window as any).register(u) as Promise<{ userId?: string; error?: string }>, username);
+const register = (page: Page, username: string) =>
+  page.evaluate((u) => (window as any).register(u) as Promise<{ userId?: string; error?: string }>, username);
 
 /** The fixture page, written by a Node listener. */
 export const sendPage = async (res: ServerResponse) => {

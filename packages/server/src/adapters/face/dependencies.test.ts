@@ -49,7 +49,9 @@ describe('the face stack is an optional peer of @twofold/server', () => {
   });
 
   it('names one npm install line with every package and version', () => {
-    expect(FACE_INSTALL_COMMAND).toBe('npm install @tensorflow/tfjs@4.22.0 @tensorflow/tfjs-backend-wasm@4.22.0 @vladmandic/face-api@1.7.15 sharp@0.35.5');
+    expect(FACE_INSTALL_COMMAND).toBe(
+      'npm install @tensorflow/tfjs@4.22.0 @tensorflow/tfjs-backend-wasm@4.22.0 @vladmandic/face-api@1.7.15 sharp@0.35.5',
+    );
   });
 
   it('finds them installed in the workspace', () => {
@@ -60,7 +62,9 @@ describe('the face stack is an optional peer of @twofold/server', () => {
   it('from an app without them: every one is missing and the error names the install line', () => {
     expect(missingFacePeers(fromApp)).toEqual(Object.keys(FACE_PEER_DEPENDENCIES));
     expect(() => assertFacePeers(fromApp)).toThrow(FACE_INSTALL_COMMAND);
-    expect(() => assertFacePeers(fromApp)).toThrow(/missing: @tensorflow\/tfjs, @tensorflow\/tfjs-backend-wasm, @vladmandic\/face-api, sharp/);
+    expect(() => assertFacePeers(fromApp)).toThrow(
+      /missing: @tensorflow\/tfjs, @tensorflow\/tfjs-backend-wasm, @vladmandic\/face-api, sharp/,
+    );
   });
 
   it('createFaceAnalyzer() throws that error, before starting a worker, when they do not resolve', async () => {

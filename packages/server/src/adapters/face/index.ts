@@ -39,7 +39,9 @@ export interface CreateFaceAnalyzerOptions {
  * the analyzer for `createTwofold({ faceAnalyzer })`. Call `close()` on shutdown.
  * @throws Error naming the `npm install` command when the face stack (optional peers) is not installed.
  */
-export function createFaceAnalyzer(options: CreateFaceAnalyzerOptions = {}): FaceAnalyzer & { ready(): Promise<void>; readonly admission: FaceAdmission } {
+export function createFaceAnalyzer(
+  options: CreateFaceAnalyzerOptions = {},
+): FaceAnalyzer & { ready(): Promise<void>; readonly admission: FaceAdmission } {
   assertFacePeers();
   const threads = Math.max(1, options.threads ?? availableParallelism());
   const pool = new Piscina({

@@ -73,7 +73,10 @@ export interface FacePipelineOptions {
  * canonical 150 px chip, cut by a similarity transform of the landmarks (BENCHMARKS.md, "pnpm
  * bench:face": the best separation of the candidates on the held-out sets, at ~75 ms a frame).
  */
-const FACE_PIPELINE_DEFAULTS = { detector: 'blazeface', align: 'similarity', embedder: 'faceapi' } as const satisfies Pick<FacePipelineOptions, 'detector' | 'align' | 'embedder'>;
+const FACE_PIPELINE_DEFAULTS = { detector: 'blazeface', align: 'similarity', embedder: 'faceapi' } as const satisfies Pick<
+  FacePipelineOptions,
+  'detector' | 'align' | 'embedder'
+>;
 
 /**
  * The name templates are bound to: finder, landmarks, crop and descriptor of the shipped
@@ -83,7 +86,11 @@ const FACE_PIPELINE_DEFAULTS = { detector: 'blazeface', align: 'similarity', emb
 export const FACE_PIPELINE_MODEL = 'face-api@1.7.15 + human@3.3.6 server blazeface + landmark68x2 + resnet-128 dlib-chip v3';
 
 /** The configuration shipped until v3 (SSD, face-api's unrotated box), and its name. */
-export const FACE_PIPELINE_V2 = { options: { detector: 'ssd', align: 'box', embedder: 'faceapi' }, model: 'face-api@1.7.15 server ssd-mobilenetv1 + landmark68 + resnet-128 v2', threshold: 0.6 } as const;
+export const FACE_PIPELINE_V2 = {
+  options: { detector: 'ssd', align: 'box', embedder: 'faceapi' },
+  model: 'face-api@1.7.15 server ssd-mobilenetv1 + landmark68 + resnet-128 v2',
+  threshold: 0.6,
+} as const;
 
 const thresholdModel: string = FACE_MATCH_THRESHOLD.model;
 if (thresholdModel !== FACE_PIPELINE_MODEL) {
@@ -95,7 +102,13 @@ export function facePipelineModel(options: FacePipelineOptions = {}): string {
   const detector = options.detector ?? FACE_PIPELINE_DEFAULTS.detector;
   const align = options.align ?? FACE_PIPELINE_DEFAULTS.align;
   const embedder = options.embedder ?? FACE_PIPELINE_DEFAULTS.embedder;
-  const is = (c: Pick<FacePipelineOptions, 'detector' | 'align' | 'embedder'>) => detector === c.detector && align === c.align && embedder === c.embedder && !options.flip && !options.embedderInput && options.refine !== false;
+  const is = (c: Pick<FacePipelineOptions, 'detector' | 'align' | 'embedder'>) =>
+    detector === c.detector &&
+    align === c.align &&
+    embedder === c.embedder &&
+    !options.flip &&
+    !options.embedderInput &&
+    options.refine !== false;
   if (is(FACE_PIPELINE_DEFAULTS)) return FACE_PIPELINE_MODEL;
   if (is(FACE_PIPELINE_V2.options)) return FACE_PIPELINE_V2.model;
   const finder = detector === 'tiny' ? `tiny-${options.tinyInputSize ?? 416}` : detector;
@@ -109,16 +122,16 @@ type Point = { x: number; y: number };
  * onto the 150 px chip with padding 0.25: the crop face-api's (dlib's) ResNet was trained on.
  */
 const DLIB_MEAN_X = [
-  0.000213256, 0.0752622, 0.18113, 0.29077, 0.393397, 0.586856, 0.689483, 0.799124, 0.904991, 0.98004, 0.490127, 0.490127, 0.490127, 0.490127, 0.36688, 0.426036,
-  0.490127, 0.554217, 0.613373, 0.121737, 0.187122, 0.265825, 0.334606, 0.260918, 0.182743, 0.645647, 0.714428, 0.793132, 0.858516, 0.79751, 0.719335, 0.254149,
-  0.340985, 0.428858, 0.490127, 0.551395, 0.639268, 0.726104, 0.642159, 0.556721, 0.490127, 0.423532, 0.338094, 0.290379, 0.428096, 0.490127, 0.552157, 0.689874,
-  0.553364, 0.490127, 0.42689,
+  0.000213256, 0.0752622, 0.18113, 0.29077, 0.393397, 0.586856, 0.689483, 0.799124, 0.904991, 0.98004, 0.490127, 0.490127, 0.490127,
+  0.490127, 0.36688, 0.426036, 0.490127, 0.554217, 0.613373, 0.121737, 0.187122, 0.265825, 0.334606, 0.260918, 0.182743, 0.645647, 0.714428,
+  0.793132, 0.858516, 0.79751, 0.719335, 0.254149, 0.340985, 0.428858, 0.490127, 0.551395, 0.639268, 0.726104, 0.642159, 0.556721, 0.490127,
+  0.423532, 0.338094, 0.290379, 0.428096, 0.490127, 0.552157, 0.689874, 0.553364, 0.490127, 0.42689,
 ];
 const DLIB_MEAN_Y = [
-  0.106454, 0.038915, 0.0187482, 0.0344891, 0.0773906, 0.0773906, 0.0344891, 0.0187482, 0.038915, 0.106454, 0.203352, 0.307009, 0.409805, 0.515625, 0.587326,
-  0.609345, 0.628106, 0.609345, 0.587326, 0.216423, 0.178758, 0.179852, 0.231733, 0.245099, 0.244077, 0.231733, 0.179852, 0.178758, 0.216423, 0.244077, 0.245099,
-  0.780233, 0.745405, 0.727388, 0.742578, 0.727388, 0.745405, 0.780233, 0.864805, 0.902192, 0.909281, 0.902192, 0.864805, 0.784792, 0.778746, 0.785343, 0.778746,
-  0.784792, 0.824182, 0.831803, 0.824182,
+  0.106454, 0.038915, 0.0187482, 0.0344891, 0.0773906, 0.0773906, 0.0344891, 0.0187482, 0.038915, 0.106454, 0.203352, 0.307009, 0.409805,
+  0.515625, 0.587326, 0.609345, 0.628106, 0.609345, 0.587326, 0.216423, 0.178758, 0.179852, 0.231733, 0.245099, 0.244077, 0.231733,
+  0.179852, 0.178758, 0.216423, 0.244077, 0.245099, 0.780233, 0.745405, 0.727388, 0.742578, 0.727388, 0.745405, 0.780233, 0.864805,
+  0.902192, 0.909281, 0.902192, 0.864805, 0.784792, 0.778746, 0.785343, 0.778746, 0.784792, 0.824182, 0.831803, 0.824182,
 ];
 /** ArcFace's 112 px template: eye centres (image left, right), nose tip, mouth corners (left, right). */
 const ARCFACE_112: Point[] = [
@@ -203,7 +216,10 @@ export async function createFacePipeline(options: FacePipelineOptions = {}) {
 
   /** A graph model from a folder, without fetch (tfjs's Node file loader needs tfjs-node). */
   const loadGraph = async (file: string) => {
-    const json = JSON.parse(readFileSync(file, 'utf8')) as { modelTopology: object; weightsManifest: { paths: string[]; weights: import('@tensorflow/tfjs').io.WeightsManifestEntry[] }[] };
+    const json = JSON.parse(readFileSync(file, 'utf8')) as {
+      modelTopology: object;
+      weightsManifest: { paths: string[]; weights: import('@tensorflow/tfjs').io.WeightsManifestEntry[] }[];
+    };
     const bytes = Buffer.concat(json.weightsManifest.flatMap((m) => m.paths.map((p) => readFileSync(join(dirname(file), p)))));
     return tf.loadGraphModel(
       tf.io.fromMemory({
@@ -219,7 +235,8 @@ export async function createFacePipeline(options: FacePipelineOptions = {}) {
   const blazeface = detector === 'blazeface' ? await loadGraph(join(humanModelDir(), 'blazeface.json')) : null;
   await faceapi.nets.faceLandmark68Net.loadFromDisk(modelDir);
   if (embedder === 'faceapi') await faceapi.nets.faceRecognitionNet.loadFromDisk(modelDir);
-  const graphEmbedder = embedder === 'faceapi' ? null : { ...EMBEDDERS[embedder], model: await loadGraph(join(humanModelDir(), EMBEDDERS[embedder].file)) };
+  const graphEmbedder =
+    embedder === 'faceapi' ? null : { ...EMBEDDERS[embedder], model: await loadGraph(join(humanModelDir(), EMBEDDERS[embedder].file)) };
 
   const minConfidence = options.minConfidence ?? (detector === 'blazeface' ? 0.5 : 0.4);
   const detectorOptions =
@@ -238,7 +255,8 @@ export async function createFacePipeline(options: FacePipelineOptions = {}) {
     [32, 6],
   ] as const) {
     const cells = BLAZE / stride;
-    for (let y = 0; y < cells; y++) for (let x = 0; x < cells; x++) for (let k = 0; k < perCell; k++) anchors.push({ x: stride * (x + 0.5), y: stride * (y + 0.5) });
+    for (let y = 0; y < cells; y++)
+      for (let x = 0; x < cells; x++) for (let k = 0; k < perCell; k++) anchors.push({ x: stride * (x + 0.5), y: stride * (y + 0.5) });
   }
 
   type Box = { x: number; y: number; width: number; height: number };
@@ -253,7 +271,9 @@ export async function createFacePipeline(options: FacePipelineOptions = {}) {
     const [face] = await faceapi.extractFaceTensors(input as never, [rect]);
     if (!face) return null;
     try {
-      const landmarks = (await faceapi.nets.faceLandmark68Net.detectLandmarks(face as never)) as import('@vladmandic/face-api').FaceLandmarks68;
+      const landmarks = (await faceapi.nets.faceLandmark68Net.detectLandmarks(
+        face as never,
+      )) as import('@vladmandic/face-api').FaceLandmarks68;
       return landmarks.positions.map((p) => ({ x: p.x + rect.x, y: p.y + rect.y }));
     } finally {
       face?.dispose();
@@ -294,10 +314,18 @@ export async function createFacePipeline(options: FacePipelineOptions = {}) {
     const scaleX = width / BLAZE;
     const scaleY = height / BLAZE;
     const raw = tf.tidy(() => {
-      const x = tf.sub(tf.div(tf.image.resizeBilinear(tf.expandDims(tf.cast(input, 'float32'), 0) as import('@tensorflow/tfjs').Tensor4D, [BLAZE, BLAZE]), 127.5), 1);
+      const x = tf.sub(
+        tf.div(
+          tf.image.resizeBilinear(tf.expandDims(tf.cast(input, 'float32'), 0) as import('@tensorflow/tfjs').Tensor4D, [BLAZE, BLAZE]),
+          127.5,
+        ),
+        1,
+      );
       const out = (blazeface!.execute(x) as import('@tensorflow/tfjs').Tensor[]).slice().sort((a, b) => a.size - b.size);
       // [384 × 1, 512 × 1, 384 × 16, 512 × 16] → rows in anchor order (512 first), logit first.
-      return tf.concat([tf.concat([out[1]!, out[3]!], 2), tf.concat([out[0]!, out[2]!], 2)], 1).squeeze([0]) as import('@tensorflow/tfjs').Tensor2D;
+      return tf
+        .concat([tf.concat([out[1]!, out[3]!], 2), tf.concat([out[0]!, out[2]!], 2)], 1)
+        .squeeze([0]) as import('@tensorflow/tfjs').Tensor2D;
     });
     const rows = (await raw.array()) as number[][];
     raw.dispose();
@@ -354,7 +382,10 @@ export async function createFacePipeline(options: FacePipelineOptions = {}) {
     return tf.tidy(() => {
       const image = tf.expandDims(tf.cast(input, 'float32'), 0) as import('@tensorflow/tfjs').Tensor4D;
       const transform = tf.tensor2d([[t.a, -t.b, t.x, t.b, t.a, t.y, 0, 0]]);
-      return tf.squeeze(tf.image.transform(image, transform, 'bilinear', 'nearest', 0, [side, side]), [0]) as import('@tensorflow/tfjs').Tensor3D;
+      return tf.squeeze(
+        tf.image.transform(image, transform, 'bilinear', 'nearest', 0, [side, side]),
+        [0],
+      ) as import('@tensorflow/tfjs').Tensor3D;
     });
   }
 

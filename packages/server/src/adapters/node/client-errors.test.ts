@@ -28,7 +28,9 @@ describe('serve: request heads Node refuses get problem+json', () => {
   afterAll(() => server.close());
 
   it('a head over 16 KiB: 431 HEADERS_TOO_LARGE', async () => {
-    const answer = parse(await raw(server.port, `GET /api/v1/users HTTP/1.1\r\nhost: localhost\r\nx-big: ${'a'.repeat(20 * 1024)}\r\n\r\n`));
+    const answer = parse(
+      await raw(server.port, `GET /api/v1/users HTTP/1.1\r\nhost: localhost\r\nx-big: ${'a'.repeat(20 * 1024)}\r\n\r\n`),
+    );
     expect(answer.statusLine).toBe('HTTP/1.1 431 Request Header Fields Too Large');
     expect(answer.head).toContain('content-type: application/problem+json');
     expect(answer.json).toMatchObject({ status: 431, code: 'HEADERS_TOO_LARGE', limit: 16 * 1024 });
@@ -45,13 +47,15 @@ describe('serve: request heads Node refuses get problem+json', () => {
     const open = () => new Promise<number>((resolve, reject) => server.server.getConnections((e, n) => (e ? reject(e) : resolve(n))));
     // Clients that send a bad head, read the answer, and never close (allowHalfOpen: no FIN from them).
     const sockets = await Promise.all(
-      Array.from({ length: 10 }, () =>
-        new Promise<ReturnType<typeof connect>>((resolve) => {
-          const socket = connect({ port: server.port, host: '127.0.0.1', allowHalfOpen: true });
-          socket.on('error', () => {});
-          socket.once('data', () => resolve(socket));
-          socket.write('GET\x01 / HTTP/1.1\r\nhost: localhost\r\n\r\n');
-        }),
+      Array.from(
+        { length: 10 },
+        () =>
+          new Promise<ReturnType<typeof connect>>((resolve) => {
+            const socket = connect({ port: server.port, host: '127.0.0.1', allowHalfOpen: true });
+            socket.on('error', () => {});
+            socket.once('data', () => resolve(socket));
+            socket.write('GET\x01 / HTTP/1.1\r\nhost: localhost\r\n\r\n');
+          }),
       ),
     );
     await expect.poll(open, { timeout: 3000 }).toBe(0);
@@ -59,6 +63,8 @@ describe('serve: request heads Node refuses get problem+json', () => {
   });
 
   it('a well-formed request still reaches the handler', async () => {
-    expect(await raw(server.port, 'GET / HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\n\r\n')).toMatch(/^HTTP\/1\.1 200 OK[\s\S]*ok$/);
+    expect(await raw(server.port, 'GET / HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\n\r\n')).toMatch(
+      /^HTTP\/1\.1 200 OK[\s\S]*ok$/,
+    );
   });
 });

@@ -13,7 +13,14 @@ const REASONS: Partial<Record<number, string>> = { 400: 'Bad Request', 431: 'Req
 function rawProblem(code: ErrorCode, detail: string, extensions: Record<string, unknown> = {}): string {
   const status = STATUS_BY_CODE[code];
   const reason = REASONS[status] ?? 'Error';
-  const body = JSON.stringify({ ...extensions, type: `https://twofold.dev/problems/${code.toLowerCase().replaceAll('_', '-')}`, title: reason, status, code, detail });
+  const body = JSON.stringify({
+    ...extensions,
+    type: `https://twofold.dev/problems/${code.toLowerCase().replaceAll('_', '-')}`,
+    title: reason,
+    status,
+    code,
+    detail,
+  });
   return (
     `HTTP/1.1 ${status} ${reason}\r\n` +
     'content-type: application/problem+json\r\n' +
@@ -60,7 +67,10 @@ export function clientErrorListener(error: Error & { code?: string }, socket: Du
   if (error.code === 'HPE_HEADER_OVERFLOW') {
     const server = (socket as Duplex & { server?: { maxHeaderSize?: number } }).server;
     const limit = server?.maxHeaderSize ?? defaultMaxHeaderSize;
-    answerAndClose(socket, rawProblem('HEADERS_TOO_LARGE', `The request line and headers are larger than this server accepts (${limit} bytes).`, { limit }));
+    answerAndClose(
+      socket,
+      rawProblem('HEADERS_TOO_LARGE', `The request line and headers are larger than this server accepts (${limit} bytes).`, { limit }),
+    );
     return;
   }
   answerAndClose(socket, rawProblem('INVALID_REQUEST', 'The request is not valid HTTP/1.1.'));

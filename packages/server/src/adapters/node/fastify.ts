@@ -29,7 +29,10 @@ export interface FastifyInstanceLike {
   /** The `prefix` the plugin was registered with (`''` without one). */
   readonly prefix: string;
   removeAllContentTypeParsers(): unknown;
-  addContentTypeParser(contentType: string, parser: (request: FastifyAny, payload: FastifyAny, done: (error: Error | null, body?: unknown) => void) => void): unknown;
+  addContentTypeParser(
+    contentType: string,
+    parser: (request: FastifyAny, payload: FastifyAny, done: (error: Error | null, body?: unknown) => void) => void,
+  ): unknown;
   all(path: string, handler: (request: FastifyAny, reply: FastifyAny) => Promise<unknown>): unknown;
 }
 
@@ -61,7 +64,11 @@ export function toFastifyPlugin(handler: FetchHandler, options: ToFastifyPluginO
   return async (instance) => {
     const prefix = instance.prefix.replace(/\/+$/, '');
     const base = bridge.base;
-    const problem = mountMismatch(base, prefix, "app.register(toFastifyPlugin(twofold.handler), { prefix: '{base}' }), or register it without a prefix");
+    const problem = mountMismatch(
+      base,
+      prefix,
+      "app.register(toFastifyPlugin(twofold.handler), { prefix: '{base}' }), or register it without a prefix",
+    );
     if (problem) throw new Error(problem);
     // Routes are relative to the prefix: the base path below it, or everything when the prefix is at or below the base path.
     const below = base === undefined || isUnder(prefix, base) ? '' : base.slice(prefix.length);

@@ -17,8 +17,22 @@ import { forwardedClientAddress, type ClientAddressSource } from '../../http/add
 import { clientAddress, toNodeListener, type FetchHandler } from './listener.js';
 import { handleClientErrors } from './client-errors.js';
 
-export { clientAddress, toNodeListener, type FetchHandler, type NodeListener, type ToNodeListenerOptions, type NodeRequest } from './listener.js';
-export { toFastifyPlugin, type FastifyPlugin, type ToFastifyPluginOptions, type FastifyInstanceLike, type FastifyReplyLike, type FastifyRequestLike } from './fastify.js';
+export {
+  clientAddress,
+  toNodeListener,
+  type FetchHandler,
+  type NodeListener,
+  type ToNodeListenerOptions,
+  type NodeRequest,
+} from './listener.js';
+export {
+  toFastifyPlugin,
+  type FastifyPlugin,
+  type ToFastifyPluginOptions,
+  type FastifyInstanceLike,
+  type FastifyReplyLike,
+  type FastifyRequestLike,
+} from './fastify.js';
 export { toKoaMiddleware, type KoaContextLike, type KoaMiddleware, type ToKoaMiddlewareOptions } from './koa.js';
 export { clientErrorListener, handleClientErrors } from './client-errors.js';
 
@@ -50,7 +64,8 @@ export function serve(options: ServeOptions): Promise<{ server: Server; port: nu
   const server = handleClientErrors(createServer(toNodeListener(options.handler)));
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EADDRINUSE') reject(new Error(`Port ${options.port} is already in use. Stop the other process or choose another port (PORT=... or --port).`));
+      if (error.code === 'EADDRINUSE')
+        reject(new Error(`Port ${options.port} is already in use. Stop the other process or choose another port (PORT=... or --port).`));
       else if (error.code === 'EACCES') reject(new Error(`No permission to listen on port ${options.port}.`));
       else reject(error);
     });

@@ -49,7 +49,9 @@ export function toKoaMiddleware(handler: FetchHandler, options: ToKoaMiddlewareO
   return async (ctx, next) => {
     const url = ctx.originalUrl;
     if (!serves(bridge.base, pathOf(url))) {
-      const problem = ctx.mountPath ? mountMismatch(bridge.base, ctx.mountPath, "app.use(mount('{base}', toKoaMiddleware(twofold.handler)))") : undefined;
+      const problem = ctx.mountPath
+        ? mountMismatch(bridge.base, ctx.mountPath, "app.use(mount('{base}', toKoaMiddleware(twofold.handler)))")
+        : undefined;
       if (!problem) return next();
       ctx.respond = false;
       return bridge.refuse(ctx.req as NodeRequest, ctx.res, problem);

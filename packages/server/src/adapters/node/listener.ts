@@ -76,10 +76,12 @@ export const pathOf = (url: string): string => {
 };
 
 /** `path` is `prefix` or below it (`''` is the root, above everything). */
-export const isUnder = (path: string, prefix: string): boolean => prefix === '' || path === prefix || path.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`);
+export const isUnder = (path: string, prefix: string): boolean =>
+  prefix === '' || path === prefix || path.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`);
 
 /** True when the handler answers `path`: under its base path, or the root's `/.well-known/webauthn`. */
-export const serves = (base: string | undefined, path: string): boolean => base === undefined || isUnder(path, base) || path === '/.well-known/webauthn';
+export const serves = (base: string | undefined, path: string): boolean =>
+  base === undefined || isUnder(path, base) || path === '/.well-known/webauthn';
 
 /**
  * Why a mount path and a base path cannot work together (neither is under the other), for the
@@ -145,8 +147,10 @@ const UNRESERVED_ESCAPE = /%(?:[46][1-9a-f]|[57][0-9a]|3[0-9]|2[de]|5f|7e)/i;
  * `encodeURIComponent` never escapes an unreserved character (RFC 3986 §2.3).
  */
 export function ambiguousPath(path: string): string | undefined {
-  if (path.split('/').some((segment) => segment === '.' || segment === '..')) return 'The request path has dot-segments ("." or ".."); send it resolved.';
-  if (UNRESERVED_ESCAPE.test(path)) return 'The request path percent-encodes a character that needs no encoding (RFC 3986 §2.3); send it as is.';
+  if (path.split('/').some((segment) => segment === '.' || segment === '..'))
+    return 'The request path has dot-segments ("." or ".."); send it resolved.';
+  if (UNRESERVED_ESCAPE.test(path))
+    return 'The request path percent-encodes a character that needs no encoding (RFC 3986 §2.3); send it as is.';
   return undefined;
 }
 

@@ -126,8 +126,10 @@ export function resolveSettings(
   }
   const schemaSetting = (flag: 'database-schema' | 'move-from-schema', name: string) => {
     const v = pick(flag, name);
-    if (v !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(v)) throw new Error(`${name} must be a schema name of lower-case letters, digits and _, not "${v}".`);
-    if (v !== undefined && databaseUrl === undefined) throw new Error(`${name} needs DATABASE_URL (the embedded database keeps its tables in public).`);
+    if (v !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(v))
+      throw new Error(`${name} must be a schema name of lower-case letters, digits and _, not "${v}".`);
+    if (v !== undefined && databaseUrl === undefined)
+      throw new Error(`${name} needs DATABASE_URL (the embedded database keeps its tables in public).`);
     return v;
   };
   const databaseSchema = schemaSetting('database-schema', 'TWOFOLD_DATABASE_SCHEMA');
@@ -152,14 +154,22 @@ export function resolveSettings(
   const webhookSecret = pick('webhook-secret', 'TWOFOLD_WEBHOOK_SECRET');
   if (webhookUrl !== undefined) {
     if (!/^https?:\/\//.test(webhookUrl)) throw new Error('TWOFOLD_WEBHOOK_URL must be an http(s) URL.');
-    if (!webhookSecret || webhookSecret.length < 32) throw new Error('TWOFOLD_WEBHOOK_SECRET (at least 32 characters) is needed with TWOFOLD_WEBHOOK_URL.');
+    if (!webhookSecret || webhookSecret.length < 32)
+      throw new Error('TWOFOLD_WEBHOOK_SECRET (at least 32 characters) is needed with TWOFOLD_WEBHOOK_URL.');
   }
   const faceActionsText = pick('face-actions', 'TWOFOLD_FACE_ACTIONS');
-  const faceActions = faceActionsText?.split(',').map((a) => a.trim()).filter(Boolean);
+  const faceActions = faceActionsText
+    ?.split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
   for (const a of faceActions ?? []) {
-    if (!['turn_left', 'turn_right', 'move_closer'].includes(a)) throw new Error(`TWOFOLD_FACE_ACTIONS: unknown action "${a}" (turn_left, turn_right, move_closer).`);
+    if (!['turn_left', 'turn_right', 'move_closer'].includes(a))
+      throw new Error(`TWOFOLD_FACE_ACTIONS: unknown action "${a}" (turn_left, turn_right, move_closer).`);
   }
-  if (faceActions && new Set(faceActions).size < 2) throw new Error('TWOFOLD_FACE_ACTIONS needs at least two distinct actions (with one, re-labelled recorded frames pass about one check in eight).');
+  if (faceActions && new Set(faceActions).size < 2)
+    throw new Error(
+      'TWOFOLD_FACE_ACTIONS needs at least two distinct actions (with one, re-labelled recorded frames pass about one check in eight).',
+    );
   const faceThreadsText = pick('face-threads', 'TWOFOLD_FACE_THREADS');
   const faceThreads = faceThreadsText === undefined ? undefined : Number(faceThreadsText);
   if (faceThreads !== undefined && !(Number.isInteger(faceThreads) && faceThreads >= 0 && faceThreads <= 64)) {
@@ -167,7 +177,8 @@ export function resolveSettings(
   }
   const proxiesText = pick('trusted-proxies', 'TWOFOLD_TRUSTED_PROXIES') ?? '0';
   const trustedProxies = Number(proxiesText);
-  if (!/^\d{1,2}$/.test(proxiesText)) throw new Error(`TWOFOLD_TRUSTED_PROXIES must be a small whole number (0 without a proxy), not "${proxiesText}".`);
+  if (!/^\d{1,2}$/.test(proxiesText))
+    throw new Error(`TWOFOLD_TRUSTED_PROXIES must be a small whole number (0 without a proxy), not "${proxiesText}".`);
   const apiKey = pick('api-key', 'TWOFOLD_API_KEY');
   if (apiKey !== undefined && apiKey.length < 16) throw new Error('TWOFOLD_API_KEY must be at least 16 characters.');
   const retention: Partial<RetentionSettings> = {};
@@ -184,12 +195,16 @@ export function resolveSettings(
     else throw new Error(`${name} must be a whole number of days (0 to 99999) or "forever", not "${text}".`);
   }
   const intervalText = pick('sweep-interval-seconds', 'TWOFOLD_SWEEP_INTERVAL_SECONDS') ?? '60';
-  if (!/^\d{1,6}$/.test(intervalText)) throw new Error(`TWOFOLD_SWEEP_INTERVAL_SECONDS must be a whole number of seconds (0: never), not "${intervalText}".`);
+  if (!/^\d{1,6}$/.test(intervalText))
+    throw new Error(`TWOFOLD_SWEEP_INTERVAL_SECONDS must be a whole number of seconds (0: never), not "${intervalText}".`);
   return {
     command: positionals,
     help: values.help === true,
     name: values.name,
-    scopes: (values.scopes ?? '').split(',').map((x) => x.trim()).filter(Boolean),
+    scopes: (values.scopes ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
     settings: {
       port,
       host: pick('host', 'HOST'),
