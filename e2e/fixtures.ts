@@ -143,8 +143,9 @@ export interface HonestFaceCheckOptions {
 }
 
 /**
- * A face check by the enrolled person through the demo, with the camera following the challenge.
- * Clicks `button` and waits until `passed()`, or the status line shows an error. The test camera
+ * A face check through the demo by a person following the moves — the enrolled person (it
+ * passes) or someone else (`passed()` then looks for the mismatch refusal). Clicks `button` and
+ * waits until `passed()`, or the status line shows an error. The test camera
  * is a 2D rendering of one photo: for some turn/target combinations the page's tracker (face-api's
  * tiny detector on a software GPU) misses the turned face, the capture runs out of time and the
  * server refuses the incomplete frames (LIVENESS_FAILED) — seen in 4 of 10 runs of the
