@@ -77,7 +77,10 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     if (value !== undefined && !SCHEMA_NAME.test(value))
       throw new Error(`createPostgresStore: invalid ${name}: ${value} (lower-case letters, digits and _)`);
   }
-  const urlSearchPath = searchPathInConnectionString(options.connectionString);
+  // pg lets a connection string's `options` (and PGOPTIONS) replace the config's, which would drop
+  // our search_path without a word (tables in public): they are taken apart here and merged below.
+  const { connectionString, startup } = splitStartupOptions(options.connectionString);
+  const urlSearchPath = /search_path/i.test(startup ?? '');
   if (schema !== undefined && urlSearchPath) {
     throw new Error(
       'createPostgresStore: the connection string sets search_path (in `options`) and `schema` is set too; keep one of them.',
@@ -87,9 +90,6 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   const target = schema ?? (urlSearchPath ? undefined : DEFAULT_POSTGRES_SCHEMA);
   const { default: driver } = await importDriver('pg', 'createPostgresStore', () => import('pg'));
   if (target && moveFromSchema === undefined && schema === undefined) await refuseLegacyLayout(driver, options.connectionString, target);
-  // pg lets a connection string's `options` (and PGOPTIONS) replace the config's, which would drop
-  // our search_path without a word (tables in public): merge them into one start-up option.
-  const { connectionString, startup } = splitStartupOptions(options.connectionString);
   const merged = [startup ?? process.env.PGOPTIONS, target && `-c search_path=${target}`].filter(Boolean).join(' ');
   const pool = new driver.Pool({
     connectionString,
@@ -140,14 +140,6 @@ async function expectSearchPath(executor: SqlExecutor, schema: string): Promise<
       'Behind PgBouncer add `options` to ignore_startup_parameters (or connect directly), or set search_path for this role: ALTER ROLE <role> SET search_path = ' +
       `${schema}.`,
   );
-}
-
-function searchPathInConnectionString(connectionString: string): boolean {
-  try {
-    return /search_path/i.test(new URL(connectionString).searchParams.get('options') ?? '');
-  } catch {
-    return false;
-  }
 }
 
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
