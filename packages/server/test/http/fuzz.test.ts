@@ -1,6 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import fc from 'fast-check';
 import pg from 'pg';
+import { SCOPES } from '@twofold/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSealingKey, parseKeyring } from '../../src/sealing/keyring.js';
 import { createPGliteStore } from '../../src/storage/pglite.js';
@@ -188,17 +189,7 @@ describe.each(await backends())('every route under malformed input (%s)', (_name
     serviceKey = (
       await app.twofold.apiKeys.create({
         name: 'fuzz',
-        scopes: [
-          'users.create',
-          'users.retrieve',
-          'devices.read',
-          'devices.delete',
-          'client_state.read',
-          'codes.generate',
-          'transactions.create',
-          'transactions.read',
-          'sessions.revoke',
-        ],
+        scopes: SCOPES, // every scope: the fuzzer reaches every service route
       })
     ).secret;
     // Real ids, so a share of the requests gets past "not found" into the modules.
