@@ -43,7 +43,7 @@ async function withFace<T>(run: (face: typeof import('@twofold/client/face'), se
   const engine = await face.createFaceEngine(face.DEFAULT_FACE_ASSETS);
   const camera = await face.startCamera({ video: $<HTMLVideoElement>('#camera') });
   try {
-    return await run(face, { engine, video: camera.video, timeoutMs: 90_000 });
+    return await run(face, { engine, video: camera.video, timeoutMs: 40_000 });
   } finally {
     camera.stop();
   }

@@ -7,6 +7,23 @@ let n = 0;
 const uniqueName = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${n++}`;
 const status = (page: Page) => page.locator('#status');
 
+/**
+ * Clicks a face button and waits for `expected` in the status line, trying again (at most three
+ * times, each a new challenge) when the server refused the capture as not live. The test camera is
+ * a 2D rendering of one photo: for some drawn targets the page's tracker misses the turned face,
+ * the capture runs out of time and the incomplete frames get LIVENESS_FAILED — a person would try
+ * again, and so does the test. Any other outcome fails at once.
+ */
+async function faceAction(page: Page, button: string, expected: string) {
+  for (let attempt = 1; ; attempt++) {
+    await page.getByRole('button', { name: button }).click();
+    await expect(status(page)).not.toHaveText('Working…', { timeout: 60_000 });
+    if ((await status(page).textContent()) === 'Failed: LIVENESS_FAILED' && attempt < 3) continue;
+    await expect(status(page)).toHaveText(expected);
+    return;
+  }
+}
+
 async function signUp(page: Page, url: string, username: string) {
   await page.goto(url);
   await page.locator('#signup-username').fill(username);
@@ -92,12 +109,12 @@ test('confirm a transaction with the passkey: the context is released once', asy
 });
 
 test('face recovery on a new device: a code that needs a face check, then a new passkey', async ({ page, camera, twofold, newDevice }) => {
+  test.setTimeout(360_000); // two face checks, each possibly tried three times (see faceAction)
   await camera.follow({ person: 'a' }); // this device's webcam shows person A, following the challenges
   const username = uniqueName('jane');
   await signUp(page, twofold.url, username);
   const { userId } = await twofold.server.users.retrieve({ username });
-  await page.getByRole('button', { name: 'Enroll my face' }).click();
-  await expect(status(page)).toHaveText('Face enrolled', { timeout: 120_000 });
+  await faceAction(page, 'Enroll my face', 'Face enrolled');
   await expect(twofold).toHaveDevice({ userId, type: 'backup', count: 1 });
 
   // The phone is lost. Support issues a code that works only with a face check.
@@ -105,28 +122,26 @@ test('face recovery on a new device: a code that needs a face check, then a new 
   const phone = await newDevice({ url: twofold.url, camera: { person: 'a' } });
   await phone.page.locator('#recover-user').fill(userId);
   await phone.page.locator('#recover-code').fill(code);
-  await phone.page.getByRole('button', { name: 'Recover with my face' }).click();
-  await expect(status(phone.page)).toHaveText('Recovered', { timeout: 120_000 });
+  await faceAction(phone.page, 'Recover with my face', 'Recovered');
   await expect(phone.page.locator('#title')).toHaveText(`Hello, ${username}`);
   await expect(phone.authenticator).toHaveCredentialFor(userId);
   await expect(twofold).toHaveDevice({ userId, type: 'passkey', count: 2 });
 });
 
 test('face recovery refuses someone else’s face: no passkey is bound', async ({ page, camera, twofold, newDevice }) => {
+  test.setTimeout(360_000); // two face checks, each possibly tried three times (see faceAction)
   await camera.follow({ person: 'a' });
   const username = uniqueName('joan');
   await signUp(page, twofold.url, username);
   const { userId } = await twofold.server.users.retrieve({ username });
-  await page.getByRole('button', { name: 'Enroll my face' }).click();
-  await expect(status(page)).toHaveText('Face enrolled', { timeout: 120_000 });
+  await faceAction(page, 'Enroll my face', 'Face enrolled');
 
   // A thief with the code, but person B in front of the camera.
   const { code } = await twofold.service.generateCode({ userId, type: 'short', requireFace: true });
   const thief = await newDevice({ url: twofold.url, camera: { person: 'b' } });
   await thief.page.locator('#recover-user').fill(userId);
   await thief.page.locator('#recover-code').fill(code);
-  await thief.page.getByRole('button', { name: 'Recover with my face' }).click();
-  await expect(status(thief.page)).toHaveText('Failed: FACE_MISMATCH', { timeout: 120_000 });
+  await faceAction(thief.page, 'Recover with my face', 'Failed: FACE_MISMATCH');
   await expect(thief.authenticator).not.toHaveCredentialFor(userId);
   await expect(twofold).toHaveDevice({ userId, type: 'passkey', count: 1 });
 });
