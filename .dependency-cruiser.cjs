@@ -12,10 +12,10 @@
  *   ./postgres subpaths);
  * - the server's adapters (packages/server/src/adapters/) never import its CLI
  *   (packages/server/src/cli/): `twofold serve` is built on the Node adapter, not the reverse;
- * - a server module that has a public face (VIA_INDEX below) is imported from outside its folder
- *   only through its index.ts; besides that, its routes.ts only by http/ (which mounts them), its
- *   sql.ts only by storage/ (the SQL store), its store.ts (the storage contract) by type-only
- *   imports, and context.ts (the context every module's functions take) imports it type-only.
+ * - a server module (VIA_INDEX below) is imported from outside its folder only through its
+ *   index.ts, its store.ts (the storage contract) type-only, and its module.ts (its description:
+ *   routes, store slice, migrations, facade) by src/modules.ts alone; context.ts (the context
+ *   every module's functions take) imports it type-only; modules never import storage/.
  * Workspace packages resolve through their `@twofold/source` export condition, i.e. to src.
  */
 const { builtinModules } = require('node:module');
@@ -31,9 +31,26 @@ const npmPackage = (name) => `(^|/)node_modules/${escapeRegExp(name)}/`;
 
 /**
  * Server modules with a public face: other code reaches them only through `<module>/index.ts`.
- * Add a module here once it has its index.ts and its importers use it.
+ * Every domain module (a folder with a module.ts, listed in src/modules.ts) and the WebAuthn core.
  */
-const VIA_INDEX = ['passkeys', 'tokens', 'users', 'webauthn'];
+const VIA_INDEX = [
+  'apikeys',
+  'audit',
+  'ceremonies',
+  'codes',
+  'devicekeys',
+  'devices',
+  'face',
+  'passkeys',
+  'pins',
+  'ratelimits',
+  'recovery',
+  'sweep',
+  'tokens',
+  'transactions',
+  'users',
+  'webauthn',
+];
 const SERVER_SRC = '^packages/server/src/';
 /** A file of a VIA_INDEX module; `face`: only that file (`(index|routes)`, …), else any. */
 const viaIndexModule = (face = '') => `${SERVER_SRC}(${VIA_INDEX.join('|')})/${face && `${face}\\.ts$`}`;
@@ -112,32 +129,33 @@ module.exports = {
       name: 'module-via-index',
       severity: 'error',
       comment:
-        "A server module with a public face (VIA_INDEX: passkeys, tokens, users, webauthn) is imported from outside its folder only through its index.ts. Its other entry points have one importer each (rules below): routes.ts is mounted by http/, sql.ts is the SQL store's, store.ts is imported type-only, and context.ts imports it type-only (the context it types is imported by the module itself, so an index there would be a cycle).",
+        "A server module (VIA_INDEX) is imported from outside its folder only through its index.ts (its functions and types for other code) or, type-only, its store.ts (its slice of the storage contract); its description, module.ts, only by the composition (src/modules.ts). Its routes.ts, sql.ts and migrations.ts are its module.ts's alone. context.ts imports it type-only (the context it types is imported by the module itself, so an index there would be a cycle).",
       from: { path: FROM_TOP, pathNot: `${SERVER_SRC}context\\.ts$` },
-      to: { path: viaIndexModule(), pathNot: [SAME_TOP, viaIndexModule('(index|routes|sql|store)')] },
+      to: { path: viaIndexModule(), pathNot: [SAME_TOP, viaIndexModule('(index|store|module)')] },
     },
     {
-      name: 'module-routes-via-http',
-      severity: 'error',
-      comment: "A VIA_INDEX module's routes.ts (its Hono sub-app) is mounted by http/ only; everything else uses its index.ts.",
-      from: { path: FROM_TOP, pathNot: `${SERVER_SRC}http/` },
-      to: { path: viaIndexModule('routes'), pathNot: SAME_TOP },
-    },
-    {
-      name: 'module-sql-via-storage',
+      name: 'module-description-via-composition',
       severity: 'error',
       comment:
-        "A VIA_INDEX module's sql.ts (its tables' statements) is the SQL store's (storage/) only; everything else uses its index.ts.",
-      from: { path: FROM_TOP, pathNot: `${SERVER_SRC}storage/` },
-      to: { path: viaIndexModule('sql'), pathNot: SAME_TOP },
+        "A module's description (module.ts: its routes, store slice, migrations and facade) is read by the composition only: src/modules.ts lists the modules, and the SQL store, the HTTP app and createTwofold loop over that list.",
+      from: { path: SERVER_SRC, pathNot: `${SERVER_SRC}modules\\.ts$` },
+      to: { path: viaIndexModule('module'), pathNot: SAME_TOP },
     },
     {
       name: 'module-store-types-only',
       severity: 'error',
       comment:
-        "A VIA_INDEX module's store.ts (its slice of the storage contract and its records) is imported from outside only type-only (`import type`); what runs is behind its index.ts.",
+        "A module's store.ts (its slice of the storage contract and its records) is imported from outside only type-only (`import type`); what runs is behind its index.ts.",
       from: { path: FROM_TOP },
       to: { path: viaIndexModule('store'), pathNot: SAME_TOP, dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'modules-not-storage',
+      severity: 'error',
+      comment:
+        'Modules never import storage/ (the stores: the SQL store, the engines, their entry points), which is built from the modules: their SQL uses db/ (the query helpers), the contract is src/store.ts. So storage/ depends on the modules and never the reverse.',
+      from: { path: viaIndexModule() },
+      to: { path: `${SERVER_SRC}storage/` },
     },
     {
       name: 'context-imports-modules-type-only',

@@ -22,7 +22,7 @@ import pg from 'pg';
 import { generateSealingKey, parseKeyring } from '../src/sealing/keyring.js';
 import { createPGliteStore } from '../src/storage/pglite.js';
 import { createPostgresStore } from '../src/storage/postgres.js';
-import type { Store } from '../src/storage/store.js';
+import type { Store } from '../src/store.js';
 import { createTwofold } from '../src/twofold.js';
 
 const ORIGIN = 'http://localhost:8080';

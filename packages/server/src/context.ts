@@ -8,7 +8,7 @@ import type { RateLimiter } from './ratelimits/store.js';
 import type { UsedCeremonies } from './ceremonies/used.js';
 import type { PasskeyCache } from './passkeys/cache.js';
 import type { Keyring } from './sealing/keyring.js';
-import type { Store } from './storage/store.js';
+import type { Store } from './store.js';
 import type { RetentionSettings } from './sweep/settings.js';
 import type { TokenService } from './tokens/tokens.js';
 

@@ -29,8 +29,8 @@ export type {
   WithHints,
   CeremonyResult,
 } from './passkeys/index.js';
-export type { ListDevicesOptions, RenameDeviceOptions, RemoveDeviceOptions, Device } from './devices/devices.js';
-export { authenticatorModel } from './devices/authenticators.js';
+export type { ListDevicesOptions, RenameDeviceOptions, RemoveDeviceOptions, Device } from './devices/index.js';
+export { authenticatorModel } from './devices/index.js';
 export type {
   GenerateCodeOptions,
   InvalidateCodesOptions,
@@ -39,34 +39,14 @@ export type {
   VerifyAddPasskeyWithCodeOptions,
   CodeSettings,
   CodePurpose,
-} from './codes/codes.js';
-export type { SetPinOptions, VerifyPinOptions, GetPinStatusOptions, PinSettings } from './pins/pins.js';
-export { ARGON2_PARAMS, inlinePinHasher, type PinHasher } from './pins/hashing.js';
-export type {
-  CreateTransactionOptions,
-  GetTransactionOptions,
-  StartTransactionConfirmationOptions,
-  ConfirmTransactionOptions,
-  DenyTransactionOptions,
-} from './transactions/transactions.js';
-export type { StartFaceChallengeOptions, EnrollFaceOptions, VerifyFaceOptions, GetClientStateOptions, FaceMatch } from './face/face.js';
-export type { FaceAnalyzer, FrameAnalysis, AnalyzedFace, AnalyzeFramesOptions } from './face/analyzer.js';
-export {
-  RECOVERY_TTL_SECONDS,
-  type StartRecoveryOptions,
-  type GetRecoveryOptions,
-  type ChooseRecoveryPinOptions,
-  type VerifyRecoveryFaceOptions,
-  type StartRecoveryPasskeyOptions,
-  type VerifyRecoveryPasskeyOptions,
-  type AbandonRecoveryOptions,
-  type ListRecoveriesOptions,
-  type CancelRecoveriesOptions,
-  type RecoveryFlow,
-  type RecoveryFlowSummary,
-  type RecoveryKind,
-  type RecoveryStep,
-} from './recovery/recovery.js';
+} from './codes/index.js';
+export type { SetPinOptions, VerifyPinOptions, GetPinStatusOptions, PinSettings } from './pins/index.js';
+export { ARGON2_PARAMS, inlinePinHasher, type PinHasher } from './pins/index.js';
+// The transactions and recovery modules' faces are public as a whole.
+export type * from './transactions/index.js';
+export type { StartFaceChallengeOptions, EnrollFaceOptions, VerifyFaceOptions, GetClientStateOptions, FaceMatch } from './face/index.js';
+export type { FaceAnalyzer, FrameAnalysis, AnalyzedFace, AnalyzeFramesOptions } from './face/index.js';
+export * from './recovery/index.js';
 export {
   SCOPES,
   API_KEY_PREFIX,
@@ -76,11 +56,11 @@ export {
   type EnsureApiKeyOptions,
   type AuthenticateApiKeyOptions,
   type RemoveApiKeyOptions,
-} from './apikeys/apikeys.js';
+} from './apikeys/index.js';
 export type { IssueTokenOptions, VerifyTokenOptions, AuthMethod, SessionClaims } from './tokens/index.js';
-export type { AuditEvent, AuditEventType, ActorOption, ListEventsOptions, PageEventsOptions } from './audit/audit.js';
-export { DEFAULT_RETENTION, type RetentionSettings, type SweepOptions, type SweepResult } from './sweep/sweep.js';
-export type { RateLimit } from './ratelimits/ratelimits.js';
+export type { AuditEvent, AuditEventType, ActorOption, ListEventsOptions, PageEventsOptions } from './audit/index.js';
+export { DEFAULT_RETENTION, type RetentionSettings, type SweepOptions, type SweepResult } from './sweep/index.js';
+export type { RateLimit } from './ratelimits/index.js';
 
 export type { SignOutOptions, RevokeSessionsOptions } from './tokens/index.js';
 export type { PasskeyCacheOptions } from './passkeys/index.js';
@@ -90,7 +70,7 @@ export type {
   RegisterDeviceKeyOptions,
   StartDeviceProofOptions,
   VerifyDeviceProofOptions,
-} from './devicekeys/devicekeys.js';
+} from './devicekeys/index.js';
 // Records some functions return as stored (`deviceKeys.verifyProof`, `audit.list`), and the
 // `type` of `codes.generate`.
 export type { DeviceKeyRecord } from './devicekeys/store.js';
@@ -99,4 +79,4 @@ export type { CodeType } from './codes/store.js';
 
 // The store an app passes to `createTwofold`. Its slices, their records and `StoreConflictError`,
 // for whoever writes a store, are in `@twofold/server/storage`.
-export type { Store } from './storage/store.js';
+export type { Store } from './store.js';

@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
-import type { ApiKey, Scope } from './apikeys/apikeys.js';
+import type { ApiKey, Scope } from './apikeys/index.js';
 import type { SessionClaims } from './tokens/index.js';
 
 /**

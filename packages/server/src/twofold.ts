@@ -1,143 +1,19 @@
-import {
-  createApiKey,
-  ensureApiKey,
-  authenticateApiKey,
-  removeApiKey,
-  type CreateApiKeyOptions,
-  type EnsureApiKeyOptions,
-  type AuthenticateApiKeyOptions,
-  type RemoveApiKeyOptions,
-} from './apikeys/apikeys.js';
-import {
-  actor,
-  listEvents,
-  pageEvents,
-  recordEvent,
-  type AuditEvent,
-  type ListEventsOptions,
-  type PageEventsOptions,
-} from './audit/audit.js';
-import type { RelyingParty, TwofoldContext } from './context.js';
-import {
-  listDevices,
-  removeDevice,
-  renameDevice,
-  type ListDevicesOptions,
-  type RemoveDeviceOptions,
-  type RenameDeviceOptions,
-} from './devices/devices.js';
-import { createHandler, type HandlerOptions } from './http/app.js';
-import {
-  createPasskeyCache,
-  getAcceptedCredentials,
-  relatedOriginsDocument,
-  startPasskeyAuthentication,
-  startPasskeyRegistration,
-  startPasskeyUpgrade,
-  verifyPasskeyUpgrade,
-  verifyPasskeyAuthentication,
-  verifyPasskeyRegistration,
-  type GetAcceptedCredentialsOptions,
-  type StartPasskeyAuthenticationOptions,
-  type StartPasskeyRegistrationOptions,
-  type StartPasskeyUpgradeOptions,
-  type VerifyPasskeyUpgradeOptions,
-  type VerifyPasskeyAuthenticationOptions,
-  type VerifyPasskeyRegistrationOptions,
-  type PasskeyCacheOptions,
-} from './passkeys/index.js';
-import {
-  DEFAULT_CODE_SETTINGS,
-  generateCode,
-  invalidateCodes,
-  startAddPasskeyWithCode,
-  verifyAddPasskeyWithCode,
-  type CodeSettings,
-  type GenerateCodeOptions,
-  type InvalidateCodesOptions,
-  type StartAddPasskeyWithCodeOptions,
-  type VerifyAddPasskeyWithCodeOptions,
-} from './codes/codes.js';
-import {
-  createHashGate,
-  DEFAULT_PIN_SETTINGS,
-  getPinStatus,
-  inlinePinHasher,
-  setPin,
-  verifyPin,
-  type GetPinStatusOptions,
-  type PinHasher,
-  type PinSettings,
-  type SetPinOptions,
-  type VerifyPinOptions,
-} from './pins/pins.js';
-import type { RateLimit } from './ratelimits/ratelimits.js';
-import type { FaceAnalyzer } from './face/analyzer.js';
-import {
-  enrollFace,
-  getClientState,
-  startFaceChallenge,
-  verifyFace,
-  type EnrollFaceOptions,
-  type GetClientStateOptions,
-  type StartFaceChallengeOptions,
-  type VerifyFaceOptions,
-} from './face/face.js';
-import {
-  abandonRecovery,
-  cancelRecoveries,
-  chooseRecoveryPin,
-  getRecovery,
-  listRecoveries,
-  startRecovery,
-  startRecoveryPasskey,
-  verifyRecoveryFace,
-  verifyRecoveryPasskey,
-  type AbandonRecoveryOptions,
-  type CancelRecoveriesOptions,
-  type ChooseRecoveryPinOptions,
-  type GetRecoveryOptions,
-  type ListRecoveriesOptions,
-  type StartRecoveryOptions,
-  type StartRecoveryPasskeyOptions,
-  type VerifyRecoveryFaceOptions,
-  type VerifyRecoveryPasskeyOptions,
-} from './recovery/recovery.js';
 import { FACE_ACTIONS, type FaceAction } from '@twofold/protocol';
+import type { AuditEvent } from './audit/index.js';
+import { createUsedCeremonies } from './ceremonies/index.js';
+import { DEFAULT_CODE_SETTINGS, type CodeSettings } from './codes/index.js';
+import type { RelyingParty, TwofoldContext } from './context.js';
+import type { FaceAnalyzer } from './face/index.js';
+import { createHandler, type HandlerOptions } from './http/app.js';
+import { type BoundVerbs, bindVerbs } from './module.js';
+import { MODULES, type ModuleVerbs } from './modules.js';
+import { createPasskeyCache, type PasskeyCacheOptions } from './passkeys/index.js';
+import { createHashGate, DEFAULT_PIN_SETTINGS, inlinePinHasher, type PinHasher, type PinSettings } from './pins/index.js';
+import type { RateLimit } from './ratelimits/index.js';
 import { createKeyring, type SealingKey } from './sealing/keyring.js';
-import { createUsedCeremonies } from './ceremonies/used.js';
-import {
-  confirmTransaction,
-  createTransaction,
-  denyTransaction,
-  getTransaction,
-  startTransactionConfirmation,
-  type ConfirmTransactionOptions,
-  type CreateTransactionOptions,
-  type DenyTransactionOptions,
-  type GetTransactionOptions,
-  type StartTransactionConfirmationOptions,
-} from './transactions/transactions.js';
-import type { Store } from './storage/store.js';
-import { checkRetention, DEFAULT_RETENTION, sweep, sweepAll, type RetentionSettings, type SweepOptions } from './sweep/sweep.js';
-import {
-  createTokenService,
-  revokeSessions,
-  signOut,
-  type IssueTokenOptions,
-  type RevokeSessionsOptions,
-  type SignOutOptions,
-  type VerifyTokenOptions,
-} from './tokens/index.js';
-import {
-  registerDeviceKey,
-  startDeviceProof,
-  verifyDeviceProof,
-  type RegisterDeviceKeyOptions,
-  type StartDeviceProofOptions,
-  type VerifyDeviceProofOptions,
-} from './devicekeys/devicekeys.js';
-import { createUser, getUser, retrieveUser, type CreateUserOptions, type GetUserOptions, type RetrieveUserOptions } from './users/index.js';
+import type { Store } from './store.js';
+import { checkRetention, DEFAULT_RETENTION, type RetentionSettings } from './sweep/index.js';
+import { createTokenService } from './tokens/index.js';
 
 export interface TwofoldOptions {
   /** Where everything is kept: `createPGliteStore()` or `createPostgresStore()`. */
@@ -394,140 +270,12 @@ export function createTwofold(options: TwofoldOptions) {
     get handler() {
       return (handler ??= createHandler(ctx, { ...options.http, onError }));
     },
-    users: {
-      create: (o: CreateUserOptions) => createUser(ctx, o),
-      /** By username. Throws `USER_NOT_FOUND`. */
-      retrieve: (o: RetrieveUserOptions) => retrieveUser(ctx, o),
-      /** By id. Throws `USER_NOT_FOUND`. */
-      get: (o: GetUserOptions) => getUser(ctx, o),
-    },
-    /** Passkey ceremonies, split as the browser needs them: `start…` returns options, `verify…` checks the response. */
-    passkeys: {
-      startRegistration: (o: StartPasskeyRegistrationOptions) => startPasskeyRegistration(ctx, o),
-      verifyRegistration: (o: VerifyPasskeyRegistrationOptions) => verifyPasskeyRegistration(ctx, o),
-      startAuthentication: (o: StartPasskeyAuthenticationOptions = {}) => startPasskeyAuthentication(ctx, o),
-      verifyAuthentication: (o: VerifyPasskeyAuthenticationOptions) => verifyPasskeyAuthentication(ctx, o),
-      /** Automatic passkey upgrade (conditional create) for a user the host signed in its own way. */
-      startUpgrade: (o: StartPasskeyUpgradeOptions) => startPasskeyUpgrade(ctx, o),
-      /** Completes it (UP/UV may be unset for this ceremony only); issues no session token. */
-      verifyUpgrade: (o: VerifyPasskeyUpgradeOptions) => verifyPasskeyUpgrade(ctx, o),
-      /** The user's accepted credential ids and names, for the browser's Signal API. */
-      getAcceptedCredentials: (o: GetAcceptedCredentialsOptions) => getAcceptedCredentials(ctx, o),
-      /** `{origins}` of `/.well-known/webauthn` (related origins); throws `NOT_FOUND` when none are configured. */
-      relatedOrigins: () => relatedOriginsDocument(ctx),
-    },
-    devices: {
-      list: (o: ListDevicesOptions) => listDevices(ctx, o),
-      rename: (o: RenameDeviceOptions) => renameDevice(ctx, o),
-      /** Removes a device and its credential (a passkey, or a face template). */
-      remove: (o: RemoveDeviceOptions) => removeDevice(ctx, o),
-    },
-    tokens: {
-      /** Issues a session token (e.g. after the host's own first factor). */
-      issue: (o: IssueTokenOptions) => tokens.issue(o),
-      /** Verifies a session token and that its session is live (not signed out or revoked); throws `INVALID_TOKEN`. */
-      verify: (o: VerifyTokenOptions) => tokens.verify(o.token),
-      /** The public keys that verify session tokens (RFC 7517 JWK Set). */
-      jwks: () => tokens.jwks(),
-      /** Rotates the signing key; the old key keeps verifying for the grace period. */
-      rotateSigningKey: async () => {
-        const kid = await tokens.rotate();
-        ctx.notify([await recordEvent(ctx, ctx.store, { type: 'signing_key.rotated', actor: actor.system, data: { kid } })]);
-        return kid;
-      },
-      /** Deletes retired signing keys past their grace period. @returns their ids. */
-      pruneSigningKeys: () => tokens.prune(),
-      /** Creates the first signing key if needed and checks the active one opens. */
-      ready: () => tokens.ready(),
-    },
-    /**
-     * Device binding: browsers' device keys (non-extractable ECDSA P-256 in IndexedDB) bound to
-     * passkey devices; PIN checks and credential-reset starts need a proof by one of them.
-     */
-    deviceKeys: {
-      /** Binds a public key to the session's passkey device (step-up rule). */
-      register: (o: RegisterDeviceKeyOptions) => registerDeviceKey(ctx, o),
-      /** A fresh challenge for a proof. */
-      startProof: (o: StartDeviceProofOptions) => startDeviceProof(ctx, o),
-      /** Checks a proof (consumes its challenge); throws `DEVICE_PROOF_REQUIRED` / `DEVICE_PROOF_INVALID`. */
-      verifyProof: (o: VerifyDeviceProofOptions) => verifyDeviceProof(ctx, o),
-    },
-    /** Server-side sessions: every token belongs to one (claim `sid`), checked on every request. */
-    sessions: {
-      /** Signs out: revokes the session of a verified token. */
-      signOut: (o: SignOutOptions) => signOut(ctx, o),
-      /** "Sign out everywhere": revokes every live session of a user (but `exceptSessionId`). */
-      revokeAll: (o: RevokeSessionsOptions) => revokeSessions(ctx, o),
-    },
-    apiKeys: {
-      create: (o: CreateApiKeyOptions) => createApiKey(ctx, o),
-      /** Makes sure a key with exactly this secret and every scope exists (idempotent). */
-      ensure: (o: EnsureApiKeyOptions) => ensureApiKey(ctx, o),
-      /** The key a secret belongs to, or null. */
-      authenticate: (o: AuthenticateApiKeyOptions) => authenticateApiKey(ctx, o),
-      remove: (o: RemoveApiKeyOptions) => removeApiKey(ctx, o),
-    },
-    codes: {
-      /** Generates a pre-authorized code for a user (deliver it out of band). */
-      generate: (o: GenerateCodeOptions) => generateCode(ctx, o),
-      /** Invalidates all of a user's live codes. */
-      invalidateAll: (o: InvalidateCodesOptions) => invalidateCodes(ctx, o),
-      /** Checks a code and starts registering a passkey with it (account recovery on a new device). */
-      startAddPasskey: (o: StartAddPasskeyWithCodeOptions) => startAddPasskeyWithCode(ctx, o),
-      /** Verifies the new passkey and consumes the code, atomically. */
-      verifyAddPasskey: (o: VerifyAddPasskeyWithCodeOptions) => verifyAddPasskeyWithCode(ctx, o),
-    },
-    pins: {
-      /** Sets the user's PIN; replacing one needs a fresh strong session (see `setPin`). */
-      set: (o: SetPinOptions) => setPin(ctx, o),
-      /** PIN sign-in: a token with `amr: ["pin"]`. */
-      verify: (o: VerifyPinOptions) => verifyPin(ctx, o),
-      getStatus: (o: GetPinStatusOptions) => getPinStatus(ctx, o),
-    },
-    transactions: {
-      /** Starts a step-up transaction; the context is released only on confirmation. */
-      create: (o: CreateTransactionOptions) => createTransaction(ctx, o),
-      /** The outcome, never the context. */
-      get: (o: GetTransactionOptions) => getTransaction(ctx, o),
-      /** WebAuthn options bound to the transaction, for the user's passkey. */
-      startConfirmation: (o: StartTransactionConfirmationOptions) => startTransactionConfirmation(ctx, o),
-      confirm: (o: ConfirmTransactionOptions) => confirmTransaction(ctx, o),
-      deny: (o: DenyTransactionOptions) => denyTransaction(ctx, o),
-    },
-    face: {
-      startChallenge: (o: StartFaceChallengeOptions) => startFaceChallenge(ctx, o),
-      enroll: (o: EnrollFaceOptions) => enrollFace(ctx, o),
-      verify: (o: VerifyFaceOptions) => verifyFace(ctx, o),
-      /** The stored client state of a backup/temporary face device (for the host to hand to a recovering client). */
-      getClientState: (o: GetClientStateOptions) => getClientState(ctx, o),
-    },
-    /** Multi-step recovery: credential reset (PIN + face + passkey) and new device (code + face + passkey). */
-    recovery: {
-      start: (o: StartRecoveryOptions) => startRecovery(ctx, o),
-      get: (o: GetRecoveryOptions) => getRecovery(ctx, o),
-      choosePin: (o: ChooseRecoveryPinOptions) => chooseRecoveryPin(ctx, o),
-      verifyFace: (o: VerifyRecoveryFaceOptions) => verifyRecoveryFace(ctx, o),
-      startPasskey: (o: StartRecoveryPasskeyOptions) => startRecoveryPasskey(ctx, o),
-      verifyPasskey: (o: VerifyRecoveryPasskeyOptions) => verifyRecoveryPasskey(ctx, o),
-      abandon: (o: AbandonRecoveryOptions) => abandonRecovery(ctx, o),
-      /** The user's recent flows, without handles (for support). */
-      list: (o: ListRecoveriesOptions) => listRecoveries(ctx, o),
-      /** Cancels every open flow of the user. */
-      cancelAll: (o: CancelRecoveriesOptions) => cancelRecoveries(ctx, o),
-    },
-    audit: {
-      list: (o: ListEventsOptions = {}) => listEvents(ctx, o),
-      /** One page of a user's events and the next page's cursor (what `GET /me/events` serves). */
-      page: (o: PageEventsOptions) => pageEvents(ctx, o),
-    },
-    /**
-     * Housekeeping, one run: deletes expired ceremonies, sessions, rate-limit counters and
-     * temporary face states, and recovery flows, codes, transactions and audit events past
-     * `retention` — at most `batchSize` rows per table, under the sweep lock (one process at a
-     * time per database; the others get `ran: false`). `twofold serve` runs it every minute.
-     */
-    sweep: (o: SweepOptions = {}) => sweep(ctx, o),
-    /** {@link sweep} until nothing is left over (what `twofold sweep` runs). */
-    sweepAll: (o: SweepOptions = {}) => sweepAll(ctx, o),
+    // Every module's verbs (MODULES, src/modules.ts): users, passkeys, devices, tokens, sessions, … .
+    ...moduleVerbs(ctx),
   };
+}
+
+/** The modules' verbs bound to one context, joined into one object (each module adds its own keys). */
+function moduleVerbs(ctx: TwofoldContext): BoundVerbs<ModuleVerbs> {
+  return Object.assign({}, ...MODULES.map((m) => m.verbs && bindVerbs(ctx, m.verbs)));
 }

@@ -1,7 +1,7 @@
-import { actor, recordEvent } from '../audit/audit.js';
+import { actor, recordEvent } from '../audit/index.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
-import { StoreConflictError } from '../storage/conflict.js';
+import { StoreConflictError } from '../db/conflict.js';
 import type { ApiKeyRecord } from './store.js';
 import { randomId, sha256Base64Url } from '../util/encoding.js';
 

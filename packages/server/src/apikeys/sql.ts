@@ -1,4 +1,4 @@
-import { date, json, type Query, type Row } from '../storage/sql/query.js';
+import { date, json, type Query, type Row } from '../db/query.js';
 import type { ApiKeyRecord, ApiKeysStore } from './store.js';
 
 export function apiKeysSql(q: Query): ApiKeysStore {

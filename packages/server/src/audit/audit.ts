@@ -1,5 +1,5 @@
 import type { TwofoldContext } from '../context.js';
-import type { Store } from '../storage/store.js';
+import type { Store } from '../store.js';
 import type { AuditEvent, AuditEventType } from './store.js';
 
 export type { AuditEvent, AuditEventType, AuditEventRecord } from './store.js';

@@ -1,4 +1,4 @@
-import { date, json, stringOrNull, type Query, type Row } from '../storage/sql/query.js';
+import { date, json, stringOrNull, type Query, type Row } from '../db/query.js';
 import type { AuditEventRecord, AuditStore } from './store.js';
 
 export function auditSql(q: Query): AuditStore {

@@ -1,4 +1,4 @@
-import { date, json, stringOrNull, type Query, type Row } from '../storage/sql/query.js';
+import { date, json, stringOrNull, type Query, type Row } from '../db/query.js';
 import type { CeremoniesStore, CeremonyRecord } from './store.js';
 
 export function ceremoniesSql(q: Query): CeremoniesStore {

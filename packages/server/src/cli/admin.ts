@@ -1,4 +1,4 @@
-import { SCOPES, type Scope } from '../apikeys/apikeys.js';
+import { SCOPES, type Scope } from '../apikeys/index.js';
 import { createTwofold, type Twofold } from '../twofold.js';
 import { loadSecretKeys } from '../adapters/node/secrets.js';
 import { openStore } from './serve.js';

@@ -6,9 +6,9 @@ import { clientAddressFor, createWorkerPinHasher, FRONT_END_HEADERS, serve } fro
 import { createFaceAnalyzer, FACE_INSTALL_COMMAND, missingFacePeers } from '../adapters/face/index.js';
 import type { FaceAction } from '@twofold/protocol';
 import { createWebhookNotifier } from '../webhooks/webhooks.js';
-import type { AuditEvent } from '../audit/audit.js';
+import type { AuditEvent } from '../audit/index.js';
 import { problemResponse } from '../http/problem.js';
-import type { Store } from '../storage/store.js';
+import type { Store } from '../store.js';
 import { createTwofold } from '../twofold.js';
 import { loadSecretKeys, requireSecretKeys } from '../adapters/node/secrets.js';
 import type { ServeSettings } from '../adapters/node/settings.js';

@@ -1,4 +1,4 @@
-import { actor as actors, recordEvent, type ActorOption, type AuditEvent } from '../audit/audit.js';
+import { actor as actors, recordEvent, type ActorOption, type AuditEvent } from '../audit/index.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
 import { requireUser } from '../users/index.js';
@@ -10,13 +10,13 @@ import {
   type WithHints,
 } from '../webauthn/index.js';
 import type { CeremonyResult } from '@twofold/protocol';
-import type { Store } from '../storage/store.js';
+import type { Store } from '../store.js';
 import type { UserRecord } from '../users/store.js';
 import type { CodeRecord, CodeType } from './store.js';
 import type { CodePurpose } from './settings.js';
 import type { GenerateCodeResponse } from '@twofold/protocol';
-import { consumeCeremony } from '../ceremonies/ceremonies.js';
-import { enforceLimits } from '../ratelimits/ratelimits.js';
+import { consumeCeremony } from '../ceremonies/index.js';
+import { enforceLimits } from '../ratelimits/index.js';
 import { randomId } from '../util/encoding.js';
 import { constantTimeEqual } from '../util/compare.js';
 import { hashCode, newCode, normalizeCode } from './secret.js';

@@ -1,4 +1,4 @@
-import { date, dateOrNull, type Query, type Row } from '../storage/sql/query.js';
+import { date, dateOrNull, type Query, type Row } from '../db/query.js';
 import type { CodeRecord, CodesStore, CodeType } from './store.js';
 
 export function codesSql(q: Query): CodesStore {

@@ -1,11 +1,11 @@
 import type { DeviceProof, DeviceProofPurpose } from '@twofold/protocol';
 import { calculateJwkThumbprint } from 'jose';
-import { actor, recordEvent } from '../audit/audit.js';
-import { beginCeremony, consumeCeremony } from '../ceremonies/ceremonies.js';
+import { actor, recordEvent } from '../audit/index.js';
+import { beginCeremony, consumeCeremony } from '../ceremonies/index.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError, isTwofoldError } from '../errors.js';
 import { requireStepUp, type SessionClaims } from '../tokens/index.js';
-import { enforceLimits } from '../ratelimits/ratelimits.js';
+import { enforceLimits } from '../ratelimits/index.js';
 import { fromBase64Url, randomId } from '../util/encoding.js';
 import type { DeviceKeyRecord } from './store.js';
 

@@ -1,4 +1,4 @@
-import { date, dateOrNull, json, type Query, type Row } from '../storage/sql/query.js';
+import { date, dateOrNull, json, type Query, type Row } from '../db/query.js';
 import type { DeviceKeyRecord, DeviceKeysStore } from './store.js';
 
 /** The device-keys slice over SQL (table `device_keys`, migration 10). */

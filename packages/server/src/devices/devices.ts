@@ -1,10 +1,10 @@
-import { actor, recordEvent, type ActorOption } from '../audit/audit.js';
+import { actor, recordEvent, type ActorOption } from '../audit/index.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
 import { requireUser } from '../users/index.js';
 import type { FaceTemplateRecord } from '../face/store.js';
 import type { PasskeyRecord } from '../passkeys/store.js';
-import type { Store } from '../storage/store.js';
+import type { Store } from '../store.js';
 import type { Device, PasskeyInfo } from '@twofold/protocol';
 import { authenticatorModel } from './authenticators.js';
 import type { DeviceRecord } from './store.js';

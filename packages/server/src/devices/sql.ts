@@ -1,4 +1,4 @@
-import { date, dateOrNull, type Query, type Row } from '../storage/sql/query.js';
+import { date, dateOrNull, type Query, type Row } from '../db/query.js';
 import type { DeviceRecord, DevicesStore } from './store.js';
 
 export function devicesSql(q: Query): DevicesStore {

@@ -1,18 +1,18 @@
 import { FACE_MATCH_THRESHOLD, FACE_TARGETS, type FaceAction, type FaceEvidence, type FaceTarget } from '@twofold/protocol';
-import { actor, recordEvent, type AuditEvent } from '../audit/audit.js';
-import { beginCeremony, consumeCeremony } from '../ceremonies/ceremonies.js';
+import { actor, recordEvent, type AuditEvent } from '../audit/index.js';
+import { beginCeremony, consumeCeremony } from '../ceremonies/index.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
 import { requireUser } from '../users/index.js';
 import type { CeremonyRecord } from '../ceremonies/store.js';
 import type { DeviceRecord } from '../devices/store.js';
-import type { Store } from '../storage/store.js';
+import type { Store } from '../store.js';
 import { decideLiveness, readEvidence } from './evidence.js';
 import { closestTemplate } from './match.js';
 import type { FaceTemplateRecord } from './store.js';
 import type { FaceTicket } from './analyzer.js';
 import { requireStepUp, type SessionClaims } from '../tokens/index.js';
-import { verifyDeviceProof, type DeviceProof } from '../devicekeys/devicekeys.js';
+import { verifyDeviceProof, type DeviceProof } from '../devicekeys/index.js';
 import { randomBytes, randomId, toBase64Url } from '../util/encoding.js';
 
 export type FacePurpose = 'enroll' | 'verify';

@@ -1,4 +1,4 @@
-import { dateOrNull, type Query } from '../storage/sql/query.js';
+import { dateOrNull, type Query } from '../db/query.js';
 import type { FaceStore } from './store.js';
 
 export function faceSql(q: Query): FaceStore {

@@ -3,21 +3,11 @@ import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { TrieRouter } from 'hono/router/trie-router';
-import { auditRoutes } from '../audit/routes.js';
-import { codesRoutes } from '../codes/routes.js';
 import type { TwofoldContext } from '../context.js';
-import { devicesRoutes } from '../devices/routes.js';
 import { TwofoldError } from '../errors.js';
 import { FACE_EVIDENCE_LIMITS } from '@twofold/protocol';
-import { FACE_EVIDENCE_PATHS, faceRoutes } from '../face/routes.js';
-import { passkeysRoutes } from '../passkeys/routes.js';
-import { pinsRoutes } from '../pins/routes.js';
-import { RECOVERY_EVIDENCE_PATHS, recoveryRoutes } from '../recovery/routes.js';
+import { MODULES } from '../modules.js';
 import type { TwofoldEnv } from '../routing.js';
-import { tokensRoutes } from '../tokens/routes.js';
-import { deviceKeysRoutes } from '../devicekeys/routes.js';
-import { transactionsRoutes } from '../transactions/routes.js';
-import { usersRoutes } from '../users/routes.js';
 import { addressKey, type ClientAddressSource } from './address.js';
 import { bodyTooLarge, checkPathSegments, createRouteKit } from './middleware.js';
 import { problemResponse } from './problem.js';
@@ -47,7 +37,7 @@ export interface HandlerOptions {
 }
 
 /**
- * The Fetch-standard HTTP handler, `(Request) => Promise<Response>`: the modules' routes mounted
+ * The Fetch-standard HTTP handler, `(Request) => Promise<Response>`: the modules' routes (`MODULES`) mounted
  * on one Hono app, behind the middleware they share. Every {@link TwofoldError} becomes
  * problem+json (`problem.ts` maps codes to statuses); anything else is a 500 `INTERNAL` with no
  * detail leaked.
@@ -103,25 +93,12 @@ export function createHandler(ctx: TwofoldContext, options: HandlerOptions = {})
     Math.ceil((FACE_EVIDENCE_LIMITS.maxFrames * FACE_EVIDENCE_LIMITS.maxFrameBytes * 4) / 3) + 16 * 1024,
   );
   const evidence = new TrieRouter<true>();
-  for (const path of [...FACE_EVIDENCE_PATHS, ...RECOVERY_EVIDENCE_PATHS]) evidence.add('ALL', base + path, true);
+  for (const path of MODULES.flatMap((m) => m.evidencePaths ?? [])) evidence.add('ALL', base + path, true);
   const [small, large] = [limitBodies(limit), limitBodies(evidenceLimit)];
   app.use((c, next) => (evidence.match('ALL', c.req.path)[0].length > 0 ? large : small)(c, next));
 
-  for (const routes of [
-    tokensRoutes(ctx, kit),
-    usersRoutes(ctx, kit),
-    codesRoutes(ctx, kit),
-    passkeysRoutes(ctx, kit),
-    devicesRoutes(ctx, kit),
-    deviceKeysRoutes(ctx, kit),
-    pinsRoutes(ctx, kit),
-    faceRoutes(ctx, kit),
-    recoveryRoutes(ctx, kit),
-    transactionsRoutes(ctx, kit),
-    auditRoutes(ctx, kit),
-  ]) {
-    app.route('/', routes);
-  }
+  // Every module's routes (MODULES, src/modules.ts), as sub-apps at the base path.
+  for (const module of MODULES) if (module.routes) app.route('/', module.routes(ctx, kit));
 
   app.notFound((c) => problemResponse('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}.`));
   app.onError((error) => {

@@ -2,10 +2,10 @@ import { createMiddleware } from 'hono/factory';
 import type { Context } from 'hono';
 import { jsonProblem, pathParam } from '@twofold/protocol/schemas';
 import type { z } from 'zod';
-import { API_KEY_PREFIX, authenticateApiKey } from '../apikeys/apikeys.js';
+import { API_KEY_PREFIX, authenticateApiKey } from '../apikeys/index.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
-import { enforceLimits } from '../ratelimits/ratelimits.js';
+import { enforceLimits } from '../ratelimits/index.js';
 import type { MaybeSessionEnv, RouteKit, ServiceEnv, SessionEnv, TwofoldEnv } from '../routing.js';
 import type { SessionClaims } from '../tokens/index.js';
 

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { Store } from '../storage/store.js';
+import type { Store } from '../store.js';
 import type { PasskeyRecord } from './store.js';
 
 /** Sizing of a {@link PasskeyCache}. */

@@ -1,4 +1,4 @@
-import { beginCeremony, consumeCeremony } from '../ceremonies/ceremonies.js';
+import { beginCeremony, consumeCeremony } from '../ceremonies/index.js';
 import {
   canSealCeremonies,
   openSealedCeremony,
@@ -6,7 +6,7 @@ import {
   releaseSealedCeremony,
   sealCeremony,
   sealedCeremonyIsFor,
-} from '../ceremonies/sealed.js';
+} from '../ceremonies/index.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
 import { requireStepUp, type MintedToken, type SessionClaims } from '../tokens/index.js';

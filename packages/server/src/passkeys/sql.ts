@@ -1,5 +1,5 @@
-import { auditEventParams } from '../audit/sql.js';
-import { json, type Query, type Row } from '../storage/sql/query.js';
+import { auditEventParams } from '../audit/index.js';
+import { json, type Query, type Row } from '../db/query.js';
 import type { PasskeyRecord, PasskeysStore } from './store.js';
 
 export function passkeysSql(q: Query): PasskeysStore {

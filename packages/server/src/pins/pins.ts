@@ -1,11 +1,11 @@
-import { actor, recordEvent } from '../audit/audit.js';
+import { actor, recordEvent } from '../audit/index.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
 import { requireUser } from '../users/index.js';
 import { requireStepUp, type SessionClaims } from '../tokens/index.js';
-import { enforceLimits, type LimitChecks } from '../ratelimits/ratelimits.js';
+import { enforceLimits, type LimitChecks } from '../ratelimits/index.js';
 import { randomBytes } from '../util/encoding.js';
-import { verifyDeviceProof, type DeviceProof } from '../devicekeys/devicekeys.js';
+import { verifyDeviceProof, type DeviceProof } from '../devicekeys/index.js';
 
 export { DEFAULT_PIN_SETTINGS, type PinSettings } from './settings.js';
 export { ARGON2_PARAMS, createHashGate, inlinePinHasher, type HashGate, type HashGateOptions, type PinHasher } from './hashing.js';

@@ -1,4 +1,4 @@
-import { date, dateOrNull, type Query, type Row } from '../storage/sql/query.js';
+import { date, dateOrNull, type Query, type Row } from '../db/query.js';
 import type { PinRecord, PinsStore } from './store.js';
 
 export function pinsSql(q: Query): PinsStore {

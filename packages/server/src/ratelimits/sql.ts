@@ -1,11 +1,12 @@
-import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
-import type { SqlExecutor } from '../storage/sql/executor.js';
-import type { Query } from '../storage/sql/query.js';
+import type { SqlExecutor, SqlLibraries } from '../db/executor.js';
+import type { Query } from '../db/query.js';
 import type { RateLimitsStore } from './store.js';
 
 // rate-limiter-flexible's PostgreSQL limiter, over the store's connection, on the table
-// migration 2 creates (so PGlite and PostgreSQL share the implementation).
-export function rateLimitsSql(q: Query, db: SqlExecutor): RateLimitsStore {
+// migration 2 creates (so PGlite and PostgreSQL share the implementation). The SQL store hands the
+// library in (see SqlLibraries).
+export function rateLimitsSql(q: Query, db: SqlExecutor, { rateLimiterFlexible }: SqlLibraries): RateLimitsStore {
+  const { RateLimiterPostgres, RateLimiterRes } = rateLimiterFlexible;
   return {
     rateLimiter(o) {
       const limiter = new RateLimiterPostgres({

@@ -1,10 +1,10 @@
 import type { FaceEvidence } from '@twofold/protocol';
-import { actor, recordEvent, type ActorOption, type AuditEvent } from '../audit/audit.js';
-import { consumeCeremony } from '../ceremonies/ceremonies.js';
-import { checkCode, redeemCode } from '../codes/codes.js';
+import { actor, recordEvent, type ActorOption, type AuditEvent } from '../audit/index.js';
+import { consumeCeremony } from '../ceremonies/index.js';
+import { checkCode, redeemCode } from '../codes/index.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
-import { faceVerified, matchFace, usableFaceTemplate } from '../face/face.js';
+import { faceVerified, matchFace, usableFaceTemplate } from '../face/index.js';
 import {
   completeRegistration,
   startRegistration,
@@ -13,10 +13,10 @@ import {
   type WithHints,
 } from '../webauthn/index.js';
 import type { CeremonyResult } from '@twofold/protocol';
-import { assertStrongPin, hashPin } from '../pins/pins.js';
-import { verifyDeviceProof, type DeviceProof } from '../devicekeys/devicekeys.js';
+import { assertStrongPin, hashPin } from '../pins/index.js';
+import { verifyDeviceProof, type DeviceProof } from '../devicekeys/index.js';
 import type { CodeType } from '../codes/store.js';
-import type { Store } from '../storage/store.js';
+import type { Store } from '../store.js';
 import type { RecoveryFlowRecord, RecoveryKind, RecoveryStep } from './store.js';
 import { requireUser } from '../users/index.js';
 import { randomId, sha256Base64Url } from '../util/encoding.js';

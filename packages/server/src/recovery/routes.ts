@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import * as s from '@twofold/protocol/schemas';
-import { actor } from '../audit/audit.js';
+import { actor } from '../audit/index.js';
 import type { TwofoldContext } from '../context.js';
 import type { RouteKit, TwofoldEnv } from '../routing.js';
 import {

@@ -1,4 +1,4 @@
-import { date, dateOrNull, stringOrNull, type Query, type Row } from '../storage/sql/query.js';
+import { date, dateOrNull, stringOrNull, type Query, type Row } from '../db/query.js';
 import type { RecoveryFlowChange, RecoveryFlowRecord, RecoveryStep, RecoveryStore } from './store.js';
 
 export function recoverySql(q: Query): RecoveryStore {

@@ -5,8 +5,8 @@
  * store throws on a unique violation. An app that only passes a store to `createTwofold` needs
  * none of it (`Store` itself is also exported from the root). Runtime-agnostic, like the root.
  */
-export type { Store } from './store.js';
-export { StoreConflictError } from './conflict.js';
+export type { Store } from '../store.js';
+export { StoreConflictError } from '../store.js';
 export type { ApiKeysStore, ApiKeyRecord } from '../apikeys/store.js';
 export type { AuditStore, AuditEventRecord } from '../audit/store.js';
 export type { CeremoniesStore, CeremonyRecord, CeremonyKind } from '../ceremonies/store.js';

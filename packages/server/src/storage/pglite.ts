@@ -1,9 +1,9 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { importDriver } from './driver.js';
-import type { SqlExecutor } from './sql/executor.js';
+import type { SqlExecutor } from '../db/executor.js';
 import { migrate } from './sql/migrate.js';
 import { createSqlStore } from './sql/sql-store.js';
-import type { Store } from './store.js';
+import type { Store } from '../store.js';
 
 export interface PGliteStoreOptions {
   /**

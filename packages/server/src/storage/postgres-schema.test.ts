@@ -9,12 +9,12 @@ import { generateSealingKey, parseKeyring } from '../sealing/keyring.js';
 import { createTwofold } from '../twofold.js';
 import { createPGliteStore } from './pglite.js';
 import { createPostgresStore, LegacySchemaError } from './postgres.js';
-import type { SqlExecutor } from './sql/executor.js';
+import type { SqlExecutor } from '../db/executor.js';
 import { migrate } from './sql/migrate.js';
 import { MIGRATIONS } from './sql/migrations.js';
 import { createSqlStore } from './sql/sql-store.js';
-import { MIGRATIONS_TABLE, TWOFOLD_TABLES } from './sql/tables.js';
-import type { Store } from './store.js';
+import { MIGRATIONS_TABLE, TWOFOLD_TABLES } from './sql/migrations.js';
+import type { Store } from '../store.js';
 
 const hasPostgres = await postgresAvailable();
 const rp = { id: 'localhost', origins: ['http://localhost:1'] };

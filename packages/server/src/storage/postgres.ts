@@ -1,12 +1,11 @@
 import type pg from 'pg';
 import { importDriver } from './driver.js';
 import { TwofoldError } from '../errors.js';
-import type { SqlExecutor } from './sql/executor.js';
+import type { SqlExecutor } from '../db/executor.js';
 import { migrate } from './sql/migrate.js';
-import { MIGRATIONS } from './sql/migrations.js';
-import { MIGRATIONS_TABLE, TWOFOLD_TABLES } from './sql/tables.js';
+import { MIGRATIONS, MIGRATIONS_TABLE, TWOFOLD_TABLES } from './sql/migrations.js';
 import { createSqlStore } from './sql/sql-store.js';
-import type { Store } from './store.js';
+import type { Store } from '../store.js';
 
 /** Where Twofold keeps its tables on PostgreSQL unless told otherwise. */
 export const DEFAULT_POSTGRES_SCHEMA = 'twofold';

@@ -3,7 +3,7 @@ import { generateSealingKey, parseKeyring } from '../index.js';
 import { createTwofold } from '../twofold.js';
 import { createPGliteStore } from './pglite.js';
 import { createPostgresStore } from './postgres.js';
-import type { Store } from './store.js';
+import type { Store } from '../store.js';
 import { postgresAvailable, TEST_DATABASE_URL } from '../../test/helpers/postgres.js';
 
 const hasPostgres = await postgresAvailable();

@@ -1,4 +1,4 @@
-import type { Query } from '../storage/sql/query.js';
+import type { Query } from '../db/query.js';
 import type { SweepStore } from './store.js';
 
 /** The sweep lock over SQL: `pg_try_advisory_xact_lock` on a key derived from the schema name. */

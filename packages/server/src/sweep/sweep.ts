@@ -1,5 +1,5 @@
 import type { TwofoldContext } from '../context.js';
-import { FRAME_MEMORY_DAYS } from '../face/face.js';
+import { FRAME_MEMORY_DAYS } from '../face/index.js';
 
 export { checkRetention, DEFAULT_RETENTION, type RetentionSettings } from './settings.js';
 

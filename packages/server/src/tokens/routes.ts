@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { actor } from '../audit/audit.js';
+import { actor } from '../audit/index.js';
 import type { TwofoldContext } from '../context.js';
 import type { RouteKit, TwofoldEnv } from '../routing.js';
 import { requireUser } from '../users/index.js';

@@ -1,4 +1,4 @@
-import { actor, recordEvent, type ActorOption } from '../audit/audit.js';
+import { actor, recordEvent, type ActorOption } from '../audit/index.js';
 import type { TwofoldContext } from '../context.js';
 import type { SessionClaims } from './tokens.js';
 

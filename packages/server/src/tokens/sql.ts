@@ -1,4 +1,4 @@
-import { date, dateOrNull, json, type Query, type Row } from '../storage/sql/query.js';
+import { date, dateOrNull, json, type Query, type Row } from '../db/query.js';
 import type { SessionRecord, SessionsStore, SigningKeyRecord, SigningKeysStore } from './store.js';
 
 export function signingKeysSql(q: Query): SigningKeysStore {

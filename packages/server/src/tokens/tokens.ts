@@ -1,7 +1,7 @@
 import { SignJWT, exportJWK, generateKeyPair, importJWK, jwtVerify, type JWK, type JWTPayload } from 'jose';
 import { TwofoldError } from '../errors.js';
 import type { Keyring } from '../sealing/keyring.js';
-import type { Store } from '../storage/store.js';
+import type { Store } from '../store.js';
 import type { SessionRecord, SigningKeyRecord } from './store.js';
 import { randomId } from '../util/encoding.js';
 

@@ -1,5 +1,5 @@
-import { auditEventParams } from '../audit/sql.js';
-import { date, dateOrNull, stringOrNull, type Query, type Row } from '../storage/sql/query.js';
+import { auditEventParams } from '../audit/index.js';
+import { date, dateOrNull, stringOrNull, type Query, type Row } from '../db/query.js';
 import type { TransactionRecord, TransactionsStore } from './store.js';
 
 export function transactionsSql(q: Query): TransactionsStore {

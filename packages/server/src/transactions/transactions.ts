@@ -1,5 +1,5 @@
-import { actor, newEvent, recordEvent, type ActorOption } from '../audit/audit.js';
-import { beginCeremony, consumeCeremony } from '../ceremonies/ceremonies.js';
+import { actor, newEvent, recordEvent, type ActorOption } from '../audit/index.js';
+import { beginCeremony, consumeCeremony } from '../ceremonies/index.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
 import { requireUser } from '../users/index.js';
@@ -10,8 +10,8 @@ import {
   type AuthenticationResponseJSON,
   type PublicKeyCredentialRequestOptionsJSON,
 } from '../webauthn/index.js';
-import { checkPin } from '../pins/pins.js';
-import { verifyDeviceProof, type DeviceProof } from '../devicekeys/devicekeys.js';
+import { checkPin } from '../pins/index.js';
+import { verifyDeviceProof, type DeviceProof } from '../devicekeys/index.js';
 import type { GetTransactionResponse } from '@twofold/protocol';
 import type { TransactionRecord } from './store.js';
 import type { SessionClaims } from '../tokens/index.js';

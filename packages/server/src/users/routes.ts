@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import * as s from '@twofold/protocol/schemas';
-import { actor } from '../audit/audit.js';
+import { actor } from '../audit/index.js';
 import type { TwofoldContext } from '../context.js';
-import { getPinStatus } from '../pins/pins.js';
+import { getPinStatus } from '../pins/index.js';
 import type { RouteKit, TwofoldEnv } from '../routing.js';
 import { createUser, getUser, retrieveUser } from './users.js';
 

@@ -1,4 +1,4 @@
-import { date, type Query, type Row } from '../storage/sql/query.js';
+import { date, type Query, type Row } from '../db/query.js';
 import type { UserRecord, UsersStore } from './store.js';
 
 export function usersSql(q: Query): UsersStore {

@@ -1,8 +1,8 @@
-import { actor, recordEvent, type ActorOption } from '../audit/audit.js';
+import { actor, recordEvent, type ActorOption } from '../audit/index.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
-import { StoreConflictError } from '../storage/conflict.js';
-import type { Store } from '../storage/store.js';
+import { StoreConflictError } from '../db/conflict.js';
+import type { Store } from '../store.js';
 import type { UserRecord } from './store.js';
 import { randomBytes, toBase64Url } from '../util/encoding.js';
 import type { User } from '@twofold/protocol';

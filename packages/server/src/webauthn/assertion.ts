@@ -5,9 +5,9 @@ import {
   type PublicKeyCredentialRequestOptionsJSON,
   type VerifiedAuthenticationResponse,
 } from '@simplewebauthn/server';
-import { actor, newEvent, recordEvent, type AuditEvent } from '../audit/audit.js';
-import { ceremonyNotFound } from '../ceremonies/errors.js';
-import { useSealedCeremony, type SealedCeremony } from '../ceremonies/sealed.js';
+import { actor, newEvent, recordEvent, type AuditEvent } from '../audit/index.js';
+import { ceremonyNotFound } from '../ceremonies/index.js';
+import { useSealedCeremony, type SealedCeremony } from '../ceremonies/index.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
 import type { PasskeyRecord } from '../passkeys/store.js';

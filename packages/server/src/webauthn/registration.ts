@@ -5,16 +5,16 @@ import {
   type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import type { AuthMethod, CeremonyResult } from '@twofold/protocol';
-import { actor, recordEvent, type AuditEvent } from '../audit/audit.js';
-import { beginCeremony } from '../ceremonies/ceremonies.js';
+import { actor, recordEvent, type AuditEvent } from '../audit/index.js';
+import { beginCeremony } from '../ceremonies/index.js';
 import type { TwofoldContext } from '../context.js';
-import { authenticatorModel } from '../devices/authenticators.js';
-import { deviceNameFromUserAgent } from '../devices/device-name.js';
+import { authenticatorModel } from '../devices/index.js';
+import { deviceNameFromUserAgent } from '../devices/index.js';
 import type { DeviceRecord } from '../devices/store.js';
 import { TwofoldError } from '../errors.js';
 import type { PasskeyRecord } from '../passkeys/store.js';
-import { StoreConflictError } from '../storage/conflict.js';
-import type { Store } from '../storage/store.js';
+import { StoreConflictError } from '../db/conflict.js';
+import type { Store } from '../store.js';
 import { insertUserOrThrow } from '../users/index.js';
 import type { UserRecord } from '../users/store.js';
 import { fromBase64Url, randomId } from '../util/encoding.js';

@@ -1,4 +1,4 @@
-import type { AuditEvent, AuditEventType } from '../audit/audit.js';
+import type { AuditEvent, AuditEventType } from '../audit/index.js';
 
 export interface WebhookOptions {
   /** Where to POST. */

@@ -1,6 +1,6 @@
 import { createSoftAuthenticator } from '@twofold/testing';
 import type { AuditEvent } from '../../src/audit/audit.js';
-import type { Store } from '../../src/storage/store.js';
+import type { Store } from '../../src/store.js';
 import { createTwofold, type TwofoldOptions } from '../../src/twofold.js';
 
 export const ORIGIN = 'http://localhost:5173';

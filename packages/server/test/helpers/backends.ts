@@ -1,5 +1,5 @@
 import { createPGliteStore } from '../../src/storage/pglite.js';
-import type { Store } from '../../src/storage/store.js';
+import type { Store } from '../../src/store.js';
 import { createTestPostgresStore, postgresAvailable } from './postgres.js';
 
 export type Backend = [name: string, open: () => Promise<{ store: Store; close: () => Promise<void> }>];

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { createPostgresStore } from '../../src/storage/postgres.js';
-import type { Store } from '../../src/storage/store.js';
+import type { Store } from '../../src/store.js';
 
 /** The PostgreSQL the tests use; CI has one at 127.0.0.1:5432 with trust auth. */
 export const TEST_DATABASE_URL = process.env.TWOFOLD_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

@@ -2,7 +2,7 @@ import { clientAddress, serve } from '@twofold/server/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addressKey, forwardedClientAddress } from '../../src/http/address.js';
 import { createPGliteStore } from '../../src/storage/pglite.js';
-import type { Store } from '../../src/storage/store.js';
+import type { Store } from '../../src/store.js';
 import { createTwofold } from '../../src/twofold.js';
 import { createTestApp, signUp } from '../helpers/app.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSealingKey, parseKeyring } from '../../src/sealing/keyring.js';
-import type { Store } from '../../src/storage/store.js';
+import type { Store } from '../../src/store.js';
 import { storeBackends } from '../helpers/backends.js';
 import { bindDevice, createTestApp, signUp } from '../helpers/app.js';
 

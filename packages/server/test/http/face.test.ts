@@ -5,7 +5,7 @@ import type { SamplePerson } from '@twofold/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSealingKey, parseKeyring } from '../../src/sealing/keyring.js';
 import { createPGliteStore } from '../../src/storage/pglite.js';
-import type { Store } from '../../src/storage/store.js';
+import type { Store } from '../../src/store.js';
 import { bindDevice, createTestApp, signUp as signUpUnbound, type TestDeviceKey } from '../helpers/app.js';
 import { evidence, frame, testFaceAnalyzer, type EvidenceOptions } from '../helpers/face.js';
 import { createFaceAnalyzer } from '../../src/adapters/face/index.js';

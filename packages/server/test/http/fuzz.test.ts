@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSealingKey, parseKeyring } from '../../src/sealing/keyring.js';
 import { createPGliteStore } from '../../src/storage/pglite.js';
 import { createPostgresStore } from '../../src/storage/postgres.js';
-import type { Store } from '../../src/storage/store.js';
+import type { Store } from '../../src/store.js';
 import { createTestApp, signUp } from '../helpers/app.js';
 import { postgresAvailable, TEST_DATABASE_URL } from '../helpers/postgres.js';
 

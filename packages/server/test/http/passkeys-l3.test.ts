@@ -1,6 +1,6 @@
 import { createSoftAuthenticator } from '@twofold/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../../src/storage/store.js';
+import type { Store } from '../../src/store.js';
 import { createTestApp, ORIGIN, signUp, uniqueName } from '../helpers/app.js';
 import { storeBackends } from '../helpers/backends.js';
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkerPinHasher } from '../../src/adapters/node/index.js';
 import { inlinePinHasher, type PinHasher } from '../../src/pins/hashing.js';
 import { createPGliteStore } from '../../src/storage/pglite.js';
-import type { Store } from '../../src/storage/store.js';
+import type { Store } from '../../src/store.js';
 import { bindDevice, createTestApp, signUp } from '../helpers/app.js';
 
 // Issue 13 item 4: argon2id (~70 ms of CPU per PIN check, change or reset) ran on the event loop,

@@ -1,7 +1,7 @@
 import { createSoftAuthenticator } from '@twofold/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSealingKey, parseKeyring } from '../../src/sealing/keyring.js';
-import type { Store } from '../../src/storage/store.js';
+import type { Store } from '../../src/store.js';
 import { bindDevice, createTestApp, ORIGIN, signUp, type TestDeviceKey } from '../helpers/app.js';
 import { storeBackends } from '../helpers/backends.js';
 import type { SamplePerson } from '@twofold/testing';

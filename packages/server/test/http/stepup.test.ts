@@ -2,7 +2,7 @@ import { createSoftAuthenticator } from '@twofold/testing';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPGliteStore } from '../../src/storage/pglite.js';
-import type { Store } from '../../src/storage/store.js';
+import type { Store } from '../../src/store.js';
 import { createTestApp, ORIGIN, signUp } from '../helpers/app.js';
 
 // Issue 13 items 1 and 10: credential changes need a passkey authentication at most 5 minutes

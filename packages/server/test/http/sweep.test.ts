@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresStore } from '../../src/storage/postgres.js';
-import type { Store } from '../../src/storage/store.js';
+import type { Store } from '../../src/store.js';
 import { sha256Base64Url } from '../../src/util/encoding.js';
 import { generateSealingKey, parseKeyring } from '../../src/sealing/keyring.js';
 import { storeBackends } from '../helpers/backends.js';

@@ -3,7 +3,7 @@ import { createSoftAuthenticator } from '@twofold/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSealingKey, parseKeyring } from '../../src/sealing/keyring.js';
 import { createPGliteStore } from '../../src/storage/pglite.js';
-import type { Store } from '../../src/storage/store.js';
+import type { Store } from '../../src/store.js';
 import { createWebhookNotifier, verifyWebhookSignature } from '../../src/webhooks/webhooks.js';
 import { bindDevice, createTestApp, ORIGIN, signUp } from '../helpers/app.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSealingKey, parseKeyring } from '../../src/sealing/keyring.js';
 import { createPGliteStore } from '../../src/storage/pglite.js';
-import type { Store } from '../../src/storage/store.js';
+import type { Store } from '../../src/store.js';
 import { createTestApp, signUp, uniqueName } from '../helpers/app.js';
 
 // Issue 13 item 11: a NUL or a lone surrogate reached the database (500, or a silent U+FFFD), and

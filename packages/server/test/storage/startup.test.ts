@@ -1,10 +1,10 @@
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import type { SqlExecutor } from '../../src/storage/sql/executor.js';
+import type { SqlExecutor } from '../../src/db/executor.js';
 import { MIGRATIONS, migrate } from '../../src/storage/sql/index.js';
 import { createPostgresStore } from '../../src/storage/postgres.js';
-import type { Store } from '../../src/storage/store.js';
+import type { Store } from '../../src/store.js';
 import { createTwofold } from '../../src/twofold.js';
 import { postgresAvailable, TEST_DATABASE_URL } from '../helpers/postgres.js';
 

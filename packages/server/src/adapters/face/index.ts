@@ -14,8 +14,8 @@
  */
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import { createFaceAdmission, type FaceAdmission } from '../../face/admission.js';
-import type { AdmitFaceCheckOptions, AnalyzeFramesOptions, FaceAnalyzer, FaceTicket, FrameAnalysis } from '../../face/analyzer.js';
+import { createFaceAdmission, type FaceAdmission } from '../../face/index.js';
+import type { AdmitFaceCheckOptions, AnalyzeFramesOptions, FaceAnalyzer, FaceTicket, FrameAnalysis } from '../../face/index.js';
 import { assertFacePeers } from './dependencies.js';
 import { FACE_PIPELINE_MODEL } from './pipeline.js';
 

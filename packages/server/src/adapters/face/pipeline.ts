@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FACE_EVIDENCE_LIMITS, FACE_MATCH_THRESHOLD } from '@twofold/protocol';
-import type { AnalyzedFace, FrameAnalysis } from '../../face/analyzer.js';
+import type { AnalyzedFace, FrameAnalysis } from '../../face/index.js';
 import { assertFacePeers } from './dependencies.js';
 
 const require = createRequire(import.meta.url);

@@ -1,6 +1,6 @@
 /** A worker thread of the face pool: loads the models once, then measures one frame per task. */
 import { createFacePipeline } from './pipeline.js';
-import type { FrameAnalysis } from '../../face/analyzer.js';
+import type { FrameAnalysis } from '../../face/index.js';
 
 const pipeline = await createFacePipeline({
   ...(process.env.TWOFOLD_FACE_MODEL_DIR && { modelDir: process.env.TWOFOLD_FACE_MODEL_DIR }),

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import { ARGON2_PARAMS, type PinHasher } from '../../pins/hashing.js';
+import { ARGON2_PARAMS, type PinHasher } from '../../pins/index.js';
 
 /** Options of {@link createWorkerPinHasher}. */
 export interface WorkerPinHasherOptions {

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { RetentionSettings } from '../../sweep/settings.js';
+import type { RetentionSettings } from '../../sweep/index.js';
 
 /** Resolved settings of `twofold serve` (see the settings table in the repository README). */
 export interface ServeSettings {

@@ -4,7 +4,6 @@
  * Node-agnostic, but it pulls rate-limiter-flexible, so it is not part of the root entry.
  */
 export { createSqlStore, type SqlStoreOptions } from './sql-store.js';
-export { TWOFOLD_TABLES } from './tables.js';
 export { migrate } from './migrate.js';
-export { MIGRATIONS, type Migration } from './migrations.js';
-export type { SqlExecutor } from './executor.js';
+export { MIGRATIONS, TWOFOLD_TABLES, type Migration } from './migrations.js';
+export type { SqlExecutor } from '../../db/executor.js';

@@ -1,4 +1,4 @@
-import type { SqlExecutor } from './executor.js';
+import type { SqlExecutor } from '../../db/executor.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
 
 /**

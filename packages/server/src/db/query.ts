@@ -1,4 +1,4 @@
-import { StoreConflictError } from '../conflict.js';
+import { StoreConflictError } from './conflict.js';
 import type { SqlExecutor } from './executor.js';
 
 /** A database row as drivers return it. */

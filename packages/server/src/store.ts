@@ -1,23 +1,26 @@
-import type { ApiKeysStore } from '../apikeys/store.js';
-import type { AuditStore } from '../audit/store.js';
-import type { CeremoniesStore } from '../ceremonies/store.js';
-import type { CodesStore } from '../codes/store.js';
-import type { DevicesStore } from '../devices/store.js';
-import type { DeviceKeysStore } from '../devicekeys/store.js';
-import type { FaceStore } from '../face/store.js';
-import type { PasskeysStore } from '../passkeys/store.js';
-import type { PinsStore } from '../pins/store.js';
-import type { RateLimitsStore } from '../ratelimits/store.js';
-import type { RecoveryStore } from '../recovery/store.js';
-import type { SessionsStore, SigningKeysStore } from '../tokens/store.js';
-import type { SweepStore } from '../sweep/store.js';
-import type { TransactionsStore } from '../transactions/store.js';
-import type { UsersStore } from '../users/store.js';
+import type { ApiKeysStore } from './apikeys/store.js';
+import type { AuditStore } from './audit/store.js';
+import type { CeremoniesStore } from './ceremonies/store.js';
+import type { CodesStore } from './codes/store.js';
+import type { DevicesStore } from './devices/store.js';
+import type { DeviceKeysStore } from './devicekeys/store.js';
+import type { FaceStore } from './face/store.js';
+import type { PasskeysStore } from './passkeys/store.js';
+import type { PinsStore } from './pins/store.js';
+import type { RateLimitsStore } from './ratelimits/store.js';
+import type { RecoveryStore } from './recovery/store.js';
+import type { SessionsStore, SigningKeysStore } from './tokens/store.js';
+import type { SweepStore } from './sweep/store.js';
+import type { TransactionsStore } from './transactions/store.js';
+import type { UsersStore } from './users/store.js';
+
+export { StoreConflictError } from './db/conflict.js';
 
 /**
  * The storage boundary: every module's slice (declared in `<module>/store.ts`, implemented in
  * `<module>/sql.ts`) plus the transaction runner. Engines (PGlite, PostgreSQL) provide it over
- * one SQL schema (`sql/migrations.ts`).
+ * one SQL schema, joined from the modules' `migrations.ts` (`storage/sql/migrations.ts`). The
+ * modules in `src/modules.ts` must add up to it (checked by `modules.test.ts`).
  *
  * Atomicity contract, checked by the conformance suite (`@twofold/testing/conformance`) against
  * every engine:
