@@ -10,7 +10,7 @@ import type { PasskeyCache } from './passkeys/cache.js';
 import type { Keyring } from './sealing/keyring.js';
 import type { Store } from './store.js';
 import type { RetentionSettings } from './sweep/settings.js';
-import type { TokenService } from './tokens/tokens.js';
+import type { TokenService } from './sessions/tokens.js';
 
 /** Everything a domain function needs; built once per {@link createTwofold} instance. */
 export interface TwofoldContext {

@@ -57,12 +57,12 @@ export {
   type AuthenticateApiKeyOptions,
   type RemoveApiKeyOptions,
 } from './apikeys/index.js';
-export type { IssueTokenOptions, VerifyTokenOptions, AuthMethod, SessionClaims } from './tokens/index.js';
+export type { IssueTokenOptions, VerifyTokenOptions, AuthMethod, SessionClaims } from './sessions/index.js';
 export type { AuditEvent, AuditEventType, ActorOption, ListEventsOptions, PageEventsOptions } from './audit/index.js';
 export { DEFAULT_RETENTION, type RetentionSettings, type SweepOptions, type SweepResult } from './sweep/index.js';
 export type { RateLimit } from './ratelimits/index.js';
 
-export type { SignOutOptions, RevokeSessionsOptions } from './tokens/index.js';
+export type { SignOutOptions, RevokeSessionsOptions } from './sessions/index.js';
 export type { PasskeyCacheOptions } from './passkeys/index.js';
 export type {
   DeviceProof,

@@ -8,10 +8,10 @@ import { faceModule } from './face/module.js';
 import type { TwofoldModule, Verbs } from './module.js';
 import { passkeysModule } from './passkeys/module.js';
 import { pinsModule } from './pins/module.js';
+import { sessionsModule } from './sessions/module.js';
 import { rateLimitsModule } from './ratelimits/module.js';
 import { recoveryModule } from './recovery/module.js';
 import { sweepModule } from './sweep/module.js';
-import { tokensModule } from './tokens/module.js';
 import { transactionsModule } from './transactions/module.js';
 import { usersModule } from './users/module.js';
 
@@ -26,7 +26,7 @@ export const MODULES = [
   devicesModule,
   passkeysModule,
   ceremoniesModule,
-  tokensModule,
+  sessionsModule,
   apiKeysModule,
   auditModule,
   codesModule,

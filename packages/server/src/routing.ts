@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
 import type { ApiKey, Scope } from './apikeys/index.js';
-import type { SessionClaims } from './tokens/index.js';
+import type { SessionClaims } from './sessions/index.js';
 
 /**
  * What every module's routes (`<module>/routes.ts`, a Hono sub-app) get from the HTTP layer.

@@ -9,7 +9,7 @@ import type { PasskeysStore } from './passkeys/store.js';
 import type { PinsStore } from './pins/store.js';
 import type { RateLimitsStore } from './ratelimits/store.js';
 import type { RecoveryStore } from './recovery/store.js';
-import type { SessionsStore, SigningKeysStore } from './tokens/store.js';
+import type { SessionsStore, SigningKeysStore } from './sessions/store.js';
 import type { SweepStore } from './sweep/store.js';
 import type { TransactionsStore } from './transactions/store.js';
 import type { UsersStore } from './users/store.js';

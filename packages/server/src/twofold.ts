@@ -13,7 +13,7 @@ import type { RateLimit } from './ratelimits/index.js';
 import { createKeyring, type SealingKey } from './sealing/keyring.js';
 import type { Store } from './store.js';
 import { checkRetention, DEFAULT_RETENTION, type RetentionSettings } from './sweep/index.js';
-import { createTokenService } from './tokens/index.js';
+import { createTokenService } from './sessions/index.js';
 
 export interface TwofoldOptions {
   /** Where everything is kept: `createPGliteStore()` or `createPostgresStore()`. */

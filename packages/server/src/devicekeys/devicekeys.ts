@@ -4,7 +4,7 @@ import { actor, recordEvent } from '../audit/index.js';
 import { beginCeremony, consumeCeremony } from '../ceremonies/index.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError, isTwofoldError } from '../errors.js';
-import { requireStepUp, type SessionClaims } from '../tokens/index.js';
+import { requireStepUp, type SessionClaims } from '../sessions/index.js';
 import { enforceLimits } from '../ratelimits/index.js';
 import { fromBase64Url, randomId } from '../util/encoding.js';
 import type { DeviceKeyRecord } from './store.js';

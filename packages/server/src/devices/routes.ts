@@ -3,7 +3,7 @@ import * as s from '@twofold/protocol/schemas';
 import { actor } from '../audit/index.js';
 import type { TwofoldContext } from '../context.js';
 import type { RouteKit, TwofoldEnv } from '../routing.js';
-import { requireStepUp } from '../tokens/index.js';
+import { requireStepUp } from '../sessions/index.js';
 import { listDevices, removeDevice, renameDevice } from './devices.js';
 
 /** A user's devices: for a backend (`/users/{id}/devices`, scopes) and for the user (`/me/devices`). */

@@ -11,7 +11,7 @@ import { decideLiveness, readEvidence } from './evidence.js';
 import { closestTemplate } from './match.js';
 import type { FaceTemplateRecord } from './store.js';
 import type { FaceTicket } from './analyzer.js';
-import { requireStepUp, type SessionClaims } from '../tokens/index.js';
+import { requireStepUp, type SessionClaims } from '../sessions/index.js';
 import { verifyDeviceProof, type DeviceProof } from '../devicekeys/index.js';
 import { randomBytes, randomId, toBase64Url } from '../util/encoding.js';
 

@@ -7,7 +7,7 @@ import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
 import { enforceLimits } from '../ratelimits/index.js';
 import type { MaybeSessionEnv, RouteKit, ServiceEnv, SessionEnv, TwofoldEnv } from '../routing.js';
-import type { SessionClaims } from '../tokens/index.js';
+import type { SessionClaims } from '../sessions/index.js';
 
 /** Builds the middleware that module routes use (see {@link RouteKit}). */
 export function createRouteKit(ctx: TwofoldContext): RouteKit {

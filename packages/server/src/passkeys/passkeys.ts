@@ -9,7 +9,7 @@ import {
 } from '../ceremonies/index.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
-import { requireStepUp, type MintedToken, type SessionClaims } from '../tokens/index.js';
+import { requireStepUp, type MintedToken, type SessionClaims } from '../sessions/index.js';
 import { newUserId, normalizeUsername, requireUser } from '../users/index.js';
 import type { UserRecord } from '../users/store.js';
 import {

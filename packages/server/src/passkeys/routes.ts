@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import * as s from '@twofold/protocol/schemas';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
-import { requireStepUp } from '../tokens/index.js';
+import { requireStepUp } from '../sessions/index.js';
 import type { RouteKit, TwofoldEnv } from '../routing.js';
 import {
   getAcceptedCredentials,

@@ -1,5 +1,5 @@
 import type { AuditEventRecord } from '../audit/store.js';
-import type { SessionRecord } from '../tokens/store.js';
+import type { SessionRecord } from '../sessions/store.js';
 
 /** The passkeys module's slice of the {@link Store}. */
 export interface PasskeysStore {

@@ -2,7 +2,7 @@ import { actor, recordEvent } from '../audit/index.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
 import { requireUser } from '../users/index.js';
-import { requireStepUp, type SessionClaims } from '../tokens/index.js';
+import { requireStepUp, type SessionClaims } from '../sessions/index.js';
 import { enforceLimits, type LimitChecks } from '../ratelimits/index.js';
 import { randomBytes } from '../util/encoding.js';
 import { verifyDeviceProof, type DeviceProof } from '../devicekeys/index.js';

@@ -19,6 +19,6 @@ export type { PinsStore, PinRecord } from '../pins/store.js';
 export type { RateLimitsStore, RateLimiter, RateLimitResult } from '../ratelimits/store.js';
 export type { RecoveryStore, RecoveryFlowRecord, RecoveryFlowChange } from '../recovery/store.js';
 export type { SweepStore } from '../sweep/store.js';
-export type { SigningKeysStore, SigningKeyRecord, SessionsStore, SessionRecord } from '../tokens/store.js';
+export type { SigningKeysStore, SigningKeyRecord, SessionsStore, SessionRecord } from '../sessions/store.js';
 export type { TransactionsStore, TransactionRecord, TransactionStatus } from '../transactions/store.js';
 export type { UsersStore, UserRecord } from '../users/store.js';

@@ -14,7 +14,7 @@ import { checkPin } from '../pins/index.js';
 import { verifyDeviceProof, type DeviceProof } from '../devicekeys/index.js';
 import type { GetTransactionResponse } from '@twofold/protocol';
 import type { TransactionRecord } from './store.js';
-import type { SessionClaims } from '../tokens/index.js';
+import type { SessionClaims } from '../sessions/index.js';
 import { randomId, toBase64Url } from '../util/encoding.js';
 
 export interface CreateTransactionOptions extends ActorOption {

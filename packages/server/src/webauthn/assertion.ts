@@ -11,7 +11,7 @@ import { useSealedCeremony, type SealedCeremony } from '../ceremonies/index.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
 import type { PasskeyRecord } from '../passkeys/store.js';
-import type { MintedToken } from '../tokens/index.js';
+import type { MintedToken } from '../sessions/index.js';
 import { expectedOrigins, messageOf, withHints, type WithHints } from './common.js';
 
 /** What {@link authenticationOptions} builds the options from. */

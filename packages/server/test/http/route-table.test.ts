@@ -11,7 +11,7 @@ import type { passkeysRoutes } from '../../src/passkeys/routes.js';
 import type { pinsRoutes } from '../../src/pins/routes.js';
 import type { recoveryRoutes } from '../../src/recovery/routes.js';
 import { createPGliteStore } from '../../src/storage/pglite.js';
-import type { tokensRoutes } from '../../src/tokens/routes.js';
+import type { sessionsRoutes } from '../../src/sessions/routes.js';
 import type { transactionsRoutes } from '../../src/transactions/routes.js';
 import type { usersRoutes } from '../../src/users/routes.js';
 import { createTestApp } from '../helpers/app.js';
@@ -137,7 +137,7 @@ describe('the route table and the server', () => {
 // Compile time: the JSON the server's handlers return is the table's response type.
 
 type ModuleApps = ReturnType<
-  | typeof tokensRoutes
+  | typeof sessionsRoutes
   | typeof usersRoutes
   | typeof codesRoutes
   | typeof passkeysRoutes

@@ -10,7 +10,7 @@ import { revokeSessions, signOut } from './sessions.js';
  * sign-out: `DELETE /me/session`, `DELETE /me/sessions` (everywhere), and for a backend
  * `DELETE /users/{userId}/sessions` (scope `sessions.revoke`).
  */
-export function tokensRoutes(ctx: TwofoldContext, kit: RouteKit) {
+export function sessionsRoutes(ctx: TwofoldContext, kit: RouteKit) {
   // Backends may cache the key set briefly. A retired key stays listed for a day, so a cache
   // never misses an old key; a new key is listed at once, and verifiers that refetch on an
   // unknown `kid` (as jose's createRemoteJWKSet does) pick it up immediately.

@@ -1,7 +1,7 @@
 /**
- * The tokens module's public face: the session token service (ES256 JWTs, the JWKS), the
- * step-up rule, and signing out / revoking sessions. Its routes (`routes.ts`) are mounted by
- * `http/`; its store slices (`store.ts`) and tables (`sql.ts`) belong to `storage/`.
+ * The sessions module's public face: the session token service (ES256 JWTs, the JWKS), the
+ * step-up rule, and signing out / revoking sessions. Its description for the composition
+ * (routes, store slices, migrations, verbs) is `module.ts`.
  */
 export {
   createTokenService,

@@ -2,17 +2,17 @@ import { actor, recordEvent } from '../audit/index.js';
 import type { TwofoldContext } from '../context.js';
 import { defineModule } from '../module.js';
 import { migrations } from './migrations.js';
-import { tokensRoutes } from './routes.js';
+import { sessionsRoutes } from './routes.js';
 import { revokeSessions, signOut } from './sessions.js';
 import { sessionsSql, signingKeysSql } from './sql.js';
 import type { IssueTokenOptions, VerifyTokenOptions } from './tokens.js';
 
-/** Tokens: session tokens (ES256 JWTs) and their server-side sessions, the signing keys and the JWKS. */
-export const tokensModule = defineModule({
-  name: 'tokens',
+/** Sessions: server-side sessions and their tokens (ES256 JWTs), the signing keys and the JWKS. */
+export const sessionsModule = defineModule({
+  name: 'sessions',
   migrations,
   sql: (q) => ({ ...signingKeysSql(q), ...sessionsSql(q) }),
-  routes: tokensRoutes,
+  routes: sessionsRoutes,
   verbs: {
     tokens: {
       /** Issues a session token (e.g. after the host's own first factor). */

@@ -1,4 +1,4 @@
-/** The tokens module's slice of the {@link Store}: session-token signing keys. */
+/** The sessions module's slice of the {@link Store}: session-token signing keys. */
 export interface SigningKeysStore {
   /**
    * Inserts a key. At most one key is active (not retired): inserting a second active one is a
@@ -28,7 +28,7 @@ export interface SigningKeyRecord {
 }
 
 /**
- * The tokens module's sessions slice: one row per sign-in (a token's `sid`), so sessions can be
+ * The sessions module's sessions slice: one row per sign-in (a token's `sid`), so sessions can be
  * revoked server-side. Tokens that carry a session forward (adding a passkey) share its row.
  */
 export interface SessionsStore {
