@@ -1,4 +1,4 @@
-import { actor, recordEvent } from '../audit/index.js';
+import { actor, recordEvent, changeWithEvent } from '../audit/index.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
 import { StoreConflictError } from '../db/conflict.js';
@@ -64,15 +64,14 @@ export async function createApiKey(ctx: TwofoldContext, options: CreateApiKeyOpt
     scopes: [...new Set(options.scopes)],
     createdAt: ctx.now(),
   };
-  const event = await ctx.store.transaction(async (tx) => {
+  await changeWithEvent(ctx, async (tx) => {
     await tx.insertApiKey(record);
-    return recordEvent(ctx, tx, {
+    return {
       type: 'api_key.created',
       actor: actor.system,
       data: { apiKeyId: record.id, name: record.name, scopes: record.scopes },
-    });
+    };
   });
-  ctx.notify([event]);
   return { apiKey: toApiKey(record), secret };
 }
 

@@ -1,16 +1,16 @@
-import { date, json, type Query, type Row } from '../db/query.js';
+import { date, json, type Query, type Row, insertRow } from '../db/query.js';
 import type { ApiKeyRecord, ApiKeysStore } from './store.js';
 
 export function apiKeysSql(q: Query): ApiKeysStore {
   return {
     async insertApiKey(k) {
-      await q('INSERT INTO api_keys (id, name, secret_hash, scopes, created_at) VALUES ($1, $2, $3, $4, $5)', [
-        k.id,
-        k.name,
-        k.secretHash,
-        JSON.stringify(k.scopes),
-        k.createdAt,
-      ]);
+      await insertRow(q, 'api_keys', {
+        id: k.id,
+        name: k.name,
+        secret_hash: k.secretHash,
+        scopes: JSON.stringify(k.scopes),
+        created_at: k.createdAt,
+      });
     },
     async getApiKeyBySecretHash(secretHash) {
       const { rows } = await q('SELECT * FROM api_keys WHERE secret_hash = $1', [secretHash]);

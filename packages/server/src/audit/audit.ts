@@ -23,6 +23,20 @@ export async function recordEvent(ctx: Pick<TwofoldContext, 'now'>, store: Store
   return event;
 }
 
+/**
+ * A state change and the audit event it causes, the usual shape of a write: `change` writes in one
+ * transaction and returns the event to record in it; once committed, the event goes to the host's
+ * `onEvent` hook. @returns the recorded event.
+ */
+export async function changeWithEvent(
+  ctx: Pick<TwofoldContext, 'now' | 'store' | 'notify'>,
+  change: (tx: Store) => Promise<RecordEventInput>,
+): Promise<AuditEvent> {
+  const event = await ctx.store.transaction(async (tx) => recordEvent(ctx, tx, await change(tx)));
+  ctx.notify([event]);
+  return event;
+}
+
 /** Builds an event without writing it, for store primitives that write it themselves. */
 export function newEvent(ctx: Pick<TwofoldContext, 'now'>, input: RecordEventInput): AuditEvent {
   return {

@@ -4,6 +4,7 @@
  */
 export {
   actor,
+  changeWithEvent,
   recordEvent,
   newEvent,
   type AuditEvent,

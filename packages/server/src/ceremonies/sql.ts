@@ -1,18 +1,18 @@
-import { date, json, stringOrNull, type Query, type Row } from '../db/query.js';
+import { date, json, stringOrNull, type Query, type Row, insertRow } from '../db/query.js';
 import type { CeremoniesStore, CeremonyRecord } from './store.js';
 
 export function ceremoniesSql(q: Query): CeremoniesStore {
   return {
     async insertCeremony(c) {
-      await q('INSERT INTO ceremonies (id, kind, challenge, user_id, data, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
-        c.id,
-        c.kind,
-        c.challenge,
-        c.userId,
-        JSON.stringify(c.data),
-        c.createdAt,
-        c.expiresAt,
-      ]);
+      await insertRow(q, 'ceremonies', {
+        id: c.id,
+        kind: c.kind,
+        challenge: c.challenge,
+        user_id: c.userId,
+        data: JSON.stringify(c.data),
+        created_at: c.createdAt,
+        expires_at: c.expiresAt,
+      });
     },
     async consumeCeremony(id) {
       // One statement: the row lock taken by DELETE makes concurrent callers wait, and all but

@@ -1,4 +1,4 @@
-import { actor as actors, recordEvent, type ActorOption, type AuditEvent } from '../audit/index.js';
+import { actor as actors, recordEvent, type ActorOption, type AuditEvent, changeWithEvent } from '../audit/index.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
 import { requireUser } from '../users/index.js';
@@ -92,9 +92,9 @@ export async function generateCode(ctx: TwofoldContext, options: GenerateCodeOpt
     failedAttempts: 0,
     requireFace: options.requireFace ?? false,
   };
-  const event = await ctx.store.transaction(async (tx) => {
+  await changeWithEvent(ctx, async (tx) => {
     await tx.insertCode(record);
-    return recordEvent(ctx, tx, {
+    return {
       type: 'code.generated',
       userId: options.userId,
       actor: options.actor ?? actors.system,
@@ -105,9 +105,8 @@ export async function generateCode(ctx: TwofoldContext, options: GenerateCodeOpt
         expiresAt: record.expiresAt.toISOString(),
         requireFace: record.requireFace,
       },
-    });
+    };
   });
-  ctx.notify([event]);
   const link =
     options.type === 'link' && settings.linkTemplate
       ? settings.linkTemplate.replaceAll('{code}', encodeURIComponent(code)).replaceAll('{userId}', encodeURIComponent(options.userId))
@@ -124,17 +123,11 @@ export async function generateCode(ctx: TwofoldContext, options: GenerateCodeOpt
 /** Invalidates every live code of the user. Throws `USER_NOT_FOUND`. */
 export async function invalidateCodes(ctx: TwofoldContext, options: InvalidateCodesOptions): Promise<{ invalidated: number }> {
   await requireUser(ctx, options.userId);
-  const { invalidated, event } = await ctx.store.transaction(async (tx) => {
-    const invalidated = await tx.invalidateCodes(options.userId, ctx.now());
-    const event = await recordEvent(ctx, tx, {
-      type: 'codes.invalidated',
-      userId: options.userId,
-      actor: options.actor ?? actors.system,
-      data: { invalidated },
-    });
-    return { invalidated, event };
+  let invalidated = 0;
+  await changeWithEvent(ctx, async (tx) => {
+    invalidated = await tx.invalidateCodes(options.userId, ctx.now());
+    return { type: 'codes.invalidated', userId: options.userId, actor: options.actor ?? actors.system, data: { invalidated } };
   });
-  ctx.notify([event]);
   return { invalidated };
 }
 

@@ -1,30 +1,25 @@
-import { date, dateOrNull, type Query, type Row } from '../db/query.js';
+import { date, dateOrNull, type Query, type Row, insertRow } from '../db/query.js';
 import type { CodeRecord, CodesStore, CodeType } from './store.js';
 
 export function codesSql(q: Query): CodesStore {
   return {
     async insertCode(c) {
-      await q(
-        `INSERT INTO codes (id, user_id, purpose, type, secret_hash, hash_key_id, authorized, created_at, expires_at, used_at, invalidated_at, locked_at,
-           failed_attempts, require_face)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-        [
-          c.id,
-          c.userId,
-          c.purpose,
-          c.type,
-          c.secretHash,
-          c.hashKeyId,
-          c.authorized,
-          c.createdAt,
-          c.expiresAt,
-          c.usedAt,
-          c.invalidatedAt,
-          c.lockedAt,
-          c.failedAttempts,
-          c.requireFace,
-        ],
-      );
+      await insertRow(q, 'codes', {
+        id: c.id,
+        user_id: c.userId,
+        purpose: c.purpose,
+        type: c.type,
+        secret_hash: c.secretHash,
+        hash_key_id: c.hashKeyId,
+        authorized: c.authorized,
+        created_at: c.createdAt,
+        expires_at: c.expiresAt,
+        used_at: c.usedAt,
+        invalidated_at: c.invalidatedAt,
+        locked_at: c.lockedAt,
+        failed_attempts: c.failedAttempts,
+        require_face: c.requireFace,
+      });
     },
     async listCodes(f) {
       const { rows } = await q(

@@ -26,3 +26,17 @@ export const date = (v: unknown): Date => (v instanceof Date ? v : new Date(Stri
 export const dateOrNull = (v: unknown): Date | null => (v === null || v === undefined ? null : date(v));
 export const stringOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 export const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+
+/**
+ * `INSERT INTO table (columns…) VALUES ($1, …)` for one row given as column → value, so each
+ * column stands beside its value (no positional `$n` to keep in step with a parameter list).
+ * Table and column names come from the code, never from input; they are checked all the same.
+ */
+export function insertRow(q: Query, table: string, row: Readonly<Record<string, unknown>>): Promise<{ rows: Row[]; rowCount: number }> {
+  const columns = Object.keys(row);
+  for (const name of [table, ...columns]) if (!IDENTIFIER.test(name)) throw new TypeError(`insertRow: not a plain SQL identifier: ${name}`);
+  const placeholders = columns.map((_, i) => `$${i + 1}`).join(', ');
+  return q(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${placeholders})`, Object.values(row));
+}

@@ -1,6 +1,6 @@
 import type { DeviceProof, DeviceProofPurpose } from '@twofold/protocol';
 import { calculateJwkThumbprint } from 'jose';
-import { actor, recordEvent } from '../audit/index.js';
+import { actor, changeWithEvent } from '../audit/index.js';
 import { beginCeremony, consumeCeremony } from '../ceremonies/index.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError, isTwofoldError } from '../errors.js';
@@ -81,7 +81,7 @@ export async function registerDeviceKey(
   }
   const keyId = await calculateJwkThumbprint(publicJwk, 'sha256');
   const now = ctx.now();
-  const event = await ctx.store.transaction(async (tx) => {
+  await changeWithEvent(ctx, async (tx) => {
     const bound = await tx.upsertDeviceKey({
       keyId,
       userId: session.userId,
@@ -95,15 +95,14 @@ export async function registerDeviceKey(
         issues: [{ path: 'publicKey', message: 'in use' }],
       });
     const dropped = await tx.pruneDeviceKeys({ deviceId: device.id, keep: MAX_KEYS_PER_DEVICE, exceptKeyId: keyId });
-    return recordEvent(ctx, tx, {
+    return {
       type: 'device_key.registered',
       userId: session.userId,
       deviceId: device.id,
       actor: actor.user(session.userId),
       data: { keyId, ...(dropped > 0 && { dropped }) },
-    });
+    };
   });
-  ctx.notify([event]);
   return { keyId, deviceId: device.id };
 }
 

@@ -1,4 +1,4 @@
-import { actor, recordEvent, type ActorOption } from '../audit/index.js';
+import { actor, type ActorOption, changeWithEvent } from '../audit/index.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
 import { requireUser } from '../users/index.js';
@@ -83,19 +83,18 @@ async function changeDevice(
   type: 'device.renamed' | 'device.removed',
   change: (tx: Store, device: DeviceRecord) => Promise<{ changed: boolean; data: Record<string, unknown> }>,
 ): Promise<void> {
-  const event = await ctx.store.transaction(async (tx) => {
+  await changeWithEvent(ctx, async (tx) => {
     const device = await tx.getDevice(options.userId, options.deviceId);
     const result = device && (await change(tx, device));
     if (!result?.changed) throw new TwofoldError('DEVICE_NOT_FOUND', 'No such device for this user.');
-    return recordEvent(ctx, tx, {
+    return {
       type,
       userId: options.userId,
       deviceId: options.deviceId,
       actor: options.actor ?? actor.system,
       data: result.data,
-    });
+    };
   });
-  ctx.notify([event]);
 }
 
 /** Renames a device. Throws `DEVICE_NOT_FOUND`. */

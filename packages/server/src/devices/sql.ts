@@ -1,17 +1,17 @@
-import { date, dateOrNull, type Query, type Row } from '../db/query.js';
+import { date, dateOrNull, type Query, type Row, insertRow } from '../db/query.js';
 import type { DeviceRecord, DevicesStore } from './store.js';
 
 export function devicesSql(q: Query): DevicesStore {
   return {
     async insertDevice(d) {
-      await q('INSERT INTO devices (id, user_id, type, name, created_at, last_used_at) VALUES ($1, $2, $3, $4, $5, $6)', [
-        d.id,
-        d.userId,
-        d.type,
-        d.name,
-        d.createdAt,
-        d.lastUsedAt,
-      ]);
+      await insertRow(q, 'devices', {
+        id: d.id,
+        user_id: d.userId,
+        type: d.type,
+        name: d.name,
+        created_at: d.createdAt,
+        last_used_at: d.lastUsedAt,
+      });
     },
     async getDevice(userId, deviceId) {
       const { rows } = await q('SELECT * FROM devices WHERE user_id = $1 AND id = $2', [userId, deviceId]);

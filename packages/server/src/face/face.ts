@@ -1,5 +1,5 @@
 import { FACE_MATCH_THRESHOLD, FACE_TARGETS, type FaceAction, type FaceEvidence, type FaceTarget } from '@twofold/protocol';
-import { actor, recordEvent, type AuditEvent } from '../audit/index.js';
+import { actor, recordEvent, type AuditEvent, changeWithEvent } from '../audit/index.js';
 import { beginCeremony, consumeCeremony } from '../ceremonies/index.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
@@ -164,7 +164,7 @@ export async function enrollFace(
     createdAt: now.toISOString(),
   };
   const clientState = await keyring.seal(new TextEncoder().encode(JSON.stringify(sealed)), sealContext(userId));
-  const event = await ctx.store.transaction(async (tx) => {
+  await changeWithEvent(ctx, async (tx) => {
     await tx.insertDevice(device);
     await tx.insertFaceTemplate({
       deviceId: device.id,
@@ -173,9 +173,8 @@ export async function enrollFace(
       expiresAt: type === 'temporary' ? new Date(now.getTime() + TEMPORARY_TTL_SECONDS * 1000) : null,
       usedAt: null,
     });
-    return recordEvent(ctx, tx, { type: 'face.enrolled', userId, deviceId: device.id, actor: actor.user(userId), data: { keep: type } });
+    return { type: 'face.enrolled', userId, deviceId: device.id, actor: actor.user(userId), data: { keep: type } };
   });
-  ctx.notify([event]);
   return { deviceId: device.id, type, clientState };
 }
 

@@ -1,16 +1,16 @@
-import { dateOrNull, type Query } from '../db/query.js';
+import { dateOrNull, type Query, insertRow } from '../db/query.js';
 import type { FaceStore } from './store.js';
 
 export function faceSql(q: Query): FaceStore {
   return {
     async insertFaceTemplate(f) {
-      await q('INSERT INTO face_templates (device_id, user_id, sealed, expires_at, used_at) VALUES ($1, $2, $3, $4, $5)', [
-        f.deviceId,
-        f.userId,
-        f.sealed,
-        f.expiresAt,
-        f.usedAt,
-      ]);
+      await insertRow(q, 'face_templates', {
+        device_id: f.deviceId,
+        user_id: f.userId,
+        sealed: f.sealed,
+        expires_at: f.expiresAt,
+        used_at: f.usedAt,
+      });
     },
     async listFaceTemplates(userId, now) {
       const { rows } = await q(

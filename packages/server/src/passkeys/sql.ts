@@ -1,25 +1,21 @@
 import { auditEventParams } from '../audit/index.js';
-import { json, type Query, type Row } from '../db/query.js';
+import { json, type Query, type Row, insertRow } from '../db/query.js';
 import type { PasskeyRecord, PasskeysStore } from './store.js';
 
 export function passkeysSql(q: Query): PasskeysStore {
   return {
     async insertPasskey(p) {
-      await q(
-        `INSERT INTO passkeys (credential_id, device_id, user_id, public_key, counter, transports, aaguid, backup_eligible, backed_up)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [
-          p.credentialId,
-          p.deviceId,
-          p.userId,
-          p.publicKey,
-          p.counter,
-          JSON.stringify(p.transports),
-          p.aaguid,
-          p.backupEligible,
-          p.backedUp,
-        ],
-      );
+      await insertRow(q, 'passkeys', {
+        credential_id: p.credentialId,
+        device_id: p.deviceId,
+        user_id: p.userId,
+        public_key: p.publicKey,
+        counter: p.counter,
+        transports: JSON.stringify(p.transports),
+        aaguid: p.aaguid,
+        backup_eligible: p.backupEligible,
+        backed_up: p.backedUp,
+      });
     },
     async getPasskeyByCredentialId(credentialId) {
       const { rows } = await q('SELECT * FROM passkeys WHERE credential_id = $1', [credentialId]);

@@ -1,5 +1,5 @@
 import type { FaceEvidence } from '@twofold/protocol';
-import { actor, recordEvent, type ActorOption, type AuditEvent } from '../audit/index.js';
+import { actor, recordEvent, type ActorOption, type AuditEvent, changeWithEvent } from '../audit/index.js';
 import { consumeCeremony } from '../ceremonies/index.js';
 import { checkCode, redeemCode } from '../codes/index.js';
 import type { TwofoldContext } from '../context.js';
@@ -138,16 +138,15 @@ export async function startRecovery(ctx: TwofoldContext, options: StartRecoveryO
     // reset does not tell whether an id exists.
     return view(ctx, flowId, record);
   }
-  const event = await ctx.store.transaction(async (tx) => {
+  await changeWithEvent(ctx, async (tx) => {
     await tx.insertRecoveryFlow(record);
-    return recordEvent(ctx, tx, {
+    return {
       type: 'recovery.started',
       userId: record.userId,
       actor: actor.user(record.userId),
       data: { kind: record.kind },
-    });
+    };
   });
-  ctx.notify([event]);
   return view(ctx, flowId, record);
 }
 
@@ -396,17 +395,11 @@ export async function listRecoveries(ctx: TwofoldContext, options: ListRecoverie
  */
 export async function cancelRecoveries(ctx: TwofoldContext, options: CancelRecoveriesOptions): Promise<{ cancelled: number }> {
   await requireUser(ctx, options.userId);
-  const { cancelled, event } = await ctx.store.transaction(async (tx) => {
-    const cancelled = await tx.abandonRecoveryFlows(options.userId, ctx.now());
-    const event = await recordEvent(ctx, tx, {
-      type: 'recovery.cancelled',
-      userId: options.userId,
-      actor: options.actor ?? actor.system,
-      data: { cancelled },
-    });
-    return { cancelled, event };
+  let cancelled = 0;
+  await changeWithEvent(ctx, async (tx) => {
+    cancelled = await tx.abandonRecoveryFlows(options.userId, ctx.now());
+    return { type: 'recovery.cancelled', userId: options.userId, actor: options.actor ?? actor.system, data: { cancelled } };
   });
-  ctx.notify([event]);
   return { cancelled };
 }
 

@@ -1,30 +1,25 @@
-import { date, dateOrNull, stringOrNull, type Query, type Row } from '../db/query.js';
+import { date, dateOrNull, stringOrNull, type Query, type Row, insertRow } from '../db/query.js';
 import type { RecoveryFlowChange, RecoveryFlowRecord, RecoveryStep, RecoveryStore } from './store.js';
 
 export function recoverySql(q: Query): RecoveryStore {
   return {
     async insertRecoveryFlow(f) {
-      await q(
-        `INSERT INTO recovery_flows (id_hash, user_id, kind, status, step, code_id, staged_pin_hash, face_device_id, face_verified_at,
-           pin_reset_at, passkey_device_id, created_at, updated_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-        [
-          f.idHash,
-          f.userId,
-          f.kind,
-          f.status,
-          f.step,
-          f.codeId,
-          f.stagedPinHash,
-          f.faceDeviceId,
-          f.faceVerifiedAt,
-          f.pinResetAt,
-          f.passkeyDeviceId,
-          f.createdAt,
-          f.updatedAt,
-          f.expiresAt,
-        ],
-      );
+      await insertRow(q, 'recovery_flows', {
+        id_hash: f.idHash,
+        user_id: f.userId,
+        kind: f.kind,
+        status: f.status,
+        step: f.step,
+        code_id: f.codeId,
+        staged_pin_hash: f.stagedPinHash,
+        face_device_id: f.faceDeviceId,
+        face_verified_at: f.faceVerifiedAt,
+        pin_reset_at: f.pinResetAt,
+        passkey_device_id: f.passkeyDeviceId,
+        created_at: f.createdAt,
+        updated_at: f.updatedAt,
+        expires_at: f.expiresAt,
+      });
     },
     async getRecoveryFlow(idHash) {
       const { rows } = await q('SELECT * FROM recovery_flows WHERE id_hash = $1', [idHash]);

@@ -1,4 +1,4 @@
-import { date, dateOrNull, json, type Query, type Row } from '../db/query.js';
+import { date, dateOrNull, json, type Query, type Row, insertRow } from '../db/query.js';
 import type { SessionRecord, SessionsStore, SigningKeyRecord, SigningKeysStore } from './store.js';
 
 export function signingKeysSql(q: Query): SigningKeysStore {
@@ -46,14 +46,14 @@ const toSigningKey = (r: Row): SigningKeyRecord => ({
 export function sessionsSql(q: Query): SessionsStore {
   return {
     async insertSession(s) {
-      await q('INSERT INTO sessions (id, user_id, device_id, created_at, expires_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6)', [
-        s.id,
-        s.userId,
-        s.deviceId,
-        s.createdAt,
-        s.expiresAt,
-        s.revokedAt,
-      ]);
+      await insertRow(q, 'sessions', {
+        id: s.id,
+        user_id: s.userId,
+        device_id: s.deviceId,
+        created_at: s.createdAt,
+        expires_at: s.expiresAt,
+        revoked_at: s.revokedAt,
+      });
     },
     async getSession(id) {
       const { rows } = await q('SELECT * FROM sessions WHERE id = $1', [id]);

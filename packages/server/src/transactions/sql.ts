@@ -1,15 +1,23 @@
 import { auditEventParams } from '../audit/index.js';
-import { date, dateOrNull, stringOrNull, type Query, type Row } from '../db/query.js';
+import { date, dateOrNull, stringOrNull, type Query, type Row, insertRow } from '../db/query.js';
 import type { TransactionRecord, TransactionsStore } from './store.js';
 
 export function transactionsSql(q: Query): TransactionsStore {
   return {
     async insertTransaction(t) {
-      await q(
-        `INSERT INTO transactions (id, user_id, message, sealed_context, allow_pin, nonce, status, method, created_at, expires_at, decided_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-        [t.id, t.userId, t.message, t.sealedContext, t.allowPin, t.nonce, t.status, t.method, t.createdAt, t.expiresAt, t.decidedAt],
-      );
+      await insertRow(q, 'transactions', {
+        id: t.id,
+        user_id: t.userId,
+        message: t.message,
+        sealed_context: t.sealedContext,
+        allow_pin: t.allowPin,
+        nonce: t.nonce,
+        status: t.status,
+        method: t.method,
+        created_at: t.createdAt,
+        expires_at: t.expiresAt,
+        decided_at: t.decidedAt,
+      });
     },
     async getTransaction(id) {
       const { rows } = await q('SELECT * FROM transactions WHERE id = $1', [id]);

@@ -1,4 +1,4 @@
-import { actor, newEvent, recordEvent, type ActorOption } from '../audit/index.js';
+import { actor, newEvent, type ActorOption, changeWithEvent } from '../audit/index.js';
 import { beginCeremony, consumeCeremony } from '../ceremonies/index.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
@@ -94,16 +94,15 @@ export async function createTransaction(
     expiresAt: new Date(now.getTime() + ttl * 1000),
     decidedAt: null,
   };
-  const event = await ctx.store.transaction(async (tx) => {
+  await changeWithEvent(ctx, async (tx) => {
     await tx.insertTransaction(record);
-    return recordEvent(ctx, tx, {
+    return {
       type: 'transaction.created',
       userId: options.userId,
       actor: options.actor ?? actor.system,
       data: { transactionId: id },
-    });
+    };
   });
-  ctx.notify([event]);
   return { transactionId: id, expiresAt: record.expiresAt.toISOString() };
 }
 

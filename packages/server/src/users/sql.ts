@@ -1,15 +1,10 @@
-import { date, type Query, type Row } from '../db/query.js';
+import { date, type Query, type Row, insertRow } from '../db/query.js';
 import type { UserRecord, UsersStore } from './store.js';
 
 export function usersSql(q: Query): UsersStore {
   return {
     async insertUser(u) {
-      await q('INSERT INTO users (id, username, display_name, created_at) VALUES ($1, $2, $3, $4)', [
-        u.id,
-        u.username,
-        u.displayName,
-        u.createdAt,
-      ]);
+      await insertRow(q, 'users', { id: u.id, username: u.username, display_name: u.displayName, created_at: u.createdAt });
     },
     async getUserById(id) {
       const { rows } = await q('SELECT * FROM users WHERE id = $1', [id]);

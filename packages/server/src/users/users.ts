@@ -1,4 +1,4 @@
-import { actor, recordEvent, type ActorOption } from '../audit/index.js';
+import { actor, type ActorOption, changeWithEvent } from '../audit/index.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
 import { StoreConflictError } from '../db/conflict.js';
@@ -58,11 +58,10 @@ export async function createUser(ctx: TwofoldContext, options: CreateUserOptions
     displayName: options.displayName?.trim() || username,
     createdAt: ctx.now(),
   };
-  const event = await ctx.store.transaction(async (tx) => {
+  await changeWithEvent(ctx, async (tx) => {
     await insertUserOrThrow(tx, record);
-    return recordEvent(ctx, tx, { type: 'user.created', userId: record.id, actor: options.actor ?? actor.system });
+    return { type: 'user.created', userId: record.id, actor: options.actor ?? actor.system };
   });
-  ctx.notify([event]);
   return toUser(record);
 }
 

@@ -1,7 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import fc from 'fast-check';
 import pg from 'pg';
-import { SCOPES } from '@twofold/protocol';
+import { ROUTES as PROTOCOL_ROUTES, SCOPES } from '@twofold/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSealingKey, parseKeyring } from '../../src/sealing/keyring.js';
 import { createPGliteStore } from '../../src/storage/pglite.js';
@@ -77,6 +77,21 @@ const ROUTES: [method: string, path: string, auth: Auth, fields: string[]][] = [
   ['DELETE', '/users/:bystanderId/sessions', 'service', []],
 ];
 const SIGN_OUT = new Set(['/me/session', '/me/sessions']);
+
+// The list above is written by hand (it adds each body's fields); it must name every route of the
+// protocol's table with the same method and caller, or a new route would go unfuzzed.
+describe('the fuzzed routes', () => {
+  it('are every route of @twofold/protocol ROUTES, with its method and caller', () => {
+    const key = (method: string, path: string, auth: string) => `${method} ${path.replace(':bystanderId', ':userId')} ${auth}`;
+    const fuzzed = ROUTES.map(([method, path, auth]) => key(method, path, auth)).sort();
+    // Routes a caller may use without a session (optionally with one, or as a flow's holder) are fuzzed without one.
+    const caller = { none: 'none', 'optional-session': 'none', holder: 'none', session: 'session', service: 'service' } as const;
+    const table = Object.values(PROTOCOL_ROUTES)
+      .map((r) => key(r.method, r.path, caller[r.auth.kind]))
+      .sort();
+    expect(fuzzed).toEqual(table);
+  });
+});
 
 /** Refusals that count an attempt, and so may write the attempt accounting (and nothing else). */
 const COUNTED = new Set([
