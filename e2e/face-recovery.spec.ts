@@ -137,7 +137,7 @@ test('credential reset by face: biometrics changed, PIN forgotten (one device, t
     await page.locator('#reset-pin').fill('4826');
     await page.locator('#reset-pin-again').fill('4826');
     await page.getByRole('button', { name: 'Continue' }).click();
-    // Someone else following the moves is refused as a mismatch (a tracker miss, LIVENESS_FAILED, is tried again).
+    // Someone else following the moves is refused as a mismatch.
     const mismatch = async () => ((await text(page, '#reset-status')) ?? '').includes('does not match');
     await honestFaceCheck(page, { button: 'Verify my face', passed: mismatch, status: '#reset-status' });
     await expect.poll(() => page.locator('#flow-steps li.now').textContent()).toBe('Verify your face');

@@ -30,7 +30,7 @@ export const test = base.extend<{ device: (options?: DeviceOptions) => Promise<T
       if (options.camera === 'photoA') await camera.still({ person: 'a', context: device.context });
       for (const credential of options.credentials ?? []) await device.authenticator.addCredential(credential);
       // The capture loop's time limit (demo: 20 s) is for people; on a busy CI host the page's
-      // tracker (software WebGL) is slower than a phone (see honestFaceCheck for what else it misses).
+      // tracker (WASM on a software GPU) is slower than a phone.
       // (A still photo never completes the moves: it keeps the demo's 20 s.)
       if (options.camera === 'a' || options.camera === 'b')
         await device.context.addInitScript(() => localStorage.setItem('northwind.faceTimeoutMs', '40000'));
@@ -144,32 +144,30 @@ export interface HonestFaceCheckOptions {
 
 /**
  * A face check through the demo by a person following the moves — the enrolled person (it
- * passes) or someone else (`passed()` then looks for the mismatch refusal). Clicks `button` and
- * waits until `passed()`, or the status line shows an error. The test camera
- * is a 2D rendering of one photo: for some turn/target combinations the page's tracker (face-api's
- * tiny detector on a software GPU) misses the turned face, the capture runs out of time and the
- * server refuses the incomplete frames (LIVENESS_FAILED) — seen in 4 of 10 runs of the
- * face-recovery journeys on this machine (each has two or three such checks). As a person would, the test tries again (a new challenge, new targets), at most
- * three times; any other refusal (a mismatch) fails at once. Returns the attempts it took.
+ * passes) or someone else (`passed()` then looks for the mismatch refusal). Clicks `button` once
+ * and waits until `passed()`, or until the status line shows an error, which fails the test with
+ * that line's text (not a bare locator timeout). One try: the page's tracker used to miss the test
+ * camera's turned (and closer) face at some drawn targets (the tiny detector's result depended on
+ * where the face fell on its anchor grid) and this helper tried again up to three times; the
+ * tracker now measures each action frame in a region placed on the face (`FaceEngine.observe`'s
+ * `near`), and `pnpm bench:capture` measures how often a capture still runs out of time.
  */
-export async function honestFaceCheck(page: Page, options: HonestFaceCheckOptions): Promise<number> {
+export async function honestFaceCheck(page: Page, options: HonestFaceCheckOptions): Promise<void> {
   const status = page.locator(options.status);
-  for (let attempt = 1; ; attempt++) {
-    await page.getByRole('button', { name: options.button }).click();
-    let outcome = 'pending';
-    await expect
-      .poll(
-        async () => {
-          if (await options.passed()) return (outcome = 'passed');
-          const failed = (await status.getAttribute('class'))?.split(/\s+/).includes('error');
-          return (outcome = failed ? ((await status.textContent()) ?? 'error') : 'pending');
-        },
-        { timeout: 90_000, intervals: [500] },
-      )
-      .not.toBe('pending');
-    if (outcome === 'passed') return attempt;
-    const tryAgain = /live person|took too long/.test(outcome);
-    if (!tryAgain || attempt >= 3) throw new Error(`"${options.button}" failed on attempt ${attempt} of 3: ${outcome}`);
-    console.warn(`[e2e] "${options.button}": ${outcome} — trying again (attempt ${attempt + 1} of 3)`);
-  }
+  await page.getByRole('button', { name: options.button }).click();
+  let outcome = 'pending';
+  await expect
+    .poll(
+      async () => {
+        if (await options.passed()) return (outcome = 'passed');
+        const failed = (await status.getAttribute('class'))?.split(/\s+/).includes('error');
+        if (!failed) return (outcome = 'pending');
+        // The page may have shown the outcome between the two reads: `passed()` again before
+        // calling it a failure (a mismatch expected as the outcome is also an error line).
+        return (outcome = (await options.passed()) ? 'passed' : ((await status.textContent()) ?? 'error'));
+      },
+      { timeout: 90_000, intervals: [500] },
+    )
+    .not.toBe('pending');
+  if (outcome !== 'passed') throw new Error(`"${options.button}" failed: ${outcome}`);
 }

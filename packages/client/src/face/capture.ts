@@ -89,6 +89,12 @@ export async function captureFaceEvidence(options: CaptureOptions): Promise<Face
   let neutral: PoseMeasure | null = null;
   let neutralCentre: FaceTarget = { x: 0, y: 0 };
   let crop: Rect | null = null;
+  // After the neutral frame, where the tracker looks for the face (`observe`'s `near`): the neutral
+  // frame's box, moved with the face (by its centre in the last frame that showed it). The tiny
+  // detector then sees every action frame placed and scaled as it saw the neutral one, instead of
+  // wherever the face falls on its anchor grid (see `FaceEngine.observe`).
+  let neutralBox: Rect | null = null;
+  let near: Rect | null = null;
   // The current action's target in video pixels (the server checks it in frame fractions, which
   // are the same thing divided by the crop side: every frame is that crop).
   const targetOf = (i: number) => {
@@ -126,7 +132,15 @@ export async function captureFaceEvidence(options: CaptureOptions): Promise<Face
     // The frame that is measured is the frame that is sent: a snapshot, not the live video, which
     // may have moved on (to another pose) while the tracker ran.
     const shot = snapshot(video);
-    const faces = await engine.observe(shot, { maxFaces: 2 });
+    // During an action: where the face was last, else where it is asked to go (a face that jumped
+    // there between two frames), else (in the engine) the whole frame. A second face counts only
+    // when found in the same place (the region is ~1.04 crop sides wide: what the server will see).
+    const goal = crop && neutralBox && frames.length < poses.length ? targetOf(frames.length - 1) : null;
+    const places =
+      near && goal
+        ? [near, { ...neutralBox!, x: neutralBox!.x + goal.x - neutralCentre.x, y: neutralBox!.y + goal.y - neutralCentre.y }]
+        : [];
+    const faces = await engine.observe(shot, { maxFaces: 2, ...(places.length > 0 && { near: places }) });
     const w = video.videoWidth;
     const h = video.videoHeight;
     if (faces.length === 0) {
@@ -170,11 +184,22 @@ export async function captureFaceEvidence(options: CaptureOptions): Promise<Face
         report('hold_still', face.box);
         continue;
       }
-      neutral = measure;
-      neutralCentre = faceCentre(face.landmarks);
+      // The reference is measured as the action frames will be: in the region placed on this box
+      // (the same size all session: the detector's box is not proportional to the region's size,
+      // so a region sized by a box found in a region would drift). Should the region miss it, the
+      // session measures whole frames, as the reference was.
+      const [ref] = await engine.observe(shot, { maxFaces: 1, near: face.box });
+      const reference = ref ?? face;
+      neutral = { width: reference.box.width, yaw: reference.yaw };
+      neutralCentre = faceCentre(reference.landmarks);
+      neutralBox = ref ? face.box : null;
+      near = neutralBox;
       crop = cropAround(face.box, w, h);
       frames.push({ pose: 'neutral', image: await grab(shot, crop) });
     } else {
+      const c = faceCentre(face.landmarks);
+      if (neutralBox && Number.isFinite(c.x) && Number.isFinite(c.y))
+        near = { ...neutralBox!, x: neutralBox!.x + c.x - neutralCentre.x, y: neutralBox!.y + c.y - neutralCentre.y };
       const pose = poses[frames.length]!;
       const t = targetOf(frames.length - 1);
       // Captured only at the target (by a margin over the server's tolerance) and while the whole

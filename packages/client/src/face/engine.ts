@@ -48,6 +48,22 @@ export interface FaceObservation {
 }
 
 type Input = HTMLImageElement | HTMLVideoElement | HTMLCanvasElement;
+type Box = { x: number; y: number; width: number; height: number };
+
+const inputWidth = (i: Input) => (i instanceof HTMLVideoElement ? i.videoWidth : i instanceof HTMLImageElement ? i.naturalWidth : i.width);
+const inputHeight = (i: Input) =>
+  i instanceof HTMLVideoElement ? i.videoHeight : i instanceof HTMLImageElement ? i.naturalHeight : i.height;
+
+/**
+ * The region `observe({ near })` searches: a square `side` × the given box's width, drawn at
+ * `inputSize` pixels (the detector's input), with the box's centre at `centre` (fractions of the
+ * square). Chosen with `pnpm bench:capture` and the same frames at other settings: the tiny
+ * detector's box is not proportional to the face's size in its input (the same neutral face
+ * measured 170, 193 and 214 px wide in regions 2.5, 3 and 3.5 boxes wide), and at 2.5 a face
+ * rendered 1.35× closer measured 1.33–1.36× wider (1.17–1.23× at 3); 224 measured as 320 there,
+ * at half the detector's work.
+ */
+export const REGION = { side: 2.5, inputSize: 224, centre: { x: 0.5, y: 0.5 } } as const;
 
 /**
  * One face engine: a detector, 68-point landmarks and the 128-d recognition net of
@@ -71,26 +87,84 @@ export async function createFaceEngine(options: FaceEngineOptions) {
     inputSize: options.inputSize ?? 320,
     scoreThreshold: options.scoreThreshold ?? 0.3,
   });
+  const regionOptions = new faceapi.TinyFaceDetectorOptions({
+    inputSize: REGION.inputSize,
+    scoreThreshold: options.scoreThreshold ?? 0.3,
+  });
+
+  // One reused canvas for region searches (`observe`'s `near`).
+  let regionCanvas: HTMLCanvasElement | null = null;
+
+  /** Tiny-detector boxes in `input`'s pixels: over the whole input, or over a region placed on `near`. */
+  async function detect(input: Input, near?: Box): Promise<{ box: Box; score: number }[]> {
+    if (!near) {
+      return (await detector.locateFaces(input, detectorOptions)).map((d) => ({
+        box: { x: d.box.x, y: d.box.y, width: d.box.width, height: d.box.height },
+        score: d.score,
+      }));
+    }
+    const side = REGION.side * near.width;
+    const x0 = near.x + near.width / 2 - side * REGION.centre.x;
+    const y0 = near.y + near.height / 2 - side * REGION.centre.y;
+    const n = REGION.inputSize;
+    regionCanvas ??= document.createElement('canvas');
+    regionCanvas.width = regionCanvas.height = n;
+    const g = regionCanvas.getContext('2d')!;
+    // What falls outside the input is a plain grey, like the detector's own padding of a non-square input.
+    g.fillStyle = '#808080';
+    g.fillRect(0, 0, n, n);
+    const k = n / side;
+    g.drawImage(input, -x0 * k, -y0 * k, inputWidth(input) * k, inputHeight(input) * k);
+    const found = await detector.locateFaces(regionCanvas, regionOptions);
+    return found.map((d) => ({
+      box: { x: x0 + d.box.x / k, y: y0 + d.box.y / k, width: d.box.width / k, height: d.box.height / k },
+      score: d.score,
+    }));
+  }
 
   /**
    * Finds faces in `input`, largest first, with landmarks, pose and eye openness; with
    * `descriptor: true` (engine made with `descriptors: true`) also the 128-d descriptor of the
    * largest face (aligned on its landmarks) — for local feedback only: the server never takes it.
+   *
+   * With `near` (a face box from a recent frame, or several places to try in turn), the detector
+   * looks in a square around that box instead of the whole input, placed so that the face sits at
+   * the same point of the detector's grid every time, at a larger scale ({@link REGION}); when it
+   * finds nothing there (nor at the next place), the whole input is searched as without `near`.
+   * Why: over a whole 640-px frame the tiny detector's result depends on where the face falls on
+   * its 32-cell anchor grid (64 camera pixels): moving the same face sideways changed its box
+   * width by up to ±7 % and its score between 0.42 and 0.87, and lost it at some offsets — a
+   * turned face at some of the server's marks was never found, or a face coming closer never
+   * measured closer (`pnpm bench:capture`). Placed on the face, every frame is measured alike, so
+   * a change of the box is a change of the face. Keep the size of `near` the same for frames that
+   * are compared (the box is not proportional to the region's size).
    */
-  async function observe(input: Input, o: { descriptor?: boolean; maxFaces?: number } = {}): Promise<FaceObservation[]> {
+  async function observe(
+    input: Input,
+    o: { descriptor?: boolean; maxFaces?: number; near?: Box | readonly Box[] } = {},
+  ): Promise<FaceObservation[]> {
     let t = performance.now();
-    const detections = (await detector.locateFaces(input, detectorOptions)).sort((a, b) => b.box.area - a.box.area);
+    let detections: { box: Box; score: number }[] = [];
+    for (const near of o.near ? [o.near].flat() : []) {
+      detections = await detect(input, near);
+      if (detections.length > 0) break;
+    }
+    if (detections.length === 0) detections = await detect(input);
+    detections.sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height);
     const detectMs = performance.now() - t;
     const out: FaceObservation[] = [];
     for (const [i, detection] of detections.slice(0, o.maxFaces ?? 3).entries()) {
       t = performance.now();
-      const [crop] = await faceapi.extractFaces(input, [detection]);
+      const { x, y, width, height } = detection.box;
+      const [crop] = await faceapi.extractFaces(input, [new faceapi.Rect(x, y, width, height)]);
       const local = (await landmarkNet.detectLandmarks(crop!)) as FaceApi.FaceLandmarks68;
-      const landmarks = local.shiftBy<FaceApi.FaceLandmarks68>(detection.box.x, detection.box.y);
+      // The landmark net works on the crop it was given; shifted back by the crop's corner (what
+      // face-api's extractFaces clamps to the input).
+      const landmarks = local.shiftBy<FaceApi.FaceLandmarks68>(Math.max(0, Math.floor(x)), Math.max(0, Math.floor(y)));
       const landmarksMs = performance.now() - t;
       const points = landmarks.positions.map((p) => ({ x: p.x, y: p.y }));
       const observation: FaceObservation = {
-        box: { x: detection.box.x, y: detection.box.y, width: detection.box.width, height: detection.box.height },
+        box: { x, y, width, height },
         score: detection.score,
         landmarks: points,
         yaw: yawOf(points),
