@@ -31,6 +31,7 @@ import { createFacePipeline } from '@twofold/server/face';
 // evidence exactly as /face/verify would, without a database).
 import { decideLiveness } from '../../server/src/face/evidence.js';
 import { twofoldFaceAssets } from '../src/vite.js';
+import type { SweepRow } from './capture-page/page.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // Whether this checkout's engine has region searches (`observe`'s `near`): the same bench measures
@@ -106,17 +107,7 @@ type Trial = {
   steps: { guidance: string; done: number; at: number }[];
   ms: number;
 };
-type SweepRow = {
-  pose: string;
-  x: number;
-  y: number;
-  frame: number;
-  found: boolean;
-  off?: number;
-  shows?: boolean;
-  inside?: boolean;
-  ms: number;
-};
+
 const sweeps: { person: string; neutral: { width: number; yaw: number; side: number }; rows: SweepRow[] }[] = [];
 const grid = (range: number, step: number) =>
   Array.from({ length: Math.round((2 * range) / step) + 1 }, (_, i) => Math.round((-range + i * step) * 1000) / 1000);

@@ -3,6 +3,19 @@ import { captureFaceEvidence, startCamera, type FaceProgress } from '../../src/f
 import { createFaceEngine, type FaceEngine } from '../../src/face/engine.js';
 import { DEFAULT_FACE_ASSETS } from '../../src/face/index.js';
 
+/** One measured frame of the sweep (read by ../capture.ts). */
+export type SweepRow = {
+  pose: string;
+  x: number;
+  y: number;
+  frame: number;
+  found: boolean;
+  off?: number;
+  shows?: boolean;
+  inside?: boolean;
+  ms: number;
+};
+
 /** One tracker pass as the capture loop saw it: what the test camera showed, what the tracker made of it. */
 type Seen = {
   /** The camera's pose when the frame was taken (the steerable camera's page state). */
@@ -133,17 +146,7 @@ async function sweep(cfg: { frames: Record<string, string[]>; xs: number[]; ys: 
     y: Math.min(Math.max(0, n0.box.y + n0.box.height / 2 - side / 2), H - side),
   };
   const moved = (c: { x: number; y: number }) => ({ ...n0.box, x: n0.box.x + c.x - centre0.x, y: n0.box.y + c.y - centre0.y });
-  const rows: {
-    pose: string;
-    x: number;
-    y: number;
-    frame: number;
-    found: boolean;
-    off?: number;
-    shows?: boolean;
-    inside?: boolean;
-    ms: number;
-  }[] = [];
+  const rows: SweepRow[] = [];
   for (const pose of ['turn_left', 'turn_right', 'move_closer']) {
     for (const x of cfg.xs)
       for (const y of cfg.ys)
