@@ -95,6 +95,8 @@ export async function captureFaceEvidence(options: CaptureOptions): Promise<Face
   // wherever the face falls on its anchor grid (see `FaceEngine.observe`).
   let neutralBox: Rect | null = null;
   let near: Rect | null = null;
+  // The neutral frame's box moved so that the face's centre is at `c` (video pixels).
+  const neutralBoxAt = (box: Rect, c: FaceTarget): Rect => ({ ...box, x: box.x + c.x - neutralCentre.x, y: box.y + c.y - neutralCentre.y });
   // The current action's target in video pixels (the server checks it in frame fractions, which
   // are the same thing divided by the crop side: every frame is that crop).
   const targetOf = (i: number) => {
@@ -136,10 +138,7 @@ export async function captureFaceEvidence(options: CaptureOptions): Promise<Face
     // there between two frames), else (in the engine) the whole frame. A second face counts only
     // when found in the same place (the region is ~1.04 crop sides wide: what the server will see).
     const goal = crop && neutralBox && frames.length < poses.length ? targetOf(frames.length - 1) : null;
-    const places =
-      near && goal
-        ? [near, { ...neutralBox!, x: neutralBox!.x + goal.x - neutralCentre.x, y: neutralBox!.y + goal.y - neutralCentre.y }]
-        : [];
+    const places = near && goal ? [near, neutralBoxAt(neutralBox!, goal)] : [];
     const faces = await engine.observe(shot, { maxFaces: 2, ...(places.length > 0 && { near: places }) });
     const w = video.videoWidth;
     const h = video.videoHeight;
@@ -198,16 +197,15 @@ export async function captureFaceEvidence(options: CaptureOptions): Promise<Face
       frames.push({ pose: 'neutral', image: await grab(shot, crop) });
     } else {
       const c = faceCentre(face.landmarks);
-      if (neutralBox && Number.isFinite(c.x) && Number.isFinite(c.y))
-        near = { ...neutralBox!, x: neutralBox!.x + c.x - neutralCentre.x, y: neutralBox!.y + c.y - neutralCentre.y };
+      if (neutralBox && Number.isFinite(c.x) && Number.isFinite(c.y)) near = neutralBoxAt(neutralBox, c);
       const pose = poses[frames.length]!;
       const t = targetOf(frames.length - 1);
       // Captured only at the target (by a margin over the server's tolerance) and while the whole
       // face is inside the crop the server will see.
-      const there = onTarget({ x: 0, y: 0 }, faceCentre(face.landmarks), t, t.radius);
+      const there = onTarget({ x: 0, y: 0 }, c, t, t.radius);
       if (there && clearlyShows(pose, measure, neutral!) && inside(face.box, crop)) frames.push({ pose, image: await grab(shot, crop) });
       else if (!there) {
-        report('reach_target', face.box, faceCentre(face.landmarks));
+        report('reach_target', face.box, c);
         continue;
       }
     }
