@@ -11,7 +11,7 @@ import { handleClientErrors, toNodeListener } from '@twofold/server/node';
 import { createPGliteStore } from '@twofold/server/pglite';
 import { createExpressApp } from '../express.js';
 import { createExampleTwofold } from '../twofold.js';
-import { call, listen, LOOPBACK, ORIGIN, oversizedHead, recordingClientAddress, signUp, unique } from './helpers.js';
+import { call, listen, LOOPBACK, ORIGIN, oversizedHead, recordingClientAddress, signUp, unique, withServer } from './helpers.js';
 
 let store: Store & { close(): Promise<void> };
 before(async () => {
@@ -64,45 +64,41 @@ for (const jsonFirst of [false, true]) {
   });
 }
 
+/**
+ * An Express app with a default Twofold mounted at `mountPath`, after whatever `before` adds;
+ * `logged` collects what the listener reports through `onError`.
+ */
+function hostApp(mountPath: string, before: (app: express.Express) => void = () => {}) {
+  const logged: string[] = [];
+  const app = express();
+  before(app);
+  app.use(mountPath, toNodeListener(createExampleTwofold({ store, origin: ORIGIN }).handler, { onError: (e) => logged.push(e.message) }));
+  return { app, logged };
+}
+
 describe('Express, other mounts', () => {
   test('a base path of your own: createTwofold({ http: { basePath: "/auth" } }) mounted at /auth, after express.json()', async () => {
     const twofold = createExampleTwofold({ store, origin: ORIGIN, basePath: '/auth' });
-    const server = await listen(createServer(createExpressApp(twofold, { jsonFirst: true, mountPath: '/auth' })));
-    try {
-      await signUp(`${server.url}/auth`);
-    } finally {
-      await server.close();
-    }
+    await withServer(createServer(createExpressApp(twofold, { jsonFirst: true, mountPath: '/auth' })), (url) => signUp(`${url}/auth`));
   });
 
   test('mounted where the base path cannot be reached: 503 NOT_CONFIGURED, and the log names both fixes', async () => {
-    const twofold = createExampleTwofold({ store, origin: ORIGIN });
-    const logged: string[] = [];
-    const app = express();
-    app.use('/auth', toNodeListener(twofold.handler, { onError: (e) => logged.push(e.message) }));
-    const server = await listen(createServer(app));
-    try {
-      const answer = await call(`${server.url}/auth/passkeys/register/options`, 'POST', { username: unique('x') });
+    const { app, logged } = hostApp('/auth');
+    await withServer(createServer(app), async (url) => {
+      const answer = await call(`${url}/auth/passkeys/register/options`, 'POST', { username: unique('x') });
       assert.equal(answer.status, 503);
       assert.equal(answer.json.code, 'NOT_CONFIGURED');
       assert.equal(logged.length, 1);
       assert.match(logged[0]!, /serves \/api\/v1 but is mounted at \/auth/);
       assert.match(logged[0]!, /app\.use\('\/api\/v1'/);
       assert.match(logged[0]!, /basePath: '\/auth'/);
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   test('a body parser whose result cannot be rebuilt (urlencoded): 503 NOT_CONFIGURED, and the log says to mount Twofold first', async () => {
-    const twofold = createExampleTwofold({ store, origin: ORIGIN });
-    const logged: string[] = [];
-    const app = express();
-    app.use(express.urlencoded());
-    app.use('/api/v1', toNodeListener(twofold.handler, { onError: (e) => logged.push(e.message) }));
-    const server = await listen(createServer(app));
-    try {
-      const res = await fetch(`${server.url}/api/v1/passkeys/register/options`, {
+    const { app, logged } = hostApp('/api/v1', (a) => a.use(express.urlencoded()));
+    await withServer(createServer(app), async (url) => {
+      const res = await fetch(`${url}/api/v1/passkeys/register/options`, {
         method: 'POST',
         body: new URLSearchParams({ username: 'x' }),
       });
@@ -111,7 +107,7 @@ describe('Express, other mounts', () => {
       assert.match(logged[0] ?? '', /Mount Twofold before your body parsers/);
       // Another content type (or a thousand) is the same problem: logged once, nothing kept per variant.
       for (const type of ['application/x-www-form-urlencoded; a=1', 'application/x-www-form-urlencoded; a=2']) {
-        const again = await fetch(`${server.url}/api/v1/passkeys/register/options`, {
+        const again = await fetch(`${url}/api/v1/passkeys/register/options`, {
           method: 'POST',
           headers: { 'content-type': type },
           body: 'username=x',
@@ -119,9 +115,7 @@ describe('Express, other mounts', () => {
         assert.equal(again.status, 503);
       }
       assert.equal(logged.length, 1);
-    } finally {
-      await server.close();
-    }
+    });
   });
 });
 
@@ -142,57 +136,39 @@ function rawGet(url: string, path: string): Promise<{ status: number; body: stri
 
 describe('Express, requests the host and Twofold could read differently (review of issue 22)', () => {
   test('a host guard on a Twofold route cannot be skipped with dot-segments or needless escapes: 400 INVALID_REQUEST', async () => {
-    const twofold = createExampleTwofold({ store, origin: ORIGIN });
-    const app = express();
-    app.use('/api/v1/users', (_req, res) => void res.status(403).send('blocked by the host'));
-    app.use('/api/v1', toNodeListener(twofold.handler));
-    const server = await listen(createServer(app));
-    try {
-      assert.equal((await rawGet(server.url, '/api/v1/users')).status, 403);
+    const { app } = hostApp('/api/v1', (a) => a.use('/api/v1/users', (_req, res) => void res.status(403).send('blocked by the host')));
+    await withServer(createServer(app), async (url) => {
+      assert.equal((await rawGet(url, '/api/v1/users')).status, 403);
       for (const path of ['/api/v1/x/../users', '/api/v1/x/%2e%2e/users', '/api/v1/%75sers', '/api/v1/./users']) {
-        const answer = await rawGet(server.url, path);
+        const answer = await rawGet(url, path);
         assert.equal(answer.status, 400, `${path}: ${answer.body}`);
         assert.equal(JSON.parse(answer.body).code, 'INVALID_REQUEST', path);
       }
       // Escapes that are needed still reach the handler (here: its 404 for a path it has not).
-      const escaped = await rawGet(server.url, '/api/v1/caf%C3%A9');
+      const escaped = await rawGet(url, '/api/v1/caf%C3%A9');
       assert.equal(escaped.status, 404);
       assert.equal(JSON.parse(escaped.body).code, 'NOT_FOUND');
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   test('a JSON string parsed by express.json({ strict: false }) goes on as a JSON string, not as the object it spells', async () => {
-    const twofold = createExampleTwofold({ store, origin: ORIGIN });
-    const app = express();
-    app.use(express.json({ strict: false }));
-    app.use('/api/v1', toNodeListener(twofold.handler));
-    const server = await listen(createServer(app));
-    try {
+    const { app } = hostApp('/api/v1', (a) => a.use(express.json({ strict: false })));
+    await withServer(createServer(app), async (url) => {
       const answer = await call(
-        `${server.url}/api/v1/passkeys/register/options`,
+        `${url}/api/v1/passkeys/register/options`,
         'POST',
         JSON.stringify(JSON.stringify({ username: unique('x') })),
       );
       assert.equal(answer.status, 400);
       assert.equal(answer.json.code, 'INVALID_REQUEST');
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   test('the mount path in another case (Express matches it anyway) is not Twofold’s: the host answers, nothing is logged', async () => {
-    const twofold = createExampleTwofold({ store, origin: ORIGIN });
-    const logged: string[] = [];
-    const app = express();
-    app.use('/api/v1', toNodeListener(twofold.handler, { onError: (e) => logged.push(e.message) }));
-    const server = await listen(createServer(app));
-    try {
-      for (const path of ['/API/V1/users', '/Api/v1/users']) assert.equal((await rawGet(server.url, path)).status, 404, path);
+    const { app, logged } = hostApp('/api/v1');
+    await withServer(createServer(app), async (url) => {
+      for (const path of ['/API/V1/users', '/Api/v1/users']) assert.equal((await rawGet(url, path)).status, 404, path);
       assert.deepEqual(logged, []);
-    } finally {
-      await server.close();
-    }
+    });
   });
 });

@@ -14,7 +14,7 @@ import { createHonoApp } from '../hono.js';
 import { createKoaApp } from '../koa.js';
 import { createNodeServer } from '../node-http.js';
 import { createExampleTwofold } from '../twofold.js';
-import { call, listen, LOOPBACK, ORIGIN, oversizedHead, recordingClientAddress, signUp } from './helpers.js';
+import { call, listen, LOOPBACK, ORIGIN, oversizedHead, recordingClientAddress, signUp, withServer } from './helpers.js';
 
 let store: Store & { close(): Promise<void> };
 before(async () => {
@@ -31,6 +31,13 @@ function twofoldWithAddresses() {
 const assertLoopback = (seen: (string | undefined)[]) =>
   assert.ok(seen.length >= 3 && seen.every((a) => LOOPBACK.test(a ?? '')), `addresses seen: ${seen.join(', ')}`);
 
+/** What every recipe must do: a passkey sign-up at /api/v1 that sees the socket address, and the app's own `/` untouched. */
+async function assertRecipe(url: string, addresses: ReturnType<typeof recordingClientAddress>) {
+  await signUp(`${url}/api/v1`);
+  assertLoopback(addresses.seen);
+  assert.equal((await call(`${url}/`, 'GET')).json, 'Your app, with Twofold under /api/v1');
+}
+
 describe('Fastify', () => {
   test('sign-up through the plugin at /api/v1; the app’s own JSON route still parses JSON', async () => {
     const { twofold, addresses } = twofoldWithAddresses();
@@ -38,10 +45,8 @@ describe('Fastify', () => {
     await app.listen({ port: 0, host: '127.0.0.1' });
     const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
     try {
-      await signUp(`${url}/api/v1`);
-      assertLoopback(addresses.seen);
+      await assertRecipe(url, addresses);
       assert.deepEqual((await call(`${url}/echo`, 'POST', { a: 1 })).json, { a: 1 });
-      assert.equal((await call(`${url}/`, 'GET')).json, 'Your app, with Twofold under /api/v1');
       assert.equal((await call(`${url}/api/v1/nope`, 'GET')).json.code, 'NOT_FOUND');
       const tooLarge = await oversizedHead(Number(new URL(url).port)); // clientErrorHandler: clientErrorListener
       assert.match(tooLarge.statusLine, /^HTTP\/1\.1 431 /);
@@ -67,14 +72,7 @@ describe('Fastify', () => {
 describe('Koa', () => {
   test('sign-up through the middleware, after an app-wide @koa/bodyparser', async () => {
     const { twofold, addresses } = twofoldWithAddresses();
-    const server = await listen(createServer(createKoaApp(twofold).callback()));
-    try {
-      await signUp(`${server.url}/api/v1`);
-      assertLoopback(addresses.seen);
-      assert.equal((await call(`${server.url}/`, 'GET')).json, 'Your app, with Twofold under /api/v1');
-    } finally {
-      await server.close();
-    }
+    await withServer(createServer(createKoaApp(twofold).callback()), (url) => assertRecipe(url, addresses));
   });
 });
 
@@ -89,9 +87,7 @@ describe('node:http', () => {
   after(() => server.close());
 
   test('sign-up through toNodeListener', async () => {
-    await signUp(`${server.url}/api/v1`);
-    assertLoopback(addresses.seen);
-    assert.equal((await call(`${server.url}/`, 'GET')).json, 'Your app, with Twofold under /api/v1');
+    await assertRecipe(server.url, addresses);
   });
 
   test('a request head over 16 KiB: 431 problem+json HEADERS_TOO_LARGE, on a raw socket', async () => {
@@ -105,13 +101,6 @@ describe('node:http', () => {
 describe('Hono', () => {
   test('sign-up through app.mount(…, { replaceRequest: false }), served by toNodeListener', async () => {
     const { twofold, addresses } = twofoldWithAddresses();
-    const server = await listen(createServer(toNodeListener(createHonoApp(twofold).fetch)));
-    try {
-      await signUp(`${server.url}/api/v1`);
-      assertLoopback(addresses.seen);
-      assert.equal((await call(`${server.url}/`, 'GET')).json, 'Your app, with Twofold under /api/v1');
-    } finally {
-      await server.close();
-    }
+    await withServer(createServer(toNodeListener(createHonoApp(twofold).fetch)), (url) => assertRecipe(url, addresses));
   });
 });

@@ -24,6 +24,16 @@ export async function listen(server: Server): Promise<{ url: string; close: () =
   };
 }
 
+/** Serves `server` on a free port (see {@link listen}), runs `use` with its origin, and always closes it. */
+export async function withServer<T>(server: Server, use: (url: string) => Promise<T>): Promise<T> {
+  const listening = await listen(server);
+  try {
+    return await use(listening.url);
+  } finally {
+    await listening.close();
+  }
+}
+
 export interface Answer {
   status: number;
   contentType: string | null;

@@ -1,4 +1,4 @@
-import { actor, recordEvent, changeWithEvent } from '../audit/index.js';
+import { actor, recordEvent, writeWithEvent } from '../audit/index.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
 import { StoreConflictError } from '../db/conflict.js';
@@ -64,13 +64,10 @@ export async function createApiKey(ctx: TwofoldContext, options: CreateApiKeyOpt
     scopes: [...new Set(options.scopes)],
     createdAt: ctx.now(),
   };
-  await changeWithEvent(ctx, async (tx) => {
-    await tx.insertApiKey(record);
-    return {
-      type: 'api_key.created',
-      actor: actor.system,
-      data: { apiKeyId: record.id, name: record.name, scopes: record.scopes },
-    };
+  await writeWithEvent(ctx, (tx) => tx.insertApiKey(record), {
+    type: 'api_key.created',
+    actor: actor.system,
+    data: { apiKeyId: record.id, name: record.name, scopes: record.scopes },
   });
   return { apiKey: toApiKey(record), secret };
 }

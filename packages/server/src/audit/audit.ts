@@ -37,6 +37,32 @@ export async function changeWithEvent(
   return event;
 }
 
+/** {@link changeWithEvent} for a write whose event is known before it runs: `write`, then `event`. */
+export function writeWithEvent(
+  ctx: Pick<TwofoldContext, 'now' | 'store' | 'notify'>,
+  write: (tx: Store) => Promise<unknown>,
+  event: RecordEventInput,
+): Promise<AuditEvent> {
+  return changeWithEvent(ctx, async (tx) => {
+    await write(tx);
+    return event;
+  });
+}
+
+/**
+ * {@link changeWithEvent} for a bulk change (invalidate, cancel…): `change` returns how many rows
+ * it touched, which the event records as `data[key]` and the caller gets back as `{ [key]: n }`.
+ */
+export async function countWithEvent<K extends string>(
+  ctx: Pick<TwofoldContext, 'now' | 'store' | 'notify'>,
+  key: K,
+  change: (tx: Store) => Promise<number>,
+  event: Omit<RecordEventInput, 'data'>,
+): Promise<Record<K, number>> {
+  const recorded = await changeWithEvent(ctx, async (tx) => ({ ...event, data: { [key]: await change(tx) } }));
+  return recorded.data as Record<K, number>;
+}
+
 /** Builds an event without writing it, for store primitives that write it themselves. */
 export function newEvent(ctx: Pick<TwofoldContext, 'now'>, input: RecordEventInput): AuditEvent {
   return {

@@ -5,6 +5,8 @@
 export {
   actor,
   changeWithEvent,
+  countWithEvent,
+  writeWithEvent,
   recordEvent,
   newEvent,
   type AuditEvent,

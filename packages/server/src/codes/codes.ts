@@ -1,4 +1,4 @@
-import { actor as actors, recordEvent, type ActorOption, type AuditEvent, changeWithEvent } from '../audit/index.js';
+import { actor as actors, recordEvent, type ActorOption, type AuditEvent, countWithEvent, writeWithEvent } from '../audit/index.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
 import { requireUser } from '../users/index.js';
@@ -92,20 +92,17 @@ export async function generateCode(ctx: TwofoldContext, options: GenerateCodeOpt
     failedAttempts: 0,
     requireFace: options.requireFace ?? false,
   };
-  await changeWithEvent(ctx, async (tx) => {
-    await tx.insertCode(record);
-    return {
-      type: 'code.generated',
-      userId: options.userId,
-      actor: options.actor ?? actors.system,
-      data: {
-        codeId: record.id,
-        type: record.type,
-        purpose: record.purpose,
-        expiresAt: record.expiresAt.toISOString(),
-        requireFace: record.requireFace,
-      },
-    };
+  await writeWithEvent(ctx, (tx) => tx.insertCode(record), {
+    type: 'code.generated',
+    userId: options.userId,
+    actor: options.actor ?? actors.system,
+    data: {
+      codeId: record.id,
+      type: record.type,
+      purpose: record.purpose,
+      expiresAt: record.expiresAt.toISOString(),
+      requireFace: record.requireFace,
+    },
   });
   const link =
     options.type === 'link' && settings.linkTemplate
@@ -123,12 +120,11 @@ export async function generateCode(ctx: TwofoldContext, options: GenerateCodeOpt
 /** Invalidates every live code of the user. Throws `USER_NOT_FOUND`. */
 export async function invalidateCodes(ctx: TwofoldContext, options: InvalidateCodesOptions): Promise<{ invalidated: number }> {
   await requireUser(ctx, options.userId);
-  let invalidated = 0;
-  await changeWithEvent(ctx, async (tx) => {
-    invalidated = await tx.invalidateCodes(options.userId, ctx.now());
-    return { type: 'codes.invalidated', userId: options.userId, actor: options.actor ?? actors.system, data: { invalidated } };
+  return countWithEvent(ctx, 'invalidated', (tx) => tx.invalidateCodes(options.userId, ctx.now()), {
+    type: 'codes.invalidated',
+    userId: options.userId,
+    actor: options.actor ?? actors.system,
   });
-  return { invalidated };
 }
 
 /**

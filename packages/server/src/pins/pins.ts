@@ -1,4 +1,4 @@
-import { actor, recordEvent, changeWithEvent } from '../audit/index.js';
+import { actor, recordEvent, writeWithEvent } from '../audit/index.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
 import { requireUser } from '../users/index.js';
@@ -111,14 +111,11 @@ export async function setPin(ctx: TwofoldContext, options: SetPinOptions): Promi
     [ctx.limiters.pinChangeUser, session.userId],
     [ctx.limiters.pinAddress, options.clientAddress],
   ]);
-  await changeWithEvent(ctx, async (tx) => {
-    await tx.setPin(session.userId, hash, ctx.now());
-    return {
-      type: existing ? 'pin.replaced' : 'pin.set',
-      userId: session.userId,
-      actor: actor.user(session.userId),
-      data: { wasLocked: Boolean(existing?.lockedAt), via: session.amr },
-    };
+  await writeWithEvent(ctx, (tx) => tx.setPin(session.userId, hash, ctx.now()), {
+    type: existing ? 'pin.replaced' : 'pin.set',
+    userId: session.userId,
+    actor: actor.user(session.userId),
+    data: { wasLocked: Boolean(existing?.lockedAt), via: session.amr },
   });
 }
 

@@ -1,5 +1,5 @@
 import type { FaceEvidence } from '@twofold/protocol';
-import { actor, recordEvent, type ActorOption, type AuditEvent, changeWithEvent } from '../audit/index.js';
+import { actor, recordEvent, type ActorOption, type AuditEvent, countWithEvent, writeWithEvent } from '../audit/index.js';
 import { consumeCeremony } from '../ceremonies/index.js';
 import { checkCode, redeemCode } from '../codes/index.js';
 import type { TwofoldContext } from '../context.js';
@@ -138,14 +138,11 @@ export async function startRecovery(ctx: TwofoldContext, options: StartRecoveryO
     // reset does not tell whether an id exists.
     return view(ctx, flowId, record);
   }
-  await changeWithEvent(ctx, async (tx) => {
-    await tx.insertRecoveryFlow(record);
-    return {
-      type: 'recovery.started',
-      userId: record.userId,
-      actor: actor.user(record.userId),
-      data: { kind: record.kind },
-    };
+  await writeWithEvent(ctx, (tx) => tx.insertRecoveryFlow(record), {
+    type: 'recovery.started',
+    userId: record.userId,
+    actor: actor.user(record.userId),
+    data: { kind: record.kind },
   });
   return view(ctx, flowId, record);
 }
@@ -395,12 +392,11 @@ export async function listRecoveries(ctx: TwofoldContext, options: ListRecoverie
  */
 export async function cancelRecoveries(ctx: TwofoldContext, options: CancelRecoveriesOptions): Promise<{ cancelled: number }> {
   await requireUser(ctx, options.userId);
-  let cancelled = 0;
-  await changeWithEvent(ctx, async (tx) => {
-    cancelled = await tx.abandonRecoveryFlows(options.userId, ctx.now());
-    return { type: 'recovery.cancelled', userId: options.userId, actor: options.actor ?? actor.system, data: { cancelled } };
+  return countWithEvent(ctx, 'cancelled', (tx) => tx.abandonRecoveryFlows(options.userId, ctx.now()), {
+    type: 'recovery.cancelled',
+    userId: options.userId,
+    actor: options.actor ?? actor.system,
   });
-  return { cancelled };
 }
 
 /** Loads a flow that must be open, unexpired and at one of `steps`; throws the matching flow error. */

@@ -1,4 +1,4 @@
-import { actor, newEvent, type ActorOption, changeWithEvent } from '../audit/index.js';
+import { actor, newEvent, type ActorOption, writeWithEvent } from '../audit/index.js';
 import { beginCeremony, consumeCeremony } from '../ceremonies/index.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
@@ -94,15 +94,13 @@ export async function createTransaction(
     expiresAt: new Date(now.getTime() + ttl * 1000),
     decidedAt: null,
   };
-  await changeWithEvent(ctx, async (tx) => {
-    await tx.insertTransaction(record);
-    return {
-      type: 'transaction.created',
-      userId: options.userId,
-      actor: options.actor ?? actor.system,
-      data: { transactionId: id },
-    };
-  });
+  const event = {
+    type: 'transaction.created',
+    userId: options.userId,
+    actor: options.actor ?? actor.system,
+    data: { transactionId: id },
+  } as const;
+  await writeWithEvent(ctx, (tx) => tx.insertTransaction(record), event);
   return { transactionId: id, expiresAt: record.expiresAt.toISOString() };
 }
 

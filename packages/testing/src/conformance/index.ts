@@ -39,6 +39,15 @@ const passkey = (d: DeviceRecord): PasskeyRecord => ({
   backupEligible: true,
   backedUp: false,
 });
+/** An open session of 15 minutes from `t0`. */
+const session = (userId: string, deviceId: string | null, id = uid('s')): SessionRecord => ({
+  id,
+  userId,
+  deviceId,
+  createdAt: t0,
+  expiresAt: new Date(t0.getTime() + 900_000),
+  revokedAt: null,
+});
 
 /** How {@link runStoreConformance} gets the store it checks. */
 export interface StoreConformanceOptions {
@@ -136,14 +145,7 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
         backedUp: true,
         usedAt: new Date(t0.getTime() + i * 1000),
         event: { id: uid('use'), type: 'user.signed_in' as const, at: t0, userId: u.id, deviceId: d.id, actor: 'system', data: { i } },
-        session: {
-          id: `${u.id}-s${i}`,
-          userId: u.id,
-          deviceId: d.id,
-          createdAt: t0,
-          expiresAt: new Date(t0.getTime() + 900_000),
-          revokedAt: null,
-        },
+        session: session(u.id, d.id, `${u.id}-s${i}`),
       });
       // the same counter from 8 places at once (a replayed assertion): only the first moves it
       const results = await Promise.all(Array.from({ length: 8 }, (_, i) => store.recordPasskeyUse(use(i, 6))));
@@ -187,14 +189,7 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
             backedUp: false,
             usedAt: t0,
             ceremony,
-            session: {
-              id: `${u.id}-m${i}`,
-              userId: u.id,
-              deviceId: d.id,
-              createdAt: t0,
-              expiresAt: new Date(t0.getTime() + 900_000),
-              revokedAt: null,
-            },
+            session: session(u.id, d.id, `${u.id}-m${i}`),
           }),
         ),
       );
@@ -649,15 +644,7 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
     it('sessions: extendSession is guarded (never a revoked or another user’s session); revokeSessions revokes each once', async () => {
       const userId = uid('u'); // sessions have no foreign keys: a host may issue tokens for its own users
       const at = new Date(t0.getTime() + 60_000);
-      const session = (deviceId: string | null): SessionRecord => ({
-        id: uid('s'),
-        userId,
-        deviceId,
-        createdAt: t0,
-        expiresAt: new Date(t0.getTime() + 900_000),
-        revokedAt: null,
-      });
-      const [a, b, c, d] = [session('dev-1'), session('dev-1'), session('dev-2'), session(null)];
+      const [a, b, c, d] = [session(userId, 'dev-1'), session(userId, 'dev-1'), session(userId, 'dev-2'), session(userId, null)];
       for (const s of [a, b, c, d]) await store.insertSession(s);
       await expect(store.insertSession(a)).rejects.toBeInstanceOf(StoreConflictError);
       expect(await store.getSession(a.id)).toEqual(a);
@@ -685,7 +672,7 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
       expect((await store.getSession(c.id))?.revokedAt).toEqual(at);
 
       // The sweep deletes sessions whose last token expired, and only those.
-      const e = { ...session(null), expiresAt: new Date('2099-01-01T00:00:00Z') };
+      const e = { ...session(userId, null), expiresAt: new Date('2099-01-01T00:00:00Z') };
       await store.insertSession(e);
       expect(await store.deleteExpiredSessions(new Date(t0.getTime() + 1_000_000), 1000)).toBeGreaterThanOrEqual(3);
       expect(await store.getSession(b.id)).toBeNull();
