@@ -66,82 +66,53 @@ export function deviceList(devices: Device[], current: string | undefined, actio
     .join('');
 }
 
+type EventText = string | ((data: Record<string, unknown>, name: string) => string);
+
+/** What the activity list says for each audit event type (an unknown type shows as itself). */
+const EVENT_TEXT: Record<string, EventText> = {
+  'user.created': 'Account opened',
+  'user.signed_in': (data) => (data.method === 'pin' ? 'Signed in with the app PIN' : 'Signed in with a passkey'),
+  'pin.reset': 'App PIN reset after a face check',
+  'face.enrolled': 'Face enrolled',
+  'face.verified': 'Face verified',
+  'face.mismatch': 'A face check failed: it did not match',
+  'face.liveness_failed': 'A face check failed: no live person seen',
+  'face.locked': 'Face checks paused after failed attempts',
+  'recovery.started': (data) => (data.kind === 'new_device' ? 'Recovery on a new device started' : 'PIN and passkey reset started'),
+  'recovery.completed': (data) => (data.kind === 'new_device' ? 'Account recovered on a new device' : 'PIN and passkey reset completed'),
+  'recovery.abandoned': 'A recovery was cancelled',
+  'recovery.cancelled': 'Support cancelled a recovery',
+  'passkey.added': (data, name) =>
+    data.via === 'code'
+      ? `Passkey added with a recovery code${name}`
+      : data.via === 'face'
+        ? `Passkey added after a face check${name}`
+        : `Passkey added${name}`,
+  'device.removed': (_data, name) => `Device removed${name}`,
+  'device.renamed': (data) => `Device renamed to “${String(data.to)}”`,
+  'code.generated': (data) => `Recovery code issued (${String(data.type)})`,
+  'code.redeemed': 'Recovery code used',
+  'code.wrong': 'Wrong recovery code entered',
+  'code.locked': 'Recovery code locked after wrong attempts',
+  'code.throttled': 'Recovery code entry paused after many wrong attempts',
+  'user.signed_out': 'Signed out',
+  'sessions.revoked': (data) => `Signed out everywhere (${String(data.revoked)} session(s))`,
+  'device_key.registered': 'This browser was set up for PIN sign-in',
+  'codes.invalidated': 'Recovery codes cancelled',
+  'passkey.counter_regression': 'Blocked a sign-in from a possibly cloned passkey',
+  'passkey.step_up': 'Confirmed an action with a passkey',
+  'transaction.created': 'A confirmation was requested',
+  'transaction.approved': (data) => `Action approved (${String(data.method)})`,
+  'transaction.denied': 'Action declined',
+  'pin.set': 'App PIN set',
+  'pin.replaced': 'App PIN changed',
+  'pin.wrong': 'Wrong app PIN entered',
+  'pin.locked': 'App PIN locked after wrong attempts',
+};
+
 function describeEvent(type: string, data: Record<string, unknown>): string {
-  const name = typeof data.name === 'string' ? ` “${data.name}”` : '';
-  switch (type) {
-    case 'user.created':
-      return 'Account opened';
-    case 'user.signed_in':
-      return data.method === 'pin' ? 'Signed in with the app PIN' : 'Signed in with a passkey';
-    case 'pin.reset':
-      return 'App PIN reset after a face check';
-    case 'face.enrolled':
-      return 'Face enrolled';
-    case 'face.verified':
-      return 'Face verified';
-    case 'face.mismatch':
-      return 'A face check failed: it did not match';
-    case 'face.liveness_failed':
-      return 'A face check failed: no live person seen';
-    case 'face.locked':
-      return 'Face checks paused after failed attempts';
-    case 'recovery.started':
-      return data.kind === 'new_device' ? 'Recovery on a new device started' : 'PIN and passkey reset started';
-    case 'recovery.completed':
-      return data.kind === 'new_device' ? 'Account recovered on a new device' : 'PIN and passkey reset completed';
-    case 'recovery.abandoned':
-      return 'A recovery was cancelled';
-    case 'recovery.cancelled':
-      return 'Support cancelled a recovery';
-    case 'passkey.added':
-      return data.via === 'code'
-        ? `Passkey added with a recovery code${name}`
-        : data.via === 'face'
-          ? `Passkey added after a face check${name}`
-          : `Passkey added${name}`;
-    case 'device.removed':
-      return `Device removed${name}`;
-    case 'device.renamed':
-      return `Device renamed to “${String(data.to)}”`;
-    case 'code.generated':
-      return `Recovery code issued (${String(data.type)})`;
-    case 'code.redeemed':
-      return 'Recovery code used';
-    case 'code.wrong':
-      return 'Wrong recovery code entered';
-    case 'code.locked':
-      return 'Recovery code locked after wrong attempts';
-    case 'code.throttled':
-      return 'Recovery code entry paused after many wrong attempts';
-    case 'user.signed_out':
-      return 'Signed out';
-    case 'sessions.revoked':
-      return `Signed out everywhere (${String(data.revoked)} session(s))`;
-    case 'device_key.registered':
-      return 'This browser was set up for PIN sign-in';
-    case 'codes.invalidated':
-      return 'Recovery codes cancelled';
-    case 'passkey.counter_regression':
-      return 'Blocked a sign-in from a possibly cloned passkey';
-    case 'passkey.step_up':
-      return 'Confirmed an action with a passkey';
-    case 'transaction.created':
-      return 'A confirmation was requested';
-    case 'transaction.approved':
-      return `Action approved (${String(data.method)})`;
-    case 'transaction.denied':
-      return 'Action declined';
-    case 'pin.set':
-      return 'App PIN set';
-    case 'pin.replaced':
-      return 'App PIN changed';
-    case 'pin.wrong':
-      return 'Wrong app PIN entered';
-    case 'pin.locked':
-      return 'App PIN locked after wrong attempts';
-    default:
-      return type;
-  }
+  const text = EVENT_TEXT[type] ?? type;
+  return typeof text === 'string' ? text : text(data, typeof data.name === 'string' ? ` “${data.name}”` : '');
 }
 
 const eventItems = (list: SecurityEvent[]) =>

@@ -96,13 +96,8 @@ export {
   type FaceCapture,
   type FaceChallenge,
 } from './recovery/flows.js';
-export {
-  confirmTransaction,
-  denyTransaction,
-  type ConfirmedTransaction,
-  type ConfirmTransactionOptions,
-  type DenyTransactionOptions,
-} from './transactions.js';
+// Everything transactions.ts declares is public: confirm or deny a step-up.
+export * from './transactions.js';
 export { setPin, signInWithPin, type SetPinOptions, type SignInWithPinOptions } from './pins.js';
 export { listDevices, renameDevice, removeDevice, type Device, type RenameDeviceOptions, type RemoveDeviceOptions } from './devices.js';
 export {

@@ -47,15 +47,14 @@ export type * from './transactions/index.js';
 export type { StartFaceChallengeOptions, EnrollFaceOptions, VerifyFaceOptions, GetClientStateOptions, FaceMatch } from './face/index.js';
 export type { FaceAnalyzer, FrameAnalysis, AnalyzedFace, AnalyzeFramesOptions } from './face/index.js';
 export * from './recovery/index.js';
-export {
-  SCOPES,
-  API_KEY_PREFIX,
-  type Scope,
-  type ApiKey,
-  type CreateApiKeyOptions,
-  type EnsureApiKeyOptions,
-  type AuthenticateApiKeyOptions,
-  type RemoveApiKeyOptions,
+export { SCOPES, API_KEY_PREFIX } from './apikeys/index.js';
+export type {
+  Scope,
+  ApiKey,
+  CreateApiKeyOptions,
+  EnsureApiKeyOptions,
+  AuthenticateApiKeyOptions,
+  RemoveApiKeyOptions,
 } from './apikeys/index.js';
 export type { IssueTokenOptions, VerifyTokenOptions, AuthMethod, SessionClaims } from './sessions/index.js';
 export type { AuditEvent, AuditEventType, ActorOption, ListEventsOptions, PageEventsOptions } from './audit/index.js';

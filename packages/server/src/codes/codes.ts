@@ -2,13 +2,8 @@ import { actor as actors, recordEvent, type ActorOption, type AuditEvent, countW
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
 import { requireUser } from '../users/index.js';
-import {
-  completeRegistration,
-  startRegistration,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type RegistrationResponseJSON,
-  type WithHints,
-} from '../webauthn/index.js';
+import { completeRegistration, startRegistration } from '../webauthn/index.js';
+import type { PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON, WithHints } from '../webauthn/index.js';
 import type { CeremonyResult } from '@twofold/protocol';
 import type { Store } from '../store.js';
 import type { UserRecord } from '../users/store.js';

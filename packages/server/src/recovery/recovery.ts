@@ -5,13 +5,8 @@ import { checkCode, redeemCode } from '../codes/index.js';
 import type { TwofoldContext } from '../context.js';
 import { TwofoldError } from '../errors.js';
 import { faceVerified, matchFace, usableFaceTemplate } from '../face/index.js';
-import {
-  completeRegistration,
-  startRegistration,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type RegistrationResponseJSON,
-  type WithHints,
-} from '../webauthn/index.js';
+import { completeRegistration, startRegistration } from '../webauthn/index.js';
+import type { PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON, WithHints } from '../webauthn/index.js';
 import type { CeremonyResult } from '@twofold/protocol';
 import { assertStrongPin, hashPin } from '../pins/index.js';
 import { verifyDeviceProof, type DeviceProof } from '../devicekeys/index.js';

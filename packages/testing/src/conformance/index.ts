@@ -11,6 +11,7 @@ import type {
   SessionRecord,
   Store,
   StoreConflictError,
+  TransactionRecord,
   UserRecord,
 } from '@twofold/server/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,6 +39,21 @@ const passkey = (d: DeviceRecord): PasskeyRecord => ({
   aaguid: '00000000-0000-0000-0000-000000000000',
   backupEligible: true,
   backedUp: false,
+});
+/** A pending transaction of one minute from `t0`. */
+const transaction = (userId: string, over: Partial<TransactionRecord> = {}): TransactionRecord => ({
+  id: uid('tx'),
+  userId,
+  message: 'Pay',
+  sealedContext: 'c',
+  allowPin: true,
+  nonce: 'n',
+  status: 'pending',
+  method: null,
+  createdAt: t0,
+  expiresAt: new Date(t0.getTime() + 60_000),
+  decidedAt: null,
+  ...over,
 });
 /** An open session of 15 minutes from `t0`. */
 const session = (userId: string, deviceId: string | null, id = uid('s')): SessionRecord => ({
@@ -446,18 +462,7 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
     it('decideTransaction releases the sealed context exactly once, and never after expiry', async () => {
       const u = user();
       await store.insertUser(u);
-      const base = {
-        userId: u.id,
-        message: 'Show card PIN',
-        allowPin: true,
-        nonce: 'n',
-        status: 'pending' as const,
-        method: null,
-        createdAt: t0,
-        expiresAt: new Date(t0.getTime() + 60_000),
-        decidedAt: null,
-      };
-      const tx = { ...base, id: uid('tx'), sealedContext: 'tf1.k.iv.ct' };
+      const tx = transaction(u.id, { message: 'Show card PIN', sealedContext: 'tf1.k.iv.ct' });
       await store.insertTransaction(tx);
       expect(await store.getTransaction(tx.id)).toEqual(tx);
       const results = await Promise.all(
@@ -471,10 +476,10 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
         sealedContext: null,
       });
 
-      const late = { ...base, id: uid('tx'), sealedContext: 'x' };
+      const late = transaction(u.id, { sealedContext: 'x' });
       await store.insertTransaction(late);
       expect(await store.decideTransaction({ id: late.id, status: 'approved', method: 'pin', now: late.expiresAt })).toBeNull();
-      const denied = { ...base, id: uid('tx'), sealedContext: 'y' };
+      const denied = transaction(u.id, { sealedContext: 'y' });
       await store.insertTransaction(denied);
       expect(await store.decideTransaction({ id: denied.id, status: 'denied', method: null, now })).toEqual({ sealedContext: 'y' });
       expect(await store.getTransaction(denied.id)).toMatchObject({ status: 'denied', sealedContext: null });
@@ -484,19 +489,7 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
     it('decideTransaction writes its audit event in the same step: with the one decision, never with a refused one', async () => {
       const u = user();
       await store.insertUser(u);
-      const tx = {
-        id: uid('tx'),
-        userId: u.id,
-        message: 'Pay',
-        sealedContext: 'c',
-        allowPin: true,
-        nonce: 'n',
-        status: 'pending' as const,
-        method: null,
-        createdAt: t0,
-        expiresAt: new Date(t0.getTime() + 60_000),
-        decidedAt: null,
-      };
+      const tx = transaction(u.id);
       await store.insertTransaction(tx);
       const results = await Promise.all(
         Array.from({ length: 6 }, (_, i) =>
@@ -706,21 +699,7 @@ export function runStoreConformance(options: StoreConformanceOptions): void {
       });
       const flows = [flow(old), flow(old), flow(t0, codes[0]!.id)];
       for (const f of flows) await store.insertRecoveryFlow(f);
-      const txBase = {
-        userId: u.id,
-        message: 'm',
-        allowPin: true,
-        nonce: 'n',
-        status: 'pending' as const,
-        method: null,
-        createdAt: old,
-        decidedAt: null,
-        sealedContext: null,
-      };
-      const txs = [
-        { ...txBase, id: uid('tx'), expiresAt: old },
-        { ...txBase, id: uid('tx'), expiresAt: t0 },
-      ];
+      const txs = [old, t0].map((expiresAt) => transaction(u.id, { message: 'm', sealedContext: null, createdAt: old, expiresAt }));
       for (const t of txs) await store.insertTransaction(t);
 
       expect(await store.deleteExpiredCodes(cutoff, 2)).toBe(2); // batches: at most `limit`

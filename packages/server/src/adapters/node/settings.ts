@@ -67,6 +67,11 @@ export function readSettings({ argv = [], env = process.env }: ReadSettingsOptio
   return resolveSettings(argv, env).settings;
 }
 
+/** `parseArgs` options for flags that each take one string (typed per name, so `values` is too). */
+function stringOptions<const N extends string>(names: readonly N[]): Record<N, { type: 'string' }> {
+  return Object.fromEntries(names.map((name) => [name, { type: 'string' }])) as Record<N, { type: 'string' }>;
+}
+
 /**
  * Parses flags over environment variables; throws an Error with a readable message. `twofold`'s
  * command line (cli/main.ts, whose `USAGE` lists the flags) and {@link readSettings} share it.
@@ -80,32 +85,34 @@ export function resolveSettings(
     allowPositionals: true,
     strict: true,
     options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      'data-dir': { type: 'string' },
-      'database-url': { type: 'string' },
-      'database-schema': { type: 'string' },
-      'move-from-schema': { type: 'string' },
-      'rp-id': { type: 'string' },
-      origins: { type: 'string' },
-      'related-origins': { type: 'string' },
-      'api-key': { type: 'string' },
-      'open-registration': { type: 'string' },
-      'static-dir': { type: 'string' },
-      'secret-keys': { type: 'string' },
-      'link-template': { type: 'string' },
-      'webhook-url': { type: 'string' },
-      'face-actions': { type: 'string' },
-      'face-threads': { type: 'string' },
-      'webhook-secret': { type: 'string' },
-      'trusted-proxies': { type: 'string' },
-      'retention-audit-days': { type: 'string' },
-      'retention-transactions-days': { type: 'string' },
-      'retention-recovery-days': { type: 'string' },
-      'retention-codes-days': { type: 'string' },
-      'sweep-interval-seconds': { type: 'string' },
-      name: { type: 'string' },
-      scopes: { type: 'string' },
+      ...stringOptions([
+        'port',
+        'host',
+        'data-dir',
+        'database-url',
+        'database-schema',
+        'move-from-schema',
+        'rp-id',
+        'origins',
+        'related-origins',
+        'api-key',
+        'open-registration',
+        'static-dir',
+        'secret-keys',
+        'link-template',
+        'webhook-url',
+        'face-actions',
+        'face-threads',
+        'webhook-secret',
+        'trusted-proxies',
+        'retention-audit-days',
+        'retention-transactions-days',
+        'retention-recovery-days',
+        'retention-codes-days',
+        'sweep-interval-seconds',
+        'name',
+        'scopes',
+      ]),
       help: { type: 'boolean', short: 'h' },
     },
   });
