@@ -3,8 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import Module from 'node:module';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { assertFaceAssetPeers, faceModelFiles, missingPeers, twofoldFaceAssets } from './vite.js';
 import { FACE_ENGINE_PEERS, MEDIAPIPE_TRACKER_PEERS } from './face/dependencies.js';
 
@@ -12,25 +11,6 @@ const require = createRequire(import.meta.url);
 const modelDir = join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'model');
 const app = mkdtempSync(join(tmpdir(), 'twofold-no-face-'));
 afterAll(() => rmSync(app, { recursive: true, force: true }));
-
-/**
- * pnpm's bin shims (`npx vitest`, `pnpm test:unit`) set NODE_PATH to the store's hoisted folder,
- * where Node's require finds every package of the workspace from any folder. A consumer's app has
- * no such path: resolve as its Node would while this file runs.
- */
-function withoutNodePath() {
-  const saved = process.env.NODE_PATH;
-  const init = () => (Module as unknown as { _initPaths(): void })._initPaths();
-  beforeAll(() => {
-    delete process.env.NODE_PATH;
-    init();
-  });
-  afterAll(() => {
-    if (saved !== undefined) process.env.NODE_PATH = saved;
-    init();
-  });
-}
-withoutNodePath();
 
 /** What the plugin's build step emits (file name → bytes). */
 async function emitted(options: Parameters<typeof twofoldFaceAssets>[0] = {}) {

@@ -2,8 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import Module from 'node:module';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { assertFacePeers, FACE_INSTALL_COMMAND, FACE_PEER_DEPENDENCIES, missingFacePeers } from './dependencies.js';
 
 const manifest = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
@@ -17,25 +16,6 @@ const manifest = JSON.parse(readFileSync(new URL('../../../package.json', import
 const app = mkdtempSync(join(tmpdir(), 'twofold-no-face-'));
 const fromApp = pathToFileURL(join(app, 'index.js'));
 afterAll(() => rmSync(app, { recursive: true, force: true }));
-
-/**
- * pnpm's bin shims (`npx vitest`, `pnpm test:unit`) set NODE_PATH to the store's hoisted folder,
- * where Node's require finds every package of the workspace from any folder. A consumer's app has
- * no such path: resolve as its Node would while this file runs.
- */
-function withoutNodePath() {
-  const saved = process.env.NODE_PATH;
-  const init = () => (Module as unknown as { _initPaths(): void })._initPaths();
-  beforeAll(() => {
-    delete process.env.NODE_PATH;
-    init();
-  });
-  afterAll(() => {
-    if (saved !== undefined) process.env.NODE_PATH = saved;
-    init();
-  });
-}
-withoutNodePath();
 
 describe('the face stack is an optional peer of @twofold/server', () => {
   it('package.json lists exactly these as optional peers (and not as dependencies)', () => {
