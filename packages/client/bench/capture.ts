@@ -21,52 +21,34 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
-import { createServer, type Connect } from 'vite';
+import type { Connect } from 'vite';
 import { CHROMIUM_ARGS, findChromium, installSteerableCamera, renderFacePoses, samplePerson } from '@twofold/testing';
 import { FACE_ACTIONS, FACE_TARGETS, type FaceAction, type FaceEvidence } from '@twofold/protocol';
 import { createFacePipeline } from '@twofold/server/face';
 // The server's liveness decision, read as is (not exported by the package: the bench judges the
 // evidence exactly as /face/verify would, without a database).
 import { decideLiveness } from '../../server/src/face/evidence.js';
+// The seeded generator of the pose renderer (internal to @twofold/testing): the challenges of a seed are the same on every run.
+import { mulberry32 } from '../../testing/src/random.js';
+import { benchArgs } from '../../server/bench/args.js';
 import { twofoldFaceAssets } from '../src/vite.js';
 import type { SweepRow } from './capture-page/page.js';
+import { startBenchPage } from './face-server.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // Whether this checkout's engine has region searches (`observe`'s `near`): the same bench measures
 // the code before them (whole-frame detection every frame) for a before/after.
 const engineTracks = readFileSync(join(here, '../src/face/engine.ts'), 'utf8').includes('near?: Box');
-const { values } = parseArgs({
-  options: {
-    challenges: { type: 'string' },
-    seed: { type: 'string' },
-    timeout: { type: 'string' },
-    people: { type: 'string' },
-    'no-sweep': { type: 'boolean' },
-    'sweep-full': { type: 'boolean' },
-    out: { type: 'string' },
-  },
-});
+const values = benchArgs({ strings: ['challenges', 'seed', 'timeout', 'people', 'out'], booleans: ['no-sweep', 'sweep-full'] });
 const perPerson = Number(values.challenges ?? 16);
 const seed = Number(values.seed ?? 1);
 const timeoutMs = Number(values.timeout ?? 40_000);
 const people = (values.people ?? 'a,b').split(',') as ('a' | 'b')[];
 
-/** mulberry32: the challenges of a seed are the same on every run. */
-function rng(s: number) {
-  let a = s >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-/** The i-th challenge of the run, drawn as the server draws one (packages/server/src/face/face.ts). */
+/** The i-th challenge of the run, drawn as the server draws one (packages/server/src/face/face.ts), from a seeded generator. */
 function challengeOf(i: number) {
-  const r = rng(seed * 100_003 + i);
+  const r = mulberry32(seed * 100_003 + i);
   const actions = [...FACE_ACTIONS] as FaceAction[];
   for (let k = actions.length - 1; k > 0; k--) {
     const j = Math.floor(r() * (k + 1));
@@ -84,16 +66,7 @@ const challengeMw: Connect.NextHandleFunction = (req, res, next) => {
   res.setHeader('content-type', 'application/json');
   res.end(JSON.stringify(challengeOf(Number(m[1]))));
 };
-const server = await createServer({
-  configFile: false,
-  root: join(here, 'capture-page'),
-  logLevel: 'error',
-  resolve: { conditions: ['@twofold/source'] },
-  server: { port: 0, host: 'localhost', hmr: false, watch: null },
-  plugins: [twofoldFaceAssets(), { name: 'challenges', configureServer: (s) => void s.middlewares.use(challengeMw) }],
-});
-await server.listen();
-const url = `http://localhost:${(server.httpServer!.address() as { port: number }).port}/`;
+const { url, server } = await startBenchPage('capture-page', [twofoldFaceAssets()], challengeMw);
 const pipeline = await createFacePipeline();
 await pipeline.warmUp();
 

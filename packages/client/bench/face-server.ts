@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { readFile } from 'node:fs/promises';
 import { writeFakeCameraY4m, type FakeMotion } from '@twofold/testing';
 import type { Browser } from 'playwright-core';
-import { createServer, type Connect, type ViteDevServer } from 'vite';
+import { createServer, type Connect, type PluginOption, type ViteDevServer } from 'vite';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -58,6 +58,29 @@ export async function startFaceServer(options: { facesDir?: string } = {}): Prom
         },
       },
     ],
+  });
+  await server.listen();
+  const { port } = server.httpServer!.address() as { port: number };
+  return { url: `http://localhost:${port}/`, server };
+}
+
+/**
+ * A Vite dev server on localhost for a bench page (`bench/<page>/index.html`, which imports the real
+ * source), with `plugins` (the face assets) and `middleware` answering the bench's own requests. No
+ * reloads while measuring (no HMR, no file watching), whatever changes on disk meanwhile.
+ */
+export async function startBenchPage(
+  page: string,
+  plugins: PluginOption[],
+  middleware: Connect.NextHandleFunction,
+): Promise<{ url: string; server: ViteDevServer }> {
+  const server = await createServer({
+    configFile: false,
+    root: join(here, page),
+    logLevel: 'error',
+    resolve: { conditions: ['@twofold/source'] },
+    server: { port: 0, host: 'localhost', hmr: false, watch: null },
+    plugins: [...plugins, { name: 'bench-requests', configureServer: (s) => void s.middlewares.use(middleware) }],
   });
   await server.listen();
   const { port } = server.httpServer!.address() as { port: number };

@@ -10,22 +10,14 @@
  */
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from '@twofold/testing';
 import { FACE_MATCH_THRESHOLD, descriptorDistance } from '@twofold/protocol';
 
+import { benchArgs } from '../../server/bench/args.js';
 import { startFaceServer } from './face-server.js';
 
-const { values } = parseArgs({
-  options: {
-    faces: { type: 'string' },
-    backends: { type: 'string' },
-    out: { type: 'string' },
-    threshold: { type: 'string' },
-    pad: { type: 'string' },
-  },
-});
+const values = benchArgs({ strings: ['faces', 'backends', 'out', 'threshold', 'pad'] });
 if (!values.faces) {
   console.error('usage: pnpm bench:face --faces DIR [--backends wasm,webgl,cpu] [--pad 2] [--out DIR] [--threshold T]');
   process.exit(2);

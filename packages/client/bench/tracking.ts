@@ -22,22 +22,23 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
-import { build, createServer, type Connect } from 'vite';
+import { build, type Connect } from 'vite';
 import { CHROMIUM_ARGS, fakeCameraArgs, findChromium, writeFakeCameraY4m } from '@twofold/testing';
 import { FACE_POSE, yawOf } from '@twofold/protocol';
 import { createFacePipeline } from '@twofold/server/face';
+import { benchArgs } from '../../server/bench/args.js';
 import { twofoldFaceAssets } from '../src/vite.js';
 import { MEDIAPIPE_CALIBRATION } from '../src/face/tracker-mediapipe.js';
+import { startBenchPage } from './face-server.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const SAMPLE_DIR = join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'demo');
 const SAMPLES = ['sample1.jpg', 'sample2.jpg', 'sample3.jpg', 'sample4.jpg', 'sample5.jpg', 'sample6.jpg'];
 
-const { values } = parseArgs({ options: { rounds: { type: 'string' }, frames: { type: 'string' }, out: { type: 'string' } } });
+const values = benchArgs({ strings: ['rounds', 'frames', 'out'] });
 const rounds = Number(values.rounds ?? 4);
 const framesPerRound = Number(values.frames ?? 25);
 
@@ -51,17 +52,7 @@ const samplesMw: Connect.NextHandleFunction = (req, res, next) => {
   res.setHeader('content-type', 'image/jpeg');
   res.end(readFileSync(join(SAMPLE_DIR, m[1]!)));
 };
-const server = await createServer({
-  configFile: false,
-  root: join(here, 'tracking-page'),
-  logLevel: 'error',
-  resolve: { conditions: ['@twofold/source'] },
-  // No reloads while measuring, whatever changes on disk meanwhile.
-  server: { port: 0, host: 'localhost', hmr: false, watch: null },
-  plugins: [twofoldFaceAssets({ mediapipe: true }), { name: 'samples', configureServer: (s) => void s.middlewares.use(samplesMw) }],
-});
-await server.listen();
-const url = `http://localhost:${(server.httpServer!.address() as { port: number }).port}/`;
+const { url, server } = await startBenchPage('tracking-page', [twofoldFaceAssets({ mediapipe: true })], samplesMw);
 const pipeline = await createFacePipeline();
 await pipeline.warmUp();
 

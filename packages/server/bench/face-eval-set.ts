@@ -11,19 +11,11 @@
  */
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, parse, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { createFacePipeline } from '../src/adapters/face/pipeline.js';
+import { benchArgs } from './args.js';
 
-const { values } = parseArgs({
-  options: {
-    from: { type: 'string' },
-    to: { type: 'string' },
-    pad: { type: 'string' },
-    side: { type: 'string' },
-    tight: { type: 'boolean' },
-  },
-});
+const values = benchArgs({ strings: ['from', 'to', 'pad', 'side'], booleans: ['tight'] });
 if (!values.from || !values.to) {
   console.error('usage: face-eval-set.ts --from RAW --to OUT [--pad 2.4] [--side 512] [--tight]');
   process.exit(2);

@@ -28,10 +28,10 @@
 import { readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { FACE_MATCH_THRESHOLD, descriptorDistance, meanDescriptor } from '@twofold/protocol';
 import { createFaceAnalyzer } from '../src/adapters/face/index.js';
+import { benchArgs } from './args.js';
 import { checkFrames, poseCheck, type PoseReport } from './face-poses.js';
 import {
   FACE_PIPELINE_MODEL,
@@ -44,24 +44,24 @@ import {
   type FacePipelineOptions,
 } from '../src/adapters/face/pipeline.js';
 
-const { values } = parseArgs({
-  options: {
-    faces: { type: 'string' },
-    eval: { type: 'string', multiple: true },
-    select: { type: 'string' },
-    candidates: { type: 'string' },
-    pad: { type: 'string' },
-    side: { type: 'string' },
-    quality: { type: 'string' },
-    detector: { type: 'string' },
-    'tiny-size': { type: 'string' },
-    'min-confidence': { type: 'string' },
-    threshold: { type: 'string' },
-    speed: { type: 'string' },
-    poses: { type: 'string' },
-    'show-pairs': { type: 'string' },
-    concurrency: { type: 'string' },
-  },
+const values = benchArgs({
+  strings: [
+    'faces',
+    'select',
+    'candidates',
+    'pad',
+    'side',
+    'quality',
+    'detector',
+    'tiny-size',
+    'min-confidence',
+    'threshold',
+    'speed',
+    'poses',
+    'show-pairs',
+    'concurrency',
+  ],
+  lists: ['eval'],
 });
 const pad = Number(values.pad ?? 2.4);
 const side = Number(values.side ?? 512);

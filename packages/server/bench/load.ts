@@ -28,21 +28,19 @@
 import http from 'node:http';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import type pg from 'pg';
 import { CLUSTER_API_KEY, CLUSTER_ORIGIN, startCluster, type Cluster } from '../test/helpers/cluster.js';
 import { checkStoredInvariants } from '../test/helpers/invariants.js';
+import { BENCH_DATABASE_URL, benchArgs, benchNumber } from './args.js';
 import type { SignReply, SignRequest } from './load/signer.js';
 
-const { values: args } = parseArgs({
-  options: { servers: { type: 'string' }, users: { type: 'string' }, seconds: { type: 'string' }, signers: { type: 'string' } },
-});
-const SERVERS = Number(args.servers ?? process.env.BENCH_SERVERS ?? 2);
-const USERS = Number(args.users ?? process.env.BENCH_USERS ?? 16);
-const SECONDS = Number(args.seconds ?? process.env.BENCH_SECONDS ?? 20);
-const SIGNERS = Number(args.signers ?? process.env.BENCH_SIGNERS ?? Math.max(1, Math.min(2, cpus().length - 1)));
-const DATABASE_URL = process.env.TWOFOLD_TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const args = benchArgs({ strings: ['servers', 'users', 'seconds', 'signers'] });
+const SERVERS = benchNumber('BENCH_SERVERS', 2, args.servers);
+const USERS = benchNumber('BENCH_USERS', 16, args.users);
+const SECONDS = benchNumber('BENCH_SECONDS', 20, args.seconds);
+const SIGNERS = benchNumber('BENCH_SIGNERS', Math.max(1, Math.min(2, cpus().length - 1)), args.signers);
+const DATABASE_URL = BENCH_DATABASE_URL;
 const ADDRESSES_PER_USER = 8;
 for (const [name, v] of [
   ['servers', SERVERS],
@@ -324,6 +322,25 @@ async function txPin(c: Client, u: UserState, s: number): Promise<boolean> {
   return judgeTransaction('tx-pin', tx, replies, 'pin');
 }
 
+/**
+ * The second half of a race: each device whose start (`starts[k]`, for `devices[k]`) got a
+ * ceremony creates its passkey, then all finish at once at `path`, each on the server after the
+ * one it started on. `won`: the finishes that succeeded.
+ */
+async function finishRace(c: Client, flow: string, s: number, path: string, devices: Device[], starts: Reply[]) {
+  const ready = starts.map((r, k) => ({ r, device: devices[k]! })).filter((x) => x.r.status === 200);
+  const responses = await Promise.all(ready.map((x) => x.device.create(x.r.json.options)));
+  const done = await Promise.all(
+    ready.map((x, k) =>
+      c.call(flow, server(s + k + 1), 'POST', path, {
+        ceremonyId: x.r.json.ceremonyId,
+        response: responses[k],
+      }),
+    ),
+  );
+  return { responses, done, won: done.filter((r) => r.status === 200) };
+}
+
 async function codeRace(c: Client, u: UserState, s: number): Promise<boolean> {
   const gen = await c.call(
     'code-race',
@@ -343,17 +360,7 @@ async function codeRace(c: Client, u: UserState, s: number): Promise<boolean> {
       }),
     ),
   );
-  const ready = inits.map((r, k) => ({ r, device: racers[k]! })).filter((x) => x.r.status === 200);
-  const responses = await Promise.all(ready.map((x) => x.device.create(x.r.json.options)));
-  const done = await Promise.all(
-    ready.map((x, k) =>
-      c.call('code-race', server(s + k + 1), 'POST', '/credentials/fido2/complete', {
-        ceremonyId: x.r.json.ceremonyId,
-        response: responses[k],
-      }),
-    ),
-  );
-  const won = done.filter((r) => r.status === 200);
+  const { responses, done, won } = await finishRace(c, 'code-race', s, '/credentials/fido2/complete', racers, inits);
   if (won.length > 1) violations.push(`code-race: one code added ${won.length} passkeys for ${u.userId}`);
   done.forEach((r, k) => {
     if (r.status === 200) ackedCodeDevices.push({ userId: u.userId, deviceId: r.json.deviceId, credentialId: responses[k].id });
@@ -367,17 +374,7 @@ async function signUpRace(c: Client, s: number): Promise<boolean> {
   const opts = await Promise.all(
     devices.map((_, k) => c.call('sign-up-race', server(s + k), 'POST', '/passkeys/register/options', { username })),
   );
-  const ready = opts.map((r, k) => ({ r, device: devices[k]! })).filter((x) => x.r.status === 200);
-  const responses = await Promise.all(ready.map((x) => x.device.create(x.r.json.options)));
-  const done = await Promise.all(
-    ready.map((x, k) =>
-      c.call('sign-up-race', server(s + k + 1), 'POST', '/passkeys/register/verify', {
-        ceremonyId: x.r.json.ceremonyId,
-        response: responses[k],
-      }),
-    ),
-  );
-  const won = done.filter((r) => r.status === 200);
+  const { responses, done, won } = await finishRace(c, 'sign-up-race', s, '/passkeys/register/verify', devices, opts);
   if (won.length > 1) violations.push(`sign-up-race: username ${username} signed up ${won.length} times`);
   done.forEach((r, k) => {
     if (r.status === 200) ackedUsers.push({ userId: r.json.userId, deviceId: r.json.deviceId, credentialId: responses[k].id });

@@ -24,12 +24,13 @@ import { createPGliteStore } from '../src/storage/pglite.js';
 import { createPostgresStore } from '../src/storage/postgres.js';
 import type { Store } from '../src/store.js';
 import { createTwofold } from '../src/twofold.js';
+import { BENCH_DATABASE_URL, benchNumber } from './args.js';
 
 const ORIGIN = 'http://localhost:8080';
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
-const ROUNDS = Math.max(1, Math.floor(Number(process.env.BENCH_ROUNDS ?? 5)));
-const DATABASE_URL = process.env.TWOFOLD_TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const SECONDS = benchNumber('BENCH_SECONDS', 3);
+const CONCURRENCY = benchNumber('BENCH_CONCURRENCY', 8);
+const ROUNDS = Math.max(1, Math.floor(benchNumber('BENCH_ROUNDS', 5)));
+const DATABASE_URL = BENCH_DATABASE_URL;
 
 /** ops/s of `fn` run back to back for `seconds` (after `warmUp` untimed calls). */
 async function block(fn: () => unknown | Promise<unknown>, seconds: number, warmUp = 0): Promise<number> {

@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { loadSharp, resolveFacePeer } from './face-dependencies.js';
+import { mulberry32 } from './random.js';
 
 /**
  * The head poses a Twofold face challenge asks for, plus the neutral (frontal) pose every capture
@@ -324,18 +325,6 @@ function sample(img: Raster, x: number, y: number): [number, number, number] {
 
 function clamp(x: number): number {
   return x <= 0 ? 0 : x >= 255 ? 255 : Math.round(x);
-}
-
-/** A small, fast seeded PRNG (mulberry32), uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Approximately standard normal (Irwin–Hall with four uniforms, rescaled). */

@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
+import { drawFakeMotion } from './camera-drawing.js';
 
 /**
  * A scripted movement of the picture in front of the fake camera. All of them are 2D
@@ -58,7 +59,7 @@ export async function writeFakeCameraY4m(browser: Browser, options: FakeCameraOp
     });
     const chunks: Buffer[] = [Buffer.from(`YUV4MPEG2 W${width} H${height} F${fps}:1 Ip A1:1 C420jpeg\n`, 'ascii')];
     await page.evaluate(
-      async ({ dataUrl, width, height, crop, eyes }) => {
+      async ({ dataUrl, width, height, crop, eyes, drawSource }) => {
         const img = new Image();
         img.src = dataUrl;
         await img.decode();
@@ -66,46 +67,14 @@ export async function writeFakeCameraY4m(browser: Browser, options: FakeCameraOp
         const g = canvas.getContext('2d', { willReadFrequently: true })!;
         const src = crop ?? { x: 0, y: 0, width: img.naturalWidth, height: img.naturalHeight };
         const scale = Math.min(width / src.width, height / src.height);
+        // With a `__name` shim: loaders that keep function names (tsx, esbuild's keepNames) call a
+        // `__name` helper inside the function, which the page does not have.
+        const draw = new Function('__name', `return (${drawSource});`)((f: unknown) => f) as typeof drawFakeMotion;
         // biome-ignore lint/suspicious/noExplicitAny: a page global set here and read by the evaluate below
         (globalThis as any).__frame = (motion: string, t: number) => {
-          g.fillStyle = '#808080';
-          g.fillRect(0, 0, width, height);
           const wave = Math.sin(t * Math.PI); // 0 → 1 → 0 over the segment
-          let sx = scale;
-          let sy = scale;
-          let dx = 0;
-          if (motion === 'pan') dx = Math.sin(t * 2 * Math.PI) * width * 0.12;
-          if (motion === 'zoom') sx = sy = scale * (1 + 0.35 * t);
-          if (motion === 'turn-left' || motion === 'turn-right') {
-            sx = scale * (1 - 0.35 * wave);
-            dx = (motion === 'turn-left' ? -1 : 1) * width * 0.08 * wave;
-          }
-          const w = src.width * sx;
-          const h = src.height * sy;
-          const x = (width - w) / 2 + dx;
-          const y = (height - h) / 2;
-          g.drawImage(img, src.x, src.y, src.width, src.height, x, y, w, h);
-          if ((motion === 'turn-left' || motion === 'turn-right') && eyes) {
-            // The part of the face below the eyes (nose, mouth) slides sideways against the eyes,
-            // as it does in a turn; squeezing alone scales everything alike and moves no landmark
-            // relative to another.
-            const ed = Math.hypot(eyes.right.x - eyes.left.x, eyes.right.y - eyes.left.y);
-            const mx = (eyes.left.x + eyes.right.x) / 2;
-            const my = (eyes.left.y + eyes.right.y) / 2;
-            const band = { x: mx - 0.8 * ed, y: my + 0.3 * ed, width: 1.6 * ed, height: 1.5 * ed };
-            const shift = (motion === 'turn-left' ? -1 : 1) * 0.5 * ed * sx * wave;
-            g.drawImage(
-              img,
-              band.x,
-              band.y,
-              band.width,
-              band.height,
-              x + (band.x - src.x) * sx + shift,
-              y + (band.y - src.y) * sy,
-              band.width * sx,
-              band.height * sy,
-            );
-          }
+          const amount = motion === 'zoom' ? 1 + 0.35 * t : motion === 'pan' ? t : wave;
+          const { x, y, sx, sy } = draw(g, img, { width, height, src, scale, eyes }, motion, amount);
           if (motion === 'blink' && eyes && t > 0.35 && t < 0.65) {
             for (const eye of [eyes.left, eyes.right]) {
               const ex = x + (eye.x - src.x) * sx;
@@ -159,7 +128,7 @@ export async function writeFakeCameraY4m(browser: Browser, options: FakeCameraOp
           return btoa(s);
         };
       },
-      { dataUrl, width, height, crop: options.crop ?? null, eyes: options.eyes ?? null },
+      { dataUrl, width, height, crop: options.crop ?? null, eyes: options.eyes ?? null, drawSource: drawFakeMotion.toString() },
     );
     for (const frame of frames) {
       // biome-ignore lint/suspicious/noExplicitAny: the page global set above

@@ -1,4 +1,5 @@
 import type { BrowserContext } from 'playwright-core';
+import { steerableCanvas } from './camera-drawing.js';
 import type { FacePose } from './face-poses.js';
 
 /**
@@ -128,7 +129,9 @@ export async function installSteerableCamera(context: BrowserContext, options: S
   };
   // As source text with a `__name` shim: loaders that keep function names (tsx, esbuild's
   // keepNames) call a `__name` helper inside the function, which the page does not have.
-  await context.addInitScript({ content: `(() => { var __name = (f) => f; (${pageCamera.toString()})(${JSON.stringify(args)}); })();` });
+  await context.addInitScript({
+    content: `(() => { var __name = (f) => f; (${pageCamera.toString()})(${JSON.stringify(args)}, ${steerableCanvas.toString()}); })();`,
+  });
   return {
     async show(pose) {
       if (!POSES.includes(pose)) throw new Error(`unknown pose ${pose}`);
@@ -159,8 +162,11 @@ interface PageConfig {
   targetScale: number | null;
 }
 
-/** Runs in the page (serialised by Playwright): everything here must be self-contained. */
-function pageCamera(cfg: PageConfig): void {
+/**
+ * Runs in the page (serialised by Playwright): everything here must be self-contained, but for
+ * `picture` ({@link steerableCanvas}, passed in as source text too).
+ */
+function pageCamera(cfg: PageConfig, picture: typeof steerableCanvas): void {
   const md = navigator.mediaDevices;
   if (!md || typeof md.getUserMedia !== 'function') return; // not a secure context: nothing to replace
   const w = window as unknown as Record<string, unknown>;
@@ -287,23 +293,14 @@ function pageCamera(cfg: PageConfig): void {
         .flat()
         .map((i) => i.decode().catch(() => undefined)),
     );
-    const width = first.naturalWidth;
-    const height = first.naturalHeight;
-    const canvas = document.createElement('canvas');
-    canvas.width = width;
-    canvas.height = height;
-    const g = canvas.getContext('2d', { willReadFrequently: true })!;
+    const { canvas, g, width, height, draw: paint } = picture(first, cfg.targetScale);
     // Uniform noise in ±cfg.noise: a pool read at a random offset each frame.
     const pool = new Int8Array(width * height * 4 + 4096);
     for (let i = 0; i < pool.length; i++) pool[i] = Math.round((Math.random() * 2 - 1) * cfg.noise);
     let tick = 0;
-    const scale = cfg.targetScale ?? Math.min(2.4 * 0.28 * width, height);
     const draw = () => {
       const list = images[pose] ?? images.neutral!;
-      // The person moved to a target: the picture shifts (the uncovered edge is a plain grey wall).
-      g.fillStyle = '#7f7f7f';
-      g.fillRect(0, 0, width, height);
-      g.drawImage(list[tick++ % list.length]!, Math.round(offset.x * scale), Math.round(offset.y * scale), width, height);
+      paint(list[tick++ % list.length]!, offset);
       if (cfg.noise > 0) {
         const data = g.getImageData(0, 0, width, height);
         const px = data.data;

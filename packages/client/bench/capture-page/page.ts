@@ -2,6 +2,8 @@ import { FACE_POSE, FACE_TARGETS, faceCentre, showsPose, type FaceChallenge } fr
 import { captureFaceEvidence, startCamera, type FaceProgress } from '../../src/face/capture.js';
 import { createFaceEngine, type FaceEngine } from '../../src/face/engine.js';
 import { DEFAULT_FACE_ASSETS } from '../../src/face/index.js';
+// The steerable camera's picture (internal to @twofold/testing, browser-safe): the sweep draws frames as the camera does.
+import { steerableCanvas } from '../../../testing/src/camera-drawing.js';
 
 /** One measured frame of the sweep (read by ../capture.ts). */
 export type SweepRow = {
@@ -112,17 +114,9 @@ async function sweep(cfg: { frames: Record<string, string[]>; xs: number[]; ys: 
   const images: Record<string, HTMLImageElement[]> = {};
   for (const [pose, urls] of Object.entries(cfg.frames)) images[pose] = await Promise.all(urls.map(load));
   const first = images.neutral![0]!;
-  const W = first.naturalWidth;
-  const H = first.naturalHeight;
-  const canvas = document.createElement('canvas');
-  canvas.width = W;
-  canvas.height = H;
-  const g = canvas.getContext('2d', { willReadFrequently: true })!;
-  const scale = Math.min(2.4 * 0.28 * W, H);
+  const { canvas, g, width: W, height: H, draw: paint } = steerableCanvas(first);
   const draw = (img: HTMLImageElement, t: { x: number; y: number }) => {
-    g.fillStyle = '#7f7f7f';
-    g.fillRect(0, 0, W, H);
-    g.drawImage(img, Math.round(t.x * scale), Math.round(t.y * scale), W, H);
+    paint(img, t);
     const data = g.getImageData(0, 0, W, H);
     const px = data.data;
     for (let i = 0; i < px.length; i++) if ((i & 3) !== 3) px[i] = px[i]! + Math.round((Math.random() * 2 - 1) * 2);

@@ -1,8 +1,11 @@
 import { createFaceEngine, type FaceEngine } from '../../src/face/engine.js';
 import { createMediaPipeTracker, DEFAULT_MEDIAPIPE_ASSETS, type MediaPipeTracker } from '../../src/face/tracker-mediapipe.js';
 import { DEFAULT_FACE_ASSETS } from '../../src/face/index.js';
+// The fake camera's motions (internal to @twofold/testing, browser-safe): the poses are rendered as it renders them.
+import { drawFakeMotion } from '../../../testing/src/camera-drawing.js';
 
 type Box = { x: number; y: number; width: number; height: number };
+type Eyes = { left: { x: number; y: number }; right: { x: number; y: number } };
 type Seen = { box: Box; yaw: number; rawYaw?: number; score: number } | null;
 
 const violations: string[] = [];
@@ -57,17 +60,22 @@ async function load(url: string) {
   return img;
 }
 
-/** A 640×480 "webcam frame" of an image: letterboxed on grey. */
-function webcamFrame(img: HTMLImageElement, src?: Box, scale = 1) {
+/**
+ * A 640×480 "webcam frame" of `src` of an image (default: all of it), letterboxed on grey; moved
+ * as the fake camera moves it (`drawFakeMotion`: `amount` is the zoom factor or the turn strength).
+ */
+function webcamFrame(img: HTMLImageElement, src?: Box, eyes?: Eyes, motion = 'static', amount = 1) {
   const c = document.createElement('canvas');
   c.width = 640;
   c.height = 480;
-  const g = c.getContext('2d')!;
-  g.fillStyle = '#808080';
-  g.fillRect(0, 0, 640, 480);
   const s = src ?? { x: 0, y: 0, width: img.naturalWidth, height: img.naturalHeight };
-  const k = Math.min(640 / s.width, 480 / s.height) * scale;
-  g.drawImage(img, s.x, s.y, s.width, s.height, (640 - s.width * k) / 2, (480 - s.height * k) / 2, s.width * k, s.height * k);
+  drawFakeMotion(
+    c.getContext('2d')!,
+    img,
+    { width: 640, height: 480, src: s, scale: Math.min(640 / s.width, 480 / s.height), eyes },
+    motion,
+    amount,
+  );
   return c;
 }
 
@@ -111,54 +119,13 @@ async function poses(cfg: { url: string }) {
   const { box, eyes } = await frontalFace(img);
   const side = box.width * 2.6;
   const src = { x: box.x + box.width / 2 - side / 2, y: box.y + box.height / 2 - (side * 0.75) / 2, width: side, height: side * 0.75 };
-  const scale = Math.min(640 / src.width, 480 / src.height);
-  const render = (motion: string, t: number) => {
-    const c = document.createElement('canvas');
-    c.width = 640;
-    c.height = 480;
-    const g = c.getContext('2d')!;
-    g.fillStyle = '#808080';
-    g.fillRect(0, 0, 640, 480);
-    let sx = scale;
-    let sy = scale;
-    let dx = 0;
-    if (motion === 'zoom') sx = sy = scale * t;
-    if (motion === 'turn-left' || motion === 'turn-right') {
-      sx = scale * (1 - 0.35 * t);
-      dx = (motion === 'turn-left' ? -1 : 1) * 640 * 0.08 * t;
-    }
-    const w = src.width * sx;
-    const h = src.height * sy;
-    const x = (640 - w) / 2 + dx;
-    const y = (480 - h) / 2;
-    g.drawImage(img, src.x, src.y, src.width, src.height, x, y, w, h);
-    if (motion.startsWith('turn')) {
-      const ed = Math.hypot(eyes.right.x - eyes.left.x, eyes.right.y - eyes.left.y);
-      const mx = (eyes.left.x + eyes.right.x) / 2;
-      const my = (eyes.left.y + eyes.right.y) / 2;
-      const band = { x: mx - 0.8 * ed, y: my + 0.3 * ed, width: 1.6 * ed, height: 1.5 * ed };
-      const shift = (motion === 'turn-left' ? -1 : 1) * 0.5 * ed * sx * t;
-      g.drawImage(
-        img,
-        band.x,
-        band.y,
-        band.width,
-        band.height,
-        x + (band.x - src.x) * sx + shift,
-        y + (band.y - src.y) * sy,
-        band.width * sx,
-        band.height * sy,
-      );
-    }
-    return c;
-  };
   const script: { motion: string; t: number }[] = [{ motion: 'neutral', t: 0 }];
   for (let i = 1; i <= 10; i++) script.push({ motion: 'turn-left', t: i / 10 }, { motion: 'turn-right', t: i / 10 });
   for (let i = 1; i <= 10; i++) script.push({ motion: 'zoom', t: 1 + i * 0.05 });
   let crop: Box | null = null;
   const out = [];
   for (const s of script) {
-    const c = render(s.motion, s.t);
+    const c = webcamFrame(img, src, eyes, s.motion, s.t);
     const [a] = await fa.observe(c, { maxFaces: 1 });
     const [m] = await mp.observe(c, { maxFaces: 1 });
     if (!crop) {
