@@ -11,6 +11,7 @@ async function run(config: {
     modelBaseUrl: '/models',
     wasmBaseUrl: '/wasm/',
     backends: [config.backend],
+    descriptors: true, // this bench measures the recognition net too
     ...(config.inputSize && { inputSize: config.inputSize }),
   });
   const results = [];
