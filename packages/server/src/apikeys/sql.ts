@@ -1,16 +1,10 @@
-import { date, json, type Query, type Row, insertRow } from '../db/query.js';
+import { date, json, type Query, type Row, insertRecord } from '../db/query.js';
 import type { ApiKeyRecord, ApiKeysStore } from './store.js';
 
 export function apiKeysSql(q: Query): ApiKeysStore {
   return {
     async insertApiKey(k) {
-      await insertRow(q, 'api_keys', {
-        id: k.id,
-        name: k.name,
-        secret_hash: k.secretHash,
-        scopes: JSON.stringify(k.scopes),
-        created_at: k.createdAt,
-      });
+      await insertRecord(q, 'api_keys', { ...k, scopes: JSON.stringify(k.scopes) });
     },
     async getApiKeyBySecretHash(secretHash) {
       const { rows } = await q('SELECT * FROM api_keys WHERE secret_hash = $1', [secretHash]);

@@ -50,15 +50,18 @@ export function writeWithEvent(
 }
 
 /**
- * {@link changeWithEvent} for a bulk change (invalidate, cancel…): `change` returns how many rows
- * it touched, which the event records as `data[key]` and the caller gets back as `{ [key]: n }`.
+ * {@link changeWithEvent} for a bulk change of one user's rows (invalidate, cancel…): `change`
+ * returns how many rows it touched, which the event `type` records as `data[key]` and the caller
+ * gets back as `{ [key]: n }`. The actor is `options.actor`, else the system.
  */
 export async function countWithEvent<K extends string>(
   ctx: Pick<TwofoldContext, 'now' | 'store' | 'notify'>,
+  type: AuditEventType,
+  options: { userId: string } & ActorOption,
   key: K,
   change: (tx: Store) => Promise<number>,
-  event: Omit<RecordEventInput, 'data'>,
 ): Promise<Record<K, number>> {
+  const event = { type, userId: options.userId, actor: options.actor ?? actor.system };
   const recorded = await changeWithEvent(ctx, async (tx) => ({ ...event, data: { [key]: await change(tx) } }));
   return recorded.data as Record<K, number>;
 }

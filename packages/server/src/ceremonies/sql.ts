@@ -1,18 +1,10 @@
-import { date, json, stringOrNull, type Query, type Row, insertRow } from '../db/query.js';
+import { date, json, stringOrNull, type Query, type Row, insertRecord } from '../db/query.js';
 import type { CeremoniesStore, CeremonyRecord } from './store.js';
 
 export function ceremoniesSql(q: Query): CeremoniesStore {
   return {
     async insertCeremony(c) {
-      await insertRow(q, 'ceremonies', {
-        id: c.id,
-        kind: c.kind,
-        challenge: c.challenge,
-        user_id: c.userId,
-        data: JSON.stringify(c.data),
-        created_at: c.createdAt,
-        expires_at: c.expiresAt,
-      });
+      await insertRecord(q, 'ceremonies', { ...c, data: JSON.stringify(c.data) });
     },
     async consumeCeremony(id) {
       // One statement: the row lock taken by DELETE makes concurrent callers wait, and all but

@@ -115,11 +115,7 @@ export async function generateCode(ctx: TwofoldContext, options: GenerateCodeOpt
 /** Invalidates every live code of the user. Throws `USER_NOT_FOUND`. */
 export async function invalidateCodes(ctx: TwofoldContext, options: InvalidateCodesOptions): Promise<{ invalidated: number }> {
   await requireUser(ctx, options.userId);
-  return countWithEvent(ctx, 'invalidated', (tx) => tx.invalidateCodes(options.userId, ctx.now()), {
-    type: 'codes.invalidated',
-    userId: options.userId,
-    actor: options.actor ?? actors.system,
-  });
+  return countWithEvent(ctx, 'codes.invalidated', options, 'invalidated', (tx) => tx.invalidateCodes(options.userId, ctx.now()));
 }
 
 /**

@@ -1,25 +1,10 @@
-import { date, dateOrNull, type Query, type Row, insertRow } from '../db/query.js';
+import { date, dateOrNull, type Query, type Row, insertRecord } from '../db/query.js';
 import type { CodeRecord, CodesStore, CodeType } from './store.js';
 
 export function codesSql(q: Query): CodesStore {
   return {
     async insertCode(c) {
-      await insertRow(q, 'codes', {
-        id: c.id,
-        user_id: c.userId,
-        purpose: c.purpose,
-        type: c.type,
-        secret_hash: c.secretHash,
-        hash_key_id: c.hashKeyId,
-        authorized: c.authorized,
-        created_at: c.createdAt,
-        expires_at: c.expiresAt,
-        used_at: c.usedAt,
-        invalidated_at: c.invalidatedAt,
-        locked_at: c.lockedAt,
-        failed_attempts: c.failedAttempts,
-        require_face: c.requireFace,
-      });
+      await insertRecord(q, 'codes', c);
     },
     async listCodes(f) {
       const { rows } = await q(

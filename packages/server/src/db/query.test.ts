@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { insertRow, type Query } from './query.js';
+import { insertRecord, type Query } from './query.js';
 
-describe('insertRow', () => {
+describe('insertRecord', () => {
   const recorder = () => {
     const calls: { sql: string; params: unknown[] | undefined }[] = [];
     const q: Query = async (sql, params) => {
@@ -11,9 +11,9 @@ describe('insertRow', () => {
     return { q, calls };
   };
 
-  it('writes each column beside its value, numbered in order', async () => {
+  it('writes each field to the column of its snake_case name, numbered in order', async () => {
     const { q, calls } = recorder();
-    await insertRow(q, 'users', { id: 'u1', username: 'ada', display_name: 'Ada', created_at: new Date(0) });
+    await insertRecord(q, 'users', { id: 'u1', username: 'ada', displayName: 'Ada', createdAt: new Date(0) });
     expect(calls).toEqual([
       {
         sql: 'INSERT INTO users (id, username, display_name, created_at) VALUES ($1, $2, $3, $4)',
@@ -24,8 +24,8 @@ describe('insertRow', () => {
 
   it('refuses a table or column name that is not a plain identifier, before any SQL runs', async () => {
     const { q, calls } = recorder();
-    expect(() => insertRow(q, 'users; DROP TABLE users', { id: 1 })).toThrow(TypeError);
-    expect(() => insertRow(q, 'users', { 'id) VALUES (1); --': 1 })).toThrow(/not a plain SQL identifier/);
+    expect(() => insertRecord(q, 'users; DROP TABLE users', { id: 1 })).toThrow(TypeError);
+    expect(() => insertRecord(q, 'users', { 'id) VALUES (1); --': 1 })).toThrow(/not a plain SQL identifier/);
     expect(calls).toEqual([]);
   });
 });

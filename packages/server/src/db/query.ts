@@ -29,14 +29,25 @@ export const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
+/** `userId` → `user_id`: how every Twofold table names the column of a record's field. */
+const columnOf = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
 /**
- * `INSERT INTO table (columns…) VALUES ($1, …)` for one row given as column → value, so each
- * column stands beside its value (no positional `$n` to keep in step with a parameter list).
+ * `INSERT INTO table (columns…) VALUES ($1, …)` of one record: each field goes to the column of
+ * its snake_case name (`createdAt` → `created_at`), so a slice does not spell its columns out a
+ * second time. Every own enumerable field is written, so pass the record itself (an extra
+ * property names a column that does not exist: the insert fails and writes nothing), with any
+ * field the column stores in another form already encoded (`JSON.stringify` for jsonb).
  * Table and column names come from the code, never from input; they are checked all the same.
  */
-export function insertRow(q: Query, table: string, row: Readonly<Record<string, unknown>>): Promise<{ rows: Row[]; rowCount: number }> {
-  const columns = Object.keys(row);
-  for (const name of [table, ...columns]) if (!IDENTIFIER.test(name)) throw new TypeError(`insertRow: not a plain SQL identifier: ${name}`);
+export function insertRecord(q: Query, table: string, record: object): Promise<{ rows: Row[]; rowCount: number }> {
+  const entries = Object.entries(record);
+  const columns = entries.map(([field]) => columnOf(field));
+  for (const name of [table, ...columns])
+    if (!IDENTIFIER.test(name)) throw new TypeError(`insertRecord: not a plain SQL identifier: ${name}`);
   const placeholders = columns.map((_, i) => `$${i + 1}`).join(', ');
-  return q(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${placeholders})`, Object.values(row));
+  return q(
+    `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${placeholders})`,
+    entries.map(([, value]) => value),
+  );
 }

@@ -1,17 +1,10 @@
-import { date, dateOrNull, type Query, type Row, insertRow } from '../db/query.js';
+import { date, dateOrNull, type Query, type Row, insertRecord } from '../db/query.js';
 import type { DeviceRecord, DevicesStore } from './store.js';
 
 export function devicesSql(q: Query): DevicesStore {
   return {
     async insertDevice(d) {
-      await insertRow(q, 'devices', {
-        id: d.id,
-        user_id: d.userId,
-        type: d.type,
-        name: d.name,
-        created_at: d.createdAt,
-        last_used_at: d.lastUsedAt,
-      });
+      await insertRecord(q, 'devices', d);
     },
     async getDevice(userId, deviceId) {
       const { rows } = await q('SELECT * FROM devices WHERE user_id = $1 AND id = $2', [userId, deviceId]);

@@ -1,16 +1,10 @@
-import { dateOrNull, type Query, insertRow } from '../db/query.js';
+import { dateOrNull, type Query, insertRecord } from '../db/query.js';
 import type { FaceStore } from './store.js';
 
 export function faceSql(q: Query): FaceStore {
   return {
     async insertFaceTemplate(f) {
-      await insertRow(q, 'face_templates', {
-        device_id: f.deviceId,
-        user_id: f.userId,
-        sealed: f.sealed,
-        expires_at: f.expiresAt,
-        used_at: f.usedAt,
-      });
+      await insertRecord(q, 'face_templates', f);
     },
     async listFaceTemplates(userId, now) {
       const { rows } = await q(

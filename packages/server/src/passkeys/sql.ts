@@ -1,21 +1,11 @@
 import { auditEventParams } from '../audit/index.js';
-import { json, type Query, type Row, insertRow } from '../db/query.js';
+import { json, type Query, type Row, insertRecord } from '../db/query.js';
 import type { PasskeyRecord, PasskeysStore } from './store.js';
 
 export function passkeysSql(q: Query): PasskeysStore {
   return {
     async insertPasskey(p) {
-      await insertRow(q, 'passkeys', {
-        credential_id: p.credentialId,
-        device_id: p.deviceId,
-        user_id: p.userId,
-        public_key: p.publicKey,
-        counter: p.counter,
-        transports: JSON.stringify(p.transports),
-        aaguid: p.aaguid,
-        backup_eligible: p.backupEligible,
-        backed_up: p.backedUp,
-      });
+      await insertRecord(q, 'passkeys', { ...p, transports: JSON.stringify(p.transports) });
     },
     async getPasskeyByCredentialId(credentialId) {
       const { rows } = await q('SELECT * FROM passkeys WHERE credential_id = $1', [credentialId]);

@@ -387,11 +387,7 @@ export async function listRecoveries(ctx: TwofoldContext, options: ListRecoverie
  */
 export async function cancelRecoveries(ctx: TwofoldContext, options: CancelRecoveriesOptions): Promise<{ cancelled: number }> {
   await requireUser(ctx, options.userId);
-  return countWithEvent(ctx, 'cancelled', (tx) => tx.abandonRecoveryFlows(options.userId, ctx.now()), {
-    type: 'recovery.cancelled',
-    userId: options.userId,
-    actor: options.actor ?? actor.system,
-  });
+  return countWithEvent(ctx, 'recovery.cancelled', options, 'cancelled', (tx) => tx.abandonRecoveryFlows(options.userId, ctx.now()));
 }
 
 /** Loads a flow that must be open, unexpired and at one of `steps`; throws the matching flow error. */

@@ -1,25 +1,10 @@
-import { date, dateOrNull, stringOrNull, type Query, type Row, insertRow } from '../db/query.js';
+import { date, dateOrNull, stringOrNull, type Query, type Row, insertRecord } from '../db/query.js';
 import type { RecoveryFlowChange, RecoveryFlowRecord, RecoveryStep, RecoveryStore } from './store.js';
 
 export function recoverySql(q: Query): RecoveryStore {
   return {
     async insertRecoveryFlow(f) {
-      await insertRow(q, 'recovery_flows', {
-        id_hash: f.idHash,
-        user_id: f.userId,
-        kind: f.kind,
-        status: f.status,
-        step: f.step,
-        code_id: f.codeId,
-        staged_pin_hash: f.stagedPinHash,
-        face_device_id: f.faceDeviceId,
-        face_verified_at: f.faceVerifiedAt,
-        pin_reset_at: f.pinResetAt,
-        passkey_device_id: f.passkeyDeviceId,
-        created_at: f.createdAt,
-        updated_at: f.updatedAt,
-        expires_at: f.expiresAt,
-      });
+      await insertRecord(q, 'recovery_flows', f);
     },
     async getRecoveryFlow(idHash) {
       const { rows } = await q('SELECT * FROM recovery_flows WHERE id_hash = $1', [idHash]);

@@ -1,4 +1,4 @@
-import { date, dateOrNull, json, type Query, type Row, insertRow } from '../db/query.js';
+import { date, dateOrNull, json, type Query, type Row, insertRecord } from '../db/query.js';
 import type { SessionRecord, SessionsStore, SigningKeyRecord, SigningKeysStore } from './store.js';
 
 export function signingKeysSql(q: Query): SigningKeysStore {
@@ -46,14 +46,7 @@ const toSigningKey = (r: Row): SigningKeyRecord => ({
 export function sessionsSql(q: Query): SessionsStore {
   return {
     async insertSession(s) {
-      await insertRow(q, 'sessions', {
-        id: s.id,
-        user_id: s.userId,
-        device_id: s.deviceId,
-        created_at: s.createdAt,
-        expires_at: s.expiresAt,
-        revoked_at: s.revokedAt,
-      });
+      await insertRecord(q, 'sessions', s);
     },
     async getSession(id) {
       const { rows } = await q('SELECT * FROM sessions WHERE id = $1', [id]);

@@ -1,23 +1,11 @@
 import { auditEventParams } from '../audit/index.js';
-import { date, dateOrNull, stringOrNull, type Query, type Row, insertRow } from '../db/query.js';
+import { date, dateOrNull, stringOrNull, type Query, type Row, insertRecord } from '../db/query.js';
 import type { TransactionRecord, TransactionsStore } from './store.js';
 
 export function transactionsSql(q: Query): TransactionsStore {
   return {
     async insertTransaction(t) {
-      await insertRow(q, 'transactions', {
-        id: t.id,
-        user_id: t.userId,
-        message: t.message,
-        sealed_context: t.sealedContext,
-        allow_pin: t.allowPin,
-        nonce: t.nonce,
-        status: t.status,
-        method: t.method,
-        created_at: t.createdAt,
-        expires_at: t.expiresAt,
-        decided_at: t.decidedAt,
-      });
+      await insertRecord(q, 'transactions', t);
     },
     async getTransaction(id) {
       const { rows } = await q('SELECT * FROM transactions WHERE id = $1', [id]);

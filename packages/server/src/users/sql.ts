@@ -1,10 +1,10 @@
-import { date, type Query, type Row, insertRow } from '../db/query.js';
+import { date, type Query, type Row, insertRecord } from '../db/query.js';
 import type { UserRecord, UsersStore } from './store.js';
 
 export function usersSql(q: Query): UsersStore {
   return {
     async insertUser(u) {
-      await insertRow(q, 'users', { id: u.id, username: u.username, display_name: u.displayName, created_at: u.createdAt });
+      await insertRecord(q, 'users', u);
     },
     async getUserById(id) {
       const { rows } = await q('SELECT * FROM users WHERE id = $1', [id]);
