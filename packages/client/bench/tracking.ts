@@ -72,15 +72,27 @@ try {
       eyes: { left: { x: number; y: number }; right: { x: number; y: number } };
     };
     const side = face.box.width * 2.6;
+    const crop = {
+      x: face.box.x + face.box.width / 2 - side / 2,
+      y: face.box.y + face.box.height / 2 - (side * 0.75) / 2,
+      width: side,
+      height: side * 0.75,
+    };
+    // The speed figures count frames with one face: a camera filming none, or several, measures nothing.
+    const seen = (await page.evaluate((cfg) => (window as any).cameraFaces(cfg), {
+      url: '/samples/sample1.jpg',
+      src: crop,
+      eyes: face.eyes,
+    })) as { faceapi: number; mediapipe: number };
+    console.error(
+      `[bench:tracking] fake camera's first frame: face-api ${seen.faceapi} face(s) (score ≥ 0.5), MediaPipe ${seen.mediapipe}`,
+    );
+    if (seen.faceapi !== 1 || seen.mediapipe !== 1)
+      throw new Error(`the fake camera does not film one face (crop ${JSON.stringify(crop)}): ${JSON.stringify(seen)}`);
     await writeFakeCameraY4m(helper, {
       image: join(SAMPLE_DIR, 'sample1.jpg'),
       out: y4m,
-      crop: {
-        x: face.box.x + face.box.width / 2 - side / 2,
-        y: face.box.y + face.box.height / 2 - (side * 0.75) / 2,
-        width: side,
-        height: side * 0.75,
-      },
+      crop,
       eyes: face.eyes,
       fps: 10,
       script: [
