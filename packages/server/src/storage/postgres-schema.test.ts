@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { pgliteExecutor } from '../../test/helpers/pglite.js';
 import { postgresAvailable, withDatabase as withTestDatabase, withRole } from '../../test/helpers/postgres.js';
 import { generateSealingKey, parseKeyring } from '../sealing/keyring.js';
 import { createTwofold } from '../twofold.js';
 import { createPGliteStore } from './pglite.js';
-import { createPostgresStore, LegacySchemaError } from './postgres.js';
+import { createPostgresStore, LegacySchemaError, type PostgresStoreOptions } from './postgres.js';
 import type { SqlExecutor } from '../db/executor.js';
 import { migrate } from './sql/migrate.js';
 import { MIGRATIONS } from './sql/migrations.js';
@@ -53,6 +54,15 @@ function overClient(client: pg.Client, inTransaction = false): SqlExecutor {
     },
     close: () => client.end(),
   };
+}
+
+/** An earlier version's database on `exec`: the migrations up to `version`, and `user`. */
+async function layOutEarlierVersion(exec: SqlExecutor, version: number, user: { id: string; username: string; displayName: string }) {
+  await migrate(
+    exec,
+    MIGRATIONS.filter((m) => m.version <= version),
+  );
+  await createSqlStore(exec).insertUser({ ...user, createdAt: new Date() });
 }
 
 async function usingStore<T>(store: Store, fn: (store: Store) => Promise<T>): Promise<T> {
@@ -174,6 +184,21 @@ describe.skipIf(!hasPostgres)('PostgreSQL: upgrading a database laid out by 0.1 
     });
   }
 
+  /** Starts Twofold on `old`'s database with store `options`, checks it serves `old`'s user and token, then runs `more`. */
+  async function startOnOldData(
+    url: string,
+    old: Awaited<ReturnType<typeof createOldLayout>>,
+    options: Omit<PostgresStoreOptions, 'connectionString'>,
+    more: (twofold: ReturnType<typeof createTwofold>) => Promise<void> = async () => {},
+  ) {
+    await usingStore(await createPostgresStore({ connectionString: url, ...options }), async (store) => {
+      const twofold = createTwofold({ store, rp, secretKeys });
+      expect((await twofold.users.get({ userId: old.userId })).username).toBe('ada');
+      expect((await twofold.tokens.verify({ token: old.token })).userId).toBe(old.userId);
+      await more(twofold);
+    });
+  }
+
   it('refuses to start on an empty "twofold" beside the data, naming both fixes, and creates nothing', async () => {
     await withDatabase(async (url, sql) => {
       await createOldLayout(url);
@@ -189,12 +214,7 @@ describe.skipIf(!hasPostgres)('PostgreSQL: upgrading a database laid out by 0.1 
 
   it("schema: 'public' keeps the old layout working as it is", async () => {
     await withDatabase(async (url, sql) => {
-      const old = await createOldLayout(url);
-      await usingStore(await createPostgresStore({ connectionString: url, schema: 'public' }), async (store) => {
-        const twofold = createTwofold({ store, rp, secretKeys });
-        expect((await twofold.users.get({ userId: old.userId })).username).toBe('ada');
-        expect((await twofold.tokens.verify({ token: old.token })).userId).toBe(old.userId);
-      });
+      await startOnOldData(url, await createOldLayout(url), { schema: 'public' });
       expect(await schemaExists(sql, 'twofold')).toBe(false);
     });
   });
@@ -202,10 +222,8 @@ describe.skipIf(!hasPostgres)('PostgreSQL: upgrading a database laid out by 0.1 
   it('moveFromSchema moves every table with its data in one go, then is a no-op', async () => {
     await withDatabase(async (url, sql) => {
       const old = await createOldLayout(url);
-      await usingStore(await createPostgresStore({ connectionString: url, moveFromSchema: 'public' }), async (store) => {
-        const twofold = createTwofold({ store, rp, secretKeys });
-        expect((await twofold.users.get({ userId: old.userId })).username).toBe('ada');
-        expect((await twofold.tokens.verify({ token: old.token })).userId).toBe(old.userId); // the sealed signing key moved
+      // the user and its token still there: the sealed signing key moved too
+      await startOnOldData(url, old, { moveFromSchema: 'public' }, async (twofold) => {
         await twofold.tokens.ready();
         expect((await twofold.apiKeys.authenticate({ secret: old.secret }))?.name).toBe('backend');
         await twofold.users.create({ username: 'bob' }); // audit_events' sequence moved with it
@@ -244,12 +262,7 @@ describe.skipIf(!hasPostgres)('PostgreSQL: upgrading a database laid out by 0.1 
       // A database 0.1 left at migration 8, run on a plain connection (its search_path: public).
       const client = new pg.Client({ connectionString: url });
       await client.connect();
-      const old = overClient(client);
-      await migrate(
-        old,
-        MIGRATIONS.filter((m) => m.version <= 8),
-      );
-      await createSqlStore(old).insertUser({ id: 'u1', username: 'ada', displayName: 'Ada', createdAt: new Date() });
+      await layOutEarlierVersion(overClient(client), 8, { id: 'u1', username: 'ada', displayName: 'Ada' });
       await client.end();
       // device_keys (migration 10) is not Twofold's here: it is the host's.
       await sql('CREATE TABLE public.device_keys (host_column int)');
@@ -329,21 +342,7 @@ describe('PGlite keeps its tables in public (an embedded database of its own)', 
     try {
       // An earlier version's data directory: migrations up to 11 in public, a user.
       const db = await PGlite.create(dir);
-      const over = (q: Pick<PGlite, 'query'>, inTransaction: boolean): SqlExecutor => ({
-        inTransaction,
-        query: async <T>(text: string, values: unknown[] = []) => {
-          const r = await q.query<T>(text, values);
-          return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
-        },
-        transaction: (fn) => (inTransaction ? fn(over(q, true)) : db.transaction((tx) => fn(over(tx, true)))),
-        close: () => db.close(),
-      });
-      const exec = over(db, false);
-      await migrate(
-        exec,
-        MIGRATIONS.filter((m) => m.version <= 11),
-      );
-      await createSqlStore(exec).insertUser({ id: 'u1', username: 'kept', displayName: 'Kept', createdAt: new Date() });
+      await layOutEarlierVersion(pgliteExecutor(db), 11, { id: 'u1', username: 'kept', displayName: 'Kept' });
       await db.close();
 
       const store = await createPGliteStore({ dataDir: dir });

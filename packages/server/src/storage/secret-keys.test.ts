@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSealingKey, parseKeyring } from '../index.js';
 import { createTwofold } from '../twofold.js';
-import { createPGliteStore } from './pglite.js';
 import { createPostgresStore } from './postgres.js';
 import type { Store } from '../store.js';
+import { openPGlite, useStore } from '../../test/helpers/backends.js';
 import { postgresAvailable, TEST_DATABASE_URL } from '../../test/helpers/postgres.js';
 
 const hasPostgres = await postgresAvailable();
@@ -66,26 +66,22 @@ describe.skipIf(!hasPostgres)('createTwofold on PostgreSQL needs secretKeys', ()
 });
 
 describe('PGlite and stores of your own', () => {
-  let store: Store;
-  beforeAll(async () => {
-    store = await createPGliteStore();
-  });
-  afterAll(() => store.close());
+  const pglite = useStore(openPGlite);
 
   it('an embedded PGlite store may run without secret keys, as before', async () => {
-    expect(store.embedded).toBe(true);
-    await store.transaction(async (tx) => expect(tx.embedded).toBe(true));
-    expect(() => createTwofold({ store, rp })).not.toThrow();
+    expect(pglite.store.embedded).toBe(true);
+    await pglite.store.transaction(async (tx) => expect(tx.embedded).toBe(true));
+    expect(() => createTwofold({ store: pglite.store, rp })).not.toThrow();
   });
 
   it('a store that does not say it is embedded (a store of your own) needs them too', () => {
-    const own: Store = { ...store, embedded: undefined };
+    const own: Store = { ...pglite.store, embedded: undefined };
     expect(() => createTwofold({ store: own, rp })).toThrow(/`secretKeys` option is required/);
     expect(() => createTwofold({ store: own, rp, secretKeys: parseKeyring(generateSealingKey()) })).not.toThrow();
   });
 
   it('errors name the option, not an environment variable the library does not read: transactions and face enrolment', async () => {
-    const twofold = createTwofold({ store, rp });
+    const twofold = createTwofold({ store: pglite.store, rp });
     const { userId } = await twofold.users.create({ username: 'keyless' });
     const tx = await twofold.transactions.create({ userId, message: 'Pay', context: 1 }).catch((e: Error) => e);
     expect(tx).toMatchObject({ code: 'NOT_CONFIGURED' });

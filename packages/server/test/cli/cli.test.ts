@@ -15,6 +15,16 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
+/** Runs `fn` with a new empty directory, removed afterwards whatever happens. */
+async function withTempDir(prefix: string, fn: (dir: string) => Promise<void>) {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  try {
+    await fn(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 async function post(url: string, path: string, body: unknown) {
   const res = await fetch(`${url}/api/v1${path}`, {
     method: 'POST',
@@ -54,8 +64,7 @@ describe('twofold serve', () => {
   }, 60_000);
 
   it('refuses a second server on the same embedded data dir, and takes over a stale lock', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'twofold-lock-'));
-    try {
+    await withTempDir('twofold-lock-', async (dir) => {
       const first = runCli(['serve'], { PORT: '0', TWOFOLD_DATA_DIR: dir });
       await first.ready;
       const second = runCli(['serve'], { PORT: '0', TWOFOLD_DATA_DIR: dir });
@@ -67,14 +76,11 @@ describe('twofold serve', () => {
       await third.ready;
       third.child.kill('SIGTERM');
       expect(await third.exited).toBe(0);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   }, 60_000);
 
   it('creates API keys and rotates signing keys from the command line', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'twofold-admin-'));
-    try {
+    await withTempDir('twofold-admin-', async (dir) => {
       const env = { TWOFOLD_DATA_DIR: dir, PORT: '0' };
       const bad = runCli(['api-key', 'create', '--name', 'ops', '--scopes', 'users.create,root'], env);
       expect(await bad.exited).toBe(1);
@@ -108,9 +114,7 @@ describe('twofold serve', () => {
       expect(jwks.keys).toHaveLength(2);
       server.child.kill('SIGTERM');
       expect(await server.exited).toBe(0);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   }, 90_000);
 
   it('says clearly when the port is taken', async () => {

@@ -48,27 +48,24 @@ describe.skipIf(!hasPostgres)('PostgreSQL unreachable for a few seconds', () => 
     let phase = 'before';
     let running = true;
     // Each answer is filed under the phase its request was sent in.
+    const file = (res: Awaited<ReturnType<typeof app.call>>, sent: string) => {
+      statuses.push({
+        status: res.status,
+        code: res.json?.code,
+        retryAfter: res.headers.get('retry-after'),
+        type: res.headers.get('content-type'),
+        phase: sent,
+      });
+    };
     const signIn = async (user: { authenticator: Authenticator; username: string }) => {
       let sent = phase;
       const opts = await app.call('POST', '/passkeys/authenticate/options', { username: user.username });
-      statuses.push({
-        status: opts.status,
-        code: opts.json?.code,
-        retryAfter: opts.headers.get('retry-after'),
-        type: opts.headers.get('content-type'),
-        phase: sent,
-      });
+      file(opts, sent);
       if (opts.status !== 200) return false;
       const response = await user.authenticator.getAssertion(opts.json.options);
       sent = phase;
       const done = await app.call('POST', '/passkeys/authenticate/verify', { ceremonyId: opts.json.ceremonyId, response });
-      statuses.push({
-        status: done.status,
-        code: done.json?.code,
-        retryAfter: done.headers.get('retry-after'),
-        type: done.headers.get('content-type'),
-        phase: sent,
-      });
+      file(done, sent);
       if (done.status !== 200) return false;
       const id = response.id;
       (acked.get(id) ?? acked.set(id, []).get(id)!).push(counterOf(response));

@@ -1,7 +1,9 @@
 import { createSoftAuthenticator } from '@twofold/testing';
+import { beforeAll } from 'vitest';
 import type { AuditEvent } from '../../src/audit/audit.js';
 import type { Store } from '../../src/store.js';
 import { createTwofold, type TwofoldOptions } from '../../src/twofold.js';
+import { type OpenStore, useStore } from './backends.js';
 
 export const ORIGIN = 'http://localhost:5173';
 
@@ -53,11 +55,46 @@ export function createTestApp(store: Store, overrides: Partial<TwofoldOptions> =
   return { twofold, call, clock, events };
 }
 
+export type TestApp = ReturnType<typeof createTestApp>;
+
+/**
+ * The test app of the enclosing suite (or file): `beforeAll` opens a store with `open` (`openPGlite`,
+ * or a `storeBackends()` entry's) and builds {@link createTestApp} over it with `overrides`;
+ * `afterAll` closes the store. Use it (and its `store`) in hooks and tests, once the suite has
+ * started; hooks registered after this call run after it.
+ */
+export function useTestApp(open: OpenStore, overrides: Partial<TwofoldOptions> = {}): TestApp & { readonly store: Store } {
+  const suite = useStore(open);
+  let app: TestApp | undefined;
+  beforeAll(() => {
+    app = createTestApp(suite.store, overrides);
+  });
+  const current = () => {
+    if (!app) throw new Error('useTestApp: the app is built in beforeAll; use it in a hook or a test');
+    return app;
+  };
+  return {
+    get store() {
+      return suite.store;
+    },
+    get twofold() {
+      return current().twofold;
+    },
+    get clock() {
+      return current().clock;
+    },
+    get events() {
+      return current().events;
+    },
+    call: (...args) => current().call(...args),
+  };
+}
+
 let n = 0;
 export const uniqueName = (prefix = 'user') => `${prefix}${Date.now().toString(36)}${(n++).toString(36)}`;
 
 /** Signs up `username` with a fresh soft authenticator; returns the authenticator and result. */
-export async function signUp(app: ReturnType<typeof createTestApp>, username = uniqueName()) {
+export async function signUp(app: TestApp, username = uniqueName()) {
   const authenticator = createSoftAuthenticator({ origin: ORIGIN });
   const opts = await app.call('POST', '/passkeys/register/options', { username });
   if (opts.status !== 200) throw new Error(`options: ${JSON.stringify(opts.json)}`);
@@ -65,6 +102,30 @@ export async function signUp(app: ReturnType<typeof createTestApp>, username = u
   const verify = await app.call('POST', '/passkeys/register/verify', { ceremonyId: opts.json.ceremonyId, response });
   if (verify.status !== 200) throw new Error(`verify: ${JSON.stringify(verify.json)}`);
   return { authenticator, username, ...(verify.json as { userId: string; deviceId: string; token: string }) };
+}
+
+type SoftAuthenticator = ReturnType<typeof createSoftAuthenticator>;
+
+/**
+ * Adds a passkey on `authenticator` (a new soft authenticator unless given) for the user signed
+ * in with `token`, named `name` if given. Answers the verify call, or the options call when that
+ * is refused.
+ */
+export async function addPasskey(
+  app: TestApp,
+  token: string,
+  { authenticator = createSoftAuthenticator({ origin: ORIGIN }), name }: { authenticator?: SoftAuthenticator; name?: string } = {},
+) {
+  const opts = await app.call('POST', '/passkeys/register/options', {}, { token });
+  if (opts.status !== 200) return opts;
+  const response = await authenticator.createCredential(opts.json.options);
+  return app.call('POST', '/passkeys/register/verify', { ceremonyId: opts.json.ceremonyId, response, ...(name && { name }) }, { token });
+}
+
+/** Starts a passkey sign-in (`body` as for the options call) and answers it with `authenticator`. */
+export async function passkeyAssertion(app: TestApp, authenticator: SoftAuthenticator, body: Record<string, unknown> = {}) {
+  const opts = await app.call('POST', '/passkeys/authenticate/options', body);
+  return { opts, response: await authenticator.getAssertion(opts.json.options) };
 }
 
 /** A browser's device key in a test: bound to a passkey session's device, it signs device proofs. */
@@ -83,7 +144,7 @@ export interface TestDeviceKey {
  * Creates a non-extractable P-256 key (as the browser client does) and binds it with `token` (a
  * fresh passkey session) over HTTP. Throws when the server refuses.
  */
-export async function bindDevice(app: ReturnType<typeof createTestApp>, token: string): Promise<TestDeviceKey> {
+export async function bindDevice(app: TestApp, token: string): Promise<TestDeviceKey> {
   const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
   const publicKey = await crypto.subtle.exportKey('jwk', pair.publicKey);
   const res = await app.call('POST', '/me/device-keys', { publicKey }, { token });

@@ -1,21 +1,24 @@
+import { afterAll, beforeAll } from 'vitest';
 import { createPGliteStore } from '../../src/storage/pglite.js';
 import type { Store } from '../../src/store.js';
 import { createTestPostgresStore, postgresAvailable } from './postgres.js';
 
-export type Backend = [name: string, open: () => Promise<{ store: Store; close: () => Promise<void> }>];
+/** Opens a fresh store; `close` closes it (and drops what it made). */
+export type OpenStore = () => Promise<{ store: Store; close: () => Promise<void> }>;
+export type Backend = [name: string, open: OpenStore];
+
+/** A fresh in-memory PGlite store. */
+export const openPGlite: OpenStore = async () => {
+  const store = await createPGliteStore();
+  return { store, close: () => store.close() };
+};
 
 /**
  * The adapters API tests run on, for `describe.each`: PGlite always, PostgreSQL when it answers
  * (it skips loudly when absent, and never under CI=true).
  */
 export async function storeBackends(): Promise<Backend[]> {
-  const pglite: Backend = [
-    'PGlite',
-    async () => {
-      const store = await createPGliteStore();
-      return { store, close: () => store.close() };
-    },
-  ];
+  const pglite: Backend = ['PGlite', openPGlite];
   const postgres: Backend = [
     'PostgreSQL',
     async () => {
@@ -24,4 +27,22 @@ export async function storeBackends(): Promise<Backend[]> {
     },
   ];
   return (await postgresAvailable()) ? [pglite, postgres] : [pglite];
+}
+
+/**
+ * One store for the enclosing suite (or file): `beforeAll` opens it with `open`, `afterAll` closes
+ * it. Read `.store` in hooks and tests, once the suite has started.
+ */
+export function useStore(open: OpenStore): { readonly store: Store } {
+  let opened: Awaited<ReturnType<OpenStore>> | undefined;
+  beforeAll(async () => {
+    opened = await open();
+  });
+  afterAll(() => opened?.close());
+  return {
+    get store() {
+      if (!opened) throw new Error('useStore: the store opens in beforeAll; read it in a hook or a test');
+      return opened.store;
+    },
+  };
 }

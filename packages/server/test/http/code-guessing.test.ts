@@ -1,8 +1,7 @@
 import { createSoftAuthenticator } from '@twofold/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { generateSealingKey, parseKeyring } from '../../src/sealing/keyring.js';
-import type { Store } from '../../src/store.js';
-import { createTestApp, ORIGIN, signUp } from '../helpers/app.js';
+import { ORIGIN, signUp, useTestApp } from '../helpers/app.js';
 import { storeBackends } from '../helpers/backends.js';
 
 // Issue 13 item 2 (codes): with only a user id, anyone could lock (burn) every live code of a
@@ -10,20 +9,15 @@ import { storeBackends } from '../helpers/backends.js';
 // a code; long and link codes (128 bits) are limited per address; short codes per (user, address)
 // plus a per-user ceiling that backs off, visible in the audit trail.
 describe.each(await storeBackends())('strangers guessing codes on %s', (_name, open) => {
-  let store: Store;
-  let close: () => Promise<void>;
-  let app: ReturnType<typeof createTestApp>;
+  const app = useTestApp(open, {
+    secretKeys: parseKeyring(generateSealingKey('k1')),
+    http: { clientAddress: (req) => req.headers.get('x-test-address') ?? undefined },
+    codes: { userAttempts: { points: 12, durationSeconds: 2 } },
+  });
   let support: string;
   beforeAll(async () => {
-    ({ store, close } = await open());
-    app = createTestApp(store, {
-      secretKeys: parseKeyring(generateSealingKey('k1')),
-      http: { clientAddress: (req) => req.headers.get('x-test-address') ?? undefined },
-      codes: { userAttempts: { points: 12, durationSeconds: 2 } },
-    });
     support = (await app.twofold.apiKeys.create({ name: 'support', scopes: ['codes.generate'] })).secret;
   });
-  afterAll(() => close());
 
   const generate = async (userId: string, type: string) =>
     (await app.call('POST', `/codes/${type}/generate`, { userId, purpose: 'add_credential', authorize: true }, { token: support })).json
@@ -77,7 +71,7 @@ describe.each(await storeBackends())('strangers guessing codes on %s', (_name, o
     expect(app.events.filter((e) => e.type === 'code.throttled' && e.userId === user.userId)).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 2_100)); // the window (2 s here) ends
     expect((await redeem(user.userId, code, 'short', '203.0.113.7')).status).toBe(200);
-    const codes = await store.listCodes({ userId: user.userId, type: 'short', purpose: 'add_credential', limit: 5 });
+    const codes = await app.store.listCodes({ userId: user.userId, type: 'short', purpose: 'add_credential', limit: 5 });
     expect(codes[0]).toMatchObject({ lockedAt: null, failedAttempts: 0 });
   });
 

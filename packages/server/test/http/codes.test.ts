@@ -1,28 +1,22 @@
 import { createSoftAuthenticator } from '@twofold/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { generateSealingKey, parseKeyring } from '../../src/sealing/keyring.js';
-import type { Store } from '../../src/store.js';
-import { createTestApp, ORIGIN, signUp } from '../helpers/app.js';
+import { ORIGIN, signUp, useTestApp } from '../helpers/app.js';
 import { storeBackends } from '../helpers/backends.js';
 
 const backends = await storeBackends();
 
 describe.each(backends)('account recovery with codes on %s', (_name, open) => {
-  let store: Store;
-  let close: () => Promise<void>;
-  let app: ReturnType<typeof createTestApp>;
+  const app = useTestApp(open, {
+    secretKeys: parseKeyring(generateSealingKey('k1')),
+    codes: { linkTemplate: 'https://bank.example/recover?user={userId}&code={code}', userAttempts: { points: 8, durationSeconds: 900 } },
+  });
   let support: string;
   beforeAll(async () => {
-    ({ store, close } = await open());
-    app = createTestApp(store, {
-      secretKeys: parseKeyring(generateSealingKey('k1')),
-      codes: { linkTemplate: 'https://bank.example/recover?user={userId}&code={code}', userAttempts: { points: 8, durationSeconds: 900 } },
-    });
     support = (
       await app.twofold.apiKeys.create({ name: 'support', scopes: ['codes.generate', 'devices.read', 'devices.delete', 'users.retrieve'] })
     ).secret;
   });
-  afterAll(() => close());
 
   const generate = (userId: string, type: string, extra: Record<string, unknown> = {}) =>
     app.call('POST', `/codes/${type}/generate`, { userId, purpose: 'add_credential', authorize: true, ...extra }, { token: support });
@@ -43,7 +37,7 @@ describe.each(backends)('account recovery with codes on %s', (_name, open) => {
     expect(gen.status).toBe(201);
     expect(gen.json).toEqual({ code: expect.stringMatching(/^[\w-]{22}$/), expiresAt: expect.any(String), isAuthorized: true });
     // stored only as a keyed hash
-    const [stored] = await store.listCodes({ userId: user.userId, type: 'long', purpose: 'add_credential', limit: 1 });
+    const [stored] = await app.store.listCodes({ userId: user.userId, type: 'long', purpose: 'add_credential', limit: 1 });
     expect(stored!.hashKeyId).toBe('k1');
     expect(JSON.stringify(stored)).not.toContain(gen.json.code);
 

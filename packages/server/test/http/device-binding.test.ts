@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { generateSealingKey, parseKeyring } from '../../src/sealing/keyring.js';
-import type { Store } from '../../src/store.js';
 import { storeBackends } from '../helpers/backends.js';
-import { bindDevice, createTestApp, signUp } from '../helpers/app.js';
+import { bindDevice, signUp, useTestApp } from '../helpers/app.js';
 
 // Issue 13 items 2 and 3: with only a user id anyone could spend the PIN's 3 attempts and lock
 // it, and start a credential reset that trusted the face alone. Now the PIN (sign-in and
@@ -10,17 +9,12 @@ import { bindDevice, createTestApp, signUp } from '../helpers/app.js';
 // device keys — bound when the browser signed in with a passkey — over a fresh server challenge,
 // checked before anything is counted.
 describe.each(await storeBackends())('device binding on %s', (_name, open) => {
-  let store: Store;
-  let close: () => Promise<void>;
-  let app: ReturnType<typeof createTestApp>;
-  let service: string;
   const secretKeys = parseKeyring(generateSealingKey('k1'));
+  const app = useTestApp(open, { secretKeys });
+  let service: string;
   beforeAll(async () => {
-    ({ store, close } = await open());
-    app = createTestApp(store, { secretKeys });
     service = (await app.twofold.apiKeys.create({ name: 'svc', scopes: ['transactions.create'] })).secret;
   });
-  afterAll(() => close());
 
   async function customer() {
     const user = await signUp(app);
@@ -46,7 +40,7 @@ describe.each(await storeBackends())('device binding on %s', (_name, open) => {
       const forged = { ...(await user.key.proof(user.userId, 'pin')), signature: 'A'.repeat(86) };
       expect((await pinVerify(user.userId, `111${i}`, forged)).json.code).toBe('DEVICE_PROOF_INVALID');
     }
-    expect(await store.getPin(user.userId)).toMatchObject({ failedAttempts: 0, lockedAt: null });
+    expect(await app.store.getPin(user.userId)).toMatchObject({ failedAttempts: 0, lockedAt: null });
     expect(app.events.some((e) => e.userId === user.userId && e.type.startsWith('pin.wrong'))).toBe(false);
 
     const ok = await pinVerify(user.userId, '2580', await user.key.proof(user.userId, 'pin'));
@@ -117,7 +111,7 @@ describe.each(await storeBackends())('device binding on %s', (_name, open) => {
     const pinSession = (await pinVerify(user.userId, '2580', await user.key.proof(user.userId, 'pin'))).json.token as string;
     const support = (await app.twofold.apiKeys.create({ name: 'devices', scopes: ['devices.delete'] })).secret;
     expect((await app.call('DELETE', `/users/${user.userId}/devices/${user.deviceId}`, undefined, { token: support })).status).toBe(204);
-    expect(await store.getDeviceKey(user.key.keyId)).toBeNull();
+    expect(await app.store.getDeviceKey(user.key.keyId)).toBeNull();
     expect((await app.call('GET', '/me', undefined, { token: pinSession })).json.code).toBe('INVALID_TOKEN');
     expect((await pinVerify(user.userId, '2580', await user.key.proof(user.userId, 'pin'))).json.code).toBe('DEVICE_PROOF_INVALID');
   });
@@ -133,8 +127,8 @@ describe.each(await storeBackends())('device binding on %s', (_name, open) => {
     expect((await pinVerify(user.userId, '2580', await user.key.proof(user.userId, 'pin'))).status).toBe(200); // key 1 used last
     app.clock.advance(1);
     keys.push(await bindDevice(app, user.token)); // the 11th: key 2 (bound earliest, never used) goes
-    expect(await store.getDeviceKey(keys[1]!.keyId)).toBeNull();
-    for (const kept of [keys[0]!, ...keys.slice(2)]) expect(await store.getDeviceKey(kept.keyId)).not.toBeNull();
+    expect(await app.store.getDeviceKey(keys[1]!.keyId)).toBeNull();
+    for (const kept of [keys[0]!, ...keys.slice(2)]) expect(await app.store.getDeviceKey(kept.keyId)).not.toBeNull();
     expect((await pinVerify(user.userId, '2580', await keys[1]!.proof(user.userId, 'pin'))).json.code).toBe('DEVICE_PROOF_INVALID');
     const bound = app.events.filter((e) => e.type === 'device_key.registered' && e.userId === user.userId);
     expect(bound.map((e) => (e.data as { dropped?: number }).dropped)).toEqual([...Array(10).fill(undefined), 1]);
@@ -145,8 +139,8 @@ describe.each(await storeBackends())('device binding on %s', (_name, open) => {
     expect((await app.call('POST', '/me/device-keys', { publicKey: keys[2]!.publicKey }, { token: user.token })).status).toBe(201);
     app.clock.advance(1);
     await bindDevice(app, user.token);
-    expect(await store.getDeviceKey(keys[2]!.keyId)).not.toBeNull();
-    expect(await store.getDeviceKey(keys[3]!.keyId)).toBeNull();
+    expect(await app.store.getDeviceKey(keys[2]!.keyId)).not.toBeNull();
+    expect(await app.store.getDeviceKey(keys[3]!.keyId)).toBeNull();
   });
 
   it('binding is limited per user, and only a session allowed to bind counts', async () => {
@@ -193,7 +187,7 @@ describe.each(await storeBackends())('device binding on %s', (_name, open) => {
     );
     const bare = await app.call('POST', `/transactions/${tx.json.transactionId}/confirm`, { pin: '1111' }, { token: pinSession });
     expect(bare.json.code).toBe('DEVICE_PROOF_REQUIRED');
-    expect(await store.getPin(user.userId)).toMatchObject({ failedAttempts: 0 });
+    expect(await app.store.getPin(user.userId)).toMatchObject({ failedAttempts: 0 });
     const ok = await app.call(
       'POST',
       `/transactions/${tx.json.transactionId}/confirm`,

@@ -1,15 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPGliteStore } from '../../src/storage/pglite.js';
-import type { Store } from '../../src/store.js';
-import { createTestApp, signUp, uniqueName } from '../helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { createTestApp, signUp, uniqueName, useTestApp } from '../helpers/app.js';
+import { openPGlite } from '../helpers/backends.js';
 
-let store: Store;
-let app: ReturnType<typeof createTestApp>;
-beforeAll(async () => {
-  store = await createPGliteStore();
-  app = createTestApp(store, { http: { bodyLimitBytes: 4096 } });
-});
-afterAll(() => store.close());
+const app = useTestApp(openPGlite, { http: { bodyLimitBytes: 4096 } });
 
 function expectProblem(res: { status: number; headers: Headers; json: any }, status: number, code: string) {
   expect(res.status, JSON.stringify(res.json)).toBe(status);
@@ -196,7 +189,7 @@ describe('bad input always gets a 4xx problem with a stable code', () => {
     };
     for (const [twofold, base] of [
       [app.twofold, '/api/v1'],
-      [createTestApp(store, { http: { bodyLimitBytes: 4096, basePath: '/tf/' } }).twofold, '/tf'],
+      [createTestApp(app.store, { http: { bodyLimitBytes: 4096, basePath: '/tf/' } }).twofold, '/tf'],
     ] as const) {
       for (const path of ['/face/verify', '/face/enroll', '/recovery/x/face']) {
         const res = await post(twofold, base + path, 10_000);
@@ -227,7 +220,7 @@ describe('bad input always gets a 4xx problem with a stable code', () => {
       response: { id: 'AAAA', rawId: 'AAAA', type: 'public-key', response: { clientDataJSON: 'e30', attestationObject: 'oWNmbXRkbm9uZQ' } },
     });
     expectProblem(res, 400, 'REGISTRATION_FAILED');
-    expect(await store.getUserByUsername(username)).toBeNull();
+    expect(await app.store.getUserByUsername(username)).toBeNull();
   });
 
   it('an assertion with a tampered signature gets AUTHENTICATION_FAILED', async () => {
@@ -244,11 +237,11 @@ describe('bad input always gets a 4xx problem with a stable code', () => {
   });
 
   it('limits unauthenticated ceremony starts per client address', async () => {
-    const limited = createTestApp(store, {
+    const limited = createTestApp(app.store, {
       ceremoniesPerAddress: { points: 3, durationSeconds: 60 },
       http: { clientAddress: () => '203.0.113.77' },
     });
-    const fixed = createTestApp(store, {
+    const fixed = createTestApp(app.store, {
       ceremoniesPerAddress: { points: 3, durationSeconds: 60 },
       http: { clientAddress: () => '198.51.100.9' },
     });

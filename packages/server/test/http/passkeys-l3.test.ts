@@ -1,7 +1,6 @@
 import { createSoftAuthenticator } from '@twofold/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../../src/store.js';
-import { createTestApp, ORIGIN, signUp, uniqueName } from '../helpers/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { addPasskey, createTestApp, ORIGIN, signUp, uniqueName, useTestApp } from '../helpers/app.js';
 import { storeBackends } from '../helpers/backends.js';
 
 // WebAuthn Level 3 features: authenticator names from the AAGUID and synced/device-only flags
@@ -11,14 +10,7 @@ const GOOGLE_PASSWORD_MANAGER = 'ea9b8d66-4d01-1d21-3ce4-b6b48cb575d4';
 const RELATED = 'https://northwind-bank.example';
 
 describe.each(backends)('WebAuthn L3 features over HTTP on %s', (_name, open) => {
-  let store: Store;
-  let app: ReturnType<typeof createTestApp>;
-  let close: () => Promise<void>;
-  beforeAll(async () => {
-    ({ store, close } = await open());
-    app = createTestApp(store);
-  });
-  afterAll(() => close());
+  const app = useTestApp(open);
 
   async function register(options: { aaguid?: string; backupEligible?: boolean; name?: string; userAgent?: string }) {
     const authenticator = createSoftAuthenticator({ origin: ORIGIN, ...options });
@@ -110,7 +102,7 @@ describe.each(backends)('WebAuthn L3 features over HTTP on %s', (_name, open) =>
   describe('related origins', () => {
     let related: ReturnType<typeof createTestApp>;
     beforeAll(() => {
-      related = createTestApp(store, { rp: { id: 'localhost', name: 'Test', origins: [ORIGIN], relatedOrigins: [RELATED] } });
+      related = createTestApp(app.store, { rp: { id: 'localhost', name: 'Test', origins: [ORIGIN], relatedOrigins: [RELATED] } });
     });
 
     it('serve /.well-known/webauthn from configuration, at the root and under the API', async () => {
@@ -166,25 +158,12 @@ describe.each(backends)('WebAuthn L3 features over HTTP on %s', (_name, open) =>
 });
 
 describe.each(backends)('accepted credentials for the Signal API on %s', (_name, open) => {
-  let app: ReturnType<typeof createTestApp>;
-  let close: () => Promise<void>;
-  beforeAll(async () => {
-    const opened = await open();
-    close = opened.close;
-    app = createTestApp(opened.store);
-  });
-  afterAll(() => close());
+  const app = useTestApp(open);
 
   it('GET /me/passkeys lists the ids the server still accepts, the user handle and names; a removed passkey leaves the list', async () => {
     const user = await signUp(app);
-    const add = await app.call('POST', '/passkeys/register/options', {}, { token: user.token });
     const second = createSoftAuthenticator({ origin: ORIGIN });
-    const added = await app.call(
-      'POST',
-      '/passkeys/register/verify',
-      { ceremonyId: add.json.ceremonyId, response: await second.createCredential(add.json.options) },
-      { token: user.token },
-    );
+    const added = await addPasskey(app, user.token, { authenticator: second });
     expect(added.status).toBe(200);
 
     const before = await app.call('GET', '/me/passkeys', undefined, { token: user.token });
@@ -210,14 +189,7 @@ describe.each(backends)('accepted credentials for the Signal API on %s', (_name,
 });
 
 describe.each(backends)('hosts with their own first factor on %s', (_name, open) => {
-  let app: ReturnType<typeof createTestApp>;
-  let store: Store;
-  let close: () => Promise<void>;
-  beforeAll(async () => {
-    ({ store, close } = await open());
-    app = createTestApp(store);
-  });
-  afterAll(() => close());
+  const app = useTestApp(open);
 
   it('automatic upgrade: a passkey created without UP and UV is accepted for an upgrade ceremony only, with no session token, and signs in later', async () => {
     const { userId } = await app.twofold.users.create({ username: uniqueName('pw') });

@@ -1,22 +1,17 @@
 import { createSoftAuthenticator } from '@twofold/testing';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Store } from '../../src/store.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { generateSealingKey, parseKeyring } from '../../src/sealing/keyring.js';
-import { createTestApp, ORIGIN, signUp, uniqueName } from '../helpers/app.js';
+import type { TwofoldOptions } from '../../src/twofold.js';
+import { addPasskey, createTestApp, ORIGIN, passkeyAssertion, signUp, type TestApp, uniqueName, useTestApp } from '../helpers/app.js';
 import { storeBackends } from '../helpers/backends.js';
 
 const backends = await storeBackends();
 
 describe.each(backends)('passkeys over HTTP on %s', (_name, open) => {
-  let store: Store;
-  let app: ReturnType<typeof createTestApp>;
-  let close: () => Promise<void>;
-  beforeAll(async () => {
-    ({ store, close } = await open());
-    app = createTestApp(store);
-  });
-  afterAll(() => close());
+  const app = useTestApp(open);
+  /** Another app over this suite's store (the same database, other options). */
+  const appWith = (overrides: Partial<TwofoldOptions>) => createTestApp(app.store, overrides);
 
   describe('passkey sign-up', () => {
     it('creates the user, device and passkey and returns a verifiable ES256 session token', async () => {
@@ -26,7 +21,7 @@ describe.each(backends)('passkeys over HTTP on %s', (_name, open) => {
       expect(opts.json.options.rp.id).toBe('localhost');
       expect(opts.json.options.authenticatorSelection).toMatchObject({ residentKey: 'required', userVerification: 'required' });
       // Nothing is written before the ceremony completes.
-      expect(await store.getUserByUsername(username.toLowerCase())).toBeNull();
+      expect(await app.store.getUserByUsername(username.toLowerCase())).toBeNull();
 
       const authenticator = createSoftAuthenticator({ origin: ORIGIN, aaguid: '01020304-0506-0708-090a-0b0c0d0e0f10' });
       const response = await authenticator.createCredential(opts.json.options);
@@ -87,7 +82,7 @@ describe.each(backends)('passkeys over HTTP on %s', (_name, open) => {
       });
       expect(second.status).toBe(409);
       expect(second.json.code).toBe('USERNAME_TAKEN');
-      expect(await store.getPasskeyByCredentialId([...loser.credentials.keys()][0]!)).toBeNull();
+      expect(await app.store.getPasskeyByCredentialId([...loser.credentials.keys()][0]!)).toBeNull();
     });
 
     it('refuses an attestation from another origin and writes nothing', async () => {
@@ -100,11 +95,11 @@ describe.each(backends)('passkeys over HTTP on %s', (_name, open) => {
       });
       expect(res.status).toBe(400);
       expect(res.json.code).toBe('REGISTRATION_FAILED');
-      expect(await store.getUserByUsername(username)).toBeNull();
+      expect(await app.store.getUserByUsername(username)).toBeNull();
     });
 
     it('refuses sign-up when open registration is off', async () => {
-      const closed = createTestApp(store, { openRegistration: false });
+      const closed = appWith({ openRegistration: false });
       const res = await closed.call('POST', '/passkeys/register/options', { username: uniqueName() });
       expect(res.status).toBe(403);
       expect(res.json.code).toBe('REGISTRATION_CLOSED');
@@ -126,13 +121,7 @@ describe.each(backends)('passkeys over HTTP on %s', (_name, open) => {
       expect(anonymous.status).toBe(401);
       expect(anonymous.json.code).toBe('UNAUTHENTICATED');
 
-      const opts2 = await app.call('POST', '/passkeys/register/options', {}, { token: user.token });
-      const ok = await app.call(
-        'POST',
-        '/passkeys/register/verify',
-        { ceremonyId: opts2.json.ceremonyId, response: await second.createCredential(opts2.json.options), name: 'Backup key' },
-        { token: user.token },
-      );
+      const ok = await addPasskey(app, user.token, { authenticator: second, name: 'Backup key' });
       expect(ok.status).toBe(200);
       expect(ok.json.userId).toBe(user.userId);
       const devices = await app.call('GET', '/me/devices', undefined, { token: user.token });
@@ -163,9 +152,9 @@ describe.each(backends)('passkeys over HTTP on %s', (_name, open) => {
     ['stored', {}],
     ['sealed', { secretKeys: parseKeyring(generateSealingKey('k1')) }],
   ] as const)('passkey sign-in (%s ceremonies)', (_mode, overrides) => {
-    let app: ReturnType<typeof createTestApp>;
+    let app: TestApp;
     beforeAll(() => {
-      app = createTestApp(store, overrides);
+      app = appWith(overrides);
     });
 
     it('signs in with a username (allowCredentials) and without one (discoverable / autofill)', async () => {
@@ -199,12 +188,11 @@ describe.each(backends)('passkeys over HTTP on %s', (_name, open) => {
 
     it('refuses a replayed assertion: each ceremony is consumed once', async () => {
       const user = await signUp(app);
-      const opts = await app.call('POST', '/passkeys/authenticate/options', {});
-      const body = { ceremonyId: opts.json.ceremonyId, response: await user.authenticator.getAssertion(opts.json.options) };
+      const { opts, response } = await passkeyAssertion(app, user.authenticator);
+      const body = { ceremonyId: opts.json.ceremonyId, response };
       expect((await app.call('POST', '/passkeys/authenticate/verify', body)).status).toBe(200);
       const replay = await app.call('POST', '/passkeys/authenticate/verify', body);
-      expect(replay.status).toBe(400);
-      expect(replay.json.code).toBe('CHALLENGE_NOT_FOUND');
+      expect(replay).toMatchObject({ status: 400, json: { code: 'CHALLENGE_NOT_FOUND' } });
       // ...and replaying it into a fresh ceremony fails the challenge check
       const fresh = await app.call('POST', '/passkeys/authenticate/options', {});
       const moved = await app.call('POST', '/passkeys/authenticate/verify', { ...body, ceremonyId: fresh.json.ceremonyId });
@@ -214,8 +202,8 @@ describe.each(backends)('passkeys over HTTP on %s', (_name, open) => {
 
     it('refuses concurrent use of one ceremony: exactly one of many parallel verifications succeeds', async () => {
       const user = await signUp(app);
-      const opts = await app.call('POST', '/passkeys/authenticate/options', {});
-      const body = { ceremonyId: opts.json.ceremonyId, response: await user.authenticator.getAssertion(opts.json.options) };
+      const { opts, response } = await passkeyAssertion(app, user.authenticator);
+      const body = { ceremonyId: opts.json.ceremonyId, response };
       const results = await Promise.all(Array.from({ length: 6 }, () => app.call('POST', '/passkeys/authenticate/verify', body)));
       expect(results.filter((r) => r.status === 200)).toHaveLength(1);
       expect(new Set(results.filter((r) => r.status !== 200).map((r) => r.json.code))).toEqual(new Set(['CHALLENGE_NOT_FOUND']));
@@ -263,8 +251,7 @@ describe.each(backends)('passkeys over HTTP on %s', (_name, open) => {
 
     it('refuses an expired ceremony (clock seam, no sleeping)', async () => {
       const user = await signUp(app);
-      const opts = await app.call('POST', '/passkeys/authenticate/options', {});
-      const response = await user.authenticator.getAssertion(opts.json.options);
+      const { opts, response } = await passkeyAssertion(app, user.authenticator);
       app.clock.advance(301);
       const res = await app.call('POST', '/passkeys/authenticate/verify', { ceremonyId: opts.json.ceremonyId, response });
       expect(res.status).toBe(400);
@@ -316,8 +303,7 @@ describe.each(backends)('passkeys over HTTP on %s', (_name, open) => {
 
     it('refuses ceremony ids that were never issued, and every credential for an unknown username', async () => {
       const user = await signUp(app);
-      const opts = await app.call('POST', '/passkeys/authenticate/options', {});
-      const response = await user.authenticator.getAssertion(opts.json.options);
+      const { opts, response } = await passkeyAssertion(app, user.authenticator);
       const id: string = opts.json.ceremonyId;
       const flipped = id.slice(0, -2) + (id.at(-2) === 'A' ? 'B' : 'A') + id.at(-1);
       for (const ceremonyId of [flipped, `a1.k1.${'A'.repeat(72)}`, 'nope']) {

@@ -1,26 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPGliteStore } from '../../src/storage/pglite.js';
-import type { Store } from '../../src/store.js';
-import { bindDevice, createTestApp, signUp as signUpUnbound, type TestDeviceKey } from '../helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { bindDevice, createTestApp, signUp as signUpUnbound, type TestApp, type TestDeviceKey, useTestApp } from '../helpers/app.js';
+import { openPGlite } from '../helpers/backends.js';
 
-let store: Store;
-let app: ReturnType<typeof createTestApp>;
-beforeAll(async () => {
-  store = await createPGliteStore();
-  app = createTestApp(store);
-});
-afterAll(() => store.close());
+const app = useTestApp(openPGlite);
 
 const setPin = (token: string, pin: string) => app.call('PUT', '/me/pin', { pin }, { token });
 // Every user here signs up on a device whose key is bound (device binding: test/http/device-binding.test.ts).
 const keys = new Map<string, TestDeviceKey>();
-async function signUp(on: typeof app) {
+async function signUp(on: TestApp) {
   const user = await signUpUnbound(on);
   keys.set(user.userId, await bindDevice(on, user.token));
   return user;
 }
 /** PIN sign-in with a proof by the user's device key (an unknown id has none: a made-up proof). */
-async function verify(userId: string, pin: string, via = app) {
+async function verify(userId: string, pin: string, via: TestApp = app) {
   const key = keys.get(userId);
   const deviceProof = key
     ? await key.proof(userId, 'pin')
@@ -47,7 +40,7 @@ describe('PIN', () => {
     expect((await setPin(user.token, '2580')).status).toBe(204);
     const me = await app.call('GET', '/me', undefined, { token: user.token });
     expect(me.json.pin).toEqual({ set: true, locked: false });
-    expect((await store.getPin(user.userId))?.hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect((await app.store.getPin(user.userId))?.hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     const ok = await verify(user.userId, '2580');
     expect(ok.status).toBe(200);
     expect((await app.twofold.tokens.verify({ token: ok.json.token })).amr).toEqual(['pin']);
@@ -63,7 +56,7 @@ describe('PIN', () => {
     expect((await verify(user.userId, '3719')).status).toBe(200); // the last allowed change stands
 
     // Per address: many accounts from one address cannot keep the hash busy either.
-    const fixed = createTestApp(store, {
+    const fixed = createTestApp(app.store, {
       http: { clientAddress: () => '203.0.113.9' },
       pins: { addressAttempts: { points: 2, durationSeconds: 900 } },
     });
@@ -92,7 +85,7 @@ describe('PIN', () => {
     expect(third.json).toMatchObject({ code: 'PIN_LOCKED', attemptsRemaining: 0 });
     expect((await verify(user.userId, '2580')).json.code).toBe('PIN_LOCKED');
     // a new server instance on the same database (a restart) sees the lock
-    const restarted = createTestApp(store);
+    const restarted = createTestApp(app.store);
     expect((await verify(user.userId, '2580', restarted)).json.code).toBe('PIN_LOCKED');
     expect(app.events.some((e) => e.type === 'pin.locked' && e.userId === user.userId)).toBe(true);
   });
@@ -114,7 +107,7 @@ describe('PIN', () => {
     // only three guesses were ever checked; the rest met a locked PIN or busy attempt slots
     expect(codes.filter((c) => c === 'PIN_INVALID').length).toBeLessThanOrEqual(2);
     expect(codes.every((c) => ['PIN_INVALID', 'PIN_LOCKED', 'RATE_LIMITED'].includes(c))).toBe(true);
-    expect((await store.getPin(user.userId))?.failedAttempts).toBe(3);
+    expect((await app.store.getPin(user.userId))?.failedAttempts).toBe(3);
     expect((await verify(user.userId, '2580')).json.code).toBe('PIN_LOCKED');
   });
 
@@ -166,8 +159,8 @@ describe('PIN', () => {
       expect(decoy).toMatchObject(expected);
       expect(decoy).toEqual(shape(await verify(known.userId, '1111')));
     }
-    await store.clearPinAttempts(known.userId);
-    await store.setPin(known.userId, (await store.getPin(known.userId))!.hash, new Date()); // unlock
+    await app.store.clearPinAttempts(known.userId);
+    await app.store.setPin(known.userId, (await app.store.getPin(known.userId))!.hash, new Date()); // unlock
 
     // The decoy runs the same slow hash: interleaved, the medians are within 3x of each other.
     const time = async (userId: string) => {
@@ -181,7 +174,7 @@ describe('PIN', () => {
       const fresh = await signUp(app); // a new user without a PIN each time (the decoy locks after 3)
       a.push(await time(fresh.userId));
       b.push(await time(known.userId));
-      await store.clearPinAttempts(known.userId);
+      await app.store.clearPinAttempts(known.userId);
     }
     const median = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
     const ratio = median(a) / median(b);

@@ -1,8 +1,7 @@
 import { createSoftAuthenticator } from '@twofold/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSealingKey, parseKeyring } from '../../src/sealing/keyring.js';
-import type { Store } from '../../src/store.js';
-import { bindDevice, createTestApp, ORIGIN, signUp, type TestDeviceKey } from '../helpers/app.js';
+import { bindDevice, ORIGIN, signUp, type TestDeviceKey, useTestApp } from '../helpers/app.js';
 import { storeBackends } from '../helpers/backends.js';
 import type { SamplePerson } from '@twofold/testing';
 import { evidence, testFaceAnalyzer } from '../helpers/face.js';
@@ -13,20 +12,17 @@ const analyzer = testFaceAnalyzer();
 afterAll(() => analyzer.close());
 
 describe.each(await storeBackends())('recovery flows on %s', { timeout: 180_000 }, (_name, open) => {
-  let store: Store;
-  let close: () => Promise<void>;
-  let app: ReturnType<typeof createTestApp>;
+  const app = useTestApp(open, { secretKeys: parseKeyring(generateSealingKey('k1')), faceAnalyzer: analyzer });
   let support: string;
   beforeAll(async () => {
-    ({ store, close } = await open());
-    app = createTestApp(store, { secretKeys: parseKeyring(generateSealingKey('k1')), faceAnalyzer: analyzer });
     support = (await app.twofold.apiKeys.create({ name: 'support', scopes: ['codes.generate', 'devices.read', 'client_state.read'] }))
       .secret;
     await analyzer.ready();
   }, 180_000);
-  afterAll(() => close());
 
   type User = Awaited<ReturnType<typeof signUp>>;
+  /** A flow's `steps` as answered, in this order: `{ pin: true, face: false }` → `[{ name: 'pin', done: true }, { name: 'face', done: false }]`. */
+  const steps = (done: Record<string, boolean>) => Object.entries(done).map(([name, isDone]) => ({ name, done: isDone }));
   /** A user with a passkey, a PIN and an enrolled face (kept as `keep`). */
   // Each customer's browser holds a bound device key (PIN checks and reset starts need its proofs).
   const keys = new Map<string, TestDeviceKey>();
@@ -94,18 +90,14 @@ describe.each(await storeBackends())('recovery flows on %s', { timeout: 180_000 
       kind: 'credential_reset',
       status: 'open',
       step: 'pin',
-      steps: [
-        { name: 'pin', done: false },
-        { name: 'face', done: false },
-        { name: 'passkey', done: false },
-      ],
+      steps: steps({ pin: false, face: false, passkey: false }),
       pinReset: false,
       faceEnrolled: true,
       deviceId: null,
       expiresAt: new Date(app.clock.now().getTime() + 900_000).toISOString(),
     });
     // the handle is stored only as a hash
-    expect(await store.getRecoveryFlow(flowId)).toBeNull();
+    expect(await app.store.getRecoveryFlow(flowId)).toBeNull();
     // steps out of order, and a weak PIN, change nothing
     expect((await faceStep(flowId, jane.userId, jane.face)).json).toMatchObject({
       status: 409,
@@ -115,14 +107,7 @@ describe.each(await storeBackends())('recovery flows on %s', { timeout: 180_000 
     expect((await app.call('PUT', `/recovery/${flowId}/pin`, { pin: '1234' })).json.code).toBe('PIN_TOO_WEAK');
     expect((await app.call('PUT', `/recovery/${flowId}/pin`, { pin: '12ab' })).json.code).toBe('INVALID_REQUEST');
     const staged = await app.call('PUT', `/recovery/${flowId}/pin`, { pin: '7391' });
-    expect(staged.json).toMatchObject({
-      step: 'face',
-      steps: [
-        { name: 'pin', done: true },
-        { name: 'face', done: false },
-        { name: 'passkey', done: false },
-      ],
-    });
+    expect(staged.json).toMatchObject({ step: 'face', steps: steps({ pin: true, face: false, passkey: false }) });
     expect((await pinVerify(jane.userId, '7391')).json.code).toBe('PIN_LOCKED'); // staged, not applied
     expect((await app.call('PUT', `/recovery/${flowId}/pin`, { pin: '8402' })).json).toMatchObject({
       status: 409,
@@ -258,14 +243,7 @@ describe.each(await storeBackends())('recovery flows on %s', { timeout: 180_000 
       code: { code: code.code, type: 'link' },
     });
     expect(started.status).toBe(201);
-    expect(started.json).toMatchObject({
-      step: 'face',
-      steps: [
-        { name: 'code', done: true },
-        { name: 'face', done: false },
-        { name: 'passkey', done: false },
-      ],
-    });
+    expect(started.json).toMatchObject({ step: 'face', steps: steps({ code: true, face: false, passkey: false }) });
     const { flowId } = started.json;
     expect((await app.call('POST', `/recovery/${flowId}/passkey/options`, {})).json.code).toBe('RECOVERY_OUT_OF_ORDER');
 

@@ -1,10 +1,10 @@
 import { createSoftAuthenticator } from '@twofold/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateSealingKey, parseKeyring } from '../../src/sealing/keyring.js';
 import { TwofoldError } from '../../src/errors.js';
 import type { Store } from '../../src/store.js';
-import { createTestApp, ORIGIN, signUp, uniqueName } from '../helpers/app.js';
-import { storeBackends } from '../helpers/backends.js';
+import { createTestApp, ORIGIN, passkeyAssertion, signUp, type TestApp, uniqueName } from '../helpers/app.js';
+import { storeBackends, useStore } from '../helpers/backends.js';
 
 const backends = await storeBackends();
 const k1 = parseKeyring(generateSealingKey('k1'));
@@ -32,29 +32,34 @@ function counted(store: Store) {
 }
 
 describe.each(backends)('stateless sign-in ceremonies on %s', (_name, open) => {
-  let store: Store;
-  let close: () => Promise<void>;
-  beforeAll(async () => {
-    ({ store, close } = await open());
-  });
-  afterAll(() => close());
+  const db = useStore(open);
 
-  const signIn = async (app: ReturnType<typeof createTestApp>, authenticator: ReturnType<typeof createSoftAuthenticator>, body = {}) => {
-    const opts = await app.call('POST', '/passkeys/authenticate/options', body);
-    return { opts, response: await authenticator.getAssertion(opts.json.options) };
-  };
-
-  it('starting a sign-in touches no storage; completing it is one write and, for a returning credential, no read', async () => {
-    const c = counted(store);
+  /** `counted(db.store)`, an app over it, a user, and the user's answer to a fresh sign-in ceremony (`body`, not yet sent). */
+  async function countedSignIn() {
+    const c = counted(db.store);
     const app = createTestApp(c.store, { secretKeys: k1 });
     const user = await signUp(app);
-    const warm = await signIn(app, user.authenticator);
-    expect(
-      (await app.call('POST', '/passkeys/authenticate/verify', { ceremonyId: warm.opts.json.ceremonyId, response: warm.response })).status,
-    ).toBe(200);
+    const { opts, response } = await passkeyAssertion(app, user.authenticator);
+    return { c, app, user, body: { ceremonyId: opts.json.ceremonyId, response } };
+  }
+  /** Counts the session tokens `app` mints from now on. */
+  function countMints(app: TestApp) {
+    const tokens = app.twofold.context.tokens;
+    const mint = tokens.mint.bind(tokens);
+    let minted = 0;
+    tokens.mint = (input) => {
+      minted++;
+      return mint(input);
+    };
+    return () => minted;
+  }
+
+  it('starting a sign-in touches no storage; completing it is one write and, for a returning credential, no read', async () => {
+    const { c, app, user, body: warm } = await countedSignIn();
+    expect((await app.call('POST', '/passkeys/authenticate/verify', warm)).status).toBe(200);
 
     c.reset();
-    const { opts, response } = await signIn(app, user.authenticator);
+    const { opts, response } = await passkeyAssertion(app, user.authenticator);
     expect(opts.status).toBe(200);
     expect([...c.calls.keys()]).toEqual([]);
     const done = await app.call('POST', '/passkeys/authenticate/verify', { ceremonyId: opts.json.ceremonyId, response });
@@ -70,18 +75,18 @@ describe.each(backends)('stateless sign-in ceremonies on %s', (_name, open) => {
   });
 
   it('a sign-in started on one server completes on another with the same keys, once', async () => {
-    const a = createTestApp(store, { secretKeys: k1 });
-    const b = createTestApp(store, { secretKeys: k1 });
+    const a = createTestApp(db.store, { secretKeys: k1 });
+    const b = createTestApp(db.store, { secretKeys: k1 });
     const user = await signUp(a);
-    const { opts, response } = await signIn(a, user.authenticator);
+    const { opts, response } = await passkeyAssertion(a, user.authenticator);
     const body = { ceremonyId: opts.json.ceremonyId, response };
     expect((await b.call('POST', '/passkeys/authenticate/verify', body)).status).toBe(200);
     const replay = await a.call('POST', '/passkeys/authenticate/verify', body);
     expect(replay.status).toBe(400);
     expect(replay.json.code).toBe('CHALLENGE_NOT_FOUND');
     // a server with other keys does not accept the id at all
-    const other = createTestApp(store, { secretKeys: k2 });
-    const fresh = await signIn(a, user.authenticator);
+    const other = createTestApp(db.store, { secretKeys: k2 });
+    const fresh = await passkeyAssertion(a, user.authenticator);
     const res = await other.call('POST', '/passkeys/authenticate/verify', {
       ceremonyId: fresh.opts.json.ceremonyId,
       response: fresh.response,
@@ -90,10 +95,10 @@ describe.each(backends)('stateless sign-in ceremonies on %s', (_name, open) => {
   });
 
   it('keys rotate: a ceremony started under the old key completes while that key is still in the ring', async () => {
-    const before = createTestApp(store, { secretKeys: k1 });
+    const before = createTestApp(db.store, { secretKeys: k1 });
     const user = await signUp(before);
-    const started = await signIn(before, user.authenticator);
-    const rotated = createTestApp(store, { secretKeys: [...k2, ...k1] });
+    const started = await passkeyAssertion(before, user.authenticator);
+    const rotated = createTestApp(db.store, { secretKeys: [...k2, ...k1] });
     const done = await rotated.call('POST', '/passkeys/authenticate/verify', {
       ceremonyId: started.opts.json.ceremonyId,
       response: started.response,
@@ -103,10 +108,10 @@ describe.each(backends)('stateless sign-in ceremonies on %s', (_name, open) => {
   });
 
   it('a credential one server holds in memory is refused there once another server deleted its device', async () => {
-    const a = createTestApp(store, { secretKeys: k1 });
-    const b = createTestApp(store, { secretKeys: k1 });
+    const a = createTestApp(db.store, { secretKeys: k1 });
+    const b = createTestApp(db.store, { secretKeys: k1 });
     const user = await signUp(a);
-    const first = await signIn(a, user.authenticator);
+    const first = await passkeyAssertion(a, user.authenticator);
     expect(
       (await a.call('POST', '/passkeys/authenticate/verify', { ceremonyId: first.opts.json.ceremonyId, response: first.response })).status,
     ).toBe(200);
@@ -114,7 +119,7 @@ describe.each(backends)('stateless sign-in ceremonies on %s', (_name, open) => {
     expect(del.status).toBe(204);
     const signIns = () => a.events.filter((e) => e.type === 'user.signed_in' && e.userId === user.userId).length;
     const before = signIns();
-    const again = await signIn(a, user.authenticator);
+    const again = await passkeyAssertion(a, user.authenticator);
     const res = await a.call('POST', '/passkeys/authenticate/verify', { ceremonyId: again.opts.json.ceremonyId, response: again.response });
     expect(res.status).toBe(401);
     expect(res.json.code).toBe('CREDENTIAL_NOT_FOUND');
@@ -122,11 +127,11 @@ describe.each(backends)('stateless sign-in ceremonies on %s', (_name, open) => {
   });
 
   it('a counter regression is caught against the stored counter, not the one in memory', async () => {
-    const a = createTestApp(store, { secretKeys: k1 });
-    const b = createTestApp(store, { secretKeys: k1 });
+    const a = createTestApp(db.store, { secretKeys: k1 });
+    const b = createTestApp(db.store, { secretKeys: k1 });
     const user = await signUp(a);
     const use = async (app: typeof a, counter: number) => {
-      const { opts } = await signIn(app, user.authenticator);
+      const { opts } = await passkeyAssertion(app, user.authenticator);
       const response = await user.authenticator.getAssertion(opts.json.options, { counter });
       return app.call('POST', '/passkeys/authenticate/verify', { ceremonyId: opts.json.ceremonyId, response });
     };
@@ -142,13 +147,15 @@ describe.each(backends)('stateless sign-in ceremonies on %s', (_name, open) => {
 
   it('refuses a ceremony lifetime a sealed id cannot carry (it would wrap around, or never expire)', () => {
     for (const ceremonyTtlSeconds of [2 ** 33, -1, 0, Number.NaN, Infinity, 1.5]) {
-      expect(() => createTestApp(store, { secretKeys: k1, ceremonyTtlSeconds }), String(ceremonyTtlSeconds)).toThrow(/ceremonyTtlSeconds/);
+      expect(() => createTestApp(db.store, { secretKeys: k1, ceremonyTtlSeconds }), String(ceremonyTtlSeconds)).toThrow(
+        /ceremonyTtlSeconds/,
+      );
     }
-    expect(() => createTestApp(store, { secretKeys: k1, ceremonyTtlSeconds: 60 })).not.toThrow();
+    expect(() => createTestApp(db.store, { secretKeys: k1, ceremonyTtlSeconds: 60 })).not.toThrow();
   });
 
   it("a named ceremony answers only its user's credential, and a wrong credential uses it up (one guess, as a stored one)", async () => {
-    const app = createTestApp(store, { secretKeys: k1 });
+    const app = createTestApp(db.store, { secretKeys: k1 });
     const alice = await signUp(app);
     const bob = await signUp(app);
     const forAlice = await app.call('POST', '/passkeys/authenticate/options', { username: alice.username });
@@ -169,7 +176,7 @@ describe.each(backends)('stateless sign-in ceremonies on %s', (_name, open) => {
   });
 
   it('an expired named ceremony says only that it expired, whoever answers', async () => {
-    const app = createTestApp(store, { secretKeys: k1 });
+    const app = createTestApp(db.store, { secretKeys: k1 });
     const alice = await signUp(app);
     const bob = await signUp(app);
     const forAlice = await app.call('POST', '/passkeys/authenticate/options', { username: alice.username });
@@ -182,7 +189,7 @@ describe.each(backends)('stateless sign-in ceremonies on %s', (_name, open) => {
   });
 
   it('a name that matches no user, a user without passkeys and a user with them are answered alike', async () => {
-    const app = createTestApp(store, { secretKeys: k1 });
+    const app = createTestApp(db.store, { secretKeys: k1 });
     const withPasskey = await signUp(app);
     const withoutPasskey = (await app.twofold.users.create({ username: uniqueName('bare') })).username;
     const stranger = createSoftAuthenticator({ origin: ORIGIN }); // a credential registered nowhere
@@ -205,50 +212,30 @@ describe.each(backends)('stateless sign-in ceremonies on %s', (_name, open) => {
   });
 
   it('a replay to the server that saw the ceremony used is refused before any signature check or write', async () => {
-    const c = counted(store);
-    const app = createTestApp(c.store, { secretKeys: k1 });
-    const user = await signUp(app);
-    const { opts, response } = await signIn(app, user.authenticator);
-    const body = { ceremonyId: opts.json.ceremonyId, response };
+    const { c, app, body } = await countedSignIn();
     expect((await app.call('POST', '/passkeys/authenticate/verify', body)).status).toBe(200);
-    const tokens = app.twofold.context.tokens;
-    const mint = tokens.mint.bind(tokens);
-    let minted = 0;
-    tokens.mint = (input) => {
-      minted++;
-      return mint(input);
-    };
+    const minted = countMints(app);
     c.reset();
     for (let i = 0; i < 5; i++)
       expect((await app.call('POST', '/passkeys/authenticate/verify', body)).json.code).toBe('CHALLENGE_NOT_FOUND');
     expect(Object.fromEntries(c.calls)).toEqual({});
-    expect(minted).toBe(0);
+    expect(minted()).toBe(0);
   });
 
   it('the same id sent to one server many times at once is checked and written once', async () => {
-    const c = counted(store);
-    const app = createTestApp(c.store, { secretKeys: k1 });
-    const user = await signUp(app);
-    const { opts, response } = await signIn(app, user.authenticator);
-    const tokens = app.twofold.context.tokens;
-    const mint = tokens.mint.bind(tokens);
-    let minted = 0;
-    tokens.mint = (input) => {
-      minted++;
-      return mint(input);
-    };
+    const { c, app, body } = await countedSignIn();
+    const minted = countMints(app);
     c.reset();
-    const body = { ceremonyId: opts.json.ceremonyId, response };
     const answers = await Promise.all(Array.from({ length: 8 }, () => app.call('POST', '/passkeys/authenticate/verify', body)));
     expect(answers.map((a) => a.json.code ?? a.status).sort()).toEqual([200, ...Array(7).fill('CHALLENGE_NOT_FOUND')]);
     // before: each of the 8 checked the signature, signed a token and reached the store
     expect(c.count('recordPasskeyUse', 'useCeremonyMarker')).toBe(1);
-    expect(minted).toBe(1);
+    expect(minted()).toBe(1);
   });
 
   it('an attempt the store could not decide gives its id back: the same answer succeeds once the store is back', async () => {
     let down = true;
-    const flaky = new Proxy(store, {
+    const flaky = new Proxy(db.store, {
       get(target, key) {
         const value = Reflect.get(target, key, target);
         if (key === 'recordPasskeyUse' && down) {
@@ -261,8 +248,8 @@ describe.each(backends)('stateless sign-in ceremonies on %s', (_name, open) => {
       },
     });
     const app = createTestApp(flaky, { secretKeys: k1, onError: () => {} });
-    const user = await signUp(createTestApp(store, { secretKeys: k1 }));
-    const { opts, response } = await signIn(app, user.authenticator);
+    const user = await signUp(createTestApp(db.store, { secretKeys: k1 }));
+    const { opts, response } = await passkeyAssertion(app, user.authenticator);
     const body = { ceremonyId: opts.json.ceremonyId, response };
     expect((await app.call('POST', '/passkeys/authenticate/verify', body)).json.code).toBe('STORE_UNAVAILABLE');
     expect((await app.call('POST', '/passkeys/authenticate/verify', body)).status).toBe(200);
@@ -270,16 +257,16 @@ describe.each(backends)('stateless sign-in ceremonies on %s', (_name, open) => {
   });
 
   it('clocks that differ between servers do not reopen a used ceremony once one of them sweeps', async () => {
-    const slow = createTestApp(store, { secretKeys: k1 });
+    const slow = createTestApp(db.store, { secretKeys: k1 });
     const user = await signUp(slow);
-    const { opts, response } = await signIn(slow, user.authenticator);
+    const { opts, response } = await passkeyAssertion(slow, user.authenticator);
     const body = { ceremonyId: opts.json.ceremonyId, response };
     expect((await slow.call('POST', '/passkeys/authenticate/verify', body)).status).toBe(200);
     // a server 6 minutes ahead: to it the ceremony expired a minute ago, and it sweeps
-    const fast = createTestApp(store, { secretKeys: k1, now: () => new Date(slow.clock.now().getTime() + 6 * 60_000) });
+    const fast = createTestApp(db.store, { secretKeys: k1, now: () => new Date(slow.clock.now().getTime() + 6 * 60_000) });
     expect((await fast.twofold.sweep()).ran).toBe(true);
     // another server with the slow clock, which has not seen the ceremony used
-    const other = createTestApp(store, { secretKeys: k1, now: slow.clock.now });
+    const other = createTestApp(db.store, { secretKeys: k1, now: slow.clock.now });
     const replay = await other.call('POST', '/passkeys/authenticate/verify', body);
     expect(replay.status).toBe(400);
     expect(replay.json.code).toBe('CHALLENGE_NOT_FOUND');

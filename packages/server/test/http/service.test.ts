@@ -1,19 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPGliteStore } from '../../src/storage/pglite.js';
-import type { Store } from '../../src/store.js';
-import { createTestApp, signUp, uniqueName } from '../helpers/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, signUp, uniqueName, useTestApp } from '../helpers/app.js';
+import { openPGlite } from '../helpers/backends.js';
 
-let store: Store;
-let app: ReturnType<typeof createTestApp>;
+const app = useTestApp(openPGlite);
 let admin: string;
 beforeAll(async () => {
-  store = await createPGliteStore();
-  app = createTestApp(store);
   admin = (
     await app.twofold.apiKeys.create({ name: 'admin', scopes: ['users.create', 'users.retrieve', 'devices.read', 'devices.delete'] })
   ).secret;
 });
-afterAll(() => store.close());
 
 describe('service API (API keys with scopes)', () => {
   it('creates and retrieves users; a taken username is a 409', async () => {
@@ -45,7 +40,7 @@ describe('service API (API keys with scopes)', () => {
 
   it('stores only a hash of API key secrets', async () => {
     const { secret, apiKey } = await app.twofold.apiKeys.create({ name: 'hashed', scopes: ['devices.read'] });
-    const record = await store.getApiKeyBySecretHash(
+    const record = await app.store.getApiKeyBySecretHash(
       Buffer.from(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(secret))).toString('base64url'),
     );
     expect(record?.id).toBe(apiKey.id);
@@ -92,7 +87,7 @@ describe('devices of the signed-in user', () => {
 describe('onEvent', () => {
   it('a failing hook never fails the request', async () => {
     const errors: unknown[] = [];
-    const noisy = createTestApp(store, {
+    const noisy = createTestApp(app.store, {
       onEvent: () => {
         throw new Error('mail server down');
       },

@@ -1,34 +1,24 @@
 import { createSoftAuthenticator } from '@twofold/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSealingKey, parseKeyring } from '../../src/sealing/keyring.js';
-import type { Store } from '../../src/store.js';
 import { storeBackends } from '../helpers/backends.js';
 import { evidence, testFaceAnalyzer } from '../helpers/face.js';
-import { bindDevice, createTestApp, ORIGIN, signUp } from '../helpers/app.js';
+import { addPasskey, bindDevice, createTestApp, ORIGIN, signUp, type TestApp, useTestApp } from '../helpers/app.js';
 
 // Issue 13 item 7: sessions are revocable server-side. Before, a token lived its 15 minutes
 // whatever happened: sign-out was only forgetting it in the browser, removing a (stolen) device
 // left its sessions working, and a credential reset left the old sessions signed in.
 describe.each(await storeBackends())('server-side sessions on %s', (_name, open) => {
-  let store: Store;
-  let close: () => Promise<void>;
-  let app: ReturnType<typeof createTestApp>;
   const secretKeys = parseKeyring(generateSealingKey('k1'));
   // The real face analyzer (one worker thread): the credential-reset test sends real frames.
   const analyzer = testFaceAnalyzer();
-  beforeAll(async () => {
-    ({ store, close } = await open());
-    await analyzer.ready();
-    app = createTestApp(store, { secretKeys, faceAnalyzer: analyzer });
-  }, 180_000);
-  afterAll(async () => {
-    await analyzer.close();
-    await close();
-  });
+  const app = useTestApp(open, { secretKeys, faceAnalyzer: analyzer });
+  beforeAll(() => analyzer.ready(), 180_000);
+  afterAll(() => analyzer.close());
 
   type User = Awaited<ReturnType<typeof signUp>>;
-  const me = (token: string, via = app) => via.call('GET', '/me', undefined, { token });
-  async function signIn(user: Pick<User, 'authenticator'>, via = app) {
+  const me = (token: string, via: TestApp = app) => via.call('GET', '/me', undefined, { token });
+  async function signIn(user: Pick<User, 'authenticator'>, via: TestApp = app) {
     const opts = await via.call('POST', '/passkeys/authenticate/options', {});
     const res = await via.call('POST', '/passkeys/authenticate/verify', {
       ceremonyId: opts.json.ceremonyId,
@@ -57,14 +47,7 @@ describe.each(await storeBackends())('server-side sessions on %s', (_name, open)
 
   it('a token carried forward (adding a passkey) ends with the session it came from, and a signed-out session cannot be carried', async () => {
     const user = await signUp(app);
-    const second = createSoftAuthenticator({ origin: ORIGIN });
-    const opts = await app.call('POST', '/passkeys/register/options', {}, { token: user.token });
-    const added = await app.call(
-      'POST',
-      '/passkeys/register/verify',
-      { ceremonyId: opts.json.ceremonyId, response: await second.createCredential(opts.json.options) },
-      { token: user.token },
-    );
+    const added = await addPasskey(app, user.token);
     expect(added.status).toBe(200);
     const carried = added.json.token as string;
     expect((await app.twofold.tokens.verify({ token: carried })).sessionId).toBe(
@@ -109,13 +92,7 @@ describe.each(await storeBackends())('server-side sessions on %s', (_name, open)
   it('removing a device revokes the sessions it signed in (a stolen laptop is signed out), not the others', async () => {
     const user = await signUp(app);
     const laptop = createSoftAuthenticator({ origin: ORIGIN });
-    const opts = await app.call('POST', '/passkeys/register/options', {}, { token: user.token });
-    const added = await app.call(
-      'POST',
-      '/passkeys/register/verify',
-      { ceremonyId: opts.json.ceremonyId, response: await laptop.createCredential(opts.json.options), name: 'Laptop' },
-      { token: user.token },
-    );
+    const added = await addPasskey(app, user.token, { authenticator: laptop, name: 'Laptop' });
     const onLaptop = await signIn({ authenticator: laptop });
     expect(onLaptop.deviceId).toBe(added.json.deviceId);
     const onPhone = await signIn(user);
@@ -174,8 +151,8 @@ describe.each(await storeBackends())('server-side sessions on %s', (_name, open)
   it('is checked on every request by every process; another process sees a sign-out once its brief cache lapses', async () => {
     const user = await signUp(app);
     // A second server process on the same database, with its own clock and cache (5 s default).
-    const other = createTestApp(store, { secretKeys });
-    const uncached = createTestApp(store, { secretKeys, sessionCacheSeconds: 0 });
+    const other = createTestApp(app.store, { secretKeys });
+    const uncached = createTestApp(app.store, { secretKeys, sessionCacheSeconds: 0 });
     expect((await me(user.token, other)).status).toBe(200); // cached as live by `other`
     expect((await me(user.token, uncached)).status).toBe(200);
     expect((await app.call('DELETE', '/me/session', undefined, { token: user.token })).status).toBe(204);
@@ -195,7 +172,7 @@ describe.each(await storeBackends())('server-side sessions on %s', (_name, open)
     const go = new Promise<void>((resolve) => (release = resolve));
     const seen = new Promise<void>((resolve) => (reached = resolve));
     let held = true;
-    const racy = new Proxy(store, {
+    const racy = new Proxy(app.store, {
       get(target, name) {
         if (name === 'getSession') {
           return async (id: string) => {

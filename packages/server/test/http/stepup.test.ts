@@ -1,27 +1,13 @@
-import { createSoftAuthenticator } from '@twofold/testing';
 import { decodeJwt } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPGliteStore } from '../../src/storage/pglite.js';
-import type { Store } from '../../src/store.js';
-import { createTestApp, ORIGIN, signUp } from '../helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { addPasskey, signUp, useTestApp } from '../helpers/app.js';
+import { openPGlite } from '../helpers/backends.js';
 
 // Issue 13 items 1 and 10: credential changes need a passkey authentication at most 5 minutes
 // old; a token never claims a factor the user did not just perform.
 
-let store: Store;
-let app: ReturnType<typeof createTestApp>;
-beforeAll(async () => {
-  store = await createPGliteStore();
-  app = createTestApp(store);
-});
-afterAll(() => store.close());
+const app = useTestApp(openPGlite);
 
-async function addPasskey(_user: Awaited<ReturnType<typeof signUp>>, token: string) {
-  const options = await app.call('POST', '/passkeys/register/options', {}, { token });
-  if (options.status !== 200) return options;
-  const response = await createSoftAuthenticator({ origin: ORIGIN }).createCredential(options.json.options); // a second authenticator
-  return app.call('POST', '/passkeys/register/verify', { ceremonyId: options.json.ceremonyId, response }, { token });
-}
 const removeDevice = (deviceId: string, token: string) => app.call('DELETE', `/me/devices/${deviceId}`, undefined, { token });
 const setPin = (pin: string, token: string) => app.call('PUT', '/me/pin', { pin }, { token });
 
@@ -30,7 +16,7 @@ describe('step-up rules for credential changes', () => {
     const user = await signUp(app);
     for (const amr of [['pin'], ['face'], ['code']] as const) {
       const token = await app.twofold.tokens.issue({ userId: user.userId, amr: [...amr] });
-      const added = await addPasskey(user, token);
+      const added = await addPasskey(app, token);
       expect(added.status, amr[0]).toBe(403);
       expect(added.json.code).toBe('REAUTHENTICATION_REQUIRED');
       expect((await removeDevice(user.deviceId, token)).json.code).toBe('REAUTHENTICATION_REQUIRED');
@@ -41,7 +27,7 @@ describe('step-up rules for credential changes', () => {
   it('a passkey session older than 5 minutes cannot either', async () => {
     const user = await signUp(app);
     app.clock.advance(301);
-    expect((await addPasskey(user, user.token)).json.code).toBe('REAUTHENTICATION_REQUIRED');
+    expect((await addPasskey(app, user.token)).json.code).toBe('REAUTHENTICATION_REQUIRED');
     expect((await removeDevice(user.deviceId, user.token)).json.code).toBe('REAUTHENTICATION_REQUIRED');
   });
 
@@ -49,7 +35,7 @@ describe('step-up rules for credential changes', () => {
     const user = await signUp(app);
     const signedInAt = decodeJwt(user.token).iat!;
     app.clock.advance(200);
-    const added = await addPasskey(user, user.token);
+    const added = await addPasskey(app, user.token);
     expect(added.status).toBe(200);
     const claims = decodeJwt(added.json.token);
     expect(claims.amr).toEqual(['passkey']);
@@ -88,7 +74,7 @@ describe('step-up rules for credential changes', () => {
     );
     // With a second passkey the first goes without confirmation.
     const other = await signUp(app);
-    const added = await addPasskey(other, other.token);
+    const added = await addPasskey(app, other.token);
     expect((await removeDevice(other.deviceId, added.json.token)).status).toBe(204);
   });
 });

@@ -1,21 +1,16 @@
 import { createServer } from 'node:http';
 import { createSoftAuthenticator } from '@twofold/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { generateSealingKey, parseKeyring } from '../../src/sealing/keyring.js';
-import { createPGliteStore } from '../../src/storage/pglite.js';
-import type { Store } from '../../src/store.js';
 import { createWebhookNotifier, verifyWebhookSignature } from '../../src/webhooks/webhooks.js';
-import { bindDevice, createTestApp, ORIGIN, signUp } from '../helpers/app.js';
+import { addPasskey, bindDevice, createTestApp, ORIGIN, signUp, useTestApp } from '../helpers/app.js';
+import { openPGlite } from '../helpers/backends.js';
 
-let store: Store;
-let app: ReturnType<typeof createTestApp>;
+const app = useTestApp(openPGlite, { secretKeys: parseKeyring(generateSealingKey('k1')) });
 let backend: string;
 beforeAll(async () => {
-  store = await createPGliteStore();
-  app = createTestApp(store, { secretKeys: parseKeyring(generateSealingKey('k1')) });
   backend = (await app.twofold.apiKeys.create({ name: 'bank', scopes: ['transactions.create', 'transactions.read'] })).secret;
 });
-afterAll(() => store.close());
 
 const create = (userId: string, extra: Record<string, unknown> = {}) =>
   app.call(
@@ -25,15 +20,19 @@ const create = (userId: string, extra: Record<string, unknown> = {}) =>
     { token: backend },
   );
 const status = (id: string) => app.call('GET', `/transactions/${id}`, undefined, { token: backend });
+/** The user's side, signed in with `token`: a sign-in ceremony for transaction `id`… */
+const options = (id: string, token: string) => app.call('POST', `/transactions/${id}/options`, undefined, { token });
+/** …and its answer: the ceremony's id and assertion, or a PIN with a device proof. */
+const confirm = (id: string, body: Record<string, unknown>, token: string) =>
+  app.call('POST', `/transactions/${id}/confirm`, body, { token });
 
 async function approveWithPasskey(user: Awaited<ReturnType<typeof signUp>>, transactionId: string) {
-  const opts = await app.call('POST', `/transactions/${transactionId}/options`, undefined, { token: user.token });
+  const opts = await options(transactionId, user.token);
   if (opts.status !== 200) return opts;
-  return app.call(
-    'POST',
-    `/transactions/${transactionId}/confirm`,
+  return confirm(
+    transactionId,
     { ceremonyId: opts.json.ceremonyId, response: await user.authenticator.getAssertion(opts.json.options) },
-    { token: user.token },
+    user.token,
   );
 }
 
@@ -45,16 +44,15 @@ describe('app transactions', () => {
     expect(created.json).toEqual({ transactionId: expect.any(String), expiresAt: expect.any(String) });
     const id = created.json.transactionId;
     expect((await status(id)).json).toEqual({ transactionId: id, status: 'pending' });
-    expect(JSON.stringify(await store.getTransaction(id))).not.toContain('4821'); // sealed at rest
+    expect(JSON.stringify(await app.store.getTransaction(id))).not.toContain('4821'); // sealed at rest
 
-    const opts = await app.call('POST', `/transactions/${id}/options`, undefined, { token: user.token });
+    const opts = await options(id, user.token);
     expect(opts.json.message).toBe('Show the PIN of card •••• 4242');
     expect(opts.json.options.allowCredentials.map((c: { id: string }) => c.id)).toEqual([...user.authenticator.credentials.keys()]);
-    const confirmed = await app.call(
-      'POST',
-      `/transactions/${id}/confirm`,
+    const confirmed = await confirm(
+      id,
       { ceremonyId: opts.json.ceremonyId, response: await user.authenticator.getAssertion(opts.json.options) },
-      { token: user.token },
+      user.token,
     );
     expect(confirmed.status).toBe(200);
     expect(confirmed.json).toEqual({ status: 'approved', context: { cardPin: '4821' } });
@@ -62,7 +60,7 @@ describe('app transactions', () => {
     const after = await status(id);
     expect(after.json).toEqual({ transactionId: id, status: 'approved', method: 'passkey', decidedAt: expect.any(String) });
     expect(JSON.stringify(after.json)).not.toContain('4821');
-    expect((await store.getTransaction(id))?.sealedContext).toBeNull(); // erased on release
+    expect((await app.store.getTransaction(id))?.sealedContext).toBeNull(); // erased on release
     const again = await approveWithPasskey(user, id);
     expect(again.status).toBe(409);
     expect(again.json.code).toBe('TRANSACTION_DECIDED');
@@ -76,20 +74,12 @@ describe('app transactions', () => {
   it('a second ceremony started before the first confirmation cannot release the context again', async () => {
     const user = await signUp(app);
     const id = (await create(user.userId)).json.transactionId;
-    const o1 = await app.call('POST', `/transactions/${id}/options`, undefined, { token: user.token });
-    const o2 = await app.call('POST', `/transactions/${id}/options`, undefined, { token: user.token });
+    const o1 = await options(id, user.token);
+    const o2 = await options(id, user.token);
     const a1 = await user.authenticator.getAssertion(o1.json.options);
     const a2 = await user.authenticator.getAssertion(o2.json.options);
-    expect(
-      (await app.call('POST', `/transactions/${id}/confirm`, { ceremonyId: o1.json.ceremonyId, response: a1 }, { token: user.token }))
-        .status,
-    ).toBe(200);
-    const second = await app.call(
-      'POST',
-      `/transactions/${id}/confirm`,
-      { ceremonyId: o2.json.ceremonyId, response: a2 },
-      { token: user.token },
-    );
+    expect((await confirm(id, { ceremonyId: o1.json.ceremonyId, response: a1 }, user.token)).status).toBe(200);
+    const second = await confirm(id, { ceremonyId: o2.json.ceremonyId, response: a2 }, user.token);
     expect(second.json.code).toBe('TRANSACTION_DECIDED');
   });
 
@@ -97,17 +87,12 @@ describe('app transactions', () => {
     const alice = await signUp(app);
     const bob = await signUp(app);
     const id = (await create(alice.userId)).json.transactionId;
-    const bobsView = await app.call('POST', `/transactions/${id}/options`, undefined, { token: bob.token });
+    const bobsView = await options(id, bob.token);
     expect(bobsView.status).toBe(404);
     expect(bobsView.json.code).toBe('TRANSACTION_NOT_FOUND');
-    const opts = await app.call('POST', `/transactions/${id}/options`, undefined, { token: alice.token });
+    const opts = await options(id, alice.token);
     const bobsAssertion = await bob.authenticator.getAssertion({ ...opts.json.options, allowCredentials: [] });
-    const res = await app.call(
-      'POST',
-      `/transactions/${id}/confirm`,
-      { ceremonyId: opts.json.ceremonyId, response: bobsAssertion },
-      { token: alice.token },
-    );
+    const res = await confirm(id, { ceremonyId: opts.json.ceremonyId, response: bobsAssertion }, alice.token);
     expect(res.status).toBe(401);
     expect(res.json.code).toBe('CREDENTIAL_NOT_FOUND');
     expect((await status(id)).json.status).toBe('pending');
@@ -118,17 +103,7 @@ describe('app transactions', () => {
     const [x] = [...alice.authenticator.credentials.keys()];
     // a second passkey, and a session on it that survives removing the first device
     const second = createSoftAuthenticator({ origin: ORIGIN });
-    const add = await app.call('POST', '/passkeys/register/options', {}, { token: alice.token });
-    expect(
-      (
-        await app.call(
-          'POST',
-          '/passkeys/register/verify',
-          { ceremonyId: add.json.ceremonyId, response: await second.createCredential(add.json.options) },
-          { token: alice.token },
-        )
-      ).status,
-    ).toBe(200);
+    expect((await addPasskey(app, alice.token, { authenticator: second })).status).toBe(200);
     const signIn = await app.call('POST', '/passkeys/authenticate/options', { username: alice.username });
     const session = await app.call('POST', '/passkeys/authenticate/verify', {
       ceremonyId: signIn.json.ceremonyId,
@@ -136,7 +111,7 @@ describe('app transactions', () => {
     });
     expect(session.status).toBe(200);
     const id = (await create(alice.userId)).json.transactionId;
-    const opts = await app.call('POST', `/transactions/${id}/options`, undefined, { token: session.json.token });
+    const opts = await options(id, session.json.token);
     expect(opts.json.options.allowCredentials.map((c: { id: string }) => c.id)).toContain(x);
     expect((await app.call('DELETE', `/me/devices/${alice.deviceId}`, undefined, { token: session.json.token })).status).toBe(204);
     // Mallory's authenticator registers the freed credential id on her own account.
@@ -147,11 +122,10 @@ describe('app transactions', () => {
       response: await mallory.createCredential(reg.json.options, { credentialId: x }),
     });
     expect(taken.status).toBe(200);
-    const res = await app.call(
-      'POST',
-      `/transactions/${id}/confirm`,
+    const res = await confirm(
+      id,
       { ceremonyId: opts.json.ceremonyId, response: await mallory.getAssertion(opts.json.options) },
-      { token: session.json.token },
+      session.json.token,
     );
     expect(res.status).toBe(401);
     expect(res.json.code).toBe('CREDENTIAL_NOT_FOUND');
@@ -163,23 +137,13 @@ describe('app transactions', () => {
     const id = (await create(user.userId)).json.transactionId;
     const login = await app.call('POST', '/passkeys/authenticate/options', {});
     const loginAssertion = await user.authenticator.getAssertion(login.json.options);
-    const tx = await app.call('POST', `/transactions/${id}/options`, undefined, { token: user.token });
-    const grafted = await app.call(
-      'POST',
-      `/transactions/${id}/confirm`,
-      { ceremonyId: tx.json.ceremonyId, response: loginAssertion },
-      { token: user.token },
-    );
+    const tx = await options(id, user.token);
+    const grafted = await confirm(id, { ceremonyId: tx.json.ceremonyId, response: loginAssertion }, user.token);
     expect(grafted.json.code).toBe('AUTHENTICATION_FAILED');
-    const wrongKind = await app.call(
-      'POST',
-      `/transactions/${id}/confirm`,
-      { ceremonyId: login.json.ceremonyId, response: loginAssertion },
-      { token: user.token },
-    );
+    const wrongKind = await confirm(id, { ceremonyId: login.json.ceremonyId, response: loginAssertion }, user.token);
     expect(wrongKind.json.code).toBe('CEREMONY_MISMATCH');
     // and a transaction assertion cannot sign in
-    const tx2 = await app.call('POST', `/transactions/${id}/options`, undefined, { token: user.token });
+    const tx2 = await options(id, user.token);
     const txAssertion = await user.authenticator.getAssertion(tx2.json.options);
     const login2 = await app.call('POST', '/passkeys/authenticate/options', {});
     expect(
@@ -191,15 +155,10 @@ describe('app transactions', () => {
   it('expires (clock seam): no options, no confirmation, status "expired"', async () => {
     const user = await signUp(app);
     const id = (await create(user.userId, { ttlSeconds: 60 })).json.transactionId;
-    const opts = await app.call('POST', `/transactions/${id}/options`, undefined, { token: user.token });
+    const opts = await options(id, user.token);
     const assertion = await user.authenticator.getAssertion(opts.json.options);
     app.clock.advance(61);
-    const late = await app.call(
-      'POST',
-      `/transactions/${id}/confirm`,
-      { ceremonyId: opts.json.ceremonyId, response: assertion },
-      { token: user.token },
-    );
+    const late = await confirm(id, { ceremonyId: opts.json.ceremonyId, response: assertion }, user.token);
     expect(late.status).toBe(410);
     expect(late.json.code).toBe('TRANSACTION_EXPIRED');
     expect(
@@ -217,26 +176,17 @@ describe('app transactions', () => {
     await app.call('PUT', '/me/pin', { pin: '2580' }, { token: user.token });
     const key = await bindDevice(app, user.token); // the PIN is device-bound (test/http/device-binding.test.ts)
     const id = (await create(user.userId)).json.transactionId;
-    const wrong = await app.call(
-      'POST',
-      `/transactions/${id}/confirm`,
-      { pin: '1111', deviceProof: await key.proof(user.userId, 'transaction') },
-      { token: user.token },
-    );
+    const wrong = await confirm(id, { pin: '1111', deviceProof: await key.proof(user.userId, 'transaction') }, user.token);
     expect(wrong.json).toMatchObject({ code: 'PIN_INVALID', attemptsRemaining: 2 });
     // two attempt slots are left: both right PINs are checked, and only one releases the context
     const proofs = [await key.proof(user.userId, 'transaction'), await key.proof(user.userId, 'transaction')];
-    const results = await Promise.all(
-      proofs.map((deviceProof) => app.call('POST', `/transactions/${id}/confirm`, { pin: '2580', deviceProof }, { token: user.token })),
-    );
+    const results = await Promise.all(proofs.map((deviceProof) => confirm(id, { pin: '2580', deviceProof }, user.token)));
     expect(results.filter((r) => r.status === 200).map((r) => r.json)).toEqual([{ status: 'approved', context: { cardPin: '4821' } }]);
     expect(results.filter((r) => r.status !== 200).every((r) => r.json.code === 'TRANSACTION_DECIDED')).toBe(true);
     expect((await status(id)).json.method).toBe('pin');
 
     const strict = (await create(user.userId, { allowPin: false })).json.transactionId;
-    expect((await app.call('POST', `/transactions/${strict}/confirm`, { pin: '2580' }, { token: user.token })).json.code).toBe(
-      'PIN_NOT_ALLOWED',
-    );
+    expect((await confirm(strict, { pin: '2580' }, user.token)).json.code).toBe('PIN_NOT_ALLOWED');
   });
 
   it('records a denial; a denied transaction cannot be approved', async () => {
@@ -257,7 +207,7 @@ describe('app transactions', () => {
       'INVALID_REQUEST',
     );
     expect((await status('nope')).json.code).toBe('TRANSACTION_NOT_FOUND');
-    const keyless = createTestApp(store);
+    const keyless = createTestApp(app.store);
     const k = (await keyless.twofold.apiKeys.create({ name: 'k', scopes: ['transactions.create'] })).secret;
     const res = await keyless.call('POST', '/transactions', { userId: user.userId, message: 'm', context: 1 }, { token: k });
     expect(res.status).toBe(503);

@@ -1,18 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { generateSealingKey, parseKeyring } from '../../src/sealing/keyring.js';
-import { createPGliteStore } from '../../src/storage/pglite.js';
-import type { Store } from '../../src/store.js';
-import { createTestApp, signUp, uniqueName } from '../helpers/app.js';
+import { signUp, uniqueName, useTestApp } from '../helpers/app.js';
+import { openPGlite } from '../helpers/backends.js';
 
 // Issue 13 item 11: a NUL or a lone surrogate reached the database (500, or a silent U+FFFD), and
 // a deeply nested `context` overflowed the stack. Each is refused at the schema with a 400.
 
-let store: Store;
-let app: ReturnType<typeof createTestApp>;
+const app = useTestApp(openPGlite, { secretKeys: parseKeyring(generateSealingKey('k1')) });
 let service: string;
 beforeAll(async () => {
-  store = await createPGliteStore();
-  app = createTestApp(store, { secretKeys: parseKeyring(generateSealingKey('k1')) });
   service = (
     await app.twofold.apiKeys.create({
       name: 'svc',
@@ -29,7 +25,6 @@ beforeAll(async () => {
     })
   ).secret;
 });
-afterAll(() => store.close());
 
 const deep = (levels: number) => {
   let v: unknown = 1;
@@ -83,7 +78,7 @@ describe('text that the database cannot store as sent is refused with 400', () =
     const user = await signUp(app);
     const username = uniqueName();
     expectInvalid(await app.call('POST', '/users', { username, displayName: 'a\ud800b' }, { token: service }));
-    expect(await store.getUserByUsername(username)).toBeNull();
+    expect(await app.store.getUserByUsername(username)).toBeNull();
     const device = (await app.call('GET', '/me/devices', undefined, { token: user.token })).json.devices[0].deviceId;
     expectInvalid(await app.call('PATCH', `/me/devices/${device}`, { name: 'x\udfffy' }, { token: user.token }));
     expectInvalid(
@@ -98,7 +93,7 @@ describe('text that the database cannot store as sent is refused with 400', () =
     const username = uniqueName();
     const res = await app.call('POST', '/users', { username, displayName: 'Ada 😀 Łovelace' }, { token: service });
     expect(res.status).toBe(201);
-    expect((await store.getUserByUsername(username))?.displayName).toBe('Ada 😀 Łovelace');
+    expect((await app.store.getUserByUsername(username))?.displayName).toBe('Ada 😀 Łovelace');
   });
 
   it('a context nested 5,000 levels deep is refused before anything serialises it; 16 levels are fine', async () => {
@@ -122,6 +117,6 @@ describe('the same rule holds for direct calls', () => {
   it('users.create refuses a lone surrogate instead of storing U+FFFD', async () => {
     const username = uniqueName();
     await expect(app.twofold.users.create({ username, displayName: 'a\ud800b' })).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
-    expect(await store.getUserByUsername(username)).toBeNull();
+    expect(await app.store.getUserByUsername(username)).toBeNull();
   });
 });

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createKeyring, generateSealingKey, parseKeyring } from '../../src/sealing/keyring.js';
-import { createPGliteStore } from '../../src/storage/pglite.js';
-import type { Store } from '../../src/store.js';
 import { createTwofold } from '../../src/twofold.js';
+import { openPGlite, useStore } from '../helpers/backends.js';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
@@ -63,29 +62,25 @@ describe('keyring', () => {
 });
 
 describe('signing keys sealed at rest', () => {
-  let store: Store;
-  beforeAll(async () => {
-    store = await createPGliteStore();
-  });
-  afterAll(() => store.close());
+  const pglite = useStore(openPGlite);
 
   it('stores no private key material in clear, and needs the secret key to sign', async () => {
     const secretKeys = parseKeyring(generateSealingKey('main'));
-    const twofold = createTwofold({ store, rp: { id: 'localhost', origins: ['http://localhost:1'] }, secretKeys });
+    const twofold = createTwofold({ store: pglite.store, rp: { id: 'localhost', origins: ['http://localhost:1'] }, secretKeys });
     const token = await twofold.tokens.issue({ userId: 'u1', amr: ['passkey'] });
-    const [record] = await store.listSigningKeys();
+    const [record] = await pglite.store.listSigningKeys();
     expect(record!.privateJwk).toEqual({ sealed: expect.stringMatching(/^tf1\.main\./) });
     expect(JSON.stringify(record)).not.toMatch(/"d":/);
     expect((await twofold.tokens.verify({ token })).userId).toBe('u1');
 
     // A server without the secret key cannot sign with it (and says why at start-up).
-    const keyless = createTwofold({ store, rp: { id: 'localhost', origins: ['http://localhost:1'] } });
+    const keyless = createTwofold({ store: pglite.store, rp: { id: 'localhost', origins: ['http://localhost:1'] } });
     await expect(keyless.tokens.ready()).rejects.toThrow(/sealed, but no secret keys/);
     // ...but verifying needs only the public key.
     expect((await keyless.tokens.verify({ token })).userId).toBe('u1');
     // A rotated secret keyring (new key first) still opens it.
     const rotated = createTwofold({
-      store,
+      store: pglite.store,
       rp: { id: 'localhost', origins: ['http://localhost:1'] },
       secretKeys: [...parseKeyring(generateSealingKey('next')), ...secretKeys],
     });

@@ -1,11 +1,11 @@
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import type { SqlExecutor } from '../../src/db/executor.js';
 import { MIGRATIONS, migrate } from '../../src/storage/sql/index.js';
 import { createPostgresStore } from '../../src/storage/postgres.js';
 import type { Store } from '../../src/store.js';
 import { createTwofold } from '../../src/twofold.js';
+import { pgliteExecutor } from '../helpers/pglite.js';
 import { postgresAvailable, TEST_DATABASE_URL } from '../helpers/postgres.js';
 
 const hasPostgres = await postgresAvailable();
@@ -59,16 +59,7 @@ describe.skipIf(!hasPostgres)('simultaneous start-up on one PostgreSQL (three se
 describe('migration 6 on a database the race already hit', () => {
   it('keeps the newest active signing key, retires the others, then allows only one', async () => {
     const db = await PGlite.create();
-    const over = (q: Pick<PGlite, 'query'>, inTransaction: boolean): SqlExecutor => ({
-      inTransaction,
-      query: async <T>(sql: string, params: unknown[] = []) => {
-        const r = await q.query<T>(sql, params);
-        return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
-      },
-      transaction: (fn) => (inTransaction ? fn(over(q, true)) : db.transaction((tx) => fn(over(tx, true)))),
-      close: () => db.close(),
-    });
-    const exec = over(db, false);
+    const exec = pgliteExecutor(db);
     await migrate(
       exec,
       MIGRATIONS.filter((m) => m.version < 6),
