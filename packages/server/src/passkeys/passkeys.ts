@@ -1,5 +1,6 @@
-import { beginCeremony, consumeCeremony } from '../ceremonies/index.js';
 import {
+  beginCeremony,
+  consumeCeremony,
   canSealCeremonies,
   openSealedCeremony,
   parseSealedCeremonyId,
