@@ -1,4 +1,4 @@
-import { date, json, stringOrNull, type Query, type Row } from '../db/query.js';
+import { date, deleteBatchBefore, json, stringOrNull, type Query, type Row } from '../db/query.js';
 import type { AuditEventRecord, AuditStore } from './store.js';
 
 export function auditSql(q: Query): AuditStore {
@@ -30,9 +30,7 @@ export function auditSql(q: Query): AuditStore {
       return { events: page.map(toAuditEvent), next: rows.length > n ? String(page.at(-1)!.seq) : null };
     },
     async deleteAuditEventsBefore(before, limit) {
-      return (
-        await q('DELETE FROM audit_events WHERE seq IN (SELECT seq FROM audit_events WHERE at < $1 ORDER BY seq LIMIT $2)', [before, limit])
-      ).rowCount;
+      return deleteBatchBefore(q, 'audit_events', before, limit, { key: 'seq', column: 'at', oldestFirst: true });
     },
   };
 }

@@ -1,4 +1,4 @@
-import { date, dateOrNull, type Query, type Row, insertRecord } from '../db/query.js';
+import { date, dateOrNull, type Query, type Row, insertRecord, deleteBatchBefore } from '../db/query.js';
 import type { CodeRecord, CodesStore, CodeType } from './store.js';
 
 export function codesSql(q: Query): CodesStore {
@@ -44,7 +44,7 @@ export function codesSql(q: Query): CodesStore {
       return r.rowCount;
     },
     async deleteExpiredCodes(before, limit) {
-      return (await q('DELETE FROM codes WHERE id IN (SELECT id FROM codes WHERE expires_at < $1 LIMIT $2)', [before, limit])).rowCount;
+      return deleteBatchBefore(q, 'codes', before, limit);
     },
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { insertRecord, type Query } from './query.js';
+import { deleteBatchBefore, insertRecord, type Query } from './query.js';
 
 describe('insertRecord', () => {
   const recorder = () => {
@@ -27,5 +27,21 @@ describe('insertRecord', () => {
     expect(() => insertRecord(q, 'users; DROP TABLE users', { id: 1 })).toThrow(TypeError);
     expect(() => insertRecord(q, 'users', { 'id) VALUES (1); --': 1 })).toThrow(/not a plain SQL identifier/);
     expect(calls).toEqual([]);
+  });
+
+  it('deleteBatchBefore: at most `limit` rows older than `before`, by key; the oldest first when asked', async () => {
+    const { q, calls } = recorder();
+    const before = new Date(0);
+    expect(await deleteBatchBefore(q, 'codes', before, 10)).toBe(1);
+    await deleteBatchBefore(q, 'audit_events', before, 5, { key: 'seq', column: 'at', oldestFirst: true });
+    expect(calls).toEqual([
+      { sql: 'DELETE FROM codes WHERE id IN (SELECT id FROM codes WHERE expires_at < $1 LIMIT $2)', params: [before, 10] },
+      {
+        sql: 'DELETE FROM audit_events WHERE seq IN (SELECT seq FROM audit_events WHERE at < $1 ORDER BY seq LIMIT $2)',
+        params: [before, 5],
+      },
+    ]);
+    await expect(deleteBatchBefore(q, 'codes', before, 1, { key: 'id; --' })).rejects.toThrow(/not a plain SQL identifier/);
+    expect(calls).toHaveLength(2);
   });
 });

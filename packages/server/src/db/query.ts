@@ -29,6 +29,11 @@ export const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
+/** Throws unless every name is a plain SQL identifier (names come from the code; checked all the same). */
+function assertIdentifiers(what: string, names: readonly string[]): void {
+  for (const name of names) if (!IDENTIFIER.test(name)) throw new TypeError(`${what}: not a plain SQL identifier: ${name}`);
+}
+
 /** `userId` → `user_id`: how every Twofold table names the column of a record's field. */
 const columnOf = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
@@ -43,11 +48,38 @@ const columnOf = (field: string) => field.replace(/[A-Z]/g, (c) => `_${c.toLower
 export function insertRecord(q: Query, table: string, record: object): Promise<{ rows: Row[]; rowCount: number }> {
   const entries = Object.entries(record);
   const columns = entries.map(([field]) => columnOf(field));
-  for (const name of [table, ...columns])
-    if (!IDENTIFIER.test(name)) throw new TypeError(`insertRecord: not a plain SQL identifier: ${name}`);
+  assertIdentifiers('insertRecord', [table, ...columns]);
   const placeholders = columns.map((_, i) => `$${i + 1}`).join(', ');
   return q(
     `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${placeholders})`,
     entries.map(([, value]) => value),
   );
+}
+
+/** Options of {@link deleteBatchBefore}. */
+export interface DeleteBatchOptions {
+  /** The column that picks the rows (default `id`). */
+  key?: string;
+  /** The time column compared with `before` (default `expires_at`). */
+  column?: string;
+  /** Delete the oldest keys first (`ORDER BY key`), for tables swept by age. Default false. */
+  oldestFirst?: boolean;
+}
+
+/**
+ * Deletes at most `limit` rows of `table` whose time column is before `before`, and returns how
+ * many: the sweep deletes in batches so a large backlog never holds one long lock.
+ */
+export async function deleteBatchBefore(
+  q: Query,
+  table: string,
+  before: Date,
+  limit: number,
+  options: DeleteBatchOptions = {},
+): Promise<number> {
+  const { key = 'id', column = 'expires_at', oldestFirst = false } = options;
+  assertIdentifiers('deleteBatchBefore', [table, key, column]);
+  const order = oldestFirst ? ` ORDER BY ${key}` : '';
+  const sql = `DELETE FROM ${table} WHERE ${key} IN (SELECT ${key} FROM ${table} WHERE ${column} < $1${order} LIMIT $2)`;
+  return (await q(sql, [before, limit])).rowCount;
 }

@@ -1,4 +1,4 @@
-import { date, dateOrNull, stringOrNull, type Query, type Row, insertRecord } from '../db/query.js';
+import { date, dateOrNull, stringOrNull, type Query, type Row, insertRecord, deleteBatchBefore } from '../db/query.js';
 import type { RecoveryFlowChange, RecoveryFlowRecord, RecoveryStep, RecoveryStore } from './store.js';
 
 export function recoverySql(q: Query): RecoveryStore {
@@ -42,12 +42,7 @@ export function recoverySql(q: Query): RecoveryStore {
       return r.rowCount;
     },
     async deleteExpiredRecoveryFlows(before, limit) {
-      return (
-        await q('DELETE FROM recovery_flows WHERE id_hash IN (SELECT id_hash FROM recovery_flows WHERE expires_at < $1 LIMIT $2)', [
-          before,
-          limit,
-        ])
-      ).rowCount;
+      return deleteBatchBefore(q, 'recovery_flows', before, limit, { key: 'id_hash' });
     },
   };
 }

@@ -1,4 +1,4 @@
-import { date, dateOrNull, json, type Query, type Row, insertRecord } from '../db/query.js';
+import { date, dateOrNull, json, type Query, type Row, insertRecord, deleteBatchBefore } from '../db/query.js';
 import type { SessionRecord, SessionsStore, SigningKeyRecord, SigningKeysStore } from './store.js';
 
 export function signingKeysSql(q: Query): SigningKeysStore {
@@ -70,8 +70,7 @@ export function sessionsSql(q: Query): SessionsStore {
       return r.rowCount;
     },
     async deleteExpiredSessions(before, limit) {
-      return (await q('DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE expires_at < $1 LIMIT $2)', [before, limit]))
-        .rowCount;
+      return deleteBatchBefore(q, 'sessions', before, limit);
     },
   };
 }

@@ -1,5 +1,5 @@
 import { auditEventParams } from '../audit/index.js';
-import { date, dateOrNull, stringOrNull, type Query, type Row, insertRecord } from '../db/query.js';
+import { date, dateOrNull, stringOrNull, type Query, type Row, insertRecord, deleteBatchBefore } from '../db/query.js';
 import type { TransactionRecord, TransactionsStore } from './store.js';
 
 export function transactionsSql(q: Query): TransactionsStore {
@@ -35,8 +35,7 @@ export function transactionsSql(q: Query): TransactionsStore {
       return { sealedContext: stringOrNull(rows[0].sealed_context) };
     },
     async deleteExpiredTransactions(before, limit) {
-      return (await q('DELETE FROM transactions WHERE id IN (SELECT id FROM transactions WHERE expires_at < $1 LIMIT $2)', [before, limit]))
-        .rowCount;
+      return deleteBatchBefore(q, 'transactions', before, limit);
     },
   };
 }
