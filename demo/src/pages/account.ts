@@ -111,7 +111,7 @@ const EVENT_TEXT: Record<string, EventText> = {
 };
 
 function describeEvent(type: string, data: Record<string, unknown>): string {
-  const text = EVENT_TEXT[type] ?? type;
+  const text = Object.hasOwn(EVENT_TEXT, type) ? EVENT_TEXT[type]! : type; // not Object.prototype's names
   return typeof text === 'string' ? text : text(data, typeof data.name === 'string' ? ` “${data.name}”` : '');
 }
 
