@@ -98,18 +98,21 @@ test.describe('account recovery on a new device with a code (two browser context
     const devices = await Promise.all(Array.from({ length: 3 }, () => device()));
     for (const d of devices) await d.page.goto(link!);
     await Promise.all(devices.map((d) => d.page.getByRole('button', { name: 'Create a passkey on this device' }).click()));
+    // Read the page as it is now, without waiting for an element: the winner's page leaves the
+    // recovery page (and its #recover-status) for the account page while this polls.
+    const read = (page: Page) =>
+      page.evaluate(() => ({
+        h1: document.querySelector('h1')?.textContent ?? '',
+        status: document.querySelector('#recover-status')?.textContent ?? '',
+      }));
     const outcome = async (page: Page) => {
-      await expect
-        .poll(
-          async () =>
-            (await page.locator('h1').textContent()) === 'Hello, Race User' ||
-            ((await page.locator('#recover-status').textContent()) ?? '') !== '',
-          { timeout: 60_000 },
-        )
-        .toBe(true);
-      return (await page.locator('h1').textContent()) === 'Hello, Race User'
-        ? 'recovered'
-        : (await page.locator('#recover-status').textContent())!;
+      const settled = async () => {
+        const now = await read(page);
+        return now.h1 === 'Hello, Race User' || now.status !== '';
+      };
+      await expect.poll(settled, { timeout: 60_000 }).toBe(true);
+      const now = await read(page);
+      return now.h1 === 'Hello, Race User' ? 'recovered' : now.status;
     };
     const outcomes = await Promise.all(devices.map((d) => outcome(d.page)));
     expect(outcomes.filter((o) => o === 'recovered')).toHaveLength(1);
